@@ -1,0 +1,30 @@
+# The two commands in README.md. Both work from a clean clone with only
+# Python 3.11+ and pip: they create .venv when it is missing.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test bench clean
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+demo: $(PY)
+	$(PY) -m pip install --quiet -e .
+	$(PY) examples/quickstart.py
+
+test: $(PY)
+	$(PY) -m pip install --quiet -e ".[test,docs]"
+	$(PY) -m ruff check .
+	$(PY) -m mypy --strict jiebei_credit
+	$(PY) -m pytest
+	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
+
+bench: $(PY)
+	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf docs/_build docs/api/generated docs/jupyter_execute .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,73 @@
+"""Sphinx directives that render the library's own data as tables.
+
+``.. jiebei-schema:: loans`` renders ``jiebei_credit.records.SCHEMAS["loans"]``,
+so the docs and the validator share one source of truth.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import Directive
+from docutils.statemachine import StringList
+
+
+def list_table(header: list[str], rows: list[list[str]], widths: list[int]) -> list[str]:
+    """Return reStructuredText lines for a list-table."""
+    lines = [".. list-table::", "   :header-rows: 1", f"   :widths: {' '.join(map(str, widths))}", ""]
+    for row in [header, *rows]:
+        first = True
+        for cell in row:
+            text = " ".join(str(cell).split()) or " "
+            prefix = "   * - " if first else "     - "
+            lines.append(prefix + text)
+            first = False
+    return lines
+
+
+class _TableDirective(Directive):
+    """Base class: subclasses build reST lines, this parses them."""
+
+    has_content = False
+    required_arguments = 0
+    optional_arguments = 1
+
+    def rst_lines(self) -> list[str]:
+        raise NotImplementedError
+
+    def run(self) -> list[nodes.Node]:
+        container = nodes.container()
+        self.state.nested_parse(StringList(self.rst_lines(), source="jiebei_docs"), self.content_offset, container)
+        return list(container.children)
+
+
+class SchemaDirective(_TableDirective):
+    """Render one table schema: its columns, key and foreign keys."""
+
+    required_arguments = 1
+    optional_arguments = 0
+
+    def rst_lines(self) -> list[str]:
+        from jiebei_credit.records import SCHEMAS
+
+        schema = SCHEMAS[self.arguments[0]]
+        rows = [
+            [f"``{c.name}``", c.dtype_label(), "yes" if c.nullable else "no", c.rule_text(), c.description]
+            for c in schema.columns
+        ]
+        lines = [schema.description, ""]
+        lines.append(f"Primary key: ``({', '.join(schema.primary_key)})``.")
+        for fk in schema.foreign_keys:
+            lines.append(
+                f"Foreign key: ``{', '.join(fk.columns)}`` references "
+                f"``{fk.ref_table}.{', '.join(fk.ref_columns)}``."
+            )
+        lines.append("")
+        lines += list_table(["column", "dtype", "nullable", "allowed", "description"], rows, [18, 14, 8, 25, 35])
+        return lines
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.add_directive("jiebei-schema", SchemaDirective)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

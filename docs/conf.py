@@ -1,0 +1,48 @@
+"""Sphinx configuration for jiebei_credit."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "_ext"))
+sys.path.insert(0, str(HERE.parent))
+
+import jiebei_credit  # noqa: E402
+
+project = "jiebei_credit"
+author = "jiebei_credit developers"
+copyright = "2026, jiebei_credit developers"
+release = jiebei_credit.__version__
+version = release
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+    "myst_nb",
+    "jiebei_docs",
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
+exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints"]
+templates_path: list[str] = []
+html_static_path: list[str] = []
+
+html_theme = "furo"
+html_title = f"jiebei_credit {release}"
+language = "en"
+
+autodoc_typehints = "none"
+autodoc_member_order = "bysource"
+autodoc_default_options = {"members": True, "inherited-members": False}
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+
+# Notebooks are executed during the build so they can never go stale.
+nb_execution_mode = "force"
+nb_execution_timeout = 300
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+myst_enable_extensions = ["dollarmath"]

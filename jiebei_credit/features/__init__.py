@@ -1,0 +1,3 @@
+"""Placeholder: this subpackage is being built."""
+
+__all__: list[str] = []
