@@ -21,6 +21,7 @@ from typing import Any
 __all__ = [
     "ConvergenceWarning",
     "DataWarning",
+    "InvalidInputError",
     "JiebeiCreditError",
     "JiebeiCreditWarning",
     "NotFittedError",
@@ -133,3 +134,10 @@ class DataWarning(JiebeiCreditWarning):
 
 class ConvergenceWarning(JiebeiCreditWarning):
     """An iterative fit stopped without meeting its convergence criterion."""
+
+
+class InvalidInputError(JiebeiCreditError, ValueError):
+    """A parameter or a non-table input is invalid (wrong value, shape or type).
+
+    Table schema violations raise :class:`SchemaError` instead.
+    """
