@@ -22,6 +22,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "numpydoc",
     "myst_nb",
+    "matplotlib.sphinxext.plot_directive",
     "jiebei_docs",
 ]
 
@@ -46,3 +47,9 @@ nb_execution_timeout = 300
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 myst_enable_extensions = ["dollarmath"]
+
+# Plots in the user guide are rendered at build time from code.
+plot_include_source = True
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_formats = [("png", 100)]
