@@ -115,8 +115,8 @@ class SchemaError(JiebeiCreditError, ValueError):
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.problems,), {"context": self.context})
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.context = state["context"]
+    def __setstate__(self, state: dict[str, Any] | None) -> None:
+        self.context = (state or {}).get("context")
         self.args = (self._message(),)
 
 

@@ -1,0 +1,110 @@
+"""Categorical values of the record tables, as string enums.
+
+Each enum's values are the exact strings stored in frames; the Chinese term
+is in the member's docstring-like comment and in :data:`ENUM_LABELS_ZH`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = [
+    "ENUM_LABELS_ZH",
+    "BusinessType",
+    "Direction",
+    "InstitutionType",
+    "LoanPurpose",
+    "RepaymentMethod",
+    "TransactionKind",
+]
+
+
+class RepaymentMethod(StrEnum):
+    """How a drawdown is repaid.
+
+    Examples
+    --------
+    >>> RepaymentMethod("equal_installment") is RepaymentMethod.EQUAL_INSTALLMENT
+    True
+    """
+
+    EQUAL_INSTALLMENT = "equal_installment"  # 等额本息
+    EQUAL_PRINCIPAL = "equal_principal"  # 等额本金
+    INTEREST_FIRST = "interest_first"  # 先息后本
+
+
+class LoanPurpose(StrEnum):
+    """Declared use of a drawdown."""
+
+    CONSUMPTION = "consumption"  # 消费
+    BUSINESS = "business"  # 经营
+    UNKNOWN = "unknown"  # 未声明
+
+
+class BusinessType(StrEnum):
+    """Legal form of the borrower's business."""
+
+    INDIVIDUAL_BUSINESS = "individual_business"  # 个体工商户
+    SOLE_PROPRIETORSHIP = "sole_proprietorship"  # 个人独资企业
+    PARTNERSHIP = "partnership"  # 合伙企业
+    LIMITED_COMPANY = "limited_company"  # 有限责任公司
+    UNREGISTERED = "unregistered"  # 未登记的小微经营者 (e.g. a personal collection code)
+
+
+class Direction(StrEnum):
+    """Direction of a merchant-account flow, seen from the borrower."""
+
+    IN = "in"  # 收入
+    OUT = "out"  # 支出
+
+
+class TransactionKind(StrEnum):
+    """What a merchant-account flow is."""
+
+    SALE = "sale"  # 销售收款
+    REFUND = "refund"  # 退款
+    PURCHASE = "purchase"  # 采购支出
+    TRANSFER = "transfer"  # 转账
+    LOAN_DISBURSEMENT = "loan_disbursement"  # 贷款放款
+    LOAN_REPAYMENT = "loan_repayment"  # 贷款还款
+    OTHER = "other"  # 其他
+
+
+class InstitutionType(StrEnum):
+    """Type of lender behind a credit inquiry."""
+
+    BANK = "bank"  # 商业银行
+    CONSUMER_FINANCE = "consumer_finance"  # 消费金融公司
+    MICRO_LOAN = "micro_loan"  # 小额贷款公司
+    GUARANTEE = "guarantee"  # 融资担保公司
+    OTHER = "other"  # 其他机构
+
+
+#: Chinese labels of every enum value, for documentation and reports.
+ENUM_LABELS_ZH: dict[StrEnum, str] = {
+    RepaymentMethod.EQUAL_INSTALLMENT: "等额本息",
+    RepaymentMethod.EQUAL_PRINCIPAL: "等额本金",
+    RepaymentMethod.INTEREST_FIRST: "先息后本",
+    LoanPurpose.CONSUMPTION: "消费",
+    LoanPurpose.BUSINESS: "经营",
+    LoanPurpose.UNKNOWN: "未声明",
+    BusinessType.INDIVIDUAL_BUSINESS: "个体工商户",
+    BusinessType.SOLE_PROPRIETORSHIP: "个人独资企业",
+    BusinessType.PARTNERSHIP: "合伙企业",
+    BusinessType.LIMITED_COMPANY: "有限责任公司",
+    BusinessType.UNREGISTERED: "未登记经营者",
+    Direction.IN: "收入",
+    Direction.OUT: "支出",
+    TransactionKind.SALE: "销售收款",
+    TransactionKind.REFUND: "退款",
+    TransactionKind.PURCHASE: "采购支出",
+    TransactionKind.TRANSFER: "转账",
+    TransactionKind.LOAN_DISBURSEMENT: "贷款放款",
+    TransactionKind.LOAN_REPAYMENT: "贷款还款",
+    TransactionKind.OTHER: "其他",
+    InstitutionType.BANK: "商业银行",
+    InstitutionType.CONSUMER_FINANCE: "消费金融公司",
+    InstitutionType.MICRO_LOAN: "小额贷款公司",
+    InstitutionType.GUARANTEE: "融资担保公司",
+    InstitutionType.OTHER: "其他机构",
+}
