@@ -1,3 +1,20 @@
-"""Placeholder: this subpackage is being built."""
+"""Binning, WOE and logistic scorecards.
 
-__all__: list[str] = []
+:func:`bin_feature` fits the IV-maximising binning of one feature;
+:class:`BinStats` holds the mergeable fine-bin statistics it is fitted from,
+so fits scale out (:func:`optimal_binning` is the reduce step);
+:class:`WOETransformer` bins many columns at once.
+"""
+
+from jiebei_credit.scorecard._binning import Binning
+from jiebei_credit.scorecard._finebin import quantile_edges
+from jiebei_credit.scorecard._fit import bin_feature, optimal_binning
+from jiebei_credit.scorecard._stats import BinStats
+
+__all__ = [
+    "BinStats",
+    "Binning",
+    "bin_feature",
+    "optimal_binning",
+    "quantile_edges",
+]

@@ -1,0 +1,253 @@
+"""The fitted binning of one feature (:class:`Binning`) and how to fit it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from jiebei_credit.errors import InvalidInputError
+from jiebei_credit.scorecard._checks import FloatArray, IntArray, Unseen, listing, rows_text
+from jiebei_credit.scorecard._finebin import Category, as_float, as_series, check_schema, digitize
+
+__all__ = ["Binning"]
+
+BINNING_SCHEMA = "jiebei_credit.scorecard.Binning"
+BINNING_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Binning:
+    """The fitted binning of one feature: its bins, counts, WOE and IV.
+
+    Rows of :attr:`table` come in a fixed order: the regular bins (by value
+    for numeric features, by WOE for categorical ones), then one bin per
+    special value that occurred in training, then the missing bin if missing
+    values occurred in training.
+
+    Parameters
+    ----------
+    kind : {'numeric', 'categorical'}
+        Feature type.
+    edges : tuple of float
+        Numeric: inner edges ``e_1 < … < e_{m}`` of the ``m + 1`` regular
+        bins ``[-inf, e_1), [e_1, e_2), …, [e_m, inf)``.
+    groups : tuple of tuple
+        Categorical: the categories of each regular bin.
+    special_values : tuple
+        Declared special values (binned apart, one bin each).
+    special_bins : tuple of int
+        Row of :attr:`table` for each special value; ``-1`` when the value
+        did not occur in training (it is then treated as unseen).
+    has_missing : bool
+        Whether the last row is the missing bin.
+    goods, bads : tuple of float
+        Training weight of goods and bads per bin (table order).
+    labels : tuple of str
+        One label per bin (table order).
+    smoothing : float, default 0.5
+        Added to each bin's goods and bads in WOE and IV.
+    unseen : {'raise', 'worst'}, default 'raise'
+        What :meth:`bin_index` does with a value no training row had (a new
+        category, a special value or missing value absent in training):
+        raise, or put it in the bin with the lowest WOE (most risky).
+    trend : str
+        WOE trend of the regular bins that the fit imposed.
+    name : str or None
+        Feature name.
+
+    Notes
+    -----
+    With ``K`` bins, ``G`` and ``B`` the total good and bad weight and
+    ``s`` the smoothing::
+
+        p_i = (g_i + s) / (G + K s),   q_i = (b_i + s) / (B + K s)
+        WOE_i = ln(p_i / q_i),         IV = sum_i (p_i - q_i) WOE_i
+
+    ``p`` and ``q`` each sum to one, every IV term is ``>= 0``, and WOE is
+    finite even for a bin without goods or bads. Higher WOE means lower risk.
+    """
+
+    kind: Literal["numeric", "categorical"]
+    edges: tuple[float, ...] = ()
+    groups: tuple[tuple[Category, ...], ...] = ()
+    special_values: tuple[Category, ...] = ()
+    special_bins: tuple[int, ...] = ()
+    has_missing: bool = False
+    goods: tuple[float, ...]
+    bads: tuple[float, ...]
+    labels: tuple[str, ...]
+    smoothing: float = 0.5
+    unseen: Unseen = "raise"
+    trend: str = "none"
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        n_regular = len(self.edges) + 1 if self.kind == "numeric" else len(self.groups)
+        n_special = sum(1 for b in self.special_bins if b >= 0)
+        n = n_regular + n_special + int(self.has_missing)
+        if not (len(self.goods) == len(self.bads) == len(self.labels) == n):
+            raise InvalidInputError(
+                f"Binning: {n} bins need {n} goods, bads and labels; got {len(self.goods)}, "
+                f"{len(self.bads)} and {len(self.labels)}."
+            )
+        if len(self.special_bins) != len(self.special_values):
+            raise InvalidInputError("Binning: special_bins needs one entry per special value.")
+
+    # ------------------------------------------------------------ numbers ---
+
+    @property
+    def n_regular(self) -> int:
+        """Number of regular (non-special, non-missing) bins."""
+        return len(self.edges) + 1 if self.kind == "numeric" else len(self.groups)
+
+    @property
+    def woe_values(self) -> FloatArray:
+        """WOE per bin (table order)."""
+        p, q = self._shares()
+        return np.asarray(np.log(p / q), dtype=np.float64)
+
+    @property
+    def iv(self) -> float:
+        """Information value of the feature (sum of the table's ``iv`` column)."""
+        p, q = self._shares()
+        return float(((p - q) * np.log(p / q)).sum())
+
+    def _shares(self) -> tuple[FloatArray, FloatArray]:
+        g = np.asarray(self.goods, dtype=np.float64)
+        b = np.asarray(self.bads, dtype=np.float64)
+        k, s = g.size, self.smoothing
+        return (g + s) / (g.sum() + k * s), (b + s) / (b.sum() + k * s)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per bin: ``label, count, goods, bads, bad_rate, woe, iv``."""
+        g = np.asarray(self.goods, dtype=np.float64)
+        b = np.asarray(self.bads, dtype=np.float64)
+        p, q = self._shares()
+        woe = np.log(p / q)
+        return pd.DataFrame(
+            {
+                "label": list(self.labels),
+                "count": g + b,
+                "goods": g,
+                "bads": b,
+                "bad_rate": b / (g + b),
+                "woe": woe,
+                "iv": (p - q) * woe,
+            }
+        )
+
+    # ---------------------------------------------------------- transform ---
+
+    def bin_index(self, x: Any) -> IntArray:
+        """Row of :attr:`table` for each value of ``x``.
+
+        Parameters
+        ----------
+        x : array-like, shape (n,)
+            Values of the feature.
+
+        Returns
+        -------
+        numpy.ndarray of int64, shape (n,)
+
+        Raises
+        ------
+        InvalidInputError
+            Infinite values; values unseen in training when ``unseen='raise'``.
+
+        Notes
+        -----
+        Numeric values below the first edge fall in the first bin and values
+        above the last edge in the last bin.
+        """
+        func = "Binning.bin_index"
+        label = "x" if self.name is None else f"column {self.name!r}"
+        if self.kind == "numeric":
+            xv, index = as_float(func, x, label)
+            m = len(self.edges)
+            lut = np.arange(m + 2, dtype=np.int64)
+            lut[m + 1] = len(self.goods) - 1 if self.has_missing else -1
+            idx = lut[digitize(np.asarray(self.edges, dtype=np.float64), xv)]
+            for sv, row in zip(self.special_values, self.special_bins, strict=True):
+                idx[xv == sv] = row
+            what = np.where(np.isnan(xv), "missing", "special value")
+        else:
+            s = as_series(func, x, label)
+            index = s.index
+            cats = [c for grp in self.groups for c in grp] + list(self.special_values)
+            rows = [r for r, grp in enumerate(self.groups) for _ in grp] + list(self.special_bins)
+            lut = np.array([*rows, -1], dtype=np.int64)
+            codes = pd.Index(cats, dtype=object).get_indexer(pd.Index(s.astype(object)))
+            idx = lut[codes]
+            missing = s.isna().to_numpy(dtype=bool)
+            idx[missing] = len(self.goods) - 1 if self.has_missing else -1
+            what = np.where(missing, "missing", "category")
+        bad = idx < 0
+        if bad.any():
+            if self.unseen == "raise":
+                vals = pd.unique(np.asarray(x, dtype=object)[bad])
+                kinds = "/".join(sorted(set(what[bad].tolist())))
+                raise InvalidInputError(
+                    f"{func}: {label} has {rows_text(index, bad)} with values unseen in training "
+                    f"({kinds}: {listing(list(vals))}); "
+                    "refit with such rows, or set unseen='worst' to put them in the riskiest bin."
+                )
+            idx[bad] = int(np.argmin(self.woe_values))
+        return np.asarray(idx, dtype=np.int64)
+
+    def woe(self, x: Any) -> FloatArray:
+        """WOE of each value of ``x`` (float64, shape (n,)); see :meth:`bin_index`."""
+        return np.asarray(self.woe_values[self.bin_index(x)], dtype=np.float64)
+
+    # -------------------------------------------------------- persistence ---
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict with ``schema`` and ``version``; see :meth:`from_dict`."""
+        return {
+            "schema": BINNING_SCHEMA,
+            "version": BINNING_VERSION,
+            "name": self.name,
+            "kind": self.kind,
+            "edges": list(self.edges),
+            "groups": [list(g) for g in self.groups],
+            "special_values": list(self.special_values),
+            "special_bins": list(self.special_bins),
+            "has_missing": self.has_missing,
+            "goods": list(self.goods),
+            "bads": list(self.bads),
+            "labels": list(self.labels),
+            "smoothing": self.smoothing,
+            "unseen": self.unseen,
+            "trend": self.trend,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Binning:
+        """Rebuild from :meth:`to_dict` output.
+
+        Raises
+        ------
+        InvalidInputError
+            Wrong ``schema`` or unsupported ``version``.
+        """
+        check_schema("Binning.from_dict", d, BINNING_SCHEMA, BINNING_VERSION)
+        return cls(
+            name=d["name"],
+            kind=d["kind"],
+            edges=tuple(float(v) for v in d["edges"]),
+            groups=tuple(tuple(g) for g in d["groups"]),
+            special_values=tuple(d["special_values"]),
+            special_bins=tuple(int(v) for v in d["special_bins"]),
+            has_missing=bool(d["has_missing"]),
+            goods=tuple(float(v) for v in d["goods"]),
+            bads=tuple(float(v) for v in d["bads"]),
+            labels=tuple(d["labels"]),
+            smoothing=float(d["smoothing"]),
+            unseen=d["unseen"],
+            trend=d["trend"],
+        )

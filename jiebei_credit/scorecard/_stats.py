@@ -1,0 +1,361 @@
+"""Fine-bin sufficient statistics: :class:`BinStats`, the unit of distributed fitting."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from jiebei_credit.errors import InvalidInputError
+from jiebei_credit.scorecard._checks import (
+    FloatArray,
+    Kind,
+    as_target,
+    as_weights,
+    check_choice,
+    listing,
+)
+from jiebei_credit.scorecard._finebin import (
+    Category,
+    as_float,
+    as_series,
+    category_key,
+    check_schema,
+    check_specials,
+    detect_kind,
+    digitize,
+    py_scalar,
+    quantile_edges,
+)
+
+__all__ = ["BinStats"]
+
+STATS_SCHEMA = "jiebei_credit.scorecard.BinStats"
+STATS_VERSION = 1
+
+
+# -------------------------------------------------------------- BinStats ---
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BinStats:
+    """Good and bad totals per fine bin of one feature: the unit of fitting.
+
+    Statistics of two partitions of the data, built with the same fine
+    ``edges`` (numeric) and ``special_values``, add up (``a + b``) to the
+    statistics of their union, so a binning can be fitted from partitions
+    computed in parallel and reduced.
+
+    Parameters
+    ----------
+    kind : {'numeric', 'categorical'}
+        Feature type.
+    edges : tuple of float
+        Numeric: fine edges (see :func:`quantile_edges`); ``()`` for
+        categorical features.
+    categories : tuple
+        Categorical: the distinct categories, sorted; ``()`` for numeric.
+    goods, bads : tuple of float
+        Weight of goods (``y = 0``) and bads (``y = 1``) per fine bin
+        (numeric: ``len(edges) + 1`` bins; categorical: one per category).
+    special_values : tuple
+        Values binned apart from the regular ones, one bin each.
+    special_goods, special_bads : tuple of float
+        Their good and bad weights, in the same order.
+    missing_goods, missing_bads : float
+        Good and bad weight of missing values.
+    name : str or None
+        Feature name.
+
+    Examples
+    --------
+    >>> a = BinStats.from_data([1, 2, 3, None], [0, 1, 0, 1], edges=[2.0])
+    >>> a.goods, a.bads, a.missing_bads
+    ((1.0, 1.0), (0.0, 1.0), 1.0)
+    >>> (a + a).bads
+    (0.0, 2.0)
+    """
+
+    kind: Literal["numeric", "categorical"]
+    edges: tuple[float, ...] = ()
+    categories: tuple[Category, ...] = ()
+    goods: tuple[float, ...]
+    bads: tuple[float, ...]
+    special_values: tuple[Category, ...] = ()
+    special_goods: tuple[float, ...] = ()
+    special_bads: tuple[float, ...] = ()
+    missing_goods: float = 0.0
+    missing_bads: float = 0.0
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        n = len(self.edges) + 1 if self.kind == "numeric" else len(self.categories)
+        if len(self.goods) != n or len(self.bads) != n:
+            raise InvalidInputError(
+                f"BinStats: {n} fine bins need {n} goods and bads, got {len(self.goods)} "
+                f"and {len(self.bads)}."
+            )
+        k = len(self.special_values)
+        if len(self.special_goods) != k or len(self.special_bads) != k:
+            raise InvalidInputError(f"BinStats: {k} special values need {k} goods and bads.")
+        if self.kind == "numeric" and any(b <= a for a, b in pairwise(self.edges)):
+            raise InvalidInputError("BinStats: edges must be strictly increasing.")
+
+    @property
+    def total_goods(self) -> float:
+        """Weight of all goods, including missing and special values."""
+        return float(sum(self.goods) + sum(self.special_goods) + self.missing_goods)
+
+    @property
+    def total_bads(self) -> float:
+        """Weight of all bads, including missing and special values."""
+        return float(sum(self.bads) + sum(self.special_bads) + self.missing_bads)
+
+    @classmethod
+    def from_data(
+        cls,
+        x: Any,
+        y: Any,
+        *,
+        kind: Kind = "auto",
+        edges: Sequence[float] | None = None,
+        n_prebins: int = 50,
+        special_values: Sequence[Category] = (),
+        sample_size: int | None = 100_000,
+        seed: int = 0,
+        sample_weight: Any = None,
+        name: str | None = None,
+    ) -> BinStats:
+        """Count goods and bads per fine bin.
+
+        Parameters
+        ----------
+        x : array-like, shape (n,)
+            Feature values. Missing: NaN, None, ``pd.NA``.
+        y : array-like of {0, 1}, shape (n,)
+            Target, 1 = bad, 0 = good.
+        kind : {'auto', 'numeric', 'categorical'}, default 'auto'
+            ``auto``: integer and float dtypes are numeric, everything else
+            (text, category, bool, object) categorical.
+        edges : sequence of float, optional
+            Numeric fine edges; by default :func:`quantile_edges` of ``x``.
+            Pass the same edges to every partition of distributed data.
+        n_prebins, sample_size, seed
+            Passed to :func:`quantile_edges` when ``edges`` is None.
+        special_values : tuple, default ()
+            Values binned apart, one bin each (e.g. ``-999`` for "no record").
+        sample_weight : array-like of float, shape (n,), optional
+            Non-negative row weights; counts become weight sums.
+        name : str, optional
+            Feature name.
+
+        Returns
+        -------
+        BinStats
+
+        Raises
+        ------
+        InvalidInputError
+            Bad target, weights, lengths, infinite values or parameters.
+        """
+        func = "BinStats.from_data"
+        check_choice(func, "kind", kind, Kind)
+        resolved = detect_kind(x) if kind == "auto" else kind
+        specials = check_specials(func, resolved, special_values)
+        n = len(x)
+        yv = as_target(func, y, n)
+        w = as_weights(func, sample_weight, n)
+        label = "x" if name is None else f"column {name!r}"
+        if resolved == "numeric":
+            xv, _ = as_float(func, x, label)
+            if edges is None:
+                fine = quantile_edges(
+                    xv,
+                    n_prebins=n_prebins,
+                    special_values=[float(v) for v in specials],
+                    sample_size=sample_size,
+                    seed=seed,
+                )
+            else:
+                fine = np.asarray(edges, dtype=np.float64)
+                if fine.ndim != 1 or not np.all(np.isfinite(fine)) or np.any(np.diff(fine) <= 0):
+                    raise InvalidInputError(
+                        f"{func}: edges must be finite and strictly increasing, got {listing(list(fine))}."
+                    )
+            return numeric_stats(xv, yv, w, fine, specials, name)
+        return categorical_stats(as_series(func, x, label), yv, w, specials, name)
+
+    def merge(self, other: BinStats) -> BinStats:
+        """Statistics of the union of the two data sets (same as ``self + other``).
+
+        Raises
+        ------
+        InvalidInputError
+            When kinds, edges or special values differ.
+        """
+        if not isinstance(other, BinStats):
+            raise InvalidInputError(f"BinStats.merge: expected BinStats, got {type(other).__name__}.")
+        if (self.kind, self.edges, self.special_values) != (other.kind, other.edges, other.special_values):
+            raise InvalidInputError(
+                "BinStats.merge: statistics must share kind, fine edges and special values; "
+                "build every partition with the same edges=... and special_values=...."
+            )
+        sg = tuple(a + b for a, b in zip(self.special_goods, other.special_goods, strict=True))
+        sb = tuple(a + b for a, b in zip(self.special_bads, other.special_bads, strict=True))
+        if self.kind == "numeric":
+            goods = tuple(a + b for a, b in zip(self.goods, other.goods, strict=True))
+            bads = tuple(a + b for a, b in zip(self.bads, other.bads, strict=True))
+            cats: tuple[Category, ...] = ()
+        else:
+            acc: dict[tuple[str, Any], list[Any]] = {}
+            for stats in (self, other):
+                for c, g, b in zip(stats.categories, stats.goods, stats.bads, strict=True):
+                    slot = acc.setdefault(category_key(c), [c, 0.0, 0.0])
+                    slot[1] += g
+                    slot[2] += b
+            rows = [acc[k] for k in sorted(acc)]
+            cats = tuple(r[0] for r in rows)
+            goods = tuple(float(r[1]) for r in rows)
+            bads = tuple(float(r[2]) for r in rows)
+        return BinStats(
+            kind=self.kind,
+            edges=self.edges,
+            categories=cats,
+            goods=goods,
+            bads=bads,
+            special_values=self.special_values,
+            special_goods=sg,
+            special_bads=sb,
+            missing_goods=self.missing_goods + other.missing_goods,
+            missing_bads=self.missing_bads + other.missing_bads,
+            name=self.name if self.name == other.name else None,
+        )
+
+    def __add__(self, other: BinStats) -> BinStats:
+        return self.merge(other)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict with ``schema`` and ``version``; see :meth:`from_dict`."""
+        return {
+            "schema": STATS_SCHEMA,
+            "version": STATS_VERSION,
+            "name": self.name,
+            "kind": self.kind,
+            "edges": list(self.edges),
+            "categories": list(self.categories),
+            "goods": list(self.goods),
+            "bads": list(self.bads),
+            "special_values": list(self.special_values),
+            "special_goods": list(self.special_goods),
+            "special_bads": list(self.special_bads),
+            "missing_goods": self.missing_goods,
+            "missing_bads": self.missing_bads,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> BinStats:
+        """Rebuild from :meth:`to_dict` output.
+
+        Raises
+        ------
+        InvalidInputError
+            Wrong ``schema`` or unsupported ``version``.
+        """
+        check_schema("BinStats.from_dict", d, STATS_SCHEMA, STATS_VERSION)
+        return cls(
+            kind=d["kind"],
+            edges=tuple(float(v) for v in d["edges"]),
+            categories=tuple(d["categories"]),
+            goods=tuple(float(v) for v in d["goods"]),
+            bads=tuple(float(v) for v in d["bads"]),
+            special_values=tuple(d["special_values"]),
+            special_goods=tuple(float(v) for v in d["special_goods"]),
+            special_bads=tuple(float(v) for v in d["special_bads"]),
+            missing_goods=float(d["missing_goods"]),
+            missing_bads=float(d["missing_bads"]),
+            name=d["name"],
+        )
+
+
+def _counts(
+    idx: np.ndarray[Any, Any], y: FloatArray, w: FloatArray | None, size: int
+) -> tuple[FloatArray, FloatArray]:
+    """Good and bad weight per slot of ``idx`` (one or two bincount passes)."""
+    if w is None:
+        total = np.bincount(idx, minlength=size).astype(np.float64)
+        bads = np.bincount(idx, weights=y, minlength=size).astype(np.float64)
+        return total - bads, bads
+    total = np.bincount(idx, weights=w, minlength=size).astype(np.float64)
+    bads = np.bincount(idx, weights=w * y, minlength=size).astype(np.float64)
+    return total - bads, bads
+
+
+def numeric_stats(
+    xv: FloatArray,
+    y: FloatArray,
+    w: FloatArray | None,
+    edges: FloatArray,
+    specials: tuple[Category, ...],
+    name: str | None,
+) -> BinStats:
+    """Fine-bin statistics of validated numeric values (NaN = missing)."""
+    m = edges.size
+    idx = digitize(edges, xv)  # missing values land in slot m + 1
+    for k, sv in enumerate(specials):
+        idx[xv == sv] = m + 2 + k
+    goods, bads = _counts(idx, y, w, m + 2 + len(specials))
+    return BinStats(
+        kind="numeric",
+        edges=tuple(float(e) for e in edges),
+        goods=tuple(goods[: m + 1].tolist()),
+        bads=tuple(bads[: m + 1].tolist()),
+        special_values=specials,
+        special_goods=tuple(goods[m + 2 :].tolist()),
+        special_bads=tuple(bads[m + 2 :].tolist()),
+        missing_goods=float(goods[m + 1]),
+        missing_bads=float(bads[m + 1]),
+        name=name,
+    )
+
+
+def categorical_stats(
+    s: pd.Series,
+    y: FloatArray,
+    w: FloatArray | None,
+    specials: tuple[Category, ...],
+    name: str | None,
+) -> BinStats:
+    """Per-category statistics; missing and special values apart."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    values = [py_scalar(v) for v in list(uniques)]
+    n_u = len(values)
+    idx = np.where(codes < 0, n_u, codes).astype(np.intp)
+    goods, bads = _counts(idx, y, w, n_u + 1)
+    spec_pos = {category_key(v): k for k, v in enumerate(specials)}
+    sg = [0.0] * len(specials)
+    sb = [0.0] * len(specials)
+    rows: list[tuple[tuple[str, Any], Category, float, float]] = []
+    for i, v in enumerate(values):
+        k = spec_pos.get(category_key(v))
+        if k is not None:
+            sg[k] += float(goods[i])
+            sb[k] += float(bads[i])
+        else:
+            rows.append((category_key(v), v, float(goods[i]), float(bads[i])))
+    rows.sort(key=lambda r: r[0])
+    return BinStats(
+        kind="categorical",
+        categories=tuple(r[1] for r in rows),
+        goods=tuple(r[2] for r in rows),
+        bads=tuple(r[3] for r in rows),
+        special_values=specials,
+        special_goods=tuple(sg),
+        special_bads=tuple(sb),
+        missing_goods=float(goods[n_u]),
+        missing_bads=float(bads[n_u]),
+        name=name,
+    )
