@@ -262,15 +262,32 @@ def _duplicate_keys(table: str, key: Sequence[str], out: pd.DataFrame) -> list[P
 
 
 def _kind_direction(out: pd.DataFrame) -> list[Problem]:
-    kind = out["kind"].astype(object).to_numpy()
-    direction = out["direction"].astype(object).to_numpy()
-    expected = pd.Series(kind).map(_KIND_DIRECTION).to_numpy(dtype=object)
-    bad = pd.notna(expected) & pd.notna(direction) & (expected != direction)
+    kind = out["kind"].cat
+    direction = out["direction"].cat
+    kind_codes = kind.codes.to_numpy()
+    dir_codes = direction.codes.to_numpy()
+    dir_index = pd.Index(direction.categories)
+    # expected direction code per kind code; -1 where either direction is allowed
+    expected = np.array(
+        [dir_index.get_loc(_KIND_DIRECTION[k]) if k in _KIND_DIRECTION else -1 for k in kind.categories]
+        + [-1],
+        dtype=np.int64,
+    )
+    want = expected[kind_codes]  # code -1 (missing kind) picks the trailing -1
+    bad = (want >= 0) & (dir_codes >= 0) & (dir_codes != want)
     problems: list[Problem] = []
+    if not bad.any():
+        return problems
+    kinds = out["kind"].to_numpy(dtype=object)
     for k, d in _KIND_DIRECTION.items():
-        mask = bad & (kind == k)
+        mask = bad & (kinds == k)
         problems += problems_at(
-            "transactions", "direction", out.index, mask, direction, f"a '{k}' must have direction '{d}'"
+            "transactions",
+            "direction",
+            out.index,
+            mask,
+            out["direction"].to_numpy(dtype=object),
+            f"a '{k}' must have direction '{d}'",
         )
     return problems
 
