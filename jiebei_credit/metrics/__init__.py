@@ -1,3 +1,59 @@
-"""Placeholder: this subpackage is being built."""
+"""Model validation metrics: discrimination, stability and calibration.
 
-__all__: list[str] = []
+Discrimination (:func:`auc`, :func:`gini`, :func:`ks`, :func:`roc_curve`,
+:func:`gains_table`) takes the outcome ``y`` (1 = bad, 0 = good) and a risk
+ordering where, by default, a higher value means riskier (a PD). Scorecard
+points, where a higher score means safer, are passed with ``higher="safer"``.
+Stability (:func:`psi`, :func:`csi`) compares a reference sample with a
+current one. Calibration (:func:`calibration_table`,
+:func:`hosmer_lemeshow`, :func:`binomial_test`, :func:`jeffreys_test`,
+:func:`brier_score`) compares PDs with observed default rates.
+
+Examples
+--------
+>>> import jiebei_credit as jc
+>>> y = [0, 0, 1, 1]
+>>> jc.metrics.auc(y, [0.1, 0.4, 0.35, 0.8])
+0.75
+>>> jc.metrics.auc(y, [700, 640, 650, 560], higher="safer")
+0.75
+"""
+
+from jiebei_credit.metrics._calibration import (
+    HosmerLemeshowResult,
+    binomial_test,
+    brier_score,
+    calibration_table,
+    hosmer_lemeshow,
+    jeffreys_test,
+)
+from jiebei_credit.metrics._discrimination import auc, gini, ks, roc_curve
+from jiebei_credit.metrics._gains import gains_table
+from jiebei_credit.metrics._stability import (
+    PSI_THRESHOLDS,
+    BinningLike,
+    PSIResult,
+    csi,
+    psi,
+    psi_status,
+)
+
+__all__ = [
+    "PSI_THRESHOLDS",
+    "BinningLike",
+    "HosmerLemeshowResult",
+    "PSIResult",
+    "auc",
+    "binomial_test",
+    "brier_score",
+    "calibration_table",
+    "csi",
+    "gains_table",
+    "gini",
+    "hosmer_lemeshow",
+    "jeffreys_test",
+    "ks",
+    "psi",
+    "psi_status",
+    "roc_curve",
+]

@@ -1,0 +1,53 @@
+"""Score bands: quantile cut points, band membership and labels.
+
+Bands are left-closed: with interior cut points ``e_1 < … < e_k`` band ``i``
+holds the values ``e_i <= x < e_{i+1}`` (with ``e_0 = -inf`` and
+``e_{k+1} = +inf``), so every finite value falls in exactly one band.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from jiebei_credit.metrics._validate import FloatArray, IntArray
+
+
+def quantile_edges(x: FloatArray, bins: int) -> FloatArray:
+    """Interior cut points splitting ``x`` into at most ``bins`` bands of about equal count.
+
+    The cut point for the quantile ``j / bins`` is the value at 0-based position
+    ``floor(n * j / bins)`` of the sorted sample, so the band below it holds at
+    most ``floor(n * j / bins)`` values. Repeated cut points are merged and a cut
+    at the minimum is dropped, so every band is non-empty on ``x`` itself, and
+    heavy ties give fewer than ``bins`` bands.
+    """
+    n = x.size
+    positions = np.unique((np.arange(1, bins, dtype=np.int64) * n) // bins)
+    positions = positions[(positions > 0) & (positions < n)]
+    if positions.size == 0:
+        return np.empty(0, dtype=np.float64)
+    values = np.partition(x, positions)[positions]
+    edges: FloatArray = np.unique(values)
+    kept: FloatArray = edges[edges > x.min()]
+    return kept
+
+
+def band_index(x: FloatArray, edges: FloatArray) -> IntArray:
+    """Band of each value: ``i`` such that ``edges[i-1] <= x < edges[i]``."""
+    return np.searchsorted(edges, x, side="right").astype(np.int64, copy=False)
+
+
+def _fmt(v: float, digits: int) -> str:
+    if np.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    return format(v, f".{digits}g")
+
+
+def band_labels(edges: FloatArray) -> list[str]:
+    """Labels ``"[lo, hi)"`` for the ``len(edges) + 1`` bands, distinct even for close edges."""
+    bounds = np.concatenate(([-np.inf], edges, [np.inf]))
+    for digits in (6, 10, 17):
+        text = [_fmt(float(v), digits) for v in bounds]
+        if len(set(text)) == len(text):
+            break
+    return [f"[{text[i]}, {text[i + 1]})" for i in range(len(bounds) - 1)]

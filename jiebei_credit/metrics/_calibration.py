@@ -1,0 +1,483 @@
+"""Calibration: PD against observed default rates, by grade.
+
+The PD argument is named ``pd`` as in the validation literature, so pandas is
+imported unaliased here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas
+from scipy import stats
+
+from jiebei_credit.errors import InvalidInputError
+from jiebei_credit.metrics._bands import band_index, band_labels, quantile_edges
+from jiebei_credit.metrics._validate import (
+    FloatArray,
+    IntArray,
+    as_float,
+    as_vector,
+    binary_and_score,
+    check_aligned,
+    check_float,
+    check_int,
+    check_weights,
+    one_of,
+    some_values,
+    where,
+)
+
+Alternative = Literal["greater", "less"]
+#: Allowed values of ``alternative``.
+ALTERNATIVES: tuple[Alternative, ...] = ("greater", "less")
+
+
+def _grade_counts(
+    defaults: object, count: object, pd: object, *, func: str
+) -> tuple[FloatArray, FloatArray, FloatArray, bool]:
+    """Validate and broadcast per-grade defaults, counts and PDs."""
+    raw = [np.asarray(v) for v in (defaults, count, pd)]
+    scalar = all(r.ndim == 0 for r in raw)
+    arrays = []
+    for name, value in zip(("defaults", "count", "pd"), raw, strict=True):
+        arr, _ = as_float(np.atleast_1d(value), func=func, name=name)
+        if np.isnan(arr).any() or np.isinf(arr).any():
+            raise InvalidInputError(f"{func}: {name} must be finite; got {some_values(arr)}.")
+        arrays.append(arr)
+    try:
+        d, n, p = np.broadcast_arrays(*arrays)
+    except ValueError:
+        shapes = [a.shape for a in arrays]
+        raise InvalidInputError(
+            f"{func}: defaults, count and pd must have the same length (or be scalars); got "
+            f"shapes {shapes}."
+        ) from None
+    for name, arr, low in (("defaults", d, 0.0), ("count", n, 1.0)):
+        bad = (arr != np.round(arr)) | (arr < low)
+        if bad.any():
+            raise InvalidInputError(
+                f"{func}: {name} must be whole numbers >= {low:g}; found {some_values(arr[bad])} "
+                f"at {where(bad, None)}."
+            )
+    over = d > n
+    if over.any():
+        raise InvalidInputError(
+            f"{func}: defaults exceed count at {where(over, None)}; a grade cannot have more "
+            "defaults than obligors."
+        )
+    outside = (p < 0.0) | (p > 1.0)
+    if outside.any():
+        raise InvalidInputError(
+            f"{func}: pd must be a probability in [0, 1]; found {some_values(p[outside])} at "
+            f"{where(outside, None)}."
+        )
+    return d, n, p, scalar
+
+
+def _out(values: FloatArray, scalar: bool) -> float | FloatArray:
+    return float(values[0]) if scalar else values
+
+
+def binomial_test(
+    defaults: object,
+    count: object,
+    pd: object,
+    *,
+    alternative: Alternative = "greater",
+) -> float | FloatArray:
+    r"""One-sided exact binomial test of a grade's PD against its observed defaults.
+
+    Parameters
+    ----------
+    defaults : int or array-like of int
+        Observed defaults :math:`D` per grade.
+    count : int or array-like of int
+        Obligors :math:`N` per grade, :math:`N \ge 1`, :math:`D \le N`.
+    pd : float or array-like of float
+        The grade's PD in [0, 1].
+    alternative : {"greater", "less"}, default "greater"
+        ``"greater"`` tests for underestimation (more defaults than the PD
+        implies, the conservative regulatory question); ``"less"`` for
+        overestimation.
+
+    Returns
+    -------
+    float or ndarray of float
+        The p-value per grade: a float when all inputs are scalars, else an
+        array of the broadcast shape.
+
+    Raises
+    ------
+    InvalidInputError
+        If counts are not whole numbers, :math:`D > N`, :math:`N < 1`, a PD
+        is outside [0, 1] or the shapes do not broadcast.
+
+    Notes
+    -----
+    Under :math:`H_0` the defaults are independent with probability PD, so
+    :math:`D \sim \mathrm{Bin}(N, \mathrm{PD})` and
+
+    .. math::
+
+        p_{\text{greater}} = P(X \ge D) = \sum_{k=D}^{N} \binom{N}{k}
+        \mathrm{PD}^k (1-\mathrm{PD})^{N-k}, \qquad
+        p_{\text{less}} = P(X \le D).
+
+    Default correlation makes the test too strict (it rejects too often);
+    BCBS WP 14 discusses the correction.
+
+    References
+    ----------
+    .. [1] Basel Committee on Banking Supervision (2005). Studies on the
+       validation of internal rating systems. Working Paper No. 14, section 5.
+
+    Examples
+    --------
+    >>> import jiebei_credit as jc
+    >>> round(jc.metrics.binomial_test(5, 100, 0.02), 4)
+    0.0508
+    >>> jc.metrics.binomial_test([0, 5], [100, 100], 0.02).round(4)
+    array([1.    , 0.0508])
+    """
+    func = "binomial_test"
+    one_of(func, "alternative", alternative, ALTERNATIVES)
+    d, n, p, scalar = _grade_counts(defaults, count, pd, func=func)
+    if alternative == "greater":
+        values = stats.binom.sf(d - 1.0, n, p)
+    else:
+        values = stats.binom.cdf(d, n, p)
+    return _out(np.asarray(values, dtype=np.float64), scalar)
+
+
+def jeffreys_test(defaults: object, count: object, pd: object) -> float | FloatArray:
+    r"""Jeffreys test of a grade's PD (ECB 2019): posterior probability that PD is not too low.
+
+    Parameters
+    ----------
+    defaults : int or array-like of int
+        Observed defaults :math:`D` per grade.
+    count : int or array-like of int
+        Obligors :math:`N` per grade, :math:`N \ge 1`, :math:`D \le N`.
+    pd : float or array-like of float
+        The grade's PD in [0, 1].
+
+    Returns
+    -------
+    float or ndarray of float
+        One-sided p-value per grade (small = PD underestimated): a float when
+        all inputs are scalars, else an array.
+
+    Raises
+    ------
+    InvalidInputError
+        As :func:`binomial_test`.
+
+    Notes
+    -----
+    With the Jeffreys prior :math:`\mathrm{Beta}(\tfrac12, \tfrac12)` the
+    posterior of the default rate is
+    :math:`\mathrm{Beta}(D + \tfrac12,\ N - D + \tfrac12)` and
+
+    .. math:: p = F_{\mathrm{Beta}(D + 1/2,\ N - D + 1/2)}(\mathrm{PD}),
+
+    the posterior probability that the true default rate is at most the PD.
+
+    References
+    ----------
+    .. [1] European Central Bank (2019). Instructions for reporting the
+       validation results of internal models: IRB Pillar I models for credit
+       risk, section 2.5.3.1 (Jeffreys test).
+    .. [2] Brown, L. D., Cai, T. T. and DasGupta, A. (2001). Interval
+       estimation for a binomial proportion. *Statistical Science* 16(2).
+
+    Examples
+    --------
+    >>> import jiebei_credit as jc
+    >>> round(jc.metrics.jeffreys_test(5, 100, 0.02), 4)
+    0.0286
+    """
+    d, n, p, scalar = _grade_counts(defaults, count, pd, func="jeffreys_test")
+    values = stats.beta.cdf(p, d + 0.5, n - d + 0.5)
+    return _out(np.asarray(values, dtype=np.float64), scalar)
+
+
+def grade_codes(
+    y_len: int, y_index: pandas.Index | None, pd: FloatArray, grades: object, *, func: str
+) -> tuple[IntArray, pandas.Index]:
+    """Grade of each row (0-based code) and the grades in order."""
+    if isinstance(grades, int | np.integer) and not isinstance(grades, bool):
+        cuts = quantile_edges(pd, check_int(grades, func=func, name="grades", minimum=1))
+        codes = band_index(pd, cuts)
+        used = np.unique(codes)
+        labels = np.asarray(band_labels(cuts), dtype=object)[used]
+        remap = np.searchsorted(used, codes).astype(np.int64)
+        return remap, pandas.Index(list(labels), name="grade")
+    arr, g_index = as_vector(grades, func=func, name="grades")
+    check_aligned(func, ("y", y_len, y_index), ("grades", arr.size, g_index))
+    series = grades if isinstance(grades, pandas.Series) else pandas.Series(arr)
+    missing = series.isna().to_numpy()
+    if missing.any():
+        raise InvalidInputError(
+            f"{func}: grades has {int(missing.sum())} missing values at "
+            f"{where(missing, g_index)}; assign every row a grade."
+        )
+    try:
+        codes, uniques = pandas.factorize(series, sort=True)
+    except TypeError:
+        raise InvalidInputError(
+            f"{func}: grade labels cannot be sorted ({some_values(arr)}); use labels of one "
+            "type, e.g. all strings."
+        ) from None
+    return codes.astype(np.int64), pandas.Index(np.asarray(uniques), name="grade")
+
+
+def calibration_table(
+    y: object,
+    pd: object,
+    *,
+    grades: object = 10,
+    level: float = 0.95,
+) -> pandas.DataFrame:
+    r"""Observed default rate against PD per grade, with binomial and Jeffreys tests.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        Outcome, 1 = default (bad), 0 = good.
+    pd : array-like of shape (n,)
+        Predicted probability of default per row, in [0, 1].
+    grades : int or array-like of shape (n,), default 10
+        An integer makes that many grades of about equal count from quantiles
+        of ``pd``; an array gives each row's grade label (a rating grade, a
+        score band). Grades are listed in sorted order (category order for a
+        categorical).
+    level : float, default 0.95
+        Coverage of the Jeffreys interval of the default rate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``grade``, with columns ``count``, ``defaults``,
+        ``default_rate``, ``pd_mean`` (the grade's PD: the mean PD of its
+        rows), ``expected_defaults`` (sum of PDs), ``binomial_p`` and
+        ``jeffreys_p`` (one-sided, small = PD too low), ``ci_lower`` and
+        ``ci_upper`` (Jeffreys interval).
+
+    Raises
+    ------
+    InvalidInputError
+        If ``y`` is not 0/1, ``pd`` is outside [0, 1] or NaN, lengths differ,
+        grades are missing or ``level`` is not in (0, 1).
+
+    Notes
+    -----
+    For grade :math:`g` with :math:`N_g` rows, :math:`D_g` defaults and PD
+    :math:`\bar p_g`: ``binomial_p`` is :func:`binomial_test`
+    :math:`(D_g, N_g, \bar p_g)`, ``jeffreys_p`` is :func:`jeffreys_test`, and
+    the interval is the :math:`(1 \mp \text{level})/2` quantiles of
+    :math:`\mathrm{Beta}(D_g + \tfrac12, N_g - D_g + \tfrac12)`, with the lower
+    end 0 when :math:`D_g = 0` and the upper end 1 when :math:`D_g = N_g`.
+
+    References
+    ----------
+    .. [1] Basel Committee on Banking Supervision (2005). Studies on the
+       validation of internal rating systems. Working Paper No. 14.
+    .. [2] European Central Bank (2019). Instructions for reporting the
+       validation results of internal models.
+
+    Examples
+    --------
+    >>> import jiebei_credit as jc
+    >>> y = [0, 0, 0, 1, 0, 1, 1, 0]
+    >>> pd_ = [0.1, 0.1, 0.1, 0.1, 0.4, 0.4, 0.4, 0.4]
+    >>> t = jc.metrics.calibration_table(y, pd_, grades=["A"] * 4 + ["B"] * 4)
+    >>> t[["count", "defaults", "default_rate", "pd_mean", "binomial_p"]].round(4)
+           count  defaults  default_rate  pd_mean  binomial_p
+    grade
+    A          4         1          0.25      0.1      0.3439
+    B          4         2          0.50      0.4      0.5248
+    """
+    func = "calibration_table"
+    is_bad, p, index = binary_and_score(y, pd, func=func, score_name="pd", probability=True)
+    level = check_float(level, func=func, name="level", low=0.0, high=1.0)
+    if level in (0.0, 1.0):
+        raise InvalidInputError(f"{func}: level must be strictly between 0 and 1; got {level}.")
+    codes, labels = grade_codes(is_bad.size, index, p, grades, func=func)
+    k = len(labels)
+    count = np.bincount(codes, minlength=k)
+    defaults = np.bincount(codes, weights=is_bad, minlength=k).round().astype(np.int64)
+    expected = np.bincount(codes, weights=p, minlength=k)
+    pd_mean = np.clip(expected / count, 0.0, 1.0)
+    a, b = defaults + 0.5, count - defaults + 0.5
+    lower = np.where(defaults == 0, 0.0, stats.beta.ppf((1.0 - level) / 2.0, a, b))
+    upper = np.where(defaults == count, 1.0, stats.beta.ppf((1.0 + level) / 2.0, a, b))
+    return pandas.DataFrame(
+        {
+            "count": count.astype(np.int64),
+            "defaults": defaults,
+            "default_rate": defaults / count,
+            "pd_mean": pd_mean,
+            "expected_defaults": expected,
+            "binomial_p": binomial_test(defaults, count, pd_mean),
+            "jeffreys_p": jeffreys_test(defaults, count, pd_mean),
+            "ci_lower": lower,
+            "ci_upper": upper,
+        },
+        index=labels,
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class HosmerLemeshowResult:
+    """Result of :func:`hosmer_lemeshow`.
+
+    Attributes
+    ----------
+    statistic : float
+        The Hosmer–Lemeshow :math:`\\chi^2` statistic.
+    dof : int
+        Degrees of freedom used.
+    p_value : float
+        :math:`P(\\chi^2_{\\mathrm{dof}} \\ge \\text{statistic})`.
+    table : pandas.DataFrame
+        Per grade: ``count``, ``defaults``, ``pd_mean``,
+        ``expected_defaults`` and ``contribution`` to the statistic.
+    """
+
+    statistic: float
+    dof: int
+    p_value: float
+    table: pandas.DataFrame
+
+
+def hosmer_lemeshow(
+    y: object,
+    pd: object,
+    *,
+    grades: object = 10,
+    dof: int | None = None,
+) -> HosmerLemeshowResult:
+    r"""Hosmer–Lemeshow test of a PD model's calibration over all grades at once.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        Outcome, 1 = default, 0 = good.
+    pd : array-like of shape (n,)
+        Predicted PD per row, in [0, 1].
+    grades : int or array-like of shape (n,), default 10
+        As in :func:`calibration_table` (10 = deciles of PD).
+    dof : int, optional
+        Degrees of freedom. Default: the number of grades :math:`G`, right for
+        validation on data the model was not fitted on (BCBS WP 14). Use
+        :math:`G - 2` on the development sample.
+
+    Returns
+    -------
+    HosmerLemeshowResult
+        Statistic, degrees of freedom, p-value and the per-grade table.
+
+    Raises
+    ------
+    InvalidInputError
+        As :func:`calibration_table`; also when a grade's PD is 0 or 1 (its
+        term is undefined: merge it with a neighbour) or ``dof < 1``.
+
+    Notes
+    -----
+    .. math::
+
+        \mathrm{HL} = \sum_{g=1}^{G} \frac{(N_g \bar p_g - D_g)^2}
+        {N_g \bar p_g (1 - \bar p_g)} \ \sim\ \chi^2_{G}
+
+    under :math:`H_0` (the PDs are right and defaults independent), as the
+    grade sizes grow. Large values reject the calibration.
+
+    References
+    ----------
+    .. [1] Basel Committee on Banking Supervision (2005). Studies on the
+       validation of internal rating systems. Working Paper No. 14, section 5.
+    .. [2] Hosmer, D. W. and Lemeshow, S. (2000). *Applied Logistic
+       Regression*, 2nd ed., Wiley.
+
+    Examples
+    --------
+    >>> import jiebei_credit as jc
+    >>> y = [0, 0, 0, 1, 0, 1, 1, 0]
+    >>> pd_ = [0.1, 0.1, 0.1, 0.1, 0.4, 0.4, 0.4, 0.4]
+    >>> r = jc.metrics.hosmer_lemeshow(y, pd_, grades=["A"] * 4 + ["B"] * 4)
+    >>> round(r.statistic, 4), r.dof, round(r.p_value, 4)
+    (1.1667, 2, 0.558)
+    """
+    func = "hosmer_lemeshow"
+    table = calibration_table(y, pd, grades=grades)
+    n = table["count"].to_numpy(dtype=np.float64)
+    p = table["pd_mean"].to_numpy(dtype=np.float64)
+    d = table["defaults"].to_numpy(dtype=np.float64)
+    degenerate = (p <= 0.0) | (p >= 1.0)
+    if degenerate.any():
+        raise InvalidInputError(
+            f"{func}: grades {list(table.index[degenerate])[:5]} have PD 0 or 1, where the "
+            "statistic is undefined; merge them with a neighbouring grade."
+        )
+    g = len(table)
+    k = g if dof is None else check_int(dof, func=func, name="dof", minimum=1)
+    contribution = (n * p - d) ** 2 / (n * p * (1.0 - p))
+    statistic = float(contribution.sum())
+    out = table[["count", "defaults", "pd_mean", "expected_defaults"]].assign(
+        contribution=contribution
+    )
+    return HosmerLemeshowResult(
+        statistic=statistic, dof=k, p_value=float(stats.chi2.sf(statistic, k)), table=out
+    )
+
+
+def brier_score(y: object, pd: object, *, sample_weight: object = None) -> float:
+    r"""Brier score: mean squared difference between PD and outcome.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        Outcome, 1 = default, 0 = good.
+    pd : array-like of shape (n,)
+        Predicted PD per row, in [0, 1].
+    sample_weight : array-like of shape (n,), optional
+        Non-negative row weights.
+
+    Returns
+    -------
+    float
+        Brier score in [0, 1]; lower is better.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``y`` is not 0/1, ``pd`` is outside [0, 1], lengths differ or the
+        weights are invalid.
+
+    Notes
+    -----
+    .. math:: \mathrm{BS} = \frac{\sum_i w_i (\hat p_i - y_i)^2}{\sum_i w_i}.
+
+    References
+    ----------
+    .. [1] Brier, G. W. (1950). Verification of forecasts expressed in terms
+       of probability. *Monthly Weather Review* 78(1), 1–3.
+
+    Examples
+    --------
+    >>> import jiebei_credit as jc
+    >>> jc.metrics.brier_score([0, 1, 1, 0], [0.1, 0.9, 0.8, 0.3])
+    0.0375
+    """
+    func = "brier_score"
+    is_bad, p, _ = binary_and_score(y, pd, func=func, score_name="pd", probability=True)
+    sq = (p - is_bad) ** 2
+    if sample_weight is None:
+        return float(sq.mean())
+    w = check_weights(sample_weight, p.size, func=func)
+    return float(np.dot(w, sq) / w.sum())
+

@@ -1,0 +1,48 @@
+"""The public names of jiebei_credit.metrics are a contract."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+import jiebei_credit as jc
+
+
+def test_public_names_are_pinned() -> None:
+    assert sorted(jc.metrics.__all__) == sorted(
+        [
+            "PSI_THRESHOLDS",
+            "BinningLike",
+            "HosmerLemeshowResult",
+            "PSIResult",
+            "auc",
+            "binomial_test",
+            "brier_score",
+            "calibration_table",
+            "csi",
+            "gains_table",
+            "gini",
+            "hosmer_lemeshow",
+            "jeffreys_test",
+            "ks",
+            "psi",
+            "psi_status",
+            "roc_curve",
+        ]
+    )
+    for name in jc.metrics.__all__:
+        assert getattr(jc.metrics, name) is not None
+
+
+def test_public_objects_live_in_private_modules() -> None:
+    for name in jc.metrics.__all__:
+        obj = getattr(jc.metrics, name)
+        module = getattr(obj, "__module__", "jiebei_credit.metrics._x")
+        assert module.startswith("jiebei_credit.metrics._")
+
+
+def test_results_are_frozen() -> None:
+    r = jc.metrics.psi([1.0, 2.0], [1.0, 2.0])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.value = 1.0  # type: ignore[misc]
