@@ -182,6 +182,72 @@ def nonempty_table(draw: st.DrawFn) -> tuple[str, _pd.DataFrame, dict[str, _pd.D
 
 # --------------------------------------------------------------- metrics ---
 # (metrics strategies)
+import numpy as _np
+from hypothesis import strategies as st
+
+#: Scores on a coarse grid (many ties, like scorecard points) or anywhere in a wide range.
+metric_scores = st.one_of(
+    st.integers(min_value=300, max_value=320).map(float),
+    st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False),
+)
+
+
+@st.composite
+def scored_samples(
+    draw: st.DrawFn, *, min_size: int = 2, max_size: int = 60
+) -> tuple[_np.ndarray, _np.ndarray]:
+    """``(y, score)``: a 0/1 target holding both classes and a finite score of the same length."""
+    n = draw(st.integers(min_value=max(min_size, 2), max_value=max_size))
+    y = draw(st.lists(st.integers(0, 1), min_size=n, max_size=n))
+    y[0], y[1] = 1, 0
+    grid = draw(st.booleans())
+    if grid:
+        score = draw(st.lists(st.integers(300, 310).map(float), min_size=n, max_size=n))
+    else:
+        score = draw(st.lists(metric_scores, min_size=n, max_size=n))
+    order = _np.asarray(draw(st.permutations(range(n))))
+    return _np.asarray(y, dtype=_np.int64)[order], _np.asarray(score, dtype=_np.float64)[order]
+
+
+@st.composite
+def weighted_scored_samples(
+    draw: st.DrawFn, *, max_size: int = 40
+) -> tuple[_np.ndarray, _np.ndarray, _np.ndarray]:
+    """``(y, score, weight)`` with weights in [0, 10] and a positive total in each class."""
+    y, score = draw(scored_samples(max_size=max_size))
+    w = draw(
+        st.lists(
+            st.floats(min_value=0.0, max_value=10.0, allow_nan=False),
+            min_size=y.size,
+            max_size=y.size,
+        )
+    )
+    weight = _np.asarray(w, dtype=_np.float64)
+    weight[_np.flatnonzero(y == 1)[0]] = 1.0
+    weight[_np.flatnonzero(y == 0)[0]] = 1.0
+    return y, score, weight
+
+
+@st.composite
+def probability_samples(draw: st.DrawFn, *, max_size: int = 60) -> tuple[_np.ndarray, _np.ndarray]:
+    """``(y, pd)``: a 0/1 target (any mix) and PDs in [0, 1]."""
+    n = draw(st.integers(min_value=1, max_value=max_size))
+    y = draw(st.lists(st.integers(0, 1), min_size=n, max_size=n))
+    p = draw(
+        st.lists(st.floats(min_value=0.0, max_value=1.0, allow_nan=False), min_size=n, max_size=n)
+    )
+    return _np.asarray(y, dtype=_np.int64), _np.asarray(p, dtype=_np.float64)
+
+
+#: A numeric sample for stability indices (PSI): finite floats, ties likely.
+stability_samples = st.lists(
+    st.one_of(
+        st.integers(0, 5).map(float),
+        st.floats(-1e3, 1e3, allow_nan=False, allow_subnormal=False),
+    ),
+    min_size=1,
+    max_size=80,
+).map(lambda v: _np.asarray(v, dtype=_np.float64))
 
 # -------------------------------------------------------------- features ---
 # (features strategies)
