@@ -10,10 +10,12 @@ from jiebei_credit.scorecard._binning import Binning
 from jiebei_credit.scorecard._finebin import quantile_edges
 from jiebei_credit.scorecard._fit import bin_feature, optimal_binning
 from jiebei_credit.scorecard._stats import BinStats
+from jiebei_credit.scorecard._transformer import WOETransformer
 
 __all__ = [
     "BinStats",
     "Binning",
+    "WOETransformer",
     "bin_feature",
     "optimal_binning",
     "quantile_edges",

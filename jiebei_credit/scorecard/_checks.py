@@ -66,7 +66,8 @@ def positions(index: pd.Index | None, mask: np.ndarray[Any, np.dtype[np.bool_]])
     where = np.flatnonzero(mask)[:SHOWN]
     if index is None:
         return [int(i) for i in where]
-    return [index[i] for i in where]
+    labels = [index[i] for i in where]
+    return [v.item() if isinstance(v, np.generic) else v for v in labels]
 
 
 def rows_text(index: pd.Index | None, mask: np.ndarray[Any, np.dtype[np.bool_]]) -> str:

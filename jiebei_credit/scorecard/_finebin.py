@@ -188,9 +188,9 @@ def short_edge(lo: float, hi: float) -> float:
     top = math.floor(math.log10(abs(hi)))
     for digits in range(1, 18):
         q = 10.0 ** (top - digits + 1)
-        d = float(f"{math.floor(hi / q) * q:.{digits}g}")
-        if lo < d <= hi:
-            return d
+        for d in (float(f"{hi:.{digits}g}"), float(f"{math.floor(hi / q) * q:.{digits}g}")):
+            if lo < d <= hi:
+                return d
     return hi
 
 

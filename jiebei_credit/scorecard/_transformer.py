@@ -1,0 +1,355 @@
+"""Bin many columns at once: :class:`WOETransformer` (sklearn protocol by duck typing)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from jiebei_credit.errors import InvalidInputError, NotFittedError, Problem, SchemaError
+from jiebei_credit.scorecard._binning import Binning
+from jiebei_credit.scorecard._checks import (
+    FloatArray,
+    Monotonic,
+    Unseen,
+    as_target,
+    as_weights,
+    check_both_classes,
+    listing,
+)
+from jiebei_credit.scorecard._finebin import (
+    Category,
+    as_float,
+    check_specials,
+    detect_kind,
+    quantile_edges,
+)
+from jiebei_credit.scorecard._fit import MergeParams, fit_stats, merge_params
+from jiebei_credit.scorecard._stats import categorical_stats, numeric_stats
+
+__all__ = ["WOETransformer", "fit_binnings"]
+
+#: Parameters of the binning, in the order of :class:`WOETransformer`'s signature.
+BINNING_PARAMS = (
+    "max_bins",
+    "min_bin_share",
+    "monotonic",
+    "special_values",
+    "min_bin_goods",
+    "min_bin_bads",
+    "categorical",
+    "numeric",
+    "n_prebins",
+    "min_category_share",
+    "smoothing",
+    "unseen",
+    "sample_size",
+    "seed",
+)
+
+
+def as_frame(func: str, X: Any) -> pd.DataFrame:
+    """A DataFrame view of ``X`` (2-D arrays get columns ``x0, x1, …``)."""
+    if isinstance(X, pd.DataFrame):
+        bad = [c for c in X.columns if not isinstance(c, str)]
+        if bad:
+            raise SchemaError(
+                [
+                    Problem(
+                        table="X",
+                        column=None,
+                        row=None,
+                        value=listing(bad),
+                        rule="column names must be strings; rename the columns",
+                    )
+                ],
+                context=func,
+            )
+        if X.columns.has_duplicates:
+            dup = sorted(set(X.columns[X.columns.duplicated()]))
+            raise SchemaError(
+                [
+                    Problem(
+                        table="X",
+                        column=None,
+                        row=None,
+                        value=listing(dup),
+                        rule="column names must be unique",
+                    )
+                ],
+                context=func,
+            )
+        return X
+    arr = np.asarray(X)
+    if arr.ndim != 2:
+        raise InvalidInputError(f"{func}: X must be a DataFrame or a 2-D array, got shape {arr.shape}.")
+    return pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
+
+
+def require_columns(func: str, X: pd.DataFrame, columns: Sequence[str]) -> None:
+    """Raise a :class:`SchemaError` naming every missing column."""
+    missing = [c for c in columns if c not in X.columns]
+    if missing:
+        raise SchemaError(
+            [
+                Problem(
+                    table="X",
+                    column=c,
+                    row=None,
+                    value=None,
+                    rule="column is missing; pass every column the model was fitted on",
+                )
+                for c in missing
+            ],
+            context=func,
+        )
+
+
+def fit_binnings(
+    func: str,
+    X: pd.DataFrame,
+    y: FloatArray,
+    w: FloatArray | None,
+    params: MergeParams,
+    *,
+    special_values: Sequence[Category] | Mapping[str, Sequence[Category]],
+    categorical: Sequence[str] | None,
+    numeric: Sequence[str] | None,
+    n_prebins: int,
+    sample_size: int | None,
+    seed: int,
+) -> dict[str, Binning]:
+    """Fit one :class:`Binning` per column of ``X`` (validated target and weights)."""
+    forced_cat = set(categorical or ())
+    forced_num = set(numeric or ())
+    both = forced_cat & forced_num
+    if both:
+        raise InvalidInputError(
+            f"{func}: columns {listing(sorted(both))} are in both categorical and numeric."
+        )
+    require_columns(func, X, sorted(forced_cat | forced_num))
+    if isinstance(special_values, Mapping):
+        require_columns(func, X, sorted(special_values))
+    out: dict[str, Binning] = {}
+    for col in X.columns:
+        x = X[col]
+        kind = "categorical" if col in forced_cat else "numeric" if col in forced_num else detect_kind(x)
+        if isinstance(special_values, Mapping):
+            specials = check_specials(func, kind, special_values.get(col, ()))
+        else:
+            specials = check_specials(func, kind, special_values) if kind == "numeric" else ()
+        if kind == "numeric":
+            xv, _ = as_float(func, x, f"column {col!r}")
+            edges = quantile_edges(
+                xv,
+                n_prebins=n_prebins,
+                special_values=[float(v) for v in specials],
+                sample_size=sample_size,
+                seed=seed,
+            )
+            stats = numeric_stats(xv, y, w, edges, specials, col)
+        else:
+            stats = categorical_stats(x, y, w, specials, col)
+        out[col] = fit_stats(stats, params, func)
+    return out
+
+
+class WOETransformer:
+    """Fit optimal binnings for many columns and replace values by their WOE.
+
+    Follows the scikit-learn estimator protocol (``fit``/``transform``,
+    ``get_params``/``set_params``; works in ``Pipeline`` and with
+    ``clone``) without depending on scikit-learn.
+
+    Parameters
+    ----------
+    max_bins, min_bin_share, monotonic, min_bin_goods, min_bin_bads, n_prebins,
+    min_category_share, smoothing, unseen, sample_size, seed
+        As in :func:`bin_feature`, for every column.
+    special_values : tuple or mapping of str to tuple, default ()
+        A tuple applies to every numeric column; a mapping gives the special
+        values of each named column (numeric or categorical).
+    categorical, numeric : sequence of str, optional
+        Columns forced to be categorical or numeric; the others follow
+        their dtype (integer and float numeric, everything else categorical).
+
+    Attributes
+    ----------
+    binnings_ : dict of str to Binning
+        One fitted binning per column, in column order.
+    feature_names_in_ : numpy.ndarray of str
+        Column names seen in ``fit``.
+    n_features_in_ : int
+        Number of columns seen in ``fit``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from jiebei_credit.scorecard import WOETransformer
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame({"util": rng.random(1000), "region": rng.choice(["n", "s"], 1000)})
+    >>> y = (rng.random(1000) < 0.1 + 0.3 * X["util"]).astype(int)
+    >>> t = WOETransformer(max_bins=3).fit(X, y)
+    >>> t.iv_summary()[["feature", "n_bins"]].to_dict("list")
+    {'feature': ['util', 'region'], 'n_bins': [3, 2]}
+    >>> t.transform(X).shape
+    (1000, 2)
+    """
+
+    def __init__(
+        self,
+        *,
+        max_bins: int = 6,
+        min_bin_share: float = 0.05,
+        monotonic: Monotonic = "auto",
+        special_values: Sequence[Category] | Mapping[str, Sequence[Category]] = (),
+        min_bin_goods: float = 1.0,
+        min_bin_bads: float = 1.0,
+        categorical: Sequence[str] | None = None,
+        numeric: Sequence[str] | None = None,
+        n_prebins: int = 50,
+        min_category_share: float = 0.01,
+        smoothing: float = 0.5,
+        unseen: Unseen = "raise",
+        sample_size: int | None = 100_000,
+        seed: int = 0,
+    ) -> None:
+        self.max_bins = max_bins
+        self.min_bin_share = min_bin_share
+        self.monotonic = monotonic
+        self.special_values = special_values
+        self.min_bin_goods = min_bin_goods
+        self.min_bin_bads = min_bin_bads
+        self.categorical = categorical
+        self.numeric = numeric
+        self.n_prebins = n_prebins
+        self.min_category_share = min_category_share
+        self.smoothing = smoothing
+        self.unseen = unseen
+        self.sample_size = sample_size
+        self.seed = seed
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Constructor parameters by name (``deep`` is accepted for scikit-learn)."""
+        return {name: getattr(self, name) for name in BINNING_PARAMS}
+
+    def set_params(self, **params: Any) -> WOETransformer:
+        """Set constructor parameters; unknown names raise :class:`InvalidInputError`."""
+        unknown = sorted(set(params) - set(BINNING_PARAMS))
+        if unknown:
+            raise InvalidInputError(
+                f"WOETransformer.set_params: unknown parameters {listing(unknown)}; "
+                f"valid ones are {', '.join(BINNING_PARAMS)}."
+            )
+        for name, value in params.items():
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        defaults = WOETransformer()
+        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != getattr(defaults, k)]
+        return f"WOETransformer({', '.join(changed)})"
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> WOETransformer:
+        """Fit one binning per column of ``X`` against target ``y`` (1 = bad).
+
+        Raises
+        ------
+        InvalidInputError
+            Invalid parameters, target or weights; a column that cannot be
+            binned (infinite values, no regular values).
+        SchemaError
+            Column names that are not unique strings; unknown columns in
+            ``categorical``, ``numeric`` or ``special_values``.
+        """
+        func = "WOETransformer.fit"
+        frame = as_frame(func, X)
+        yv = as_target(func, y, len(frame))
+        w = as_weights(func, sample_weight, len(frame))
+        weights = np.ones_like(yv) if w is None else w
+        check_both_classes(func, float(((1 - yv) * weights).sum()), float((yv * weights).sum()))
+        params = merge_params(
+            func,
+            max_bins=self.max_bins,
+            min_bin_share=self.min_bin_share,
+            monotonic=self.monotonic,
+            min_bin_goods=self.min_bin_goods,
+            min_bin_bads=self.min_bin_bads,
+            min_category_share=self.min_category_share,
+            smoothing=self.smoothing,
+            unseen=self.unseen,
+        )
+        self.binnings_ = fit_binnings(
+            func,
+            frame,
+            yv,
+            w,
+            params,
+            special_values=self.special_values,
+            categorical=self.categorical,
+            numeric=self.numeric,
+            n_prebins=self.n_prebins,
+            sample_size=self.sample_size,
+            seed=self.seed,
+        )
+        self.feature_names_in_ = np.asarray(list(frame.columns), dtype=object)
+        self.n_features_in_ = len(frame.columns)
+        return self
+
+    def _fitted(self, func: str) -> dict[str, Binning]:
+        binnings: dict[str, Binning] | None = getattr(self, "binnings_", None)
+        if binnings is None:
+            raise NotFittedError(f"{func}: this WOETransformer is not fitted yet; call fit(X, y) first.")
+        return binnings
+
+    def transform(self, X: Any) -> pd.DataFrame:
+        """WOE of every fitted column (float64 DataFrame, index of ``X``).
+
+        Columns of ``X`` that were not seen in ``fit`` are ignored.
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
+        SchemaError
+            A fitted column is missing from ``X``.
+        InvalidInputError
+            Values unseen in training when ``unseen='raise'``.
+        """
+        func = "WOETransformer.transform"
+        binnings = self._fitted(func)
+        frame = as_frame(func, X)
+        require_columns(func, frame, list(binnings))
+        return pd.DataFrame({c: b.woe(frame[c]) for c, b in binnings.items()}, index=frame.index)
+
+    def fit_transform(self, X: Any, y: Any, sample_weight: Any = None) -> pd.DataFrame:
+        """``fit(X, y, sample_weight).transform(X)``."""
+        return self.fit(X, y, sample_weight).transform(X)
+
+    def bin_index(self, X: Any) -> pd.DataFrame:
+        """Row of each column's bin table for every value (int64 DataFrame)."""
+        func = "WOETransformer.bin_index"
+        binnings = self._fitted(func)
+        frame = as_frame(func, X)
+        require_columns(func, frame, list(binnings))
+        return pd.DataFrame({c: b.bin_index(frame[c]) for c, b in binnings.items()}, index=frame.index)
+
+    def iv_summary(self) -> pd.DataFrame:
+        """One row per column: ``feature, kind, n_bins, iv, trend``, by IV descending."""
+        binnings = self._fitted("WOETransformer.iv_summary")
+        df = pd.DataFrame(
+            {
+                "feature": list(binnings),
+                "kind": [b.kind for b in binnings.values()],
+                "n_bins": [b.n_regular for b in binnings.values()],
+                "iv": [b.iv for b in binnings.values()],
+                "trend": [b.trend for b in binnings.values()],
+            }
+        )
+        return df.sort_values("iv", ascending=False, kind="stable").reset_index(drop=True)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray[Any, Any]:
+        """Names of the output columns (the fitted columns)."""
+        return np.asarray(list(self._fitted("WOETransformer.get_feature_names_out")), dtype=object)
