@@ -179,6 +179,46 @@ def nonempty_table(draw: st.DrawFn) -> tuple[str, _pd.DataFrame, dict[str, _pd.D
 
 # ------------------------------------------------------------- scorecard ---
 # (scorecard strategies)
+import numpy as _np_sc
+
+
+@st.composite
+def fine_bin_counts(draw: st.DrawFn, max_fine: int = 9) -> dict[str, _np_sc.ndarray]:
+    """Integer good/bad counts of 1..max_fine ordered fine bins, plus 0..2 fixed bins."""
+    n = draw(st.integers(min_value=1, max_value=max_fine))
+    goods = draw(st.lists(st.integers(0, 40), min_size=n, max_size=n))
+    bads = draw(st.lists(st.integers(0, 12), min_size=n, max_size=n))
+    k = draw(st.integers(0, 2))
+    fixed_goods = draw(st.lists(st.integers(1, 20), min_size=k, max_size=k))
+    fixed_bads = draw(st.lists(st.integers(0, 8), min_size=k, max_size=k))
+    if sum(goods) + sum(fixed_goods) == 0:
+        goods[0] = 1
+    if sum(bads) + sum(fixed_bads) == 0:
+        bads[-1] = 1
+    if sum(goods) + sum(bads) == 0:
+        goods[0] = 1
+    return {
+        "goods": _np_sc.asarray(goods, dtype=float),
+        "bads": _np_sc.asarray(bads, dtype=float),
+        "fixed_goods": _np_sc.asarray(fixed_goods, dtype=float),
+        "fixed_bads": _np_sc.asarray(fixed_bads, dtype=float),
+    }
+
+
+@st.composite
+def binning_data(
+    draw: st.DrawFn, min_rows: int = 20, max_rows: int = 300
+) -> tuple[_np_sc.ndarray, _np_sc.ndarray]:
+    """A numeric feature (with NaN and a few repeated values) and a 0/1 target with both classes."""
+    n = draw(st.integers(min_rows, max_rows))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = _np_sc.random.default_rng(seed)
+    x = _np_sc.round(rng.normal(size=n), draw(st.integers(0, 2)))
+    slope = draw(st.floats(-3, 3))
+    y = (rng.random(n) < 1 / (1 + _np_sc.exp(1 + slope * x))).astype(int)
+    x[rng.random(n) < draw(st.floats(0, 0.3))] = _np_sc.nan
+    y[0], y[1] = 0, 1
+    return x, y
 
 # --------------------------------------------------------------- metrics ---
 # (metrics strategies)
