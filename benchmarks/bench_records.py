@@ -31,14 +31,18 @@ def make_transactions(n: int, *, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "transaction_id": pd.Series(np.char.add("t", np.arange(n).astype("U10")).astype(object)),
-            "borrower_id": pd.Series(np.char.add("b", rng.integers(0, 100_000, n).astype("U6")).astype(object)),
+            "borrower_id": pd.Series(
+                np.char.add("b", rng.integers(0, 100_000, n).astype("U6")).astype(object)
+            ),
             "occurred_at": (start + rng.integers(0, 2 * 365 * 86_400, n).astype("timedelta64[s]")).astype(
                 "datetime64[ns]"
             ),
             "amount": np.round(rng.lognormal(4, 1, n), 2) + 0.01,
             "direction": pd.Series(directions, dtype=object),
             "kind": pd.Series(kinds, dtype=object),
-            "counterparty_id": pd.Series(np.char.add("c", rng.integers(0, 1_000_000, n).astype("U7")).astype(object)),
+            "counterparty_id": pd.Series(
+                np.char.add("c", rng.integers(0, 1_000_000, n).astype("U7")).astype(object)
+            ),
         }
     )
 

@@ -37,7 +37,7 @@ language = "en"
 
 autodoc_typehints = "none"
 autodoc_member_order = "bysource"
-autodoc_default_options = {"members": True, "inherited-members": False}
+autodoc_default_options: dict[str, object] = {}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 

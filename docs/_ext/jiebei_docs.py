@@ -38,7 +38,9 @@ class _TableDirective(Directive):
 
     def run(self) -> list[nodes.Node]:
         container = nodes.container()
-        self.state.nested_parse(StringList(self.rst_lines(), source="jiebei_docs"), self.content_offset, container)
+        self.state.nested_parse(
+            StringList(self.rst_lines(), source="jiebei_docs"), self.content_offset, container
+        )
         return list(container.children)
 
 
@@ -64,7 +66,9 @@ class SchemaDirective(_TableDirective):
                 f"``{fk.ref_table}.{', '.join(fk.ref_columns)}``."
             )
         lines.append("")
-        lines += list_table(["column", "dtype", "nullable", "allowed", "description"], rows, [18, 14, 8, 25, 35])
+        lines += list_table(
+            ["column", "dtype", "nullable", "allowed", "description"], rows, [18, 14, 8, 25, 35]
+        )
         return lines
 
 
