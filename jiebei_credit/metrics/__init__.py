@@ -19,24 +19,17 @@ Examples
 0.75
 """
 
+from jiebei_credit.metrics._binned import BinningLike
 from jiebei_credit.metrics._calibration import (
     HosmerLemeshowResult,
-    binomial_test,
     brier_score,
     calibration_table,
     hosmer_lemeshow,
-    jeffreys_test,
 )
 from jiebei_credit.metrics._discrimination import auc, gini, ks, roc_curve
 from jiebei_credit.metrics._gains import gains_table
-from jiebei_credit.metrics._stability import (
-    PSI_THRESHOLDS,
-    BinningLike,
-    PSIResult,
-    csi,
-    psi,
-    psi_status,
-)
+from jiebei_credit.metrics._grade_tests import binomial_test, jeffreys_test
+from jiebei_credit.metrics._stability import PSI_THRESHOLDS, PSIResult, csi, psi, psi_status
 
 __all__ = [
     "PSI_THRESHOLDS",

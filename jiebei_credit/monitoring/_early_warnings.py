@@ -1,0 +1,220 @@
+"""Per-borrower early-warning flags from two feature snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from jiebei_credit.errors import InvalidInputError, Problem, SchemaError
+from jiebei_credit.monitoring._rules import DEFAULT_RULES, Comparison, WarningRule
+
+MissingColumns = Literal["raise", "skip"]
+#: Allowed values of ``missing_columns``.
+MISSING_COLUMNS: tuple[MissingColumns, ...] = ("raise", "skip")
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+_OPS: dict[Comparison, Callable[[Any, float], BoolArray]] = {
+    ">": np.greater,
+    ">=": np.greater_equal,
+    "<": np.less,
+    "<=": np.less_equal,
+}
+_FUNC = "early_warnings"
+
+
+def _evaluate(rule: WarningRule, previous: FloatArray, now: FloatArray) -> pd.arrays.BooleanArray:
+    """Flag per row; missing (<NA>) where the rule cannot be evaluated."""
+    op = _OPS[rule.comparison]
+    t = rule.threshold
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if rule.kind == "level":
+            known = ~np.isnan(now)
+            flag = op(now, t)
+        elif rule.kind == "crossing":
+            known = ~np.isnan(now) & ~np.isnan(previous)
+            flag = op(now, t) & ~op(previous, t)
+        elif rule.kind == "absolute_change":
+            change = now - previous
+            known = ~np.isnan(change)
+            flag = op(change, t)
+        else:
+            change = (now - previous) / np.abs(previous)
+            known = ~np.isnan(change) & (previous != 0.0)
+            flag = op(change, t)
+    return pd.arrays.BooleanArray(np.asarray(flag & known, dtype=bool), ~known)
+
+
+def _check_rules(rules: object) -> tuple[WarningRule, ...]:
+    if isinstance(rules, WarningRule):
+        rules = (rules,)
+    if not isinstance(rules, Sequence) or isinstance(rules, str) or not rules:
+        raise InvalidInputError(
+            f"{_FUNC}: rules must be a non-empty sequence of WarningRule; got {rules!r}."
+        )
+    bad = [r for r in rules if not isinstance(r, WarningRule)]
+    if bad:
+        raise InvalidInputError(
+            f"{_FUNC}: rules must hold WarningRule records; got {len(bad)} other objects "
+            f"({bad[:3]!r}). Build custom rules with WarningRule(...)."
+        )
+    names = [r.name for r in rules]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise InvalidInputError(
+            f"{_FUNC}: rule names must be unique; {repeated} appear more than once. Rename them."
+        )
+    return tuple(rules)
+
+
+def _frame_problems(
+    table: str, frame: pd.DataFrame, needed: dict[str, list[str]]
+) -> tuple[list[Problem], list[Problem], set[str]]:
+    """Problems with one snapshot: (always fatal, absent columns), and the absent columns."""
+    problems: list[Problem] = []
+    missing: list[Problem] = []
+    duplicated = frame.index[frame.index.duplicated()].unique()
+    problems += [
+        Problem(table=table, column=None, row=label, value=None,
+                rule="borrower appears more than once in the index; keep one row per borrower")
+        for label in duplicated[:10]
+    ]
+    absent = {c for c in needed if c not in frame.columns}
+    for column in sorted(absent):
+        names = ", ".join(repr(n) for n in needed[column])
+        missing.append(
+            Problem(table=table, column=column, row=None, value=None,
+                    rule=f"missing column needed by rule(s) {names}; add it, drop those rules, "
+                    "or pass missing_columns='skip'")
+        )
+    for column in needed:
+        if column in absent:
+            continue
+        dtype = frame[column].dtype
+        if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
+            problems.append(
+                Problem(table=table, column=column, row=None, value=None,
+                        rule=f"must be numeric for the warning rules; got dtype {dtype}")
+            )
+    return problems, missing, absent
+
+
+def early_warnings(
+    features_previous: pd.DataFrame,
+    features_now: pd.DataFrame,
+    *,
+    rules: Sequence[WarningRule] = DEFAULT_RULES,
+    missing_columns: MissingColumns = "raise",
+) -> pd.DataFrame:
+    r"""Early-warning flags per borrower, comparing two feature snapshots.
+
+    Parameters
+    ----------
+    features_previous : pandas.DataFrame
+        Features at the previous review, **indexed by borrower** (one row per
+        borrower, e.g. ``extract(...).set_index(observations["borrower_id"])``).
+    features_now : pandas.DataFrame
+        Features now, indexed the same way. The output has its rows.
+    rules : sequence of WarningRule, default DEFAULT_RULES
+        Rules to evaluate; add your own with
+        ``(*DEFAULT_RULES, WarningRule(...))``.
+    missing_columns : {"raise", "skip"}, default "raise"
+        What to do when a rule's column is absent from a snapshot it needs:
+        raise, or skip the rule (its output column is then all ``<NA>``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index of ``features_now``; one nullable ``boolean`` column per rule,
+        named by the rule, in rule order. ``True`` = the rule fires,
+        ``<NA>`` = it cannot be evaluated (a missing value, a borrower absent
+        from ``features_previous``, a previous value of 0 for a relative
+        change, a skipped rule). Borrowers only in ``features_previous`` are
+        not reported.
+
+    Raises
+    ------
+    SchemaError
+        If a needed column is absent (with ``missing_columns="raise"``) or
+        not numeric, or an index has repeated borrowers.
+    InvalidInputError
+        If the snapshots are not DataFrames or the rules are invalid.
+
+    Notes
+    -----
+    For a rule with comparison :math:`\circ` and threshold :math:`t`, with
+    :math:`x_0, x_1` the previous and current values: level flags
+    :math:`x_1 \circ t`; crossing flags :math:`x_1 \circ t` and not
+    :math:`x_0 \circ t`; absolute change flags :math:`(x_1 - x_0) \circ t`;
+    relative change flags :math:`(x_1 - x_0)/|x_0| \circ t`.
+
+    See Also
+    --------
+    DEFAULT_RULES : new delinquency, 31+ DPD, utilisation jump and high
+        utilisation, receipts drop, inquiry spike, Zhima drop, limit cut.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from jiebei_credit.monitoring import early_warnings
+    >>> ids = pd.Index(["b1", "b2"], name="borrower_id")
+    >>> before = pd.DataFrame({"dpd_now": [0, 0], "util_now": [0.2, 0.5],
+    ...     "receipts_monthly_mean_90d": [10_000.0, 8_000.0], "inq_count_30d": [0, 1],
+    ...     "zhima_latest": [700, 650], "limit_now": [50_000.0, 20_000.0]}, index=ids)
+    >>> now = before.assign(dpd_now=[0, 5], util_now=[0.25, 0.95],
+    ...     receipts_monthly_mean_90d=[11_000.0, 4_000.0])
+    >>> flags = early_warnings(before, now)
+    >>> flags.loc["b2"][flags.loc["b2"]].index.tolist()
+    ['new_delinquency', 'utilisation_jump', 'utilisation_high', 'receipts_drop']
+    >>> bool(flags.loc["b1"].any())
+    False
+    """
+    for name, frame in (("features_previous", features_previous), ("features_now", features_now)):
+        if not isinstance(frame, pd.DataFrame):
+            raise InvalidInputError(
+                f"{_FUNC}: {name} must be a DataFrame indexed by borrower; got "
+                f"{type(frame).__name__}."
+            )
+    checked = _check_rules(rules)
+    if missing_columns not in MISSING_COLUMNS:
+        raise InvalidInputError(
+            f"{_FUNC}: missing_columns must be one of 'raise', 'skip'; got {missing_columns!r}."
+        )
+    need_now: dict[str, list[str]] = {}
+    need_prev: dict[str, list[str]] = {}
+    for rule in checked:
+        need_now.setdefault(rule.column, []).append(rule.name)
+        if rule.needs_previous:
+            need_prev.setdefault(rule.column, []).append(rule.name)
+    problems_prev, missing_prev, absent_prev = _frame_problems(
+        "features_previous", features_previous, need_prev
+    )
+    problems_now, missing_now, absent_now = _frame_problems("features_now", features_now, need_now)
+    problems = problems_prev + problems_now
+    if missing_columns == "raise":
+        problems = missing_prev + missing_now + problems
+    if problems:
+        raise SchemaError(problems, context=_FUNC)
+
+    index = features_now.index
+    previous = features_previous.reindex(index)
+    out: dict[str, pd.arrays.BooleanArray] = {}
+    for rule in checked:
+        skipped = rule.column in absent_now or (rule.needs_previous and rule.column in absent_prev)
+        if skipped:
+            out[rule.name] = pd.arrays.BooleanArray(
+                np.zeros(len(index), dtype=bool), np.ones(len(index), dtype=bool)
+            )
+            continue
+        now = features_now[rule.column].to_numpy(dtype=np.float64, na_value=np.nan)
+        if rule.needs_previous:
+            prev = previous[rule.column].to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            prev = np.full(len(index), np.nan)
+        out[rule.name] = _evaluate(rule, prev, now)
+    return pd.DataFrame(out, index=index)
