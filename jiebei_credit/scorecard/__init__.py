@@ -3,20 +3,29 @@
 :func:`bin_feature` fits the IV-maximising binning of one feature;
 :class:`BinStats` holds the mergeable fine-bin statistics it is fitted from,
 so fits scale out (:func:`optimal_binning` is the reduce step);
-:class:`WOETransformer` bins many columns at once.
+:class:`WOETransformer` bins many columns at once; :class:`Scorecard` fits a
+logistic regression on WOE and scales it to points with :class:`Scaling`.
 """
 
 from jiebei_credit.scorecard._binning import Binning
+from jiebei_credit.scorecard._explain import explain
 from jiebei_credit.scorecard._finebin import quantile_edges
 from jiebei_credit.scorecard._fit import bin_feature, optimal_binning
+from jiebei_credit.scorecard._model import Scorecard
+from jiebei_credit.scorecard._scaling import Scaling
+from jiebei_credit.scorecard._sql import scorecard_sql
 from jiebei_credit.scorecard._stats import BinStats
 from jiebei_credit.scorecard._transformer import WOETransformer
 
 __all__ = [
     "BinStats",
     "Binning",
+    "Scaling",
+    "Scorecard",
     "WOETransformer",
     "bin_feature",
+    "explain",
     "optimal_binning",
     "quantile_edges",
+    "scorecard_sql",
 ]
