@@ -139,8 +139,15 @@ def auc(
     >>> jc.metrics.auc(y, [700, 640, 650, 560], higher="safer")
     0.75
     """
+    return auc_value(y, score, higher=higher, sample_weight=sample_weight, func="auc")
+
+
+def auc_value(
+    y: object, score: object, *, higher: Higher, sample_weight: object, func: str
+) -> float:
+    """:func:`auc`, with messages naming ``func``."""
     is_bad, risk, weight, n_bad, n_good = prepare(
-        y, score, func="auc", higher=higher, sample_weight=sample_weight
+        y, score, func=func, higher=higher, sample_weight=sample_weight
     )
     if weight is None:
         return _auc_counts(risk, is_bad)
@@ -303,8 +310,15 @@ def roc_curve(
     3       0.35  0.5  1.0  0.5
     4       0.10  1.0  1.0  0.0
     """
+    return roc_frame(y, score, higher=higher, sample_weight=sample_weight, func="roc_curve")
+
+
+def roc_frame(
+    y: object, score: object, *, higher: Higher, sample_weight: object, func: str
+) -> pd.DataFrame:
+    """:func:`roc_curve`, with messages naming ``func``."""
     is_bad, risk, weight, n_bad, n_good = prepare(
-        y, score, func="roc_curve", higher=higher, sample_weight=sample_weight
+        y, score, func=func, higher=higher, sample_weight=sample_weight
     )
     values, bads, goods = ascending_groups(risk, is_bad, weight)
     tpr = np.concatenate(([0.0], np.cumsum(bads[::-1]) / n_bad))

@@ -1,0 +1,202 @@
+"""Plots of tables: a binning, a calibration table, a PSI result."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from jiebei_credit.errors import InvalidInputError
+from jiebei_credit.metrics import PSIResult
+from jiebei_credit.metrics._validate import one_of
+from jiebei_credit.plotting._common import (
+    BAD,
+    CURRENT,
+    GOOD,
+    LIGHTS,
+    REFERENCE,
+    require_columns,
+    target_axes,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+BinningLine = Literal["bad_rate", "woe"]
+#: Allowed values of ``line``.
+BINNING_LINES: tuple[BinningLine, ...] = ("bad_rate", "woe")
+
+
+def plot_binning(binning: object, *, line: BinningLine = "bad_rate", ax: Axes | None = None) -> Axes:
+    """Plot a binning: bars of row counts per bin and a line of bad rate or WOE.
+
+    Parameters
+    ----------
+    binning : Binning
+        A fitted binning with a ``table`` DataFrame holding ``label``,
+        ``count``, ``bad_rate`` and ``woe`` (e.g.
+        :class:`jiebei_credit.scorecard.Binning`).
+    line : {"bad_rate", "woe"}, default "bad_rate"
+        What the line on the right-hand axis shows.
+    ax : matplotlib.axes.Axes, optional
+        Axes for the bars; a new figure is made when omitted. The line is on
+        a twin Axes sharing its x axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes holding the bars.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``binning`` has no usable ``table`` or ``line`` is unknown.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import jiebei_credit as jc
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=1000)
+    >>> y = (rng.random(1000) < 1 / (1 + np.exp(2 + x))).astype(int)
+    >>> from jiebei_credit.plotting import plot_binning
+    >>> ax = plot_binning(jc.scorecard.bin_feature(x, y, max_bins=4))
+    >>> len(ax.patches) == len(ax.get_xticklabels())
+    True
+    >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
+    """
+    func = "plot_binning"
+    one_of(func, "line", line, BINNING_LINES)
+    table = getattr(binning, "table", None)
+    if table is None:
+        raise InvalidInputError(
+            f"{func}: binning must have a table (a fitted scorecard.Binning); got "
+            f"{type(binning).__name__}."
+        )
+    table = require_columns(table, ("label", "count", line), func=func, what="binning.table")
+    ax = target_axes(ax, func=func)
+    x = np.arange(len(table))
+    ax.bar(x, table["count"].to_numpy(dtype=np.float64), color=GOOD, alpha=0.6, label="count")
+    ax.set_xticks(x, [str(v) for v in table["label"]], rotation=30, ha="right")
+    ax.set_ylabel("rows")
+    twin = ax.twinx()
+    twin.plot(x, table[line].to_numpy(dtype=np.float64), color=BAD, marker="o",
+              label="bad rate" if line == "bad_rate" else "WOE")
+    twin.set_ylabel("bad rate" if line == "bad_rate" else "WOE = ln(good share / bad share)")
+    if line == "woe":
+        twin.axhline(0.0, color=REFERENCE, linewidth=0.8)
+    iv = getattr(binning, "iv", None)
+    ax.set_title(f"Binning (IV = {iv:.3f})" if isinstance(iv, float) else "Binning")
+    return ax
+
+
+def plot_calibration(table: object, *, ax: Axes | None = None) -> Axes:
+    """Plot observed default rate (with its Jeffreys interval) against PD per grade.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`jiebei_credit.metrics.calibration_table`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on: PD per grade as a line, observed default rates as
+        points with error bars; grades whose one-sided Jeffreys p-value is
+        below 0.05 (PD too low) are drawn in red.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``table`` is not a calibration table.
+
+    Examples
+    --------
+    >>> import jiebei_credit as jc
+    >>> t = jc.metrics.calibration_table([0, 0, 0, 1, 0, 1, 1, 0], [0.1] * 4 + [0.4] * 4,
+    ...                                  grades=["A"] * 4 + ["B"] * 4)
+    >>> from jiebei_credit.plotting import plot_calibration
+    >>> ax = plot_calibration(t)
+    >>> [label.get_text() for label in ax.get_xticklabels()]
+    ['A', 'B']
+    >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
+    """
+    func = "plot_calibration"
+    cols = ("default_rate", "pd_mean", "ci_lower", "ci_upper", "jeffreys_p")
+    t = require_columns(table, cols, func=func, what="table")
+    ax = target_axes(ax, func=func)
+    x = np.arange(len(t))
+    rate = t["default_rate"].to_numpy(dtype=np.float64)
+    err = np.vstack(
+        (rate - t["ci_lower"].to_numpy(dtype=np.float64),
+         t["ci_upper"].to_numpy(dtype=np.float64) - rate)
+    )
+    ax.plot(x, t["pd_mean"].to_numpy(dtype=np.float64), color=REFERENCE, marker="_",
+            markersize=14, linestyle="--", label="PD (mean per grade)")
+    ax.errorbar(x, rate, yerr=err, fmt="none", ecolor=GOOD, capsize=3, label="Jeffreys interval")
+    low = t["jeffreys_p"].to_numpy(dtype=np.float64) < 0.05
+    ax.scatter(x[~low], rate[~low], color=GOOD, zorder=3, label="observed default rate")
+    if low.any():
+        ax.scatter(x[low], rate[low], color=BAD, zorder=3, label="PD too low (p < 0.05)")
+    ax.set_xticks(x, [str(g) for g in t.index])
+    ax.set_xlabel(str(t.index.name or "grade"))
+    ax.set_ylabel("default rate")
+    ax.set_title("Calibration by grade")
+    ax.legend(loc="upper left")
+    return ax
+
+
+def plot_psi(result: PSIResult, *, ax: Axes | None = None) -> Axes:
+    """Plot a PSI result: reference and current shares per bin, side by side.
+
+    Parameters
+    ----------
+    result : PSIResult
+        Output of :func:`jiebei_credit.metrics.psi` (or one entry of a
+        stability report).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on; the title gives the PSI and its traffic light,
+        and bins empty in a sample are marked with ``*``.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``result`` is not a PSIResult.
+
+    Examples
+    --------
+    >>> import jiebei_credit as jc
+    >>> r = jc.metrics.psi([1, 2, 3, 4], [1, 1, 2, 4], edges=[2, 3], smoothing=0)
+    >>> from jiebei_credit.plotting import plot_psi
+    >>> ax = plot_psi(r)
+    >>> ax.get_title()
+    'PSI = 0.347 (red)'
+    >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
+    """
+    func = "plot_psi"
+    if not isinstance(result, PSIResult):
+        raise InvalidInputError(
+            f"{func}: result must be a PSIResult (from jiebei_credit.metrics.psi); got "
+            f"{type(result).__name__}."
+        )
+    t = result.table
+    ax = target_axes(ax, func=func)
+    x = np.arange(len(t))
+    width = 0.4
+    ax.bar(x - width / 2, t["expected_share"].to_numpy(dtype=np.float64), width,
+           color=REFERENCE, label="reference")
+    ax.bar(x + width / 2, t["actual_share"].to_numpy(dtype=np.float64), width,
+           color=CURRENT, label="current")
+    names = [f"{b}*" if empty else str(b) for b, empty in zip(t.index, t["empty"], strict=True)]
+    ax.set_xticks(x, names, rotation=30, ha="right")
+    ax.set_ylabel("share of rows")
+    ax.set_title(f"PSI = {result.value:.3f} ({result.status})", color=LIGHTS[result.status])
+    ax.legend(loc="best")
+    return ax
