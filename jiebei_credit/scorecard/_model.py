@@ -209,7 +209,7 @@ class Scorecard:
             estimator_type="classifier",
             target_tags=TargetTags(required=True),
             classifier_tags=ClassifierTags(multi_class=False),
-            input_tags=InputTags(allow_nan=True, dataframe=True, string=True, categorical=True),
+            input_tags=InputTags(allow_nan=True, string=True, categorical=True),
         )
 
     def __repr__(self) -> str:

@@ -1,0 +1,273 @@
+"""Scorecard: points/score consistency, SQL, round-trip, signs, reasons, sklearn."""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from jiebei_credit.errors import InvalidInputError, NotFittedError
+from jiebei_credit.scorecard import Scaling, Scorecard
+
+
+def _data(n=4000, seed=0):
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame(
+        {
+            "util": rng.random(n),
+            "inq": rng.poisson(1.5, n).astype(float),
+            "region": rng.choice(["east", "west", "north", "south"], n),
+            "noise": rng.normal(size=n),
+        },
+        index=np.arange(n) * 3,
+    )
+    X.loc[X.index[::11], "util"] = np.nan
+    X.loc[X.index[::23], "inq"] = -1.0  # special: no bureau record
+    risk = {"east": 0.0, "west": 0.4, "north": 0.8, "south": 1.2}
+    logit = -3 + 2.5 * X["util"].fillna(0.9) + 0.5 * X["inq"].clip(lower=0) + X["region"].map(risk)
+    y = pd.Series((rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int), index=X.index)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y = _data()
+    card = Scorecard(max_bins=5, special_values={"inq": (-1.0,)}).fit(X, y)
+    return card, X, y
+
+
+def test_scaling_constants():
+    # factor = 20 / ln 2 = 28.8539..., offset = 600 - factor * ln 50 = 487.1229... (DESIGN.md)
+    s = Scaling()
+    assert math.isclose(s.factor, 20 / math.log(2))
+    assert round(s.offset, 4) == 487.1229
+    assert math.isclose(s.score_from_pd(1 / 51), 600.0)  # PD 1/51 is 50:1 good:bad
+    assert math.isclose(s.score_from_pd(1 / 101), 600 + 20 * math.log2(100 / 50))
+    # R scorecard: 600 at 1:19 bad:good, PDO 50, i.e. PD 0.05; doubling bad:good odds loses 50
+    r = Scaling.r_scorecard()
+    assert math.isclose(r.score_from_pd(0.05), 600.0)
+    assert math.isclose(r.score_from_pd(2 / 21), 550.0)
+    with pytest.raises(InvalidInputError, match="odds='x' is not allowed"):
+        Scaling(odds="x")
+
+
+def test_model_keeps_informative_features_and_drops_noise(fitted):
+    card, _X, _y = fitted
+    assert set(card.features_) == {"util", "inq", "region"}
+    assert (card.coef_ < 0).all()
+    s = card.summary()
+    assert s.iloc[0]["feature"] == "(intercept)"
+    noise = s.set_index("feature").loc["noise"]
+    assert noise["status"] == "dropped (iv)"
+    assert "IV" in noise["reason"]
+    assert s.attrs["aic"] == card.aic_
+    assert 0 < s.attrs["pseudo_r2"] < 1
+
+
+def test_score_is_sum_of_table_points(fitted):
+    card, X, _y = fitted
+    t = card.table()
+    idx = {f: card.binnings_[f].bin_index(X[f]) for f in card.features_}
+    by_hand = sum(t[t["feature"] == f]["points"].to_numpy()[idx[f]] for f in card.features_)
+    np.testing.assert_array_equal(card.score(X).to_numpy(), by_hand)
+    assert card.score(X).index.equals(X.index)
+
+
+def test_score_matches_logistic_regression(fitted):
+    card, X, _y = fitted
+    # score = offset + factor * ln(good:bad) with ln(good:bad) = -(b0 + sum b_j woe_j)
+    woe = np.column_stack([card.binnings_[f].woe(X[f]) for f in card.features_])
+    log_odds_bad = card.intercept_ + woe @ card.coef_
+    expected = card.scaling.offset - card.scaling.factor * log_odds_bad
+    np.testing.assert_allclose(card.score(X), expected, rtol=1e-12)
+    np.testing.assert_allclose(card.predict_proba(X)[:, 1], 1 / (1 + np.exp(-log_odds_bad)), rtol=1e-9)
+
+
+def test_rounded_points_give_integer_scores():
+    X, y = _data(2000, seed=1)
+    card = Scorecard(round_points=True, max_bins=4).fit(X, y)
+    s = card.score(X)
+    assert (s == np.round(s)).all()
+    assert all(float(p).is_integer() for pts in card.points_.values() for p in pts)
+
+
+def test_round_trip_gives_identical_scores_and_reasons(fitted):
+    card, X, _y = fitted
+    back = Scorecard.from_dict(json.loads(json.dumps(card.to_dict())))
+    pd.testing.assert_series_equal(back.score(X), card.score(X))
+    pd.testing.assert_frame_equal(back.explain(X.iloc[:50]), card.explain(X.iloc[:50]))
+    pd.testing.assert_frame_equal(back.table(), card.table())
+
+
+@pytest.mark.parametrize("round_points", [True, False])
+def test_sql_matches_python_exactly(round_points):
+    X, y = _data(1500, seed=2)
+    card = Scorecard(round_points=round_points, special_values={"inq": (-1.0,)}).fit(X, y)
+    con = sqlite3.connect(":memory:")
+    rows = X.reset_index(names="id")
+    con.execute("CREATE TABLE features (id INTEGER, util REAL, inq REAL, region TEXT, noise REAL)")
+    con.executemany(
+        "INSERT INTO features VALUES (?, ?, ?, ?, ?)",
+        [
+            (int(r.id), None if pd.isna(r.util) else float(r.util), float(r.inq), r.region, float(r.noise))
+            for r in rows.itertuples()
+        ],
+    )
+    # out-of-range values fall in the edge bins in both engines
+    con.execute("INSERT INTO features VALUES (-1, 99.0, 1e6, 'east', 0.0)")
+    extra = pd.DataFrame({"util": [99.0], "inq": [1e6], "region": ["east"], "noise": [0.0]}, index=[-1])
+    sql = card.to_sql("features", key="id")
+    got = pd.DataFrame(con.execute(sql).fetchall(), columns=["id", "score"]).set_index("id")["score"]
+    expected = card.score(pd.concat([X, extra]))
+    assert (got.loc[expected.index].to_numpy() == expected.to_numpy()).all()
+
+
+def test_sql_unseen_category_gives_null():
+    X, y = _data(1000)
+    card = Scorecard().fit(X, y)
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE TABLE features (util REAL, inq REAL, region TEXT)")
+    con.execute("INSERT INTO features VALUES (0.5, 1.0, 'mars')")
+    assert con.execute(card.to_sql()).fetchall() == [(None,)]
+
+
+def test_wrong_sign_feature_is_dropped_and_reported():
+    # 'twin' is a noisy copy of 'util': in the joint fit one of the two takes a positive
+    # coefficient; the sign check must drop it and refit
+    rng = np.random.default_rng(4)
+    n = 6000
+    util = rng.random(n)
+    twin = util + rng.normal(0, 0.05, n)
+    y = (rng.random(n) < 1 / (1 + np.exp(3 - 4 * util))).astype(int)
+    X = pd.DataFrame({"util": util, "twin": twin, "noise2": rng.normal(size=n)})
+    card = Scorecard(max_correlation=1.0, min_iv=0.0, max_bins=6).fit(X, y)
+    assert (card.coef_ < 0).all()
+    steps = {f: step for f, step, _ in card.drops_}
+    if "sign" in steps.values():
+        dropped = [f for f, s in steps.items() if s == "sign"]
+        summ = card.summary().set_index("feature")
+        assert all(summ.loc[f, "status"] == "dropped (sign)" for f in dropped)
+        assert all("coefficient" in summ.loc[f, "reason"] for f in dropped)
+
+
+def test_sign_check_forced_by_hand():
+    # One feature whose WOE is anti-correlated with risk by construction cannot occur (WOE
+    # is fitted on the same target), so force collinearity: x2 = x1 + tiny noise, with
+    # max_correlation 1 both enter; one of them must not keep a positive coefficient.
+    rng = np.random.default_rng(7)
+    n = 5000
+    a = rng.normal(size=n)
+    b = -a + rng.normal(0, 0.3, n)
+    y = (rng.random(n) < 1 / (1 + np.exp(2 + a))).astype(int)
+    X = pd.DataFrame({"a": a, "b": b})
+    card = Scorecard(max_correlation=1.0, min_iv=0.0).fit(X, y)
+    assert (card.coef_ < 0).all()
+
+
+def test_correlation_filter_drops_lower_iv(fitted):
+    X, y = _data()
+    X = X.assign(util_copy=X["util"] * 2 + 1)  # same bins, same WOE, same IV
+    card = Scorecard(max_bins=5).fit(X, y)
+    steps = {f: step for f, step, _ in card.drops_}
+    assert "correlation" in {steps.get("util"), steps.get("util_copy")}
+
+
+def test_explain_orders_by_points_lost(fitted):
+    card, X, _y = fitted
+    ex = card.explain(X.iloc[:200], top=2)
+    assert list(ex.columns) == [
+        "row",
+        "rank",
+        "feature",
+        "bin",
+        "points",
+        "points_lost",
+        "reason",
+        "reason_zh",
+    ]
+    assert (ex["points_lost"] > 0).all()
+    assert ex.groupby("row")["rank"].max().max() <= 2
+    for _, g in ex.groupby("row"):
+        assert g["points_lost"].is_monotonic_decreasing
+        assert list(g["rank"]) == list(range(1, len(g) + 1))
+    # points lost is the best bin's points minus this bin's
+    first = ex.iloc[0]
+    pts = card.points_[first["feature"]]
+    assert math.isclose(first["points_lost"], max(pts) - first["points"])
+    # texts fall back to the column name outside the features catalog
+    assert first["reason"].startswith(first["feature"] + ": ")
+    ex2 = card.explain(X.iloc[:5], descriptions={f: (f"EN {f}", f"中文 {f}") for f in card.features_})
+    assert ex2["reason_zh"].str.startswith("中文").all()
+
+
+@settings(max_examples=20)
+@given(top=st.integers(1, 4), seed=st.integers(0, 1000))
+def test_explain_top_reasons_are_the_largest_losses(fitted, top, seed):
+    card, X, _y = fitted
+    rows = X.sample(20, random_state=seed)
+    ex = card.explain(rows, top=top)
+    for label, g in ex.groupby("row"):
+        losses = sorted(
+            (
+                max(card.points_[f]) - card.points_[f][card.binnings_[f].bin_index(rows.loc[[label], f])[0]]
+                for f in card.features_
+            ),
+            reverse=True,
+        )
+        expected = [v for v in losses if v > 0][:top]
+        np.testing.assert_allclose(g["points_lost"], expected)
+
+
+def test_sklearn_clone_pipeline_and_grid_search():
+    X, y = _data(3000, seed=5)
+    card = Scorecard(max_bins=4)
+    assert clone(card).get_params() == card.get_params()
+    pipe = make_pipeline(FunctionTransformer(lambda d: d.drop(columns="noise")), Scorecard()).fit(X, y)
+    assert pipe.predict_proba(X).shape == (len(X), 2)
+
+    def auc(est, X_, y_):
+        return roc_auc_score(y_, est.predict_proba(X_)[:, 1])
+
+    grid = GridSearchCV(Scorecard(), {"max_bins": [2, 5]}, scoring=auc, cv=3).fit(X, y)
+    assert grid.best_params_["max_bins"] in (2, 5)
+    assert roc_auc_score(y, grid.predict_proba(X)[:, 1]) > 0.6
+
+
+def test_errors():
+    X, y = _data(500)
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        Scorecard().score(X)
+    with pytest.raises(InvalidInputError, match="no feature is left to fit"):
+        Scorecard(min_iv=10.0).fit(X, y)
+    with pytest.raises(InvalidInputError, match="selection='all' is not allowed"):
+        Scorecard(selection="all").fit(X, y)
+    with pytest.raises(InvalidInputError, match="unknown parameters 'pdo'"):
+        Scorecard().set_params(pdo=3)
+
+
+def test_forward_and_stepwise_selection():
+    X, y = _data(3000, seed=6)
+    for selection in ("forward", "stepwise"):
+        for criterion in ("pvalue", "aic"):
+            card = Scorecard(selection=selection, criterion=criterion, min_iv=0.0).fit(X, y)
+            assert {"util", "region"} <= set(card.features_)
+
+
+def test_input_not_mutated(fitted):
+    card, X, y = fitted
+    before = X.copy()
+    card.score(X)
+    card.explain(X.iloc[:10])
+    Scorecard().fit(X, y)
+    pd.testing.assert_frame_equal(X, before)
