@@ -175,7 +175,7 @@ class Binning:
             idx = lut[digitize(np.asarray(self.edges, dtype=np.float64), xv)]
             for sv, row in zip(self.special_values, self.special_bins, strict=True):
                 idx[xv == sv] = row
-            what = np.where(np.isnan(xv), "missing", "special value")
+            missing = np.isnan(xv)
         else:
             s = as_series(func, x, label)
             index = s.index
@@ -186,12 +186,12 @@ class Binning:
             idx = lut[codes]
             missing = s.isna().to_numpy(dtype=bool)
             idx[missing] = len(self.goods) - 1 if self.has_missing else -1
-            what = np.where(missing, "missing", "category")
         bad = idx < 0
         if bad.any():
             if self.unseen == "raise":
                 vals = pd.unique(np.asarray(x, dtype=object)[bad])
-                kinds = "/".join(sorted(set(what[bad].tolist())))
+                other = "special value" if self.kind == "numeric" else "category"
+                kinds = "/".join(sorted({"missing" if m else other for m in missing[bad]}))
                 raise InvalidInputError(
                     f"{func}: {label} has {rows_text(index, bad)} with values unseen in training "
                     f"({kinds}: {listing(list(vals))}); "
