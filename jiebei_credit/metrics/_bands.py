@@ -32,9 +32,25 @@ def quantile_edges(x: FloatArray, bins: int) -> FloatArray:
     return kept
 
 
+#: Up to this many cut points, bands are found by comparisons rather than binary search.
+_COMPARE_EDGES = 64
+
+
 def band_index(x: FloatArray, edges: FloatArray) -> IntArray:
-    """Band of each value: ``i`` such that ``edges[i-1] <= x < edges[i]``."""
-    return np.searchsorted(edges, x, side="right").astype(np.int64, copy=False)
+    """Band of each value: ``i`` such that ``edges[i-1] <= x < edges[i]`` (NaN gives 0).
+
+    With few cut points, counting ``x >= e`` over the cut points is several
+    times faster than ``searchsorted`` on unsorted values, and gives the same
+    index.
+    """
+    if edges.size > _COMPARE_EDGES:
+        return np.searchsorted(edges, x, side="right").astype(np.int64, copy=False)
+    idx = np.zeros(x.size, dtype=np.uint8)
+    above = np.empty(x.size, dtype=np.bool_)
+    for e in edges:
+        np.greater_equal(x, e, out=above)
+        np.add(idx, above, out=idx, casting="unsafe")
+    return idx.astype(np.int64)
 
 
 def _fmt(v: float, digits: int) -> str:

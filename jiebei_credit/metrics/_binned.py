@@ -159,7 +159,8 @@ def bin_samples(
         method = "edges"
     else:
         n_bins = check_int(bins, func=func, name="bins", minimum=1)
-        observed = e[~np.isnan(e)]
+        e_nan = np.isnan(e)
+        observed = e[~e_nan] if e_nan.any() else e
         cuts = quantile_edges(observed, n_bins) if observed.size else np.empty(0)
         method = "quantile"
     e_idx, a_idx, labels = _numeric_bins(e, a, cuts, func=func, missing=missing)
@@ -167,6 +168,8 @@ def bin_samples(
 
 
 def _to_float(x: object, arr: npt.NDArray[Any]) -> FloatArray:
+    if arr.dtype == np.float64:
+        return arr  # read-only use: no copy
     if isinstance(x, pd.Series):
         return x.to_numpy(dtype=np.float64, na_value=np.nan)
     return arr.astype(np.float64)

@@ -51,7 +51,7 @@ def ascending_groups(
     risk: FloatArray, is_bad: BoolArray, weight: FloatArray | None
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Distinct risk values in ascending order with the (weighted) bads and goods at each."""
-    order = np.argsort(risk, kind="stable")
+    order = np.argsort(risk)  # ties are grouped below, so any sort order works
     r = risk[order]
     b = is_bad[order]
     starts = np.flatnonzero(np.concatenate(([True], r[1:] != r[:-1])))
@@ -74,6 +74,19 @@ def _auc_counts(risk: FloatArray, is_bad: BoolArray) -> float:
     # U = sum over bads of (#goods below + ½ #goods tied) = ½ Σ (below + up_to): exact integers.
     twice_u = int(below.sum(dtype=np.int64)) + int(up_to.sum(dtype=np.int64))
     return twice_u / (2 * bads.size * goods.size)
+
+
+def _auc_weighted(risk: FloatArray, is_bad: BoolArray, weight: FloatArray) -> float:
+    """Weighted Mann–Whitney U: sort the goods with their weights, binary-search the bads."""
+    order = np.argsort(risk[~is_bad])
+    goods = risk[~is_bad][order]
+    good_cum = np.concatenate(([0.0], np.cumsum(weight[~is_bad][order])))
+    bad_order = np.argsort(risk[is_bad])  # sorted queries make the searches faster
+    bads = risk[is_bad][bad_order]
+    bad_w = weight[is_bad][bad_order]
+    below = good_cum[np.searchsorted(goods, bads, side="left")]
+    tied = good_cum[np.searchsorted(goods, bads, side="right")] - below
+    return float(np.dot(bad_w, below + 0.5 * tied))
 
 
 def auc(
@@ -151,10 +164,7 @@ def auc_value(
     )
     if weight is None:
         return _auc_counts(risk, is_bad)
-    _, bads, goods = ascending_groups(risk, is_bad, weight)
-    goods_below = np.concatenate(([0.0], np.cumsum(goods)[:-1]))
-    u = float(np.dot(bads, goods_below + 0.5 * goods))
-    return u / (n_bad * n_good)
+    return _auc_weighted(risk, is_bad, weight) / (n_bad * n_good)
 
 
 def gini(
@@ -252,8 +262,18 @@ def ks(y: object, score: object, *, sample_weight: object = None) -> float:
     0.5
     """
     is_bad, risk, weight, n_bad, n_good = prepare(y, score, func="ks", sample_weight=sample_weight)
-    _, bads, goods = ascending_groups(risk, is_bad, weight)
-    gap = np.cumsum(bads) / n_bad - np.cumsum(goods) / n_good
+    if weight is None:
+        # Both CDFs evaluated at every observed value, as the two-sample KS test does.
+        bads = np.sort(risk[is_bad])
+        goods = np.sort(risk[~is_bad])
+        gaps = []
+        for at in (bads, goods):
+            f_bad = np.searchsorted(bads, at, side="right") / n_bad
+            f_good = np.searchsorted(goods, at, side="right") / n_good
+            gaps.append(float(np.max(np.abs(f_bad - f_good))))
+        return max(gaps)
+    _, bad_w, good_w = ascending_groups(risk, is_bad, weight)
+    gap = np.cumsum(bad_w) / n_bad - np.cumsum(good_w) / n_good
     return float(np.max(np.abs(gap)))
 
 

@@ -82,6 +82,8 @@ def as_vector(x: object, *, func: str, name: str) -> tuple[npt.NDArray[Any], pd.
 def as_float(x: object, *, func: str, name: str) -> tuple[FloatArray, pd.Index | None]:
     """Return ``x`` as a float64 1-D array (missing values as NaN) and its index."""
     arr, index = as_vector(x, func=func, name=name)
+    if arr.dtype == np.float64:
+        return arr, index  # read-only use: no copy
     if isinstance(x, pd.Series) and (
         pd.api.types.is_numeric_dtype(x.dtype) or pd.api.types.is_bool_dtype(x.dtype)
     ):
@@ -114,6 +116,11 @@ def _reject_nan(arr: FloatArray, index: pd.Index | None, *, func: str, name: str
 
 def check_binary(y: object, *, func: str, name: str = "y") -> tuple[BoolArray, pd.Index | None]:
     """Return ``y == 1`` as a bool array after checking that ``y`` holds only 0 and 1."""
+    raw, raw_index = as_vector(y, func=func, name=name)
+    if raw.dtype == np.bool_:
+        return raw, raw_index
+    if raw.dtype.kind in "iu" and raw.min() >= 0 and raw.max() <= 1:
+        return raw == 1, raw_index
     arr, index = as_float(y, func=func, name=name)
     _reject_nan(
         arr, index, func=func, name=name,
@@ -131,6 +138,8 @@ def check_binary(y: object, *, func: str, name: str = "y") -> tuple[BoolArray, p
 def check_finite(x: object, *, func: str, name: str) -> tuple[FloatArray, pd.Index | None]:
     """Return ``x`` as float64 after checking that every value is finite."""
     arr, index = as_float(x, func=func, name=name)
+    if np.isfinite(arr).all():
+        return arr, index
     _reject_nan(arr, index, func=func, name=name, fix="drop or impute those rows first.")
     inf = np.isinf(arr)
     if inf.any():

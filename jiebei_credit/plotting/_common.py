@@ -35,7 +35,7 @@ def pyplot() -> Any:
 def target_axes(ax: Axes | None, *, func: str) -> Axes:
     """The caller's Axes, or a new figure's Axes when ``ax`` is None."""
     if ax is None:
-        _, new_ax = pyplot().subplots()
+        _, new_ax = pyplot().subplots(layout="constrained")
         return new_ax  # type: ignore[no-any-return]
     from matplotlib.axes import Axes as AxesType
 

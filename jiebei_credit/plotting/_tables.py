@@ -140,7 +140,9 @@ def plot_calibration(table: object, *, ax: Axes | None = None) -> Axes:
     ax.scatter(x[~low], rate[~low], color=GOOD, zorder=3, label="observed default rate")
     if low.any():
         ax.scatter(x[low], rate[low], color=BAD, zorder=3, label="PD too low (p < 0.05)")
-    ax.set_xticks(x, [str(g) for g in t.index])
+    names = [str(g) for g in t.index]
+    long_names = max(len(n) for n in names) > 6
+    ax.set_xticks(x, names, rotation=30 if long_names else 0, ha="right" if long_names else "center")
     ax.set_xlabel(str(t.index.name or "grade"))
     ax.set_ylabel("default rate")
     ax.set_title("Calibration by grade")

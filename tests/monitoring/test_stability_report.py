@@ -217,3 +217,31 @@ def test_inputs_not_mutated() -> None:
             pd.testing.assert_frame_equal(before, after)
         else:
             pd.testing.assert_series_equal(before, after)
+
+
+def test_with_a_real_fitted_scorecard() -> None:
+    X_dev, y_dev = _population(4000, util_shift=0.0, seed=10)
+    X_dev = X_dev.drop(columns="region")
+    card = jc.scorecard.Scorecard().fit(X_dev, y_dev)
+    # Same population on both sides: every index is 0 and every light green.
+    same = stability_report(card, X_dev, X_dev, y_reference=y_dev, y_current=y_dev)
+    assert same.score_psi.value == 0.0
+    assert (same.features["csi"] == 0.0).all()
+    assert same.bad_rates is not None
+    assert (same.bad_rates["change"] == 0.0).all()
+    assert same.status == "green"
+    assert same.features.index.tolist() == list(card.features_)
+    # A drifted population: each CSI is the PSI over the card's own bins.
+    X_now, _ = _population(3000, util_shift=0.2, seed=11)
+    report = stability_report(card, X_dev, X_now.drop(columns="region"))
+    for f in card.features_:
+        want = jc.metrics.psi(X_dev[f], X_now[f], binning=card.binnings_[f])
+        assert report.features.loc[f, "csi"] == pytest.approx(want.value, rel=1e-12)
+    want = jc.metrics.psi(card.score(X_dev), card.score(X_now.drop(columns="region")))
+    assert report.score_psi.value == pytest.approx(want.value, rel=1e-12)
+
+
+def test_unfitted_real_scorecard_is_reported() -> None:
+    X, _ = _population(100, util_shift=0.0, seed=12)
+    with pytest.raises(NotFittedError, match=r"stability_report: card has no features_/binnings_"):
+        stability_report(jc.scorecard.Scorecard(), X, X)
