@@ -166,7 +166,7 @@ def test_calibration_table_grade_order_and_quantile_grades() -> None:
 def test_brier_score_equals_sklearn(sample: tuple[np.ndarray, np.ndarray], weighted: bool) -> None:
     y, p = sample
     w = np.linspace(0.5, 2.0, y.size) if weighted else None
-    expected = brier_score_loss(y, p, sample_weight=w, labels=[0, 1])
+    expected = brier_score_loss(y, p, sample_weight=w, pos_label=1)
     assert jc.metrics.brier_score(y, p, sample_weight=w) == pytest.approx(expected, abs=1e-12)
 
 

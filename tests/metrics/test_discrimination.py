@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from scipy import stats
 from sklearn.metrics import roc_auc_score
@@ -65,7 +65,10 @@ def test_auc_invariant_under_increasing_transforms(
     y, score = sample
     z = (score - score.min()) / max(float(np.ptp(score)), 1.0)  # in [0, 1]: no overflow
     transforms = {"exp": np.exp, "cube": lambda v: v**3, "affine": lambda v: 3.0 * v + 7.0}
-    assert jc.metrics.auc(y, transforms[kind](z)) == pytest.approx(jc.metrics.auc(y, z), abs=1e-12)
+    t = transforms[kind](z)
+    # The property is about the order: rounding may merge values closer than float spacing.
+    assume(np.unique(t).size == np.unique(z).size)
+    assert jc.metrics.auc(y, t) == pytest.approx(jc.metrics.auc(y, z), abs=1e-12)
 
 
 @given(scored_samples())
@@ -82,7 +85,10 @@ def test_direction_convention(sample: tuple[np.ndarray, np.ndarray]) -> None:
 @given(scored_samples())
 def test_ks_equals_scipy_two_sample_statistic(sample: tuple[np.ndarray, np.ndarray]) -> None:
     y, score = sample
-    expected = stats.ks_2samp(score[y == 1], score[y == 0]).statistic
+    # Only the statistic is compared: skip the exact p-value, and silence the asymptotic
+    # p-value's division by zero on two-row samples.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = stats.ks_2samp(score[y == 1], score[y == 0], method="asymp").statistic
     value = jc.metrics.ks(y, score)
     assert value == pytest.approx(expected, abs=1e-12)
     assert 0.0 <= value <= 1.0
@@ -115,7 +121,8 @@ def test_roc_curve_matches_sklearn(sample: tuple[np.ndarray, np.ndarray, np.ndar
     np.testing.assert_allclose(ours.loc[thr, "fpr"], fpr, atol=1e-12)
     np.testing.assert_allclose(ours.loc[thr, "tpr"], tpr, atol=1e-12)
     # Trapezoidal area under our curve is the AUC.
-    area = np.trapezoid(curve["tpr"], curve["fpr"])
+    fpr_, tpr_ = curve["fpr"].to_numpy(), curve["tpr"].to_numpy()
+    area = float(np.sum(np.diff(fpr_) * (tpr_[1:] + tpr_[:-1]) / 2.0))
     assert area == pytest.approx(jc.metrics.auc(y, score, sample_weight=w), abs=1e-12)
 
 

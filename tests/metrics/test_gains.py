@@ -104,3 +104,16 @@ def test_rejects_bad_band_parameters() -> None:
         jc.metrics.gains_table([1, 0], [1, 2], edges=[-np.inf, 1])
     with pytest.raises(InvalidInputError, match=r"higher must be one of 'riskier', 'safer'"):
         jc.metrics.gains_table([1, 0], [1, 2], higher="up")  # type: ignore[arg-type]
+
+
+def test_many_edges_give_the_same_bands_as_pandas_cut() -> None:
+    # More than 64 cut points takes the binary-search path; few take the comparison path.
+    rng = np.random.default_rng(5)
+    score = np.round(rng.normal(600, 50, 5000))
+    y = (rng.random(5000) < 0.1).astype(int)
+    for n_edges in (3, 64, 65, 200):
+        edges = np.linspace(450, 750, n_edges)
+        t = jc.metrics.gains_table(y, score, edges=edges, higher="safer")
+        band = pd.cut(score, bins=[-np.inf, *edges, np.inf], right=False, labels=False)
+        counts = np.bincount(band, minlength=n_edges + 1)
+        assert t["count"].tolist() == counts.tolist()

@@ -46,3 +46,24 @@ def test_results_are_frozen() -> None:
     r = jc.metrics.psi([1.0, 2.0], [1.0, 2.0])
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.value = 1.0  # type: ignore[misc]
+
+
+def test_metrics_imports_no_other_stage() -> None:
+    # DESIGN.md: metrics works on any feature table and imports neither features, records
+    # nor scorecard.
+    import ast
+    from pathlib import Path
+
+    package = Path(jc.metrics.__file__).parent
+    for path in package.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            for name in names:
+                assert not name.startswith(
+                    ("jiebei_credit.features", "jiebei_credit.records", "jiebei_credit.scorecard")
+                ), f"{path.name} imports {name}"
