@@ -54,16 +54,22 @@ def _is_numeric(arr: npt.NDArray[Any], x: object) -> bool:
 
 
 def _numeric_bins(
-    e: FloatArray, a: FloatArray, cuts: FloatArray, *, func: str, missing: Missing
+    e: FloatArray,
+    a: FloatArray,
+    cuts: FloatArray,
+    indexes: tuple[pd.Index | None, pd.Index | None],
+    *,
+    func: str,
+    missing: Missing,
 ) -> tuple[IntArray, IntArray, list[str]]:
     labels = band_labels(cuts)
     e_nan, a_nan = np.isnan(e), np.isnan(a)
     if missing == "raise":
-        for name, nan in (("expected", e_nan), ("actual", a_nan)):
+        for name, nan, index in (("expected", e_nan, indexes[0]), ("actual", a_nan, indexes[1])):
             if nan.any():
                 raise InvalidInputError(
                     f"{func}: {name} has {int(nan.sum())} missing (NaN) values at "
-                    f"{where(nan, None)}; drop them, or pass missing='bin' to count them in a "
+                    f"{where(nan, index)}; drop them, or pass missing='bin' to count them in a "
                     f"'{MISSING_LABEL}' bin."
                 )
     e_idx, a_idx = band_index(e, cuts), band_index(a, cuts)
@@ -135,8 +141,8 @@ def bin_samples(
             raise InvalidInputError(f"{func}: pass either edges or binning, not both.")
         e_idx, a_idx, labels = _binning_bins(expected, actual, binning, func=func)
         return e_idx, a_idx, labels, "binning"
-    e_raw, _ = as_vector(expected, func=func, name="expected")
-    a_raw, _ = as_vector(actual, func=func, name="actual")
+    e_raw, e_index = as_vector(expected, func=func, name="expected")
+    a_raw, a_index = as_vector(actual, func=func, name="actual")
     if not (_is_numeric(e_raw, expected) and _is_numeric(a_raw, actual)):
         if edges is not None:
             raise InvalidInputError(
@@ -147,12 +153,12 @@ def bin_samples(
         return e_idx, a_idx, labels, "category"
     e = _to_float(expected, e_raw)
     a = _to_float(actual, a_raw)
-    for name, arr in (("expected", e), ("actual", a)):
+    for name, arr, index in (("expected", e, e_index), ("actual", a, a_index)):
         inf = np.isinf(arr)
         if inf.any():
             raise InvalidInputError(
                 f"{func}: {name} has {int(inf.sum())} infinite values at "
-                f"{where(inf, None)}; replace them with finite values first."
+                f"{where(inf, index)}; replace them with finite values first."
             )
     if edges is not None:
         cuts = check_edges(edges, func=func)
@@ -163,7 +169,9 @@ def bin_samples(
         observed = e[~e_nan] if e_nan.any() else e
         cuts = quantile_edges(observed, n_bins) if observed.size else np.empty(0)
         method = "quantile"
-    e_idx, a_idx, labels = _numeric_bins(e, a, cuts, func=func, missing=missing)
+    e_idx, a_idx, labels = _numeric_bins(
+        e, a, cuts, (e_index, a_index), func=func, missing=missing
+    )
     return e_idx, a_idx, labels, method
 
 

@@ -246,3 +246,11 @@ def test_inputs_not_mutated() -> None:
     jc.metrics.psi(ref["x"], cur["x"], missing="bin")
     pd.testing.assert_frame_equal(ref, before[0])
     pd.testing.assert_frame_equal(cur, before[1])
+
+
+def test_messages_name_series_rows_by_label() -> None:
+    actual = pd.Series([1.0, np.nan, np.inf], index=["u1", "u2", "u3"])
+    with pytest.raises(InvalidInputError, match=r"psi: actual has 1 infinite values at rows 'u3'"):
+        jc.metrics.psi([1.0, 2.0], actual, missing="bin")
+    with pytest.raises(InvalidInputError, match=r"psi: actual has 1 missing \(NaN\) values at rows 'u2'"):
+        jc.metrics.psi([1.0, 2.0], actual.iloc[:2])
