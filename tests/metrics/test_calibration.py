@@ -157,6 +157,7 @@ def test_calibration_table_grade_order_and_quantile_grades() -> None:
     # D = 0 → lower end 0; D = N → upper end 1 (Brown, Cai and DasGupta's boundary rule).
     assert t.loc["low", "ci_lower"] == 0.0
     assert t.loc["high", "ci_upper"] == 1.0
+    # 100 distinct PDs cut at positions 25, 50, 75 of the sorted sample: 25 rows per grade.
     q = jc.metrics.calibration_table([0, 1] * 50, np.linspace(0.01, 0.5, 100), grades=4)
     assert q["count"].tolist() == [25, 25, 25, 25]
     assert q["pd_mean"].is_monotonic_increasing

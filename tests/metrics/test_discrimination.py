@@ -130,7 +130,9 @@ def test_roc_curve_in_score_units_for_safer_scores() -> None:
     y = [1, 0, 1, 0]
     points = [550.0, 640.0, 600.0, 600.0]
     curve = jc.metrics.roc_curve(y, points, higher="safer")
-    # Flag as bad every row with points <= threshold; first row flags nobody.
+    # Flag as bad every row with points <= threshold; first row flags nobody. By hand: bads at
+    # 550 and 600, goods at 600 and 640: t = 550 flags one bad (tpr .5, fpr 0); t = 600 both
+    # bads and one good (1, .5); t = 640 everyone (1, 1).
     assert curve["threshold"].tolist() == [-np.inf, 550.0, 600.0, 640.0]
     assert curve["tpr"].tolist() == [0.0, 0.5, 1.0, 1.0]
     assert curve["fpr"].tolist() == [0.0, 0.0, 0.5, 1.0]

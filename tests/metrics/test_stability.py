@@ -144,6 +144,8 @@ def test_psi_with_a_binning_uses_its_bins() -> None:
     expected = pd.Series([0.1, 0.2, 0.5, 0.9, np.nan])
     actual = pd.Series([0.8, 0.9, 0.95, np.nan, np.nan])
     r = jc.metrics.psi(expected, actual, binning=binning)
+    # By hand with cuts 0.3, 0.7: expected 0.1, 0.2 | 0.5 | 0.9 | NaN; actual — | — | 0.8,
+    # 0.9, 0.95 | NaN, NaN.
     assert r.table.index.tolist() == list(binning.labels)
     assert r.table["expected_count"].tolist() == [2, 1, 1, 1]
     assert r.table["actual_count"].tolist() == [0, 0, 3, 2]
