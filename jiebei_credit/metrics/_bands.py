@@ -53,6 +53,19 @@ def band_index(x: FloatArray, edges: FloatArray) -> IntArray:
     return idx.astype(np.int64)
 
 
+def band_counts(x: FloatArray, edges: FloatArray, *, n_valid: int) -> IntArray:
+    """Rows per band (NaN rows excluded; ``n_valid`` is the number of non-NaN rows).
+
+    With few cut points this counts ``x >= e`` per cut point and takes
+    differences, without building a band index per row.
+    """
+    if edges.size > _COMPARE_EDGES:
+        valid = x[~np.isnan(x)] if n_valid < x.size else x
+        return np.bincount(band_index(valid, edges), minlength=edges.size + 1).astype(np.int64)
+    at_or_above = np.array([np.count_nonzero(x >= e) for e in edges], dtype=np.int64)
+    return np.concatenate(([n_valid], at_or_above)) - np.concatenate((at_or_above, [0]))
+
+
 def _fmt(v: float, digits: int) -> str:
     if np.isinf(v):
         return "inf" if v > 0 else "-inf"

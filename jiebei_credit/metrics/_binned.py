@@ -9,7 +9,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.metrics._bands import band_index, band_labels, quantile_edges
+from jiebei_credit.metrics._bands import band_counts, band_labels, quantile_edges
 from jiebei_credit.metrics._validate import (
     FloatArray,
     IntArray,
@@ -72,12 +72,16 @@ def _numeric_bins(
                     f"{where(nan, index)}; drop them, or pass missing='bin' to count them in a "
                     f"'{MISSING_LABEL}' bin."
                 )
-    e_idx, a_idx = band_index(e, cuts), band_index(a, cuts)
+    counts = []
+    for x, nan in ((e, e_nan), (a, a_nan)):
+        n_nan = int(np.count_nonzero(nan))
+        c = band_counts(x, cuts, n_valid=x.size - n_nan)
+        counts.append(np.append(c, n_nan))
     if e_nan.any() or a_nan.any():
-        e_idx = np.where(e_nan, len(labels), e_idx)
-        a_idx = np.where(a_nan, len(labels), a_idx)
         labels.append(MISSING_LABEL)
-    return e_idx, a_idx, labels
+    else:
+        counts = [c[:-1] for c in counts]
+    return counts[0], counts[1], labels
 
 
 def _category_bins(
@@ -134,13 +138,14 @@ def bin_samples(
     missing: Missing,
     func: str,
 ) -> tuple[IntArray, IntArray, list[str], str]:
-    """Bin both samples the same way; also say how (binning, quantile, edges or category)."""
+    """Rows per bin of both samples, binned the same way, the bin labels, and how they were made
+    (``"binning"``, ``"quantile"``, ``"edges"`` or ``"category"``)."""
     one_of(func, "missing", missing, MISSING_OPTIONS)
     if binning is not None:
         if edges is not None:
             raise InvalidInputError(f"{func}: pass either edges or binning, not both.")
         e_idx, a_idx, labels = _binning_bins(expected, actual, binning, func=func)
-        return e_idx, a_idx, labels, "binning"
+        return *_counts(e_idx, a_idx, len(labels)), labels, "binning"
     e_raw, e_index = as_vector(expected, func=func, name="expected")
     a_raw, a_index = as_vector(actual, func=func, name="actual")
     if not (_is_numeric(e_raw, expected) and _is_numeric(a_raw, actual)):
@@ -150,7 +155,7 @@ def bin_samples(
                 "bin per category."
             )
         e_idx, a_idx, labels = _category_bins(e_raw, a_raw, func=func, missing=missing)
-        return e_idx, a_idx, labels, "category"
+        return *_counts(e_idx, a_idx, len(labels)), labels, "category"
     e = _to_float(expected, e_raw)
     a = _to_float(actual, a_raw)
     for name, arr, index in (("expected", e, e_index), ("actual", a, a_index)):
@@ -169,10 +174,17 @@ def bin_samples(
         observed = e[~e_nan] if e_nan.any() else e
         cuts = quantile_edges(observed, n_bins) if observed.size else np.empty(0)
         method = "quantile"
-    e_idx, a_idx, labels = _numeric_bins(
+    e_count, a_count, labels = _numeric_bins(
         e, a, cuts, (e_index, a_index), func=func, missing=missing
     )
-    return e_idx, a_idx, labels, method
+    return e_count, a_count, labels, method
+
+
+def _counts(e_idx: IntArray, a_idx: IntArray, k: int) -> tuple[IntArray, IntArray]:
+    return (
+        np.bincount(e_idx, minlength=k).astype(np.int64),
+        np.bincount(a_idx, minlength=k).astype(np.int64),
+    )
 
 
 def _to_float(x: object, arr: npt.NDArray[Any]) -> FloatArray:

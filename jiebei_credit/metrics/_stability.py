@@ -218,13 +218,12 @@ def psi(
     [3, inf)                2             1  0.173287
     """
     func = "psi"
-    e_idx, a_idx, labels, _ = bin_samples(
+    e_count, a_count, labels, _ = bin_samples(
         expected, actual, bins=bins, edges=edges, binning=binning, missing=missing, func=func
     )
-    k = len(labels)
     return psi_from_counts(
-        np.bincount(e_idx, minlength=k),
-        np.bincount(a_idx, minlength=k),
+        e_count,
+        a_count,
         labels,
         smoothing=smoothing,
         thresholds=thresholds,
@@ -319,20 +318,19 @@ def csi(
     binnings = {} if binnings is None else binnings
     rows = []
     for f in names:
-        e_idx, a_idx, labels, method = bin_samples(
+        e_count, a_count, labels, method = bin_samples(
             expected[f], actual[f], bins=bins, edges=None, binning=binnings.get(f),
             missing="bin", func=func,
         )
-        k = len(labels)
         result = psi_from_counts(
-            np.bincount(e_idx, minlength=k),
-            np.bincount(a_idx, minlength=k),
+            e_count,
+            a_count,
             labels,
             smoothing=smoothing,
             thresholds=thresholds,
             func=func,
         )
-        rows.append((result.value, result.status, k, len(result.empty_bins), method))
+        rows.append((result.value, result.status, len(labels), len(result.empty_bins), method))
     return pd.DataFrame(
         rows,
         columns=["csi", "status", "bins", "empty_bins", "method"],

@@ -349,9 +349,12 @@ def stability_report(
 
     s_ref, _ = check_finite(card.score(X_reference), func=_FUNC, name="card.score(X_reference)")
     s_cur, _ = check_finite(card.score(X_current), func=_FUNC, name="card.score(X_current)")
-    # psi cuts the reference score at the same quantiles; the bad-rate bands reuse them.
-    score_psi = psi(s_ref, s_cur, bins=n_bins, smoothing=smoothing, thresholds=thresholds)
+    # Score bands: reference quantiles, shared by the score PSI and the bad-rate table.
     cuts = quantile_edges(s_ref, n_bins)
+    score_psi = psi(
+        s_ref, s_cur, edges=cuts if cuts.size else None, bins=1, smoothing=smoothing,
+        thresholds=thresholds,
+    )
     feature_psi = {
         f: psi(X_reference[f], X_current[f], binning=binnings[f], smoothing=smoothing,
                thresholds=thresholds)
