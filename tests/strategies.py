@@ -176,6 +176,137 @@ def nonempty_table(draw: st.DrawFn) -> tuple[str, _pd.DataFrame, dict[str, _pd.D
 
 # ----------------------------------------------------------------- limits ---
 # (limits strategies)
+import numpy as _np_lim
+import pandas as _pd_lim
+from hypothesis import strategies as _st_lim
+
+from jiebei_credit.limits import LimitPolicy as _LimitPolicy
+from jiebei_credit.limits import LineReviewPolicy as _LineReviewPolicy
+from jiebei_credit.limits import MultipleBand as _MultipleBand
+
+LIMIT_METHODS = ("equal_installment", "equal_principal", "interest_first")
+limit_methods = _st_lim.sampled_from(LIMIT_METHODS)
+#: Principals from 1 000 to 10 000 000 CNY, whole fen.
+limit_principals = _st_lim.integers(min_value=100_000, max_value=1_000_000_000).map(
+    lambda f: f / 100
+)
+#: Nominal annual rates from 0 to 36 %, with 0 and 14.4 % drawn often.
+limit_annual_rates = _st_lim.one_of(
+    _st_lim.sampled_from([0.0, 0.144]),
+    _st_lim.floats(min_value=0.0, max_value=0.36, allow_nan=False, allow_subnormal=False),
+)
+limit_terms = _st_lim.one_of(_st_lim.sampled_from([1, 3, 6, 12]), _st_lim.integers(1, 60))
+#: Monthly payments from 0 to 200 000 CNY, any float.
+limit_payments = _st_lim.floats(min_value=0.0, max_value=200_000.0, allow_nan=False,
+                                allow_subnormal=False)
+limit_dates = _st_lim.dates(
+    min_value=_pd_lim.Timestamp("2000-01-01").date(),
+    max_value=_pd_lim.Timestamp("2040-12-31").date(),
+)
+
+
+def _fen_amounts(lo: int, hi: int) -> _st_lim.SearchStrategy[float]:
+    return _st_lim.integers(min_value=lo * 100, max_value=hi * 100).map(lambda f: f / 100)
+
+
+@_st_lim.composite
+def applicant_frames(draw, min_size: int = 1, max_size: int = 25, score: bool = False):
+    """Valid ``assign`` input: pd (or score), income, debt service, balance, purpose.
+
+    The index is a shuffled set of integer labels, so tests can check that it
+    is kept in order.
+    """
+    n = draw(_st_lim.integers(min_size, max_size))
+    labels = draw(_st_lim.permutations(range(n)))
+    col = {}
+    if score:
+        col["score"] = draw(_st_lim.lists(_st_lim.floats(300, 900), min_size=n, max_size=n))
+    else:
+        col["pd"] = draw(_st_lim.lists(
+            _st_lim.one_of(_st_lim.sampled_from([0.0, 0.05, 0.1, 1.0]), _st_lim.floats(0, 1)),
+            min_size=n, max_size=n))
+    col["monthly_income"] = draw(_st_lim.lists(_fen_amounts(0, 200_000), min_size=n, max_size=n))
+    col["existing_debt_service"] = draw(
+        _st_lim.lists(_fen_amounts(0, 20_000), min_size=n, max_size=n))
+    col["existing_balance"] = draw(_st_lim.lists(
+        _st_lim.one_of(_st_lim.just(0.0), _fen_amounts(0, 100_000)), min_size=n, max_size=n))
+    col["purpose"] = draw(_st_lim.lists(
+        _st_lim.sampled_from(["consumption", "business", "unknown"]), min_size=n, max_size=n))
+    return _pd_lim.DataFrame(col, index=_pd_lim.Index([7 * k + 3 for k in labels]))
+
+
+@_st_lim.composite
+def limit_policies(draw):
+    """Valid ``LimitPolicy`` objects covering every optional constraint."""
+    kind = draw(_st_lim.sampled_from(["none", "one", "bands"]))
+    multiple = draw(_st_lim.floats(0.5, 20)) if kind == "one" else None
+    bands = ()
+    if kind == "bands":
+        edges = sorted(draw(_st_lim.sets(_st_lim.floats(0.001, 1.0), min_size=1, max_size=4)))
+        mults = sorted(draw(_st_lim.lists(_st_lim.floats(0, 20), min_size=len(edges),
+                                          max_size=len(edges))), reverse=True)
+        bands = tuple(_MultipleBand(max_pd=e, multiple=m) for e, m in zip(edges, mults, strict=True))
+    cutoff = draw(_st_lim.floats(0.0, 1.0))
+    refer = draw(_st_lim.one_of(_st_lim.none(), _st_lim.floats(0.0, 1.0).map(lambda x: x * cutoff)))
+    budget = draw(_st_lim.one_of(_st_lim.none(), _st_lim.floats(1.0, 10_000.0)))
+    return _LimitPolicy(
+        product_cap=float(draw(_st_lim.integers(1_000, 500_000))),
+        regulatory_cap=draw(_st_lim.one_of(_st_lim.none(),
+                                           _st_lim.integers(1_000, 500_000).map(float))),
+        purposes=tuple(draw(_st_lim.sets(
+            _st_lim.sampled_from(["consumption", "business", "unknown"]), min_size=1))),
+        income_multiple=multiple,
+        income_multiple_bands=bands,
+        dsr=draw(_st_lim.floats(0.05, 1.0)),
+        capacity_term_months=draw(_st_lim.sampled_from([1, 3, 6, 12, 24, 36])),
+        capacity_annual_rate=draw(limit_annual_rates),
+        capacity_method=draw(limit_methods),
+        pd_cutoff=cutoff,
+        refer_pd=refer,
+        el_budget=budget,
+        lgd=draw(_st_lim.floats(0.05, 1.0)),
+        ccf=draw(_st_lim.floats(0.05, 1.0)),
+        min_limit=draw(_st_lim.sampled_from([0.0, 500.0, 1000.0, 3000.0])),
+        rounding_step=draw(_st_lim.sampled_from([0.01, 1.0, 50.0, 100.0, 1000.0])),
+    )
+
+
+@_st_lim.composite
+def review_frames(draw, min_size: int = 1, max_size: int = 25):
+    """Valid ``review_line`` input with a shuffled integer index."""
+    n = draw(_st_lim.integers(min_size, max_size))
+    labels = draw(_st_lim.permutations(range(n)))
+
+    def column(strategy):
+        return draw(_st_lim.lists(strategy, min_size=n, max_size=n))
+
+    frame = _pd_lim.DataFrame({
+        "limit": column(_st_lim.one_of(_st_lim.just(0.0), _fen_amounts(0, 300_000))),
+        "utilization": column(_st_lim.floats(0, 1.5)),
+        "dpd_now": column(_st_lim.one_of(_st_lim.just(0), _st_lim.integers(0, 200))),
+        "max_dpd_recent": column(_st_lim.one_of(_st_lim.just(0), _st_lim.integers(0, 200))),
+        "months_on_book": column(_st_lim.integers(0, 120)),
+        "score": column(_st_lim.floats(350, 950)),
+        "score_change": column(_st_lim.floats(-200, 200)),
+        "cashflow_change": column(_st_lim.floats(-1, 3)),
+    }, index=_pd_lim.Index([5 * k + 1 for k in labels]))
+    frame["max_dpd_recent"] = _np_lim.maximum(frame["max_dpd_recent"], frame["dpd_now"])
+    return frame
+
+
+line_review_policies = _st_lim.builds(
+    _LineReviewPolicy,
+    freeze_dpd=_st_lim.integers(30, 90),
+    decrease_dpd=_st_lim.integers(1, 30),
+    score_drop=_st_lim.floats(5, 100),
+    cashflow_fall=_st_lim.floats(0.05, 0.9),
+    min_months_on_book=_st_lim.integers(0, 24),
+    min_score=_st_lim.floats(400, 800),
+    increase_fraction=_st_lim.floats(0.05, 1.0),
+    decrease_fraction=_st_lim.floats(0.05, 1.0),
+    max_limit=_st_lim.one_of(_st_lim.none(), _st_lim.integers(1_000, 500_000).map(float)),
+    rounding_step=_st_lim.sampled_from([1.0, 100.0]),
+)
 
 # ------------------------------------------------------------- scorecard ---
 # (scorecard strategies)

@@ -1,0 +1,303 @@
+"""Typed limit policy: caps, capacity, income multiple, expected loss, cut-offs."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, fields
+from typing import Any, Final, Literal, get_args
+
+import numpy as np
+
+from jiebei_credit.errors import InvalidInputError
+from jiebei_credit.limits._checks import MAX_AMOUNT, MAX_ANNUAL_RATE, MAX_TERM_MONTHS, METHODS, Method
+
+Purpose = Literal["consumption", "business", "unknown"]
+PURPOSES: Final[tuple[str, ...]] = get_args(Purpose)
+Status = Literal["law", "press", "weak", "design"]
+STATUSES: Final[tuple[str, ...]] = get_args(Status)
+
+POLICY_SCHEMA: Final = "jiebei_credit.limits.LimitPolicy"
+POLICY_VERSION: Final = 1
+
+
+def _bad(owner: str, name: str, rule: str, value: object, fix: str) -> InvalidInputError:
+    return InvalidInputError(f"{owner}: {name} {rule}; got {value!r}. {fix}")
+
+
+def number(
+    owner: str, name: str, value: object, *, lo: float, hi: float, lo_open: bool = False,
+    fix: str = "",
+) -> float:
+    """Check a scalar field and return it as a float."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise _bad(owner, name, "must be a number", value, fix)
+    v = float(value)
+    below = v <= lo if lo_open else v < lo
+    if math.isnan(v) or below or v > hi:
+        left = "(" if lo_open else "["
+        raise _bad(owner, name, f"must lie in {left}{lo:g}, {hi:g}]", value, fix)
+    return v
+
+
+def whole(owner: str, name: str, value: object, *, lo: int, hi: int, fix: str = "") -> int:
+    v = number(owner, name, value, lo=lo, hi=hi, fix=fix)
+    if v != int(v):
+        raise _bad(owner, name, "must be a whole number", value, fix)
+    return int(v)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MultipleBand:
+    """Income multiple for applicants whose PD is at most ``max_pd``.
+
+    Parameters
+    ----------
+    max_pd : float
+        Upper PD bound of the band, in ``(0, 1]``.
+    multiple : float
+        Limit as a multiple of monthly income, ``>= 0``.
+
+    Examples
+    --------
+    >>> MultipleBand(max_pd=0.02, multiple=6.0)
+    MultipleBand(max_pd=0.02, multiple=6.0)
+    """
+
+    max_pd: float
+    multiple: float
+
+    def __post_init__(self) -> None:
+        o = "MultipleBand"
+        object.__setattr__(self, "max_pd", number(o, "max_pd", self.max_pd, lo=0, hi=1, lo_open=True))
+        object.__setattr__(self, "multiple", number(o, "multiple", self.multiple, lo=0, hi=1000))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LimitPolicy:
+    """How :func:`assign` turns a PD and a borrower's capacity into a limit.
+
+    Every candidate limit below is computed for every applicant; the limit is
+    their minimum, floored to ``rounding_step``. Money in CNY, rates as
+    decimals. Fields other than the caps are the lender's choices [design].
+
+    Parameters
+    ----------
+    product_cap : float
+        Largest limit the product offers, ``> 0``.
+    regulatory_cap : float, optional
+        Largest limit the applicable rule allows (``None``: no amount cap).
+    purposes : tuple of {"consumption", "business", "unknown"}
+        Loan purposes the policy covers; applicants with another ``purpose``
+        are declined.
+    income_multiple : float, optional
+        Limit cap as a multiple of monthly income (the 2020 online micro-loan
+        draft's "⅓ of annual income" is ``4.0``).
+    income_multiple_bands : tuple of MultipleBand
+        Income multiple by PD band instead of one multiple: the first band
+        whose ``max_pd`` is at least the applicant's PD applies; PDs above
+        every band get 0. ``max_pd`` must increase and ``multiple`` must not.
+    dsr : float, default 0.5
+        Debt-service ratio θ: the share of monthly income that may go to debt
+        service, in ``(0, 1]``.
+    capacity_term_months, capacity_annual_rate, capacity_method
+        Term (1–60), nominal annual rate and repayment method used to turn
+        spare monthly capacity into a principal (:func:`max_principal`).
+        Defaults 12 months, 14.4 % (0.04 % a day × 360), equal instalments.
+    pd_cutoff : float, default 0.10
+        Applicants with a PD above this are declined.
+    refer_pd : float, optional
+        Applicants with ``refer_pd < PD <= pd_cutoff`` and a positive limit
+        are referred to human review (decision ``"refer"``).
+    el_budget : float, optional
+        Expected-loss budget per applicant, CNY (``None``: no EL constraint).
+    lgd : float, default 0.45
+        Loss given default for the EL constraint (Basel II foundation IRB
+        value for senior unsecured claims).
+    ccf : float, default 1.0
+        Credit conversion factor of the undrawn part of the line.
+    min_limit : float, default 1000
+        Limits below this are set to 0 and declined.
+    rounding_step : float, default 100
+        Limits are floored to a multiple of this.
+    max_annual_rate : float, optional
+        Pricing ceiling of the regime; ``capacity_annual_rate`` may not exceed it.
+    max_bullet_term_months : int, optional
+        Longest term allowed for ``"interest_first"`` (bullet) capacity.
+    name, rule : str
+        Short name and the rule the preset encodes, with its source.
+    year : int, optional
+        Year of the rule.
+    status : {"law", "press", "weak", "design"}
+        How sure we are of the rule: statute text checked, reputable
+        secondary source, blogs and Q&A, or our own choice.
+
+    Raises
+    ------
+    InvalidInputError
+        If a field is out of range or inconsistent (e.g. ``refer_pd`` above
+        ``pd_cutoff``, both ``income_multiple`` and bands, a capacity rate
+        above ``max_annual_rate``).
+
+    See Also
+    --------
+    PRESETS : Dated policies for the caps in force; adjust one with
+        :func:`dataclasses.replace`.
+
+    Examples
+    --------
+    >>> from jiebei_credit.limits import LimitPolicy
+    >>> p = LimitPolicy(product_cap=50_000, income_multiple=3.0, pd_cutoff=0.08)
+    >>> p.dsr, p.capacity_method
+    (0.5, 'equal_installment')
+    >>> LimitPolicy.from_dict(p.to_dict()) == p
+    True
+    """
+
+    product_cap: float
+    regulatory_cap: float | None = None
+    purposes: tuple[Purpose, ...] = ("consumption", "business", "unknown")
+    income_multiple: float | None = None
+    income_multiple_bands: tuple[MultipleBand, ...] = ()
+    dsr: float = 0.5
+    capacity_term_months: int = 12
+    capacity_annual_rate: float = 0.144
+    capacity_method: Method = "equal_installment"
+    pd_cutoff: float = 0.10
+    refer_pd: float | None = None
+    el_budget: float | None = None
+    lgd: float = 0.45
+    ccf: float = 1.0
+    min_limit: float = 1000.0
+    rounding_step: float = 100.0
+    max_annual_rate: float | None = None
+    max_bullet_term_months: int | None = None
+    name: str = "custom"
+    rule: str = ""
+    year: int | None = None
+    status: Status = "design"
+
+    def __post_init__(self) -> None:
+        o = "LimitPolicy"
+        money = "Amounts are CNY as floats."
+        s = self._set
+        s("product_cap", number(o, "product_cap", self.product_cap, lo=0, hi=MAX_AMOUNT,
+                                lo_open=True, fix=money))
+        if self.regulatory_cap is not None:
+            s("regulatory_cap", number(o, "regulatory_cap", self.regulatory_cap, lo=0,
+                                       hi=MAX_AMOUNT, lo_open=True, fix=money))
+        purposes = tuple(self.purposes)
+        if not purposes or any(p not in PURPOSES for p in purposes):
+            raise _bad(o, "purposes", f"must be a non-empty tuple of {PURPOSES}", self.purposes,
+                       "List the purposes the product may be used for.")
+        s("purposes", purposes)
+        if self.income_multiple is not None:
+            if self.income_multiple_bands:
+                raise _bad(o, "income_multiple", "cannot be combined with income_multiple_bands",
+                           self.income_multiple, "Give one multiple or a band table, not both.")
+            s("income_multiple", number(o, "income_multiple", self.income_multiple, lo=0,
+                                        hi=1000, lo_open=True))
+        self._check_bands(o)
+        s("dsr", number(o, "dsr", self.dsr, lo=0, hi=1, lo_open=True,
+                        fix="θ is the share of monthly income available for debt service."))
+        s("capacity_term_months", whole(o, "capacity_term_months", self.capacity_term_months,
+                                        lo=1, hi=MAX_TERM_MONTHS))
+        s("capacity_annual_rate", number(o, "capacity_annual_rate", self.capacity_annual_rate,
+                                         lo=0, hi=MAX_ANNUAL_RATE, fix="Rates are decimals."))
+        if self.capacity_method not in METHODS:
+            raise _bad(o, "capacity_method", f"must be one of {METHODS}", self.capacity_method,
+                       "Check the spelling.")
+        s("pd_cutoff", number(o, "pd_cutoff", self.pd_cutoff, lo=0, hi=1))
+        if self.refer_pd is not None:
+            s("refer_pd", number(o, "refer_pd", self.refer_pd, lo=0, hi=self.pd_cutoff,
+                                 fix="The refer band is (refer_pd, pd_cutoff]."))
+        if self.el_budget is not None:
+            s("el_budget", number(o, "el_budget", self.el_budget, lo=0, hi=MAX_AMOUNT,
+                                  lo_open=True, fix=money))
+        s("lgd", number(o, "lgd", self.lgd, lo=0, hi=1, lo_open=True))
+        s("ccf", number(o, "ccf", self.ccf, lo=0, hi=1, lo_open=True))
+        s("min_limit", number(o, "min_limit", self.min_limit, lo=0, hi=MAX_AMOUNT, fix=money))
+        s("rounding_step", number(o, "rounding_step", self.rounding_step, lo=0, hi=1e6,
+                                  lo_open=True, fix=money))
+        self._check_pricing(o)
+        if self.status not in STATUSES:
+            raise _bad(o, "status", f"must be one of {STATUSES}", self.status, "")
+
+    def _set(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+
+    def _check_bands(self, o: str) -> None:
+        bands = tuple(
+            b if isinstance(b, MultipleBand) else MultipleBand(**b) for b in self.income_multiple_bands
+        )
+        self._set("income_multiple_bands", bands)
+        for a, b in itertools.pairwise(bands):
+            if not (b.max_pd > a.max_pd and b.multiple <= a.multiple):
+                raise _bad(o, "income_multiple_bands",
+                           "must have increasing max_pd and non-increasing multiple", bands,
+                           "Order the bands from the safest to the riskiest.")
+
+    def _check_pricing(self, o: str) -> None:
+        if self.max_annual_rate is not None:
+            cap = number(o, "max_annual_rate", self.max_annual_rate, lo=0, hi=MAX_ANNUAL_RATE,
+                         lo_open=True)
+            self._set("max_annual_rate", cap)
+            if self.capacity_annual_rate > cap:
+                raise _bad(o, "capacity_annual_rate", f"must not exceed max_annual_rate {cap:g}",
+                           self.capacity_annual_rate, "Price the product within the ceiling.")
+        if self.max_bullet_term_months is not None:
+            m = whole(o, "max_bullet_term_months", self.max_bullet_term_months, lo=1,
+                      hi=MAX_TERM_MONTHS)
+            self._set("max_bullet_term_months", m)
+            if self.capacity_method == "interest_first" and self.capacity_term_months > m:
+                raise _bad(o, "capacity_term_months",
+                           f"must be at most {m} for interest_first (bullet) loans",
+                           self.capacity_term_months, "Shorten the term or change the method.")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict with ``schema`` and ``version`` keys.
+
+        Examples
+        --------
+        >>> from jiebei_credit.limits import PRESETS
+        >>> d = PRESETS["bank_internet_2020"].to_dict()
+        >>> d["schema"], d["version"], d["regulatory_cap"]
+        ('jiebei_credit.limits.LimitPolicy', 1, 200000.0)
+        """
+        out: dict[str, Any] = {"schema": POLICY_SCHEMA, "version": POLICY_VERSION}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if f.name == "income_multiple_bands":
+                v = [{"max_pd": b.max_pd, "multiple": b.multiple} for b in v]
+            elif isinstance(v, tuple):
+                v = list(v)
+            out[f.name] = v
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LimitPolicy:
+        """Rebuild a policy from :meth:`to_dict` output.
+
+        Raises
+        ------
+        InvalidInputError
+            If the schema or version is not this class's, or a key is unknown.
+        """
+        if data.get("schema") != POLICY_SCHEMA or data.get("version") != POLICY_VERSION:
+            raise InvalidInputError(
+                f"LimitPolicy.from_dict: expected schema {POLICY_SCHEMA!r} version "
+                f"{POLICY_VERSION}; got {data.get('schema')!r} version {data.get('version')!r}. "
+                "Pass the output of LimitPolicy.to_dict()."
+            )
+        names = {f.name for f in fields(cls)}
+        extra = sorted(set(data) - names - {"schema", "version"})
+        if extra:
+            raise InvalidInputError(
+                f"LimitPolicy.from_dict: unknown keys {extra}. Pass the output of to_dict()."
+            )
+        kw = {k: v for k, v in data.items() if k in names}
+        kw["purposes"] = tuple(kw.get("purposes", PURPOSES))
+        kw["income_multiple_bands"] = tuple(
+            MultipleBand(**b) for b in kw.get("income_multiple_bands", ())
+        )
+        return cls(**kw)

@@ -1,0 +1,220 @@
+"""Rate conversions: daily ↔ annual (simple) and nominal ↔ effective (compound)."""
+
+from __future__ import annotations
+
+from typing import overload
+
+import numpy as np
+import numpy.typing as npt
+
+from jiebei_credit.limits._checks import (
+    MAX_ANNUAL_RATE,
+    MAX_DAILY_RATE,
+    RATE_FIX,
+    FloatArray,
+    annual_rate_array,
+    as_float_array,
+    basis_value,
+    check_range,
+    fail,
+    scalar_or_array,
+)
+
+
+@overload
+def annual_rate(daily_rate: float, *, basis: int = 360) -> float: ...
+@overload
+def annual_rate(daily_rate: npt.ArrayLike, *, basis: int = 360) -> float | FloatArray: ...
+def annual_rate(daily_rate: npt.ArrayLike, *, basis: int = 360) -> float | FloatArray:
+    """Simple annual rate of a daily rate: ``daily_rate × basis``.
+
+    Parameters
+    ----------
+    daily_rate : float or array_like
+        Daily rate as a decimal (``0.0004`` is 0.04 % a day), in ``[0, 0.01]``.
+    basis : {360, 365}, default 360
+        Days per year of the contract's day count.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float for a scalar input, an array of the same shape otherwise.
+
+    Raises
+    ------
+    InvalidInputError
+        If a rate is not finite or outside ``[0, 0.01]``, or ``basis`` is not
+        360 or 365.
+
+    See Also
+    --------
+    daily_rate : The inverse.
+    effective_rate : Compound (effective) annual rate of a periodic rate.
+
+    Notes
+    -----
+    ``annual = daily × basis`` is the simple (non-compounded) annualisation
+    that lenders quote: 0.04 % a day is 14.4 % on a 360-day basis and 14.6 %
+    on a 365-day basis. It is not the effective annual rate; see
+    :func:`annualized_rate` for the rate on the principal actually outstanding.
+
+    Examples
+    --------
+    >>> from jiebei_credit.limits import annual_rate
+    >>> annual_rate(0.0004)
+    0.144
+    >>> annual_rate(0.0004, basis=365)
+    0.146
+    >>> annual_rate([0.0002, 0.0005])
+    array([0.072, 0.18 ])
+    """
+    b = basis_value(basis, func="annual_rate")
+    arr = as_float_array(daily_rate, func="annual_rate", name="daily_rate")
+    check_range(arr, func="annual_rate", name="daily_rate", lo=0.0, hi=MAX_DAILY_RATE, fix=RATE_FIX)
+    return scalar_or_array(_clean(arr * b), arr.ndim == 0)
+
+
+@overload
+def daily_rate(annual_rate: float, *, basis: int = 360) -> float: ...
+@overload
+def daily_rate(annual_rate: npt.ArrayLike, *, basis: int = 360) -> float | FloatArray: ...
+def daily_rate(annual_rate: npt.ArrayLike, *, basis: int = 360) -> float | FloatArray:
+    """Daily rate of a simple annual rate: ``annual_rate / basis``.
+
+    Parameters
+    ----------
+    annual_rate : float or array_like
+        Simple annual rate as a decimal, in ``[0, 3.65]``.
+    basis : {360, 365}, default 360
+        Days per year of the contract's day count.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float for a scalar input, an array of the same shape otherwise.
+
+    Raises
+    ------
+    InvalidInputError
+        If a rate is not finite or outside ``[0, 3.65]``, or ``basis`` is not
+        360 or 365.
+
+    Notes
+    -----
+    ``daily = annual / basis``; ``daily_rate(annual_rate(d)) == d`` up to
+    floating-point rounding.
+
+    Examples
+    --------
+    >>> from jiebei_credit.limits import daily_rate
+    >>> daily_rate(0.144)
+    0.0004
+    >>> daily_rate(0.146, basis=365)
+    0.0004
+    """
+    b = basis_value(basis, func="daily_rate")
+    arr = annual_rate_array(annual_rate, func="daily_rate")
+    return scalar_or_array(_clean(arr / b), arr.ndim == 0)
+
+
+@overload
+def effective_rate(nominal_rate: float, *, periods_per_year: int = 12) -> float: ...
+@overload
+def effective_rate(
+    nominal_rate: npt.ArrayLike, *, periods_per_year: int = 12
+) -> float | FloatArray: ...
+def effective_rate(nominal_rate: npt.ArrayLike, *, periods_per_year: int = 12) -> float | FloatArray:
+    """Effective annual rate of a nominal rate compounded ``periods_per_year`` times.
+
+    Parameters
+    ----------
+    nominal_rate : float or array_like
+        Nominal annual rate (periodic rate × periods per year), in ``[0, 3.65]``.
+    periods_per_year : int, default 12
+        Compounding periods per year: 12 for monthly instalments, 360 or 365
+        for daily interest.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float for a scalar input, an array of the same shape otherwise.
+
+    Raises
+    ------
+    InvalidInputError
+        If a rate is out of range or ``periods_per_year`` is not a positive int.
+
+    Notes
+    -----
+    ``effective = (1 + nominal / m)^m − 1`` with ``m = periods_per_year``.
+    The DOMAIN test vector: 1.2 % a month is 14.4 % nominal and
+    ``1.012^12 − 1 = 15.39 %`` effective.
+
+    Examples
+    --------
+    >>> from jiebei_credit.limits import effective_rate
+    >>> round(effective_rate(0.144), 6)
+    0.153895
+    """
+    m = _periods(periods_per_year, func="effective_rate")
+    arr = annual_rate_array(nominal_rate, func="effective_rate", name="nominal_rate")
+    return scalar_or_array(np.expm1(m * np.log1p(arr / m)), arr.ndim == 0)
+
+
+@overload
+def nominal_rate(effective_rate: float, *, periods_per_year: int = 12) -> float: ...
+@overload
+def nominal_rate(
+    effective_rate: npt.ArrayLike, *, periods_per_year: int = 12
+) -> float | FloatArray: ...
+def nominal_rate(effective_rate: npt.ArrayLike, *, periods_per_year: int = 12) -> float | FloatArray:
+    """Nominal annual rate that compounds to a given effective annual rate.
+
+    Parameters
+    ----------
+    effective_rate : float or array_like
+        Effective annual rate as a decimal, ``>= 0``.
+    periods_per_year : int, default 12
+        Compounding periods per year.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float for a scalar input, an array of the same shape otherwise.
+
+    Raises
+    ------
+    InvalidInputError
+        If a rate is negative or not finite, or ``periods_per_year`` is not a
+        positive int.
+
+    Notes
+    -----
+    ``nominal = m · ((1 + effective)^(1/m) − 1)``, the inverse of
+    :func:`effective_rate`.
+
+    Examples
+    --------
+    >>> from jiebei_credit.limits import nominal_rate
+    >>> round(nominal_rate(0.15389462), 6)
+    0.144
+    """
+    m = _periods(periods_per_year, func="nominal_rate")
+    arr = as_float_array(effective_rate, func="nominal_rate", name="effective_rate")
+    check_range(arr, func="nominal_rate", name="effective_rate", lo=0.0, hi=1e6, fix=RATE_FIX)
+    out = m * np.expm1(np.log1p(arr) / m)
+    check_range(out, func="nominal_rate", name="the result", lo=0.0, hi=MAX_ANNUAL_RATE,
+                fix=RATE_FIX)
+    return scalar_or_array(out, arr.ndim == 0)
+
+
+def _periods(value: object, *, func: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise fail(func, "periods_per_year", "must be a positive int", repr(value),
+                   "Use 12 for monthly periods, 360 or 365 for daily ones.")
+    return int(value)
+
+
+def _clean(x: FloatArray) -> FloatArray:
+    """Drop binary noise in the 15th significant digit (0.0004 × 360 → 0.144)."""
+    return np.round(x, 15)

@@ -1,0 +1,275 @@
+"""Public repayment schedules: :func:`schedules` (many loans) and :func:`schedule` (one)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from jiebei_credit.errors import InvalidInputError
+from jiebei_credit.limits import _engine
+from jiebei_credit.limits._checks import (
+    FloatArray,
+    IntArray,
+    Method,
+    amount_array,
+    annual_rate_array,
+    as_dates,
+    broadcast,
+    fail,
+    method_codes,
+    show_values,
+    term_array,
+)
+from jiebei_credit.limits._money import add_months, fen, month_parts
+
+SCHEDULE_COLUMNS = ("seq", "due_on", "payment", "principal", "interest", "balance")
+
+
+@dataclass(frozen=True, slots=True)
+class Loans:
+    """Validated per-loan inputs, broadcast to one length."""
+
+    amount: FloatArray  # CNY: the principal, or the payment for max_principal
+    i: FloatArray  # monthly rate
+    n: IntArray
+    code: IntArray
+    scalar: bool  # every argument was a scalar
+
+    @property
+    def p_fen(self) -> FloatArray:
+        return fen(self.amount)
+
+
+def loans(
+    amount: object,
+    annual_rate: object,
+    term_months: object,
+    method: object,
+    *,
+    func: str,
+    amount_name: str = "principal",
+) -> Loans:
+    """Validate and broadcast the loan parameters shared by the schedule functions."""
+    a = amount_array(amount, func=func, name=amount_name)
+    if amount_name == "principal":
+        frac = np.abs(a * 100.0 - np.round(a * 100.0))
+        if (frac > 1e-6).any():
+            bad = np.flatnonzero(frac.reshape(-1) > 1e-6)
+            raise fail(
+                func, "principal", "must be a whole number of fen (0.01 CNY)",
+                show_values(a.reshape(-1)[bad], bad.size),
+                "Round the principal with round_fen first.",
+            )
+    r = annual_rate_array(annual_rate, func=func)
+    n = term_array(term_months, func=func)
+    code = method_codes(method, func=func)
+    args = {amount_name: a, "annual_rate": r, "term_months": n, "method": code}
+    for name, arr in args.items():
+        if arr.ndim > 1:
+            raise InvalidInputError(
+                f"{func}: {name} must be a scalar or a 1-D array; got shape {arr.shape}. "
+                "Flatten it first."
+            )
+    a_b, r_b, n_b, c_b = broadcast(func, **args)
+    return Loans(
+        amount=a_b.reshape(-1).astype(np.float64),
+        i=r_b.reshape(-1) / 12.0,
+        n=n_b.reshape(-1).astype(np.int64),
+        code=c_b.reshape(-1).astype(np.int64),
+        scalar=all(arr.ndim == 0 for arr in args.values()),
+    )
+
+
+def schedules(
+    principal: npt.ArrayLike,
+    annual_rate: npt.ArrayLike,
+    term_months: npt.ArrayLike,
+    *,
+    method: Method | npt.ArrayLike,
+    start: Any,
+) -> pd.DataFrame:
+    """Repayment schedules of many loans at once, in one long frame.
+
+    Parameters
+    ----------
+    principal : array_like of float
+        Principal of each loan, CNY, a whole number of fen, in ``[0, 1e8]``.
+    annual_rate : float or array_like of float
+        Nominal annual rate of each loan as a decimal, in ``[0, 3.65]``.
+        For a daily rate use ``annual_rate(daily, basis=360)``.
+    term_months : int or array_like of int
+        Number of monthly instalments, 1 to 60.
+    method : str or array_like of str
+        ``"equal_installment"`` (等额本息), ``"equal_principal"`` (等额本金)
+        or ``"interest_first"`` (先息后本), for all loans or one per loan.
+    start : date or array_like of dates
+        Drawdown date of each loan (or one date for all); naive dates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per instalment, ordered by loan then ``seq``, with a
+        ``RangeIndex`` and the columns ``loan`` (int64, 0-based position of
+        the loan in the inputs), ``seq`` (int64, 1-based), ``due_on``
+        (``datetime64[ns]``), ``payment``, ``principal``, ``interest`` and
+        ``balance`` (float64 CNY; ``balance`` is what remains after the
+        instalment).
+
+    Raises
+    ------
+    InvalidInputError
+        If an input is out of range, not a whole number of fen, an unknown
+        method, a missing or time-zone-aware date, or the array lengths differ.
+
+    See Also
+    --------
+    schedule : The same for one loan.
+    payment, max_principal : Largest instalment and its inverse.
+
+    Notes
+    -----
+    Monthly rate ``i = annual_rate / 12`` (so ``annual_rate = daily × 360``
+    gives ``i = 30 × daily``). Balance ``b_0 = P``; for instalment ``k``:
+
+    * interest ``I_k = ⌊b_{k−1}·i⌉`` (every amount is rounded to the fen,
+      half up; see :func:`round_fen`);
+    * equal instalment: payment ``A = ⌊P·i·(1+i)^n / ((1+i)^n − 1)⌉``
+      (``P/n`` when ``i = 0``), principal ``A − I_k``;
+    * equal principal: principal ``⌊P/n⌉``;
+    * interest first: principal ``0``;
+    * the last instalment's principal is the remaining balance (it absorbs
+      the rounding residual), so the principal column sums exactly, in fen,
+      to ``P``; payment = principal + interest.
+
+    A regular principal is clipped to ``[0, b_{k−1}]``, which only binds for
+    loans of a few fen. Due dates are ``start + k`` calendar months on the
+    same day of month, clipped to the month's last day (``pandas.DateOffset``
+    semantics: 2025-01-31 → 2025-02-28).
+
+    The loop runs over instalment positions (at most 60), never over loans.
+
+    References
+    ----------
+    .. [1] DOMAIN.md, "Pricing and repayment": formulas and test vector.
+
+    Examples
+    --------
+    >>> from jiebei_credit.limits import schedules
+    >>> s = schedules([1200, 1000], 0.12, [3, 2],
+    ...               method=["equal_principal", "interest_first"],
+    ...               start=["2025-01-31", "2025-03-15"])
+    >>> s[["loan", "seq", "payment", "principal", "interest"]]
+       loan  seq  payment  principal  interest
+    0     0    1    412.0      400.0      12.0
+    1     0    2    408.0      400.0       8.0
+    2     0    3    404.0      400.0       4.0
+    3     1    1     10.0        0.0      10.0
+    4     1    2   1010.0     1000.0      10.0
+    >>> s["due_on"].dt.strftime("%Y-%m-%d").tolist()[:3]
+    ['2025-02-28', '2025-03-31', '2025-04-30']
+    """
+    ln = loans(principal, annual_rate, term_months, method, func="schedules")
+    dates = as_dates(start, func="schedules", name="start")
+    if dates.ndim == 0:
+        dates = np.full(ln.p_fen.size, dates)
+    elif dates.size != ln.p_fen.size:
+        raise InvalidInputError(
+            f"schedules: start must be one date or one per loan; got {dates.size} dates for "
+            f"{ln.p_fen.size} loans. Pass a date per loan."
+        )
+    return frame(ln, dates, with_loan=True)
+
+
+def frame(ln: Loans, dates: npt.NDArray[np.datetime64], *, with_loan: bool) -> pd.DataFrame:
+    rows = _engine.run(ln.p_fen, ln.i, ln.n, ln.code)
+    month, dom, tod = month_parts(dates)
+    due = add_months(
+        np.repeat(month, ln.n), np.repeat(dom, ln.n), np.repeat(tod, ln.n), rows.seq
+    )
+    data: dict[str, Any] = {}
+    if with_loan:
+        data["loan"] = rows.loan
+    data.update(
+        seq=rows.seq,
+        due_on=due,
+        payment=rows.payment / 100.0,
+        principal=rows.principal / 100.0,
+        interest=rows.interest / 100.0,
+        balance=rows.balance / 100.0,
+    )
+    return pd.DataFrame(data, copy=False)
+
+
+def schedule(
+    principal: float,
+    annual_rate: float,
+    term_months: int,
+    *,
+    method: Method,
+    start: Any,
+) -> pd.DataFrame:
+    """Repayment schedule of one loan.
+
+    Parameters
+    ----------
+    principal : float
+        Principal, CNY, a whole number of fen, in ``[0, 1e8]``.
+    annual_rate : float
+        Nominal annual rate as a decimal, in ``[0, 3.65]``; monthly rate is
+        ``annual_rate / 12``.
+    term_months : int
+        Number of monthly instalments, 1 to 60.
+    method : {"equal_installment", "equal_principal", "interest_first"}
+        等额本息, 等额本金 or 先息后本.
+    start : date
+        Drawdown date (naive).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per instalment with columns ``seq``, ``due_on``, ``payment``,
+        ``principal``, ``interest``, ``balance`` and a ``RangeIndex``.
+
+    Raises
+    ------
+    InvalidInputError
+        If an argument is not a scalar, is out of range or is not a whole
+        number of fen, or ``method`` is unknown.
+
+    See Also
+    --------
+    schedules : Many loans at once; this function is that one implementation
+        applied to a single loan, so the rules in its Notes apply here.
+
+    Notes
+    -----
+    DOMAIN test vector (P = 10 000, 0.04 %/day, i = 1.2 %, n = 12): equal
+    instalment ``PMT = 899.75`` and total interest 797.05; equal principal
+    total interest 780.00; interest first 1 440.00.
+
+    Examples
+    --------
+    >>> from jiebei_credit.limits import annual_rate, schedule
+    >>> s = schedule(10_000, annual_rate(0.0004), 12,
+    ...              method="equal_installment", start="2025-01-15")
+    >>> float(s.loc[0, "payment"]), round(float(s["interest"].sum()), 2)
+    (899.75, 797.05)
+    >>> round(float(s["principal"].sum()), 2)
+    10000.0
+    >>> s[["payment", "principal", "interest", "balance"]].iloc[-1].tolist()
+    [899.8, 889.13, 10.67, 0.0]
+    """
+    for name, value in (("principal", principal), ("annual_rate", annual_rate),
+                        ("term_months", term_months), ("method", method), ("start", start)):
+        if np.ndim(value) != 0:
+            raise InvalidInputError(
+                f"schedule: {name} must be a scalar for one loan; got shape {np.shape(value)}. "
+                "Use schedules(...) for many loans."
+            )
+    ln = loans(principal, annual_rate, term_months, method, func="schedule")
+    dates = as_dates(start, func="schedule", name="start").reshape(1)
+    return frame(ln, dates, with_loan=False)

@@ -1,0 +1,113 @@
+"""LimitPolicy, MultipleBand and the dated presets."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from hypothesis import given
+
+from jiebei_credit.errors import InvalidInputError
+from jiebei_credit.limits import PRESETS, LimitPolicy, MultipleBand
+from tests.strategies import limit_policies
+
+
+@given(limit_policies())
+def test_to_dict_round_trip_is_json_safe(policy: LimitPolicy) -> None:
+    d = policy.to_dict()
+    assert (d["schema"], d["version"]) == ("jiebei_credit.limits.LimitPolicy", 1)
+    assert LimitPolicy.from_dict(json.loads(json.dumps(d))) == policy
+
+
+def test_frozen_and_hashable() -> None:
+    p = LimitPolicy(product_cap=10_000)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        p.dsr = 0.9  # type: ignore[misc]
+    assert hash(p) == hash(LimitPolicy(product_cap=10_000))
+    assert dataclasses.replace(p, dsr=0.4).dsr == 0.4
+
+
+def test_lists_become_tuples() -> None:
+    p = LimitPolicy(product_cap=10_000, purposes=["business"],  # type: ignore[arg-type]
+                    income_multiple_bands=[{"max_pd": 0.02, "multiple": 5}])  # type: ignore[list-item]
+    assert p.purposes == ("business",)
+    assert p.income_multiple_bands == (MultipleBand(max_pd=0.02, multiple=5.0),)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"product_cap": 0}, r"LimitPolicy: product_cap must lie in \(0, 1e\+08\]; got 0"),
+        ({"dsr": 1.5}, r"dsr must lie in \(0, 1\]; got 1.5. θ is the share"),
+        ({"pd_cutoff": 0.05, "refer_pd": 0.08}, r"refer_pd must lie in \[0, 0.05\]"),
+        ({"income_multiple": 3.0, "income_multiple_bands": (MultipleBand(max_pd=0.1, multiple=2),)},
+         "cannot be combined with income_multiple_bands"),
+        ({"income_multiple_bands": (MultipleBand(max_pd=0.1, multiple=2),
+                                    MultipleBand(max_pd=0.2, multiple=3))},
+         "increasing max_pd and non-increasing multiple"),
+        ({"capacity_method": "bullet"}, "capacity_method must be one of"),
+        ({"capacity_term_months": 2.5}, "capacity_term_months must be a whole number"),
+        ({"capacity_annual_rate": 0.3, "max_annual_rate": 0.24},
+         "capacity_annual_rate must not exceed max_annual_rate 0.24"),
+        ({"capacity_method": "interest_first", "capacity_term_months": 24,
+          "max_bullet_term_months": 12}, "at most 12 for interest_first"),
+        ({"purposes": ()}, "purposes must be a non-empty tuple"),
+        ({"purposes": ("housing",)}, "purposes must be a non-empty tuple"),
+        ({"lgd": True}, "lgd must be a number"),
+        ({"status": "sure"}, "status must be one of"),
+    ],
+)
+def test_bad_fields_are_named(kwargs: dict[str, object], message: str) -> None:
+    args: dict[str, object] = {"product_cap": 10_000.0}
+    args.update(kwargs)
+    with pytest.raises(InvalidInputError, match=message):
+        LimitPolicy(**args)  # type: ignore[arg-type]
+
+
+def test_band_validation() -> None:
+    with pytest.raises(InvalidInputError, match=r"MultipleBand: max_pd must lie in \(0, 1\]"):
+        MultipleBand(max_pd=0.0, multiple=3.0)
+
+
+def test_from_dict_rejects_other_schemas_and_keys() -> None:
+    d = LimitPolicy(product_cap=10_000).to_dict()
+    with pytest.raises(InvalidInputError, match="expected schema"):
+        LimitPolicy.from_dict({**d, "version": 2})
+    with pytest.raises(InvalidInputError, match=r"unknown keys \['theta'\]"):
+        LimitPolicy.from_dict({**d, "theta": 0.5})
+
+
+def test_presets_cover_the_caps_table() -> None:
+    # DOMAIN.md "Caps": one preset per rule row (the LPR row is lpr_table()).
+    assert set(PRESETS) == {
+        "bank_internet_2020", "bank_internet_2025", "consumer_finance_2024",
+        "online_microloan_draft_2020", "microloan_2024_consumer", "microloan_2024_business",
+        "private_lending_2020", "licensed_24pct",
+    }
+    caps = {k: p.regulatory_cap for k, p in PRESETS.items()}
+    assert caps == {
+        "bank_internet_2020": 200_000, "bank_internet_2025": 300_000,
+        "consumer_finance_2024": 200_000, "online_microloan_draft_2020": 300_000,
+        "microloan_2024_consumer": 200_000, "microloan_2024_business": 10_000_000,
+        "private_lending_2020": None, "licensed_24pct": None,
+    }
+    status = {k: p.status for k, p in PRESETS.items()}
+    assert status["private_lending_2020"] == "law"
+    assert status["consumer_finance_2024"] == "weak"
+    # The 2020 draft: 1/3 of annual income = 4 x monthly income.
+    assert PRESETS["online_microloan_draft_2020"].income_multiple == 4.0
+    assert "superseded" in PRESETS["online_microloan_draft_2020"].rule
+    # Pricing ceilings: 4 x 3.00 % and 24 %.
+    assert PRESETS["private_lending_2020"].max_annual_rate == 0.12
+    assert PRESETS["licensed_24pct"].max_annual_rate == 0.24
+    assert PRESETS["bank_internet_2020"].max_bullet_term_months == 12
+    for key, p in PRESETS.items():
+        assert p.name == key
+        assert p.rule
+        assert p.year is not None or key == "licensed_24pct"
+
+
+def test_presets_are_read_only() -> None:
+    with pytest.raises(TypeError):
+        PRESETS["mine"] = LimitPolicy(product_cap=1.0)  # type: ignore[index]
