@@ -1,0 +1,108 @@
+"""Public names, immutability and argument errors of jiebei_credit.synthetic."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import jiebei_credit as jc
+from jiebei_credit.errors import InvalidInputError
+from jiebei_credit.synthetic import Portfolio, SimulationConfig, Truth, simulate_portfolio
+
+
+def test_public_names_are_pinned() -> None:
+    assert sorted(jc.synthetic.__all__) == ["Portfolio", "SimulationConfig", "Truth", "simulate_portfolio"]
+    for name in jc.synthetic.__all__:
+        obj = getattr(jc.synthetic, name)
+        assert obj.__module__.startswith("jiebei_credit.synthetic._")
+
+
+def test_result_types(small: Portfolio) -> None:
+    assert isinstance(small, Portfolio)
+    assert isinstance(small.records, jc.records.RecordSet)
+    assert isinstance(small.truth, Truth)
+    assert small.records.tables == jc.records.TABLE_NAMES
+    assert small.start == pd.Timestamp("2023-01-01")
+    assert small.end == pd.Timestamp("2025-01-01")
+    assert small.config == SimulationConfig()
+
+
+def test_portfolio_is_frozen(small: Portfolio) -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        small.records = small.records  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        small.diagnostics["final_draws"] = 0  # type: ignore[index]
+
+
+def test_truth_is_immutable_and_returns_copies(small: Portfolio) -> None:
+    truth = small.truth
+    with pytest.raises(AttributeError, match="Truth is immutable"):
+        truth.anything = 1  # type: ignore[attr-defined]
+    frame = truth.borrowers
+    frame.iloc[:, 0] = 99.0
+    hazard = truth.hazard
+    hazard.iloc[:, :] = -1.0
+    assert (truth.borrowers["latent_risk"] != 99.0).all()
+    assert (truth.hazard.to_numpy() >= 0).all()
+
+
+def test_config_rejects_out_of_range_fields() -> None:
+    with pytest.raises(InvalidInputError, match=r"default_intensity must be a number in \(0, 20\]; got 0"):
+        SimulationConfig(default_intensity=0)
+    with pytest.raises(
+        InvalidInputError, match=r"onboarding_days must be an integer in \[0, 3650\]; got 1.5"
+    ):
+        SimulationConfig(onboarding_days=1.5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="sales_per_month must be a number"):
+        SimulationConfig(sales_per_month=float("nan"))
+    with pytest.raises(InvalidInputError, match="min_limit must be below max_limit"):
+        SimulationConfig(min_limit=5_000.0, max_limit=5_000.0)
+    with pytest.raises(InvalidInputError, match="review_months must be an integer"):
+        SimulationConfig(review_months=True)  # type: ignore[arg-type]
+    assert SimulationConfig().to_dict()["sales_per_month"] == 2.3
+
+
+def test_config_round_trips_through_json() -> None:
+    cfg = SimulationConfig(default_intensity=2.5, onboarding_days=30, review_months=3, max_limit=150_000.0)
+    assert SimulationConfig.from_dict(json.loads(json.dumps(cfg.to_dict()))) == cfg
+    with pytest.raises(InvalidInputError, match=r"unknown field\(s\) \['colour'\]"):
+        SimulationConfig.from_dict({**cfg.to_dict(), "colour": "red"})
+    with pytest.raises(InvalidInputError, match=r"expected schema '[\w.]+SimulationConfig' version 1; got"):
+        SimulationConfig.from_dict({**cfg.to_dict(), "version": 2})
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n_borrowers": 0}, r"n_borrowers must be an integer in \[1, 5,000,000\]; got 0"),
+        ({"n_borrowers": 2.0}, "n_borrowers must be an integer"),
+        ({"n_borrowers": True}, "n_borrowers must be an integer"),
+        ({"seed": -1}, "seed must be a non-negative integer"),
+        ({"seed": "7"}, "seed must be a non-negative integer"),
+        ({"start": "not a date"}, "start must be a date such as '2024-01-01'"),
+        ({"start": 20230101}, "start must be a date such as '2024-01-01'; got the number 20230101"),
+        ({"end": "2024-01-01 10:30"}, "end must be a date without time of day"),
+        ({"end": pd.Timestamp("2024-01-01", tz="Asia/Shanghai")}, "end must be a naive date"),
+        ({"end": "2023-03-01"}, r"at least 90 days after start; got start=2023-01-01, end=2023-03-01"),
+        ({"config": {"default_intensity": 2.0}}, "config must be a SimulationConfig; got dict"),
+    ],
+)
+def test_simulate_portfolio_argument_errors(kwargs: dict[str, object], message: str) -> None:
+    args: dict[str, object] = {"n_borrowers": 5, "start": "2023-01-01", "end": "2024-01-01", "seed": 1}
+    args.update(kwargs)
+    n = args.pop("n_borrowers")
+    with pytest.raises(InvalidInputError, match=message):
+        simulate_portfolio(n, **args)  # type: ignore[arg-type]
+
+
+def test_accepts_generator_and_seed_sequence() -> None:
+    a = simulate_portfolio(20, start="2023-01-01", end="2023-07-01", seed=np.random.default_rng(5))
+    b = simulate_portfolio(20, start="2023-01-01", end="2023-07-01", seed=np.random.default_rng(5))
+    c = simulate_portfolio(20, start="2023-01-01", end="2023-07-01", seed=np.random.SeedSequence(5))
+    d = simulate_portfolio(20, start="2023-01-01", end="2023-07-01", seed=5)
+    assert a.records == b.records
+    assert c.records == d.records
