@@ -172,8 +172,7 @@ def assign(
         covered = frame["purpose"].isin(list(policy.purposes)).to_numpy(dtype=bool)
 
     cand = _candidates(policy, pd_, income, service, balance)
-    raw = np.maximum(cand.min(axis=0), 0.0)
-    binding = cand.argmin(axis=0).astype(np.int64)
+    raw, binding = _smallest(cand)
     limit = floor_to_step(raw, policy.rounding_step)
 
     over_cutoff = pd_ > policy.pd_cutoff
@@ -188,16 +187,17 @@ def assign(
 
     ead = balance + policy.ccf * np.maximum(limit - balance, 0.0)
     reasons, lookup = _reasons(policy)
-    columns = {"pd": pd_}
+    columns: dict[str, object] = {"pd": pd_.copy()}  # the only array that may alias the input
     columns.update({f"limit_{name}": cand[k] for k, name in enumerate(CONSTRAINTS)})
-    out = pd.DataFrame(columns, index=frame.index, copy=False)
-    out["limit_raw"] = raw
-    out["limit"] = limit
-    out["decision"] = categorical(decision, DECISIONS)
-    out["binding_constraint"] = categorical(binding, BINDING)
-    out["expected_loss"] = pd_ * policy.lgd * ead
-    out["reason"] = categorical(lookup[decision, binding], reasons)
-    return out
+    columns.update(
+        limit_raw=raw,
+        limit=limit,
+        decision=categorical(decision, DECISIONS),
+        binding_constraint=categorical(binding, BINDING),
+        expected_loss=pd_ * policy.lgd * ead,
+        reason=categorical(lookup[decision, binding], reasons),
+    )
+    return pd.DataFrame(columns, index=frame.index, copy=False)
 
 
 def _pd(frame: pd.DataFrame, scaling: ScalingLike | None) -> FloatArray:
@@ -240,6 +240,18 @@ def _candidates(
         cand[4] = np.where(pd_ > 0, np.maximum(balance + (per - balance) / policy.ccf, 0.0),
                            np.inf)
     return cand
+
+
+def _smallest(cand: FloatArray) -> tuple[FloatArray, IntArray]:
+    """Row-wise minimum (floored at 0) and the first candidate attaining it."""
+    raw = cand[0].copy()
+    binding = np.zeros(raw.size, dtype=np.int64)
+    for k in range(1, cand.shape[0]):
+        lower = cand[k] < raw
+        np.copyto(raw, cand[k], where=lower)
+        binding[lower] = k
+    np.maximum(raw, 0.0, out=raw)
+    return raw, binding
 
 
 def _no_multiple(policy: LimitPolicy) -> bool:

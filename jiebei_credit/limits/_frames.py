@@ -69,14 +69,17 @@ def numeric_column(
     rule: str | None = None,
     fix: str,
 ) -> FloatArray:
-    """A column as float64, every value finite and in ``[lo, hi]`` (``(lo, hi]``)."""
+    """A column as float64, every value finite and in ``[lo, hi]`` (``(lo, hi]``).
+
+    The array may share memory with the frame: read it, never write to it.
+    """
     s = frame[column]
     if is_bool_dtype(s.dtype) or not is_numeric_dtype(s.dtype):
         raise InvalidInputError(
             f"{func}: column {column!r} must be numeric; got dtype {s.dtype}. "
             "Convert it with pd.to_numeric."
         )
-    arr = s.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+    arr = s.to_numpy(dtype=np.float64, na_value=np.nan)
     with np.errstate(invalid="ignore"):
         bad = ~np.isfinite(arr) | (arr > hi) | ((arr <= lo) if lo_open else (arr < lo))
     if bad.any():

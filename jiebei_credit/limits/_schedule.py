@@ -193,14 +193,10 @@ def frame(ln: Loans, dates: npt.NDArray[np.datetime64], *, with_loan: bool) -> p
     data: dict[str, Any] = {}
     if with_loan:
         data["loan"] = rows.loan
-    data.update(
-        seq=rows.seq,
-        due_on=due,
-        payment=rows.payment / 100.0,
-        principal=rows.principal / 100.0,
-        interest=rows.interest / 100.0,
-        balance=rows.balance / 100.0,
-    )
+    data.update(seq=rows.seq, due_on=due)
+    for name in ("payment", "principal", "interest", "balance"):
+        fen_amounts = getattr(rows, name)  # fresh arrays of this call: convert in place
+        data[name] = np.divide(fen_amounts, 100.0, out=fen_amounts)
     return pd.DataFrame(data, copy=False)
 
 
