@@ -422,3 +422,184 @@ stability_samples = st.lists(
 
 # -------------------------------------------------------------- features ---
 # (features strategies)
+import datetime as _fdt
+
+import pandas as _fpd
+from hypothesis import strategies as _fst
+
+#: Every generated event of ``feature_records`` falls in the 240 days from this date.
+FEATURE_EPOCH = _fdt.date(2023, 1, 1)
+_F_SPAN = 240
+_F_PAYERS = ["c1", "c2", "c3"]
+_F_KIND_DIRECTION = [
+    ("sale", "in"), ("sale", "in"), ("sale", "in"), ("sale", "in"), ("refund", "out"), ("refund", "out"),
+    ("purchase", "out"),
+    ("transfer", "in"), ("transfer", "out"), ("loan_disbursement", "in"), ("loan_repayment", "out"),
+    ("other", "in"),
+]
+#: Payment lag behaviours (days after the due date, None = unpaid): early, on time, late, very late.
+#: Boundary values of the 30-day prepayment rule and of the 1/30/90 DPD thresholds are included.
+_F_LAGS = [
+    [-45, -31, -30, -29, -5, -1, 0],
+    [0, 0, -1, 1, None],
+    [1, 2, 5, 29, 30, 31, 45, None],
+    [60, 89, 90, 91, 120, None, None],
+]
+#: Gaps (days) between consecutive credit-line events or Zhima snapshots of a borrower.
+_F_GAPS = [1, 10, 29, 30, 31, 60, 89, 90, 91, 150]
+
+
+def _fday(k: int) -> _fdt.date:
+    return FEATURE_EPOCH + _fdt.timedelta(days=k)
+
+
+def _f_frame(table: str, rows: list[dict[str, object]]) -> _fpd.DataFrame:
+    columns = list(SCHEMAS[table].column_names)
+    if not rows:
+        return _fpd.DataFrame({c: _fpd.Series([], dtype=object) for c in columns})
+    return _fpd.DataFrame(rows, columns=columns)
+
+
+@_fst.composite
+def feature_records(draw: _fst.DrawFn, *, max_borrowers: int = 2) -> dict[str, _fpd.DataFrame]:
+    """All seven tables, dense in a 240-day span so that windows hold events.
+
+    Limits include 0 (a frozen line); instalments fall due every 30 days and
+    are paid early, on time, late or never; a loan may be drawn within days
+    of the payoff of the borrower's previous loan; transactions use three
+    payers (plus unknown ones) so that payer features see repeats.
+    """
+    n_b = draw(_fst.integers(1, max_borrowers))
+    ids = [f"b{i}" for i in range(n_b)]
+    who = _fst.sampled_from(ids)
+    offsets = _fst.integers(0, _F_SPAN)
+    borrowers = _f_frame("borrowers", [
+        {
+            "borrower_id": b,
+            "business_type": draw(_fst.sampled_from([m.value for m in BusinessType])),
+            "industry": None,
+            "business_registered_on": draw(_fst.none() | _fst.integers(-800, _F_SPAN).map(_fday)),
+            "region": None,
+        }
+        for b in ids
+    ])
+    cle = {}
+    for b in ids:
+        k = draw(offsets)
+        for _ in range(draw(_fst.integers(0, 5))):
+            limit = draw(
+                _fst.sampled_from([0.0, 1000.0, 5000.0, 20000.0])
+                | _fst.integers(1, 10_000_000).map(lambda f: f / 100)
+            )
+            cle[(b, k)] = (limit, draw(_fst.sampled_from([0.0002, 0.0004, 0.0005])))
+            k += draw(_fst.sampled_from(_F_GAPS))
+    loans, insts = [], []
+    payoff: dict[str, int] = {}
+    for i in range(draw(_fst.integers(0, 6))):
+        owner = draw(who)
+        drawn = draw(_fst.integers(0, _F_SPAN - 30))
+        if owner in payoff and payoff[owner] < _F_SPAN and draw(_fst.booleans()):
+            drawn = payoff[owner] + draw(_fst.sampled_from([0, 1, 6, 7, 8]))  # re-draw around the 7-day rule
+        term = draw(_fst.sampled_from([1, 2, 3, 6, 12]))
+        fen = draw(_fst.integers(100, 5_000_000))
+        loans.append({
+            "loan_id": f"L{i}", "borrower_id": owner, "drawn_on": _fday(drawn), "principal": fen / 100,
+            "term_months": term,
+            "repayment_method": draw(_fst.sampled_from([m.value for m in RepaymentMethod])),
+            "daily_rate": 0.0004, "purpose": draw(_fst.sampled_from([m.value for m in LoanPurpose])),
+        })
+        lags = _fst.sampled_from(draw(_fst.sampled_from(_F_LAGS)))
+        base = fen // term
+        paid_days = []
+        for k in range(1, term + 1):
+            due = drawn + 30 * k
+            lag = draw(lags)
+            paid = None if lag is None else max(drawn, due + lag)
+            paid_days.append(paid)
+            insts.append({
+                "loan_id": f"L{i}", "seq": k, "due_on": _fday(due),
+                "principal_due": (base if k < term else fen - base * (term - 1)) / 100,
+                "interest_due": draw(_fst.integers(0, 50_000)) / 100,
+                "paid_on": None if paid is None else _fday(paid),
+            })
+        if all(p is not None for p in paid_days):
+            payoff[owner] = max(p for p in paid_days if p is not None)
+    txs = []
+    for i in range(draw(_fst.integers(0, 60))):
+        kind, direction = draw(_fst.sampled_from(_F_KIND_DIRECTION))
+        moment = _fdt.datetime.combine(_fday(draw(offsets)), _fdt.time()) + _fdt.timedelta(
+            seconds=draw(_fst.sampled_from([0, 1, 43_200, 86_399]))
+        )
+        txs.append({
+            "transaction_id": f"T{i}", "borrower_id": draw(who), "occurred_at": moment,
+            "amount": draw(_fst.integers(1, 2_000_000)) / 100, "direction": direction, "kind": kind,
+            "counterparty_id": draw(_fst.none() | _fst.sampled_from(_F_PAYERS)),
+        })
+    scores = {}
+    for b in ids:
+        k = draw(offsets)
+        for _ in range(draw(_fst.integers(0, 5))):
+            scores[(b, k)] = draw(_fst.integers(350, 950))
+            k += draw(_fst.sampled_from(_F_GAPS))
+    inquiries = [
+        {"inquiry_id": f"Q{i}", "borrower_id": draw(who), "inquired_on": _fday(draw(offsets)),
+         "institution_type": draw(_fst.sampled_from([m.value for m in InstitutionType]))}
+        for i in range(draw(_fst.integers(0, 10)))
+    ]
+    return {
+        "borrowers": borrowers,
+        "credit_line_events": _f_frame("credit_line_events", [
+            {"borrower_id": b, "effective_on": _fday(k), "limit": lim, "daily_rate": r}
+            for (b, k), (lim, r) in cle.items()
+        ]),
+        "loans": _f_frame("loans", loans),
+        "installments": _f_frame("installments", insts),
+        "transactions": _f_frame("transactions", txs),
+        "zhima_scores": _f_frame("zhima_scores", [
+            {"borrower_id": b, "observed_on": _fday(k), "score": s} for (b, k), s in scores.items()
+        ]),
+        "inquiries": _f_frame("inquiries", inquiries),
+    }
+
+
+def _event_days(frames: dict[str, _fpd.DataFrame]) -> list[list[_fdt.date]]:
+    """Event dates of each table (one list per table column holding dates)."""
+    out: list[list[_fdt.date]] = []
+    columns = [
+        ("credit_line_events", "effective_on"), ("loans", "drawn_on"), ("installments", "due_on"),
+        ("installments", "paid_on"), ("transactions", "occurred_at"), ("zhima_scores", "observed_on"),
+        ("inquiries", "inquired_on"),
+    ]
+    for table, col in columns:
+        days = [v.date() if isinstance(v, _fdt.datetime) else v for v in frames[table][col].tolist()
+                if isinstance(v, _fdt.date)]
+        if days:
+            out.append(days)
+    return out
+
+
+@_fst.composite
+def feature_cases(
+    draw: _fst.DrawFn, *, max_borrowers: int = 2, max_observations: int = 5
+) -> tuple[dict[str, _fpd.DataFrame], _fpd.DataFrame]:
+    """``(frames, observations)``: dense records and observations dated on, just after or near events.
+
+    An observation date is an event date of a table chosen first (so that rare
+    tables are as likely as transactions) plus an offset around the window
+    boundaries, or any date of the span.
+    """
+    frames = draw(feature_records(max_borrowers=max_borrowers))
+    ids = frames["borrowers"]["borrower_id"].tolist()
+    tables = _event_days(frames)
+    offsets = [0, 1, 2, 7, 15, 29, 30, 31, 60, 90, 91, 180, 365, -1]
+    near = _fst.sampled_from(tables).flatmap(_fst.sampled_from).flatmap(
+        lambda e: _fst.sampled_from(offsets).map(lambda k: e + _fdt.timedelta(days=k))
+    ) if tables else _fst.nothing()
+    when = near | near | _fst.integers(-10, _F_SPAN + 200).map(_fday)
+    n = draw(_fst.integers(1, max_observations))
+    obs = _fpd.DataFrame(
+        {"borrower_id": [draw(_fst.sampled_from(ids)) for _ in range(n)],
+         "as_of": _fpd.to_datetime([draw(when) for _ in range(n)])},
+        index=_fpd.Index([f"o{i}" for i in range(n)]),
+    )
+    return frames, obs

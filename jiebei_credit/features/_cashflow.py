@@ -1,0 +1,231 @@
+"""Cash-flow features from the merchant account: receipts level, stability, trend, payers.
+
+Transactions are sorted once by ``(borrower, day)`` (a timestamp's day is its
+floor, so ``occurred_at < as_of`` is ``day < as_of`` for a midnight
+``as_of``). Windowed sums are differences of cumulative sums at two
+``searchsorted`` positions; "month" blocks are the 30-day blocks counted
+back from ``as_of``. Payer features pair each observation with the
+``(borrower, payer)`` groups of its borrower, never with single transactions.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from jiebei_credit.features._context import Context, category_codes
+from jiebei_credit.features._kernels import (
+    BLOCK_DAYS,
+    MONTH_DAYS,
+    FloatArray,
+    IntArray,
+    Timeline,
+    chunk_bounds,
+    csum,
+    day_numbers,
+    expand,
+    per_owner,
+    range_reduce,
+    safe_div,
+)
+
+__all__ = ["Flows", "cashflow_features", "flows"]
+
+#: Most (observation, payer) pairs held in memory at once.
+PAYER_BUDGET: Final = 4_000_000
+#: Look-back of the growth feature: the last 90 days against the 90 days before.
+GROWTH_DAYS: Final = 90
+
+
+class Flows:
+    """Transactions sorted by ``(borrower, day)`` with cumulative sums of sales, and as-of positions."""
+
+    __slots__ = ("_positions", "code", "day", "has", "sale_amount", "sale_count", "start", "timeline")
+
+    def __init__(self, ctx: Context) -> None:
+        tx = ctx.table("transactions")
+        tl = Timeline.build(ctx.borrower_codes("transactions"), day_numbers(tx["occurred_at"].to_numpy()))
+        self.timeline = tl
+        sale = tl.take(category_codes(tx["kind"], "sale"))
+        self.sale_amount = csum(np.where(sale, tl.take(tx["amount"].to_numpy(dtype=np.float64)), 0.0))
+        self.sale_count = csum(sale)
+        self.code, self.day = ctx.obs.code, ctx.obs.day
+        self.start = tl.start(self.code)
+        self._positions: dict[int, IntArray] = {}
+        self.has = self.at(0) > self.start
+
+    def at(self, offset: int) -> IntArray:
+        """Sorted position of each observation's first transaction on or after ``as_of - offset``."""
+        if offset not in self._positions:
+            self._positions[offset] = self.timeline.query(self.code, self.day - offset)
+        return self._positions[offset]
+
+    def total(
+        self, amount: FloatArray, count: FloatArray, newer: int, older: int
+    ) -> tuple[FloatArray, FloatArray]:
+        """Sum and count on days ``[as_of - older, as_of - newer)``; the sum is exactly 0 with no rows."""
+        hi, lo = self.at(newer), self.at(older)
+        n = count[hi] - count[lo]
+        s = np.where(n > 0, amount[hi] - amount[lo], 0.0)
+        return s, n
+
+    def sales(self, newer: int, older: int) -> tuple[FloatArray, FloatArray]:
+        """Sale receipts and sale count on days ``[as_of - older, as_of - newer)``."""
+        return self.total(self.sale_amount, self.sale_count, newer, older)
+
+
+def flows(ctx: Context) -> Flows:
+    """The memoised :class:`Flows` of the records' transactions."""
+    return ctx.memo("flows", lambda: Flows(ctx))
+
+
+def _blocks(fl: Flows, m: int) -> tuple[FloatArray, FloatArray]:
+    """Sale receipts and counts of the ``m`` 30-day blocks before as_of, newest first (n x m)."""
+    sums = np.empty((len(fl.code), m))
+    counts = np.empty((len(fl.code), m))
+    for k in range(m):
+        sums[:, k], counts[:, k] = fl.sales(k * BLOCK_DAYS, (k + 1) * BLOCK_DAYS)
+    return sums, counts
+
+
+def cashflow_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:
+    """Features of the ``cashflow`` family (see the catalog for definitions)."""
+    tx = ctx.table("transactions")
+    fl = flows(ctx)
+    tl = fl.timeline
+    day = fl.day
+    out: dict[str, FloatArray] = {}
+    first = tl.days()[np.minimum(fl.start, len(tl) - 1)] if len(tl) else day
+    out["merchant_tenure_months"] = (day - first) / MONTH_DAYS
+
+    m_max = max([w // BLOCK_DAYS for w in windows] + [1])
+    block_sum, block_count = _blocks(fl, m_max)
+    for w in windows:
+        s, _ = fl.sales(0, w)
+        out[f"receipts_monthly_mean_{w}d"] = s * BLOCK_DAYS / w
+    for w in windows:
+        m = w // BLOCK_DAYS
+        if m >= 2:
+            b = block_sum[:, :m]
+            out[f"receipts_cv_{w}d"] = safe_div(b.std(axis=1), b.mean(axis=1))
+    for w in windows:
+        m = w // BLOCK_DAYS
+        if m >= 3:
+            y = np.log1p(block_sum[:, :m])
+            x = (m - 1 - np.arange(m)) - (m - 1) / 2  # centred time, oldest block first
+            out[f"receipts_trend_{w}d"] = (y - y.mean(axis=1, keepdims=True)) @ x / float(x @ x)
+    recent, _ = fl.sales(0, GROWTH_DAYS)
+    earlier, n_earlier = fl.sales(GROWTH_DAYS, 2 * GROWTH_DAYS)
+    out["receipts_growth_3v3m"] = np.where(n_earlier > 0, safe_div(recent, earlier) - 1.0, np.nan)
+
+    sorted_sale = np.diff(fl.sale_count) > 0
+    idx = np.flatnonzero(sorted_sale)
+    first_of_day = np.zeros(len(tl), dtype=bool)
+    if idx.size:
+        keys = tl.key[idx]
+        lead = np.ones(idx.size, dtype=bool)
+        lead[1:] = keys[1:] != keys[:-1]
+        first_of_day[idx[lead]] = True
+    active = csum(first_of_day)
+    for w in windows:
+        out[f"active_day_ratio_{w}d"] = (active[fl.at(0)] - active[fl.at(w)]) / w
+    for w in windows:
+        m = w // BLOCK_DAYS
+        if m >= 1:
+            out[f"zero_sale_months_{w}d"] = (block_count[:, :m] == 0).sum(axis=1).astype(np.float64)
+    del block_sum, block_count, active, first_of_day
+
+    out.update(_payers(ctx, fl, windows))
+
+    amount = tl.take(tx["amount"].to_numpy(dtype=np.float64))
+    kind = tx["kind"]
+    inflow = tl.take(category_codes(tx["direction"], "in"))
+    loan_in = tl.take(category_codes(kind, "loan_disbursement"))
+    loan_out = tl.take(category_codes(kind, "loan_repayment"))
+    refund = tl.take(category_codes(kind, "refund"))
+    refund_cs = csum(np.where(refund, amount, 0.0))
+    refund_n = csum(refund)
+    op_in = csum(np.where(inflow & ~loan_in, amount, 0.0))
+    op_in_n = csum(inflow & ~loan_in)
+    op_out = csum(np.where(~inflow & ~loan_out, amount, 0.0))
+    op_out_n = csum(~inflow & ~loan_out)
+    for w in windows:
+        sales, n_sales = fl.sales(0, w)
+        refunds, _ = fl.total(refund_cs, refund_n, 0, w)
+        out[f"refund_ratio_{w}d"] = np.where(n_sales > 0, safe_div(refunds, sales), np.nan)
+    for w in windows:
+        got, _ = fl.total(op_in, op_in_n, 0, w)
+        paid, _ = fl.total(op_out, op_out_n, 0, w)
+        out[f"net_inflow_monthly_{w}d"] = (got - paid) * BLOCK_DAYS / w
+    del refund_cs, refund_n, op_in, op_in_n, op_out, op_out_n
+    all_in = csum(np.where(inflow, amount, 0.0))
+    all_in_n = csum(inflow)
+    borrowed = csum(np.where(loan_in, amount, 0.0))
+    borrowed_n = csum(loan_in)
+    for w in windows:
+        total_in, n_in = fl.total(all_in, all_in_n, 0, w)
+        lent, _ = fl.total(borrowed, borrowed_n, 0, w)
+        out[f"loan_inflow_share_{w}d"] = np.where(n_in > 0, safe_div(lent, total_in), np.nan)
+    for values in out.values():
+        values[~fl.has] = np.nan
+    return out
+
+
+def _payers(ctx: Context, fl: Flows, windows: tuple[int, ...]) -> dict[str, FloatArray]:
+    """Payer count, HHI, top-1 share and repeat ratio per window."""
+    tx = ctx.table("transactions")
+    sale = category_codes(tx["kind"], "sale") & tx["counterparty_id"].notna().to_numpy(dtype=bool)
+    rows = np.flatnonzero(sale)
+    payer, _ = pd.factorize(tx["counterparty_id"].to_numpy()[rows])
+    n_payers = int(payer.max()) + 1 if payer.size else 1
+    borrower = ctx.borrower_codes("transactions")[rows]
+    group = borrower * n_payers + payer
+    days = day_numbers(tx["occurred_at"].to_numpy()[rows])
+    if (
+        group.size and (int(group.max()) + 1) * (int(days.max() - days.min()) + 2) >= 2**62
+    ):  # pragma: no cover
+        _, group = np.unique(group, return_inverse=True)
+        n_payers = 0
+    tl = Timeline.build(group, days)
+    cs = csum(tl.take(tx["amount"].to_numpy(dtype=np.float64)[rows]))
+    sorted_groups = tl.groups()
+    lead = np.ones(len(tl), dtype=bool)
+    lead[1:] = sorted_groups[1:] != sorted_groups[:-1]
+    groups = sorted_groups[lead]
+    owner_of_group = groups // n_payers if n_payers else borrower[tl.order][lead]
+    g_lo = np.searchsorted(owner_of_group, fl.code, side="left").astype(np.int64)
+    g_hi = np.searchsorted(owner_of_group, fl.code, side="right").astype(np.int64)
+    n = len(fl.code)
+    out = {
+        f"{name}_{w}d": np.zeros(n)
+        for w in windows
+        for name in ("payer_count", "payer_hhi", "payer_top1_share", "repeat_payer_ratio")
+    }
+    for a, b in chunk_bounds(g_hi - g_lo, PAYER_BUDGET):
+        owner, gi = expand(g_lo[a:b], g_hi[a:b])
+        length = g_hi[a:b] - g_lo[a:b]
+        run_hi = np.cumsum(length)
+        run_lo = run_hi - length
+        g = groups[gi]
+        d = fl.day[a:b][owner]
+        top = tl.query(g, d)
+        m = b - a
+        for w in windows:
+            bottom = tl.query(g, d - w)
+            count = top - bottom
+            amount = np.where(count > 0, cs[top] - cs[bottom], 0.0)
+            payers = per_owner(owner, count > 0, m)
+            total = per_owner(owner, amount, m)
+            out[f"payer_count_{w}d"][a:b] = payers
+            out[f"payer_hhi_{w}d"][a:b] = safe_div(per_owner(owner, amount**2, m), total**2)
+            largest = range_reduce(np.maximum, amount, run_lo, run_hi, 0.0)
+            out[f"payer_top1_share_{w}d"][a:b] = safe_div(largest, total)
+            repeat = per_owner(owner, count >= 2, m)
+            out[f"repeat_payer_ratio_{w}d"][a:b] = safe_div(repeat, payers)
+    for w in windows:
+        none = out[f"payer_count_{w}d"] == 0
+        for name in ("payer_hhi", "payer_top1_share", "repeat_payer_ratio"):
+            out[f"{name}_{w}d"][none] = np.nan
+    return out

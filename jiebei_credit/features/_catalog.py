@@ -1,0 +1,218 @@
+"""The feature catalog: one :class:`FeatureSpec` per feature, built from declared bases.
+
+A *base* is a feature definition with an optional window placeholder
+``{w}``; :func:`catalog` expands every windowed base over the requested
+windows (``<base>_<w>d``). :data:`CATALOG` is the catalog of the default
+windows. The texts here are the documentation: the user guide renders them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final, Literal
+
+from jiebei_credit.errors import InvalidInputError
+from jiebei_credit.features._bases import BASES, FAMILY_TEXT, Base
+
+__all__ = [
+    "CATALOG",
+    "CATEGORY_OF_TABLE",
+    "DEFAULT_WINDOWS",
+    "FAMILIES",
+    "MAX_WINDOW",
+    "DataCategory",
+    "FeatureSpec",
+    "catalog",
+    "check_windows",
+]
+
+DataCategory = Literal[
+    "credit_history", "financial_account_flows", "third_party_score", "inquiries", "business_profile"
+]
+
+#: Data category of each source table.
+CATEGORY_OF_TABLE: Final[Mapping[str, DataCategory]] = MappingProxyType(
+    {
+        "credit_line_events": "credit_history",
+        "loans": "credit_history",
+        "installments": "credit_history",
+        "transactions": "financial_account_flows",
+        "zhima_scores": "third_party_score",
+        "inquiries": "inquiries",
+        "borrowers": "business_profile",
+    }
+)
+
+#: Most sensitive first: a feature takes the first category any of its sources has.
+_SENSITIVITY: Final[tuple[DataCategory, ...]] = (
+    "financial_account_flows",
+    "third_party_score",
+    "inquiries",
+    "credit_history",
+    "business_profile",
+)
+
+#: Windows (days) used when ``windows`` is not given.
+DEFAULT_WINDOWS: Final[tuple[int, ...]] = (30, 90, 180, 365)
+#: Longest window accepted (ten years).
+MAX_WINDOW: Final = 3650
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeatureSpec:
+    """What one feature means, where it comes from and when it is NaN.
+
+    Parameters
+    ----------
+    name : str
+        Column name in the output of :func:`extract`; windowed features end
+        in ``_<w>d``.
+    family : str
+        Feature family (a key of :data:`FAMILIES`).
+    window : int or None
+        Window length in days, or None for a value at ``as_of``.
+    unit : str
+        Unit of the value (``"CNY"``, ``"days"``, ``"count"``, ``"ratio"``, …).
+    description, description_zh : str
+        Definition in English and in Chinese.
+    sources : tuple of str
+        Record tables the feature reads; :func:`extract` computes it only
+        when every one of them is allowed by ``sources=``.
+    category : {"credit_history", "financial_account_flows", "third_party_score", \
+"inquiries", "business_profile"}
+        Data category, the most sensitive among the sources. Financial-account
+        flows are sensitive personal information under PIPL Art. 28.
+    nan_meaning : str
+        When the value is NaN.
+
+    Examples
+    --------
+    >>> from jiebei_credit.features import CATALOG
+    >>> spec = CATALOG["inq_count_30d"]
+    >>> spec.family, spec.window, spec.sources, spec.category
+    ('inquiries', 30, ('inquiries',), 'inquiries')
+    >>> CATALOG["receipts_monthly_mean_90d"].sensitive
+    True
+    """
+
+    name: str
+    family: str
+    window: int | None
+    unit: str
+    description: str
+    description_zh: str
+    sources: tuple[str, ...]
+    category: DataCategory
+    nan_meaning: str
+
+    @property
+    def sensitive(self) -> bool:
+        """Whether the feature uses financial-account data (PIPL Art. 28 sensitive information)."""
+        return self.category == "financial_account_flows"
+
+
+#: Feature families: name -> (English, Chinese) description, in output order.
+FAMILIES: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(dict(FAMILY_TEXT))
+
+
+def check_windows(windows: object, *, func: str) -> tuple[int, ...]:
+    """Validate ``windows`` and return them sorted ascending."""
+    if isinstance(windows, str | bytes) or not isinstance(windows, Iterable):
+        raise InvalidInputError(
+            f"{func}: windows must be a sequence of whole numbers of days, e.g. (30, 90, 180, 365); "
+            f"got {windows!r}"
+        )
+    items = list(windows)
+    bad = [
+        w
+        for w in items
+        if isinstance(w, bool) or not isinstance(w, int) or not 1 <= w <= MAX_WINDOW
+    ]
+    if not items or bad:
+        raise InvalidInputError(
+            f"{func}: windows must be a non-empty sequence of whole numbers of days between 1 and "
+            f"{MAX_WINDOW}; got {items!r} (offending: {bad[:5]!r})"
+        )
+    dupes = sorted({w for w in items if items.count(w) > 1})
+    if dupes:
+        raise InvalidInputError(f"{func}: windows must be distinct; {dupes} appear more than once")
+    return tuple(sorted(int(w) for w in items))
+
+
+def _category(sources: tuple[str, ...]) -> DataCategory:
+    cats = {CATEGORY_OF_TABLE[s] for s in sources}
+    return next(c for c in _SENSITIVITY if c in cats)
+
+
+def _spec(base: Base, window: int | None) -> FeatureSpec:
+    if base.windowed and window is not None:
+        name = f"{base.name}_{window}d"
+        fill = {"w": window}
+    else:
+        name = base.name
+        window = base.fixed_window
+        fill = {"w": window if window is not None else 0}
+    return FeatureSpec(
+        name=name,
+        family=base.family,
+        window=window,
+        unit=base.unit,
+        description=base.description.format(**fill),
+        description_zh=base.description_zh.format(**fill),
+        sources=base.sources,
+        category=_category(base.sources),
+        nan_meaning=base.nan_meaning.format(**fill),
+    )
+
+
+def catalog(windows: Iterable[int] = DEFAULT_WINDOWS) -> Mapping[str, FeatureSpec]:
+    """The catalog of every feature :func:`extract` produces for ``windows``.
+
+    Parameters
+    ----------
+    windows : sequence of int, default (30, 90, 180, 365)
+        Window lengths in days (1 to 3650, distinct).
+
+    Returns
+    -------
+    Mapping of str to FeatureSpec
+        Read-only, in output column order: by family (the order of
+        :data:`FAMILIES`), then base, then window ascending. A base that needs
+        whole 30-day blocks (coefficient of variation, trend) appears only for
+        windows long enough.
+
+    Raises
+    ------
+    InvalidInputError
+        When ``windows`` is not a non-empty sequence of distinct whole days.
+
+    Examples
+    --------
+    >>> from jiebei_credit.features import catalog
+    >>> specs = catalog(windows=(7, 60))
+    >>> [n for n in specs if n.startswith("inq_count")]
+    ['inq_count_7d', 'inq_count_60d']
+    >>> "receipts_trend_60d" in specs   # a trend needs three 30-day blocks
+    False
+    """
+    ws = check_windows(windows, func="catalog")
+    out: dict[str, FeatureSpec] = {}
+    for family in FAMILY_TEXT:
+        for base in BASES:
+            if base.family != family:
+                continue
+            if base.windowed:
+                for w in ws:
+                    if w >= base.min_window:
+                        spec = _spec(base, w)
+                        out[spec.name] = spec
+            else:
+                spec = _spec(base, None)
+                out[spec.name] = spec
+    return MappingProxyType(out)
+
+
+#: Every feature of :func:`extract` with the default windows ``(30, 90, 180, 365)``.
+CATALOG: Final[Mapping[str, FeatureSpec]] = catalog(DEFAULT_WINDOWS)

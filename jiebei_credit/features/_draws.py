@@ -1,0 +1,82 @@
+"""Draw-behaviour features: how often, how much and how the borrower draws on the line."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from jiebei_credit.features._bases import REDRAW_DAYS
+from jiebei_credit.features._context import Context, category_codes
+from jiebei_credit.features._kernels import MONTH_DAYS, NEVER, FloatArray, IntArray, Timeline, csum, safe_div
+
+__all__ = ["draw_features", "drawn_principal", "payoff_days"]
+
+
+def payoff_days(ctx: Context) -> IntArray:
+    """Payoff day of each loan (by sorted position): its last payment, NEVER while an instalment is open."""
+
+    def build() -> IntArray:
+        iv = ctx.installments()
+        n = len(ctx.loans().timeline)
+        out = np.full(n, NEVER, dtype=np.int64)
+        if len(iv.loan):
+            first = np.ones(len(iv.loan), dtype=bool)
+            first[1:] = iv.loan[1:] != iv.loan[:-1]
+            starts = np.flatnonzero(first)
+            out[iv.loan[starts]] = np.maximum.reduceat(iv.paid, starts)
+        return out
+
+    return ctx.memo("payoff", build)
+
+
+def drawn_principal(ctx: Context, code: IntArray, first: IntArray, stop: IntArray) -> FloatArray:
+    """Principal drawn on days ``[first, stop)``."""
+    tl = ctx.loans().timeline
+    cs = ctx.memo("cs:drawn", lambda: csum(tl.take(ctx.loans().principal)))
+    result: FloatArray = cs[tl.query(code, stop)] - cs[tl.query(code, first)]
+    return result
+
+
+def _redraw_flags(ctx: Context) -> FloatArray:
+    """1.0 for each loan (sorted position) drawn within REDRAW_DAYS after another loan's payoff."""
+    tl = ctx.loans().timeline
+    payoff = payoff_days(ctx)
+    group, drawn = tl.groups(), tl.days()
+    done = payoff != NEVER
+    paid_tl = Timeline.build(group[done], payoff[done])
+    hits = paid_tl.query(group, drawn + 1) - paid_tl.query(group, drawn - REDRAW_DAYS)
+    hits -= (payoff == drawn).astype(np.int64)  # a loan's own same-day payoff is not another loan
+    return (hits > 0).astype(np.float64)
+
+
+def draw_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:
+    """Features of the ``draws`` family (see the catalog for definitions)."""
+    loans = ctx.table("loans")
+    lv = ctx.loans()
+    tl = lv.timeline
+    code, day = ctx.obs.code, ctx.obs.day
+    n = len(code)
+    start = tl.start(code)
+    now = tl.query(code, day)
+    count = (now - start).astype(np.float64)
+    has = count > 0
+    drawn_days = tl.days()
+    out: dict[str, FloatArray] = {}
+    lows = {w: tl.query(code, day - w) for w in windows}
+    for w in windows:
+        out[f"draw_count_{w}d"] = (now - lows[w]).astype(np.float64)
+    if ctx.has("installments"):
+        flags = csum(_redraw_flags(ctx))
+        for w in windows:
+            out[f"redraw_after_payoff_count_{w}d"] = flags[now] - flags[lows[w]]
+    if len(tl):
+        last = drawn_days[np.maximum(now - 1, 0)]
+        first = drawn_days[np.minimum(start, len(tl) - 1)]
+    else:
+        last = first = np.zeros(n, dtype=np.int64)
+    out["days_since_last_draw"] = np.where(has, day - last, np.nan)
+    out["credit_history_months"] = np.where(has, (day - first) / MONTH_DAYS, np.nan)
+    long_term = csum(tl.take(loans["term_months"].to_numpy(dtype=np.int64) >= 12))
+    business = csum(tl.take(category_codes(loans["purpose"], "business")))
+    out["long_term_share"] = safe_div(long_term[now] - long_term[start], count)
+    out["business_purpose_share"] = safe_div(business[now] - business[start], count)
+    return out

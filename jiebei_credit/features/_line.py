@@ -1,0 +1,88 @@
+"""Credit-line features: limit and rate in force, line age, limit changes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from jiebei_credit.features._context import Context
+from jiebei_credit.features._kernels import MONTH_DAYS, FloatArray, IntArray, Timeline, csum, day_numbers
+
+__all__ = ["LineState", "line_features", "line_state"]
+
+
+class LineState:
+    """The credit-line timeline: events sorted by ``(borrower, effective day)``."""
+
+    __slots__ = ("limit", "rate", "timeline")
+
+    def __init__(self, timeline: Timeline, limit: FloatArray, rate: FloatArray) -> None:
+        self.timeline = timeline
+        self.limit = limit
+        self.rate = rate
+
+    def in_force(self, code: IntArray, day: IntArray) -> tuple[IntArray, np.ndarray]:
+        """Sorted position of the event in force at ``day`` (latest effective before it), and a found mask."""
+        tl = self.timeline
+        p = tl.query(code, day)
+        found = p > tl.start(code)
+        return np.where(found, p - 1, 0), found
+
+    def limit_at(self, code: IntArray, day: IntArray) -> FloatArray:
+        """Limit in force at ``day``; NaN without a line."""
+        pos, found = self.in_force(code, day)
+        if not len(self.limit):
+            return np.full(len(pos), np.nan)
+        return np.where(found, self.limit[pos], np.nan)
+
+
+def line_state(ctx: Context) -> LineState:
+    """The memoised :class:`LineState` of the records' credit-line events."""
+
+    def build() -> LineState:
+        cle = ctx.table("credit_line_events")
+        tl = Timeline.build(
+            ctx.borrower_codes("credit_line_events"), day_numbers(cle["effective_on"].to_numpy())
+        )
+        limit = tl.take(cle["limit"].to_numpy(dtype=np.float64)).astype(np.float64)
+        rate = tl.take(cle["daily_rate"].to_numpy(dtype=np.float64)).astype(np.float64)
+        return LineState(tl, limit, rate)
+
+    return ctx.memo("line", build)
+
+
+def line_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:
+    """Features of the ``line`` family (see the catalog for definitions)."""
+    state = line_state(ctx)
+    tl = state.timeline
+    code, day = ctx.obs.code, ctx.obs.day
+    start = tl.start(code)
+    now = tl.query(code, day)
+    has = now > start
+    out: dict[str, FloatArray] = {}
+    out["limit_now"] = state.limit_at(code, day)
+    pos, _ = state.in_force(code, day)
+    out["daily_rate_now"] = np.where(has, state.rate[pos] if len(tl) else np.nan, np.nan)
+    first_day = (
+        tl.days()[np.minimum(start, max(len(tl) - 1, 0))] if len(tl) else np.zeros(len(code), np.int64)
+    )
+    out["line_age_months"] = np.where(has, (day - first_day) / MONTH_DAYS, np.nan)
+
+    groups = tl.groups()
+    same = np.zeros(len(tl), dtype=bool)
+    same[1:] = groups[1:] == groups[:-1]
+    prev = np.empty(len(tl))
+    if len(tl):
+        prev[0] = np.nan
+        prev[1:] = state.limit[:-1]
+    up = csum(same & (state.limit > prev))
+    down = csum(same & (state.limit < prev))
+    for w in windows:
+        lo = tl.query(code, day - w)
+        out[f"limit_increase_count_{w}d"] = np.where(has, up[now] - up[lo], np.nan)
+        out[f"limit_decrease_count_{w}d"] = np.where(has, down[now] - down[lo], np.nan)
+        before = state.limit_at(code, day - w)
+        ratio = np.full(len(code), np.nan)
+        ok = has & (before > 0)
+        ratio[ok] = out["limit_now"][ok] / before[ok]
+        out[f"limit_ratio_{w}d"] = ratio
+    return out

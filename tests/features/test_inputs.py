@@ -1,0 +1,222 @@
+"""Bad observations and parameters raise clear InvalidInputErrors; good variants are accepted."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jiebei_credit.errors import InvalidInputError
+from jiebei_credit.features import CATALOG, extract, outcomes
+from jiebei_credit.records import RecordSet
+
+
+@pytest.fixture(scope="module")
+def rs() -> RecordSet:
+    return RecordSet.from_frames(
+        borrowers=pd.DataFrame(
+            {
+                "borrower_id": ["b1", "7"],
+                "business_type": ["unregistered", "partnership"],
+                "industry": [None, None],
+                "business_registered_on": [None, "2021-05-01"],
+                "region": [None, None],
+            }
+        ),
+        inquiries=pd.DataFrame(
+            {
+                "inquiry_id": ["q1"],
+                "borrower_id": ["b1"],
+                "inquired_on": ["2024-01-02"],
+                "institution_type": ["bank"],
+            }
+        ),
+        loans=pd.DataFrame(
+            {
+                "loan_id": ["L1"],
+                "borrower_id": ["b1"],
+                "drawn_on": ["2024-01-10"],
+                "principal": [900.0],
+                "term_months": [1],
+                "repayment_method": ["interest_first"],
+                "daily_rate": [0.0004],
+                "purpose": ["unknown"],
+            }
+        ),
+        installments=pd.DataFrame(
+            {
+                "loan_id": ["L1"],
+                "seq": [1],
+                "due_on": ["2024-02-10"],
+                "principal_due": [900.0],
+                "interest_due": [10.8],
+                "paid_on": [None],
+            }
+        ),
+    )
+
+
+def obs(**cols: object) -> pd.DataFrame:
+    base: dict[str, object] = {
+        "borrower_id": ["b1", "b1"],
+        "as_of": pd.to_datetime(["2024-03-01", "2024-04-01"]),
+    }
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+@pytest.mark.parametrize(
+    ("frame", "match"),
+    [
+        (obs().drop(columns="as_of"), r"extract: observations lacks column\(s\) \['as_of'\]"),
+        (obs().rename(columns={"borrower_id": "id"}), r"lacks column\(s\) \['borrower_id'\]"),
+        (obs().set_axis([5, 5]), r"duplicate index: labels 5 appear more than once \(2 rows\).*reset_index"),
+        (
+            obs(borrower_id=["b1", "nobody"]),
+            r"1 value\(s\) not in records.borrowers, e.g. 'nobody' at rows 1; add",
+        ),
+        (obs(borrower_id=["b1", None]), r"observations.borrower_id is missing at rows 1"),
+        (obs(borrower_id=[1.0, 7.0]), r"borrower_id must hold identifiers .* got dtype float64"),
+        (obs(as_of=pd.to_datetime(["2024-03-01", None])), r"observations.as_of is missing \(NaT\) at rows 1"),
+        (
+            obs(as_of=pd.to_datetime(["2024-03-01 10:30", "2024-04-01 00:00"])),
+            r"as_of must be dates without time of day.*rows 0 have a time, e.g. 2024-03-01 10:30:00",
+        ),
+        (
+            obs(as_of=pd.to_datetime(["2024-03-01", "2024-04-01"]).tz_localize("Asia/Shanghai")),
+            r"observations.as_of is time-zone aware",
+        ),
+        (obs(as_of=["2024-03-01", "yesterday"]), r"observations.as_of cannot be read as dates"),
+        (obs(as_of=[20240301, 20240401]), r"as_of must hold dates .* got dtype int64"),
+    ],
+)
+def test_bad_observations(rs: RecordSet, frame: pd.DataFrame, match: str) -> None:
+    with pytest.raises(InvalidInputError, match=match):
+        extract(rs, frame)
+    with pytest.raises(InvalidInputError, match=match.replace("extract", "outcomes")):
+        outcomes(rs, frame, observed_until="2026-01-01")
+
+
+def test_many_offending_rows_are_counted(rs: RecordSet) -> None:
+    frame = pd.DataFrame({"borrower_id": ["x"] * 8, "as_of": pd.to_datetime(["2024-01-01"] * 8)})
+    with pytest.raises(
+        InvalidInputError,
+        match=r"8 value\(s\) not in records.borrowers, e.g. 'x' at rows 0, 1, 2, 3, 4 \(8 in all\)",
+    ):
+        extract(rs, frame)
+
+
+def test_observations_must_be_a_frame_and_records_a_record_set(rs: RecordSet) -> None:
+    with pytest.raises(InvalidInputError, match=r"observations must be a pandas DataFrame.*got dict"):
+        extract(rs, {"borrower_id": ["b1"], "as_of": ["2024-01-01"]})  # type: ignore[arg-type]
+    with pytest.raises(
+        InvalidInputError, match=r"records must be a jiebei_credit\.records\.RecordSet, got dict"
+    ):
+        extract({}, obs())
+    with pytest.raises(
+        InvalidInputError, match=r"outcomes: records must be a jiebei_credit\.records\.RecordSet"
+    ):
+        outcomes(None, obs(), observed_until="2025-01-01")
+
+
+@pytest.mark.parametrize(
+    ("windows", "match"),
+    [
+        ((), r"windows must be a non-empty sequence of whole numbers of days between 1 and 3650; got \[\]"),
+        ((30, 0), r"offending: \[0\]"),
+        ((30, -5), r"offending: \[-5\]"),
+        ((30.0,), r"offending: \[30.0\]"),
+        ((True,), r"offending: \[True\]"),
+        ((4000,), r"offending: \[4000\]"),
+        ((30, 90, 30), r"windows must be distinct; \[30\] appear more than once"),
+        ("30", r"windows must be a sequence of whole numbers of days"),
+        (30, r"windows must be a sequence of whole numbers of days"),
+    ],
+)
+def test_bad_windows(rs: RecordSet, windows: object, match: str) -> None:
+    with pytest.raises(InvalidInputError, match=match):
+        extract(rs, obs(), windows=windows)  # type: ignore[arg-type]
+
+
+def test_bad_families_and_sources(rs: RecordSet) -> None:
+    with pytest.raises(
+        InvalidInputError, match=r"families has unknown name\(s\) \['cash'\]; choose from \['line'"
+    ):
+        extract(rs, obs(), families=["cash"])
+    with pytest.raises(
+        InvalidInputError,
+        match=r"families must be a list of names, not a single string; use families=\['zhima'\]",
+    ):
+        extract(rs, obs(), families="zhima")
+    with pytest.raises(InvalidInputError, match=r"sources has unknown name\(s\) \['bank_statements'\]"):
+        extract(rs, obs(), sources=["bank_statements"])
+    with pytest.raises(
+        InvalidInputError,
+        match=r"family 'repayment' needs table\(s\) \['installments'\], which sources= excludes .* add them",
+    ):
+        extract(rs, obs(), families=["repayment"], sources=["loans", "borrowers"])
+    with pytest.raises(
+        InvalidInputError, match=r"family 'cashflow' needs table\(s\) \['transactions'\], which records lacks"
+    ):
+        extract(rs, obs(), families=["cashflow"])
+
+
+def test_default_families_follow_present_and_allowed_tables(rs: RecordSet) -> None:
+    got = extract(rs, obs())
+    families = {CATALOG[c].family for c in got.columns}
+    assert families == {"draws", "repayment", "inquiries", "profile"}
+    assert {CATALOG[c].family for c in extract(rs, obs(), sources=["inquiries"]).columns} == {"inquiries"}
+    assert extract(rs, obs(), sources=[]).shape == (2, 0)
+
+
+def test_accepted_variants(rs: RecordSet) -> None:
+    want = extract(rs, obs())
+    as_strings = extract(rs, obs(as_of=["2024-03-01", "2024-04-01"]))
+    as_dates = extract(rs, obs(as_of=[dt.date(2024, 3, 1), dt.date(2024, 4, 1)]))
+    as_category = extract(rs, obs(borrower_id=pd.Categorical(["b1", "b1"]), extra=[1, 2]))
+    seconds = extract(rs, obs(as_of=pd.to_datetime(["2024-03-01", "2024-04-01"]).astype("datetime64[s]")))
+    for other in (as_strings, as_dates, as_category, seconds):
+        pd.testing.assert_frame_equal(other, want)
+    by_int = extract(rs, pd.DataFrame({"borrower_id": [7], "as_of": ["2024-03-01"]}), families=["profile"])
+    # Borrower "7" registered 2021-05-01: 1035 days before 2024-03-01, over 30.4375 days a month.
+    assert by_int["business_age_months"].iloc[0] == pytest.approx(1035 / 30.4375)
+
+
+def test_empty_observations_give_an_empty_frame_with_every_column(rs: RecordSet) -> None:
+    empty = pd.DataFrame(
+        {"borrower_id": pd.Series([], dtype="string"), "as_of": pd.Series([], dtype="datetime64[ns]")}
+    )
+    got = extract(rs, empty)
+    assert got.shape[0] == 0
+    assert list(got.columns) == list(extract(rs, obs()).columns)
+    assert all(dtype == np.float64 for dtype in got.dtypes)
+    assert outcomes(rs, empty, observed_until="2025-01-01").size == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"horizon_days": 0}, r"outcomes: horizon_days must be a whole number of days >= 1, got 0"),
+        ({"horizon_days": 30.5}, r"horizon_days must be a whole number of days >= 1, got 30.5"),
+        ({"min_dpd": True}, r"min_dpd must be a whole number of days >= 1, got True"),
+        ({"observed_until": None}, r"observed_until must be a date such as '2025-06-30', got None"),
+        ({"observed_until": "soon"}, r"observed_until must be a date such as '2025-06-30', got 'soon'"),
+        (
+            {"observed_until": "2025-01-01 12:00"},
+            r"observed_until must be a date without time of day.*use 2025-01-01",
+        ),
+        ({"observed_until": pd.NaT}, r"observed_until must be a date, got a missing value"),
+    ],
+)
+def test_bad_outcome_parameters(rs: RecordSet, kwargs: dict[str, object], match: str) -> None:
+    args: dict[str, object] = {"observed_until": "2025-06-30", **kwargs}
+    with pytest.raises(InvalidInputError, match=match):
+        outcomes(rs, obs(), **args)  # type: ignore[arg-type]
+
+
+def test_outcomes_need_loans_and_installments(rs: RecordSet) -> None:
+    bare = RecordSet.from_frames(borrowers=rs.borrowers)
+    with pytest.raises(InvalidInputError, match=r"records lacks table\(s\) \['loans', 'installments'\]"):
+        outcomes(bare, obs(), observed_until="2025-06-30")
