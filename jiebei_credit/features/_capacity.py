@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 
+from jiebei_credit.features._bases import CAP, Base, per_window
 from jiebei_credit.features._cashflow import flows
 from jiebei_credit.features._context import Context
 from jiebei_credit.features._draws import drawn_principal
 from jiebei_credit.features._kernels import FloatArray, safe_div
 from jiebei_credit.features._repayment import SERVICE_DAYS, repayment_stats
 
-__all__ = ["capacity_features"]
+__all__ = ["CAPACITY_BASES", "capacity_features"]
+
+
+#: Definitions of the ``capacity`` features (rendered in the catalog and the docs).
+CAPACITY_BASES: Final[tuple[Base, ...]] = (
+    Base(
+        name="debt_service_coverage_90d",
+        family="capacity",
+        unit="ratio",
+        sources=CAP,
+        description="Sale receipts of the last 90 days divided by the debt service of the line: "
+        "principal and interest of the instalments not paid before as_of that are overdue or "
+        "due in the 90 days from as_of (loans drawn before as_of).",
+        description_zh="近 90 天销售收款/未来 90 天应还本息(含逾期)",
+        nan_meaning="no cash-flow history, or no instalment overdue or due in the next 90 days",
+        fixed_window=90,
+    ),
+    per_window(
+        "draw_to_receipts",
+        "capacity",
+        "ratio",
+        ("transactions", "loans"),
+        "Principal drawn in the last {w} days divided by the sale receipts of the same days.",
+        "近{w}天支用金额/销售收款",
+        "no cash-flow history, or no sale in the window",
+    ),
+)
 
 
 def capacity_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:

@@ -15,6 +15,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from jiebei_credit.features._bases import NO_FLOW, TX, Base, per_window, point
 from jiebei_credit.features._context import Context, category_codes
 from jiebei_credit.features._kernels import (
     BLOCK_DAYS,
@@ -31,7 +32,147 @@ from jiebei_credit.features._kernels import (
     safe_div,
 )
 
-__all__ = ["Flows", "cashflow_features", "flows"]
+__all__ = ["CASHFLOW_BASES", "Flows", "cashflow_features", "flows"]
+
+
+#: Definitions of the ``cashflow`` features (rendered in the catalog and the docs).
+CASHFLOW_BASES: Final[tuple[Base, ...]] = (
+    point(
+        "merchant_tenure_months",
+        "cashflow",
+        "months",
+        TX,
+        "Months since the first merchant transaction, days / 30.4375.",
+        "首笔经营流水至今月数",
+        NO_FLOW,
+    ),
+    per_window(
+        "receipts_monthly_mean",
+        "cashflow",
+        "CNY per 30 days",
+        TX,
+        "Sale receipts in the last {w} days per 30 days (sum x 30 / {w}).",
+        "近{w}天月均销售收款(每 30 天)",
+        NO_FLOW,
+    ),
+    per_window(
+        "receipts_cv",
+        "cashflow",
+        "ratio",
+        TX,
+        "Coefficient of variation (population standard deviation / mean) of sale receipts over "
+        "the whole 30-day blocks of the last {w} days.",
+        "近{w}天按 30 天分段的销售收款变异系数",
+        "no cash-flow history, or no sale in the blocks",
+        min_window=60,
+    ),
+    per_window(
+        "receipts_trend",
+        "cashflow",
+        "log CNY per 30 days",
+        TX,
+        "Least-squares slope of ln(1 + receipts) over the whole 30-day blocks of the last {w} "
+        "days, per block (about 0.1 is 10 % growth a month).",
+        "近{w}天销售收款对数趋势斜率(每 30 天)",
+        NO_FLOW,
+        min_window=90,
+    ),
+    Base(
+        name="receipts_growth_3v3m",
+        family="cashflow",
+        unit="ratio",
+        sources=TX,
+        description="Sale receipts of the last 90 days divided by those of the 90 days before, minus 1.",
+        description_zh="近 90 天销售收款较前 90 天的增长率",
+        nan_meaning="no cash-flow history, or no sale in the earlier 90 days",
+        fixed_window=180,
+    ),
+    per_window(
+        "active_day_ratio",
+        "cashflow",
+        "share",
+        TX,
+        "Share of the last {w} days with at least one sale.",
+        "近{w}天有销售收款的天数占比",
+        NO_FLOW,
+    ),
+    per_window(
+        "zero_sale_months",
+        "cashflow",
+        "count",
+        TX,
+        "Whole 30-day blocks of the last {w} days without any sale.",
+        "近{w}天无销售收款的 30 天分段数",
+        NO_FLOW,
+        min_window=30,
+    ),
+    per_window(
+        "payer_count",
+        "cashflow",
+        "count",
+        TX,
+        "Distinct identified payers of sales in the last {w} days (sales without a counterparty "
+        "are left out of the payer features).",
+        "近{w}天付款方(买家)个数",
+        NO_FLOW,
+    ),
+    per_window(
+        "payer_hhi",
+        "cashflow",
+        "index (0-1]",
+        TX,
+        "Herfindahl index of sale receipts by payer in the last {w} days: the sum of squared "
+        "payer shares; 1 is a single payer.",
+        "近{w}天付款方收款集中度(HHI)",
+        "no cash-flow history, or no identified payer in the window",
+    ),
+    per_window(
+        "payer_top1_share",
+        "cashflow",
+        "share",
+        TX,
+        "Share of the largest payer in the identified sale receipts of the last {w} days.",
+        "近{w}天第一大付款方收款占比",
+        "no cash-flow history, or no identified payer in the window",
+    ),
+    per_window(
+        "repeat_payer_ratio",
+        "cashflow",
+        "share",
+        TX,
+        "Share of the payers of the last {w} days who paid for two or more sales in the window.",
+        "近{w}天回头客(两次以上付款)占比",
+        "no cash-flow history, or no identified payer in the window",
+    ),
+    per_window(
+        "refund_ratio",
+        "cashflow",
+        "ratio",
+        TX,
+        "Refunds divided by sale receipts in the last {w} days.",
+        "近{w}天退款金额/销售收款",
+        "no cash-flow history, or no sale in the window",
+    ),
+    per_window(
+        "net_inflow_monthly",
+        "cashflow",
+        "CNY per 30 days",
+        TX,
+        "Inflows minus outflows in the last {w} days, loan disbursements and loan repayments "
+        "excluded, per 30 days.",
+        "近{w}天月均经营净流入(不含贷款放款和还款)",
+        NO_FLOW,
+    ),
+    per_window(
+        "loan_inflow_share",
+        "cashflow",
+        "share",
+        TX,
+        "Share of the inflows of the last {w} days that are loan disbursements.",
+        "近{w}天流入中贷款放款占比",
+        "no cash-flow history, or no inflow in the window",
+    ),
+)
 
 #: Most (observation, payer) pairs held in memory at once.
 PAYER_BUDGET: Final = 4_000_000

@@ -14,7 +14,15 @@ from types import MappingProxyType
 from typing import Final, Literal
 
 from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.features._bases import BASES, FAMILY_TEXT, Base
+from jiebei_credit.features._bases import FAMILY_TEXT, Base
+from jiebei_credit.features._bureau import INQUIRY_BASES, ZHIMA_BASES
+from jiebei_credit.features._capacity import CAPACITY_BASES
+from jiebei_credit.features._cashflow import CASHFLOW_BASES
+from jiebei_credit.features._draws import DRAW_BASES
+from jiebei_credit.features._line import LINE_BASES
+from jiebei_credit.features._profile import PROFILE_BASES
+from jiebei_credit.features._repayment import REPAYMENT_BASES
+from jiebei_credit.features._utilisation import UTILISATION_BASES
 
 __all__ = [
     "CATALOG",
@@ -31,6 +39,19 @@ __all__ = [
 DataCategory = Literal[
     "credit_history", "financial_account_flows", "third_party_score", "inquiries", "business_profile"
 ]
+
+#: Every feature definition, family by family.
+BASES: Final[tuple[Base, ...]] = (
+    *LINE_BASES,
+    *UTILISATION_BASES,
+    *DRAW_BASES,
+    *REPAYMENT_BASES,
+    *CASHFLOW_BASES,
+    *CAPACITY_BASES,
+    *ZHIMA_BASES,
+    *INQUIRY_BASES,
+    *PROFILE_BASES,
+)
 
 #: Data category of each source table.
 CATEGORY_OF_TABLE: Final[Mapping[str, DataCategory]] = MappingProxyType(
@@ -125,11 +146,7 @@ def check_windows(windows: object, *, func: str) -> tuple[int, ...]:
             f"got {windows!r}"
         )
     items = list(windows)
-    bad = [
-        w
-        for w in items
-        if isinstance(w, bool) or not isinstance(w, int) or not 1 <= w <= MAX_WINDOW
-    ]
+    bad = [w for w in items if isinstance(w, bool) or not isinstance(w, int) or not 1 <= w <= MAX_WINDOW]
     if not items or bad:
         raise InvalidInputError(
             f"{func}: windows must be a non-empty sequence of whole numbers of days between 1 and "

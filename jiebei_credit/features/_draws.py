@@ -2,13 +2,75 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 
-from jiebei_credit.features._bases import REDRAW_DAYS
+from jiebei_credit.features._bases import LOANS, NO_LOAN, REDRAW_DAYS, REPAY, Base, per_window, point
 from jiebei_credit.features._context import Context, category_codes
 from jiebei_credit.features._kernels import MONTH_DAYS, NEVER, FloatArray, IntArray, Timeline, csum, safe_div
 
-__all__ = ["draw_features", "drawn_principal", "payoff_days"]
+__all__ = ["DRAW_BASES", "draw_features", "drawn_principal", "payoff_days"]
+
+
+#: Definitions of the ``draws`` features (rendered in the catalog and the docs).
+DRAW_BASES: Final[tuple[Base, ...]] = (
+    per_window(
+        "draw_count",
+        "draws",
+        "count",
+        LOANS,
+        "Loans drawn in the last {w} days.",
+        "近{w}天支用笔数",
+        "never NaN (0 without draws)",
+    ),
+    per_window(
+        "redraw_after_payoff_count",
+        "draws",
+        "count",
+        REPAY,
+        "Loans drawn in the last {w} days within 7 days after another loan of the borrower was "
+        "paid off in full (a sign of cycling the line).",
+        "近{w}天结清后 7 天内再次支用的笔数",
+        "never NaN (0 without draws)",
+    ),
+    point(
+        "days_since_last_draw",
+        "draws",
+        "days",
+        LOANS,
+        "Days from the latest drawdown before as_of to as_of.",
+        "最近一次支用距观测日天数",
+        NO_LOAN,
+    ),
+    point(
+        "credit_history_months",
+        "draws",
+        "months",
+        LOANS,
+        "Months since the first drawdown, days / 30.4375.",
+        "首次支用至今月数",
+        NO_LOAN,
+    ),
+    point(
+        "long_term_share",
+        "draws",
+        "share",
+        LOANS,
+        "Share of the loans drawn before as_of with a term of 12 months or more.",
+        "观测日前支用中期限 ≥12 个月的占比",
+        NO_LOAN,
+    ),
+    point(
+        "business_purpose_share",
+        "draws",
+        "share",
+        LOANS,
+        "Share of the loans drawn before as_of declared for business use.",
+        "观测日前支用中经营用途占比",
+        NO_LOAN,
+    ),
+)
 
 
 def payoff_days(ctx: Context) -> IntArray:

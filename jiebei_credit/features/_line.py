@@ -2,12 +2,76 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 
+from jiebei_credit.features._bases import CLE, NO_LINE, Base, per_window, point
 from jiebei_credit.features._context import Context
 from jiebei_credit.features._kernels import MONTH_DAYS, FloatArray, IntArray, Timeline, csum, day_numbers
 
-__all__ = ["LineState", "line_features", "line_state"]
+__all__ = ["LINE_BASES", "LineState", "line_features", "line_state"]
+
+
+#: Definitions of the ``line`` features (rendered in the catalog and the docs).
+LINE_BASES: Final[tuple[Base, ...]] = (
+    point(
+        "limit_now",
+        "line",
+        "CNY",
+        CLE,
+        "Credit limit in force at as_of: the latest credit-line event effective before as_of; "
+        "0 when the line is frozen or closed.",
+        "观测日生效的授信额度(观测日前最近一次额度事件);0 表示冻结或关闭",
+        NO_LINE,
+    ),
+    point(
+        "daily_rate_now",
+        "line",
+        "decimal per day",
+        CLE,
+        "Daily rate of the line in force at as_of (0.0004 is 0.04 % a day).",
+        "观测日生效的额度日利率",
+        NO_LINE,
+    ),
+    point(
+        "line_age_months",
+        "line",
+        "months",
+        CLE,
+        "Months since the first credit-line event (the line's opening), days / 30.4375.",
+        "授信开通至今的月数(天数/30.4375)",
+        NO_LINE,
+    ),
+    per_window(
+        "limit_increase_count",
+        "line",
+        "count",
+        CLE,
+        "Limit increases effective in the last {w} days: events whose limit exceeds the "
+        "borrower's previous event's limit.",
+        "近{w}天提额次数",
+        NO_LINE,
+    ),
+    per_window(
+        "limit_decrease_count",
+        "line",
+        "count",
+        CLE,
+        "Limit decreases, freezes included, effective in the last {w} days.",
+        "近{w}天降额(含冻结)次数",
+        NO_LINE,
+    ),
+    per_window(
+        "limit_ratio",
+        "line",
+        "ratio",
+        CLE,
+        "Limit in force at as_of divided by the limit in force {w} days earlier.",
+        "当前额度与{w}天前额度之比",
+        "no line {w} days before as_of, or that limit was 0",
+    ),
+)
 
 
 class LineState:

@@ -2,12 +2,47 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 
+from jiebei_credit.features._bases import PROFILE, Base, point
 from jiebei_credit.features._context import Context, category_codes
 from jiebei_credit.features._kernels import MONTH_DAYS, FloatArray, day_numbers
 
-__all__ = ["profile_features"]
+__all__ = ["PROFILE_BASES", "profile_features"]
+
+
+#: Definitions of the ``profile`` features (rendered in the catalog and the docs).
+PROFILE_BASES: Final[tuple[Base, ...]] = (
+    point(
+        "business_age_months",
+        "profile",
+        "months",
+        PROFILE,
+        "Months since the business registration date, days / 30.4375.",
+        "工商登记至今月数",
+        "no registration date, or registered on or after as_of",
+    ),
+    point(
+        "is_registered_business",
+        "profile",
+        "flag (0/1)",
+        PROFILE,
+        "1 when the business has a registered legal form (business_type is not 'unregistered').",
+        "是否为登记经营主体",
+        "never NaN",
+    ),
+    point(
+        "is_limited_company",
+        "profile",
+        "flag (0/1)",
+        PROFILE,
+        "1 when the business is a limited company (有限责任公司).",
+        "是否为有限责任公司",
+        "never NaN",
+    ),
+)
 
 
 def profile_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:

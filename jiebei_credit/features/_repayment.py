@@ -21,6 +21,7 @@ from typing import Final
 
 import numpy as np
 
+from jiebei_credit.features._bases import NO_LOAN, REPAY, Base, per_window, point
 from jiebei_credit.features._context import Context, InstallmentView
 from jiebei_credit.features._kernels import (
     NEVER,
@@ -32,7 +33,132 @@ from jiebei_credit.features._kernels import (
     range_reduce,
 )
 
-__all__ = ["DPD_THRESHOLDS", "PAIR_BUDGET", "PREPAY_DAYS", "repayment_features", "repayment_stats"]
+__all__ = [
+    "DPD_THRESHOLDS",
+    "PAIR_BUDGET",
+    "PREPAY_DAYS",
+    "REPAYMENT_BASES",
+    "repayment_features",
+    "repayment_stats",
+]
+
+
+#: Definitions of the ``repayment`` features (rendered in the catalog and the docs).
+REPAYMENT_BASES: Final[tuple[Base, ...]] = (
+    point(
+        "dpd_now",
+        "repayment",
+        "days",
+        REPAY,
+        "Days past due at as_of: days since the earliest due date among instalments due before "
+        "as_of and not paid before as_of; 0 when there is none.",
+        "观测日逾期天数:最早一期未还且已到期分期的应还日至观测日的天数",
+        NO_LOAN,
+    ),
+    point(
+        "overdue_amount_now",
+        "repayment",
+        "CNY",
+        REPAY,
+        "Principal and interest of the instalments due before as_of and not paid before as_of.",
+        "观测日逾期金额(本金+利息)",
+        NO_LOAN,
+    ),
+    point(
+        "outstanding_now",
+        "repayment",
+        "CNY",
+        REPAY,
+        "Outstanding principal at as_of: principal due of instalments not paid before as_of.",
+        "观测日未还本金",
+        NO_LOAN,
+    ),
+    point(
+        "active_loans_now",
+        "repayment",
+        "count",
+        REPAY,
+        "Loans with at least one instalment not paid before as_of.",
+        "观测日未结清借据数",
+        NO_LOAN,
+    ),
+    point(
+        "days_since_delinquency",
+        "repayment",
+        "days",
+        REPAY,
+        "Days from the latest status date with days past due > 0 to as_of; 0 while past due.",
+        "最近一次逾期距观测日天数(当前逾期为 0)",
+        "no loan drawn before as_of, or never past due",
+    ),
+    Base(
+        name="delinq_3c6c_24m",
+        family="repayment",
+        unit="flag (0/1)",
+        sources=REPAY,
+        description="1 when, among the instalments due in the 730 days before as_of, three "
+        "consecutive instalments of one loan, or six in total, were late (paid after the due "
+        "date or not paid before as_of); else 0.",
+        description_zh="近 24 个月“连三累六”标志:连续三期或累计六期逾期为 1",
+        nan_meaning=NO_LOAN,
+        fixed_window=730,
+    ),
+    per_window(
+        "dpd_max",
+        "repayment",
+        "days",
+        REPAY,
+        "Largest days past due on the status dates (as_of - {w}, as_of].",
+        "近{w}天最大逾期天数",
+        NO_LOAN,
+    ),
+    per_window(
+        "dpd1_count",
+        "repayment",
+        "count",
+        REPAY,
+        "Instalments that were 1 or more days past due on a status date in (as_of - {w}, as_of].",
+        "近{w}天逾期 1 天以上的分期数",
+        NO_LOAN,
+    ),
+    per_window(
+        "dpd30_count",
+        "repayment",
+        "count",
+        REPAY,
+        "Instalments that were 30 or more days past due on a status date in (as_of - {w}, as_of].",
+        "近{w}天逾期 30 天以上的分期数",
+        NO_LOAN,
+    ),
+    per_window(
+        "dpd90_count",
+        "repayment",
+        "count",
+        REPAY,
+        "Instalments that were 90 or more days past due on a status date in (as_of - {w}, as_of].",
+        "近{w}天逾期 90 天以上的分期数",
+        NO_LOAN,
+    ),
+    per_window(
+        "ontime_ratio",
+        "repayment",
+        "share",
+        REPAY,
+        "Share of the instalments due in the last {w} days that were paid on or before the due date.",
+        "近{w}天到期分期的按时还款比例",
+        "no loan drawn before as_of, or no instalment due in the window",
+    ),
+    per_window(
+        "prepaid_share",
+        "repayment",
+        "share",
+        REPAY,
+        "Share of the instalments paid in the last {w} days that were paid 30 or more days before "
+        "their due date (prepayment).",
+        "近{w}天还款中提前 30 天以上还款的分期占比",
+        "no loan drawn before as_of, or no instalment paid in the window",
+    ),
+)
 
 #: Most (observation, instalment) pairs held in memory at once.
 PAIR_BUDGET: Final = 4_000_000

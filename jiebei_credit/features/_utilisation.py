@@ -9,8 +9,11 @@ range-max, with no per-day or per-observation loop.
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 
+from jiebei_credit.features._bases import UTIL, Base, per_window, point
 from jiebei_credit.features._context import Context
 from jiebei_credit.features._draws import drawn_principal
 from jiebei_credit.features._kernels import (
@@ -24,7 +27,50 @@ from jiebei_credit.features._kernels import (
 )
 from jiebei_credit.features._line import line_state
 
-__all__ = ["outstanding_at", "utilisation_features"]
+__all__ = ["UTILISATION_BASES", "outstanding_at", "utilisation_features"]
+
+
+#: Definitions of the ``utilisation`` features (rendered in the catalog and the docs).
+UTILISATION_BASES: Final[tuple[Base, ...]] = (
+    point(
+        "util_now",
+        "utilisation",
+        "ratio",
+        UTIL,
+        "Utilisation at as_of: outstanding principal (principal due of instalments of loans drawn "
+        "before as_of that were not paid before as_of) divided by the limit in force.",
+        "观测日额度使用率:未还本金/当前额度",
+        "no line at as_of, or a limit of 0",
+    ),
+    per_window(
+        "util_mean",
+        "utilisation",
+        "ratio",
+        UTIL,
+        "Mean of the daily utilisation over the status dates (as_of - {w}, as_of]; days without "
+        "a line or with a zero limit are left out.",
+        "近{w}天日均额度使用率(无额度或额度为 0 的日子不计)",
+        "no day of the window with a positive limit",
+    ),
+    per_window(
+        "util_max",
+        "utilisation",
+        "ratio",
+        UTIL,
+        "Largest daily utilisation over the status dates (as_of - {w}, as_of].",
+        "近{w}天最高额度使用率",
+        "no day of the window with a positive limit",
+    ),
+    per_window(
+        "draw_to_limit",
+        "utilisation",
+        "ratio",
+        ("credit_line_events", "loans"),
+        "Principal drawn in the last {w} days divided by the limit in force at as_of.",
+        "近{w}天支用金额/当前额度",
+        "no line at as_of, or a limit of 0",
+    ),
+)
 
 
 def outstanding_at(ctx: Context, code: IntArray, day: IntArray) -> FloatArray:
