@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas
-from scipy import stats
+from scipy import special
 
 from jiebei_credit.errors import InvalidInputError
 from jiebei_credit.metrics._bands import band_index, band_labels, quantile_edges
@@ -137,8 +137,8 @@ def calibration_table(
     expected = np.bincount(codes, weights=p, minlength=k)
     pd_mean = np.clip(expected / count, 0.0, 1.0)
     a, b = defaults + 0.5, count - defaults + 0.5
-    lower = np.where(defaults == 0, 0.0, stats.beta.ppf((1.0 - level) / 2.0, a, b))
-    upper = np.where(defaults == count, 1.0, stats.beta.ppf((1.0 + level) / 2.0, a, b))
+    lower = np.where(defaults == 0, 0.0, special.betaincinv(a, b, (1.0 - level) / 2.0))
+    upper = np.where(defaults == count, 1.0, special.betaincinv(a, b, (1.0 + level) / 2.0))
     return pandas.DataFrame(
         {
             "count": count.astype(np.int64),
@@ -256,7 +256,7 @@ def hosmer_lemeshow(
         contribution=contribution
     )
     return HosmerLemeshowResult(
-        statistic=statistic, dof=k, p_value=float(stats.chi2.sf(statistic, k)), table=out
+        statistic=statistic, dof=k, p_value=float(special.chdtrc(k, statistic)), table=out
     )
 
 

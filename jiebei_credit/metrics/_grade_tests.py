@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from jiebei_credit.errors import InvalidInputError
 from jiebei_credit.metrics._validate import FloatArray, as_float, one_of, some_values, where
@@ -129,9 +129,9 @@ def binomial_test(
     one_of(func, "alternative", alternative, ALTERNATIVES)
     d, n, p, scalar = _grade_counts(defaults, count, pd, func=func)
     if alternative == "greater":
-        values = stats.binom.sf(d - 1.0, n, p)
+        values = special.bdtrc(d.astype(np.int64) - 1, n.astype(np.int64), p)  # P(X > D - 1)
     else:
-        values = stats.binom.cdf(d, n, p)
+        values = special.bdtr(d.astype(np.int64), n.astype(np.int64), p)  # P(X <= D)
     return _out(np.asarray(values, dtype=np.float64), scalar)
 
 
@@ -183,5 +183,5 @@ def jeffreys_test(defaults: object, count: object, pd: object) -> float | FloatA
     0.0286
     """
     d, n, p, scalar = _grade_counts(defaults, count, pd, func="jeffreys_test")
-    values = stats.beta.cdf(p, d + 0.5, n - d + 0.5)
+    values = special.betainc(d + 0.5, n - d + 0.5, p)  # regularised incomplete beta = Beta CDF
     return _out(np.asarray(values, dtype=np.float64), scalar)

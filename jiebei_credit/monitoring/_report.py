@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from jiebei_credit.errors import InvalidInputError, NotFittedError, Problem, SchemaError
 from jiebei_credit.metrics import PSI_THRESHOLDS, BinningLike, PSIResult, auc, ks, psi
@@ -169,7 +169,7 @@ def _two_proportion(
         z = np.where(se > 0, (b2 / n2 - b1 / n1) / se, 0.0)
     empty = (n1 == 0) | (n2 == 0)
     z = np.where(empty, np.nan, z)
-    p = np.where(empty, np.nan, 2.0 * stats.norm.sf(np.abs(z)))
+    p = np.where(empty, np.nan, 2.0 * special.ndtr(-np.abs(z)))
     return z, p
 
 
