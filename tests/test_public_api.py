@@ -14,6 +14,7 @@ PUBLIC: dict[str, list[str]] = {
         "limits",
         "metrics",
         "monitoring",
+        "plotting",
         "records",
         "scorecard",
         "synthetic",
