@@ -101,7 +101,7 @@ def check_specials(func: str, kind: str, special_values: Sequence[Any]) -> tuple
 def quantile_edges(
     x: Any,
     *,
-    n_prebins: int = 50,
+    n_prebins: int = 200,
     special_values: Sequence[float] = (),
     sample_size: int | None = 100_000,
     seed: int = 0,
@@ -113,7 +113,7 @@ def quantile_edges(
     x : array-like of numbers, shape (n,)
         Feature values; NaN (and ``pd.NA``) are missing and ignored, as are
         the ``special_values``.
-    n_prebins : int, default 50
+    n_prebins : int, default 200
         Number of quantile bins aimed at; ties give fewer.
     special_values : tuple of float, default ()
         Values excluded from the quantiles.
@@ -206,10 +206,39 @@ def check_schema(func: str, d: Mapping[str, Any], schema: str, version: int) -> 
         )
 
 
-#: Cells of the lookup grid used by :func:`digitize`.
-GRID_CELLS = 4096
-#: Most edges one grid cell may hold before :func:`digitize` falls back to a binary search.
+#: Cells of the lookup grid used by :func:`digitize`, tried in this order.
+GRID_CELLS = (4096, 65_536)
+#: Most edges one grid cell may hold before :func:`digitize` tries a finer grid.
 GRID_MAX_EDGES = 3
+#: Rows per block in :func:`digitize` (the block's temporaries stay in cache).
+DIGITIZE_BLOCK = 32_768
+
+
+def _grid(edges: FloatArray, cells: int) -> tuple[float, float, np.ndarray[Any, np.dtype[np.intp]]] | None:
+    """``(lo, scale, below)`` of a grid where each cell holds at most ``GRID_MAX_EDGES`` edges."""
+    lo, hi = float(edges[0]), float(edges[-1])
+    scale = cells / (hi - lo)
+    if not np.isfinite(scale):
+        return None
+    edge_cells = _cells(edges, lo, scale, cells, np.empty(edges.size))
+    per_cell = np.bincount(edge_cells, minlength=cells + 2)
+    if per_cell.max() > GRID_MAX_EDGES:
+        return None
+    below = np.concatenate(([0], np.cumsum(per_cell)[:-1])).astype(np.intp)
+    return lo, scale, below
+
+
+def _cells(
+    v: FloatArray, lo: float, scale: float, cells: int, t: FloatArray
+) -> np.ndarray[Any, np.dtype[np.intp]]:
+    """Grid cell of each value (``t`` is scratch space of the same size)."""
+    np.subtract(v, lo, out=t)
+    t *= scale
+    np.floor(t, out=t)
+    t += 1.0
+    np.fmax(t, 0.0, out=t)  # fmax/fmin also turn NaN into the bound
+    np.fmin(t, cells + 1.0, out=t)
+    return t.astype(np.intp)
 
 
 def digitize(edges: FloatArray, x: FloatArray) -> np.ndarray[Any, np.dtype[np.intp]]:
@@ -226,34 +255,37 @@ def digitize(edges: FloatArray, x: FloatArray) -> np.ndarray[Any, np.dtype[np.in
     M + 1)``, a monotone function evaluated by the same floating-point
     operations for values and edges, every edge in a lower cell than ``x``
     is ``< x`` and every edge in a higher cell is ``> x``; only edges in the
-    same cell need a comparison. When a cell holds more than
-    ``GRID_MAX_EDGES`` edges, a binary search is used instead.
+    same cell need a comparison. The grid has ``M = 4096`` cells, or 65 536
+    when a coarse cell would hold more than ``GRID_MAX_EDGES`` edges; when
+    even the fine one would, a binary search is used instead. Rows are
+    processed in blocks so the temporaries stay in cache.
     """
     m = edges.size
-    if m == 0 or x.size < 4 * GRID_CELLS or edges[0] == edges[-1]:
+    grid = None
+    if m > 0 and edges[0] != edges[-1]:
+        for cells in GRID_CELLS:
+            if x.size >= 4 * cells:
+                grid = _grid(edges, cells)
+                if grid is not None:
+                    break
+    if grid is None:
         return np.asarray(np.searchsorted(np.append(edges, np.nan), x, side="right"), dtype=np.intp)
-
-    lo, hi = float(edges[0]), float(edges[-1])
-    scale = GRID_CELLS / (hi - lo)
-
-    def cell(v: FloatArray) -> np.ndarray[Any, np.dtype[np.intp]]:
-        t = v - lo
-        t *= scale
-        np.floor(t, out=t)
-        t += 1.0
-        np.fmax(t, 0.0, out=t)  # fmax/fmin also turn NaN into the bound
-        np.fmin(t, GRID_CELLS + 1.0, out=t)
-        return t.astype(np.intp)
-
-    edge_cells = cell(edges)
-    per_cell = np.bincount(edge_cells, minlength=GRID_CELLS + 2)
-    if per_cell.max() > GRID_MAX_EDGES or not np.isfinite(scale):
-        return np.asarray(np.searchsorted(np.append(edges, np.nan), x, side="right"), dtype=np.intp)
-    below = np.concatenate(([0], np.cumsum(per_cell)[:-1])).astype(np.intp)
+    lo, scale, below = grid
+    n_cells = below.size - 2
+    most = int(np.diff(np.append(below, m)).max())
     padded = np.concatenate((edges, np.full(GRID_MAX_EDGES, np.inf)))
-    base = below[cell(x)]
-    out: np.ndarray[Any, np.dtype[np.intp]] = base.copy()
-    for k in range(int(per_cell.max())):
-        out += x >= padded[base + k]
-    out[np.isnan(x)] = m + 1
+    out = np.empty(x.size, dtype=np.intp)
+    size = min(DIGITIZE_BLOCK, x.size)
+    t = np.empty(size)
+    mask = np.empty(size, dtype=bool)
+    for a in range(0, x.size, DIGITIZE_BLOCK):
+        b = min(a + DIGITIZE_BLOCK, x.size)
+        xb, ob, tb, mb = x[a:b], out[a:b], t[: b - a], mask[: b - a]
+        base = below[_cells(xb, lo, scale, n_cells, tb)]
+        ob[...] = base
+        for k in range(most):
+            np.greater_equal(xb, padded[base + k], out=mb)
+            ob += mb
+        np.isnan(xb, out=mb)
+        ob[mb] = m + 1
     return out

@@ -12,7 +12,7 @@ import itertools
 import math
 
 import numpy as np
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from jiebei_credit.scorecard import BinStats, optimal_binning
@@ -152,3 +152,86 @@ def test_hand_computed_two_bin_table():
     np.testing.assert_allclose(b.table["iv"], [0.4 * math.log(7 / 3)] * 2, rtol=1e-12)
     assert math.isclose(b.iv, 0.8 * math.log(7 / 3), rel_tol=1e-12)
     assert b.trend == "descending"
+
+
+def brute_force_few_bins(goods, bads, fixed, *, max_bins, min_share, min_goods, min_bads, trend, s=0.5):
+    """Brute force over partitions with at most ``max_bins`` bins (cut positions by combinations).
+
+    The same objective as :func:`brute_force`, enumerated as ``C(n - 1, k - 1)`` cut sets for
+    ``k <= max_bins``, so inputs with more fine bins stay tractable.
+    """
+    n = len(goods)
+    total = sum(goods) + sum(bads) + sum(g + b for g, b in fixed)
+    best = -math.inf
+    for k in range(1, min(max_bins, n) + 1):
+        for cuts in itertools.combinations(range(1, n), k - 1):
+            bounds = [0, *cuts, n]
+            segs = [(sum(goods[a:c]), sum(bads[a:c])) for a, c in itertools.pairwise(bounds)]
+            if k > 1:
+                if any(
+                    g + b <= 0 or (g + b) / total < min_share or g < min_goods or b < min_bads
+                    for g, b in segs
+                ):
+                    continue
+                r = [math.log(g + s) - math.log(b + s) for g, b in segs]
+                if not _trend_ok(r, trend):
+                    continue
+            best = max(best, _iv(segs, fixed, s))
+    return best
+
+
+@settings(max_examples=30)
+@given(
+    counts=fine_bin_counts(max_fine=16),
+    trend=st.sampled_from(TRENDS),
+    max_bins=st.integers(1, 5),
+    min_share=st.sampled_from([0.0, 0.03, 0.08]),
+    min_goods=st.integers(0, 2),
+    min_bads=st.integers(0, 2),
+)
+def test_merge_matches_brute_force_with_more_fine_bins(
+    counts, trend, max_bins, min_share, min_goods, min_bads
+):
+    # more fine bins than the exhaustive test: many candidate predecessors per boundary and
+    # ties in bad rate, which exercise the sorted running maxima of the dynamic programme
+    goods, bads = list(counts["goods"]), list(counts["bads"])
+    fixed = list(zip(counts["fixed_goods"], counts["fixed_bads"], strict=True))
+    n = len(goods)
+    stats = BinStats(
+        kind="numeric",
+        edges=tuple(float(e) for e in range(1, n)),
+        goods=tuple(goods),
+        bads=tuple(bads),
+        special_values=tuple(float(-1 - k) for k in range(len(fixed))),
+        special_goods=tuple(g for g, _ in fixed),
+        special_bads=tuple(b for _, b in fixed),
+    )
+    binning = optimal_binning(
+        stats,
+        max_bins=max_bins,
+        min_bin_share=min_share,
+        monotonic=trend,
+        min_bin_goods=min_goods,
+        min_bin_bads=min_bads,
+        min_category_share=0.0,
+    )
+    expected = brute_force_few_bins(
+        goods, bads, fixed, max_bins=max_bins, min_share=min_share, min_goods=min_goods,
+        min_bads=min_bads, trend=trend,
+    )  # fmt: skip
+    assert math.isclose(binning.iv, expected, rel_tol=1e-12, abs_tol=1e-12)
+
+
+def test_merge_with_ties_in_bad_rate():
+    # ten identical fine bins: merged bins of equal length have exactly equal WOE, so strict
+    # trends must reject equal neighbours; compared with the exhaustive brute force
+    goods, bads = [9.0] * 10, [1.0] * 10
+    stats = BinStats(kind="numeric", edges=tuple(float(e) for e in range(1, 10)),
+                     goods=tuple(goods), bads=tuple(bads))  # fmt: skip
+    for trend in ("ascending", "descending", "peak", "valley", "none"):
+        b = optimal_binning(stats, monotonic=trend, min_bin_share=0.0, max_bins=4)
+        expected = brute_force(goods, bads, [], max_bins=4, min_share=0.0, min_goods=1,
+                               min_bads=1, trend=trend)  # fmt: skip
+        assert math.isclose(b.iv, expected, rel_tol=1e-12, abs_tol=1e-15)
+        if trend != "none":
+            assert (np.diff(b.table["woe"].to_numpy()) != 0).all()  # strict: no equal neighbours
