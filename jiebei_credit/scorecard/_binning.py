@@ -11,7 +11,8 @@ import pandas as pd
 
 from jiebei_credit.errors import InvalidInputError
 from jiebei_credit.scorecard._checks import FloatArray, IntArray, Unseen, listing, rows_text
-from jiebei_credit.scorecard._finebin import Category, as_float, as_series, check_schema, digitize
+from jiebei_credit.scorecard._finebin import Category, as_float, as_series, check_schema
+from jiebei_credit.scorecard._kernels import numeric_slots
 
 __all__ = ["Binning"]
 
@@ -143,6 +144,28 @@ class Binning:
 
     # ---------------------------------------------------------- transform ---
 
+    @property
+    def edge_array(self) -> FloatArray:
+        """Numeric inner edges as a float64 array."""
+        return np.asarray(self.edges, dtype=np.float64)
+
+    @property
+    def special_array(self) -> FloatArray:
+        """Numeric special values as a float64 array (empty for categorical binnings)."""
+        if self.kind != "numeric":
+            return np.empty(0, dtype=np.float64)
+        return np.asarray(self.special_values, dtype=np.float64)
+
+    def slot_rows(self) -> IntArray:
+        """Table row of each slot of a numeric binning; ``-1`` where no bin exists.
+
+        Slots: regular bins ``0 … m`` (``m`` inner edges), missing ``m + 1``,
+        special value ``k`` at ``m + 2 + k``.
+        """
+        m = len(self.edges)
+        missing = len(self.goods) - 1 if self.has_missing else -1
+        return np.array([*range(m + 1), missing, *self.special_bins], dtype=np.int64)
+
     def bin_index(self, x: Any) -> IntArray:
         """Row of :attr:`table` for each value of ``x``.
 
@@ -169,12 +192,11 @@ class Binning:
         label = "x" if self.name is None else f"column {self.name!r}"
         if self.kind == "numeric":
             xv, index = as_float(func, x, label)
-            m = len(self.edges)
-            lut = np.arange(m + 2, dtype=np.int64)
-            lut[m + 1] = len(self.goods) - 1 if self.has_missing else -1
-            idx = lut[digitize(np.asarray(self.edges, dtype=np.float64), xv)]
-            for sv, row in zip(self.special_values, self.special_bins, strict=True):
-                idx[xv == sv] = row
+            slot_rows = self.slot_rows()
+            slots = numeric_slots(xv, self.edge_array, self.special_array)
+            idx = np.asarray(slot_rows[slots], dtype=np.int64)
+            if slot_rows.min() >= 0:  # every slot has a bin: nothing can be unseen
+                return idx
             missing = np.isnan(xv)
         else:
             s = as_series(func, x, label)

@@ -77,15 +77,27 @@ def rows_text(index: pd.Index | None, mask: np.ndarray[Any, np.dtype[np.bool_]])
 
 
 def as_target(func: str, y: Any, n: int | None = None) -> FloatArray:
-    """Return the target as float64 0.0/1.0; anything but 0/1 (1 = bad) raises."""
+    """Return the target as float64 0.0/1.0; anything but 0/1 (1 = bad) raises.
+
+    Messages use scikit-learn's wording where one exists ("requires y to be
+    passed", "Only binary classification is supported", "continuous"), so
+    tools that recognise those errors keep working.
+    """
+    if y is None:
+        raise InvalidInputError(
+            f"{func} requires y to be passed, but the target y is None; pass 1 for bad, 0 for good."
+        )
     index = y.index if isinstance(y, pd.Series) else None
     if isinstance(y, pd.DataFrame):
         raise InvalidInputError(f"{func}: y must be one-dimensional (a Series or array), got a DataFrame.")
+    raw = y if isinstance(y, pd.Series) else np.asarray(y)
+    if pd.api.types.is_complex_dtype(raw.dtype):
+        raise InvalidInputError(f"{func}: Complex data not supported; y must be 1 (bad) or 0 (good).")
     try:
         arr = (
             y.to_numpy(dtype="float64", na_value=np.nan)
             if isinstance(y, pd.Series)
-            else np.asarray(y, dtype=np.float64)
+            else np.asarray(raw, dtype=np.float64)
         )
     except (TypeError, ValueError) as exc:
         raise InvalidInputError(
@@ -98,9 +110,16 @@ def as_target(func: str, y: Any, n: int | None = None) -> FloatArray:
     bad = ~((arr == 0.0) | (arr == 1.0))
     if bad.any():
         vals = arr[bad]
+        finite = vals[np.isfinite(vals)]
+        if finite.size and np.any(finite != np.round(finite)):
+            what = "y looks continuous"
+        elif np.unique(arr[~np.isnan(arr)]).size > 2:
+            what = "Only binary classification is supported"
+        else:
+            what = "the target is not 0/1"
         raise InvalidInputError(
-            f"{func}: y must be 1 (bad) or 0 (good); {rows_text(index, bad)} hold other values "
-            f"({listing([float(v) for v in vals])}); recode the target or drop those rows."
+            f"{func}: {what}: y must be 1 (bad) or 0 (good); {rows_text(index, bad)} hold other "
+            f"values ({listing([float(v) for v in vals])}); recode the target or drop those rows."
         )
     return arr
 
@@ -128,6 +147,10 @@ def as_weights(func: str, weights: Any, n: int) -> FloatArray | None:
             f"{func}: sample_weight must be finite and >= 0; {rows_text(index, bad)} are not "
             f"({listing([float(v) for v in w[bad]])})."
         )
+    if n > 0 and not (w > 0).any():
+        raise InvalidInputError(
+            f"{func}: every sample_weight is zero; at least one row needs a positive weight."
+        )
     return w
 
 
@@ -136,6 +159,6 @@ def check_both_classes(func: str, goods: float, bads: float) -> None:
     if goods <= 0 or bads <= 0:
         only = "goods (0)" if bads <= 0 else "bads (1)"
         raise InvalidInputError(
-            f"{func}: y holds only {only} (total weight of goods {goods:g}, bads {bads:g}); "
-            "WOE needs both classes."
+            f"{func}: y holds only {only}, one class (total weight of goods {goods:g}, "
+            f"bads {bads:g}); WOE needs both classes."
         )

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit.scorecard._checks import check_int
-from jiebei_credit.scorecard._transformer import as_frame, require_columns
+from jiebei_credit.scorecard._frames import as_frame, require_columns
 
 if TYPE_CHECKING:
     from jiebei_credit.scorecard._model import Scorecard
@@ -67,7 +67,7 @@ def explain(
     func = "Scorecard.explain"
     card._check_fitted(func)
     top = check_int(func, "top", top, minimum=1)
-    frame = as_frame(func, X)
+    frame = as_frame(func, X, n_features=card.n_features_in_)
     feats = list(card.features_)
     require_columns(func, frame, feats)
     texts = dict(descriptions) if descriptions is not None else catalog_descriptions(feats)

@@ -105,7 +105,7 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
     total = stats.total_goods + stats.total_bads
     if stats.total_goods <= 0 or stats.total_bads <= 0:
         only = "goods (0)" if stats.total_bads <= 0 else "bads (1)"
-        raise InvalidInputError(f"{func}: y holds only {only}; WOE needs both classes.")
+        raise InvalidInputError(f"{func}: y holds only {only}, one class; WOE needs both classes.")
     what = "x" if stats.name is None else f"column {stats.name!r}"
     if g.sum() + b.sum() <= 0:
         raise InvalidInputError(
@@ -247,7 +247,7 @@ def bin_feature(
     min_bin_goods: float = 1.0,
     min_bin_bads: float = 1.0,
     kind: Kind = "auto",
-    n_prebins: int = 50,
+    n_prebins: int = 200,
     min_category_share: float = 0.01,
     smoothing: float = 0.5,
     unseen: Unseen = "raise",
@@ -284,7 +284,7 @@ def bin_feature(
     kind : {'auto', 'numeric', 'categorical'}, default 'auto'
         ``auto``: integer and float dtypes (nullable too) are numeric; text,
         category, object and bool are categorical.
-    n_prebins : int, default 50
+    n_prebins : int, default 200
         Numeric quantile pre-bins (see :func:`quantile_edges`).
     min_category_share : float, default 0.01
         Categories with a smaller share of the total weight are pooled into

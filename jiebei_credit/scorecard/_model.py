@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit.errors import InvalidInputError, NotFittedError
-from jiebei_credit.scorecard._binning import Binning
 from jiebei_credit.scorecard._checks import (
     FloatArray,
     Monotonic,
@@ -21,27 +20,19 @@ from jiebei_credit.scorecard._checks import (
     check_float,
     listing,
 )
-from jiebei_credit.scorecard._finebin import Category, check_schema
+from jiebei_credit.scorecard._finebin import Category
 from jiebei_credit.scorecard._fit import merge_params
+from jiebei_credit.scorecard._frames import as_frame, check_shape, require_columns
+from jiebei_credit.scorecard._persist import card_from_dict, card_to_dict
+from jiebei_credit.scorecard._pipeline import Steps, fit_card
+from jiebei_credit.scorecard._report import card_points, card_summary, card_table
 from jiebei_credit.scorecard._scaling import Scaling
-from jiebei_credit.scorecard._select import (
-    Drop,
-    check_fit,
-    correlation_filter,
-    fit_logit,
-    mcfadden_r2,
-    select,
-    vif_filter,
-    vifs,
-)
-from jiebei_credit.scorecard._transformer import as_frame, fit_binnings, require_columns
+from jiebei_credit.scorecard._scoring import score_points
 
 __all__ = ["Scorecard"]
 
 Selection = Literal["none", "forward", "stepwise"]
 Criterion = Literal["pvalue", "aic"]
-CARD_SCHEMA = "jiebei_credit.scorecard.Scorecard"
-CARD_VERSION = 1
 DEFAULT_SCALING = Scaling()
 
 PARAMS = (
@@ -52,20 +43,23 @@ PARAMS = (
 )  # fmt: skip
 
 
-def round_half_away(x: FloatArray) -> FloatArray:
-    """Round to integers, halves away from zero (2.5 → 3, −2.5 → −3)."""
-    return np.asarray(np.sign(x) * np.floor(np.abs(x) + 0.5), dtype=np.float64)
-
-
 class Scorecard:
     """Logistic regression on WOE, scaled to points (scikit-learn protocol).
 
     ``fit`` bins every column (:class:`WOETransformer` rules), drops
-    features below ``min_iv``, drops the lower-IV feature of each pair whose
-    WOE correlation exceeds ``max_correlation`` (then, optionally, features
-    with VIF above ``max_vif``), selects features (``selection``), fits an
-    unpenalised logistic regression with statsmodels, drops features whose
+    features below ``min_iv`` and features whose WOE is constant, drops the
+    lower-IV feature of each pair whose WOE correlation exceeds
+    ``max_correlation`` (then, optionally, features with VIF above
+    ``max_vif``), selects features (``selection``), fits an unpenalised
+    logistic regression by maximum likelihood, drops features whose
     coefficient has the wrong sign and refits, and scales to points.
+
+    The fit runs on the distinct combinations of bins (with their good and
+    bad weights) rather than on the rows: identical rows contribute
+    identically to the likelihood, so the estimates are exactly those of a
+    row-level fit (statsmodels ``Logit``, or ``GLM`` with frequency weights
+    when ``sample_weight`` is given; the test suite checks both), at a
+    fraction of the cost.
 
     Parameters
     ----------
@@ -105,6 +99,13 @@ class Scorecard:
         Coefficient per model feature (negative: higher WOE = lower risk).
     points_ : dict of str to tuple of float
         Points per bin of each model feature, in the binning's table order.
+    std_errors_, p_values_ : numpy.ndarray
+        Standard error and Wald p-value of the intercept and each coefficient.
+    vif_ : numpy.ndarray
+        Variance inflation factor of each model feature.
+    aic_, log_likelihood_, null_log_likelihood_, pseudo_r2_, n_obs_ : float
+        Model AIC, log-likelihood, intercept-only log-likelihood, McFadden's
+        pseudo-R² and the total (weighted) number of rows.
     drops_ : tuple
         ``(feature, step, reason)`` for every feature removed during fit.
 
@@ -119,6 +120,18 @@ class Scorecard:
 
     ``predict_proba`` converts the score (rounded or not) back to PD with the
     same scaling, so points, score and probability always agree.
+
+    Perfect prediction (the WOE columns classify every row correctly) and
+    perfectly collinear WOE columns raise :class:`InvalidInputError`;
+    quasi-separation (coefficients above 30 in absolute value or undefined
+    standard errors) and non-convergence warn with
+    :class:`~jiebei_credit.errors.ConvergenceWarning`.
+
+    References
+    ----------
+    N. Siddiqi, *Credit Risk Scorecards*, 2nd ed., Wiley, 2017.
+    A. Albert and J. A. Anderson, "On the existence of maximum likelihood
+    estimates in logistic regression models", *Biometrika* 71 (1984) 1–10.
 
     Examples
     --------
@@ -156,7 +169,7 @@ class Scorecard:
         unseen: Unseen = "raise",
         min_bin_goods: float = 1.0,
         min_bin_bads: float = 1.0,
-        n_prebins: int = 50,
+        n_prebins: int = 200,
         min_category_share: float = 0.01,
         smoothing: float = 0.5,
         sample_size: int | None = 100_000,
@@ -225,27 +238,33 @@ class Scorecard:
         Raises
         ------
         InvalidInputError
-            Invalid parameters, target or weights; no feature left to fit.
+            Invalid parameters, target or weights; no feature left to fit;
+            WOE columns that predict the target perfectly or are perfectly
+            collinear.
         SchemaError
             Bad column names or unknown columns in parameters.
 
         Warns
         -----
         ConvergenceWarning
-            Non-convergence or (quasi-)separation in the logistic fit.
+            Non-convergence or quasi-separation in the logistic fit.
         """
         func = "Scorecard.fit"
         if not isinstance(self.scaling, Scaling):
             raise InvalidInputError(f"{func}: scaling must be a Scaling, got {self.scaling!r}.")
         check_choice(func, "selection", self.selection, Selection)
         check_choice(func, "criterion", self.criterion, Criterion)
-        min_iv = check_float(func, "min_iv", self.min_iv, low=0.0, high=np.inf)
-        max_corr = check_float(func, "max_correlation", self.max_correlation, low=0.0, high=1.0)
         p_enter = check_float(func, "p_enter", self.p_enter, low=0.0, high=1.0)
         p_remove = check_float(func, "p_remove", self.p_remove, low=p_enter, high=1.0)
-        if self.max_vif is not None:
-            check_float(func, "max_vif", self.max_vif, low=1.0, high=np.inf)
+        steps = Steps(
+            min_iv=check_float(func, "min_iv", self.min_iv, low=0.0, high=np.inf),
+            max_correlation=check_float(func, "max_correlation", self.max_correlation, low=0.0, high=1.0),
+            max_vif=None if self.max_vif is None else check_float(
+                func, "max_vif", self.max_vif, low=1.0, high=np.inf),
+            selection=self.selection, criterion=self.criterion, p_enter=p_enter, p_remove=p_remove,
+        )  # fmt: skip
         frame = as_frame(func, X)
+        check_shape(func, frame)
         yv = as_target(func, y, len(frame))
         w = as_weights(func, sample_weight, len(frame))
         weights = np.ones_like(yv) if w is None else w
@@ -256,72 +275,30 @@ class Scorecard:
             min_bin_bads=self.min_bin_bads, min_category_share=self.min_category_share,
             smoothing=self.smoothing, unseen=self.unseen,
         )  # fmt: skip
-        binnings = fit_binnings(
-            func, frame, yv, w, params, special_values=self.special_values,
+        result = fit_card(
+            func, frame, yv, w, params, steps, special_values=self.special_values,
             categorical=self.categorical, numeric=self.numeric, n_prebins=self.n_prebins,
             sample_size=self.sample_size, seed=self.seed,
         )  # fmt: skip
-        iv = {f: b.iv for f, b in binnings.items()}
-        drops = [Drop(f, "iv", f"IV {iv[f]:.4f} < {min_iv}") for f in binnings if iv[f] < min_iv]
-        candidates = [f for f in binnings if iv[f] >= min_iv]
-        W = pd.DataFrame({f: binnings[f].woe(frame[f]) for f in candidates})
-        candidates, more = correlation_filter(W, candidates, iv, max_corr)
-        drops += more
-        if self.max_vif is not None:
-            candidates, more = vif_filter(W, candidates, float(self.max_vif))
-            drops += more
-        chosen, more = select(
-            W, yv, w, candidates, selection=self.selection, criterion=self.criterion,
-            p_enter=p_enter, p_remove=p_remove,
-        )  # fmt: skip
-        drops += more
-        while True:
-            if not chosen:
-                raise InvalidInputError(
-                    f"{func}: no feature is left to fit ({len(binnings)} columns; dropped: "
-                    f"{listing([f'{d.feature} ({d.step})' for d in drops])}); lower min_iv or "
-                    "check the target."
-                )
-            fit = fit_logit(W, yv, w, chosen)
-            check_fit(func, fit)
-            coefs = fit.params[1:]
-            if np.all(coefs < 0):
-                break
-            j = int(np.argmax(coefs))
-            drops.append(
-                Drop(
-                    chosen[j],
-                    "sign",
-                    f"coefficient {coefs[j]:+.4f} >= 0: higher "
-                    "WOE would mean higher risk (collinearity with other features)",
-                )
-            )
-            chosen.pop(j)
-        self.binnings_ = binnings
-        self.features_ = tuple(chosen)
+        fit = result.fit
+        self.binnings_ = result.binnings
+        self.features_ = fit.features
         self.intercept_ = float(fit.params[0])
-        self.coef_ = np.asarray(coefs, dtype=np.float64)
-        self.std_errors_ = np.asarray(fit.bse, dtype=np.float64)
-        self.p_values_ = np.asarray(fit.pvalues, dtype=np.float64)
-        self.vif_ = vifs(W, chosen)
+        self.coef_ = np.asarray(fit.params[1:], dtype=np.float64)
+        self.std_errors_ = fit.bse
+        self.p_values_ = fit.pvalues
+        self.vif_ = result.vif
         self.aic_ = fit.aic
-        self.pseudo_r2_ = mcfadden_r2(fit)
-        self.drops_ = tuple((d.feature, d.step, d.reason) for d in drops)
-        self.points_ = self._points()
+        self.log_likelihood_ = fit.llf
+        self.null_log_likelihood_ = fit.llnull
+        self.pseudo_r2_ = fit.pseudo_r2
+        self.n_obs_ = fit.n_obs
+        self.drops_ = tuple((d.feature, d.step, d.reason) for d in result.drops)
+        self.points_ = card_points(self)
         self.feature_names_in_ = np.asarray(list(frame.columns), dtype=object)
         self.n_features_in_ = len(frame.columns)
         self.classes_ = np.array([0, 1])
         return self
-
-    def _points(self) -> dict[str, tuple[float, ...]]:
-        m = len(self.features_)
-        factor, offset = self.scaling.factor, self.scaling.offset
-        out = {}
-        for f, beta in zip(self.features_, self.coef_, strict=True):
-            woe = self.binnings_[f].woe_values
-            pts = offset / m - factor * (self.intercept_ / m + beta * woe)
-            out[f] = tuple((round_half_away(pts) if self.round_points else pts).tolist())
-        return out
 
     def _check_fitted(self, func: str) -> None:
         if not hasattr(self, "points_"):
@@ -331,12 +308,9 @@ class Scorecard:
 
     def _score_array(self, func: str, X: Any) -> tuple[FloatArray, pd.Index]:
         self._check_fitted(func)
-        frame = as_frame(func, X)
+        frame = as_frame(func, X, n_features=self.n_features_in_)
         require_columns(func, frame, list(self.features_))
-        total = np.zeros(len(frame), dtype=np.float64)
-        for f in self.features_:
-            pts = np.asarray(self.points_[f], dtype=np.float64)
-            total += pts[self.binnings_[f].bin_index(frame[f])]
+        total = score_points(func, frame, self.features_, self.binnings_, self.points_)
         return total, frame.index
 
     def score(self, X: Any) -> pd.Series:
@@ -371,86 +345,54 @@ class Scorecard:
     def table(self) -> pd.DataFrame:
         """Per feature and bin: ``feature, bin, label, count, bad_rate, woe, points``."""
         self._check_fitted("Scorecard.table")
-        parts = []
-        for f in self.features_:
-            t = self.binnings_[f].table
-            parts.append(pd.DataFrame({
-                "feature": f, "bin": np.arange(len(t)), "label": t["label"], "count": t["count"],
-                "bad_rate": t["bad_rate"], "woe": t["woe"], "points": self.points_[f],
-            }))  # fmt: skip
-        return pd.concat(parts, ignore_index=True)
+        return card_table(self)
 
     def summary(self) -> pd.DataFrame:
         """One row per column: status, coefficient, std error, p-value, IV, VIF, reason.
 
-        The intercept comes first. ``attrs`` holds the model's ``aic`` and
-        McFadden ``pseudo_r2``.
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``feature, status, coefficient, std_error, p_value, iv,
+            vif, reason``. The intercept comes first, then the model features
+            (status ``model``), then every dropped column in the order it was
+            dropped, with status ``dropped (<step>)`` — ``iv``, ``constant``,
+            ``correlation``, ``vif``, ``forward``/``stepwise`` or ``sign`` —
+            and the reason. ``attrs`` holds the model's ``aic``, McFadden
+            ``pseudo_r2`` (``1 − llf / llnull``), ``log_likelihood``,
+            ``null_log_likelihood`` and ``n_obs`` (total weight).
+
+        Notes
+        -----
+        Standard errors are the square roots of the diagonal of the inverse
+        observed information at the maximum; p-values are two-sided Wald
+        tests, ``2 Φ(−|β / se|)``; ``AIC = −2 llf + 2 (k + 1)``; VIF is the
+        diagonal of the inverse correlation matrix of the model's WOE columns.
         """
         self._check_fitted("Scorecard.summary")
-        rows = [{"feature": "(intercept)", "status": "model", "coefficient": self.intercept_,
-                 "std_error": self.std_errors_[0], "p_value": self.p_values_[0], "iv": np.nan,
-                 "vif": np.nan, "reason": ""}]  # fmt: skip
-        for j, f in enumerate(self.features_):
-            rows.append({"feature": f, "status": "model", "coefficient": self.coef_[j],
-                         "std_error": self.std_errors_[j + 1], "p_value": self.p_values_[j + 1],
-                         "iv": self.binnings_[f].iv, "vif": self.vif_[j], "reason": ""})  # fmt: skip
-        for f, step, reason in self.drops_:
-            rows.append({"feature": f, "status": f"dropped ({step})", "coefficient": np.nan,
-                         "std_error": np.nan, "p_value": np.nan, "iv": self.binnings_[f].iv,
-                         "vif": np.nan, "reason": reason})  # fmt: skip
-        out = pd.DataFrame(rows)
-        out.attrs = {"aic": self.aic_, "pseudo_r2": self.pseudo_r2_}
-        return out
+        return card_summary(self)
 
     # ----------------------------------------------------------- persistence ---
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dict (schema, version, parameters, binnings, coefficients, points)."""
+        """JSON-safe dict: schema, version, parameters, binnings, estimates and points.
+
+        Only aggregates are stored (bin counts, coefficients), never rows.
+        :meth:`from_dict` rebuilds a card that scores and explains identically.
+        """
         self._check_fitted("Scorecard.to_dict")
-        p = self.get_params()
-        p["scaling"] = self.scaling.to_dict()
-        for k in ("special_values", "categorical", "numeric"):
-            v = p[k]
-            p[k] = {c: list(s) for c, s in v.items()} if isinstance(v, Mapping) else (
-                None if v is None else list(v))  # fmt: skip
-        return {
-            "schema": CARD_SCHEMA, "version": CARD_VERSION, "params": p,
-            "features": list(self.features_),
-            "binnings": {f: b.to_dict() for f, b in self.binnings_.items()},
-            "intercept": self.intercept_, "coef": self.coef_.tolist(),
-            "std_errors": self.std_errors_.tolist(), "p_values": self.p_values_.tolist(),
-            "vif": self.vif_.tolist(), "aic": self.aic_, "pseudo_r2": self.pseudo_r2_,
-            "drops": [list(d) for d in self.drops_],
-            "points": {f: list(v) for f, v in self.points_.items()},
-            "feature_names_in": list(self.feature_names_in_),
-        }  # fmt: skip
+        return card_to_dict(self)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Scorecard:
-        """Rebuild a fitted card from :meth:`to_dict` output (identical scores)."""
-        check_schema("Scorecard.from_dict", d, CARD_SCHEMA, CARD_VERSION)
-        params = dict(d["params"])
-        params["scaling"] = Scaling(**params["scaling"])
-        sv = params["special_values"]
-        params["special_values"] = (
-            {c: tuple(v) for c, v in sv.items()} if isinstance(sv, Mapping) else tuple(sv)
-        )
-        card = cls(**params)
-        card.binnings_ = {f: Binning.from_dict(b) for f, b in d["binnings"].items()}
-        card.features_ = tuple(d["features"])
-        card.intercept_ = float(d["intercept"])
-        card.coef_ = np.asarray(d["coef"], dtype=np.float64)
-        card.std_errors_ = np.asarray(d["std_errors"], dtype=np.float64)
-        card.p_values_ = np.asarray(d["p_values"], dtype=np.float64)
-        card.vif_ = np.asarray(d["vif"], dtype=np.float64)
-        card.aic_ = float(d["aic"])
-        card.pseudo_r2_ = float(d["pseudo_r2"])
-        card.drops_ = tuple((a, b, c) for a, b, c in d["drops"])
-        card.points_ = {f: tuple(float(v) for v in pts) for f, pts in d["points"].items()}
-        card.feature_names_in_ = np.asarray(d["feature_names_in"], dtype=object)
-        card.n_features_in_ = len(card.feature_names_in_)
-        card.classes_ = np.array([0, 1])
-        return card
+        """Rebuild a fitted card from :meth:`to_dict` output (identical scores and reasons).
+
+        Raises
+        ------
+        InvalidInputError
+            Wrong ``schema`` or unsupported ``version``.
+        """
+        return card_from_dict(cls, d)
 
     # ------------------------------------------------------- explain and SQL ---
 

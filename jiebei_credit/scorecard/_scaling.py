@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -98,6 +99,19 @@ class Scaling:
         """``ln(good:bad odds)`` from a score (scalar or array)."""
         return (np.asarray(score, dtype=np.float64) - self.offset) / self.factor
 
+    def odds_from_score(self, score: Any) -> Any:
+        """Odds from a score (scalar or array), in this scaling's ``odds`` convention."""
+        good_bad = np.exp(self.log_odds_from_score(score))
+        return good_bad if self.odds == "good:bad" else 1.0 / good_bad
+
+    def score_from_odds(self, odds: Any) -> Any:
+        """Score from odds > 0 in this scaling's ``odds`` convention (scalar or array)."""
+        o = np.asarray(odds, dtype=np.float64)
+        if np.any(~(o > 0) | ~np.isfinite(o)):
+            raise InvalidInputError("Scaling.score_from_odds: odds must be finite and > 0.")
+        log_good_bad = np.log(o) if self.odds == "good:bad" else -np.log(o)
+        return self.score_from_log_odds(log_good_bad)
+
     def pd_from_score(self, score: Any) -> Any:
         """Probability of bad from a score (scalar or array)."""
         return 1.0 / (1.0 + np.exp(self.log_odds_from_score(score)))
@@ -109,8 +123,18 @@ class Scaling:
             raise InvalidInputError("Scaling.score_from_pd: pd must lie strictly between 0 and 1.")
         return self.score_from_log_odds(np.log((1 - p) / p))
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Scaling:
+        """Rebuild from :meth:`to_dict` output."""
+        if not isinstance(d, Mapping) or set(d) != {"base_score", "base_odds", "pdo", "odds"}:
+            raise InvalidInputError(
+                "Scaling.from_dict: expected the keys base_score, base_odds, pdo and odds "
+                f"(the output of Scaling.to_dict()), got {d!r}."
+            )
+        return cls(base_score=d["base_score"], base_odds=d["base_odds"], pdo=d["pdo"], odds=d["odds"])
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dict."""
+        """JSON-safe dict (``from_dict`` rebuilds an equal ``Scaling``)."""
         return {
             "base_score": self.base_score,
             "base_odds": self.base_odds,

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError, NotFittedError, Problem, SchemaError
+from jiebei_credit.errors import InvalidInputError, NotFittedError
 from jiebei_credit.scorecard._binning import Binning
 from jiebei_credit.scorecard._checks import (
     FloatArray,
@@ -27,6 +27,7 @@ from jiebei_credit.scorecard._finebin import (
     quantile_edges,
 )
 from jiebei_credit.scorecard._fit import MergeParams, fit_stats, merge_params
+from jiebei_credit.scorecard._frames import as_frame, check_shape, require_columns
 from jiebei_credit.scorecard._stats import categorical_stats, numeric_stats
 
 __all__ = ["WOETransformer", "fit_binnings"]
@@ -48,63 +49,6 @@ BINNING_PARAMS = (
     "sample_size",
     "seed",
 )
-
-
-def as_frame(func: str, X: Any) -> pd.DataFrame:
-    """A DataFrame view of ``X`` (2-D arrays get columns ``x0, x1, …``)."""
-    if isinstance(X, pd.DataFrame):
-        bad = [c for c in X.columns if not isinstance(c, str)]
-        if bad:
-            raise SchemaError(
-                [
-                    Problem(
-                        table="X",
-                        column=None,
-                        row=None,
-                        value=listing(bad),
-                        rule="column names must be strings; rename the columns",
-                    )
-                ],
-                context=func,
-            )
-        if X.columns.has_duplicates:
-            dup = sorted(set(X.columns[X.columns.duplicated()]))
-            raise SchemaError(
-                [
-                    Problem(
-                        table="X",
-                        column=None,
-                        row=None,
-                        value=listing(dup),
-                        rule="column names must be unique",
-                    )
-                ],
-                context=func,
-            )
-        return X
-    arr = np.asarray(X)
-    if arr.ndim != 2:
-        raise InvalidInputError(f"{func}: X must be a DataFrame or a 2-D array, got shape {arr.shape}.")
-    return pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
-
-
-def require_columns(func: str, X: pd.DataFrame, columns: Sequence[str]) -> None:
-    """Raise a :class:`SchemaError` naming every missing column."""
-    missing = [c for c in columns if c not in X.columns]
-    if missing:
-        raise SchemaError(
-            [
-                Problem(
-                    table="X",
-                    column=c,
-                    row=None,
-                    value=None,
-                    rule="column is missing; pass every column the model was fitted on",
-                )
-                for c in missing
-            ],
-            context=func,
-        )
 
 
 def fit_binnings(
@@ -209,7 +153,7 @@ class WOETransformer:
         min_bin_bads: float = 1.0,
         categorical: Sequence[str] | None = None,
         numeric: Sequence[str] | None = None,
-        n_prebins: int = 50,
+        n_prebins: int = 200,
         min_category_share: float = 0.01,
         smoothing: float = 0.5,
         unseen: Unseen = "raise",
@@ -247,6 +191,17 @@ class WOETransformer:
             setattr(self, name, value)
         return self
 
+    def __sklearn_tags__(self) -> Any:
+        """Estimator tags for scikit-learn (imported only when scikit-learn asks)."""
+        from sklearn.utils import InputTags, Tags, TargetTags, TransformerTags
+
+        return Tags(
+            estimator_type=None,
+            target_tags=TargetTags(required=True),
+            transformer_tags=TransformerTags(),
+            input_tags=InputTags(allow_nan=True, string=True, categorical=True),
+        )
+
     def __repr__(self) -> str:
         defaults = WOETransformer()
         changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != getattr(defaults, k)]
@@ -266,6 +221,7 @@ class WOETransformer:
         """
         func = "WOETransformer.fit"
         frame = as_frame(func, X)
+        check_shape(func, frame)
         yv = as_target(func, y, len(frame))
         w = as_weights(func, sample_weight, len(frame))
         weights = np.ones_like(yv) if w is None else w
@@ -320,7 +276,7 @@ class WOETransformer:
         """
         func = "WOETransformer.transform"
         binnings = self._fitted(func)
-        frame = as_frame(func, X)
+        frame = as_frame(func, X, n_features=self.n_features_in_)
         require_columns(func, frame, list(binnings))
         return pd.DataFrame({c: b.woe(frame[c]) for c, b in binnings.items()}, index=frame.index)
 
@@ -332,7 +288,7 @@ class WOETransformer:
         """Row of each column's bin table for every value (int64 DataFrame)."""
         func = "WOETransformer.bin_index"
         binnings = self._fitted(func)
-        frame = as_frame(func, X)
+        frame = as_frame(func, X, n_features=self.n_features_in_)
         require_columns(func, frame, list(binnings))
         return pd.DataFrame({c: b.bin_index(frame[c]) for c, b in binnings.items()}, index=frame.index)
 

@@ -1,0 +1,117 @@
+"""The steps of :meth:`Scorecard.fit`: bin, filter, select, fit, check signs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from jiebei_credit.errors import InvalidInputError
+from jiebei_credit.scorecard._binning import Binning
+from jiebei_credit.scorecard._checks import FloatArray, listing
+from jiebei_credit.scorecard._design import build_design
+from jiebei_credit.scorecard._finebin import Category
+from jiebei_credit.scorecard._fit import MergeParams
+from jiebei_credit.scorecard._logit import LogitFit
+from jiebei_credit.scorecard._select import (
+    Drop,
+    check_fit,
+    correlation_filter,
+    fit_features,
+    select,
+    vif_filter,
+    vifs,
+)
+from jiebei_credit.scorecard._transformer import fit_binnings
+
+__all__: list[str] = []
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Steps:
+    """Validated parameters of the filtering and selection steps."""
+
+    min_iv: float
+    max_correlation: float
+    max_vif: float | None
+    selection: str
+    criterion: str
+    p_enter: float
+    p_remove: float
+
+
+@dataclass(frozen=True, slots=True)
+class CardFit:
+    """Everything :meth:`Scorecard.fit` learns (aggregates only, no rows)."""
+
+    binnings: dict[str, Binning]
+    fit: LogitFit
+    vif: FloatArray
+    drops: tuple[Drop, ...]
+
+
+def fit_card(
+    func: str,
+    frame: pd.DataFrame,
+    y: FloatArray,
+    w: FloatArray | None,
+    merge: MergeParams,
+    steps: Steps,
+    *,
+    special_values: Sequence[Category] | Mapping[str, Sequence[Category]],
+    categorical: Sequence[str] | None,
+    numeric: Sequence[str] | None,
+    n_prebins: int,
+    sample_size: int | None,
+    seed: int,
+) -> CardFit:
+    """Run the fitting steps on validated inputs; see :class:`Scorecard`."""
+    binnings = fit_binnings(
+        func, frame, y, w, merge, special_values=special_values, categorical=categorical,
+        numeric=numeric, n_prebins=n_prebins, sample_size=sample_size, seed=seed,
+    )  # fmt: skip
+    iv = {f: b.iv for f, b in binnings.items()}
+    drops = [Drop(f, "iv", f"IV {iv[f]:.4f} < {steps.min_iv}") for f in binnings if iv[f] < steps.min_iv]
+    candidates = [f for f in binnings if iv[f] >= steps.min_iv]
+    design = build_design(frame, candidates, binnings, y, w)
+    corr, sd = design.moments()
+    flat = [f for f, s in zip(candidates, sd, strict=True) if not s > 0]
+    drops += [Drop(f, "constant", "WOE is the same on every row (one bin): nothing to fit") for f in flat]
+    varying = [f for f in candidates if f not in flat]
+    chosen, more = correlation_filter(corr, candidates, varying, iv, steps.max_correlation)
+    drops += more
+    if steps.max_vif is not None:
+        chosen, more = vif_filter(corr, candidates, chosen, steps.max_vif)
+        drops += more
+    chosen, more = select(
+        design, chosen, selection=steps.selection, criterion=steps.criterion,
+        p_enter=steps.p_enter, p_remove=steps.p_remove,
+    )  # fmt: skip
+    drops += more
+    while True:
+        if not chosen:
+            raise InvalidInputError(
+                f"{func}: no feature is left to fit (X has {len(binnings)} feature(s); dropped: "
+                f"{listing([f'{d.feature} ({d.step})' for d in drops])}); lower min_iv or "
+                "check the target."
+            )
+        # from the null model, so the coefficients depend only on the final features
+        fit = fit_features(design, chosen)
+        check_fit(func, fit)
+        coefs = fit.params[1:]
+        if np.all(coefs < 0):
+            break
+        j = int(np.argmax(coefs))
+        drops.append(
+            Drop(
+                chosen[j],
+                "sign",
+                f"coefficient {coefs[j]:+.4f} >= 0: higher "
+                "WOE would mean higher risk (collinearity with other features)",
+            )
+        )
+        chosen.pop(j)
+    vif = vifs(corr, [candidates.index(f) for f in chosen])
+    return CardFit(binnings=binnings, fit=fit, vif=vif, drops=tuple(drops))

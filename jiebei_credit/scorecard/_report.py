@@ -1,0 +1,68 @@
+"""Points per bin, the points table and the model summary of a fitted card."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from jiebei_credit.scorecard._checks import FloatArray
+
+if TYPE_CHECKING:
+    from jiebei_credit.scorecard._model import Scorecard
+
+__all__: list[str] = []
+
+
+def round_half_away(x: FloatArray) -> FloatArray:
+    """Round to integers, halves away from zero (2.5 → 3, −2.5 → −3); never ``-0.0``."""
+    return np.asarray(np.sign(x) * np.floor(np.abs(x) + 0.5), dtype=np.float64) + 0.0
+
+
+def card_points(card: Scorecard) -> dict[str, tuple[float, ...]]:
+    """Points per bin of each model feature (class docstring of :class:`Scorecard`, Notes)."""
+    m = len(card.features_)
+    factor, offset = card.scaling.factor, card.scaling.offset
+    out = {}
+    for f, beta in zip(card.features_, card.coef_, strict=True):
+        woe = card.binnings_[f].woe_values
+        pts = offset / m - factor * (card.intercept_ / m + beta * woe)
+        out[f] = tuple((round_half_away(pts) if card.round_points else pts).tolist())
+    return out
+
+
+def card_table(card: Scorecard) -> pd.DataFrame:
+    """``feature, bin, label, count, bad_rate, woe, points`` per feature and bin."""
+    parts = []
+    for f in card.features_:
+        t = card.binnings_[f].table
+        parts.append(pd.DataFrame({
+            "feature": f, "bin": np.arange(len(t)), "label": t["label"], "count": t["count"],
+            "bad_rate": t["bad_rate"], "woe": t["woe"], "points": card.points_[f],
+        }))  # fmt: skip
+    return pd.concat(parts, ignore_index=True)
+
+
+def card_summary(card: Scorecard) -> pd.DataFrame:
+    """The summary frame of :meth:`Scorecard.summary`."""
+    rows = [{"feature": "(intercept)", "status": "model", "coefficient": card.intercept_,
+             "std_error": card.std_errors_[0], "p_value": card.p_values_[0], "iv": np.nan,
+             "vif": np.nan, "reason": ""}]  # fmt: skip
+    for j, f in enumerate(card.features_):
+        rows.append({"feature": f, "status": "model", "coefficient": card.coef_[j],
+                     "std_error": card.std_errors_[j + 1], "p_value": card.p_values_[j + 1],
+                     "iv": card.binnings_[f].iv, "vif": card.vif_[j], "reason": ""})  # fmt: skip
+    for f, step, reason in card.drops_:
+        rows.append({"feature": f, "status": f"dropped ({step})", "coefficient": np.nan,
+                     "std_error": np.nan, "p_value": np.nan, "iv": card.binnings_[f].iv,
+                     "vif": np.nan, "reason": reason})  # fmt: skip
+    out = pd.DataFrame(rows)
+    out.attrs = {
+        "aic": card.aic_,
+        "pseudo_r2": card.pseudo_r2_,
+        "log_likelihood": card.log_likelihood_,
+        "null_log_likelihood": card.null_log_likelihood_,
+        "n_obs": card.n_obs_,
+    }
+    return out
