@@ -18,11 +18,11 @@ from jiebei_credit.scorecard._checks import (
     check_both_classes,
     check_choice,
     check_float,
-    listing,
 )
 from jiebei_credit.scorecard._finebin import Category
 from jiebei_credit.scorecard._fit import merge_params
 from jiebei_credit.scorecard._frames import as_frame, check_shape, require_columns
+from jiebei_credit.scorecard._params import Params
 from jiebei_credit.scorecard._persist import card_from_dict, card_to_dict
 from jiebei_credit.scorecard._pipeline import Steps, fit_card
 from jiebei_credit.scorecard._report import card_points, card_summary, card_table
@@ -43,7 +43,7 @@ PARAMS = (
 )  # fmt: skip
 
 
-class Scorecard:
+class Scorecard(Params):
     """Logistic regression on WOE, scaled to points (scikit-learn protocol).
 
     ``fit`` bins every column (:class:`WOETransformer` rules), drops
@@ -148,6 +148,8 @@ class Scorecard:
     (True, (3000, 2))
     """
 
+    _PARAMS = PARAMS
+
     def __init__(
         self,
         *,
@@ -201,19 +203,6 @@ class Scorecard:
 
     # ------------------------------------------------------ sklearn protocol ---
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters by name."""
-        return {name: getattr(self, name) for name in PARAMS}
-
-    def set_params(self, **params: Any) -> Scorecard:
-        """Set constructor parameters; unknown names raise :class:`InvalidInputError`."""
-        unknown = sorted(set(params) - set(PARAMS))
-        if unknown:
-            raise InvalidInputError(f"Scorecard.set_params: unknown parameters {listing(unknown)}.")
-        for name, value in params.items():
-            setattr(self, name, value)
-        return self
-
     def __sklearn_tags__(self) -> Any:
         """Estimator tags for scikit-learn (imported only when scikit-learn asks)."""
         from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
@@ -225,15 +214,25 @@ class Scorecard:
             input_tags=InputTags(allow_nan=True, string=True, categorical=True),
         )
 
-    def __repr__(self) -> str:
-        default = Scorecard()
-        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != getattr(default, k)]
-        return f"Scorecard({', '.join(changed)})"
-
     # ------------------------------------------------------------------- fit ---
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Scorecard:
         """Bin, filter, select, fit and scale; see the class docstring.
+
+        Parameters
+        ----------
+        X : DataFrame or 2-D array, shape (n, k)
+            Feature table (arrays get columns ``x0 … x{k-1}``). Not modified.
+        y : array-like of {0, 1}, shape (n,)
+            Target: 1 = bad, 0 = good.
+        sample_weight : array-like of float, shape (n,), optional
+            Non-negative frequency weights (a row of weight 2 counts like two
+            identical rows).
+
+        Returns
+        -------
+        Scorecard
+            ``self``, fitted.
 
         Raises
         ------

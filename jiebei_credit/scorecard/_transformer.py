@@ -28,6 +28,7 @@ from jiebei_credit.scorecard._finebin import (
 )
 from jiebei_credit.scorecard._fit import MergeParams, fit_stats, merge_params
 from jiebei_credit.scorecard._frames import as_frame, check_shape, require_columns
+from jiebei_credit.scorecard._params import Params
 from jiebei_credit.scorecard._stats import categorical_stats, numeric_stats
 
 __all__ = ["WOETransformer", "fit_binnings"]
@@ -100,7 +101,7 @@ def fit_binnings(
     return out
 
 
-class WOETransformer:
+class WOETransformer(Params):
     """Fit optimal binnings for many columns and replace values by their WOE.
 
     Follows the scikit-learn estimator protocol (``fit``/``transform``,
@@ -142,6 +143,8 @@ class WOETransformer:
     (1000, 2)
     """
 
+    _PARAMS = BINNING_PARAMS
+
     def __init__(
         self,
         *,
@@ -175,22 +178,6 @@ class WOETransformer:
         self.sample_size = sample_size
         self.seed = seed
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters by name (``deep`` is accepted for scikit-learn)."""
-        return {name: getattr(self, name) for name in BINNING_PARAMS}
-
-    def set_params(self, **params: Any) -> WOETransformer:
-        """Set constructor parameters; unknown names raise :class:`InvalidInputError`."""
-        unknown = sorted(set(params) - set(BINNING_PARAMS))
-        if unknown:
-            raise InvalidInputError(
-                f"WOETransformer.set_params: unknown parameters {listing(unknown)}; "
-                f"valid ones are {', '.join(BINNING_PARAMS)}."
-            )
-        for name, value in params.items():
-            setattr(self, name, value)
-        return self
-
     def __sklearn_tags__(self) -> Any:
         """Estimator tags for scikit-learn (imported only when scikit-learn asks)."""
         from sklearn.utils import InputTags, Tags, TargetTags, TransformerTags
@@ -201,11 +188,6 @@ class WOETransformer:
             transformer_tags=TransformerTags(),
             input_tags=InputTags(allow_nan=True, string=True, categorical=True),
         )
-
-    def __repr__(self) -> str:
-        defaults = WOETransformer()
-        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != getattr(defaults, k)]
-        return f"WOETransformer({', '.join(changed)})"
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> WOETransformer:
         """Fit one binning per column of ``X`` against target ``y`` (1 = bad).
