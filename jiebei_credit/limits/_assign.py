@@ -235,10 +235,10 @@ def _candidates(
     if policy.el_budget is None:
         cand[4] = np.inf
     else:
-        with np.errstate(divide="ignore", over="ignore"):
+        with np.errstate(divide="ignore", over="ignore"):  # PD 0 or tiny: no EL limit
             per = policy.el_budget / (pd_ * policy.lgd)
-        cand[4] = np.where(pd_ > 0, np.maximum(balance + (per - balance) / policy.ccf, 0.0),
-                           np.inf)
+            el = np.maximum(balance + (per - balance) / policy.ccf, 0.0)
+        cand[4] = np.where(pd_ > 0, el, np.inf)
     return cand
 
 

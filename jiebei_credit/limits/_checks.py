@@ -144,17 +144,37 @@ def basis_value(basis: object, *, func: str) -> int:
 
 
 def method_codes(method: object, *, func: str) -> IntArray:
-    """Map a method name or an array of names to codes 0, 1, 2 (order of METHODS)."""
-    arr = np.asarray(method, dtype=object)
-    flat = arr.reshape(-1)
-    codes = pd.Index(list(METHODS)).get_indexer(pd.Index(flat, dtype=object))
+    """Map a method name or an array of names to codes 0, 1, 2 (order of METHODS).
+
+    Categoricals are mapped through their categories and numpy string arrays
+    by comparison, so a million names never become a million Python objects.
+    """
+    known = pd.Index(list(METHODS))
+    if isinstance(method, pd.Series | pd.Index | pd.Categorical) and isinstance(
+        method.dtype, pd.CategoricalDtype
+    ):
+        cat = pd.Categorical(method)
+        lookup = np.append(known.get_indexer(cat.categories), -1)
+        codes = lookup[cat.codes]  # code -1 (missing) reads the appended -1
+        shape: tuple[int, ...] = (len(cat),)
+    else:
+        arr = np.asarray(method)
+        shape, flat = arr.shape, arr.reshape(-1)
+        if flat.dtype.kind == "U":
+            codes = np.full(flat.size, -1, dtype=np.int64)
+            for k, name in enumerate(METHODS):
+                codes[flat == name] = k
+        else:
+            codes = known.get_indexer(pd.Index(flat.astype(object), dtype=object))
     bad = codes < 0
     if bad.any():
+        values = np.asarray(method, dtype=object).reshape(-1)
         raise fail(
             func, "method", f"must be one of {', '.join(map(repr, METHODS))}",
-            _at_positions(flat, bad), "Spell the repayment method as in the records tables.",
+            _at_positions(values, bad), "Spell the repayment method as in the records tables.",
         )
-    return codes.astype(np.int64).reshape(arr.shape)
+    out: IntArray = np.asarray(codes, dtype=np.int64).reshape(shape)
+    return out
 
 
 def choice(value: object, allowed: Sequence[Hashable], *, func: str, name: str) -> None:

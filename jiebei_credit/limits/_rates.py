@@ -8,7 +8,6 @@ import numpy as np
 import numpy.typing as npt
 
 from jiebei_credit.limits._checks import (
-    MAX_ANNUAL_RATE,
     MAX_DAILY_RATE,
     RATE_FIX,
     FloatArray,
@@ -202,10 +201,7 @@ def nominal_rate(effective_rate: npt.ArrayLike, *, periods_per_year: int = 12) -
     m = _periods(periods_per_year, func="nominal_rate")
     arr = as_float_array(effective_rate, func="nominal_rate", name="effective_rate")
     check_range(arr, func="nominal_rate", name="effective_rate", lo=0.0, hi=1e6, fix=RATE_FIX)
-    out = m * np.expm1(np.log1p(arr) / m)
-    check_range(out, func="nominal_rate", name="the result", lo=0.0, hi=MAX_ANNUAL_RATE,
-                fix=RATE_FIX)
-    return scalar_or_array(out, arr.ndim == 0)
+    return scalar_or_array(m * np.expm1(np.log1p(arr) / m), arr.ndim == 0)
 
 
 def _periods(value: object, *, func: str) -> int:

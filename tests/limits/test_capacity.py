@@ -42,8 +42,8 @@ def test_return_convention() -> None:
 
 
 @pytest.mark.parametrize("method", ["equal_installment", "equal_principal", "interest_first"])
-@pytest.mark.parametrize("n", [1, 2, 3, 12])
-@pytest.mark.parametrize("rate", [0.0, 0.144, 0.36])
+@pytest.mark.parametrize("n", [1, 2, 3, 12, 60])
+@pytest.mark.parametrize("rate", [0.0, 0.144, 0.36, 3.65])
 def test_max_principal_matches_brute_force(method: str, n: int, rate: float) -> None:
     # Independent check: evaluate payment() for every principal from 0 to 60.00
     # CNY and take, for each target, the largest principal whose schedule fits.

@@ -190,3 +190,15 @@ def test_schedule_wants_scalars() -> None:
 def test_all_methods_listed() -> None:
     for m in LIMIT_METHODS:
         assert len(schedule(100, RATE, 2, method=m, start="2025-01-01")) == 2  # type: ignore[arg-type]
+
+
+def test_method_array_types_agree() -> None:
+    names = ["equal_installment", "interest_first", "equal_principal", "interest_first"]
+    p, start = [1_000.0, 2_000.0, 3_000.0, 4_000.0], "2025-01-31"
+    want = schedules(p, RATE, 3, method=names, start=start)
+    for method in (np.array(names), pd.Series(names, dtype="category"),
+                   pd.Categorical(names), pd.Series(names)):
+        pd.testing.assert_frame_equal(schedules(p, RATE, 3, method=method, start=start), want)
+    with pytest.raises(InvalidInputError, match="got 'bullet' at position 2"):
+        schedules(p, RATE, 3, method=pd.Categorical([*names[:2], "bullet", names[3]]),
+                  start=start)
