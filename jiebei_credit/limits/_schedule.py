@@ -187,9 +187,14 @@ def schedules(
 def frame(ln: Loans, dates: npt.NDArray[np.datetime64], *, with_loan: bool) -> pd.DataFrame:
     rows = _engine.run(ln.p_fen, ln.i, ln.n, ln.code)
     month, dom, tod = month_parts(dates)
-    due = add_months(
-        np.repeat(month, ln.n), np.repeat(dom, ln.n), np.repeat(tod, ln.n), rows.seq
-    )
+    due = np.empty(rows.seq.size, dtype="datetime64[ns]")
+    ends = np.cumsum(ln.n)
+    for s in range(0, ln.n.size, _engine.BLOCK):  # blocks of loans keep temporaries small
+        e = min(s + _engine.BLOCK, ln.n.size)
+        r0, r1 = int(ends[s] - ln.n[s]), int(ends[e - 1])
+        n = ln.n[s:e]
+        due[r0:r1] = add_months(np.repeat(month[s:e], n), np.repeat(dom[s:e], n),
+                                np.repeat(tod[s:e], n), rows.seq[r0:r1])
     data: dict[str, Any] = {}
     if with_loan:
         data["loan"] = rows.loan
