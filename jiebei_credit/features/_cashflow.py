@@ -315,18 +315,33 @@ def cashflow_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, Float
 
 
 def _payers(ctx: Context, fl: Flows, windows: tuple[int, ...]) -> dict[str, FloatArray]:
-    """Payer count, HHI, top-1 share and repeat ratio per window."""
+    """Payer count, HHI, top-1 share and repeat ratio per window.
+
+    Only sales inside some observation's widest window can count, so the
+    others are dropped before the payer identifiers are factorised (the
+    costly step: hashing millions of strings). Observations are processed
+    in borrower order, which makes the timeline lookups monotone.
+    """
     tx = ctx.table("transactions")
-    sale = category_codes(tx["kind"], "sale") & tx["counterparty_id"].notna().to_numpy(dtype=bool)
-    rows = np.flatnonzero(sale)
-    payer, _ = pd.factorize(tx["counterparty_id"].to_numpy()[rows])
+    n = len(fl.code)
+    out = {
+        f"{name}_{w}d": np.zeros(n)
+        for w in windows
+        for name in ("payer_count", "payer_hhi", "payer_top1_share", "repeat_payer_ratio")
+    }
+    rows = np.flatnonzero(category_codes(tx["kind"], "sale"))
+    days = day_numbers(tx["occurred_at"].to_numpy()[rows])
+    if n:
+        inside = (days >= int(fl.day.min()) - max(windows)) & (days < int(fl.day.max()))
+        rows, days = rows[inside], days[inside]
+    payer, _ = pd.factorize(tx["counterparty_id"].to_numpy()[rows])  # -1 for a missing payer
+    known = payer >= 0
+    rows, days, payer = rows[known], days[known], payer[known].astype(np.int64)
     n_payers = int(payer.max()) + 1 if payer.size else 1
     borrower = ctx.borrower_codes("transactions")[rows]
     group = borrower * n_payers + payer
-    days = day_numbers(tx["occurred_at"].to_numpy()[rows])
-    if (
-        group.size and (int(group.max()) + 1) * (int(days.max() - days.min()) + 2) >= 2**62
-    ):  # pragma: no cover
+    span = int(days.max() - days.min()) + 2 if days.size else 1
+    if group.size and (int(group.max()) + 1) * span >= 2**62:  # pragma: no cover - > 10**13 pairs
         _, group = np.unique(group, return_inverse=True)
         n_payers = 0
     tl = Timeline.build(group, days)
@@ -336,35 +351,32 @@ def _payers(ctx: Context, fl: Flows, windows: tuple[int, ...]) -> dict[str, Floa
     lead[1:] = sorted_groups[1:] != sorted_groups[:-1]
     groups = sorted_groups[lead]
     owner_of_group = groups // n_payers if n_payers else borrower[tl.order][lead]
-    g_lo = np.searchsorted(owner_of_group, fl.code, side="left").astype(np.int64)
-    g_hi = np.searchsorted(owner_of_group, fl.code, side="right").astype(np.int64)
-    n = len(fl.code)
-    out = {
-        f"{name}_{w}d": np.zeros(n)
-        for w in windows
-        for name in ("payer_count", "payer_hhi", "payer_top1_share", "repeat_payer_ratio")
-    }
+    by_code = np.argsort(fl.code, kind="stable")
+    code, day = fl.code[by_code], fl.day[by_code]
+    g_lo = np.searchsorted(owner_of_group, code, side="left").astype(np.int64)
+    g_hi = np.searchsorted(owner_of_group, code, side="right").astype(np.int64)
     for a, b in chunk_bounds(g_hi - g_lo, PAYER_BUDGET):
         owner, gi = expand(g_lo[a:b], g_hi[a:b])
         length = g_hi[a:b] - g_lo[a:b]
         run_hi = np.cumsum(length)
         run_lo = run_hi - length
         g = groups[gi]
-        d = fl.day[a:b][owner]
+        d = day[a:b][owner]
         top = tl.query(g, d)
         m = b - a
+        target = by_code[a:b]
         for w in windows:
             bottom = tl.query(g, d - w)
             count = top - bottom
             amount = np.where(count > 0, cs[top] - cs[bottom], 0.0)
             payers = per_owner(owner, count > 0, m)
             total = per_owner(owner, amount, m)
-            out[f"payer_count_{w}d"][a:b] = payers
-            out[f"payer_hhi_{w}d"][a:b] = safe_div(per_owner(owner, amount**2, m), total**2)
+            out[f"payer_count_{w}d"][target] = payers
+            out[f"payer_hhi_{w}d"][target] = safe_div(per_owner(owner, amount**2, m), total**2)
             largest = range_reduce(np.maximum, amount, run_lo, run_hi, 0.0)
-            out[f"payer_top1_share_{w}d"][a:b] = safe_div(largest, total)
+            out[f"payer_top1_share_{w}d"][target] = safe_div(largest, total)
             repeat = per_owner(owner, count >= 2, m)
-            out[f"repeat_payer_ratio_{w}d"][a:b] = safe_div(repeat, payers)
+            out[f"repeat_payer_ratio_{w}d"][target] = safe_div(repeat, payers)
     for w in windows:
         none = out[f"payer_count_{w}d"] == 0
         for name in ("payer_hhi", "payer_top1_share", "repeat_payer_ratio"):
