@@ -72,6 +72,38 @@ class SchemaDirective(_TableDirective):
         return lines
 
 
+class FeatureCatalogDirective(_TableDirective):
+    """Render the features of one family from ``jiebei_credit.features.CATALOG``.
+
+    ``.. jiebei-feature-catalog:: cashflow`` lists the family's tables, data
+    category and every feature with its unit, English and Chinese definition,
+    source tables and when it is NaN.
+    """
+
+    required_arguments = 1
+    optional_arguments = 0
+
+    def rst_lines(self) -> list[str]:
+        from jiebei_credit.features import CATALOG, FAMILIES, FAMILY_SOURCES
+
+        family = self.arguments[0]
+        en, zh = FAMILIES[family]
+        specs = [s for s in CATALOG.values() if s.family == family]
+        categories = sorted({s.category for s in specs})
+        tables = ", ".join(f"``{t}``" for t in FAMILY_SOURCES[family])
+        kinds = ", ".join(f"``{c}``" for c in categories)
+        lines = [f"{en} ({zh}) Tables: {tables}; data category: {kinds}.", ""]
+        rows = [
+            [f"``{s.name}``", s.unit, s.description, s.description_zh, ", ".join(s.sources), s.nan_meaning]
+            for s in specs
+        ]
+        lines += list_table(
+            ["feature", "unit", "definition", "定义", "tables", "NaN when"], rows, [20, 9, 30, 17, 12, 12]
+        )
+        return lines
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_directive("jiebei-schema", SchemaDirective)
+    app.add_directive("jiebei-feature-catalog", FeatureCatalogDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
