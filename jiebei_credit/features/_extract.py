@@ -115,6 +115,13 @@ def extract(
     Each observation's row depends on that observation alone, so the frame
     can be split into partitions and extracted piecewise.
 
+    References
+    ----------
+    Personal Information Protection Law of the People's Republic of China
+    (2021), Art. 28-29: financial accounts are sensitive personal
+    information and need separate consent (hence ``sources=`` and
+    :attr:`FeatureSpec.category`).
+
     Examples
     --------
     >>> import pandas as pd

@@ -27,7 +27,10 @@ from jiebei_credit.features._kernels import (
 )
 from jiebei_credit.features._line import line_state
 
-__all__ = ["UTILISATION_BASES", "outstanding_at", "utilisation_features"]
+__all__ = ["NOISE_CNY", "UTILISATION_BASES", "outstanding_at", "utilisation_features"]
+
+#: Outstanding amounts below this many CNY are rounding noise of cumulative sums, read as 0.
+NOISE_CNY: Final = 1e-6
 
 
 #: Definitions of the ``utilisation`` features (rendered in the catalog and the docs).
@@ -77,15 +80,19 @@ def outstanding_at(ctx: Context, code: IntArray, day: IntArray) -> FloatArray:
     """Outstanding principal on status date ``day``.
 
     The principal due of the instalments of loans drawn before ``day`` that
-    were not paid before ``day``.
+    were not paid before ``day``: all principal due of the visible loans
+    minus the principal repaid. The difference of two cumulative sums
+    carries rounding noise, so amounts below :data:`NOISE_CNY` are 0.
     """
     iv = ctx.installments()
     drawn_cs = ctx.memo("cs:inst_principal", lambda: csum(iv.principal))
     paid_tl, paid_cs = _paid(ctx)
     tl = iv.timeline
-    due = drawn_cs[tl.query(code, day)] - drawn_cs[tl.start(code)]
-    repaid = paid_cs[paid_tl.query(code, day)] - paid_cs[paid_tl.start(code)]
-    return due - repaid
+    owed = (drawn_cs[tl.query(code, day)] - drawn_cs[tl.start(code)]) - (
+        paid_cs[paid_tl.query(code, day)] - paid_cs[paid_tl.start(code)]
+    )
+    result: FloatArray = np.where(owed > NOISE_CNY, owed, 0.0)
+    return result
 
 
 def _paid(ctx: Context) -> tuple[Timeline, FloatArray]:

@@ -263,3 +263,51 @@ def test_three_consecutive_or_six_cumulative_flag() -> None:
     third_paid_on_as_of = paid([late, late, on, on])
     third_paid_on_as_of[2] = "2024-12-01"
     assert _schedule_case(third_paid_on_as_of) == 1.0
+
+
+def test_a_repaid_line_has_utilisation_exactly_zero() -> None:
+    # In schedule order 0.1 + 0.2 + 0.3 == 0.6000000000000001, repaid in reverse order 0.3 + 0.2 + 0.1 == 0.6:
+    # the difference of the two running sums is rounding noise, not principal.
+    assert 0.1 + 0.2 + 0.3 - (0.3 + 0.2 + 0.1) > 0
+    rs = RecordSet.from_frames(
+        borrowers=pd.DataFrame(
+            {
+                "borrower_id": ["b1"],
+                "business_type": ["unregistered"],
+                "industry": [None],
+                "business_registered_on": [None],
+                "region": [None],
+            }
+        ),
+        credit_line_events=pd.DataFrame(
+            {"borrower_id": ["b1"], "effective_on": ["2024-01-01"], "limit": [1.0], "daily_rate": [0.0004]}
+        ),
+        loans=pd.DataFrame(
+            {
+                "loan_id": ["L"],
+                "borrower_id": ["b1"],
+                "drawn_on": ["2024-01-02"],
+                "principal": [0.6],
+                "term_months": [3],
+                "repayment_method": ["equal_principal"],
+                "daily_rate": [0.0004],
+                "purpose": ["business"],
+            }
+        ),
+        installments=pd.DataFrame(
+            {
+                "loan_id": ["L"] * 3,
+                "seq": [1, 2, 3],
+                "due_on": ["2024-02-02", "2024-03-02", "2024-04-02"],
+                "principal_due": [0.1, 0.2, 0.3],
+                "interest_due": [0.0] * 3,
+                "paid_on": ["2024-01-12", "2024-01-11", "2024-01-10"],
+            }
+        ),
+    )
+    x = extract(rs, pd.DataFrame({"borrower_id": ["b1"], "as_of": ["2024-03-01"]}), families=["utilisation"])
+    assert x["util_now"].iloc[0] == 0.0
+    # Status dates 02-01 .. 03-01 all come after the last payment (01-12).
+    assert x["util_max_30d"].iloc[0] == 0.0
+    assert x["util_mean_30d"].iloc[0] == 0.0
+    assert x["util_max_90d"].iloc[0] == pytest.approx(0.6)  # 0.6 of a limit of 1 from 01-03 to 01-10

@@ -49,3 +49,16 @@ def test_custom_windows_match_reference(case: tuple[dict[str, pd.DataFrame], pd.
     families = ["line", "utilisation", "repayment", "cashflow", "capacity", "zhima"]
     got = extract(rs, obs, windows=windows, families=families)
     assert_same(got, reference_frame(rs, obs, families, windows))
+
+
+@given(case=feature_cases())
+def test_utilisation_is_exactly_zero_without_outstanding_principal(
+    case: tuple[dict[str, pd.DataFrame], pd.DataFrame],
+) -> None:
+    # outstanding_now sums the open instalments directly; util_now comes from cumulative sums,
+    # whose rounding noise must not turn a repaid line into a utilisation of 1e-12.
+    frames, obs = case
+    x = extract(RecordSet.from_frames(**frames), obs, families=["line", "utilisation", "repayment"])
+    line = (x["limit_now"] > 0).to_numpy()
+    repaid = (x["outstanding_now"].fillna(0.0) == 0).to_numpy()
+    np.testing.assert_array_equal((x["util_now"] == 0).to_numpy()[line], repaid[line])
