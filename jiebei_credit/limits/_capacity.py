@@ -166,10 +166,12 @@ def max_principal(
     instalment grows with ``P``, so the largest principal whose last
     instalment fits is found by running the balance recursion backwards
     from the largest admissible last balance (``n − 1`` vectorised steps).
-    Plateaus are tried from the top down; since that largest last balance
-    run backwards grows with ``R``, the search jumps straight to the plateau
-    holding the previous bound, and one or two plateaus are tried in
-    practice. Equal principal is solved the same way in closed form.
+    Plateaus are tried from the top down, in windows of consecutive level
+    payments that double while a loan finds none; since that largest last
+    balance run backwards grows with ``R``, after an empty window the search
+    jumps to the plateau holding the window's lowest bound. One or two
+    plateaus suffice at ordinary rates. Equal principal is solved the same
+    way in closed form.
 
     The largest instalment of the result never exceeds ``payment``. It is
     within one fen of ``⌊payment⌋_fen`` for annual rates up to 36 % (tested
