@@ -9,7 +9,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_ext"))
 sys.path.insert(0, str(HERE.parent))
 
+import shutil  # noqa: E402
+
 import jiebei_credit  # noqa: E402
+
+# The end-to-end notebook lives in examples/ (where users find it); a copy is
+# placed in the user guide at each build and executed there, so it never goes stale.
+shutil.copyfile(HERE.parent / "examples" / "end_to_end.ipynb", HERE / "user_guide" / "08_end_to_end.ipynb")
 
 project = "jiebei_credit"
 author = "jiebei_credit developers"
