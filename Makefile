@@ -24,7 +24,7 @@ test: $(PY)
 
 bench: $(PY)
 	$(PY) -m pip install --quiet -e ".[test]"
-	$(PY) -m benchmarks
+	OPENBLAS_NUM_THREADS=1 $(PY) -m benchmarks --output benchmarks/results/report.txt
 
 clean:
 	rm -rf docs/_build docs/api/generated docs/jupyter_execute .pytest_cache .mypy_cache .ruff_cache .hypothesis
