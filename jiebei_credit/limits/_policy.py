@@ -9,6 +9,7 @@ from typing import Any, Final, Literal, get_args
 
 import numpy as np
 
+from jiebei_credit._persist import payload_fields
 from jiebei_credit.errors import InvalidInputError
 from jiebei_credit.limits._checks import MAX_AMOUNT, MAX_ANNUAL_RATE, MAX_TERM_MONTHS, METHODS, Method
 
@@ -283,19 +284,7 @@ class LimitPolicy:
         InvalidInputError
             If the schema or version is not this class's, or a key is unknown.
         """
-        if data.get("schema") != POLICY_SCHEMA or data.get("version") != POLICY_VERSION:
-            raise InvalidInputError(
-                f"LimitPolicy.from_dict: expected schema {POLICY_SCHEMA!r} version "
-                f"{POLICY_VERSION}; got {data.get('schema')!r} version {data.get('version')!r}. "
-                "Pass the output of LimitPolicy.to_dict()."
-            )
-        names = {f.name for f in fields(cls)}
-        extra = sorted(set(data) - names - {"schema", "version"})
-        if extra:
-            raise InvalidInputError(
-                f"LimitPolicy.from_dict: unknown keys {extra}. Pass the output of to_dict()."
-            )
-        kw = {k: v for k, v in data.items() if k in names}
+        kw = payload_fields(cls, data, schema=POLICY_SCHEMA, version=POLICY_VERSION)
         kw["purposes"] = tuple(kw.get("purposes", PURPOSES))
         kw["income_multiple_bands"] = tuple(
             MultipleBand(**b) for b in kw.get("income_multiple_bands", ())

@@ -8,6 +8,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from jiebei_credit._persist import payload_fields
 from jiebei_credit.errors import InvalidInputError
 from jiebei_credit.limits._assign import floor_to_step
 from jiebei_credit.limits._checks import MAX_AMOUNT
@@ -132,19 +133,7 @@ class LineReviewPolicy:
         InvalidInputError
             If the schema or version is not this class's, or a key is unknown.
         """
-        if data.get("schema") != REVIEW_SCHEMA or data.get("version") != REVIEW_VERSION:
-            raise InvalidInputError(
-                f"LineReviewPolicy.from_dict: expected schema {REVIEW_SCHEMA!r} version "
-                f"{REVIEW_VERSION}; got {data.get('schema')!r} version {data.get('version')!r}."
-                " Pass the output of LineReviewPolicy.to_dict()."
-            )
-        names = {f.name for f in fields(cls)}
-        extra = sorted(set(data) - names - {"schema", "version"})
-        if extra:
-            raise InvalidInputError(
-                f"LineReviewPolicy.from_dict: unknown keys {extra}. Pass the output of to_dict()."
-            )
-        return cls(**{k: v for k, v in data.items() if k in names})
+        return cls(**payload_fields(cls, data, schema=REVIEW_SCHEMA, version=REVIEW_VERSION))
 
 
 def review_line(lines: pd.DataFrame, policy: LineReviewPolicy) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from jiebei_credit._persist import payload_fields
 from jiebei_credit.errors import InvalidInputError
 
 RuleKind = Literal["level", "crossing", "absolute_change", "relative_change"]
@@ -87,9 +88,7 @@ class WarningRule:
             raise InvalidInputError(f"{where}: kind must be one of {allowed}; got {self.kind!r}.")
         if self.comparison not in COMPARISONS:
             allowed = ", ".join(repr(c) for c in COMPARISONS)
-            raise InvalidInputError(
-                f"{where}: comparison must be one of {allowed}; got {self.comparison!r}."
-            )
+            raise InvalidInputError(f"{where}: comparison must be one of {allowed}; got {self.comparison!r}.")
         t = self.threshold
         if isinstance(t, bool) or not isinstance(t, int | float | np.integer | np.floating):
             raise InvalidInputError(f"{where}: threshold must be a number; got {t!r}.")
@@ -118,20 +117,7 @@ class WarningRule:
             If the schema name or version is not this class's, or fields are
             missing or unknown.
         """
-        if data.get("schema") != _SCHEMA or data.get("version") != _VERSION:
-            raise InvalidInputError(
-                f"WarningRule.from_dict: expected schema {_SCHEMA!r} version {_VERSION}; got "
-                f"{data.get('schema')!r} version {data.get('version')!r}."
-            )
-        names = {f.name for f in fields(cls)}
-        body = {k: v for k, v in data.items() if k not in ("schema", "version")}
-        unknown = sorted(set(body) - names)
-        if unknown:
-            raise InvalidInputError(f"WarningRule.from_dict: unknown fields {unknown}.")
-        try:
-            return cls(**body)
-        except TypeError as exc:
-            raise InvalidInputError(f"WarningRule.from_dict: {exc}.") from None
+        return cls(**payload_fields(cls, data, schema=_SCHEMA, version=_VERSION))
 
 
 #: The default early-warning rules, on the feature names of
@@ -189,8 +175,7 @@ DEFAULT_RULES: tuple[WarningRule, ...] = (
         kind="absolute_change",
         comparison=">=",
         threshold=3,
-        description_en="Three or more extra credit inquiries in the last 30 days "
-        "(multi-lender borrowing).",
+        description_en="Three or more extra credit inquiries in the last 30 days (multi-lender borrowing).",
         description_zh="近 30 天征信查询次数增加 3 次及以上（多头借贷）。",
     ),
     WarningRule(

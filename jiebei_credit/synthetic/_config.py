@@ -9,6 +9,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from jiebei_credit._persist import payload_fields
 from jiebei_credit.errors import InvalidInputError
 
 __all__ = ["MAX_BORROWERS", "SimulationConfig", "check_borrowers", "seed_sequence"]
@@ -107,22 +108,7 @@ class SimulationConfig:
             When ``schema`` or ``version`` do not match, a field is unknown,
             or a value is out of range.
         """
-        if not isinstance(data, Mapping):
-            raise InvalidInputError(
-                f"SimulationConfig.from_dict: expected a mapping; got {type(data).__name__}"
-            )
-        if data.get("schema") != CONFIG_SCHEMA or data.get("version") != CONFIG_VERSION:
-            raise InvalidInputError(
-                f"SimulationConfig.from_dict: expected schema {CONFIG_SCHEMA!r} version {CONFIG_VERSION}; "
-                f"got {data.get('schema')!r} version {data.get('version')!r}"
-            )
-        names = {f.name for f in fields(cls)}
-        unknown = sorted(k for k in data if k not in names and k not in ("schema", "version"))
-        if unknown:
-            raise InvalidInputError(
-                f"SimulationConfig.from_dict: unknown field(s) {unknown}; known: {sorted(names)}"
-            )
-        return cls(**{k: v for k, v in data.items() if k in names})
+        return cls(**payload_fields(cls, data, schema=CONFIG_SCHEMA, version=CONFIG_VERSION))
 
 
 def _check_real(name: str, value: Any, low: float, high: float, *, open_low: bool = False) -> None:

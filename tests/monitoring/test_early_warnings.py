@@ -239,7 +239,7 @@ def test_from_dict_rejects_other_schemas_and_fields() -> None:
         r" 'jiebei_credit.monitoring.WarningRule' version 1; got 'x'",
     ):
         WarningRule.from_dict({**data, "schema": "x"})
-    with pytest.raises(InvalidInputError, match=r"unknown fields \['colour'\]"):
+    with pytest.raises(InvalidInputError, match=r"unknown keys \['colour'\]"):
         WarningRule.from_dict({**data, "colour": "red"})
 
 
