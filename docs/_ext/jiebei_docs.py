@@ -55,10 +55,17 @@ class SchemaDirective(_TableDirective):
 
         schema = SCHEMAS[self.arguments[0]]
         rows = [
-            [f"``{c.name}``", c.dtype_label(), "yes" if c.nullable else "no", c.rule_text(), c.description]
+            [
+                f"``{c.name}``",
+                c.dtype_label(),
+                "yes" if c.nullable else "no",
+                c.rule_text(),
+                c.description,
+                c.description_zh,
+            ]
             for c in schema.columns
         ]
-        lines = [schema.description, ""]
+        lines = [f"{schema.description} {schema.description_zh}。", ""]
         lines.append(f"Primary key: ``({', '.join(schema.primary_key)})``.")
         for fk in schema.foreign_keys:
             lines.append(
@@ -67,7 +74,7 @@ class SchemaDirective(_TableDirective):
             )
         lines.append("")
         lines += list_table(
-            ["column", "dtype", "nullable", "allowed", "description"], rows, [18, 14, 8, 25, 35]
+            ["column", "dtype", "nullable", "allowed", "description", "说明"], rows, [16, 12, 7, 23, 25, 17]
         )
         return lines
 
