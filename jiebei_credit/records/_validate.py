@@ -235,12 +235,47 @@ _NORMALISERS = {
 }
 
 
+def key_codes(frame: pd.DataFrame, key: Sequence[str]) -> tuple[np.ndarray, int]:
+    """Dense int64 codes of the key columns' value combinations, and their count.
+
+    Factorising each column and combining the codes is much faster than
+    hashing tuples of Python strings on tables of millions of rows.
+    """
+    if len(key) == 1:
+        codes, uniques = pd.factorize(frame[key[0]], use_na_sentinel=False)
+        return codes.astype(np.int64, copy=False), len(uniques)
+    combined = np.zeros(len(frame), dtype=np.int64)
+    size = 1
+    for name in key:
+        codes, uniques = pd.factorize(frame[name], use_na_sentinel=False)
+        combined = combined * len(uniques) + codes
+        size *= max(len(uniques), 1)
+        if size > 2**62:  # pragma: no cover - re-densify before int64 overflows
+            combined, dense = pd.factorize(combined)
+            size = len(dense)
+    combined, dense = pd.factorize(combined)
+    return combined.astype(np.int64, copy=False), len(dense)
+
+
+def duplicated_rows(frame: pd.DataFrame, key: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of rows repeating an earlier row's key, and of all rows whose key repeats."""
+    codes, n_keys = key_codes(frame, key)
+    if n_keys == len(frame):
+        none = np.zeros(len(frame), dtype=bool)
+        return none, none
+    counts = np.bincount(codes, minlength=n_keys)
+    _, first = np.unique(codes, return_index=True)
+    later = np.ones(len(frame), dtype=bool)
+    later[first] = False
+    return later, counts[codes] > 1
+
+
 def _duplicate_keys(table: str, key: Sequence[str], out: pd.DataFrame) -> list[Problem]:
-    dup = np.asarray(out.duplicated(subset=list(key), keep="first"), dtype=bool)
+    dup, repeated = duplicated_rows(out, key)
     if not dup.any():
         return []
     # Only rows whose key occurs more than once take part (few, on the error path).
-    involved = np.flatnonzero(np.asarray(out.duplicated(subset=list(key), keep=False), dtype=bool))
+    involved = np.flatnonzero(repeated)
     sub = out.iloc[involved]
     keys = [tuple(_plain(v) for v in row) for row in sub[list(key)].itertuples(index=False, name=None)]
     first: dict[tuple[Any, ...], Hashable] = {}
