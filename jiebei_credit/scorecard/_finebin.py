@@ -101,7 +101,7 @@ def check_specials(func: str, kind: str, special_values: Sequence[Any]) -> tuple
 def quantile_edges(
     x: Any,
     *,
-    n_prebins: int = 200,
+    n_prebins: int = 50,
     special_values: Sequence[float] = (),
     sample_size: int | None = 100_000,
     seed: int = 0,
@@ -113,7 +113,7 @@ def quantile_edges(
     x : array-like of numbers, shape (n,)
         Feature values; NaN (and ``pd.NA``) are missing and ignored, as are
         the ``special_values``.
-    n_prebins : int, default 200
+    n_prebins : int, default 50
         Number of quantile bins aimed at; ties give fewer.
     special_values : tuple of float, default ()
         Values excluded from the quantiles.

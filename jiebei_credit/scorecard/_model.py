@@ -171,7 +171,7 @@ class Scorecard(Params):
         unseen: Unseen = "raise",
         min_bin_goods: float = 1.0,
         min_bin_bads: float = 1.0,
-        n_prebins: int = 200,
+        n_prebins: int = 50,
         min_category_share: float = 0.01,
         smoothing: float = 0.5,
         sample_size: int | None = 100_000,

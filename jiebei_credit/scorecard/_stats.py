@@ -123,7 +123,7 @@ class BinStats:
         *,
         kind: Kind = "auto",
         edges: Sequence[float] | None = None,
-        n_prebins: int = 200,
+        n_prebins: int = 50,
         special_values: Sequence[Category] = (),
         sample_size: int | None = 100_000,
         seed: int = 0,

@@ -156,7 +156,7 @@ class WOETransformer(Params):
         min_bin_bads: float = 1.0,
         categorical: Sequence[str] | None = None,
         numeric: Sequence[str] | None = None,
-        n_prebins: int = 200,
+        n_prebins: int = 50,
         min_category_share: float = 0.01,
         smoothing: float = 0.5,
         unseen: Unseen = "raise",

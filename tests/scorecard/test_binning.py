@@ -285,6 +285,20 @@ def test_quantile_edges_split_like_numpy_quantiles():
     assert max(len(repr(float(e))) for e in ours) <= 5
 
 
+def test_default_is_50_quantile_prebins():
+    # issue 5: "quantile pre-bins (default 50 ...)"; 2 000 distinct values give 49 edges
+    # (the 1/50 ... 49/50 quantiles) and bin_feature, BinStats, WOETransformer and Scorecard
+    # use the same default
+    from jiebei_credit.scorecard import Scorecard, WOETransformer
+
+    x = np.arange(2000.0)
+    y = (x % 3 == 0).astype(int)
+    edges = quantile_edges(x)
+    assert len(edges) == 49
+    np.testing.assert_array_equal(BinStats.from_data(x, y).edges, edges)
+    assert WOETransformer().n_prebins == Scorecard().n_prebins == 50
+
+
 def test_quantile_sample_is_seeded():
     x = np.random.default_rng(0).normal(size=300_000)
     a = quantile_edges(x, sample_size=10_000, seed=1)
