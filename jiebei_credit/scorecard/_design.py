@@ -68,32 +68,41 @@ class Design:
         return np.asarray(self.goods + self.bads, dtype=np.float64)
 
     def subset(self, features: Sequence[str]) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """WOE matrix, goods and bads of the patterns of ``features`` only.
+        """WOE matrix, goods and bads of the distinct bin combinations of ``features`` only.
 
-        Patterns that agree on these features are merged when the number of
-        their possible bin combinations is below the number of patterns (and
-        :data:`DIRECT_KEYS`): a ``bincount`` over the combination number
-        groups them without sorting. Otherwise the patterns are returned as
-        they are (still exact: equal rows may appear more than once).
+        Patterns that agree on these features are merged (adding their
+        weights), which leaves the likelihood unchanged and makes the fit
+        cheaper. Combinations are numbered by a mixed-radix key; when there
+        are fewer possible numbers than patterns a ``bincount`` over the key
+        groups them without sorting, otherwise ``numpy.unique`` does. With
+        more than :data:`KEY_LIMIT` possible combinations (nearly every
+        pattern distinct) the patterns are returned as they are (still
+        exact: equal rows may appear more than once).
         """
         cols = [self.features.index(f) for f in features]
         sizes = [self.tables[c].size for c in cols]
         space = int(np.prod(sizes, dtype=np.float64)) if cols else 1
-        if space > DIRECT_KEYS or space >= self.goods.size:
-            return self.woe[:, cols], self.goods, self.bads
+        if space > KEY_LIMIT:
+            return np.take(self.woe, cols, axis=1), self.goods, self.bads  # C order, unlike [:, cols]
         key = np.zeros(self.goods.size, dtype=np.int64)
         for c, size in zip(cols, sizes, strict=True):
             key *= size
             key += self.codes[:, c]
-        goods = np.bincount(key, weights=self.goods, minlength=space)
-        bads = np.bincount(key, weights=self.bads, minlength=space)
-        used = np.flatnonzero(goods + bads > 0)
+        if space < self.goods.size and space <= DIRECT_KEYS:
+            goods = np.bincount(key, weights=self.goods, minlength=space)
+            bads = np.bincount(key, weights=self.bads, minlength=space)
+            used = np.flatnonzero(goods + bads > 0)
+            goods, bads = goods[used], bads[used]
+        else:
+            used, inverse = np.unique(key, return_inverse=True)
+            goods = np.bincount(inverse.ravel(), weights=self.goods, minlength=used.size)
+            bads = np.bincount(inverse.ravel(), weights=self.bads, minlength=used.size)
         woe = np.empty((used.size, len(cols)), dtype=np.float64)
         rest = used.copy()
         for j in range(len(cols) - 1, -1, -1):
             woe[:, j] = self.tables[cols[j]][rest % sizes[j]]
             rest //= sizes[j]
-        return woe, np.asarray(goods[used], dtype=np.float64), np.asarray(bads[used], dtype=np.float64)
+        return woe, np.asarray(goods, dtype=np.float64), np.asarray(bads, dtype=np.float64)
 
     def moments(self) -> tuple[FloatArray, FloatArray]:
         """Weighted correlation matrix and standard deviations of the WOE columns.
@@ -107,8 +116,9 @@ class Design:
         """
         n = self.weight
         total = float(n.sum())
-        centred = self.woe - (n @ self.woe) / total
-        cov = (centred * n[:, None]).T @ centred / total
+        scaled = self.woe - (n @ self.woe) / total
+        scaled *= np.sqrt(n)[:, None]  # centred columns times sqrt(weight): one temporary
+        cov = scaled.T @ scaled / total
         sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
         with np.errstate(invalid="ignore", divide="ignore"):
             corr = cov / np.outer(sd, sd)
@@ -164,7 +174,9 @@ def build_design(
         bads = np.bincount(inverse, weights=weights * y)
         goods = np.bincount(inverse, weights=weights * (1.0 - y))
         used = np.flatnonzero(goods + bads > 0)
-        pattern_codes = np.column_stack([c[first[used]] for c in codes]).reshape(used.size, k)
+        rows = first[used]
+        # (k, P) in C order, viewed as (P, k): each feature's codes stay contiguous
+        pattern_codes = np.stack([c[rows] for c in codes]).reshape(k, used.size).T
     woe = np.empty((used.size, k), dtype=np.float64)
     for j, table in enumerate(tables):
         woe[:, j] = table[pattern_codes[:, j]]
