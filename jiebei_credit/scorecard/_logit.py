@@ -1,25 +1,40 @@
-"""Unpenalised logistic regression on grouped data by Newton–Raphson.
+"""Unpenalised logistic regression on grouped data, fitted with statsmodels.
 
-The data are patterns ``t`` with covariates ``x_t`` (intercept first), bad
-weight ``B_t`` and good weight ``G_t``; ungrouped rows are patterns of one
-row. With ``p_t = 1 / (1 + exp(−x_t·β))`` (probability of bad)::
+The data are patterns ``t`` (distinct combinations of bins) with covariates
+``x_t`` (intercept first), bad weight ``B_t`` and good weight ``G_t``;
+ungrouped rows are patterns of one row. Each pattern becomes at most two
+rows of a statsmodels ``GLM`` with a binomial family (logit link): ``y = 1``
+with frequency weight ``B_t`` and ``y = 0`` with frequency weight ``G_t``
+(rows of zero weight are left out). With ``p_t = 1 / (1 + exp(−x_t·β))``
+(probability of bad) its log-likelihood and information matrix are::
 
-    llf(β)  = Σ_t B_t ln p_t + G_t ln(1 − p_t)
-    score   = Σ_t (B_t − n_t p_t) x_t,            n_t = B_t + G_t
-    Hessian = −Σ_t n_t p_t (1 − p_t) x_t x_tᵀ
+    llf(β) = Σ_t B_t ln p_t + G_t ln(1 − p_t)
+    I(β)   = Σ_t (B_t + G_t) p_t (1 − p_t) x_t x_tᵀ
 
-Newton steps with step halving (the log-likelihood never decreases) run
-until the largest coefficient change is below ``1e-8``. Standard errors are
-the square roots of the diagonal of the inverse observed information (the
-negated Hessian) at the optimum, p-values are two-sided Wald tests, and
-``AIC = −2 llf + 2 (k + 1)``. These are the estimates of statsmodels'
-``Logit`` (and of ``GLM`` with a binomial family and frequency weights);
-the test suite checks the equality.
+which is, term for term, the log-likelihood of statsmodels ``Logit`` on the
+uncollapsed rows (or of ``GLM`` with the rows' frequency weights), so the
+maximum, the information matrix, hence the standard errors, Wald p-values,
+AIC and McFadden pseudo-R² are those of the row-level fit; the test suite
+checks the equality. The GLM is fitted by Newton–Raphson (``method=
+"newton"``; for the canonical logit link these are the IRLS iterations),
+starting from the intercept-only model, until no coefficient moves by more
+than ``1e-8``. The steps and the covariance use the expected information
+(``optim_hessian="eim"``, ``cov_type="eim"``), which for the canonical link
+is the observed information (the Hessian of ``−llf``) written in a form
+that stays finite when fitted probabilities reach 0 or 1.
+
+statsmodels is imported here, when a model is fitted, never when the
+package is imported. Its warnings (and those it triggers in numpy) are
+recorded locally and reported on the result; the caller turns them into
+:class:`~jiebei_credit.errors.ConvergenceWarning` or errors. Importing
+statsmodels also adds process-wide warning filters, which the same local
+context removes again.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +47,10 @@ __all__: list[str] = []
 MAX_ITER = 100
 #: Convergence: largest absolute change of a coefficient in the last step.
 TOL = 1e-8
+#: Fitted probabilities within this of 0 or 1 (odds beyond 10¹⁰ : 1, |log-odds| > 23) count
+#: as "numerically 0 or 1". No credit model predicts that legitimately; under separation
+#: statsmodels' Newton iterations stall near |log-odds| 30, where it clips probabilities.
+BOUNDARY = 1e-10
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +63,8 @@ class LogitFit:
     pvalues: FloatArray
     llf: float
     llnull: float
+    aic: float
+    """Akaike information criterion, ``−2 llf + 2 × (number of parameters)``."""
     n_obs: float
     iterations: int
     converged: bool
@@ -51,39 +72,40 @@ class LogitFit:
     """True when the fitted model classifies every row correctly (perfect prediction)."""
     collinear: bool
     """True when the covariates (with the intercept) are linearly dependent: no unique fit."""
-
-    @property
-    def aic(self) -> float:
-        """Akaike information criterion, ``−2 llf + 2 × (number of parameters)``."""
-        return -2.0 * self.llf + 2.0 * self.params.size
+    boundary: bool
+    """True when some fitted probability is numerically 0 or 1 (within :data:`BOUNDARY`)."""
+    notes: tuple[str, ...]
+    """Warnings and errors statsmodels reported during the fit (``Category: message``)."""
 
     @property
     def pseudo_r2(self) -> float:
         """McFadden's pseudo-R², ``1 − llf / llnull``."""
         return 1.0 - self.llf / self.llnull if self.llnull != 0 else math.nan
 
+    @property
+    def usable(self) -> bool:
+        """True when the fit produced finite coefficients (a candidate a selection may take)."""
+        return not self.collinear and bool(np.all(np.isfinite(self.params)))
 
-def _loglik(eta: FloatArray, total: FloatArray, bads: FloatArray) -> float:
-    # ln p = η − ln(1 + e^η) and ln(1 − p) = −ln(1 + e^η), so
-    # B ln p + G ln(1 − p) = B η − n ln(1 + e^η); logaddexp is stable for any η
-    return float(bads @ eta - total @ np.logaddexp(0.0, eta))
 
+def _separates(p: FloatArray, endog: FloatArray) -> bool:
+    """True when every bad row is predicted bad (p > ½) and every good row good (p < ½).
 
-def _separates(p: FloatArray, goods: FloatArray, bads: FloatArray, pure: bool) -> bool:
-    """True when every bad is predicted bad (p > ½) and every good good (p < ½).
-
-    Only possible when no pattern holds both goods and bads (``pure``).
+    A pattern with both goods and bads has a bad and a good row with the same
+    ``p``, so this can only hold when every pattern is pure.
     """
-    return pure and bool(np.all((bads <= 0) | (p > 0.5)) and np.all((goods <= 0) | (p < 0.5)))
+    return bool(np.all(np.where(endog > 0, p > 0.5, p < 0.5)))
 
 
-def _collinear(x: FloatArray, total: FloatArray) -> bool:
-    """True when the weighted Gram matrix of ``x`` is singular (to rounding).
+def _collinear(exog: FloatArray, weights: FloatArray) -> bool:
+    """True when the weighted Gram matrix ``Σ w x xᵀ`` is singular (to rounding).
 
     The matrix is scaled to unit diagonal first, so the test does not depend
-    on the scale of the WOE columns.
+    on the scale of the WOE columns. statsmodels would fit such a design with
+    a pseudo-inverse and report one of infinitely many solutions, so it is
+    caught before the fit.
     """
-    gram = (x * total[:, None]).T @ x
+    gram = (exog * weights[:, None]).T @ exog
     d = np.sqrt(np.diag(gram))
     if not np.all(d > 0):
         return True
@@ -91,9 +113,34 @@ def _collinear(x: FloatArray, total: FloatArray) -> bool:
 
 
 def null_loglik(goods: float, bads: float) -> float:
-    """Log-likelihood of the intercept-only model, ``B ln(B/N) + G ln(G/N)``."""
+    """Log-likelihood of the intercept-only model, ``B ln(B/N) + G ln(G/N)``.
+
+    Its maximum has the closed form ``p = B / N``; statsmodels' ``llnull``
+    (a refit of the intercept-only model) gives the same number at extra cost.
+    """
     n = goods + bads
     return sum(v * math.log(v / n) for v in (goods, bads) if v > 0)
+
+
+def glm_rows(
+    woe: FloatArray, goods: FloatArray, bads: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """``(endog, exog, freq_weights)``: one row per pattern and class of positive weight.
+
+    ``exog`` is ``[1, woe_t]``. Bad rows (``y = 1``, weight ``B_t``) come
+    first, then good rows (``y = 0``, weight ``G_t``).
+    """
+    bad_rows, good_rows = np.flatnonzero(bads > 0), np.flatnonzero(goods > 0)
+    rows = np.concatenate((bad_rows, good_rows))
+    exog = np.concatenate((np.ones((rows.size, 1)), woe[rows]), axis=1)
+    endog = np.zeros(rows.size, dtype=np.float64)
+    endog[: bad_rows.size] = 1.0
+    weights = np.concatenate((bads[bad_rows], goods[good_rows]))
+    return endog, exog, np.asarray(weights, dtype=np.float64)
+
+
+def _note(w: warnings.WarningMessage) -> str:
+    return f"{w.category.__name__}: {w.message}"
 
 
 def fit_logit(
@@ -104,7 +151,7 @@ def fit_logit(
     *,
     start: FloatArray | None = None,
 ) -> LogitFit:
-    """Maximum-likelihood logistic regression of bad on the columns of ``woe``.
+    """Maximum-likelihood logistic regression of bad on the columns of ``woe`` (statsmodels GLM).
 
     Parameters
     ----------
@@ -122,79 +169,78 @@ def fit_logit(
     LogitFit
         ``collinear`` is set (and nothing is fitted) when the weighted
         covariate matrix is singular; ``separated`` when the fitted model
-        predicts every row correctly (the likelihood has no maximum);
-        ``converged`` is false when Newton's method stopped early (for
-        example under quasi-separation, where some probabilities reach 0
-        or 1 and the information matrix becomes singular).
+        predicts every row correctly (the likelihood has no maximum) or
+        statsmodels detected perfect separation; ``boundary`` when some
+        fitted probability is numerically 0 or 1 (the sign of
+        quasi-separation); ``converged`` is false when
+        Newton's method stopped at :data:`MAX_ITER` iterations or failed
+        (then ``notes`` says why). Coefficients the fit could not produce
+        are NaN.
     """
-    from scipy.special import expit, ndtr  # lazy: scipy is only needed when fitting
-
     n_par = woe.shape[1] + 1
-    x = np.empty((woe.shape[0], n_par), dtype=np.float64)
-    x[:, 0] = 1.0
-    x[:, 1:] = woe
-    total = goods + bads
-    pure = bool(np.all((goods <= 0) | (bads <= 0)))
     g_sum, b_sum = float(goods.sum()), float(bads.sum())
     llnull = null_loglik(g_sum, b_sum)
+    nan = np.full(n_par, np.nan)
+    endog, exog, weights = glm_rows(woe, goods, bads)
+    if _collinear(exog, weights):
+        return LogitFit(features, nan, nan, nan, math.nan, llnull, math.nan, g_sum + b_sum,
+                        0, False, False, True, False, ())  # fmt: skip
     if start is None:
-        beta = np.zeros(n_par)
-        beta[0] = math.log(b_sum / g_sum)
-    else:
-        beta = np.asarray(start, dtype=np.float64).copy()
-    eta = x @ beta
-    llf = _loglik(eta, total, bads)
-    converged = separated = False
-    iterations = 0
-    collinear = _collinear(x, total)
-    for iterations in range(0 if collinear else 1, MAX_ITER + 1):  # noqa: B007 - the count is reported
-        if collinear:
-            break
-        p = expit(eta)
-        if _separates(p, goods, bads, pure):
-            separated = True
-            break
-        grad = x.T @ (bads - total * p)
-        info = (x * (total * p * (1.0 - p))[:, None]).T @ x
+        start = np.zeros(n_par)
+        start[0] = math.log(b_sum / g_sum)
+    params, bse, pvalues = nan, nan, nan
+    llf = aic = math.nan
+    iterations, converged, flagged = 0, False, False
+    failure: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        # lazy: statsmodels is loaded by the first fit; the filters its import
+        # installs are discarded with this context
+        from statsmodels.genmod.families import Binomial
+        from statsmodels.genmod.generalized_linear_model import GLM
+        from statsmodels.tools import sm_exceptions
+
+        separation_error = getattr(sm_exceptions, "PerfectSeparationError", ())
         try:
-            step = np.linalg.solve(info, grad)
-        except np.linalg.LinAlgError:
-            break
-        if not np.all(np.isfinite(step)):
-            break
-        t = 1.0
-        while True:
-            new_beta = beta + t * step
-            new_eta = x @ new_beta
-            new_llf = _loglik(new_eta, total, bads)
-            if new_llf >= llf - 1e-12 * abs(llf) or t < 1e-8:
-                break
-            t *= 0.5
-        change = float(np.max(np.abs(new_beta - beta)))
-        beta, eta, llf = new_beta, new_eta, new_llf
-        if change < TOL:
-            converged = True
-            break
-    p = expit(eta)
-    info = (x * (total * p * (1.0 - p))[:, None]).T @ x
-    try:
-        cov = np.linalg.inv(info)
-        var = np.diag(cov)
-        bse = np.where(var > 0, np.sqrt(np.abs(var)), np.nan)
-    except np.linalg.LinAlgError:
-        bse = np.full(n_par, np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        pvalues = 2.0 * ndtr(-np.abs(beta / bse))
+            model = GLM(endog, exog, family=Binomial(), freq_weights=weights)
+            res = model.fit(
+                start_params=start, method="newton", maxiter=MAX_ITER, tol=TOL, disp=False,
+                optim_hessian="eim", cov_type="eim",
+            )  # fmt: skip
+            params = np.asarray(res.params, dtype=np.float64)
+            iterations = int(res.mle_retvals["iterations"])
+            converged = bool(res.mle_retvals["converged"])
+            llf, aic = float(res.llf), float(res.aic)
+            if res.normalized_cov_params is not None:
+                bse = np.asarray(res.bse, dtype=np.float64)
+                pvalues = np.asarray(res.pvalues, dtype=np.float64)
+        except separation_error as exc:  # raised by older statsmodels releases
+            flagged = True
+            failure.append(f"{type(exc).__name__}: {exc}")
+        except np.linalg.LinAlgError as exc:  # a singular information matrix
+            failure.append(f"{type(exc).__name__}: {exc}")
+    notes = tuple(_note(w) for w in caught) + tuple(failure)
+    flagged = flagged or any("PerfectSeparation" in w.category.__name__ for w in caught)
+    separated = flagged
+    boundary = False
+    if np.all(np.isfinite(params)):
+        with np.errstate(over="ignore"):
+            p = 1.0 / (1.0 + np.exp(-(exog @ params)))
+        separated = separated or _separates(p, endog)
+        boundary = bool(np.any((p < BOUNDARY) | (p > 1.0 - BOUNDARY)))
     return LogitFit(
         features=features,
-        params=beta,
-        bse=np.asarray(bse, dtype=np.float64),
-        pvalues=np.asarray(pvalues, dtype=np.float64),
+        params=params,
+        bse=bse,
+        pvalues=pvalues,
         llf=llf,
         llnull=llnull,
+        aic=aic,
         n_obs=g_sum + b_sum,
         iterations=iterations,
-        converged=converged,
-        separated=separated or _separates(p, goods, bads, pure),
-        collinear=collinear,
+        converged=converged and not failure,
+        separated=separated,
+        collinear=False,
+        boundary=boundary,
+        notes=notes,
     )

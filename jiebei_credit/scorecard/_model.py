@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,23 +16,19 @@ from jiebei_credit.scorecard._checks import (
     as_target,
     as_weights,
     check_both_classes,
-    check_choice,
-    check_float,
 )
 from jiebei_credit.scorecard._finebin import Category
 from jiebei_credit.scorecard._fit import merge_params
 from jiebei_credit.scorecard._frames import as_frame, check_shape, require_columns
 from jiebei_credit.scorecard._params import Params
 from jiebei_credit.scorecard._persist import card_from_dict, card_to_dict
-from jiebei_credit.scorecard._pipeline import Steps, fit_card
+from jiebei_credit.scorecard._pipeline import Criterion, Selection, check_steps, fit_card
 from jiebei_credit.scorecard._report import card_points, card_summary, card_table
 from jiebei_credit.scorecard._scaling import Scaling
 from jiebei_credit.scorecard._scoring import score_points
 
 __all__ = ["Scorecard"]
 
-Selection = Literal["none", "forward", "stepwise"]
-Criterion = Literal["pvalue", "aic"]
 DEFAULT_SCALING = Scaling()
 
 PARAMS = (
@@ -51,15 +47,18 @@ class Scorecard(Params):
     lower-IV feature of each pair whose WOE correlation exceeds
     ``max_correlation`` (then, optionally, features with VIF above
     ``max_vif``), selects features (``selection``), fits an unpenalised
-    logistic regression by maximum likelihood, drops features whose
-    coefficient has the wrong sign and refits, and scales to points.
+    logistic regression with statsmodels, drops features whose coefficient
+    has the wrong sign and refits, and scales to points.
 
-    The fit runs on the distinct combinations of bins (with their good and
-    bad weights) rather than on the rows: identical rows contribute
-    identically to the likelihood, so the estimates are exactly those of a
-    row-level fit (statsmodels ``Logit``, or ``GLM`` with frequency weights
-    when ``sample_weight`` is given; the test suite checks both), at a
-    fraction of the cost.
+    The fit runs on the distinct combinations of bins rather than on the
+    rows: statsmodels' ``GLM`` (binomial family, logit link) on one row per
+    combination and class, with the combination's bad or good weight as
+    frequency weight. Identical rows contribute identically to the
+    likelihood, so the estimates are exactly those of a row-level fit
+    (statsmodels ``Logit``, or ``GLM`` with frequency weights when
+    ``sample_weight`` is given; the test suite checks both), at a fraction
+    of the cost. statsmodels is imported by the first fit, not with the
+    package.
 
     Parameters
     ----------
@@ -123,9 +122,12 @@ class Scorecard(Params):
 
     Perfect prediction (the WOE columns classify every row correctly) and
     perfectly collinear WOE columns raise :class:`InvalidInputError`;
-    quasi-separation (coefficients above 30 in absolute value or undefined
-    standard errors) and non-convergence warn with
-    :class:`~jiebei_credit.errors.ConvergenceWarning`.
+    quasi-separation (coefficients above 30 in absolute value, fitted
+    probabilities within ``1e-10`` of 0 or 1, or undefined standard errors),
+    non-convergence (100 Newton iterations) and numerical problems
+    statsmodels reports warn with
+    :class:`~jiebei_credit.errors.ConvergenceWarning`, quoting statsmodels'
+    own warnings, which are not passed on.
 
     References
     ----------
@@ -246,21 +248,16 @@ class Scorecard(Params):
         Warns
         -----
         ConvergenceWarning
-            Non-convergence or quasi-separation in the logistic fit.
+            Non-convergence or quasi-separation in the logistic fit, or
+            numerical problems statsmodels reported during it.
         """
         func = "Scorecard.fit"
         if not isinstance(self.scaling, Scaling):
             raise InvalidInputError(f"{func}: scaling must be a Scaling, got {self.scaling!r}.")
-        check_choice(func, "selection", self.selection, Selection)
-        check_choice(func, "criterion", self.criterion, Criterion)
-        p_enter = check_float(func, "p_enter", self.p_enter, low=0.0, high=1.0)
-        p_remove = check_float(func, "p_remove", self.p_remove, low=p_enter, high=1.0)
-        steps = Steps(
-            min_iv=check_float(func, "min_iv", self.min_iv, low=0.0, high=np.inf),
-            max_correlation=check_float(func, "max_correlation", self.max_correlation, low=0.0, high=1.0),
-            max_vif=None if self.max_vif is None else check_float(
-                func, "max_vif", self.max_vif, low=1.0, high=np.inf),
-            selection=self.selection, criterion=self.criterion, p_enter=p_enter, p_remove=p_remove,
+        steps = check_steps(
+            func, min_iv=self.min_iv, max_correlation=self.max_correlation, max_vif=self.max_vif,
+            selection=self.selection, criterion=self.criterion, p_enter=self.p_enter,
+            p_remove=self.p_remove,
         )  # fmt: skip
         frame = as_frame(func, X)
         check_shape(func, frame)
@@ -364,7 +361,8 @@ class Scorecard(Params):
         Notes
         -----
         Standard errors are the square roots of the diagonal of the inverse
-        observed information at the maximum; p-values are two-sided Wald
+        information matrix at the maximum (statsmodels; for the logit link
+        the observed and the expected information coincide); p-values are two-sided Wald
         tests, ``2 Φ(−|β / se|)``; ``AIC = −2 llf + 2 (k + 1)``; VIF is the
         diagonal of the inverse correlation matrix of the model's WOE columns.
         """

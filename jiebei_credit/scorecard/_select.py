@@ -40,8 +40,17 @@ def extend(fit: LogitFit, features: Sequence[str]) -> FloatArray:
     return np.array([fit.params[0], *(known.get(f, 0.0) for f in features)])
 
 
+def _reported(fit: LogitFit) -> str:
+    """`` (statsmodels reported: …)`` listing the distinct notes of the fit, or ``''``."""
+    notes = list(dict.fromkeys(fit.notes))
+    if not notes:
+        return ""
+    shown = "; ".join(notes[:3]) + (f"; … ({len(notes)} in all)" if len(notes) > 3 else "")
+    return f" (statsmodels reported: {shown})"
+
+
 def check_fit(func: str, fit: LogitFit) -> None:
-    """Raise on collinearity or perfect prediction; warn on quasi-separation or non-convergence."""
+    """Raise on collinearity, perfect prediction or failure; warn on any other fit trouble."""
     feats = listing(list(fit.features))
     if fit.collinear:
         raise InvalidInputError(
@@ -56,23 +65,31 @@ def check_fit(func: str, fit: LogitFit) -> None:
         )
     if not np.all(np.isfinite(fit.params)):
         raise InvalidInputError(
-            f"{func}: the logistic fit on {feats} failed (non-finite coefficients); check the "
-            "features for leakage and lower max_bins."
+            f"{func}: the logistic fit on {feats} failed (no finite coefficients){_reported(fit)}; "
+            "check the features for leakage and lower max_bins."
         )
     big = [f for f, c in zip(fit.features, fit.params[1:], strict=True) if abs(c) > SEPARATION_COEF]
-    if big or not np.all(np.isfinite(fit.bse)):
+    if big or fit.boundary or not np.all(np.isfinite(fit.bse)):
         warnings.warn(
-            f"{func}: coefficients of {listing(big or list(fit.features))} are extreme or their "
-            "standard errors undefined: the WOE columns quasi-separate the target (some bins "
-            "predict it perfectly) and the points are unreliable. Check for leakage or merge "
-            "bins (lower max_bins, raise min_bin_goods/min_bin_bads).",
+            f"{func}: coefficients of {listing(big or list(fit.features))} are extreme, fitted "
+            "probabilities reach 0 or 1, or standard errors are undefined: the WOE columns "
+            "quasi-separate the target (some bins predict it perfectly) and the points are "
+            "unreliable. Check for leakage or merge "
+            f"bins (lower max_bins, raise min_bin_goods/min_bin_bads){_reported(fit)}.",
             ConvergenceWarning,
             stacklevel=3,
         )
     elif not fit.converged:
         warnings.warn(
-            f"{func}: the logistic regression did not converge in {MAX_ITER} Newton iterations; "
-            "the coefficients may be inaccurate.",
+            f"{func}: the logistic regression on {feats} did not converge in {MAX_ITER} Newton "
+            f"iterations; the coefficients may be inaccurate{_reported(fit)}.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    elif fit.notes:
+        warnings.warn(
+            f"{func}: the logistic regression on {feats} converged, but with numerical "
+            f"problems{_reported(fit)}; check the estimates before using the card.",
             ConvergenceWarning,
             stacklevel=3,
         )
@@ -140,7 +157,9 @@ def vif_filter(
 
 
 def _entry_value(fit: LogitFit, criterion: str) -> float:
-    return fit.aic if criterion == "aic" else float(fit.pvalues[-1])
+    """AIC or the p-value of the last feature; ``inf`` for a fit that failed (never chosen)."""
+    value = fit.aic if criterion == "aic" else float(fit.pvalues[-1])
+    return value if fit.usable and np.isfinite(value) else np.inf
 
 
 def select(

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import math
+import subprocess
+import sys
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from jiebei_credit.errors import ConvergenceWarning, InvalidInputError
 from jiebei_credit.scorecard import Scorecard
@@ -83,6 +88,145 @@ def test_integer_weights_equal_duplicated_rows():
     assert math.isclose(weighted.log_likelihood_, dup.log_likelihood_, rel_tol=1e-12)
 
 
+@st.composite
+def _small_tables(draw, weighted=False):
+    """2-3 integer features with few distinct values (rows repeat bin combinations) and a 0/1 target."""
+    n = draw(st.integers(150, 600))
+    k = draw(st.integers(2, 3))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    X = pd.DataFrame({f"x{j}": rng.integers(0, draw(st.integers(3, 7)), n).astype(float) for j in range(k)})
+    beta = np.array([draw(st.floats(-1.0, 1.0)) for _ in range(k)])
+    logit = draw(st.floats(-2.0, 0.0)) + (X.to_numpy() - 2.0) @ beta
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    w = rng.integers(1, 5, n).astype(float) if weighted else None
+    return X, pd.Series(y), w
+
+
+def _fit_quietly(X, y, w=None):
+    """The card, or None when the fit warns or raises (quasi-separation, nothing to fit)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            card = Scorecard(max_bins=4, min_iv=0.0, max_correlation=1.0).fit(X, y, sample_weight=w)
+        except InvalidInputError:
+            return None
+    return None if caught else card
+
+
+def _reference(fit):
+    """A statsmodels fit on the rows, or None when statsmodels itself warns."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = fit()
+        values = (res.params, res.bse, res.pvalues, res.llf, res.llnull, res.aic)
+    return None if caught or not np.all(np.isfinite(np.concatenate(values[:3]))) else res
+
+
+@given(_small_tables())
+def test_collapsed_fit_equals_statsmodels_logit_on_rows(data):
+    # the card fits a GLM on the distinct bin combinations (two rows each, weighted by their
+    # bads and goods); the reference is statsmodels' Logit on every row of the same WOE columns
+    X, y, _ = data
+    card = _fit_quietly(X, y)
+    assume(card is not None)
+    exog = sm.add_constant(_woe(card, X), has_constant="add")
+    ref = _reference(lambda: sm.Logit(y.to_numpy(), exog).fit(method="newton", tol=1e-12, disp=0))
+    assume(ref is not None)
+    np.testing.assert_allclose([card.intercept_, *card.coef_], ref.params, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(card.std_errors_, ref.bse, rtol=1e-7)
+    np.testing.assert_allclose(card.p_values_, ref.pvalues, rtol=1e-6, atol=1e-12)
+    assert math.isclose(card.log_likelihood_, ref.llf, rel_tol=1e-10)
+    # Logit's llnull comes from its own iterative fit of the intercept-only model (agreeing to
+    # about 1e-10); the exact value is B ln(B/N) + G ln(G/N)
+    b, n = float(y.sum()), float(len(y))
+    assert math.isclose(card.null_log_likelihood_, b * math.log(b / n) + (n - b) * math.log(1 - b / n))
+    assert math.isclose(card.null_log_likelihood_, ref.llnull, rel_tol=1e-8)
+    assert math.isclose(card.aic_, ref.aic, rel_tol=1e-10)
+    assert math.isclose(card.pseudo_r2_, ref.prsquared, rel_tol=1e-6, abs_tol=1e-10)
+    assert card.n_obs_ == len(X)
+
+
+@given(_small_tables(weighted=True))
+def test_collapsed_weighted_fit_equals_statsmodels_glm_on_rows(data):
+    # reference: GLM (binomial, logit link) on every row with the sample weights as
+    # frequency weights; McFadden's pseudo-R2 is 1 - llf / llnull of that fit
+    X, y, w = data
+    card = _fit_quietly(X, y, w)
+    assume(card is not None)
+    exog = sm.add_constant(_woe(card, X), has_constant="add")
+    model = sm.GLM(y.to_numpy(), exog, family=sm.families.Binomial(), freq_weights=w)
+    # IRLS until no coefficient moves by 1e-12 (its default stops on the deviance, which leaves
+    # the coefficients, hence the standard errors, about 1e-7 off)
+    ref = _reference(lambda: model.fit(tol=1e-12, tol_criterion="params"))
+    assume(ref is not None)
+    np.testing.assert_allclose([card.intercept_, *card.coef_], ref.params, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(card.std_errors_, ref.bse, rtol=1e-7)
+    np.testing.assert_allclose(card.p_values_, ref.pvalues, rtol=1e-6, atol=1e-12)
+    assert math.isclose(card.log_likelihood_, ref.llf, rel_tol=1e-10)
+    assert math.isclose(card.null_log_likelihood_, ref.llnull, rel_tol=1e-10)
+    assert math.isclose(card.aic_, ref.aic, rel_tol=1e-10)
+    assert math.isclose(card.pseudo_r2_, ref.pseudo_rsquared(kind="mcf"), rel_tol=1e-7, abs_tol=1e-12)
+    assert card.n_obs_ == w.sum()
+
+
+def _forward_reference(y, woe, criterion, p_enter=0.05):
+    """Greedy forward selection with statsmodels' Logit on the rows of the WOE columns ``woe``."""
+
+    def logit(feats):
+        exog = np.column_stack([np.ones(len(y)), *(woe[f] for f in feats)])
+        return sm.Logit(y, exog).fit(method="newton", tol=1e-12, disp=0)
+
+    chosen, current = [], logit([])
+    while rest := [f for f in woe if f not in chosen]:
+        fits = {f: logit([*chosen, f]) for f in rest}
+        if criterion == "pvalue":
+            f = min(fits, key=lambda f: fits[f].pvalues[-1])
+            enters = fits[f].pvalues[-1] < p_enter
+        else:
+            f = min(fits, key=lambda f: fits[f].aic)
+            enters = fits[f].aic < current.aic
+        if not enters:
+            break
+        chosen.append(f)
+        current = fits[f]
+    return chosen
+
+
+def test_forward_selection_follows_statsmodels_pvalues_and_aic():
+    # reference: forward selection written in the test with statsmodels' Logit on the rows of
+    # the card's WOE columns (entry: smallest p-value below p_enter, or largest AIC drop)
+    X, y = _credit(5000, seed=11)
+    X = X.assign(noise=np.random.default_rng(12).normal(size=len(X)))
+    for criterion in ("pvalue", "aic"):
+        card = Scorecard(max_bins=4, min_iv=0.0, selection="forward", criterion=criterion).fit(X, y)
+        candidates = [*card.features_, *(f for f, step, _ in card.drops_ if step == "forward")]
+        woe = {f: card.binnings_[f].woe(X[f]) for f in candidates}
+        chosen = _forward_reference(y.to_numpy(), woe, criterion)
+        assert list(card.features_) == chosen, criterion
+        assert len(chosen) < len(candidates)  # the selection did reject something
+
+
+def test_first_fit_loads_statsmodels_lazily_and_keeps_warning_filters():
+    # importing statsmodels installs process-wide warning filters; the fit imports it inside a
+    # local warnings context, so the caller's filters are the same before and after
+    code = (
+        "import sys, json, warnings\n"
+        "import numpy as np, pandas as pd, scipy.special\n"
+        "import jiebei_credit\n"
+        "from jiebei_credit.scorecard import Scorecard\n"
+        "before_import = 'statsmodels' in sys.modules\n"
+        "filters = list(warnings.filters)\n"
+        "rng = np.random.default_rng(0)\n"
+        "X = pd.DataFrame({'a': rng.random(2000)})\n"
+        "y = (rng.random(2000) < 0.1 + 0.3 * X['a']).astype(int)\n"
+        "Scorecard().fit(X, y)\n"
+        "print(json.dumps({'before': before_import, 'after': 'statsmodels' in sys.modules,\n"
+        "                  'same': filters == warnings.filters}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert json.loads(out.stdout) == {"before": False, "after": True, "same": True}
+
+
 def test_perfect_prediction_raises():
     # bads exactly below 100: pure bins (allowed by min_bin_goods/bads = 0) give WOE that
     # separates the classes, and the likelihood has no maximum
@@ -101,8 +245,12 @@ def test_quasi_separation_warns():
     rows = [(a, b, 0) for (a, b), (g, _) in cells.items() for _ in range(g)]
     rows += [(a, b, 1) for (a, b), (_, bd) in cells.items() for _ in range(bd)]
     df = pd.DataFrame(rows, columns=["a", "b", "y"]).astype(float)
-    with pytest.warns(ConvergenceWarning, match="quasi-separate the target"):
+    with pytest.warns(ConvergenceWarning, match="quasi-separate the target") as record:
         Scorecard(min_bin_share=0.0).fit(df[["a", "b"]], df["y"])
+    # warnings statsmodels emits on the way (its ConvergenceWarning, numpy RuntimeWarnings;
+    # which ones depends on its version) are translated, not passed on: only ours reaches
+    # the caller, once
+    assert [w.category for w in record] == [ConvergenceWarning]
 
 
 def test_perfectly_collinear_woe_raises():
