@@ -150,6 +150,8 @@ def run(n_borrowers: int = 6_000, seed: int = 2026, out: Callable[[str], None] =
     section(out, "6. Reasons for one declined and one referred applicant")
     for kind in ("decline", "refer"):
         who = decisions.index[decisions["decision"] == kind]
+        by_score = who[decisions.loc[who, "binding_constraint"] == "pd_cutoff"]
+        who = by_score if len(by_score) else who  # prefer a decline the score itself explains
         if len(who) == 0:
             out(f"(no {kind} in this run)")
             continue

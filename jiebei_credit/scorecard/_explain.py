@@ -86,8 +86,12 @@ def explain(
     ranks = np.concatenate([np.arange(1, c + 1) for c in np.bincount(rows, minlength=n)])
     labels = [card.binnings_[f].labels for f in feats]
     bins = [labels[c][idx[r, c]] for r, c in zip(rows, cols, strict=True)]
-    en = [f"{texts.get(feats[c], (feats[c],))[0]}: {b}" for c, b in zip(cols, bins, strict=True)]
-    zh = [f"{texts.get(feats[c], (feats[c], feats[c]))[-1]}：{b}" for c, b in zip(cols, bins, strict=True)]
+    # "<what the feature measures>: <the applicant's bin>", without a doubled full stop
+    en = [f"{texts.get(feats[c], (feats[c],))[0].rstrip('.')}: {b}" for c, b in zip(cols, bins, strict=True)]
+    zh = [
+        f"{texts.get(feats[c], (feats[c], feats[c]))[-1].rstrip('。')}：{b}"
+        for c, b in zip(cols, bins, strict=True)
+    ]
     return pd.DataFrame({
         "row": frame.index[rows], "rank": ranks.astype(np.int64),
         "feature": [feats[c] for c in cols], "bin": bins,

@@ -162,8 +162,8 @@ def test_explain_uses_feature_catalog_texts():
     for feature in ("util_now", "inq_count_30d", "c"):
         rows = ex[ex["feature"] == feature]
         assert len(rows) > 0
-        en = catalog[feature].description if feature in catalog else feature
-        zh = catalog[feature].description_zh if feature in catalog else feature
+        en = catalog[feature].description.rstrip(".") if feature in catalog else feature
+        zh = catalog[feature].description_zh.rstrip("。") if feature in catalog else feature
         np.testing.assert_array_equal(rows["reason"], en + ": " + rows["bin"])
         np.testing.assert_array_equal(rows["reason_zh"], zh + "：" + rows["bin"])
     assert "c" not in catalog
