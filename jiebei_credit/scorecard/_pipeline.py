@@ -134,7 +134,7 @@ def fit_card(
         # without the dropped feature: Newton's method reaches the same maximum (to far below
         # its 1e-8 step tolerance) from either start, in fewer steps from the closer one
         fit = fit_features(design, chosen, None if fit is None else extend(fit, chosen))
-        check_fit(func, fit)
+        check_fit(func, fit, warn=False)
         coefs = fit.params[1:]
         if np.all(coefs < 0):
             break
@@ -148,5 +148,6 @@ def fit_card(
             )
         )
         chosen.pop(j)
+    check_fit(func, fit)  # warnings speak of the final model only
     vif = vifs(corr, [candidates.index(f) for f in chosen])
     return CardFit(binnings=binnings, fit=fit, vif=vif, drops=tuple(drops))

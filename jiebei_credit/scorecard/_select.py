@@ -49,8 +49,12 @@ def _reported(fit: LogitFit) -> str:
     return f" (statsmodels reported: {shown})"
 
 
-def check_fit(func: str, fit: LogitFit) -> None:
-    """Raise on collinearity, perfect prediction or failure; warn on any other fit trouble."""
+def check_fit(func: str, fit: LogitFit, *, warn: bool = True) -> None:
+    """Raise on collinearity, perfect prediction or failure; warn on any other fit trouble.
+
+    With ``warn=False`` only the errors are raised (for intermediate fits whose
+    features may still change; the final fit is checked with warnings).
+    """
     feats = listing(list(fit.features))
     if fit.collinear:
         raise InvalidInputError(
@@ -68,6 +72,8 @@ def check_fit(func: str, fit: LogitFit) -> None:
             f"{func}: the logistic fit on {feats} failed (no finite coefficients){_reported(fit)}; "
             "check the features for leakage and lower max_bins."
         )
+    if not warn:
+        return
     big = [f for f, c in zip(fit.features, fit.params[1:], strict=True) if abs(c) > SEPARATION_COEF]
     if big or fit.boundary or not np.all(np.isfinite(fit.bse)):
         warnings.warn(
@@ -77,21 +83,21 @@ def check_fit(func: str, fit: LogitFit) -> None:
             "unreliable. Check for leakage or merge "
             f"bins (lower max_bins, raise min_bin_goods/min_bin_bads){_reported(fit)}.",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     elif not fit.converged:
         warnings.warn(
             f"{func}: the logistic regression on {feats} did not converge in {MAX_ITER} Newton "
             f"iterations; the coefficients may be inaccurate{_reported(fit)}.",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     elif fit.notes:
         warnings.warn(
             f"{func}: the logistic regression on {feats} converged, but with numerical "
             f"problems{_reported(fit)}; check the estimates before using the card.",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
 
 
