@@ -59,6 +59,19 @@ def grade_codes(
     return codes.astype(np.int64), pandas.Index(np.asarray(uniques), name="grade")
 
 
+def _grade_totals(
+    y: object, pd: object, grades: object, *, func: str
+) -> tuple[pandas.Index, IntArray, IntArray, FloatArray, FloatArray]:
+    """Validate ``y`` and ``pd``; per grade: labels, count, defaults, expected defaults, mean PD."""
+    is_bad, p, index = binary_and_score(y, pd, func=func, score_name="pd", probability=True)
+    codes, labels = grade_codes(is_bad.size, index, p, grades, func=func)
+    k = len(labels)
+    count = np.bincount(codes, minlength=k).astype(np.int64)
+    defaults = np.bincount(codes, weights=is_bad, minlength=k).round().astype(np.int64)
+    expected = np.bincount(codes, weights=p, minlength=k).astype(np.float64)
+    return labels, count, defaults, expected, np.clip(expected / count, 0.0, 1.0)
+
+
 def calibration_table(
     y: object,
     pd: object,
@@ -126,22 +139,16 @@ def calibration_table(
     B          4         2          0.50      0.4      0.5248
     """
     func = "calibration_table"
-    is_bad, p, index = binary_and_score(y, pd, func=func, score_name="pd", probability=True)
     level = check_float(level, func=func, name="level", low=0.0, high=1.0)
     if level in (0.0, 1.0):
         raise InvalidInputError(f"{func}: level must be strictly between 0 and 1; got {level}.")
-    codes, labels = grade_codes(is_bad.size, index, p, grades, func=func)
-    k = len(labels)
-    count = np.bincount(codes, minlength=k)
-    defaults = np.bincount(codes, weights=is_bad, minlength=k).round().astype(np.int64)
-    expected = np.bincount(codes, weights=p, minlength=k)
-    pd_mean = np.clip(expected / count, 0.0, 1.0)
+    labels, count, defaults, expected, pd_mean = _grade_totals(y, pd, grades, func=func)
     a, b = defaults + 0.5, count - defaults + 0.5
     lower = np.where(defaults == 0, 0.0, special.betaincinv(a, b, (1.0 - level) / 2.0))
     upper = np.where(defaults == count, 1.0, special.betaincinv(a, b, (1.0 + level) / 2.0))
     return pandas.DataFrame(
         {
-            "count": count.astype(np.int64),
+            "count": count,
             "defaults": defaults,
             "default_rate": defaults / count,
             "pd_mean": pd_mean,
@@ -238,22 +245,22 @@ def hosmer_lemeshow(
     (1.1667, 2, 0.558)
     """
     func = "hosmer_lemeshow"
-    table = calibration_table(y, pd, grades=grades)
-    n = table["count"].to_numpy(dtype=np.float64)
-    p = table["pd_mean"].to_numpy(dtype=np.float64)
-    d = table["defaults"].to_numpy(dtype=np.float64)
+    labels, count, defaults, expected, p = _grade_totals(y, pd, grades, func=func)
+    n = count.astype(np.float64)
+    d = defaults.astype(np.float64)
     degenerate = (p <= 0.0) | (p >= 1.0)
     if degenerate.any():
         raise InvalidInputError(
-            f"{func}: grades {list(table.index[degenerate])[:5]} have PD 0 or 1, where the "
+            f"{func}: grades {list(labels[degenerate])[:5]} have PD 0 or 1, where the "
             "statistic is undefined; merge them with a neighbouring grade."
         )
-    g = len(table)
-    k = g if dof is None else check_int(dof, func=func, name="dof", minimum=1)
+    k = len(labels) if dof is None else check_int(dof, func=func, name="dof", minimum=1)
     contribution = (n * p - d) ** 2 / (n * p * (1.0 - p))
     statistic = float(contribution.sum())
-    out = table[["count", "defaults", "pd_mean", "expected_defaults"]].assign(
-        contribution=contribution
+    out = pandas.DataFrame(
+        {"count": count, "defaults": defaults, "pd_mean": p, "expected_defaults": expected,
+         "contribution": contribution},
+        index=labels,
     )
     return HosmerLemeshowResult(
         statistic=statistic, dof=k, p_value=float(special.chdtrc(k, statistic)), table=out

@@ -214,10 +214,16 @@ def gini(
     >>> jc.metrics.gini([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
     0.5
     """
-    return 2.0 * auc(y, score, higher=higher, sample_weight=sample_weight) - 1.0
+    return 2.0 * auc_value(y, score, higher=higher, sample_weight=sample_weight, func="gini") - 1.0
 
 
-def ks(y: object, score: object, *, sample_weight: object = None) -> float:
+def ks(
+    y: object,
+    score: object,
+    *,
+    higher: Higher = "riskier",
+    sample_weight: object = None,
+) -> float:
     r"""Kolmogorov–Smirnov statistic: the largest gap between the score CDFs of bads and goods.
 
     Parameters
@@ -225,7 +231,11 @@ def ks(y: object, score: object, *, sample_weight: object = None) -> float:
     y : array-like of shape (n,)
         Outcome, 1 = bad, 0 = good.
     score : array-like of shape (n,)
-        Finite score or PD. KS does not depend on the direction of the score.
+        Finite score or PD.
+    higher : {"riskier", "safer"}, default "riskier"
+        What a higher score means, as in :func:`auc`. Accepted for symmetry
+        with the other metrics and checked, but KS does not depend on the
+        direction of the score.
     sample_weight : array-like of shape (n,), optional
         Non-negative row weights.
 
@@ -261,7 +271,9 @@ def ks(y: object, score: object, *, sample_weight: object = None) -> float:
     >>> jc.metrics.ks([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
     0.5
     """
-    is_bad, risk, weight, n_bad, n_good = prepare(y, score, func="ks", sample_weight=sample_weight)
+    is_bad, risk, weight, n_bad, n_good = prepare(
+        y, score, func="ks", higher=higher, sample_weight=sample_weight
+    )
     if weight is None:
         # Both CDFs evaluated at every observed value, as the two-sample KS test does.
         bads = np.sort(risk[is_bad])

@@ -306,7 +306,7 @@ def csi(
             raise InvalidInputError(
                 f"{func}: {name} must be a DataFrame of features; got {type(frame).__name__}."
             )
-    names = [str(c) for c in expected.columns] if features is None else list(features)
+    names = list(expected.columns) if features is None else list(features)
     problems = [
         Problem(table=table, column=f, row=None, value=None, rule="missing feature column")
         for table, frame in (("expected", expected), ("actual", actual))

@@ -202,7 +202,8 @@ def early_warnings(
         raise SchemaError(problems, context=_FUNC)
 
     index = features_now.index
-    previous = features_previous.reindex(index)
+    # align only the columns the rules read, never the whole feature table
+    previous = features_previous[[c for c in need_prev if c not in absent_prev]].reindex(index)
     out: dict[str, pd.arrays.BooleanArray] = {}
     for rule in checked:
         skipped = rule.column in absent_now or (rule.needs_previous and rule.column in absent_prev)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from jiebei_credit.metrics._discrimination import Higher, auc_value, roc_frame
+from jiebei_credit.metrics._discrimination import Higher, roc_frame
 from jiebei_credit.metrics._validate import binary_and_score, check_int
 from jiebei_credit.plotting._common import BAD, GOOD, REFERENCE, target_axes
 
@@ -63,7 +63,10 @@ def plot_roc(
     """
     func = "plot_roc"
     curve = roc_frame(y, score, higher=higher, sample_weight=sample_weight, func=func)
-    area = auc_value(y, score, higher=higher, sample_weight=sample_weight, func=func)
+    # the trapezoidal area under the curve just built is the AUC (ties included)
+    fpr = curve["fpr"].to_numpy()
+    tpr = curve["tpr"].to_numpy()
+    area = float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1])) / 2.0)
     ax = target_axes(ax, func=func)
     text = f"AUC = {area:.3f}" if label is None else f"{label} (AUC = {area:.3f})"
     ax.plot(curve["fpr"], curve["tpr"], drawstyle="default", label=text)

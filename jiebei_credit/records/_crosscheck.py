@@ -87,8 +87,9 @@ def _installments(loans: pd.DataFrame, inst: pd.DataFrame) -> list[Problem]:
         "loans", "loan_id", loans.index, no_schedule, loans["loan_id"].to_numpy(), "loan has no instalments"
     )
     off = ~no_schedule & (np.abs(total - principal) > FEN * count + 1e-6)
-    pairs = np.empty(n_loans, dtype=object)
-    pairs[:] = list(zip(np.round(principal, 2).tolist(), np.round(total, 2).tolist(), strict=True))
+    pairs = np.empty(n_loans, dtype=object)  # the message's values, for the offending loans only
+    for i in np.flatnonzero(off):
+        pairs[i] = (round(float(principal[i]), 2), round(float(total[i]), 2))
     problems += problems_at(
         "loans",
         "principal",

@@ -39,7 +39,7 @@ def problems_at(
         vals: Any = [None] * pos.size
     else:
         arr = np.asarray(values)
-        vals = list(pd.DatetimeIndex(arr[pos])) if arr.dtype.kind == "M" else arr.astype(object)[pos]
+        vals = list(pd.DatetimeIndex(arr[pos])) if arr.dtype.kind == "M" else arr[pos].astype(object)
     return [
         Problem(table=table, column=column, row=r, value=_plain(v), rule=rule)
         for r, v in zip(rows, vals, strict=True)

@@ -12,6 +12,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.metrics import roc_curve as sk_roc_curve
 
 import jiebei_credit as jc
+from jiebei_credit.errors import InvalidInputError
 from tests.strategies import scored_samples, weighted_scored_samples
 
 
@@ -102,6 +103,12 @@ def test_weighted_ks_in_unit_interval_and_direction_free(
     value = jc.metrics.ks(y, score, sample_weight=w)
     assert 0.0 <= value <= 1.0 + 1e-12
     assert jc.metrics.ks(y, -score, sample_weight=w) == pytest.approx(value, abs=1e-12)
+    assert jc.metrics.ks(y, score, higher="safer", sample_weight=w) == pytest.approx(value, abs=1e-12)
+
+
+def test_ks_checks_higher_like_the_other_metrics() -> None:
+    with pytest.raises(InvalidInputError, match=r"^ks: higher must be one of"):
+        jc.metrics.ks([0, 1], [0.1, 0.2], higher="up")
 
 
 def test_ks_hand_computed() -> None:

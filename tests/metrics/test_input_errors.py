@@ -15,14 +15,14 @@ from jiebei_credit.errors import InvalidInputError
 # (name, function) pairs that take (y, score-or-pd).
 SCORE_METRICS: list[tuple[str, Callable[..., Any]]] = [
     ("auc", jc.metrics.auc),
-    ("gini", jc.metrics.auc),  # gini delegates to auc, so messages name auc
+    ("gini", jc.metrics.gini),
     ("ks", jc.metrics.ks),
     ("roc_curve", jc.metrics.roc_curve),
     ("gains_table", jc.metrics.gains_table),
 ]
 PD_METRICS: list[tuple[str, Callable[..., Any]]] = [
     ("calibration_table", jc.metrics.calibration_table),
-    ("hosmer_lemeshow", jc.metrics.calibration_table),
+    ("hosmer_lemeshow", jc.metrics.hosmer_lemeshow),
     ("brier_score", jc.metrics.brier_score),
 ]
 ALL = SCORE_METRICS + PD_METRICS
@@ -30,7 +30,7 @@ ALL = SCORE_METRICS + PD_METRICS
 
 @pytest.mark.parametrize(("name", "fn"), ALL)
 def test_length_mismatch(name: str, fn: Callable[..., Any]) -> None:
-    func = "auc" if name == "gini" else "calibration_table" if name == "hosmer_lemeshow" else name
+    func = name
     with pytest.raises(InvalidInputError, match=rf"^{func}: y has 3 rows but \w+ has 2; pass one"):
         fn([0, 1, 0], [0.1, 0.2])
 

@@ -191,6 +191,14 @@ def test_csi_per_feature_with_and_without_binnings() -> None:
     assert out.loc["util_now", "bins"] == 4
 
 
+def test_csi_keeps_non_string_column_labels() -> None:
+    # integer labels (a frame built from a numpy array) are looked up as they are
+    ref = pd.DataFrame({0: [0.1, 0.2, 0.5, 0.9], 1: [1.0, 2.0, 3.0, 4.0]})
+    table = jc.metrics.csi(ref, ref, bins=2)
+    assert list(table.index) == [0, 1]
+    assert (table["csi"] == 0.0).all()  # identical samples: PSI is exactly 0
+
+
 def test_csi_missing_columns_raise_schema_error() -> None:
     ref = pd.DataFrame({"a": [1.0, 2.0], "b": [1.0, 2.0]})
     cur = pd.DataFrame({"a": [1.0, 2.0]})

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import jiebei_credit as jc
 from jiebei_credit.errors import InvalidInputError, SchemaError
 from jiebei_credit.monitoring import DEFAULT_RULES, WarningRule, early_warnings
 
@@ -288,3 +289,4 @@ def test_default_rules_are_documented_in_both_languages() -> None:
         assert rule.description_en
         assert rule.description_zh
         assert rule.column in FEATURES
+        assert rule.column in jc.features.CATALOG  # a renamed feature would break the default rules

@@ -22,3 +22,4 @@ def test_default_rules_use_the_agreed_feature_names() -> None:
     agreed = {"dpd_now", "util_now", "limit_now", "receipts_monthly_mean_90d", "inq_count_30d",
               "zhima_latest"}
     assert {r.column for r in jc.monitoring.DEFAULT_RULES} == agreed
+    assert agreed <= set(jc.features.CATALOG)  # the rules read features extract() produces
