@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final, Literal
 
+import numpy as np
+
 from jiebei_credit.errors import InvalidInputError
 from jiebei_credit.features._bases import FAMILY_TEXT, Base
 from jiebei_credit.features._bureau import INQUIRY_BASES, ZHIMA_BASES
@@ -146,13 +148,16 @@ def check_windows(windows: object, *, func: str) -> tuple[int, ...]:
             f"got {windows!r}"
         )
     items = list(windows)
-    bad = [w for w in items if isinstance(w, bool) or not isinstance(w, int) or not 1 <= w <= MAX_WINDOW]
+    bad = [
+        w for w in items
+        if isinstance(w, bool | np.bool_) or not isinstance(w, int | np.integer) or not 1 <= w <= MAX_WINDOW
+    ]
     if not items or bad:
         raise InvalidInputError(
             f"{func}: windows must be a non-empty sequence of whole numbers of days between 1 and "
             f"{MAX_WINDOW}; got {items!r} (offending: {bad[:5]!r})"
         )
-    dupes = sorted({w for w in items if items.count(w) > 1})
+    dupes = sorted({int(w) for w in items if items.count(w) > 1})
     if dupes:
         raise InvalidInputError(f"{func}: windows must be distinct; {dupes} appear more than once")
     return tuple(sorted(int(w) for w in items))

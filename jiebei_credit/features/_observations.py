@@ -86,7 +86,7 @@ def _as_dates(values: pd.Series, *, func: str, what: str) -> npt.NDArray[np.date
 
 def check_date(value: object, *, func: str, name: str) -> int:
     """A single date parameter (no time of day, not missing) as a day number."""
-    if value is None or isinstance(value, bool | int | float):
+    if value is None or isinstance(value, bool | int | float | np.number):  # numbers are not dates
         raise InvalidInputError(f"{func}: {name} must be a date such as '2025-06-30', got {value!r}")
     try:
         ts = pd.Timestamp(value)  # type: ignore[arg-type]

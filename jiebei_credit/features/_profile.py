@@ -29,8 +29,9 @@ PROFILE_BASES: Final[tuple[Base, ...]] = (
         "profile",
         "flag (0/1)",
         PROFILE,
-        "1 when the business has a registered legal form (business_type is not 'unregistered').",
-        "是否为登记经营主体",
+        "1 when the business has a registered legal form (business_type is not 'unregistered') "
+        "and was registered before as_of; 0 when the registration date is missing or not yet reached.",
+        "是否为登记经营主体(观测日前已登记;登记日期缺失或在观测日及之后记为0)",
         "never NaN",
     ),
     point(
@@ -38,8 +39,9 @@ PROFILE_BASES: Final[tuple[Base, ...]] = (
         "profile",
         "flag (0/1)",
         PROFILE,
-        "1 when the business is a limited company (有限责任公司).",
-        "是否为有限责任公司",
+        "1 when the business is a limited company (有限责任公司) registered before as_of; 0 when "
+        "the registration date is missing or not yet reached.",
+        "是否为有限责任公司(观测日前已登记)",
         "never NaN",
     ),
 )
@@ -51,8 +53,13 @@ def profile_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatA
     code, day = ctx.obs.code, ctx.obs.day
     registered = day_numbers(b["business_registered_on"].to_numpy())[code]
     kind = b["business_type"]
+    # The borrowers table is today's snapshot: a legal form counts only from its
+    # registration date (a missing date is NEVER, so it never counts).
+    in_force = registered < day
     return {
-        "business_age_months": np.where(registered < day, (day - registered) / MONTH_DAYS, np.nan),
-        "is_registered_business": (~category_codes(kind, "unregistered"))[code].astype(np.float64),
-        "is_limited_company": category_codes(kind, "limited_company")[code].astype(np.float64),
+        "business_age_months": np.where(in_force, (day - registered) / MONTH_DAYS, np.nan),
+        "is_registered_business": ((~category_codes(kind, "unregistered"))[code] & in_force).astype(
+            np.float64
+        ),
+        "is_limited_company": (category_codes(kind, "limited_company")[code] & in_force).astype(np.float64),
     }

@@ -338,10 +338,11 @@ class Reference:
     def profile(self, b: str, d: dt.date, windows: tuple[int, ...]) -> dict[str, float]:
         r = self.borrowers[b]
         reg = _date(r["business_registered_on"])
+        registered = reg is not None and reg < d  # a legal form counts from its registration date
         return {
-            "business_age_months": (d - reg).days / MONTH if reg is not None and reg < d else NAN,
-            "is_registered_business": float(r["business_type"] != "unregistered"),
-            "is_limited_company": float(r["business_type"] == "limited_company"),
+            "business_age_months": (d - reg).days / MONTH if registered else NAN,
+            "is_registered_business": float(registered and r["business_type"] != "unregistered"),
+            "is_limited_company": float(registered and r["business_type"] == "limited_company"),
         }
 
     def family(self, name: str, b: str, d: dt.date, windows: tuple[int, ...]) -> dict[str, float]:

@@ -311,3 +311,24 @@ def test_a_repaid_line_has_utilisation_exactly_zero() -> None:
     assert x["util_max_30d"].iloc[0] == 0.0
     assert x["util_mean_30d"].iloc[0] == 0.0
     assert x["util_max_90d"].iloc[0] == pytest.approx(0.6)  # 0.6 of a limit of 1 from 01-03 to 01-10
+
+
+def test_a_legal_form_counts_from_its_registration_date() -> None:
+    # Today's borrowers table says limited company, registered 2024-06-01: observed on
+    # 2024-06-01 it was not yet registered (nothing on or after as_of counts), a day later it was.
+    rs = RecordSet.from_frames(
+        borrowers=pd.DataFrame(
+            {
+                "borrower_id": ["b1"],
+                "business_type": ["limited_company"],
+                "industry": [None],
+                "business_registered_on": ["2024-06-01"],
+                "region": [None],
+            }
+        )
+    )
+    obs = pd.DataFrame({"borrower_id": ["b1", "b1"], "as_of": pd.to_datetime(["2024-06-01", "2024-06-02"])})
+    got = extract(rs, obs, families=["profile"])
+    assert got["is_registered_business"].tolist() == [0.0, 1.0]
+    assert got["is_limited_company"].tolist() == [0.0, 1.0]
+    assert math.isnan(got["business_age_months"].iloc[0])

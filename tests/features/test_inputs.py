@@ -179,6 +179,9 @@ def test_accepted_variants(rs: RecordSet) -> None:
     seconds = extract(rs, obs(as_of=pd.to_datetime(["2024-03-01", "2024-04-01"]).astype("datetime64[s]")))
     for other in (as_strings, as_dates, as_category, seconds):
         pd.testing.assert_frame_equal(other, want)
+    pd.testing.assert_frame_equal(extract(rs, obs(), windows=np.array([30, 90, 180, 365])), want)
+    with pytest.raises(InvalidInputError, match=r"observed_until must be a date such as '2025-06-30'"):
+        outcomes(rs, obs(), observed_until=np.int64(20250630))
     by_int = extract(rs, pd.DataFrame({"borrower_id": [7], "as_of": ["2024-03-01"]}), families=["profile"])
     # Borrower "7" registered 2021-05-01: 1035 days before 2024-03-01, over 30.4375 days a month.
     assert by_int["business_age_months"].iloc[0] == pytest.approx(1035 / 30.4375)
