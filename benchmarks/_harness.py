@@ -12,16 +12,9 @@ import resource
 import time
 import tracemalloc
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Timing:
-    seconds: float
-    result: object
 
 
 def best_time(fn: Callable[[], T], *, repeat: int = 3) -> tuple[float, T]:
@@ -34,6 +27,17 @@ def best_time(fn: Callable[[], T], *, repeat: int = 3) -> tuple[float, T]:
         result = fn()
         best = min(best, time.perf_counter() - t0)
     return best, result
+
+
+def best_cpu(fn: Callable[[], object], *, repeat: int) -> float:
+    """Best CPU seconds of this process over ``repeat`` runs (unaffected by other processes)."""
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.process_time()
+        fn()
+        best = min(best, time.process_time() - t0)
+    return best
 
 
 def peak_bytes(fn: Callable[[], object]) -> int:

@@ -16,17 +16,14 @@ Run: ``OPENBLAS_NUM_THREADS=1 python -m benchmarks.bench_binning [--quick]``.
 
 from __future__ import annotations
 
-import gc
 import sys
-import time
 import warnings
 from collections import Counter
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-from benchmarks._harness import best_time
+from benchmarks._harness import best_cpu, best_time
 from jiebei_credit.scorecard import WOETransformer
 
 N_ROWS = 1_000_000
@@ -69,17 +66,6 @@ def smoothed_iv(goods: np.ndarray, bads: np.ndarray, s: float = 0.5) -> float:
     p = (goods + s) / (goods.sum() + k * s)
     q = (bads + s) / (bads.sum() + k * s)
     return float(((p - q) * np.log(p / q)).sum())
-
-
-def best_cpu(fn: Callable[[], object], *, repeat: int) -> float:
-    """Best CPU seconds of this process over ``repeat`` runs (unaffected by other processes)."""
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.process_time()
-        fn()
-        best = min(best, time.process_time() - t0)
-    return best
 
 
 def run_ours(X: pd.DataFrame, y: np.ndarray, **extra: object) -> tuple[float, float, dict[str, float]]:
