@@ -70,6 +70,21 @@ class TransactionKind(StrEnum):
     OTHER = "other"  # 其他
 
 
+#: Transaction kinds whose direction is fixed; ``transfer`` and ``other`` may go either way.
+KIND_DIRECTION: dict[TransactionKind, Direction] = {
+    TransactionKind.SALE: Direction.IN,
+    TransactionKind.LOAN_DISBURSEMENT: Direction.IN,
+    TransactionKind.REFUND: Direction.OUT,
+    TransactionKind.PURCHASE: Direction.OUT,
+    TransactionKind.LOAN_REPAYMENT: Direction.OUT,
+}
+
+
+def kind_direction_rule(kind: str, direction: str) -> str:
+    """The rule text of a transaction whose kind fixes its direction."""
+    return f"a '{kind}' must have direction '{direction}'"
+
+
 class InstitutionType(StrEnum):
     """Type of lender behind a credit inquiry."""
 

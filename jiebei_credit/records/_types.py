@@ -17,12 +17,14 @@ import pandas as pd
 
 from jiebei_credit.errors import InvalidInputError, Problem, SchemaError
 from jiebei_credit.records._enums import (
+    KIND_DIRECTION,
     BusinessType,
     Direction,
     InstitutionType,
     LoanPurpose,
     RepaymentMethod,
     TransactionKind,
+    kind_direction_rule,
 )
 from jiebei_credit.records._schema import Column, TableSchema
 from jiebei_credit.records._tables import SCHEMAS
@@ -38,15 +40,6 @@ __all__ = [
     "Transaction",
     "ZhimaScore",
 ]
-
-_KIND_DIRECTION = {
-    TransactionKind.SALE: Direction.IN,
-    TransactionKind.LOAN_DISBURSEMENT: Direction.IN,
-    TransactionKind.REFUND: Direction.OUT,
-    TransactionKind.PURCHASE: Direction.OUT,
-    TransactionKind.LOAN_REPAYMENT: Direction.OUT,
-}
-
 
 def _is_missing(v: Any) -> bool:
     if v is None or v is pd.NA or v is pd.NaT:
@@ -240,9 +233,9 @@ class Transaction(Record):
     counterparty_id: str | None = None
 
     def _row_rules(self) -> list[Problem]:
-        expected = _KIND_DIRECTION.get(TransactionKind(self.kind)) if self.kind in TransactionKind else None
+        expected = KIND_DIRECTION.get(TransactionKind(self.kind)) if self.kind in TransactionKind else None
         if expected is not None and self.direction != expected:
-            rule = f"a '{self.kind}' must have direction '{expected}'"
+            rule = kind_direction_rule(self.kind, expected)
             return [Problem(table=self.table, column="direction", row=None, value=self.direction, rule=rule)]
         return []
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit.errors import InvalidInputError, Problem, SchemaError
+from jiebei_credit.records._enums import KIND_DIRECTION, kind_direction_rule
 from jiebei_credit.records._schema import DATE_MAX, DATE_MIN, Column, TableSchema
 from jiebei_credit.records._tables import SCHEMAS
 
@@ -17,14 +18,8 @@ __all__ = ["UnknownColumns", "validate"]
 UnknownColumns = Literal["raise", "keep", "drop"]
 _UNKNOWN_CHOICES: tuple[str, ...] = ("raise", "keep", "drop")
 
-#: Transaction kinds whose direction is fixed; ``transfer`` and ``other`` may go either way.
-_KIND_DIRECTION: dict[str, str] = {
-    "sale": "in",
-    "loan_disbursement": "in",
-    "refund": "out",
-    "purchase": "out",
-    "loan_repayment": "out",
-}
+#: Transaction kinds whose direction is fixed, as the strings stored in frames.
+_KIND_DIRECTION: dict[str, str] = {str(k): str(d) for k, d in KIND_DIRECTION.items()}
 
 
 def problems_at(
@@ -322,7 +317,7 @@ def _kind_direction(out: pd.DataFrame) -> list[Problem]:
             out.index,
             mask,
             out["direction"].to_numpy(dtype=object),
-            f"a '{k}' must have direction '{d}'",
+            kind_direction_rule(k, d),
         )
     return problems
 
