@@ -29,8 +29,10 @@ from jiebei_credit.features._line import line_state
 
 __all__ = ["NOISE_CNY", "UTILISATION_BASES", "outstanding_at", "utilisation_features"]
 
-#: Outstanding amounts below this many CNY are rounding noise of cumulative sums, read as 0.
-NOISE_CNY: Final = 1e-6
+#: Outstanding amounts below half a fen are read as 0. The cumulative sums run over the
+#: whole table, so their rounding error grows with its size (about 1e-5 CNY at a table
+#: total of 1e11); money is kept in fen, so half a fen separates noise from debt at any size.
+NOISE_CNY: Final = 0.005
 
 
 #: Definitions of the ``utilisation`` features (rendered in the catalog and the docs).
