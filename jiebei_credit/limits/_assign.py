@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import sys
 from typing import Final, Protocol
 
 import numpy as np
 import pandas as pd
 
 from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.limits._capacity import solve
+from jiebei_credit.limits._capacity import principal_for
 from jiebei_credit.limits._checks import MAX_AMOUNT, METHODS, FloatArray, IntArray
 from jiebei_credit.limits._frames import (
     categorical,
@@ -18,7 +19,7 @@ from jiebei_credit.limits._frames import (
     require_columns,
     require_frame,
 )
-from jiebei_credit.limits._policy import PURPOSES, LimitPolicy
+from jiebei_credit.limits._policy import PURPOSES, LimitPolicy, number
 
 _FUNC = "assign"
 #: Candidate limits, in tie-break order (the first of equal candidates binds).
@@ -27,6 +28,8 @@ CONSTRAINTS: Final = ("regulatory_cap", "product_cap", "income_multiple", "capac
 BINDING: Final = (*CONSTRAINTS, "pd_cutoff", "purpose")
 DECISIONS: Final = ("approve", "refer", "decline")
 REQUIRED: Final = ("monthly_income", "existing_debt_service", "existing_balance")
+#: Largest finite float: the bound that makes :func:`number` reject infinities.
+_FINITE: Final = sys.float_info.max
 
 
 class ScalingLike(Protocol):
@@ -209,12 +212,26 @@ def _pd(frame: pd.DataFrame, scaling: ScalingLike | None) -> FloatArray:
                         hint="Give a 'pd' column, or a 'score' column with its scaling.")
     score = numeric_column(frame, "score", func=_FUNC, lo=-1e6, hi=1e6,
                            fix="Scores are scorecard points; fix or drop those rows.")
-    base, odds, pdo = (600.0, 50.0, 20.0) if scaling is None else (
-        float(scaling.base_score), float(scaling.base_odds), float(scaling.pdo))
+    base, odds, pdo = (600.0, 50.0, 20.0) if scaling is None else _scaling(scaling)
     factor = pdo / math.log(2.0)
     offset = base - factor * math.log(odds)
     # score = offset + factor · ln(good:bad odds)  ⇒  PD = 1 / (1 + odds)
     return 1.0 / (1.0 + np.exp((score - offset) / factor))
+
+
+def _scaling(scaling: ScalingLike) -> tuple[float, float, float]:
+    """``(base_score, base_odds, pdo)`` checked: finite, odds and PDO positive.
+
+    A zero PDO would give NaN PDs (never above the cut-off, so approved at
+    the cap), a negative one would reverse the score's direction.
+    """
+    fix = "Use the scorecard's own Scaling (e.g. 600 points at 50:1 odds, PDO 20)."
+    base = number(_FUNC, "scaling.base_score", scaling.base_score,
+                  lo=-_FINITE, hi=_FINITE, fix=fix)
+    odds = number(_FUNC, "scaling.base_odds", scaling.base_odds,
+                  lo=0.0, hi=_FINITE, lo_open=True, fix=fix)
+    pdo = number(_FUNC, "scaling.pdo", scaling.pdo, lo=0.0, hi=_FINITE, lo_open=True, fix=fix)
+    return base, odds, pdo
 
 
 def _candidates(
@@ -227,11 +244,10 @@ def _candidates(
     cand[1] = policy.product_cap
     cand[2] = np.inf if _no_multiple(policy) else _multiple(policy, pd_) * income
     spare = np.maximum(policy.dsr * income - service, 0.0)
-    target = np.floor(np.round(spare * 100.0, 4))
     code = np.full(n, METHODS.index(policy.capacity_method), dtype=np.int64)
     term = np.full(n, policy.capacity_term_months, dtype=np.int64)
     rate = np.full(n, policy.capacity_annual_rate / 12.0)
-    cand[3] = balance + solve(target, rate, term, code) / 100.0
+    cand[3] = balance + principal_for(spare, rate, term, code)
     if policy.el_budget is None:
         cand[4] = np.inf
     else:

@@ -197,8 +197,19 @@ def max_principal(
     """
     ln = loans(payment, annual_rate, term_months, method, func="max_principal",
                amount_name="payment")
-    t = np.floor(np.round(ln.amount * 100.0, 4))
-    return scalar_or_array(solve(t, ln.i, ln.n, ln.code) / 100.0, ln.scalar)
+    return scalar_or_array(principal_for(ln.amount, ln.i, ln.n, ln.code), ln.scalar)
+
+
+def principal_for(payment: FloatArray, i: FloatArray, n: IntArray, code: IntArray) -> FloatArray:
+    """Largest whole-fen principal, CNY, whose instalments fit ``payment`` CNY (``>= 0``).
+
+    The shared core of :func:`max_principal` and ``assign``: ``payment`` is
+    floored to the fen (with the documented ``1e-4``-fen tolerance), ``i`` is
+    the monthly rate, ``n`` the term in months and ``code`` the index of the
+    method in ``METHODS``.
+    """
+    t = np.floor(np.round(payment * 100.0, 4))
+    return solve(t, i, n, code) / 100.0
 
 
 def solve(t: FloatArray, i: FloatArray, n: IntArray, code: IntArray) -> FloatArray:

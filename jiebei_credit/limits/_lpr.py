@@ -74,6 +74,15 @@ def lpr_table() -> pd.DataFrame:
     )
 
 
+def latest_lpr() -> tuple[str, float]:
+    """``(first day in force, rate)`` of the newest row of the table.
+
+    >>> latest_lpr()
+    ('2025-05-20', 0.03)
+    """
+    return _CHANGES[-1]
+
+
 def lpr_on(date: pd.Timestamp, *, func: str) -> tuple[float, pd.Timestamp]:
     """One-year LPR in force on ``date`` and the date it took effect."""
     starts = np.array([d for d, _ in _CHANGES], dtype="datetime64[ns]")

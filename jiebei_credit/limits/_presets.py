@@ -11,7 +11,13 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
+from jiebei_credit.limits._lpr import LPR_LAST_CHECKED, latest_lpr
 from jiebei_credit.limits._policy import LimitPolicy
+
+#: The newest LPR of the shipped table and the private-lending ceiling it gives.
+_LPR_FROM, _LPR = latest_lpr()
+_LPR_MULTIPLE: Final = 4
+_PRIVATE_CEILING: Final = round(_LPR_MULTIPLE * _LPR, 12)  # same rounding as check_pricing
 
 _POLICIES: Final = (
     LimitPolicy(
@@ -88,14 +94,15 @@ _POLICIES: Final = (
         rule=(
             "SPC Provisions on Private Lending Cases (2020 amendment), Art. 25, 28, 29: all-in "
             "cost at most 4 × the 1-year LPR at contract formation; no amount cap. The pricing "
-            "ceiling here is 4 × 3.00 % = 12 %, the LPR in force from 2025-05-20 (confirmed on "
-            "2025-12-22); use check_pricing for other dates. Product cap 200 000 is a choice."
+            f"ceiling here is {_LPR_MULTIPLE} × {_LPR * 100:.2f} % = {_PRIVATE_CEILING * 100:g} %, "
+            f"the LPR in force from {_LPR_FROM} (confirmed on {LPR_LAST_CHECKED}); use "
+            "check_pricing for other dates. Product cap 200 000 is a choice."
         ),
         year=2020,
         status="law",
         product_cap=200_000.0,
-        capacity_annual_rate=0.12,
-        max_annual_rate=0.12,
+        capacity_annual_rate=_PRIVATE_CEILING,
+        max_annual_rate=_PRIVATE_CEILING,
     ),
     LimitPolicy(
         name="licensed_24pct",

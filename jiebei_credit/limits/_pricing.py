@@ -85,8 +85,11 @@ def check_pricing(
     ----------
     all_in_rate : float
         Annual cost of the loan to the borrower, interest plus directly
-        related fees, as a decimal: typically :func:`annualized_rate` of the
-        cash flows including the fees.
+        related fees, as a decimal. This is the **nominal** annualised rate
+        of PBoC Announcement [2021] No. 3 (the IRR per period times periods
+        per year, as returned by :func:`annualized_rate` with its default
+        ``kind``), the rate the ceilings are stated in, not the compounded
+        effective rate: 1.2 % a month is 0.144 here, not 0.1539.
     regime : {"licensed", "private_lending"}
         ``"private_lending"``: the judicial ceiling of ``lpr_multiple`` × the
         1-year LPR at the contract date. ``"licensed"``: the all-in ceiling
@@ -147,13 +150,15 @@ def check_pricing(
 
     Examples
     --------
+    1.2 % a month, 14.4 % nominal a year, against 4 × 3.00 % = 12 %:
+
     >>> from jiebei_credit.limits import check_pricing
-    >>> c = check_pricing(0.1539, regime="private_lending", contract_date="2025-06-01")
+    >>> c = check_pricing(0.144, regime="private_lending", contract_date="2025-06-01")
     >>> c.lpr, round(c.ceiling, 4), c.compliant, round(c.excess, 4)
-    (0.03, 0.12, False, 0.0339)
-    >>> check_pricing(0.1539, regime="licensed").compliant
+    (0.03, 0.12, False, 0.024)
+    >>> check_pricing(0.144, regime="licensed").compliant
     True
-    >>> check_pricing(0.1539, regime="private_lending", lpr=0.0385).compliant
+    >>> check_pricing(0.144, regime="private_lending", lpr=0.0385).compliant
     True
     """
     choice(regime, ("licensed", "private_lending"), func=_FUNC, name="regime")

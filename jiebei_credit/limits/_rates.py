@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import overload
+from typing import Final, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -211,6 +211,20 @@ def _periods(value: object, *, func: str) -> int:
     return int(value)
 
 
+#: Significant digits kept by the rate conversions (float64 holds 15 reliably).
+_SIGNIFICANT: Final = 15
+
+
 def _clean(x: FloatArray) -> FloatArray:
-    """Drop binary noise in the 15th significant digit (0.0004 × 360 → 0.144)."""
-    return np.round(x, 15)
+    """Round to 15 significant digits: drops binary noise (0.0004 × 360 → 0.144).
+
+    Rounds like ``np.round(x, d)`` with ``d`` set per element from its
+    magnitude, so small rates keep their precision (a fixed number of
+    decimals would not). Zeros, non-finite values and values too small to
+    scale are returned unchanged.
+    """
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        mag = np.floor(np.log10(np.abs(x)))
+        scale = 10.0 ** np.where(np.isfinite(mag), _SIGNIFICANT - 1 - mag, 0.0)
+        out = np.rint(x * scale) / scale
+    return np.where(np.isfinite(out), out, x)

@@ -26,8 +26,6 @@ from jiebei_credit.limits._checks import (
 )
 from jiebei_credit.limits._money import add_months, fen, month_parts
 
-SCHEDULE_COLUMNS = ("seq", "due_on", "payment", "principal", "interest", "balance")
-
 
 @dataclass(frozen=True, slots=True)
 class Loans:

@@ -163,6 +163,37 @@ def test_score_with_custom_scaling() -> None:
     assert out["pd"].iloc[0] == pytest.approx(0.95)
 
 
+@pytest.mark.parametrize(
+    ("attr", "value"),
+    [
+        ("pdo", 0.0),  # would give NaN PDs, approved at the cap
+        ("pdo", -20.0),  # would reverse the score's direction
+        ("pdo", math.inf),
+        ("base_odds", 0.0),  # log(0): bare ValueError before the check
+        ("base_odds", -50.0),
+        ("base_odds", math.nan),
+        ("base_score", math.nan),
+        ("base_score", math.inf),
+        ("base_score", "600"),
+    ],
+)
+def test_bad_scaling_is_rejected_by_name(attr: str, value: object) -> None:
+    fields: dict[str, object] = {"base_score": 600.0, "base_odds": 50.0, "pdo": 20.0}
+    fields[attr] = value
+    scaling = type("Scaling", (), fields)()
+    frame = apps().drop(columns="pd").assign(score=[600.0])
+    with pytest.raises(InvalidInputError, match=rf"assign: scaling\.{attr} must"):
+        assign(frame, POLICY, scaling=scaling)
+
+
+def test_scaling_is_ignored_when_pd_is_given() -> None:
+    class Scaling:
+        base_score, base_odds, pdo = 600.0, 50.0, 0.0
+
+    out = assign(apps(), POLICY, scaling=Scaling())
+    assert out["pd"].iloc[0] == apps()["pd"].iloc[0]
+
+
 def test_bands() -> None:
     policy = LimitPolicy(product_cap=1e6, income_multiple_bands=(
         MultipleBand(max_pd=0.02, multiple=8), MultipleBand(max_pd=0.05, multiple=4)),

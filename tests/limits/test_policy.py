@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 
 from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.limits import PRESETS, LimitPolicy, MultipleBand
+from jiebei_credit.limits import PRESETS, LimitPolicy, MultipleBand, lpr_table
 from tests.strategies import limit_policies
 
 
@@ -99,6 +99,7 @@ def test_presets_cover_the_caps_table() -> None:
     assert PRESETS["online_microloan_draft_2020"].income_multiple == 4.0
     assert "superseded" in PRESETS["online_microloan_draft_2020"].rule
     # Pricing ceilings: 4 x 3.00 % and 24 %.
+    # 4 x 3.00 %, the newest LPR of the shipped table (lpr_table(), from 2025-05-20).
     assert PRESETS["private_lending_2020"].max_annual_rate == 0.12
     assert PRESETS["licensed_24pct"].max_annual_rate == 0.24
     assert PRESETS["bank_internet_2020"].max_bullet_term_months == 12
@@ -111,3 +112,11 @@ def test_presets_cover_the_caps_table() -> None:
 def test_presets_are_read_only() -> None:
     with pytest.raises(TypeError):
         PRESETS["mine"] = LimitPolicy(product_cap=1.0)  # type: ignore[index]
+
+
+def test_private_lending_preset_follows_the_lpr_table() -> None:
+    p = PRESETS["private_lending_2020"]
+    last = lpr_table().iloc[-1]
+    assert p.max_annual_rate == p.capacity_annual_rate == pytest.approx(4 * last["rate"], abs=1e-12)
+    assert f"4 × {last['rate'] * 100:.2f} %" in p.rule
+    assert str(last["effective_on"].date()) in p.rule

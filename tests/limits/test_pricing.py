@@ -49,12 +49,14 @@ def test_private_lending_reads_the_table(date: str, lpr: float, since: str) -> N
 
 
 def test_private_lending_verdicts() -> None:
-    # 15.39 % effective cost vs 4 x 3.00 % = 12 %: above by 3.39 points.
-    c = check_pricing(0.1539, regime="private_lending", contract_date="2025-06-01")
-    assert (c.compliant, round(c.excess, 6)) == (False, 0.0339)
+    # The ceiling applies to the nominal annualised rate (PBoC [2021] No. 3):
+    # 1.2 % a month = 14.4 % nominal (15.39 % effective) vs 4 x 3.00 % = 12 %:
+    # above by 2.4 points.
+    c = check_pricing(0.144, regime="private_lending", contract_date="2025-06-01")
+    assert (c.compliant, round(c.excess, 6)) == (False, 0.024)
     assert check_pricing(0.12, regime="private_lending", contract_date="2025-06-01").compliant
     # The LPR is always overridable: 4 x 3.85 % = 15.4 %.
-    c = check_pricing(0.1539, regime="private_lending", lpr=0.0385)
+    c = check_pricing(0.144, regime="private_lending", lpr=0.0385)
     assert (c.compliant, c.lpr, c.lpr_effective_on) == (True, 0.0385, None)
     # The overdue leg is checked against the same ceiling.
     c = check_pricing(0.10, regime="private_lending", lpr=0.03, overdue_rate=0.15)

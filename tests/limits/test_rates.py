@@ -40,6 +40,28 @@ def test_daily_annual_round_trip(d: float, basis: int) -> None:
     assert daily_rate(annual_rate(d, basis=basis), basis=basis) == pytest.approx(d, abs=1e-15)
 
 
+@given(st.integers(1, 10**6), st.integers(8, 15), st.sampled_from([360, 365]))
+def test_small_daily_rates_round_trip_to_15_significant_digits(k: int, e: int, basis: int) -> None:
+    # Rates with few significant digits survive the round trip at any magnitude
+    # (rounding to 15 decimal places would lose them below 1e-3).
+    d = k * 10.0**-e  # up to 0.01, the largest daily rate accepted
+    assert daily_rate(annual_rate(d, basis=basis), basis=basis) == pytest.approx(d, rel=1e-15)
+
+
+@given(st.floats(1e-300, 0.01), st.sampled_from([360, 365]))
+def test_daily_annual_round_trip_is_relative(d: float, basis: int) -> None:
+    # Each conversion rounds to 15 significant digits: at most half a unit in
+    # the 15th digit (5e-15 relative) each way.
+    assert daily_rate(annual_rate(d, basis=basis), basis=basis) == pytest.approx(d, rel=1.1e-14)
+
+
+def test_small_rate_keeps_its_precision() -> None:
+    assert daily_rate(0.1) == pytest.approx(0.1 / 360, rel=1e-15)
+    assert annual_rate(1e-7, basis=365) == pytest.approx(3.65e-5, rel=1e-15)
+    assert annual_rate(0.0004) == 0.144  # binary noise still dropped
+    np.testing.assert_array_equal(annual_rate(np.array([0.0, 0.0004])), [0.0, 0.144])
+
+
 @given(st.floats(0, 3.65), st.sampled_from([1, 4, 12, 360, 365]))
 def test_nominal_effective_round_trip(r: float, m: int) -> None:
     assert nominal_rate(effective_rate(r, periods_per_year=m), periods_per_year=m) == (
