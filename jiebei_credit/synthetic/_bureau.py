@@ -4,10 +4,11 @@ Zhima: one snapshot a month per borrower, on a fixed day of month, with
 
     score = 690 − 40·r + u_i + e_m − 20·[stressed] − 45·[distressed]
             − 60·[reached 30 days past due in the last 180 days]
-            − 100·[30 days or more after the final stop]
+            − 100·[more than 30 days after the final stop]
 
 rounded and clipped to 350–950 (``u_i ~ N(0, 20²)`` a borrower effect,
-``e_m ~ N(0, 8²)`` monthly noise).
+``e_m ~ N(0, 8²)`` monthly noise). "More than 30 days" is strict: the
+penalty starts with the snapshots from 31 days after the stop day.
 
 Inquiries (征信查询): a Poisson number a month with mean
 ``0.12 · exp(0.25·r) · BURST[regime]``; a stressed or distressed borrower
@@ -24,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from jiebei_credit.records import InstitutionType
+from jiebei_credit.synthetic._arrays import categorical, latest_at
 from jiebei_credit.synthetic._borrowers import Borrowers
 from jiebei_credit.synthetic._calendar import MonthGrid
 
@@ -69,7 +71,7 @@ def zhima_scores(
     days past due (cured episodes of severity B and C).
     """
     n = b.n
-    n_months = int(grid.month_of(end - 1)) + 1
+    n_months = grid.months_before(end)
     dom = rng.integers(0, 28, n)
     day = grid.starts[:n_months][None, :] + dom[:, None]
     who = np.broadcast_to(np.arange(n)[:, None], day.shape)
@@ -82,13 +84,9 @@ def zhima_scores(
     all_day = np.concatenate([late_day, stopped_30[has_stop]])
     recent = np.zeros(day.shape, dtype=bool)
     if all_who.size:
-        order = np.lexsort((all_day, all_who))
-        key = all_who[order] * 2**31 + all_day[order]
-        pos = np.searchsorted(key, who * 2**31 + (day - 1), side="right") - 1
-        prev_who = np.where(pos >= 0, all_who[order][np.maximum(pos, 0)], -1)
-        prev_day = np.where(pos >= 0, all_day[order][np.maximum(pos, 0)], -(10**9))
-        recent = (prev_who == who) & (day - prev_day <= LATE_MEMORY_DAYS)
-    stopped = day > stopped_30[:, None]
+        prev = latest_at(all_who, all_day, who, day - 1)
+        recent = (prev >= 0) & (day - all_day[prev] <= LATE_MEMORY_DAYS)
+    stopped = day > stopped_30[:, None]  # strictly: from 31 days after the stop day
     person = rng.normal(0.0, 20.0, n)
     score = (
         ZHIMA_MID
@@ -114,7 +112,7 @@ def inquiries(
 ) -> tuple[IntArray, IntArray, IntArray]:
     """``(borrower, day, institution type code)`` of the inquiries in ``[start, end)``."""
     n = b.n
-    n_months = int(grid.month_of(end - 1)) + 1
+    n_months = grid.months_before(end)
     st = states[:, :n_months].astype(np.int64)
     lam = INQUIRY_BASE * np.exp(INQUIRY_RISK * b.risk)[:, None] * BURST[st]
     counts = rng.poisson(lam).reshape(-1)
@@ -122,9 +120,7 @@ def inquiries(
     who, month = cell // n_months, cell % n_months
     length = grid.lengths[month]
     day = grid.starts[month] + np.floor(rng.random(who.size) * length).astype(np.int64)
-    u = rng.random(who.size)
-    cdf = np.cumsum(INSTITUTION_P, axis=1)[st[who, month]]
-    inst = (u[:, None] > cdf[:, :-1]).sum(axis=1).astype(np.int64)
+    inst = categorical(rng, INSTITUTION_P[st[who, month]])
     # the line's own lender (a consumer-finance company) on the opening day
     opened = b.open_day < end
     cf = INSTITUTIONS.index(InstitutionType.CONSUMER_FINANCE.value)

@@ -7,7 +7,6 @@ every month a position on a grid of calendar-month starts. Frames get
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -65,11 +64,6 @@ def day_to_datetime(day: int) -> pd.Timestamp:
     return pd.Timestamp(np.datetime64(int(day), "D"))
 
 
-def day_to_date(day: int) -> dt.date:
-    """``datetime.date`` of one day number."""
-    return day_to_datetime(day).date()
-
-
 @dataclass(frozen=True, slots=True)
 class MonthGrid:
     """Calendar months from the month of ``first_day`` on.
@@ -102,6 +96,10 @@ class MonthGrid:
         """Month position of each day (``-1`` before the grid, ``n`` after it)."""
         pos = np.searchsorted(self.starts, np.asarray(days, dtype=np.int64), side="right")
         return pos.astype(np.int64) - 1
+
+    def months_before(self, end: int) -> int:
+        """Number of months from the first up to the one holding day ``end - 1``."""
+        return int(self.month_of(end - 1)) + 1
 
     def calendar_month(self) -> IntArray:
         """Calendar month number (1-12) of each month."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Final
@@ -70,12 +71,19 @@ class SimulationConfig:
     max_limit: float = 200_000.0
 
     def __post_init__(self) -> None:
-        _check_real("default_intensity", self.default_intensity, 0.0, 20.0, open_low=True)
-        _check_int("onboarding_days", self.onboarding_days, 0, 3650)
-        _check_real("sales_per_month", self.sales_per_month, 0.0, 1000.0, open_low=True)
-        _check_int("review_months", self.review_months, 1, 36)
-        _check_real("min_limit", self.min_limit, 1.0, 10_000_000.0)
-        _check_real("max_limit", self.max_limit, 1.0, 10_000_000.0)
+        # Store plain Python numbers (numpy scalars included) so to_dict() is JSON-ready.
+        checked = {
+            "default_intensity": _check_real(
+                "default_intensity", self.default_intensity, 0.0, 20.0, open_low=True),
+            "onboarding_days": _check_int("onboarding_days", self.onboarding_days, 0, 3650),
+            "sales_per_month": _check_real(
+                "sales_per_month", self.sales_per_month, 0.0, 1000.0, open_low=True),
+            "review_months": _check_int("review_months", self.review_months, 1, 36),
+            "min_limit": _check_real("min_limit", self.min_limit, 1.0, 10_000_000.0),
+            "max_limit": _check_real("max_limit", self.max_limit, 1.0, 10_000_000.0),
+        }
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
         if not self.min_limit < self.max_limit:
             raise InvalidInputError(
                 f"SimulationConfig: min_limit must be below max_limit; got {self.min_limit!r} "
@@ -111,23 +119,26 @@ class SimulationConfig:
         return cls(**payload_fields(cls, data, schema=CONFIG_SCHEMA, version=CONFIG_VERSION))
 
 
-def _check_real(name: str, value: Any, low: float, high: float, *, open_low: bool = False) -> None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    if ok:
-        ok = (value > low if open_low else value >= low) and value <= high
-    if not ok:
+def _check_real(name: str, value: Any, low: float, high: float, *, open_low: bool = False) -> float:
+    """``value`` as a Python ``float`` (any real number, numpy scalars included)."""
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+    v = float(value) if ok else math.nan
+    if not (math.isfinite(v) and (v > low if open_low else v >= low) and v <= high):
         bracket = "(" if open_low else "["
         raise InvalidInputError(
             f"SimulationConfig: {name} must be a number in {bracket}{low:g}, {high:g}]; got {value!r}"
         )
+    return v
 
 
-def _check_int(name: str, value: Any, low: int, high: int) -> None:
-    ok = isinstance(value, int | np.integer) and not isinstance(value, bool) and low <= value <= high
-    if not ok:
+def _check_int(name: str, value: Any, low: int, high: int) -> int:
+    """``value`` as a Python ``int`` (any integral number, numpy integers included)."""
+    ok = isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
+    if not ok or not low <= int(value) <= high:
         raise InvalidInputError(
             f"SimulationConfig: {name} must be an integer in [{low}, {high}]; got {value!r}"
         )
+    return int(value)
 
 
 def check_borrowers(n_borrowers: Any) -> int:

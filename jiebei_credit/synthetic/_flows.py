@@ -129,10 +129,10 @@ def merchant_flows(
     disbursements and repayments.
     """
     n = b.n
-    n_months = int(grid.month_of(end - 1)) + 1
+    n_months = grid.months_before(end)
     st = states[:, :n_months].astype(np.int64)
-    size = np.sqrt(b.receipts / np.median(b.receipts)) if n else b.receipts
-    size = np.clip(size / max(float(np.mean(size)), 1e-12), 0.2, 5.0) if n else size
+    size = np.sqrt(b.receipts / np.median(b.receipts))  # n >= 1: check_borrowers
+    size = np.clip(size / max(float(np.mean(size)), 1e-12), 0.2, 5.0)
     season = month_of_year_factor(b.industry, grid, n_months)
     growth = rng.normal(0.004 - 0.004 * b.risk, 0.01)
     trend = np.exp(growth[:, None] * np.arange(n_months)[None, :])

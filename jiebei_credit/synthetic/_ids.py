@@ -6,8 +6,6 @@ about 1 µs per string. Here the digits are written two at a time into one
 byte buffer with numpy (a 100-entry table of digit pairs viewed as
 ``uint16``), the buffer is decoded once and ``str.split`` creates the
 strings in C, so the cost is close to that of allocating the strings.
-Repeated identifiers (a borrower's id on each of their transactions) are
-formatted once per distinct code and gathered with ``take``.
 """
 
 from __future__ import annotations
@@ -16,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-__all__ = ["code_width", "gather_ids", "make_ids"]
+__all__ = ["code_width", "make_ids"]
 
 #: ASCII digit pairs "00" .. "99" as native-endian uint16, for writing two digits per pass.
 _PAIRS = np.array([[48 + i // 10, 48 + i % 10] for i in range(100)], dtype=np.uint8).view(np.uint16)[:, 0]
@@ -37,13 +35,16 @@ CHUNK = 1 << 20
 
 
 def _fill(out: npt.NDArray[np.object_], prefix: str, codes: npt.NDArray[np.int64], width: int) -> None:
-    """Write ``prefix + zero-padded code`` strings into ``out`` (same length as ``codes``)."""
+    """Write ``prefix + zero-padded code`` strings into ``out`` (same length as ``codes``).
+
+    ``width`` is even (see :func:`code_width`), so the digit pairs sit on
+    ``uint16`` boundaries.
+    """
     m = int(codes.size)
     head = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
-    # Row layout: digits, newline, prefix (the prefix of the next string).
-    # The digit field is widened by one leading zero when needed so that the
-    # row width is even and the digit pairs sit on uint16 boundaries.
-    digits = width + (width % 2)
+    # Row layout: digits, newline, prefix (the prefix of the next string),
+    # padded to an even row width.
+    digits = width
     pad = (digits + 1 + head.size) % 2
     w = digits + 1 + head.size + pad
     buf = np.zeros((m, w), dtype=np.uint8)
@@ -59,10 +60,6 @@ def _fill(out: npt.NDArray[np.object_], prefix: str, codes: npt.NDArray[np.int64
     raw = prefix + np.ascontiguousarray(text).tobytes().decode("ascii")
     parts = raw.split("\n")
     parts.pop()  # the prefix after the last newline
-    cut = digits - width  # leading zero added for alignment
-    if cut:
-        plen = len(prefix)
-        parts = [s[:plen] + s[plen + cut :] for s in parts]
     out[:] = parts
 
 
@@ -78,39 +75,15 @@ def _object_ids(prefix: str, codes: npt.NDArray[np.int64], width: int) -> npt.ND
 def make_ids(prefix: str, codes: npt.ArrayLike, *, width: int) -> pd.api.extensions.ExtensionArray:
     """``prefix`` + decimal code zero-padded to ``width`` digits, as a pandas ``string`` array.
 
+    ``width`` must be even, as :func:`code_width` returns.
+
     Examples
     --------
-    >>> list(make_ids("L", [0, 7, 42], width=3))
-    ['L000', 'L007', 'L042']
+    >>> list(make_ids("L", [0, 7, 42], width=4))
+    ['L0000', 'L0007', 'L0042']
     """
+    if width % 2:
+        raise ValueError(f"make_ids: width must be even (see code_width); got {width}")
     arr = np.asarray(codes, dtype=np.int64).reshape(-1)
     return pd.array(_object_ids(prefix, arr, width), dtype="string", copy=False)
 
-
-def gather_ids(
-    prefix: str,
-    codes: npt.ArrayLike,
-    *,
-    width: int,
-    n_codes: int,
-    missing: npt.ArrayLike | None = None,
-) -> pd.api.extensions.ExtensionArray:
-    """Like :func:`make_ids` for codes in ``[0, n_codes)`` that repeat.
-
-    Each code is formatted once and gathered with ``take``; positions where
-    ``missing`` is true get ``<NA>`` (their code is ignored).
-
-    Examples
-    --------
-    >>> list(gather_ids("b", [3, 3, 1], width=2, n_codes=4, missing=[False, True, False]))
-    ['b03', <NA>, 'b01']
-    """
-    arr = np.asarray(codes, dtype=np.int64).reshape(-1)
-    formatted = _object_ids(prefix, np.arange(n_codes, dtype=np.int64), width)
-    if missing is None:
-        values = formatted.take(arr)
-    else:
-        miss = np.asarray(missing, dtype=bool).reshape(-1)
-        values = formatted.take(np.where(miss, 0, arr))
-        values[miss] = None
-    return pd.array(values, dtype="string", copy=False)

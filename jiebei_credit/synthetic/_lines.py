@@ -24,6 +24,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from jiebei_credit.synthetic._arrays import latest_at
 from jiebei_credit.synthetic._borrowers import MIN_DAILY_RATE, floor_to
 
 __all__ = [
@@ -157,11 +158,7 @@ def stop_freezes(
     if who.size == 0 or event_borrower.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0), np.zeros(0)
-    shift = np.int64(2**31)
-    key = event_borrower * shift + event_day
-    order = np.argsort(key, kind="stable")
-    pos = np.searchsorted(key[order], who * shift + day[who], side="right") - 1
-    posc = order[np.maximum(pos, 0)]
-    open_line = (pos >= 0) & (event_borrower[posc] == who) & (event_limit[posc] > 0)
+    last = latest_at(event_borrower, event_day, who, day[who])
+    open_line = (last >= 0) & (event_limit[last] > 0)
     who = who[open_line]
-    return who, day[who], np.zeros(who.size), event_rate[posc][open_line]
+    return who, day[who], np.zeros(who.size), event_rate[last][open_line]

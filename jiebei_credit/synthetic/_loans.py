@@ -30,6 +30,7 @@ import pandas as pd
 
 from jiebei_credit.limits import annual_rate, schedules
 from jiebei_credit.records import LoanPurpose, RepaymentMethod
+from jiebei_credit.synthetic._arrays import categorical
 from jiebei_credit.synthetic._borrowers import Borrowers, floor_to
 from jiebei_credit.synthetic._calendar import MonthGrid
 from jiebei_credit.synthetic._config import SimulationConfig
@@ -62,6 +63,10 @@ DRAW_STATE: Final = np.array([0.0, 0.9, 1.6])
 SHARE_BETA: Final = np.array([[2.0, 3.5], [3.0, 2.5], [4.0, 1.5]])
 #: Term probabilities (3, 6, 12 months) by regime.
 TERM_P: Final = np.array([[0.35, 0.35, 0.30], [0.20, 0.35, 0.45], [0.15, 0.30, 0.55]])
+#: Columns of the repayment book past the last observed month: a loan drawn
+#: in the last month has its last instalment up to ``max(TERMS)`` months later,
+#: booked at the start of the month after it; one more column to spare.
+REPAID_PAD_MONTHS: Final = int(TERMS.max()) + 2
 #: Method probabilities in RepaymentMethod order (equal instalment, equal principal, interest first).
 METHOD_P: Final = np.array([0.60, 0.15, 0.25])
 #: Purpose probabilities in LoanPurpose order (consumption, business, unknown) by registration.
@@ -118,13 +123,6 @@ class _Collector:
         return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
 
 
-def _choice_rows(rng: np.random.Generator, probs: FloatArray) -> IntArray:
-    """One categorical draw per row of ``probs`` (rows sum to one)."""
-    u = rng.random(size=(probs.shape[0],))
-    out: IntArray = (u[:, None] > np.cumsum(probs, axis=1)[:, :-1]).sum(axis=1).astype(np.int64)
-    return out
-
-
 def run_book(
     rng: np.random.Generator,
     b: Borrowers,
@@ -140,10 +138,10 @@ def run_book(
     """Run the monthly loop over the months of ``[start, end)``."""
     n = b.n
     risk = b.risk
-    n_months = int(grid.month_of(end - 1)) + 1
+    n_months = grid.months_before(end)
     line = LineState.closed(n, NEVER)
     outstanding = np.zeros(n)
-    repaid = np.zeros((n, n_months + 14))  # principal change booked at month starts
+    repaid = np.zeros((n, n_months + REPAID_PAD_MONTHS))  # principal change booked at month starts
     first_due = np.full((n, n_months), NEVER, dtype=np.int64)
     blocked_until = np.full(n, -NEVER, dtype=np.int64)
     final_month = np.where(final.day < end, grid.month_of(np.minimum(final.day, end)), NEVER)
@@ -169,7 +167,7 @@ def run_book(
         cand = np.flatnonzero(can)
         if cand.size:
             p = episode_probabilities(risk[cand], state[cand])
-            sev = _choice_rows(rng, np.column_stack([p, 1.0 - p.sum(axis=1)]))
+            sev = categorical(rng, np.column_stack([p, 1.0 - p.sum(axis=1)]))
             hit = sev < 3
             who, sev = cand[hit], sev[hit]
             lo = np.array([EPISODE_DAYS[s][0] for s in range(3)])[sev]
@@ -246,7 +244,7 @@ def run_book(
             p_fin = floor_to(np.minimum(avail[fin], share * lim_avail[fin]), 100.0)
             p_fin = np.maximum(p_fin, MIN_PRINCIPAL)
             tp = np.tile(TERM_P[2], (fin.size, 1)) * (TERMS[None, :] >= final.k[fin][:, None])
-            term = TERMS[_choice_rows(rng, tp / tp.sum(axis=1, keepdims=True))]
+            term = TERMS[categorical(rng, tp / tp.sum(axis=1, keepdims=True))]
             new_who.append(fin)
             new_day.append(w)
             new_p.append(p_fin)
@@ -273,7 +271,7 @@ def run_book(
             day = np.where(clash & (day + 1 <= hi_day[reg]), day + 1, np.where(clash, day - 1, day))
             keep = day >= lo_day[reg]
             reg, p_reg, day = reg[keep], p_reg[keep], day[keep]
-            term = TERMS[_choice_rows(rng, TERM_P[state[reg]])]
+            term = TERMS[categorical(rng, TERM_P[state[reg]])]
             new_who.append(reg)
             new_day.append(day)
             new_p.append(p_reg)
@@ -285,8 +283,8 @@ def run_book(
         day = np.concatenate(new_day)
         principal = np.concatenate(new_p)
         term = np.concatenate(new_term)
-        method = _choice_rows(rng, np.tile(METHOD_P, (who.size, 1)))
-        purpose = _choice_rows(rng, PURPOSE_P[purpose_row[who]])
+        method = categorical(rng, np.tile(METHOD_P, (who.size, 1)))
+        purpose = categorical(rng, PURPOSE_P[purpose_row[who]])
         rate = np.where((event_day[who] < NEVER) & (day < event_day[who]), rate_before[who], line.rate[who])
         loans.add(
             who=who, day=day, principal=principal, term=term, method=method, rate=rate,

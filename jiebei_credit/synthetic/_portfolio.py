@@ -178,8 +178,7 @@ def simulate_portfolio(
     states = simulate_states(rng["regimes"], trans, grid.n)
     base = base_hazard(risk, b.open_day, grid.starts[:-1], intensity=config.default_intensity)
     stop_time = sample_stops(rng["regimes"], base * MULT[states], grid, s)
-    planned = np.where(np.isfinite(stop_time), np.floor(np.where(np.isfinite(stop_time), stop_time, 0)),
-                       NEVER).astype(np.int64)
+    planned = np.where(np.isfinite(stop_time), np.floor(stop_time), NEVER).astype(np.int64)
     final = plan_final_draws(rng["final"], planned, b.open_day)
     book = run_book(rng["book"], b, states=states, grid=grid, start=s, end=e, stop_day=planned,
                     final=final, config=config)

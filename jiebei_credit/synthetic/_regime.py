@@ -24,12 +24,12 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from jiebei_credit.synthetic._arrays import categorical
 from jiebei_credit.synthetic._calendar import DAYS_PER_MONTH, MonthGrid
 
 __all__ = [
     "DEFAULT_LAG_DAYS",
     "MULT",
-    "STATE_NAMES",
     "base_hazard",
     "initial_states",
     "sample_stops",
@@ -41,7 +41,7 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-STATE_NAMES: Final = ("normal", "stressed", "distressed")
+#: Regime states are coded 0 (normal), 1 (stressed) and 2 (distressed).
 #: Days from the stop (first unpaid due date) to the default date (DPD 90).
 DEFAULT_LAG_DAYS: Final = 90
 #: Days on book before the stop hazard switches on (room for the loan whose instalment is missed).
@@ -91,10 +91,7 @@ def transition_matrices(risk: FloatArray) -> FloatArray:
 
 
 def _step(rng: np.random.Generator, trans: FloatArray, state: IntArray) -> IntArray:
-    rows = trans[np.arange(state.size), state]
-    u = rng.random(size=(state.size,))
-    out: IntArray = (u[:, None] > np.cumsum(rows, axis=1)[:, :2]).sum(axis=1).astype(np.int64)
-    return out
+    return categorical(rng, trans[np.arange(state.size), state])
 
 
 def initial_states(rng: np.random.Generator, trans: FloatArray) -> IntArray:

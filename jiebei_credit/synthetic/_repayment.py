@@ -23,6 +23,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from jiebei_credit.synthetic._arrays import latest_at
 from jiebei_credit.synthetic._calendar import MonthGrid
 from jiebei_credit.synthetic._loans import NEVER, Book
 from jiebei_credit.synthetic._regime import DEFAULT_LAG_DAYS
@@ -39,7 +40,6 @@ LATE_BASE: Final = 0.025
 LATE_STATE: Final = np.array([1.0, 3.0, 6.0])
 LATE_RISK: Final = 0.4
 LATE_DAYS: Final = (1, 7)
-_SHIFT: Final = 2**31
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,14 +107,9 @@ def repay(
     paid = np.where(u < P_EARLY, due - early, np.where(u > 1.0 - p_late, due + late, due))
     # cured episodes: everything due in [start, cure) is paid on the cure day
     if book.episode_borrower.size:
-        ep_key = book.episode_borrower * _SHIFT + book.episode_start
-        order = np.argsort(ep_key, kind="stable")
-        ep_key = ep_key[order]
-        pos = np.searchsorted(ep_key, owner * _SHIFT + due, side="right") - 1
-        posc = np.maximum(pos, 0)
-        ep_owner = book.episode_borrower[order][posc]
-        cure = book.episode_cure[order][posc]
-        inside = (pos >= 0) & (ep_owner == owner) & (due < cure)
+        episode = latest_at(book.episode_borrower, book.episode_start, owner, due)
+        cure = book.episode_cure[episode]
+        inside = (episode >= 0) & (due < cure)
         paid = np.where(inside, cure, paid)
     paid = np.where(due >= stop[owner], NEVER, paid)
     paid = np.where(paid >= end, NEVER, paid)

@@ -118,7 +118,7 @@ class Truth:
         end: int,
         intensity: float,
     ) -> None:
-        n_months = int(grid.month_of(end - 1)) + 1 if end > start else 1
+        n_months = grid.months_before(end) if end > start else 1
         values = {
             "_ids": ids,
             "_latent": _frozen(latent),

@@ -18,6 +18,8 @@ from tests.synthetic.support import realised_bads
 
 AS_OF = ("2023-07-01", "2024-01-01")
 
+pytestmark = pytest.mark.slow
+
 
 def _labelled(p: Portfolio, as_of: str) -> pd.DataFrame:
     """Realised 12-month bads (from the tables) with the true PD and the segment."""
@@ -121,6 +123,9 @@ def test_early_warnings_precede_defaults(large: Portfolio) -> None:
         before = _window_sum(sales, "occurred_at", "amount", a, -360, -270).sum()
         return float(recent / before)
 
+    # Measured levels (user guide, "Early warnings"): receipts ratio 0.70 vs 1.05 (0.67x),
+    # inquiries 3.27 vs 0.92 (3.5x), principal drawn 18 805 vs 3 750 (5.0x), Zhima 14.8
+    # points lower; each bound keeps about half the measured effect for other seeds.
     # cash-flow shock: receipts in the last 90 days fall against the same borrowers a year earlier
     assert ratio(anchor) < 0.8 * ratio(control)
     # inquiry burst (多头借贷) in the six months before the stop

@@ -66,6 +66,28 @@ def test_config_rejects_out_of_range_fields() -> None:
     assert SimulationConfig().to_dict()["sales_per_month"] == 2.3
 
 
+def test_config_stores_numpy_scalars_as_python_numbers() -> None:
+    cfg = SimulationConfig(
+        default_intensity=np.float32(2.5), onboarding_days=np.int64(30),  # type: ignore[arg-type]
+        sales_per_month=np.float64(2.3), review_months=np.int32(3),  # type: ignore[arg-type]
+        min_limit=2_000, max_limit=np.float32(150_000.0),  # type: ignore[arg-type]
+    )
+    data = cfg.to_dict()
+    for name in ("default_intensity", "sales_per_month", "min_limit", "max_limit"):
+        assert type(data[name]) is float, name
+    for name in ("onboarding_days", "review_months"):
+        assert type(data[name]) is int, name
+    assert SimulationConfig.from_dict(json.loads(json.dumps(data))) == cfg
+    assert cfg == SimulationConfig(default_intensity=2.5, onboarding_days=30, sales_per_month=2.3,
+                                   review_months=3, min_limit=2_000.0, max_limit=150_000.0)
+    with pytest.raises(InvalidInputError, match="onboarding_days must be an integer"):
+        SimulationConfig(onboarding_days=np.float64(30.0))  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="review_months must be an integer"):
+        SimulationConfig(review_months=np.bool_(True))  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="default_intensity must be a number"):
+        SimulationConfig(default_intensity=np.float32("inf"))  # type: ignore[arg-type]
+
+
 def test_config_round_trips_through_json() -> None:
     cfg = SimulationConfig(default_intensity=2.5, onboarding_days=30, review_months=3, max_limit=150_000.0)
     assert SimulationConfig.from_dict(json.loads(json.dumps(cfg.to_dict()))) == cfg

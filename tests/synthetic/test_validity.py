@@ -184,6 +184,11 @@ def test_increases_only_after_clean_repayment(small: Portfolio) -> None:
     inst = small.records.installments.assign(borrower_id=lambda f: f["loan_id"].map(loans))
     late = inst[inst["paid_on"].isna() | (inst["paid_on"] - inst["due_on"] > pd.Timedelta(days=7))]
     pairs = up[["borrower_id", "effective_on"]].merge(late[["borrower_id", "due_on"]], on="borrower_id")
+    # Late instalments lie inside a cured episode: due in [start, cure) with cure at most
+    # 85 days after the start (severity C, EPISODE_DAYS), and an increase needs
+    # effective - start > 180 (CLEAN_DAYS), so none is due after effective - 95 (180 - 85).
+    # The last 10 days are left out: an instalment paid 1-7 days late (LATE_DAYS) after the
+    # observation end is recorded unpaid, i.e. "late" here, without any episode.
     window = (pairs["due_on"] > pairs["effective_on"] - pd.Timedelta(days=95)) & (
         pairs["due_on"] <= pairs["effective_on"] - pd.Timedelta(days=10)
     )
