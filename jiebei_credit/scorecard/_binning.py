@@ -11,7 +11,7 @@ import pandas as pd
 
 from jiebei_credit.errors import InvalidInputError
 from jiebei_credit.scorecard._checks import FloatArray, IntArray, Unseen, listing, rows_text
-from jiebei_credit.scorecard._finebin import Category, as_float, as_series, check_schema
+from jiebei_credit.scorecard._finebin import Category, as_float, as_series, from_payload
 from jiebei_credit.scorecard._kernels import numeric_slots
 
 __all__ = ["Binning"]
@@ -166,7 +166,7 @@ class Binning:
         missing = len(self.goods) - 1 if self.has_missing else -1
         return np.array([*range(m + 1), missing, *self.special_bins], dtype=np.int64)
 
-    def bin_index(self, x: Any) -> IntArray:
+    def bin_index(self, x: Any, *, _func: str = "Binning.bin_index") -> IntArray:
         """Row of :attr:`table` for each value of ``x``.
 
         Parameters
@@ -188,7 +188,7 @@ class Binning:
         Numeric values below the first edge fall in the first bin and values
         above the last edge in the last bin.
         """
-        func = "Binning.bin_index"
+        func = _func  # callers inside the library pass the public function the user called
         label = "x" if self.name is None else f"column {self.name!r}"
         if self.kind == "numeric":
             xv, index = as_float(func, x, label)
@@ -222,9 +222,9 @@ class Binning:
             idx[bad] = int(np.argmin(self.woe_values))
         return np.asarray(idx, dtype=np.int64)
 
-    def woe(self, x: Any) -> FloatArray:
+    def woe(self, x: Any, *, _func: str = "Binning.woe") -> FloatArray:
         """WOE of each value of ``x`` (float64, shape (n,)); see :meth:`bin_index`."""
-        return np.asarray(self.woe_values[self.bin_index(x)], dtype=np.float64)
+        return np.asarray(self.woe_values[self.bin_index(x, _func=_func)], dtype=np.float64)
 
     # -------------------------------------------------------- persistence ---
 
@@ -255,21 +255,29 @@ class Binning:
         Raises
         ------
         InvalidInputError
-            Wrong ``schema`` or unsupported ``version``.
+            Wrong ``schema`` or unsupported ``version``, unknown or missing
+            keys, values of the wrong type.
         """
-        check_schema("Binning.from_dict", d, BINNING_SCHEMA, BINNING_VERSION)
-        return cls(
-            name=d["name"],
-            kind=d["kind"],
-            edges=tuple(float(v) for v in d["edges"]),
-            groups=tuple(tuple(g) for g in d["groups"]),
-            special_values=tuple(d["special_values"]),
-            special_bins=tuple(int(v) for v in d["special_bins"]),
-            has_missing=bool(d["has_missing"]),
-            goods=tuple(float(v) for v in d["goods"]),
-            bads=tuple(float(v) for v in d["bads"]),
-            labels=tuple(d["labels"]),
-            smoothing=float(d["smoothing"]),
-            unseen=d["unseen"],
-            trend=d["trend"],
-        )
+        return from_payload(cls, d, schema=BINNING_SCHEMA, version=BINNING_VERSION, convert=_CONVERT)
+
+
+def _floats(v: Any) -> tuple[float, ...]:
+    return tuple(float(e) for e in v)
+
+
+def _ints(v: Any) -> tuple[int, ...]:
+    return tuple(int(e) for e in v)
+
+
+#: How :meth:`Binning.from_dict` turns each JSON value back into the field's type.
+_CONVERT: dict[str, Any] = {
+    "edges": _floats,
+    "groups": lambda v: tuple(tuple(g) for g in v),
+    "special_values": tuple,
+    "special_bins": _ints,
+    "has_missing": bool,
+    "goods": _floats,
+    "bads": _floats,
+    "labels": tuple,
+    "smoothing": float,
+}

@@ -72,29 +72,39 @@ def explain(
     require_columns(func, frame, feats)
     texts = dict(descriptions) if descriptions is not None else catalog_descriptions(feats)
     n, m = len(frame), len(feats)
+    # Flat per-(feature, bin) lookups: feature j's bins start at offset[j].
+    points = [np.asarray(card.points_[f], dtype=np.float64) for f in feats]
+    offset = np.concatenate(([0], np.cumsum([p.size for p in points])[:-1])).astype(np.int64)
+    flat_points = np.concatenate(points) if points else np.empty(0, dtype=np.float64)
+    flat_labels, flat_en, flat_zh = [], [], []
+    for f in feats:
+        # "<what the feature measures>: <the applicant's bin>", without a doubled full stop
+        en = texts.get(f, (f,))[0].rstrip(".")
+        zh = texts.get(f, (f, f))[-1].rstrip("。")
+        for label in card.binnings_[f].labels:
+            flat_labels.append(label)
+            flat_en.append(f"{en}: {label}")
+            flat_zh.append(f"{zh}：{label}")
     idx = np.empty((n, m), dtype=np.int64)
     lost = np.empty((n, m), dtype=np.float64)
     for j, f in enumerate(feats):
-        pts = np.asarray(card.points_[f], dtype=np.float64)
-        idx[:, j] = card.binnings_[f].bin_index(frame[f])
-        lost[:, j] = pts.max() - pts[idx[:, j]]
+        idx[:, j] = card.binnings_[f].bin_index(frame[f], _func=func)
+        lost[:, j] = points[j].max() - points[j][idx[:, j]]
     order = np.argsort(-lost, axis=1, kind="stable")[:, :top]
-    rows = np.repeat(np.arange(n), order.shape[1])
+    k = order.shape[1]
+    rows = np.repeat(np.arange(n), k)
     cols = order.ravel()
+    # Losses are >= 0 and sorted descending, so the kept reasons of a row are a
+    # prefix of its order: a reason's rank is its position in the order.
     keep = lost[rows, cols] > 0
+    ranks = np.tile(np.arange(1, k + 1, dtype=np.int64), n)[keep]
     rows, cols = rows[keep], cols[keep]
-    ranks = np.concatenate([np.arange(1, c + 1) for c in np.bincount(rows, minlength=n)])
-    labels = [card.binnings_[f].labels for f in feats]
-    bins = [labels[c][idx[r, c]] for r, c in zip(rows, cols, strict=True)]
-    # "<what the feature measures>: <the applicant's bin>", without a doubled full stop
-    en = [f"{texts.get(feats[c], (feats[c],))[0].rstrip('.')}: {b}" for c, b in zip(cols, bins, strict=True)]
-    zh = [
-        f"{texts.get(feats[c], (feats[c], feats[c]))[-1].rstrip('。')}：{b}"
-        for c, b in zip(cols, bins, strict=True)
-    ]
+    flat = offset[cols] + idx[rows, cols]
     return pd.DataFrame({
-        "row": frame.index[rows], "rank": ranks.astype(np.int64),
-        "feature": [feats[c] for c in cols], "bin": bins,
-        "points": [card.points_[feats[c]][idx[r, c]] for r, c in zip(rows, cols, strict=True)],
-        "points_lost": lost[rows, cols], "reason": en, "reason_zh": zh,
+        "row": frame.index[rows], "rank": ranks,
+        "feature": np.asarray(feats, dtype=object)[cols],
+        "bin": np.asarray(flat_labels, dtype=object)[flat],
+        "points": flat_points[flat], "points_lost": lost[rows, cols],
+        "reason": np.asarray(flat_en, dtype=object)[flat],
+        "reason_zh": np.asarray(flat_zh, dtype=object)[flat],
     })  # fmt: skip

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from jiebei_credit._persist import payload_fields
 from jiebei_credit.errors import InvalidInputError
 from jiebei_credit.scorecard._checks import FloatArray, check_int, listing, rows_text
 
 __all__ = ["Category", "quantile_edges"]
 
 Category = str | int | float | bool
+T = TypeVar("T")
 
 
 def py_scalar(v: Any) -> Any:
@@ -73,10 +75,12 @@ def as_float(func: str, x: Any, name: str) -> tuple[FloatArray, pd.Index | None]
 
 def as_series(func: str, x: Any, name: str) -> pd.Series:
     """Values as an object Series (a view of a Series is never modified)."""
-    s = x if isinstance(x, pd.Series) else pd.Series(np.asarray(x, dtype=object), dtype=object)
-    if s.ndim != 1:  # pragma: no cover - Series are one-dimensional
-        raise InvalidInputError(f"{func}: {name} must be one-dimensional.")
-    return s
+    if isinstance(x, pd.Series):
+        return x
+    arr = np.asarray(x, dtype=object)
+    if arr.ndim != 1:
+        raise InvalidInputError(f"{func}: {name} must be one-dimensional, got shape {arr.shape}.")
+    return pd.Series(arr, dtype=object)
 
 
 def check_specials(func: str, kind: str, special_values: Sequence[Any]) -> tuple[Category, ...]:
@@ -194,16 +198,29 @@ def short_edge(lo: float, hi: float) -> float:
     return hi
 
 
-def check_schema(func: str, d: Mapping[str, Any], schema: str, version: int) -> None:
-    """Raise unless ``d`` carries the expected schema name and version."""
-    if not isinstance(d, Mapping) or d.get("schema") != schema:
-        got = d.get("schema") if isinstance(d, Mapping) else type(d).__name__
-        raise InvalidInputError(f"{func}: expected a dict with schema {schema!r}, got {got!r}.")
-    if d.get("version") != version:
+def from_payload(
+    cls: type[T],
+    d: object,
+    *,
+    schema: str,
+    version: int,
+    convert: Mapping[str, Callable[[Any], Any]],
+) -> T:
+    """Rebuild dataclass ``cls`` from its ``to_dict`` payload; every error is ours.
+
+    :func:`jiebei_credit._persist.payload_fields` checks the header and the
+    keys; ``convert`` turns each JSON value back into the field's type.
+    Values of the wrong type raise :class:`InvalidInputError`, not
+    ``TypeError`` or ``ValueError``.
+    """
+    kw = payload_fields(cls, d, schema=schema, version=version)
+    try:
+        return cls(**{k: convert[k](v) if k in convert else v for k, v in kw.items()})
+    except (TypeError, ValueError) as exc:
         raise InvalidInputError(
-            f"{func}: schema {schema!r} version {d.get('version')!r} is not supported "
-            f"(this release reads version {version})."
-        )
+            f"{cls.__name__}.from_dict: malformed payload ({exc}); pass the output of "
+            f"{cls.__name__}.to_dict()"
+        ) from None
 
 
 #: Cells of the lookup grid used by :func:`digitize`, tried in this order.

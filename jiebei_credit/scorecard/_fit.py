@@ -15,6 +15,7 @@ from jiebei_credit.scorecard._checks import (
     Kind,
     Monotonic,
     Unseen,
+    check_both_classes,
     check_choice,
     check_float,
     check_int,
@@ -103,9 +104,7 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
     g = np.asarray(stats.goods, dtype=np.float64)
     b = np.asarray(stats.bads, dtype=np.float64)
     total = stats.total_goods + stats.total_bads
-    if stats.total_goods <= 0 or stats.total_bads <= 0:
-        only = "goods (0)" if stats.total_bads <= 0 else "bads (1)"
-        raise InvalidInputError(f"{func}: y holds only {only}, one class; WOE needs both classes.")
+    check_both_classes(func, stats.total_goods, stats.total_bads)
     what = "x" if stats.name is None else f"column {stats.name!r}"
     if g.sum() + b.sum() <= 0:
         raise InvalidInputError(
@@ -363,5 +362,6 @@ def bin_feature(
         seed=seed,
         sample_weight=sample_weight,
         name=name,
+        _func=func,
     )
     return fit_stats(stats, params, func)

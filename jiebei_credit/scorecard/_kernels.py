@@ -26,8 +26,6 @@ BLOCK = 32_768
 #: Most inner edges for which slots are computed by counting comparisons.
 COMPARE_MAX_EDGES = 12
 
-SlotArray = np.ndarray[Any, np.dtype[np.int16]]
-
 
 def slot_dtype(n_slots: int) -> type[np.integer[Any]]:
     """Smallest signed integer type holding ``n_slots`` slot numbers."""

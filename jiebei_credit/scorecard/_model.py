@@ -31,13 +31,6 @@ __all__ = ["Scorecard"]
 
 DEFAULT_SCALING = Scaling()
 
-PARAMS = (
-    "scaling", "max_bins", "min_bin_share", "monotonic", "special_values", "categorical",
-    "numeric", "min_iv", "max_correlation", "max_vif", "selection", "criterion", "p_enter",
-    "p_remove", "round_points", "unseen", "min_bin_goods", "min_bin_bads", "n_prebins",
-    "min_category_share", "smoothing", "sample_size", "seed",
-)  # fmt: skip
-
 
 class Scorecard(Params):
     """Logistic regression on WOE, scaled to points (scikit-learn protocol).
@@ -98,6 +91,12 @@ class Scorecard(Params):
         Coefficient per model feature (negative: higher WOE = lower risk).
     points_ : dict of str to tuple of float
         Points per bin of each model feature, in the binning's table order.
+    scaling_ : Scaling
+        The scaling the points were computed with (``scaling`` at fit time);
+        ``predict_proba`` and ``decision_function`` convert with it, so
+        changing ``scaling`` with ``set_params`` takes effect at the next fit.
+    round_points_ : bool
+        Whether the points were rounded (``round_points`` at fit time).
     std_errors_, p_values_ : numpy.ndarray
         Standard error and Wald p-value of the intercept and each coefficient.
     vif_ : numpy.ndarray
@@ -118,7 +117,8 @@ class Scorecard(Params):
                   = offset + factor · ln(good:bad odds)  (before rounding)
 
     ``predict_proba`` converts the score (rounded or not) back to PD with the
-    same scaling, so points, score and probability always agree.
+    same scaling (``scaling_``, fixed at fit), so points, score and
+    probability always agree.
 
     Perfect prediction (the WOE columns classify every row correctly) and
     perfectly collinear WOE columns raise :class:`InvalidInputError`;
@@ -149,8 +149,6 @@ class Scorecard(Params):
     >>> bool((s == s.round()).all()), card.predict_proba(X).shape
     (True, (3000, 2))
     """
-
-    _PARAMS = PARAMS
 
     def __init__(
         self,
@@ -290,6 +288,8 @@ class Scorecard(Params):
         self.pseudo_r2_ = fit.pseudo_r2
         self.n_obs_ = fit.n_obs
         self.drops_ = tuple((d.feature, d.step, d.reason) for d in result.drops)
+        self.scaling_ = self.scaling
+        self.round_points_ = bool(self.round_points)
         self.points_ = card_points(self)
         self.feature_names_in_ = np.asarray(list(frame.columns), dtype=object)
         self.n_features_in_ = len(frame.columns)
@@ -324,7 +324,7 @@ class Scorecard(Params):
     def predict_proba(self, X: Any) -> FloatArray:
         """``[P(good), P(bad)]`` per row from the score (array of shape (n, 2))."""
         total, _ = self._score_array("Scorecard.predict_proba", X)
-        bad = np.asarray(self.scaling.pd_from_score(total), dtype=np.float64)
+        bad = np.asarray(self.scaling_.pd_from_score(total), dtype=np.float64)
         return np.column_stack([1.0 - bad, bad])
 
     def predict(self, X: Any) -> np.ndarray[Any, np.dtype[np.int64]]:
@@ -334,7 +334,7 @@ class Scorecard(Params):
     def decision_function(self, X: Any) -> FloatArray:
         """Log-odds of bad implied by the score (higher = riskier)."""
         total, _ = self._score_array("Scorecard.decision_function", X)
-        return np.asarray(-self.scaling.log_odds_from_score(total), dtype=np.float64)
+        return np.asarray(-self.scaling_.log_odds_from_score(total), dtype=np.float64)
 
     # ---------------------------------------------------------------- tables ---
 
@@ -384,10 +384,15 @@ class Scorecard(Params):
     def from_dict(cls, d: Mapping[str, Any]) -> Scorecard:
         """Rebuild a fitted card from :meth:`to_dict` output (identical scores and reasons).
 
+        The rebuilt card has the parameters and the fitted ``scaling_`` and
+        ``round_points_`` of the original, which differ if the original's
+        parameters were changed with ``set_params`` after fitting.
+
         Raises
         ------
         InvalidInputError
-            Wrong ``schema`` or unsupported ``version``.
+            Wrong ``schema`` or unsupported ``version``, unknown or missing
+            keys (top level or ``params``), values of the wrong type.
         """
         return card_from_dict(cls, d)
 

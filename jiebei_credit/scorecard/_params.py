@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, ClassVar, Self
 
 from jiebei_credit.errors import InvalidInputError
@@ -11,13 +12,24 @@ __all__: list[str] = []
 
 
 class Params:
-    """``get_params``/``set_params``/``repr`` over the names in ``_PARAMS``.
+    """``get_params``/``set_params``/``repr`` over the parameters of ``__init__``.
 
     ``__init__`` of a subclass stores each parameter under its own name and
-    does nothing else, as scikit-learn's ``clone`` expects.
+    does nothing else, as scikit-learn's ``clone`` expects. ``_PARAMS`` is
+    read from its signature when the subclass is defined, so no parameter
+    can be left out of ``get_params`` (and so of ``clone``).
     """
 
     _PARAMS: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        params = list(inspect.signature(cls.__init__).parameters.values())[1:]  # without self
+        if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):  # pragma: no cover
+            raise TypeError(
+                f"{cls.__name__}.__init__ must list its parameters explicitly (no *args/**kwargs)."
+            )
+        cls._PARAMS = tuple(p.name for p in params)
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Constructor parameters by name (``deep`` is accepted for scikit-learn)."""

@@ -23,12 +23,12 @@ def round_half_away(x: FloatArray) -> FloatArray:
 def card_points(card: Scorecard) -> dict[str, tuple[float, ...]]:
     """Points per bin of each model feature (class docstring of :class:`Scorecard`, Notes)."""
     m = len(card.features_)
-    factor, offset = card.scaling.factor, card.scaling.offset
+    factor, offset = card.scaling_.factor, card.scaling_.offset
     out = {}
     for f, beta in zip(card.features_, card.coef_, strict=True):
         woe = card.binnings_[f].woe_values
         pts = offset / m - factor * (card.intercept_ / m + beta * woe)
-        out[f] = tuple((round_half_away(pts) if card.round_points else pts).tolist())
+        out[f] = tuple((round_half_away(pts) if card.round_points_ else pts).tolist())
     return out
 
 

@@ -36,7 +36,7 @@ def _numeric_term(func: str, binning: Binning, column: pd.Series, points: FloatA
                 bool(unseen[m + 2 + k]) and bool((xv == v).any()) for k, v in enumerate(specials)
             )
             if hit:
-                binning.bin_index(column)  # raises the documented error
+                binning.bin_index(column, _func=func)  # raises the documented error
             rows = np.where(unseen, 0, rows)  # never reached: no value falls in these slots
     return NumericTerm(
         points=points[rows], values=xv, edges=binning.edge_array, specials=specials, has_nan=has_nan
@@ -63,5 +63,5 @@ def score_points(
         if b.kind == "numeric":
             terms.append(_numeric_term(func, b, frame[f], pts))
         else:
-            terms.append(SlotTerm(points=pts, slots=b.bin_index(frame[f])))
+            terms.append(SlotTerm(points=pts, slots=b.bin_index(frame[f], _func=func)))
     return add_points(terms, len(frame))

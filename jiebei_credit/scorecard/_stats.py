@@ -24,10 +24,10 @@ from jiebei_credit.scorecard._finebin import (
     as_float,
     as_series,
     category_key,
-    check_schema,
     check_specials,
     detect_kind,
     digitize,
+    from_payload,
     py_scalar,
     quantile_edges,
 )
@@ -129,6 +129,7 @@ class BinStats:
         seed: int = 0,
         sample_weight: Any = None,
         name: str | None = None,
+        _func: str = "BinStats.from_data",
     ) -> BinStats:
         """Count goods and bads per fine bin.
 
@@ -162,7 +163,7 @@ class BinStats:
         InvalidInputError
             Bad target, weights, lengths, infinite values or parameters.
         """
-        func = "BinStats.from_data"
+        func = _func  # bin_feature passes its own name
         check_choice(func, "kind", kind, Kind)
         resolved = detect_kind(x) if kind == "auto" else kind
         specials = check_specials(func, resolved, special_values)
@@ -263,22 +264,28 @@ class BinStats:
         Raises
         ------
         InvalidInputError
-            Wrong ``schema`` or unsupported ``version``.
+            Wrong ``schema`` or unsupported ``version``, unknown or missing
+            keys, values of the wrong type.
         """
-        check_schema("BinStats.from_dict", d, STATS_SCHEMA, STATS_VERSION)
-        return cls(
-            kind=d["kind"],
-            edges=tuple(float(v) for v in d["edges"]),
-            categories=tuple(d["categories"]),
-            goods=tuple(float(v) for v in d["goods"]),
-            bads=tuple(float(v) for v in d["bads"]),
-            special_values=tuple(d["special_values"]),
-            special_goods=tuple(float(v) for v in d["special_goods"]),
-            special_bads=tuple(float(v) for v in d["special_bads"]),
-            missing_goods=float(d["missing_goods"]),
-            missing_bads=float(d["missing_bads"]),
-            name=d["name"],
-        )
+        return from_payload(cls, d, schema=STATS_SCHEMA, version=STATS_VERSION, convert=_CONVERT)
+
+
+def _floats(v: Any) -> tuple[float, ...]:
+    return tuple(float(e) for e in v)
+
+
+#: How :meth:`BinStats.from_dict` turns each JSON value back into the field's type.
+_CONVERT: dict[str, Any] = {
+    "edges": _floats,
+    "categories": tuple,
+    "goods": _floats,
+    "bads": _floats,
+    "special_values": tuple,
+    "special_goods": _floats,
+    "special_bads": _floats,
+    "missing_goods": float,
+    "missing_bads": float,
+}
 
 
 def _counts(

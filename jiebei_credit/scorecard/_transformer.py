@@ -33,24 +33,6 @@ from jiebei_credit.scorecard._stats import categorical_stats, numeric_stats
 
 __all__ = ["WOETransformer", "fit_binnings"]
 
-#: Parameters of the binning, in the order of :class:`WOETransformer`'s signature.
-BINNING_PARAMS = (
-    "max_bins",
-    "min_bin_share",
-    "monotonic",
-    "special_values",
-    "min_bin_goods",
-    "min_bin_bads",
-    "categorical",
-    "numeric",
-    "n_prebins",
-    "min_category_share",
-    "smoothing",
-    "unseen",
-    "sample_size",
-    "seed",
-)
-
 
 def fit_binnings(
     func: str,
@@ -142,8 +124,6 @@ class WOETransformer(Params):
     >>> t.transform(X).shape
     (1000, 2)
     """
-
-    _PARAMS = BINNING_PARAMS
 
     def __init__(
         self,
@@ -260,7 +240,7 @@ class WOETransformer(Params):
         binnings = self._fitted(func)
         frame = as_frame(func, X, n_features=self.n_features_in_)
         require_columns(func, frame, list(binnings))
-        return pd.DataFrame({c: b.woe(frame[c]) for c, b in binnings.items()}, index=frame.index)
+        return pd.DataFrame({c: b.woe(frame[c], _func=func) for c, b in binnings.items()}, index=frame.index)
 
     def fit_transform(self, X: Any, y: Any, sample_weight: Any = None) -> pd.DataFrame:
         """``fit(X, y, sample_weight).transform(X)``."""
@@ -272,7 +252,9 @@ class WOETransformer(Params):
         binnings = self._fitted(func)
         frame = as_frame(func, X, n_features=self.n_features_in_)
         require_columns(func, frame, list(binnings))
-        return pd.DataFrame({c: b.bin_index(frame[c]) for c, b in binnings.items()}, index=frame.index)
+        return pd.DataFrame(
+            {c: b.bin_index(frame[c], _func=func) for c, b in binnings.items()}, index=frame.index
+        )
 
     def iv_summary(self) -> pd.DataFrame:
         """One row per column: ``feature, kind, n_bins, iv, trend``, by IV descending."""

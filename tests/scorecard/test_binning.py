@@ -220,8 +220,16 @@ def test_all_missing_column_raises():
 
 
 def test_one_class_target_raises():
-    with pytest.raises(InvalidInputError, match=r"y holds only goods \(0\)"):
+    with pytest.raises(InvalidInputError, match=r"^bin_feature: y holds only goods \(0\)"):
         bin_feature([1.0, 2.0, 3.0], [0, 0, 0])
+
+
+def test_two_dimensional_categorical_x_raises_library_error():
+    x = np.array([["a", "b"], ["b", "a"], ["a", "a"]], dtype=object)
+    with pytest.raises(
+        InvalidInputError, match=r"^bin_feature: x must be one-dimensional, got shape \(3, 2\)"
+    ):
+        bin_feature(x, [0, 1, 0], kind="categorical")
 
 
 def test_bad_target_values_are_named():
@@ -262,10 +270,34 @@ def test_stats_merge_needs_same_edges():
 def test_from_dict_checks_schema_and_version():
     b = bin_feature(*_risky(500))
     d = b.to_dict()
-    with pytest.raises(InvalidInputError, match="version 99 is not supported"):
+    with pytest.raises(
+        InvalidInputError,
+        match=r"^Binning\.from_dict: expected schema 'jiebei_credit\.scorecard\.Binning' version 1; "
+        r"got 'jiebei_credit\.scorecard\.Binning' version 99; ",
+    ):
         Binning.from_dict({**d, "version": 99})
-    with pytest.raises(InvalidInputError, match="expected a dict with schema"):
+    with pytest.raises(
+        InvalidInputError, match=r"^Binning\.from_dict: expected schema .* got 'other' version 1; "
+    ):
         Binning.from_dict({**d, "schema": "other"})
+
+
+@pytest.mark.parametrize("kind", ["binning", "stats"])
+def test_from_dict_rejects_missing_unknown_and_malformed_keys(kind):
+    x, y = _risky(500)
+    obj = bin_feature(x, y) if kind == "binning" else BinStats.from_data(x, y)
+    cls, required = (Binning, "goods") if kind == "binning" else (BinStats, "bads")
+    d = obj.to_dict()
+    assert cls.from_dict(d) == obj
+    name = cls.__name__
+    with pytest.raises(InvalidInputError, match=rf"^{name}\.from_dict: missing keys \['{required}'\]"):
+        cls.from_dict({k: v for k, v in d.items() if k != required})
+    with pytest.raises(InvalidInputError, match=rf"^{name}\.from_dict: unknown keys \['colour'\]"):
+        cls.from_dict({**d, "colour": "red"})
+    with pytest.raises(InvalidInputError, match=rf"^{name}\.from_dict: malformed payload"):
+        cls.from_dict({**d, "goods": None})
+    with pytest.raises(InvalidInputError, match=rf"^{name}\.from_dict: expected a mapping; got list"):
+        cls.from_dict([])  # type: ignore[arg-type]
 
 
 # -------------------------------------------------------- pre-binning ---
@@ -308,10 +340,13 @@ def test_quantile_sample_is_seeded():
 
 @given(
     st.lists(st.one_of(st.floats(-1e6, 1e6), st.just(np.nan)), min_size=1, max_size=60),
-    st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=8, unique=True),
+    st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=40, unique=True),
 )
 def test_bin_index_matches_searchsorted_on_large_inputs(values, edges):
-    # large inputs take the grid path of the digitiser; the reference is np.searchsorted
+    # up to COMPARE_MAX_EDGES (12) edges the slots come from counting comparisons, above it
+    # from _finebin.digitize (20 000 rows: its 4096-cell grid when the edges spread out,
+    # else binary search; test_digitize_grid_paths_match_searchsorted forces each grid);
+    # the reference is np.searchsorted
     edges_arr = np.sort(np.asarray(edges))
     b = Binning(
         kind="numeric",
@@ -324,6 +359,45 @@ def test_bin_index_matches_searchsorted_on_large_inputs(values, edges):
     x = np.resize(np.concatenate([values, edges_arr, np.nextafter(edges_arr, np.inf)]), 20_000)
     expected = np.searchsorted(edges_arr, x, side="right")
     expected[np.isnan(x)] = len(edges) + 1
+    np.testing.assert_array_equal(b.bin_index(x), expected)
+
+
+@pytest.mark.parametrize("clustered", [False, True])
+def test_digitize_grid_paths_match_searchsorted(clustered):
+    # spread edges fit the coarse grid (4096 cells, needs >= 16 384 rows); clustered lognormal
+    # quantiles put more than GRID_MAX_EDGES edges in a coarse cell, so digitize needs the
+    # fine grid (65 536 cells, >= 262 144 rows)
+    from jiebei_credit.scorecard._finebin import GRID_CELLS, _grid, digitize
+
+    rng = np.random.default_rng(11)
+    if clustered:
+        x = rng.lognormal(0.0, 2.0, 300_000)
+        edges = np.unique(np.quantile(x[:50_000], np.linspace(0.01, 0.99, 150)))
+        assert _grid(edges, GRID_CELLS[0]) is None
+    else:
+        x = rng.normal(size=20_000)
+        edges = np.unique(np.round(np.quantile(x, np.linspace(0.02, 0.98, 49)), 4))
+        assert _grid(edges, GRID_CELLS[0]) is not None
+    assert _grid(edges, GRID_CELLS[-1] if clustered else GRID_CELLS[0]) is not None
+    assert x.size >= 4 * (GRID_CELLS[-1] if clustered else GRID_CELLS[0])
+    x[::97] = np.nan
+    x[1::89] = edges[rng.integers(0, edges.size, x[1::89].size)]  # exactly on an edge
+    x[2::83] = np.nextafter(edges[rng.integers(0, edges.size, x[2::83].size)], -np.inf)
+    x[3::79] = edges[0] - 1.0
+    x[4::73] = edges[-1] + 1.0
+    expected = np.searchsorted(edges, x, side="right")
+    expected[np.isnan(x)] = edges.size + 1
+    np.testing.assert_array_equal(digitize(edges, x), expected)
+    # through bin_index (more than COMPARE_MAX_EDGES edges: digitize is used)
+    n_bins = edges.size + 2
+    b = Binning(
+        kind="numeric",
+        edges=tuple(edges.tolist()),
+        goods=(1.0,) * n_bins,
+        bads=(1.0,) * n_bins,
+        labels=tuple(str(i) for i in range(n_bins)),
+        has_missing=True,
+    )
     np.testing.assert_array_equal(b.bin_index(x), expected)
 
 

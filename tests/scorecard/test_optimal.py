@@ -48,36 +48,33 @@ def _trend_ok(r, trend):
 
 
 def brute_force(goods, bads, fixed, *, max_bins, min_share, min_goods, min_bads, trend, s=0.5):
-    """Best IV over all 2**(n-1) contiguous partitions meeting the constraints."""
+    """Best IV over every contiguous partition into at most ``max_bins`` bins meeting the constraints.
+
+    Partitions are enumerated as ``C(n - 1, k - 1)`` cut sets for ``k <= max_bins``, which is
+    every partition the merge may return, and stays tractable for more fine bins.
+    """
     n = len(goods)
     total = sum(goods) + sum(bads) + sum(g + b for g, b in fixed)
     best = -math.inf
-    for mask in range(2 ** (n - 1)):
-        bounds = [0] + [i for i in range(1, n) if mask >> (i - 1) & 1] + [n]
-        segs = [(sum(goods[a:c]), sum(bads[a:c])) for a, c in itertools.pairwise(bounds)]
-        if len(segs) > max_bins:
-            continue
-        if len(segs) > 1:
-            if any(
-                g + b <= 0 or (g + b) / total < min_share or g < min_goods or b < min_bads for g, b in segs
-            ):
-                continue
-            r = [math.log(g + s) - math.log(b + s) for g, b in segs]
-            if not _trend_ok(r, trend):
-                continue
-        best = max(best, _iv(segs, fixed, s))
+    for k in range(1, min(max_bins, n) + 1):
+        for cuts in itertools.combinations(range(1, n), k - 1):
+            bounds = [0, *cuts, n]
+            segs = [(sum(goods[a:c]), sum(bads[a:c])) for a, c in itertools.pairwise(bounds)]
+            if k > 1:
+                if any(
+                    g + b <= 0 or (g + b) / total < min_share or g < min_goods or b < min_bads
+                    for g, b in segs
+                ):
+                    continue
+                r = [math.log(g + s) - math.log(b + s) for g, b in segs]
+                if not _trend_ok(r, trend):
+                    continue
+            best = max(best, _iv(segs, fixed, s))
     return best
 
 
-@given(
-    counts=fine_bin_counts(max_fine=9),
-    trend=st.sampled_from(TRENDS),
-    max_bins=st.integers(1, 7),
-    min_share=st.sampled_from([0.0, 0.05, 0.1, 0.2]),
-    min_goods=st.integers(0, 3),
-    min_bads=st.integers(0, 3),
-)
-def test_merge_matches_brute_force(counts, trend, max_bins, min_share, min_goods, min_bads):
+def _check_merge(counts, *, trend, max_bins, min_share, min_goods, min_bads):
+    """Fit the merge on ``counts`` (fixed bins as special values) and compare with brute force."""
     goods, bads = list(counts["goods"]), list(counts["bads"])
     fixed = list(zip(counts["fixed_goods"], counts["fixed_bads"], strict=True))
     # numeric BinStats with edges 1..n-1 puts fine bin t at value t; fixed bins are special values
@@ -101,15 +98,9 @@ def test_merge_matches_brute_force(counts, trend, max_bins, min_share, min_goods
         min_category_share=0.0,
     )
     expected = brute_force(
-        goods,
-        bads,
-        fixed,
-        max_bins=max_bins,
-        min_share=min_share,
-        min_goods=min_goods,
-        min_bads=min_bads,
-        trend=trend,
-    )
+        goods, bads, fixed, max_bins=max_bins, min_share=min_share, min_goods=min_goods,
+        min_bads=min_bads, trend=trend,
+    )  # fmt: skip
     assert math.isclose(binning.iv, expected, rel_tol=1e-12, abs_tol=1e-12)
     # the returned bins themselves meet every constraint
     k = binning.n_regular
@@ -121,6 +112,21 @@ def test_merge_matches_brute_force(counts, trend, max_bins, min_share, min_goods
         assert (regular["goods"] >= min_goods).all()
         assert (regular["bads"] >= min_bads).all()
         assert _trend_ok(list(regular["woe"]), trend if trend != "auto" else binning.trend)
+
+
+@given(
+    counts=fine_bin_counts(max_fine=9),
+    trend=st.sampled_from(TRENDS),
+    max_bins=st.integers(1, 7),
+    min_share=st.sampled_from([0.0, 0.05, 0.1, 0.2]),
+    min_goods=st.integers(0, 3),
+    min_bads=st.integers(0, 3),
+)
+def test_merge_matches_brute_force(counts, trend, max_bins, min_share, min_goods, min_bads):
+    _check_merge(
+        counts, trend=trend, max_bins=max_bins, min_share=min_share, min_goods=min_goods,
+        min_bads=min_bads,
+    )  # fmt: skip
 
 
 @given(counts=fine_bin_counts(max_fine=9))
@@ -154,32 +160,6 @@ def test_hand_computed_two_bin_table():
     assert b.trend == "descending"
 
 
-def brute_force_few_bins(goods, bads, fixed, *, max_bins, min_share, min_goods, min_bads, trend, s=0.5):
-    """Brute force over partitions with at most ``max_bins`` bins (cut positions by combinations).
-
-    The same objective as :func:`brute_force`, enumerated as ``C(n - 1, k - 1)`` cut sets for
-    ``k <= max_bins``, so inputs with more fine bins stay tractable.
-    """
-    n = len(goods)
-    total = sum(goods) + sum(bads) + sum(g + b for g, b in fixed)
-    best = -math.inf
-    for k in range(1, min(max_bins, n) + 1):
-        for cuts in itertools.combinations(range(1, n), k - 1):
-            bounds = [0, *cuts, n]
-            segs = [(sum(goods[a:c]), sum(bads[a:c])) for a, c in itertools.pairwise(bounds)]
-            if k > 1:
-                if any(
-                    g + b <= 0 or (g + b) / total < min_share or g < min_goods or b < min_bads
-                    for g, b in segs
-                ):
-                    continue
-                r = [math.log(g + s) - math.log(b + s) for g, b in segs]
-                if not _trend_ok(r, trend):
-                    continue
-            best = max(best, _iv(segs, fixed, s))
-    return best
-
-
 @settings(max_examples=30)
 @given(
     counts=fine_bin_counts(max_fine=16),
@@ -192,39 +172,17 @@ def brute_force_few_bins(goods, bads, fixed, *, max_bins, min_share, min_goods, 
 def test_merge_matches_brute_force_with_more_fine_bins(
     counts, trend, max_bins, min_share, min_goods, min_bads
 ):
-    # more fine bins than the exhaustive test: many candidate predecessors per boundary and
+    # more fine bins than the test above: many candidate predecessors per boundary and
     # ties in bad rate, which exercise the sorted running maxima of the dynamic programme
-    goods, bads = list(counts["goods"]), list(counts["bads"])
-    fixed = list(zip(counts["fixed_goods"], counts["fixed_bads"], strict=True))
-    n = len(goods)
-    stats = BinStats(
-        kind="numeric",
-        edges=tuple(float(e) for e in range(1, n)),
-        goods=tuple(goods),
-        bads=tuple(bads),
-        special_values=tuple(float(-1 - k) for k in range(len(fixed))),
-        special_goods=tuple(g for g, _ in fixed),
-        special_bads=tuple(b for _, b in fixed),
-    )
-    binning = optimal_binning(
-        stats,
-        max_bins=max_bins,
-        min_bin_share=min_share,
-        monotonic=trend,
-        min_bin_goods=min_goods,
-        min_bin_bads=min_bads,
-        min_category_share=0.0,
-    )
-    expected = brute_force_few_bins(
-        goods, bads, fixed, max_bins=max_bins, min_share=min_share, min_goods=min_goods,
-        min_bads=min_bads, trend=trend,
+    _check_merge(
+        counts, trend=trend, max_bins=max_bins, min_share=min_share, min_goods=min_goods,
+        min_bads=min_bads,
     )  # fmt: skip
-    assert math.isclose(binning.iv, expected, rel_tol=1e-12, abs_tol=1e-12)
 
 
 def test_merge_with_ties_in_bad_rate():
     # ten identical fine bins: merged bins of equal length have exactly equal WOE, so strict
-    # trends must reject equal neighbours; compared with the exhaustive brute force
+    # trends must reject equal neighbours; compared with the brute force
     goods, bads = [9.0] * 10, [1.0] * 10
     stats = BinStats(kind="numeric", edges=tuple(float(e) for e in range(1, 10)),
                      goods=tuple(goods), bads=tuple(bads))  # fmt: skip

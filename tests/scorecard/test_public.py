@@ -9,14 +9,18 @@ import jiebei_credit as jc
 
 
 def test_public_names():
-    assert set(jc.scorecard.__all__) >= {
+    assert sorted(jc.scorecard.__all__) == [
         "BinStats",
         "Binning",
+        "Scaling",
+        "Scorecard",
         "WOETransformer",
         "bin_feature",
+        "explain",
         "optimal_binning",
         "quantile_edges",
-    }
+        "scorecard_sql",
+    ]
     for name in jc.scorecard.__all__:
         assert getattr(jc.scorecard, name).__module__.startswith("jiebei_credit.scorecard")
 
@@ -25,3 +29,12 @@ def test_import_does_not_load_statsmodels():
     code = "import sys, jiebei_credit; print('statsmodels' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_get_params_lists_every_constructor_parameter():
+    import inspect
+
+    for cls in (jc.scorecard.Scorecard, jc.scorecard.WOETransformer):
+        names = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+        assert list(cls().get_params()) == names
+        assert tuple(names) == cls._PARAMS

@@ -165,12 +165,15 @@ def test_wrong_sign_feature_is_dropped_and_reported():
     np.testing.assert_allclose(card.coef_, alone.coef_, rtol=1e-12)
 
 
-def test_correlation_filter_drops_lower_iv(fitted):
+def test_correlation_filter_drops_one_of_two_identical_woe_columns():
     X, y = _data()
     X = X.assign(util_copy=X["util"] * 2 + 1)  # same bins, same WOE, same IV
     card = Scorecard(max_bins=5).fit(X, y)
     steps = {f: step for f, step, _ in card.drops_}
     assert "correlation" in {steps.get("util"), steps.get("util_copy")}
+    # exactly one of the pair goes; the other stays in the model
+    assert sum(steps.get(f) == "correlation" for f in ("util", "util_copy")) == 1
+    assert sum(f in card.features_ for f in ("util", "util_copy")) == 1
 
 
 def test_explain_orders_by_points_lost(fitted):
@@ -231,6 +234,11 @@ def test_sklearn_clone_pipeline_and_grid_search():
 
     grid = GridSearchCV(Scorecard(), {"max_bins": [2, 5]}, scoring=auc, cv=3).fit(X, y)
     assert grid.best_params_["max_bins"] in (2, 5)
+    # the search picked the max_bins with the best mean cross-validated AUC
+    res = grid.cv_results_
+    best = int(np.argmax(res["mean_test_score"]))
+    assert grid.best_params_ == res["params"][best]
+    assert grid.best_score_ == res["mean_test_score"][best]
     assert roc_auc_score(y, grid.predict_proba(X)[:, 1]) > 0.6
 
 
@@ -261,3 +269,70 @@ def test_input_not_mutated(fitted):
     card.explain(X.iloc[:10])
     Scorecard().fit(X, y)
     pd.testing.assert_frame_equal(X, before)
+
+
+def test_set_params_after_fit_does_not_desync_points_score_and_probability():
+    X, y = _data(3000, seed=7)
+    card = Scorecard(max_bins=4, round_points=True).fit(X, y)
+    fitted_dict = card.to_dict()
+    score = card.score(X)
+    proba = card.predict_proba(X)
+    other = Scaling.r_scorecard()
+    card.set_params(scaling=other, round_points=False)  # parameters for the next fit only
+    assert card.scaling_ == Scaling()
+    assert card.round_points_ is True
+    pd.testing.assert_series_equal(card.score(X), score)
+    np.testing.assert_array_equal(card.predict_proba(X), proba)
+    # probability and log-odds still follow from the score with the fitted scaling
+    bad = card.predict_proba(X)[:, 1]
+    np.testing.assert_allclose(bad, Scaling().pd_from_score(card.score(X).to_numpy()), rtol=1e-12)
+    assert not np.allclose(bad, other.pd_from_score(card.score(X).to_numpy()))
+    np.testing.assert_allclose(card.decision_function(X), np.log(bad / (1 - bad)), rtol=1e-9, atol=1e-12)
+    # to_dict keeps both the new parameters and the fitted scaling; from_dict restores both
+    d = card.to_dict()
+    assert d["params"]["scaling"] == other.to_dict()
+    assert d["params"]["round_points"] is False
+    assert d["scaling"] == Scaling().to_dict()
+    assert d["round_points"] is True
+    fitted_part = {k: v for k, v in fitted_dict.items() if k != "params"}
+    assert {k: v for k, v in d.items() if k != "params"} == fitted_part
+    back = Scorecard.from_dict(json.loads(json.dumps(d)))
+    assert back.scaling == other
+    assert back.round_points is False
+    assert back.scaling_ == Scaling()
+    assert back.round_points_ is True
+    pd.testing.assert_series_equal(back.score(X), score)
+    np.testing.assert_array_equal(back.predict_proba(X), proba)
+    assert back.to_dict() == d
+    # a refit uses the new parameters
+    card.fit(X, y)
+    assert card.scaling_ == other
+    assert card.round_points_ is False
+    refit_bad = card.predict_proba(X)[:, 1]
+    np.testing.assert_allclose(refit_bad, other.pd_from_score(card.score(X).to_numpy()), rtol=1e-12)
+
+
+def test_from_dict_rejects_bad_payloads_with_library_errors(fitted):
+    card, _X, _y = fitted
+    d = json.loads(json.dumps(card.to_dict()))
+    with pytest.raises(
+        InvalidInputError, match=r"^Scorecard\.from_dict: expected schema .* version 3; got .* version 2; "
+    ):
+        Scorecard.from_dict({**d, "version": 2})
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.from_dict: missing top-level keys \['coef'\]"):
+        Scorecard.from_dict({k: v for k, v in d.items() if k != "coef"})
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.from_dict: unknown top-level keys \['extra'\]"):
+        Scorecard.from_dict({**d, "extra": 1})
+    params = d["params"]
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.from_dict: missing params keys \['max_bins'\]"):
+        Scorecard.from_dict({**d, "params": {k: v for k, v in params.items() if k != "max_bins"}})
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.from_dict: unknown params keys \['colour'\]"):
+        Scorecard.from_dict({**d, "params": {**params, "colour": "red"}})
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.from_dict: params must be a mapping; got list"):
+        Scorecard.from_dict({**d, "params": []})
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.from_dict: malformed payload"):
+        Scorecard.from_dict({**d, "intercept": None})
+    first = next(iter(d["binnings"]))
+    binnings = {**d["binnings"], first: {k: v for k, v in d["binnings"][first].items() if k != "goods"}}
+    with pytest.raises(InvalidInputError, match=r"^Binning\.from_dict: missing keys \['goods'\]"):
+        Scorecard.from_dict({**d, "binnings": binnings})

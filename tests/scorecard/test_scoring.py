@@ -179,3 +179,77 @@ def test_round_trip_keeps_scores_and_reasons_for_a_full_card():
     pd.testing.assert_frame_equal(back.summary(), card.summary())
     assert back.summary().attrs == card.summary().attrs
     assert back.to_dict() == card.to_dict()
+
+
+def _explain_reference(card, X, top, descriptions):
+    """Reasons row by row in plain Python: the documented meaning of ``explain``."""
+    records = []
+    for label in X.index:
+        losses = []
+        for j, f in enumerate(card.features_):
+            pts = card.points_[f]
+            k = int(card.binnings_[f].bin_index(X.loc[[label], f])[0])
+            losses.append((max(pts) - pts[k], j, f, k))
+        losses.sort(key=lambda t: (-t[0], t[1]))  # most points lost first, ties in model order
+        kept = [t for t in losses if t[0] > 0][:top]
+        for rank, (lost, _j, f, k) in enumerate(kept, start=1):
+            en, zh = descriptions.get(f, (f, f))
+            b = card.binnings_[f].labels[k]
+            records.append({
+                "row": label, "rank": rank, "feature": f, "bin": b, "points": card.points_[f][k],
+                "points_lost": lost, "reason": f"{en.rstrip('.')}: {b}",
+                "reason_zh": f"{zh.rstrip('。')}：{b}",
+            })  # fmt: skip
+    out = pd.DataFrame(records)
+    return out.astype({"rank": np.int64, "points": np.float64, "points_lost": np.float64})
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_explain_matches_row_by_row_reference(seed):
+    rng = np.random.default_rng(seed)
+    X, y = _frame(3000, 10 + seed)
+    X["d"] = rng.integers(0, 6, len(X)).astype(float)
+    card = Scorecard(
+        max_bins=int(rng.integers(3, 7)), min_iv=0.0, max_correlation=1.0, unseen="worst",
+        special_values={"b": (-1.0,)}, round_points=bool(seed % 2),
+    ).fit(X, y)  # fmt: skip
+    rows = X.sample(150, random_state=seed).assign(c=lambda d: d["c"].where(d.index % 7 > 0, "new"))
+    rows.index = rows.index * 5 + 3
+    descriptions = {f: (f"EN {f}.", f"中文 {f}。") for f in card.features_[:2]}
+    for top in (1, 2, 10):
+        got = card.explain(rows, top=top, descriptions=descriptions)
+        assert len(got) > 0
+        pd.testing.assert_frame_equal(got, _explain_reference(card, rows, top, descriptions))
+
+
+def test_errors_name_the_public_function_called():
+    from jiebei_credit.scorecard import WOETransformer, bin_feature
+
+    X, y = _frame(2000, 21)
+    X["b"] = X["b"].fillna(0.0)
+    card = Scorecard(min_iv=0.0, max_correlation=1.0).fit(X, y)
+    woe = WOETransformer().fit(X, y)
+    new_cat = X.iloc[:20].assign(c="new")
+    new_nan = X.iloc[:20].assign(b=np.nan)  # numeric column without a missing bin
+    inf = X.iloc[:20].assign(a=np.inf)
+    for bad in (new_cat, new_nan, inf):
+        for name, call in [
+            ("Scorecard.score", card.score),
+            ("Scorecard.predict_proba", card.predict_proba),
+            ("Scorecard.decision_function", card.decision_function),
+            ("Scorecard.explain", card.explain),
+            ("WOETransformer.transform", woe.transform),
+            ("WOETransformer.bin_index", woe.bin_index),
+        ]:
+            with pytest.raises(InvalidInputError, match=rf"^{name}: column "):
+                call(bad)
+    with pytest.raises(InvalidInputError, match=r"^Binning\.bin_index: column 'c' "):
+        card.binnings_["c"].bin_index(new_cat["c"])
+    with pytest.raises(InvalidInputError, match=r"^Binning\.woe: column 'c' "):
+        card.binnings_["c"].woe(new_cat["c"])
+    with pytest.raises(InvalidInputError, match=r"^bin_feature: x has 1 row \(rows 0\) with infinite values"):
+        bin_feature([np.inf, 1.0, 2.0], [0, 1, 0])
+    with pytest.raises(InvalidInputError, match=r"^bin_feature: the target is not 0/1: y must be 1 \(bad\)"):
+        bin_feature([0.0, 1.0, 2.0], [0, 2, 0])
+    with pytest.raises(InvalidInputError, match=r"^bin_feature: special value 'a' is not a finite number"):
+        bin_feature([0.0, 1.0, 2.0], [0, 1, 0], special_values=("a",))
