@@ -46,9 +46,10 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from benchmarks._harness import best_time
+from benchmarks._harness import best_cpu, best_time
 from benchmarks.bench_binning import make_data
 from jiebei_credit.features import extract, outcomes
+from jiebei_credit.metrics import auc
 from jiebei_credit.scorecard import Scorecard, WOETransformer
 from jiebei_credit.synthetic import simulate_portfolio
 
@@ -67,25 +68,6 @@ QUICKSTART_CARD = {
     "selection": "stepwise",
     "criterion": "pvalue",
 }
-
-
-def auc(y: np.ndarray, risk: np.ndarray) -> float:
-    """Mann-Whitney AUC (higher ``risk`` = more likely bad), ties averaged."""
-    ranks = pd.Series(risk).rank().to_numpy()
-    n1 = y.sum()
-    n0 = y.size - n1
-    return float((ranks[y == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
-
-
-def best_cpu(fn: Callable[[], object], *, repeat: int) -> float:
-    """Best CPU seconds of this process over ``repeat`` runs (unaffected by other processes)."""
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.process_time()
-        fn()
-        best = min(best, time.process_time() - t0)
-    return best
 
 
 def rate(n: int, fn: Callable[[], object], *, repeat: int) -> tuple[float, str]:
