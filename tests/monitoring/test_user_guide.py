@@ -1,28 +1,13 @@
-"""The validation user guide stays true: its examples run and its rule table matches DEFAULT_RULES."""
+"""The rule table of the validation user guide matches DEFAULT_RULES (examples: tests/test_user_guides.py)."""
 
 from __future__ import annotations
 
-import doctest
 import re
 from pathlib import Path
-
-import pytest
 
 from jiebei_credit.monitoring import DEFAULT_RULES
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "user_guide" / "07_validation.rst"
-
-
-@pytest.mark.slow
-def test_user_guide_examples_run() -> None:
-    result = doctest.testfile(
-        str(PAGE),
-        module_relative=False,
-        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
-        report=True,
-    )
-    assert result.attempted > 20
-    assert result.failed == 0
 
 
 def test_rule_table_matches_default_rules() -> None:
