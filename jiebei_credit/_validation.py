@@ -1,0 +1,969 @@
+"""The library's one home for input checks.
+
+Every public function checks its parameters and inputs here, so one rule
+holds everywhere and every refusal reads the same way::
+
+    <function>: <parameter> <rule>; got <what was passed>. <fix>
+
+For arrays and columns, *what was passed* names the count of offending
+values, the first few values and the first few rows (index labels for
+pandas input, positions otherwise).
+
+Rules, once each:
+
+* **integers** are ``int`` or numpy integers; ``bool`` and floats are not
+  (``30.0`` is refused, pass ``30``);
+* **reals** are ``int``, ``float`` or numpy real numbers; ``bool``,
+  complex numbers, strings, timedeltas and NaN are not; infinities only
+  where a parameter says so;
+* **probabilities** are reals in ``[0, 1]`` (or the open interval a
+  parameter declares); **money** is a finite real in ``[0, MAX_AMOUNT]``;
+* **flags** are ``bool`` or ``numpy.bool_`` (the string ``"false"`` is not);
+* **choices** are strings from a declared tuple or ``Literal``;
+* **list-like** parameters are lists, tuples, 1-D arrays, ``pandas.Index``
+  or ``Series``; a single string, a mapping and an unordered set are not;
+* **dates** are ``Timestamp``, ``datetime``, ``date``, ``numpy.datetime64``
+  (any unit), pyarrow ``timestamp``/``date32``/``date64`` values, or strings
+  in ISO 8601 (``YYYY-MM-DD`` with an optional time) unless a
+  ``date_format`` is declared. Numbers are never dates; relative words such
+  as ``"now"`` or ``"today"`` (they read the wall clock) and time-zone aware
+  values are refused; every date lies in ``[DATE_MIN, DATE_MAX]``.
+
+Nothing here changes its input or any process-wide state.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import numbers
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, get_args, get_origin
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from jiebei_credit.errors import InvalidInputError
+
+__all__ = [
+    "DATE_MAX",
+    "DATE_MIN",
+    "MAX_AMOUNT",
+    "SHOWN",
+    "BoolArray",
+    "FloatArray",
+    "IntArray",
+    "ParsedDates",
+    "align_to",
+    "as_frame",
+    "binary_target",
+    "choice",
+    "date",
+    "dates",
+    "fail",
+    "flag",
+    "float_vector",
+    "integer",
+    "listlike",
+    "mapping",
+    "money",
+    "offending",
+    "parse_dates",
+    "plain",
+    "probability",
+    "real",
+    "seed",
+    "show",
+    "vector",
+    "weights",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+#: How many offending values or rows a message lists before the count.
+SHOWN: Final = 5
+#: Earliest date accepted anywhere (records, observations, schedules, simulations).
+DATE_MIN: Final = pd.Timestamp("1950-01-01")
+#: Latest date accepted anywhere (inclusive, to the end of the day).
+DATE_MAX: Final = pd.Timestamp("2100-12-31 23:59:59.999999999")
+#: Largest amount of money accepted as a parameter, CNY.
+MAX_AMOUNT: Final = 1e8
+#: Words that some date parsers read against the wall clock.
+RELATIVE_WORDS: Final = frozenset({"now", "today", "yesterday", "tomorrow"})
+#: The date format read when none is declared.
+ISO_HINT: Final = "ISO 8601 dates such as '2025-01-31'"
+
+_DAY_MIN: Final = int(np.datetime64(DATE_MIN.date(), "D").view(np.int64))
+_DAY_MAX: Final = int(np.datetime64(DATE_MAX.date(), "D").view(np.int64))
+
+
+# --------------------------------------------------------------- messages ---
+
+
+def plain(value: Any) -> Any:
+    """A Python scalar for a numpy or pandas scalar (for readable messages)."""
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def show(values: Iterable[Any], total: int | None = None) -> str:
+    """``'1, 'a', nan, …'``: the first :data:`SHOWN` values, ``…`` when more exist."""
+    items = list(values)
+    n = len(items) if total is None else total
+    text = ", ".join(_short(plain(v)) for v in items[:SHOWN])
+    return text + (", …" if n > SHOWN else "")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _what(value: Any) -> str:
+    """``repr`` plus the type where the repr alone would mislead (``2.0 (float)``)."""
+    kind = type(value).__name__
+    text = _short(value)
+    if isinstance(value, bool | np.bool_):
+        return f"{text} (a bool)"
+    if isinstance(value, float | np.floating | np.integer | complex | np.complexfloating):
+        return f"{text} ({kind})"
+    return text
+
+
+def fail(func: str, name: str, rule: str, got: str, fix: str = "") -> InvalidInputError:
+    """The standard error: ``<func>: <name> <rule>; got <got>. <fix>``."""
+    text = f"{func}: {name} {rule}; got {got}."
+    if fix:
+        text += f" {fix}"
+    return InvalidInputError(text)
+
+
+def offending(
+    mask: npt.ArrayLike, values: npt.ArrayLike | None = None, index: pd.Index | None = None
+) -> str:
+    """``'3 values (nan, inf, -1.0) at rows 'a', 'c', 'f''`` for a mask of offending entries.
+
+    Rows are index labels when ``index`` is given, positions otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> offending(np.array([False, True, True]), np.array([1.0, np.nan, -2.0]))
+    '2 values (nan, -2.0) at positions 1, 2'
+    """
+    m = np.asarray(mask, dtype=bool).reshape(-1)
+    hits = np.flatnonzero(m)
+    n = int(hits.size)
+    shown = hits[:SHOWN]
+    noun = "value" if n == 1 else "values"
+    head = f"{n} {noun}"
+    if values is not None:
+        flat = np.asarray(values, dtype=object).reshape(-1)
+        head += f" ({show(flat[shown], n)})"
+    if index is not None:
+        labels = show([index[i] for i in shown], n)
+        where = f"row{'s' if n != 1 else ''} {labels}"
+    else:
+        where = f"position{'s' if n != 1 else ''} " + show([int(i) for i in shown], n)
+    return f"{head} at {where}"
+
+
+# ---------------------------------------------------------------- scalars ---
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+
+
+def _bounds_text(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
+    if low is not None and high is not None:
+        left = "(" if low_open else "["
+        right = ")" if high_open else "]"
+        return f"in {left}{low:g}, {high:g}{right}"
+    if low is not None:
+        return f"{'>' if low_open else '>='} {low:g}"
+    if high is not None:
+        return f"{'<' if high_open else '<='} {high:g}"
+    return ""
+
+
+def _outside(v: float, low: float | None, high: float | None, low_open: bool, high_open: bool) -> bool:
+    if low is not None and (v <= low if low_open else v < low):
+        return True
+    return high is not None and (v >= high if high_open else v > high)
+
+
+def integer(
+    value: Any,
+    *,
+    func: str,
+    name: str,
+    low: int | None = None,
+    high: int | None = None,
+    fix: str = "",
+) -> int:
+    """``value`` as a Python ``int`` in ``[low, high]``.
+
+    ``int`` and numpy integers pass; ``bool`` and floats (even ``30.0``) do not.
+
+    Examples
+    --------
+    >>> integer(np.int64(12), func="f", name="term_months", low=1)
+    12
+    >>> integer(30.0, func="f", name="freeze_dpd", low=0)
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: freeze_dpd must be an integer >= 0; got 30.0 (float).
+    """
+    rule = "must be an integer" + (" " + _bounds_text(low, high, False, False) if (low, high) != (None, None)
+                                   else "")
+    if not _is_int(value) or _outside(int(value), low, high, False, False):
+        raise fail(func, name, rule, _what(value), fix)
+    return int(value)
+
+
+def real(
+    value: Any,
+    *,
+    func: str,
+    name: str,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    allow_inf: bool = False,
+    fix: str = "",
+) -> float:
+    """``value`` as a Python ``float`` within the declared bounds.
+
+    ``int``, ``float`` and numpy real numbers pass; ``bool``, complex numbers,
+    strings, timedeltas and NaN do not; infinities only with ``allow_inf``.
+
+    Examples
+    --------
+    >>> real(0.5, func="f", name="dsr", low=0, high=1, low_open=True)
+    0.5
+    >>> real(True, func="f", name="annual_rate", low=0)
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: annual_rate must be a finite number >= 0; got True (a bool).
+    """
+    finite = "a number" if allow_inf else "a finite number"
+    bounds = _bounds_text(low, high, low_open, high_open)
+    rule = f"must be {finite}" + (f" {bounds}" if bounds else "")
+    if not _is_real(value):
+        raise fail(func, name, rule, _what(value), fix)
+    v = float(value)
+    if np.isnan(v) or (np.isinf(v) and not allow_inf) or _outside(v, low, high, low_open, high_open):
+        raise fail(func, name, rule, _what(value), fix)
+    return v
+
+
+def probability(
+    value: Any, *, func: str, name: str, low_open: bool = False, high_open: bool = False, fix: str = ""
+) -> float:
+    """A real in ``[0, 1]`` (ends excluded as declared)."""
+    return real(value, func=func, name=name, low=0.0, high=1.0, low_open=low_open, high_open=high_open,
+                fix=fix)
+
+
+def money(
+    value: Any, *, func: str, name: str, positive: bool = False, maximum: float = MAX_AMOUNT, fix: str = ""
+) -> float:
+    """An amount in CNY: a finite real in ``[0, maximum]`` (``(0, maximum]`` if ``positive``)."""
+    return real(value, func=func, name=name, low=0.0, high=maximum, low_open=positive,
+                fix=fix or "Amounts are CNY (yuan) as numbers.")
+
+
+def flag(value: Any, *, func: str, name: str) -> bool:
+    """``True`` or ``False`` (``bool`` or ``numpy.bool_``); strings and numbers are refused.
+
+    Examples
+    --------
+    >>> flag("false", func="f", name="round_points")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: round_points must be True or False; got 'false'.
+    """
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise fail(func, name, "must be True or False", _what(value))
+
+
+def _options(allowed: Any) -> tuple[Any, ...]:
+    if get_origin(allowed) is not None or hasattr(allowed, "__args__"):
+        args = get_args(allowed)
+        if args:
+            return tuple(args)
+    return tuple(allowed)
+
+
+def choice(value: Any, allowed: Any, *, func: str, name: str, fix: str = "") -> Any:
+    """``value`` if it is one of ``allowed`` (a tuple or a ``Literal`` type).
+
+    Examples
+    --------
+    >>> choice("auto", ("auto", "none"), func="f", name="monotonic")
+    'auto'
+    >>> choice("explode", ("raise", "neutral"), func="f", name="unseen")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: unseen must be one of 'raise', 'neutral'; got 'explode'.
+    """
+    options = _options(allowed)
+    ok = False
+    if isinstance(value, Hashable) and not isinstance(value, bool | np.bool_ | float):
+        try:
+            ok = any(value == o and type(value) is type(o) for o in options) or (
+                isinstance(value, np.str_) and str(value) in options
+            )
+        except (TypeError, ValueError):  # pragma: no cover - exotic __eq__
+            ok = False
+    if not ok:
+        raise fail(func, name, f"must be one of {', '.join(map(repr, options))}", _what(value), fix)
+    return str(value) if isinstance(value, np.str_) else value
+
+
+def seed(value: Any, *, func: str, name: str = "seed", generator: bool = False) -> Any:
+    """A seed: an integer in ``[0, 2**63)``, or (with ``generator``) a ``numpy.random.Generator``."""
+    if generator and isinstance(value, np.random.Generator):
+        return value
+    if _is_int(value) and 0 <= int(value) < 2**63:
+        return int(value)
+    what = "a non-negative integer" + (" or a numpy.random.Generator" if generator else "")
+    raise fail(func, name, f"must be {what} below 2**63", _what(value), f"Pass e.g. {name}=7.")
+
+
+def listlike(
+    value: Any,
+    *,
+    func: str,
+    name: str,
+    allowed: Sequence[Any] | None = None,
+    min_size: int = 0,
+    unique: bool = False,
+) -> tuple[Any, ...]:
+    """The items of a list-like parameter as a tuple of Python scalars.
+
+    Lists, tuples, 1-D arrays, ``pandas.Index`` and ``Series`` pass. A single
+    string, a mapping, an unordered set and other objects are refused.
+    ``allowed`` restricts the items; ``unique`` refuses repeats.
+
+    Examples
+    --------
+    >>> listlike(np.array(["a", "b"]), func="f", name="categorical")
+    ('a', 'b')
+    >>> listlike("ab", func="f", name="categorical")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: categorical must be a list, tuple, array or Index of \
+values, not a single string; got 'ab'. Wrap it: categorical=['ab'].
+    """
+    rule = "must be a list, tuple, array or Index of values"
+    if isinstance(value, str | bytes):
+        raise fail(func, name, rule + ", not a single string", _what(value), f"Wrap it: {name}=[{value!r}].")
+    if isinstance(value, pd.DataFrame | Mapping):
+        raise fail(func, name, rule, f"a {type(value).__name__}")
+    if isinstance(value, set | frozenset):
+        raise fail(func, name, rule + " (a set has no order)", _what(value), "Pass sorted(...) or a list.")
+    if isinstance(value, pd.Series | pd.Index):
+        items = [plain(v) for v in value.tolist()]
+    elif isinstance(value, np.ndarray):
+        if value.ndim != 1:
+            raise fail(func, name, rule + " (one-dimensional)", f"an array of shape {value.shape}")
+        items = [plain(v) for v in value.tolist()]
+    elif isinstance(value, list | tuple):
+        items = [plain(v) for v in value]
+    else:
+        raise fail(func, name, rule, _what(value))
+    if len(items) < min_size:
+        raise fail(func, name, f"must hold at least {min_size} value{'s' if min_size != 1 else ''}",
+                   f"{len(items)}")
+    if allowed is not None:
+        bad = [v for v in items if not _member(v, allowed)]
+        if bad:
+            raise fail(func, name, f"may hold only {', '.join(map(repr, allowed))}",
+                       f"{len(bad)} other value{'s' if len(bad) != 1 else ''} ({show(bad)})")
+    if unique:
+        seen: set[Any] = set()
+        repeated = []
+        for v in items:
+            key = (type(v), v)
+            if key in seen:
+                repeated.append(v)
+            seen.add(key)
+        if repeated:
+            raise fail(func, name, "must not repeat a value", f"repeats of {show(repeated)}")
+    return tuple(items)
+
+
+def _member(value: Any, allowed: Sequence[Any]) -> bool:
+    try:
+        return isinstance(value, Hashable) and any(value == a and type(value) is type(a) for a in allowed)
+    except (TypeError, ValueError):  # pragma: no cover
+        return False
+
+
+def mapping(value: Any, *, func: str, name: str) -> Mapping[Any, Any]:
+    """A ``Mapping`` parameter (a dict), or the standard error."""
+    if isinstance(value, Mapping):
+        return value
+    raise fail(func, name, "must be a mapping (a dict)", _what(value) if not hasattr(value, "__len__")
+               else f"a {type(value).__name__}")
+
+
+# ------------------------------------------------------------------ dates ---
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDates:
+    """Dates read from a column: values and the rows that broke a rule.
+
+    Attributes
+    ----------
+    dates : ndarray of datetime64[ns]
+        The dates, ``NaT`` where the input was missing or broke a rule.
+    missing : ndarray of bool
+        Where the input itself was missing (``None``, ``NaN``, ``NaT``, ``pd.NA``).
+    problems : dict of str to ndarray of bool
+        Rule text to the rows that broke it (only rules with offenders).
+    column_problem : str or None
+        A rule the whole column breaks (wrong dtype, time-zone aware).
+    """
+
+    dates: npt.NDArray[np.datetime64]
+    missing: BoolArray
+    problems: dict[str, BoolArray] = field(default_factory=dict)
+    column_problem: str | None = None
+
+    @property
+    def bad(self) -> BoolArray:
+        """Rows that broke any row rule."""
+        out = np.zeros(self.missing.shape, dtype=bool)
+        for mask in self.problems.values():
+            out |= mask
+        return out
+
+
+def _rule_numbers(fmt: str | None) -> str:
+    example = "'2025-01-31'" if fmt is None else f"strings in the declared format {fmt!r}"
+    return f"numbers are never dates; pass {example} or a datetime"
+
+
+def _rule_unreadable(fmt: str | None) -> str:
+    if fmt is None:
+        return (f"cannot be read as a date: dates are read as {ISO_HINT} (year-month-day); "
+                "declare another format with date_format, e.g. date_format='%d/%m/%Y'")
+    return f"cannot be read with the declared date_format {fmt!r}"
+
+
+RULE_RELATIVE: Final = ("relative words such as 'now' or 'today' read the wall clock and are "
+                        "refused; pass the date itself")
+RULE_RANGE: Final = (f"must be a date between {DATE_MIN.date()} and {DATE_MAX.date()}")
+RULE_TZ: Final = ("is time-zone aware; dates are naive China business dates: convert with "
+                  ".dt.tz_convert('Asia/Shanghai').dt.tz_localize(None)")
+RULE_TYPE: Final = "is not a date (expected a date, a datetime or a date string)"
+
+
+def _as_series(values: Any) -> pd.Series:
+    if isinstance(values, pd.Series):
+        return values
+    if isinstance(values, pd.Index):
+        return pd.Series(values, copy=False)
+    arr = np.asarray(values, dtype=object) if isinstance(values, list | tuple) else np.asarray(values)
+    return pd.Series(arr.reshape(-1), copy=False)
+
+
+def _is_arrow(dtype: Any) -> bool:
+    return type(dtype).__name__ == "ArrowDtype"
+
+
+def _arrow_kind(dtype: Any) -> str:
+    """``'timestamp'``, ``'date'``, ``'string'`` or ``''`` for a pyarrow-backed dtype."""
+    pa_type = getattr(dtype, "pyarrow_dtype", None)
+    text = str(pa_type)
+    if text.startswith("timestamp"):
+        return "timestamp"
+    if text.startswith("date"):
+        return "date"
+    if text in ("string", "large_string", "string_view"):
+        return "string"
+    return ""
+
+
+def _from_datetimes(arr: npt.NDArray[Any]) -> tuple[npt.NDArray[np.datetime64], BoolArray]:
+    """datetime64 of any unit to ``[ns]``, with the mask of dates outside the accepted range."""
+    nat = np.isnat(arr)
+    days = arr.astype("datetime64[D]").view(np.int64)
+    outside = ~nat & ((days < _DAY_MIN) | (days > _DAY_MAX))
+    safe = np.where(outside | nat, np.datetime64("NaT", "ns"), arr.astype("datetime64[ns]")) \
+        if outside.any() else arr.astype("datetime64[ns]")
+    return np.asarray(safe, dtype="datetime64[ns]"), outside
+
+
+def parse_dates(values: Any, *, date_format: str | None = None) -> ParsedDates:
+    """Read dates the library's one way; report rows breaking a rule instead of raising.
+
+    See the module docstring for the rules. Time of day is kept; callers
+    that need whole dates check it.
+
+    Examples
+    --------
+    >>> p = parse_dates(["2024-01-05", "now", 20240105, None, "06/07/2023"])
+    >>> p.dates[0], p.missing.tolist()
+    (np.datetime64('2024-01-05T00:00:00.000000000'), [False, False, False, True, False])
+    >>> sorted(int(m.nonzero()[0][0]) for m in p.problems.values())
+    [1, 2, 4]
+    """
+    s = _as_series(values)
+    n = len(s)
+    nat = np.full(n, np.datetime64("NaT", "ns"))
+    dtype = s.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype) or (_is_arrow(dtype) and getattr(
+            getattr(dtype, "pyarrow_dtype", None), "tz", None)):
+        return ParsedDates(nat, np.asarray(s.isna(), dtype=bool), {}, f"has dtype {dtype}, which {RULE_TZ}")
+    missing = np.asarray(s.isna(), dtype=bool)
+    if _is_arrow(dtype) and _arrow_kind(dtype) in ("timestamp", "date"):
+        out, outside = _from_datetimes(_arrow_dates(s))
+        return ParsedDates(out, missing, {RULE_RANGE: outside} if outside.any() else {})
+    if dtype.kind == "M":
+        out, outside = _from_datetimes(s.to_numpy())
+        return ParsedDates(out, missing, {RULE_RANGE: outside} if outside.any() else {})
+    is_text = pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype)
+    if not (is_text or pd.api.types.is_object_dtype(dtype)):
+        if missing.all():
+            return ParsedDates(nat, missing)
+        return ParsedDates(nat, missing, {}, f"has dtype {dtype}: {_rule_numbers(date_format)}")
+    problems: dict[str, BoolArray] = {}
+    obj = np.asarray(s.astype(object).where(~missing, None)) if is_text else s.to_numpy(dtype=object)
+    kinds = "string" if is_text else pd.api.types.infer_dtype(obj, skipna=True)
+    out = nat.copy()
+    if kinds == "empty":
+        return ParsedDates(out, missing)
+    if kinds == "string":
+        text = ~missing
+        others = np.zeros(n, dtype=bool)
+    else:
+        # mixed column: classify each element (only on this slower path)
+        is_str = np.fromiter((isinstance(v, str) for v in obj), dtype=bool, count=n)
+        is_num = np.fromiter(
+            (isinstance(v, numbers.Number | np.bool_) and not _missing_scalar(v) for v in obj),
+            dtype=bool, count=n,
+        )
+        is_dt = np.fromiter(
+            (isinstance(v, _dt.date | np.datetime64) and not _missing_scalar(v) for v in obj),
+            dtype=bool, count=n,
+        )
+        text = is_str & ~missing
+        others = ~missing & ~is_str & ~is_num & ~is_dt
+        if is_num.any():
+            problems[_rule_numbers(date_format)] = is_num
+        if others.any():
+            problems[RULE_TYPE] = others
+        if is_dt.any():
+            dts = obj[is_dt]
+            aware = np.fromiter((getattr(v, "tzinfo", None) is not None for v in dts), dtype=bool,
+                                count=dts.size)
+            got = np.array([_one_datetime(v) for v in dts], dtype="datetime64[ns]")
+            tz_mask = np.zeros(n, dtype=bool)
+            tz_mask[np.flatnonzero(is_dt)[aware]] = True
+            if tz_mask.any():
+                problems["is time-zone aware; " + RULE_TZ.split("; ", 1)[1]] = tz_mask
+            unreadable = np.zeros(n, dtype=bool)
+            unreadable[np.flatnonzero(is_dt)[np.isnat(got) & ~aware]] = True
+            if unreadable.any():
+                problems.setdefault(RULE_RANGE, np.zeros(n, dtype=bool))
+                problems[RULE_RANGE] |= unreadable
+            got[aware] = np.datetime64("NaT", "ns")
+            out[is_dt] = got
+    if text.any():
+        parsed, relative, unreadable, aware, outside = _parse_strings(obj[text], date_format)
+        out[text] = parsed
+        for rule, sub in ((RULE_RELATIVE, relative), (_rule_unreadable(date_format), unreadable),
+                          ("is time-zone aware; " + RULE_TZ.split("; ", 1)[1], aware),
+                          (RULE_RANGE, outside)):
+            if sub.any():
+                mask = problems.setdefault(rule, np.zeros(n, dtype=bool))
+                mask[np.flatnonzero(text)[sub]] = True
+    out_range = problems.get(RULE_RANGE)
+    if out_range is None:
+        in_range_check, outside_all = _from_datetimes(out)
+        if outside_all.any():
+            problems[RULE_RANGE] = outside_all
+            out = in_range_check
+    bad = np.zeros(n, dtype=bool)
+    for mask in problems.values():
+        bad |= mask
+    out[bad] = np.datetime64("NaT", "ns")
+    return ParsedDates(out, missing, problems)
+
+
+def _arrow_dates(s: pd.Series) -> npt.NDArray[Any]:
+    """A pyarrow timestamp or date column as numpy datetime64 (unit kept, NaT for nulls)."""
+    import pyarrow as pa  # present whenever a pyarrow dtype is
+
+    arr = pa.array(s.array)
+    if pa.types.is_date32(arr.type) or pa.types.is_date64(arr.type):
+        arr = arr.cast(pa.timestamp("s"))
+    return np.asarray(arr.to_numpy(zero_copy_only=False))
+
+
+def _missing_scalar(v: Any) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):  # pragma: no cover - arrays inside a column
+        return False
+
+
+def _one_datetime(v: Any) -> np.datetime64:
+    """One date-like scalar as datetime64[ns]; NaT when out of range or tz-aware."""
+    if getattr(v, "tzinfo", None) is not None:
+        return np.datetime64("NaT", "ns")
+    if isinstance(v, np.datetime64):
+        day = int(v.astype("datetime64[D]").view(np.int64))
+    elif isinstance(v, _dt.datetime):
+        day = (v.date() - _dt.date(1970, 1, 1)).days
+    else:
+        day = (v - _dt.date(1970, 1, 1)).days
+    if not _DAY_MIN <= day <= _DAY_MAX:
+        return np.datetime64("NaT", "ns")
+    if isinstance(v, np.datetime64):
+        ns: np.datetime64 = v.astype("datetime64[ns]")
+        return ns
+    out: np.datetime64 = pd.Timestamp(v).as_unit("ns").to_datetime64()
+    return out
+
+
+def _parse_strings(
+    strings: npt.NDArray[np.object_], fmt: str | None
+) -> tuple[npt.NDArray[np.datetime64], BoolArray, BoolArray, BoolArray, BoolArray]:
+    """Parse distinct strings once; return values and the masks of each rule broken."""
+    codes, uniq = pd.factorize(strings)
+    uniques = np.asarray(uniq, dtype=object)
+    lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=uniques.size)
+    short = np.flatnonzero(lengths <= max(map(len, RELATIVE_WORDS)) + 2)
+    relative = np.zeros(uniques.size, dtype=bool)
+    relative[short] = [str(u).strip().lower() in RELATIVE_WORDS for u in uniques[short]]
+    candidates = np.where(relative, "", uniques)
+    parsed_u: npt.NDArray[np.datetime64] = np.full(uniques.size, np.datetime64("NaT", "ns"))
+    aware_u = np.zeros(uniques.size, dtype=bool)
+    outside_u = np.zeros(uniques.size, dtype=bool)
+    try:
+        got = pd.to_datetime(pd.Series(candidates, dtype=object), format=fmt or "ISO8601", errors="coerce")
+        if isinstance(got.dtype, pd.DatetimeTZDtype):
+            raise ValueError("time-zone aware")
+        parsed_u, outside_u = _from_datetimes(got.to_numpy())
+    except (ValueError, TypeError, OverflowError):
+        # mixed naive/aware or other parser refusals: element by element (error path only)
+        for k, text in enumerate(candidates):
+            if not text:
+                continue
+            try:
+                ts = pd.to_datetime(text, format=fmt or "ISO8601")
+            except (ValueError, TypeError, OverflowError):
+                continue
+            if ts.tzinfo is not None:
+                aware_u[k] = True
+                continue
+            day = (ts.date() - _dt.date(1970, 1, 1)).days
+            if not _DAY_MIN <= day <= _DAY_MAX:
+                outside_u[k] = True
+                continue
+            parsed_u[k] = ts.as_unit("ns").to_datetime64()
+    unreadable_u = np.isnat(parsed_u) & ~relative & ~aware_u & ~outside_u
+    return (parsed_u[codes], relative[codes], unreadable_u[codes], aware_u[codes], outside_u[codes])
+
+
+def dates(
+    values: Any,
+    *,
+    func: str,
+    name: str,
+    date_format: str | None = None,
+    allow_missing: bool = False,
+    whole_days: bool = False,
+) -> npt.NDArray[np.datetime64]:
+    """Dates as naive ``datetime64[ns]``; any broken rule raises :class:`InvalidInputError`.
+
+    Examples
+    --------
+    >>> dates(["2025-01-31", "2025-02-28"], func="f", name="dates").tolist()[0]
+    1738281600000000000
+    >>> dates([20250131], func="f", name="start")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: start numbers are never dates; pass '2025-01-31' or a \
+datetime; got 1 value (20250131) at position 0.
+    """
+    index = values.index if isinstance(values, pd.Series) else None
+    parsed = parse_dates(values, date_format=date_format)
+    if parsed.column_problem is not None:
+        rule = parsed.column_problem.split(": ", 1)[-1] if ": " in parsed.column_problem else (
+            parsed.column_problem)
+        raise fail(func, name, rule, f"dtype {_as_series(values).dtype}")
+    for rule, mask in parsed.problems.items():
+        raw = _as_series(values).to_numpy(dtype=object)
+        raise fail(func, name, rule, offending(mask, raw, index))
+    if not allow_missing and parsed.missing.any():
+        raise fail(func, name, "must not be missing", offending(parsed.missing, None, index),
+                   "Drop or fill the missing dates.")
+    if whole_days:
+        v = parsed.dates
+        timed = ~np.isnat(v) & (v.astype("datetime64[D]") != v)
+        if timed.any():
+            raise fail(func, name, "must be dates without a time of day", offending(timed, v, index),
+                       "Use .dt.normalize() or pass dates only.")
+    return parsed.dates
+
+
+def date(
+    value: Any,
+    *,
+    func: str,
+    name: str,
+    date_format: str | None = None,
+    whole_day: bool = True,
+) -> pd.Timestamp:
+    """One date parameter as a ``Timestamp`` (by default without a time of day).
+
+    Examples
+    --------
+    >>> date("2025-01-31", func="f", name="start")
+    Timestamp('2025-01-31 00:00:00')
+    >>> date("today", func="f", name="start")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: start relative words such as 'now' or 'today' read \
+the wall clock and are refused; pass the date itself; got 'today'.
+    """
+    if isinstance(value, list | tuple | np.ndarray | pd.Series | pd.Index | Mapping | set | frozenset):
+        raise fail(func, name, "must be a single date", f"a {type(value).__name__}")
+    if value is None or _missing_scalar(value):
+        raise fail(func, name, "must be a date", "a missing value" if value is not None else "None",
+                   "Pass e.g. '2025-01-31'.")
+    parsed = parse_dates(np.array([value], dtype=object), date_format=date_format)
+    for rule in parsed.problems:
+        raise fail(func, name, rule, _what(value))
+    ts = pd.Timestamp(parsed.dates[0])
+    if whole_day and ts != ts.normalize():
+        raise fail(func, name, "must be a date without a time of day", repr(value),
+                   f"Use {ts.normalize().date()}.")
+    return ts
+
+
+# ---------------------------------------------------------------- vectors ---
+
+
+def vector(
+    x: Any, *, func: str, name: str, allow_empty: bool = False
+) -> tuple[npt.NDArray[Any], pd.Index | None]:
+    """``x`` as a 1-D array and, for a Series, its index (DataFrames and scalars refused)."""
+    if isinstance(x, pd.DataFrame):
+        raise fail(func, name, "must be one-dimensional (a Series or 1-D array)",
+                   f"a DataFrame with {x.shape[1]} columns", "Pass a single column.")
+    if x is None or isinstance(x, str | bytes | Mapping | set | frozenset):
+        raise fail(func, name, "must be a Series or a 1-D array", _what(x))
+    index: pd.Index | None = None
+    if isinstance(x, pd.Series):
+        index = x.index
+        arr: npt.NDArray[Any] = x.to_numpy()
+    elif isinstance(x, pd.Index):
+        arr = x.to_numpy()
+    else:
+        try:
+            arr = np.asarray(x)
+        except (TypeError, ValueError) as exc:
+            raise fail(func, name, "must be a Series or a 1-D array", f"{type(x).__name__} ({exc})") from None
+    if arr.ndim != 1:
+        raise fail(func, name, "must be one-dimensional", f"an array of shape {arr.shape}",
+                   "Pass a 1-D array or a Series.")
+    if arr.size == 0 and not allow_empty:
+        raise fail(func, name, "must not be empty", "0 values", "Pass at least one value.")
+    return arr, index
+
+
+def _number_kind(x: Any) -> str:
+    """A short dtype description when ``x`` holds something other than real numbers, else ''."""
+    dtype = x.dtype if isinstance(x, pd.Series | pd.Index) else np.asarray(x).dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return f"booleans (dtype {dtype}); a bool is not a number"
+    if pd.api.types.is_complex_dtype(dtype):
+        return f"complex numbers (dtype {dtype})"
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        return f"timedeltas (dtype {dtype}); durations are not amounts"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return f"dates (dtype {dtype})"
+    if isinstance(dtype, pd.CategoricalDtype):
+        return f"categories (dtype {dtype})"
+    return ""
+
+
+def float_vector(
+    x: Any,
+    *,
+    func: str,
+    name: str,
+    allow_nan: bool = False,
+    allow_inf: bool = False,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    allow_empty: bool = False,
+    fix: str = "",
+) -> tuple[FloatArray, pd.Index | None]:
+    """``x`` as a float64 1-D array (read-only use; may share memory) and its index.
+
+    Real numbers only: booleans, complex numbers, timedeltas, dates, strings
+    and categories are refused, naming the rows of the first offenders.
+
+    Examples
+    --------
+    >>> float_vector([0.1, np.nan], func="f", name="score")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: score must not be missing (NaN); got 1 value (nan) at \
+position 1.
+    """
+    arr, index = vector(x, func=func, name=name, allow_empty=allow_empty)
+    kind = _number_kind(x if isinstance(x, pd.Series | pd.Index) else arr)
+    if kind:
+        raise fail(func, name, "must hold real numbers", kind, fix)
+    if arr.dtype == np.float64:
+        out = arr
+    elif isinstance(x, pd.Series | pd.Index) and pd.api.types.is_numeric_dtype(x.dtype):
+        out = np.asarray(x.to_numpy(dtype=np.float64, na_value=np.nan))
+    elif arr.dtype.kind in "iuf":
+        out = arr.astype(np.float64)
+    else:
+        obj = np.asarray(arr, dtype=object)
+        ok = np.fromiter(
+            ((_is_real(v) or _missing_scalar(v)) and not isinstance(v, str) for v in obj),
+            dtype=bool, count=obj.size,
+        )
+        if not ok.all():
+            raise fail(func, name, "must hold real numbers", offending(~ok, obj, index),
+                       fix or "Convert the values to numbers first.")
+        out = np.array([np.nan if _missing_scalar(v) else float(v) for v in obj], dtype=np.float64)
+    if not allow_nan:
+        nan = np.isnan(out)
+        if nan.any():
+            raise fail(func, name, "must not be missing (NaN)", offending(nan, out, index),
+                       fix)
+    if not allow_inf:
+        inf = np.isinf(out)
+        if inf.any():
+            raise fail(func, name, "must be finite", offending(inf, out, index), fix)
+    if low is not None or high is not None:
+        with np.errstate(invalid="ignore"):
+            bad = np.zeros(out.shape, dtype=bool)
+            if low is not None:
+                bad |= (out <= low) if low_open else (out < low)
+            if high is not None:
+                bad |= (out >= high) if high_open else (out > high)
+        if bad.any():
+            raise fail(func, name, f"must lie {_bounds_text(low, high, low_open, high_open)}",
+                       offending(bad, out, index), fix)
+    return out, index
+
+
+def binary_target(y: Any, *, func: str, name: str = "y", allow_empty: bool = False) -> tuple[
+        FloatArray, pd.Index | None]:
+    """The target as float64 0.0/1.0 (1 = bad) and its index; anything else is refused.
+
+    Booleans, integers and floats holding only 0 and 1 pass. Missing values,
+    other numbers and non-numbers are refused, naming the rows.
+    """
+    if y is None:
+        raise fail(func, name, "is required (1 for bad, 0 for good)", "None",
+                   "Pass the outcome of every row.")
+    arr, index = vector(y, func=func, name=name, allow_empty=allow_empty)
+    dtype = y.dtype if isinstance(y, pd.Series | pd.Index) else arr.dtype
+    if pd.api.types.is_bool_dtype(dtype) and not (isinstance(y, pd.Series) and y.isna().any()):
+        return np.asarray(arr, dtype=np.float64), index
+    if pd.api.types.is_complex_dtype(dtype):
+        raise fail(func, name, "must hold 1 (bad) or 0 (good)", f"complex numbers (dtype {dtype})")
+    if pd.api.types.is_timedelta64_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+        raise fail(func, name, "must hold 1 (bad) or 0 (good)", f"dtype {dtype}")
+    if isinstance(y, pd.Series) and (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(
+            dtype)):
+        out = np.asarray(y.to_numpy(dtype=np.float64, na_value=np.nan))
+    elif arr.dtype.kind in "biuf":
+        out = arr.astype(np.float64)
+    else:
+        obj = np.asarray(arr, dtype=object)
+        ok = np.fromiter(((_is_real(v) or isinstance(v, bool | np.bool_) or _missing_scalar(v))
+                          and not isinstance(v, str) for v in obj), dtype=bool, count=obj.size)
+        if not ok.all():
+            raise fail(func, name, "must hold 1 (bad) or 0 (good)", offending(~ok, obj, index),
+                       "Recode the target to 0/1.")
+        out = np.array([np.nan if _missing_scalar(v) else float(v) for v in obj], dtype=np.float64)
+    nan = np.isnan(out)
+    if nan.any():
+        raise fail(func, name, "must hold 1 (bad) or 0 (good), not missing values",
+                   offending(nan, out, index), "Drop the rows whose outcome is not observed.")
+    bad = (out != 0.0) & (out != 1.0)
+    if bad.any():
+        raise fail(func, name, "must hold 1 (bad) or 0 (good)", offending(bad, out, index),
+                   "Recode the target to 0/1.")
+    return out, index
+
+
+def weights(w: Any, n: int, *, func: str, name: str = "sample_weight") -> tuple[FloatArray, pd.Index | None]:
+    """Finite, non-negative weights, one per row, with a positive total."""
+    arr, index = float_vector(w, func=func, name=name, low=0.0, allow_empty=n == 0,
+                              fix="Weights are non-negative frequencies.")
+    if arr.size != n:
+        raise fail(func, name, f"must have one value per row ({n})", f"{arr.size} values")
+    if n and not arr.sum() > 0.0:
+        raise fail(func, name, "must have a positive total", "weights summing to 0",
+                   "Give some rows a positive weight.")
+    return arr, index
+
+
+def align_to(
+    reference: pd.Index | None,
+    other: Any,
+    index: pd.Index | None,
+    *,
+    func: str,
+    name: str,
+    reference_name: str = "X",
+) -> Any:
+    """Match ``other`` (an array of one value per row) to ``reference`` rows by label.
+
+    When both carry an index: equal indexes pass; the same labels in another
+    order are reordered to ``reference``; different labels are refused (a
+    target never silently matches rows by position). Otherwise ``other`` is
+    returned as it is (positions are the only labels there are).
+    """
+    if reference is None or index is None or reference.equals(index):
+        return other
+    if reference.has_duplicates or index.has_duplicates:
+        raise fail(func, name, f"must have the same index as {reference_name} (labels repeat, so they "
+                   "cannot be matched)", f"an index differing from {reference_name}'s",
+                   f"Reset both indexes or pass {name} in {reference_name}'s row order as an array.")
+    pos = index.get_indexer(reference)
+    if len(index) != len(reference) or (pos < 0).any():
+        missing = reference[pos < 0] if (pos < 0).any() else index.difference(reference)
+        raise fail(func, name, f"must have the same index labels as {reference_name}",
+                   f"labels that differ (e.g. {show(list(missing[:SHOWN]), len(missing))})",
+                   f"Align them first, e.g. {name}.reindex({reference_name}.index).")
+    return np.asarray(other)[pos]
+
+
+def as_frame(X: Any, *, func: str, name: str = "X") -> pd.DataFrame:
+    """``X`` if it is a DataFrame, or the standard error."""
+    if isinstance(X, pd.DataFrame):
+        return X
+    raise fail(func, name, "must be a pandas DataFrame", f"a {type(X).__name__}")
