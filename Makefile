@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test bench clean
+.PHONY: demo test test-explore bench clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
@@ -21,6 +21,11 @@ test: $(PY)
 	$(PY) -m mypy --strict jiebei_credit
 	$(PY) -m pytest
 	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
+
+# Random Hypothesis seeds and many more examples; record what it finds as @example.
+test-explore: $(PY)
+	$(PY) -m pip install --quiet -e ".[test]"
+	HYPOTHESIS_PROFILE=explore $(PY) -m pytest -q tests
 
 bench: $(PY)
 	$(PY) -m pip install --quiet -e ".[test]"

@@ -1,6 +1,10 @@
 """Shared pytest configuration: Hypothesis profiles.
 
-``HYPOTHESIS_PROFILE=dev`` runs more examples locally; CI uses ``ci``.
+``make test`` runs the ``ci`` profile: derandomized, so a run never fails on
+a newly drawn example and the same commit gives the same verdict every time.
+``make test-explore`` runs the ``explore`` profile: random seeds and many
+more examples, to find new failures; each one it finds is recorded as an
+explicit ``@example`` on the property, so the ``ci`` profile replays it.
 """
 
 from __future__ import annotations
@@ -9,17 +13,22 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
+
 settings.register_profile(
     "ci",
     max_examples=60,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    derandomize=True,
+    database=None,
+    suppress_health_check=_SLOW_OK,
     print_blob=True,
 )
 settings.register_profile(
-    "dev",
-    max_examples=400,
+    "explore",
+    max_examples=1000,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=_SLOW_OK,
+    print_blob=True,
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
