@@ -142,7 +142,7 @@ def run_optbinning(X_tr: pd.DataFrame, y_tr: np.ndarray, X: pd.DataFrame) -> tup
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # optbinning's pre-binning warns about narrow bins
         card.fit(X_tr, y_tr)
-        seconds, line = rate(len(X), lambda: card.score(X), repeat=3)
+        seconds, line = rate(len(X), lambda: card.points(X), repeat=3)
     return seconds, line, card
 
 
@@ -188,16 +188,16 @@ def main(argv: list[str]) -> None:
 
     full = Scorecard(min_iv=0.0, max_correlation=1.0).fit(X_tr, y_tr)
     k = len(full.features_)
-    ours_s, line = rate(n, lambda: full.score(X), repeat=5)
+    ours_s, line = rate(n, lambda: full.points(X), repeat=5)
     print(f"Scorecard.score, {k}-feature card       : {line}")
     rows = X.iloc[:EXPLAIN_ROWS]
     _, line = rate(len(rows), lambda: full.explain(rows, top=4), repeat=3)
     print(f"Scorecard.explain, {k}-feature card     : {line} (top 4, {len(rows):,} rows)")
 
     ours = Scorecard().fit(X_tr, y_tr)
-    ours_auc = auc(y_te, -ours.score(X_te).to_numpy())
+    ours_auc = auc(y_te, -ours.points(X_te).to_numpy())
     print(f"holdout AUC, jiebei_credit (defaults)  : {ours_auc:.4f} ({len(ours.features_)} features)")
-    all_auc = auc(y_te, -full.score(X_te).to_numpy())
+    all_auc = auc(y_te, -full.points(X_te).to_numpy())
     print(f"holdout AUC, jiebei_credit, 20 features: {all_auc:.4f} (min_iv=0, max_correlation=1)")
 
     ob = run_optbinning(X_tr, y_tr, X)

@@ -84,7 +84,7 @@ def run(n_borrowers: int = 6_000, seed: int = 2026, out: Callable[[str], None] =
     out(model[["feature", "coefficient", "p_value", "iv"]].round(4).to_string(index=False))
 
     # 4. Evaluation on the later (out-of-time) observations.
-    score_train, score_test = card.score(X[train]), card.score(X[test])
+    score_train, score_test = card.points(X[train]), card.points(X[test])
     pd_test = card.predict_proba(X[test])[:, 1]
     true_pd = portfolio.truth.pd_for(obs[test]).to_numpy()
     y_test = y[test].to_numpy()
@@ -160,7 +160,7 @@ def run(n_borrowers: int = 6_000, seed: int = 2026, out: Callable[[str], None] =
         d = decisions.loc[row]
         out(
             f"{kind}: borrower {obs.loc[row, 'borrower_id']} on {obs.loc[row, 'as_of']:%Y-%m-%d}, "
-            f"score {card.score(X.loc[[row]]).iloc[0]:.0f}, PD {d['pd']:.2%}: {d['reason']}"
+            f"score {card.points(X.loc[[row]]).iloc[0]:.0f}, PD {d['pd']:.2%}: {d['reason']}"
         )
         reasons = card.explain(X.loc[[row]], top=3)
         for _, r in reasons.iterrows():

@@ -48,7 +48,7 @@ class ScorecardLike(Protocol):
         """Fitted binning per feature (at least those in ``features_``)."""
         ...
 
-    def score(self, X: pd.DataFrame) -> pd.Series[Any]:
+    def points(self, X: pd.DataFrame) -> pd.Series[Any]:
         """Points per row of ``X``, higher = lower risk."""
         ...
 
@@ -254,7 +254,7 @@ def stability_report(
     ----------
     card : ScorecardLike
         A fitted scorecard (e.g. :class:`jiebei_credit.scorecard.Scorecard`):
-        ``features_``, ``binnings_`` and ``score(X)`` (higher = lower risk).
+        ``features_``, ``binnings_`` and ``points(X)`` (higher = lower risk).
     X_reference, X_current : pandas.DataFrame
         Feature tables of the reference (e.g. development) and the current
         population; each must hold the card's features.
@@ -313,7 +313,7 @@ def stability_report(
     >>> class Card:  # a stand-in for a fitted scorecard.Scorecard
     ...     features_ = ("util_now",)
     ...     binnings_ = {"util_now": Bins()}
-    ...     def score(self, X):
+    ...     def points(self, X):
     ...         return 650.0 - 100.0 * X["util_now"]
     >>> ref = pd.DataFrame({"util_now": np.linspace(0.0, 1.0, 200)})
     >>> cur = pd.DataFrame({"util_now": np.linspace(0.3, 1.0, 200)})
@@ -347,8 +347,8 @@ def stability_report(
     if problems:
         raise SchemaError(problems, context=_FUNC)
 
-    s_ref, _ = check_finite(card.score(X_reference), func=_FUNC, name="card.score(X_reference)")
-    s_cur, _ = check_finite(card.score(X_current), func=_FUNC, name="card.score(X_current)")
+    s_ref, _ = check_finite(card.points(X_reference), func=_FUNC, name="card.points(X_reference)")
+    s_cur, _ = check_finite(card.points(X_current), func=_FUNC, name="card.points(X_current)")
     # Score bands: reference quantiles, shared by the score PSI and the bad-rate table.
     cuts = quantile_edges(s_ref, n_bins)
     score_psi = psi(

@@ -145,7 +145,7 @@ class Scorecard(Params):
     >>> card = Scorecard(max_bins=4, round_points=True).fit(X, y)
     >>> card.features_
     ('util', 'inq')
-    >>> s = card.score(X)
+    >>> s = card.points(X)
     >>> bool((s == s.round()).all()), card.predict_proba(X).shape
     (True, (3000, 2))
     """
@@ -309,8 +309,19 @@ class Scorecard(Params):
         total = score_points(func, frame, self.features_, self.binnings_, self.points_)
         return total, frame.index
 
-    def score(self, X: Any) -> pd.Series:
-        """Score per row: the sum of the points of each feature's bin (float64 Series).
+    def points(self, X: Any) -> pd.Series:
+        """Credit points per row: the sum of the points of each feature's bin.
+
+        Parameters
+        ----------
+        X : DataFrame or 2-D array, shape (n, k)
+            Rows to score, with at least the model's features. Not modified.
+
+        Returns
+        -------
+        pandas.Series
+            float64 points named ``"score"``, on ``X``'s index; higher means
+            lower risk (``scaling_`` converts them to odds and PD).
 
         Raises
         ------
@@ -318,8 +329,38 @@ class Scorecard(Params):
             Before ``fit``; a model feature missing from ``X``; values unseen
             in training with ``unseen='raise'``.
         """
-        total, index = self._score_array("Scorecard.score", X)
+        total, index = self._score_array("Scorecard.points", X)
         return pd.Series(total, index=index, name="score", dtype="float64")
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """Area under the ROC curve of the card's PD on ``(X, y)`` (scikit-learn's ``score``).
+
+        scikit-learn's model selection (``cross_val_score``, ``GridSearchCV``)
+        maximises ``score``; for a scorecard the natural figure of merit is
+        discrimination, so this is the AUC of ``predict_proba(X)[:, 1]``
+        against ``y`` (1 = bad), computed by :func:`jiebei_credit.metrics.auc`.
+        Credit points per row are :meth:`points`.
+
+        Parameters
+        ----------
+        X : DataFrame or 2-D array, shape (n, k)
+            Rows to evaluate.
+        y : array-like of {0, 1}, shape (n,)
+            Outcomes, 1 = bad.
+        sample_weight : array-like of float, shape (n,), optional
+            Non-negative weights.
+
+        Returns
+        -------
+        float
+            AUC in ``[0, 1]``; 0.5 is no discrimination.
+        """
+        from jiebei_credit.metrics import auc
+
+        total, index = self._score_array("Scorecard.score", X)
+        bad = np.asarray(self.scaling_.pd_from_score(total), dtype=np.float64)
+        pd_ = pd.Series(bad, index=index) if isinstance(X, pd.DataFrame) else bad
+        return auc(y, pd_, higher="riskier", sample_weight=sample_weight)
 
     def predict_proba(self, X: Any) -> FloatArray:
         """``[P(good), P(bad)]`` per row from the score (array of shape (n, 2))."""

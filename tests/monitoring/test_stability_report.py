@@ -46,7 +46,7 @@ class FakeCard:
     )
     features_: tuple[str, ...] = ("util_now", "inq_count_30d")
 
-    def score(self, X: pd.DataFrame) -> pd.Series:
+    def points(self, X: pd.DataFrame) -> pd.Series:
         util = X["util_now"].fillna(0.5)
         return 700.0 - 120.0 * util - 8.0 * X["inq_count_30d"]
 
@@ -68,7 +68,7 @@ def test_report_without_outcomes_matches_metrics() -> None:
     X_cur, _ = _population(3000, util_shift=0.15, seed=2)
     report = stability_report(card, X_ref, X_cur)
     assert isinstance(report, StabilityReport)
-    expected = jc.metrics.psi(card.score(X_ref), card.score(X_cur), bins=10)
+    expected = jc.metrics.psi(card.points(X_ref), card.points(X_cur), bins=10)
     assert report.score_psi.value == pytest.approx(expected.value, rel=1e-12)
     assert report.score_psi.table.index.tolist() == expected.table.index.tolist()
     assert report.features.index.tolist() == ["util_now", "inq_count_30d"]
@@ -114,7 +114,7 @@ def test_bad_rate_shift_matches_statsmodels_ztest() -> None:
     d = report.discrimination
     assert d is not None
     seen = y_cur.notna()
-    auc_cur = roc_auc_score(y_cur[seen], -card.score(X_cur)[seen])  # higher score = safer
+    auc_cur = roc_auc_score(y_cur[seen], -card.points(X_cur)[seen])  # higher score = safer
     assert d.loc["current", "auc"] == pytest.approx(auc_cur, abs=1e-12)
     assert d.loc["reference", "gini"] == pytest.approx(2 * d.loc["reference", "auc"] - 1)
     assert d.loc["current", "count"] == 4500
@@ -196,12 +196,12 @@ def test_errors() -> None:
         stability_report(broken, X, X)
 
     class NaNCard(FakeCard):
-        def score(self, X: pd.DataFrame) -> pd.Series:
+        def points(self, X: pd.DataFrame) -> pd.Series:
             return X["util_now"]  # has NaN
 
     with pytest.raises(
         InvalidInputError,
-        match=r"card.score\(X_reference\) has \d+ missing"
+        match=r"card.points\(X_reference\) has \d+ missing"
         r" \(NaN\) values at rows",
     ):
         stability_report(NaNCard(), X, X)
@@ -237,7 +237,7 @@ def test_with_a_real_fitted_scorecard() -> None:
     for f in card.features_:
         want = jc.metrics.psi(X_dev[f], X_now[f], binning=card.binnings_[f])
         assert report.features.loc[f, "csi"] == pytest.approx(want.value, rel=1e-12)
-    want = jc.metrics.psi(card.score(X_dev), card.score(X_now.drop(columns="region")))
+    want = jc.metrics.psi(card.points(X_dev), card.points(X_now.drop(columns="region")))
     assert report.score_psi.value == pytest.approx(want.value, rel=1e-12)
 
 

@@ -80,8 +80,8 @@ def test_score_is_sum_of_table_points(fitted):
     t = card.table()
     idx = {f: card.binnings_[f].bin_index(X[f]) for f in card.features_}
     by_hand = sum(t[t["feature"] == f]["points"].to_numpy()[idx[f]] for f in card.features_)
-    np.testing.assert_array_equal(card.score(X).to_numpy(), by_hand)
-    assert card.score(X).index.equals(X.index)
+    np.testing.assert_array_equal(card.points(X).to_numpy(), by_hand)
+    assert card.points(X).index.equals(X.index)
 
 
 def test_score_matches_logistic_regression(fitted):
@@ -90,14 +90,14 @@ def test_score_matches_logistic_regression(fitted):
     woe = np.column_stack([card.binnings_[f].woe(X[f]) for f in card.features_])
     log_odds_bad = card.intercept_ + woe @ card.coef_
     expected = card.scaling.offset - card.scaling.factor * log_odds_bad
-    np.testing.assert_allclose(card.score(X), expected, rtol=1e-12)
+    np.testing.assert_allclose(card.points(X), expected, rtol=1e-12)
     np.testing.assert_allclose(card.predict_proba(X)[:, 1], 1 / (1 + np.exp(-log_odds_bad)), rtol=1e-9)
 
 
 def test_rounded_points_give_integer_scores():
     X, y = _data(2000, seed=1)
     card = Scorecard(round_points=True, max_bins=4).fit(X, y)
-    s = card.score(X)
+    s = card.points(X)
     assert (s == np.round(s)).all()
     assert all(float(p).is_integer() for pts in card.points_.values() for p in pts)
 
@@ -105,7 +105,7 @@ def test_rounded_points_give_integer_scores():
 def test_round_trip_gives_identical_scores_and_reasons(fitted):
     card, X, _y = fitted
     back = Scorecard.from_dict(json.loads(json.dumps(card.to_dict())))
-    pd.testing.assert_series_equal(back.score(X), card.score(X))
+    pd.testing.assert_series_equal(back.points(X), card.points(X))
     pd.testing.assert_frame_equal(back.explain(X.iloc[:50]), card.explain(X.iloc[:50]))
     pd.testing.assert_frame_equal(back.table(), card.table())
 
@@ -129,7 +129,7 @@ def test_sql_matches_python_exactly(round_points):
     extra = pd.DataFrame({"util": [99.0], "inq": [1e6], "region": ["east"], "noise": [0.0]}, index=[-1])
     sql = card.to_sql("features", key="id")
     got = pd.DataFrame(con.execute(sql).fetchall(), columns=["id", "score"]).set_index("id")["score"]
-    expected = card.score(pd.concat([X, extra]))
+    expected = card.points(pd.concat([X, extra]))
     assert (got.loc[expected.index].to_numpy() == expected.to_numpy()).all()
 
 
@@ -245,7 +245,7 @@ def test_sklearn_clone_pipeline_and_grid_search():
 def test_errors():
     X, y = _data(500)
     with pytest.raises(NotFittedError, match="not fitted yet"):
-        Scorecard().score(X)
+        Scorecard().points(X)
     with pytest.raises(InvalidInputError, match="no feature is left to fit"):
         Scorecard(min_iv=10.0).fit(X, y)
     with pytest.raises(InvalidInputError, match="selection='all' is not allowed"):
@@ -265,7 +265,7 @@ def test_forward_and_stepwise_selection():
 def test_input_not_mutated(fitted):
     card, X, y = fitted
     before = X.copy()
-    card.score(X)
+    card.points(X)
     card.explain(X.iloc[:10])
     Scorecard().fit(X, y)
     pd.testing.assert_frame_equal(X, before)
@@ -275,18 +275,18 @@ def test_set_params_after_fit_does_not_desync_points_score_and_probability():
     X, y = _data(3000, seed=7)
     card = Scorecard(max_bins=4, round_points=True).fit(X, y)
     fitted_dict = card.to_dict()
-    score = card.score(X)
+    score = card.points(X)
     proba = card.predict_proba(X)
     other = Scaling.r_scorecard()
     card.set_params(scaling=other, round_points=False)  # parameters for the next fit only
     assert card.scaling_ == Scaling()
     assert card.round_points_ is True
-    pd.testing.assert_series_equal(card.score(X), score)
+    pd.testing.assert_series_equal(card.points(X), score)
     np.testing.assert_array_equal(card.predict_proba(X), proba)
     # probability and log-odds still follow from the score with the fitted scaling
     bad = card.predict_proba(X)[:, 1]
-    np.testing.assert_allclose(bad, Scaling().pd_from_score(card.score(X).to_numpy()), rtol=1e-12)
-    assert not np.allclose(bad, other.pd_from_score(card.score(X).to_numpy()))
+    np.testing.assert_allclose(bad, Scaling().pd_from_score(card.points(X).to_numpy()), rtol=1e-12)
+    assert not np.allclose(bad, other.pd_from_score(card.points(X).to_numpy()))
     np.testing.assert_allclose(card.decision_function(X), np.log(bad / (1 - bad)), rtol=1e-9, atol=1e-12)
     # to_dict keeps both the new parameters and the fitted scaling; from_dict restores both
     d = card.to_dict()
@@ -301,7 +301,7 @@ def test_set_params_after_fit_does_not_desync_points_score_and_probability():
     assert back.round_points is False
     assert back.scaling_ == Scaling()
     assert back.round_points_ is True
-    pd.testing.assert_series_equal(back.score(X), score)
+    pd.testing.assert_series_equal(back.points(X), score)
     np.testing.assert_array_equal(back.predict_proba(X), proba)
     assert back.to_dict() == d
     # a refit uses the new parameters
@@ -309,7 +309,7 @@ def test_set_params_after_fit_does_not_desync_points_score_and_probability():
     assert card.scaling_ == other
     assert card.round_points_ is False
     refit_bad = card.predict_proba(X)[:, 1]
-    np.testing.assert_allclose(refit_bad, other.pd_from_score(card.score(X).to_numpy()), rtol=1e-12)
+    np.testing.assert_allclose(refit_bad, other.pd_from_score(card.points(X).to_numpy()), rtol=1e-12)
 
 
 def test_from_dict_rejects_bad_payloads_with_library_errors(fitted):

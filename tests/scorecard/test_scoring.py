@@ -48,7 +48,7 @@ def test_score_over_many_row_blocks_is_the_table_sum():
     X, y = _frame(100_000, 0)
     card = Scorecard(special_values={"b": (-1.0,)}).fit(X, y)
     assert set(card.features_) == {"a", "b", "c"}
-    np.testing.assert_array_equal(card.score(X).to_numpy(), _table_sum(card, X))
+    np.testing.assert_array_equal(card.points(X).to_numpy(), _table_sum(card, X))
 
 
 def test_score_with_many_edges_uses_the_same_points():
@@ -58,9 +58,9 @@ def test_score_with_many_edges_uses_the_same_points():
         X, y
     )
     assert max(len(card.binnings_[f].edges) for f in card.features_ if f != "c") > 12
-    np.testing.assert_array_equal(card.score(X).to_numpy(), _table_sum(card, X))
+    np.testing.assert_array_equal(card.points(X).to_numpy(), _table_sum(card, X))
     small = X.iloc[:37]
-    np.testing.assert_array_equal(card.score(small).to_numpy(), _table_sum(card, small))
+    np.testing.assert_array_equal(card.points(small).to_numpy(), _table_sum(card, small))
 
 
 @settings(max_examples=25)
@@ -101,21 +101,21 @@ def test_unseen_missing_and_special_values_when_scoring():
     new = pd.DataFrame({"a": [0.1, np.nan, 0.2], "b": [1.0, 2.0, -1.0]}, index=[10, 11, 12])
     strict = Scorecard(special_values={"b": (-1.0,)}).fit(X, y)
     with pytest.raises(InvalidInputError, match=r"column 'a' has 1 row \(rows 11\) with values unseen"):
-        strict.score(new)
+        strict.points(new)
     worst = Scorecard(special_values={"b": (-1.0,)}, unseen="worst").fit(X, y)
-    got = worst.score(new)
+    got = worst.points(new)
     # unseen values take the points of the feature's lowest-WOE bin
     lo = {f: worst.points_[f][int(np.argmin(worst.binnings_[f].woe_values))] for f in ("a", "b")}
     assert got.loc[11] == 0.0 + lo["a"] + worst.points_["b"][int(worst.binnings_["b"].bin_index([2.0])[0])]
     assert got.loc[12] == 0.0 + worst.points_["a"][int(worst.binnings_["a"].bin_index([0.2])[0])] + lo["b"]
     with pytest.raises(InvalidInputError, match="infinite values"):
-        worst.score(new.assign(a=[np.inf, 0.0, 0.0]))
+        worst.points(new.assign(a=[np.inf, 0.0, 0.0]))
 
 
 def test_positional_arrays_must_have_the_fitted_width():
     X, y = _frame(3000, 3)
     card = Scorecard().fit(X[["a", "b"]].to_numpy(), y)
-    assert card.score(X[["a", "b"]].to_numpy()).shape == (3000,)
+    assert card.points(X[["a", "b"]].to_numpy()).shape == (3000,)
     with pytest.raises(InvalidInputError, match="X has 1 features, but Scorecard is expecting 2 features"):
         card.predict_proba(X[["a"]].to_numpy())
 
@@ -143,7 +143,7 @@ def test_scaling_conversions_in_both_conventions():
 def test_card_converts_scores_with_its_scaling():
     X, y = _frame(3000, 4)
     card = Scorecard(scaling=Scaling.r_scorecard(), round_points=True).fit(X, y)
-    score = card.score(X).to_numpy()
+    score = card.points(X).to_numpy()
     pd_ = card.predict_proba(X)[:, 1]
     np.testing.assert_allclose(pd_, card.scaling.pd_from_score(score), rtol=1e-12)
     # bad:good odds = PD / (1 - PD)
@@ -174,7 +174,7 @@ def test_round_trip_keeps_scores_and_reasons_for_a_full_card():
     card = Scorecard(special_values={"b": (-1.0,)}, unseen="worst", round_points=True).fit(X, y)
     back = Scorecard.from_dict(json.loads(json.dumps(card.to_dict())))
     new = X.iloc[:200].assign(c=["w", *X["c"].iloc[1:200]])  # an unseen category
-    pd.testing.assert_series_equal(back.score(new), card.score(new))
+    pd.testing.assert_series_equal(back.points(new), card.points(new))
     pd.testing.assert_frame_equal(back.explain(new), card.explain(new))
     pd.testing.assert_frame_equal(back.summary(), card.summary())
     assert back.summary().attrs == card.summary().attrs
@@ -234,7 +234,7 @@ def test_errors_name_the_public_function_called():
     inf = X.iloc[:20].assign(a=np.inf)
     for bad in (new_cat, new_nan, inf):
         for name, call in [
-            ("Scorecard.score", card.score),
+            ("Scorecard.points", card.points),
             ("Scorecard.predict_proba", card.predict_proba),
             ("Scorecard.decision_function", card.decision_function),
             ("Scorecard.explain", card.explain),

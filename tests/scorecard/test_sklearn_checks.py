@@ -38,10 +38,6 @@ TARGET = (
     "the target must be 1 (bad) / 0 (good) (DESIGN.md: anything else is an error); this "
     "check fits on other labels ({1, 2}, strings or three classes)"
 )
-SCORE = (
-    "calls score(X, y) expecting scikit-learn's accuracy; Scorecard.score(X) returns the "
-    "credit score per row (the public contract in DESIGN.md)"
-)
 TOY_SEPARABLE = (
     "fits on scikit-learn's blob data, which some bin combinations separate perfectly: the fit "
     "warns about quasi-separation (ConvergenceWarning), as issue 6 requires"
@@ -81,12 +77,6 @@ def _weights_series(est: str) -> Expected:
 NOT_RUN = {"check_array_api_input": "array API inputs are out of scope (numpy and pandas only)"}
 
 EXPECTED_SCORECARD = {
-    "check_fit_score_takes_y": Expected(
-        SCORE, TypeError, r"^Scorecard\.score\(\) takes 2 positional arguments but 3 were given"
-    ),
-    "check_n_features_in_after_fitting": Expected(
-        SCORE, AssertionError, r"^`Scorecard\.score\(\)` does not check for consistency"
-    ),
     "check_estimators_unfitted": Expected(
         "raises jiebei_credit.errors.NotFittedError (a ValueError and AttributeError), not "
         "sklearn.exceptions.NotFittedError: scikit-learn is not a runtime dependency",
