@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test test-explore bench clean
+.PHONY: demo test test-fast test-explore bench clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
@@ -21,6 +21,11 @@ test: $(PY)
 	$(PY) -m mypy --strict jiebei_credit
 	$(PY) -m pytest
 	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
+
+# The inner loop: no slow tests, few Hypothesis examples, stop at the first failure.
+test-fast: $(PY)
+	$(PY) -m pip install --quiet -e ".[test]"
+	HYPOTHESIS_PROFILE=fast $(PY) -m pytest -q -x -m "not slow" -p no:cacheprovider
 
 # Random Hypothesis seeds and many more examples; record what it finds as @example.
 test-explore: $(PY)
