@@ -1,9 +1,13 @@
-"""Monitoring of scorecards in production: stability reports and early warnings.
+"""Monitoring of scorecards and portfolios in production.
 
 :func:`stability_report` compares a reference population with a current one
 through a fitted scorecard (score PSI, feature CSI, bad rate by score band);
 :func:`early_warnings` flags borrowers whose features moved past the
 thresholds of typed :class:`WarningRule` records (:data:`DEFAULT_RULES`).
+:func:`vintage_table` gives the cumulative bad share of each origination
+cohort by month on book; :func:`roll_rates` the transitions of accounts
+between delinquency buckets, and :func:`flow_through` the flow-through rate
+from current to 90+.
 
 Examples
 --------
@@ -14,13 +18,21 @@ Examples
 
 from jiebei_credit.monitoring._early_warnings import early_warnings
 from jiebei_credit.monitoring._report import ScorecardLike, StabilityReport, stability_report
+from jiebei_credit.monitoring._roll_rates import FlowThrough, RollRates, flow_through, roll_rates
 from jiebei_credit.monitoring._rules import DEFAULT_RULES, WarningRule
+from jiebei_credit.monitoring._vintage import VintageTable, vintage_table
 
 __all__ = [
     "DEFAULT_RULES",
+    "FlowThrough",
+    "RollRates",
     "ScorecardLike",
     "StabilityReport",
+    "VintageTable",
     "WarningRule",
     "early_warnings",
+    "flow_through",
+    "roll_rates",
     "stability_report",
+    "vintage_table",
 ]

@@ -1,4 +1,4 @@
-"""Validation plots (needs the ``plot`` extra: ``pip install 'jiebei-credit[plot]'``).
+"""Validation and portfolio plots (needs the ``plot`` extra: ``pip install 'jiebei-credit[plot]'``).
 
 matplotlib is imported only when a function is called. Each function takes an
 optional ``ax``, draws on it (or on a new figure) and returns the Axes; none
@@ -12,6 +12,7 @@ Examples
 """
 
 from jiebei_credit.plotting._discrimination import plot_ks, plot_roc, plot_score_distribution
+from jiebei_credit.plotting._lifecycle import plot_roll_rates, plot_vintage
 from jiebei_credit.plotting._tables import plot_binning, plot_calibration, plot_psi
 
 __all__ = [
@@ -20,5 +21,7 @@ __all__ = [
     "plot_ks",
     "plot_psi",
     "plot_roc",
+    "plot_roll_rates",
     "plot_score_distribution",
+    "plot_vintage",
 ]

@@ -8,11 +8,17 @@ import jiebei_credit as jc
 def test_public_names_are_pinned() -> None:
     assert sorted(jc.monitoring.__all__) == [
         "DEFAULT_RULES",
+        "FlowThrough",
+        "RollRates",
         "ScorecardLike",
         "StabilityReport",
+        "VintageTable",
         "WarningRule",
         "early_warnings",
+        "flow_through",
+        "roll_rates",
         "stability_report",
+        "vintage_table",
     ]
     for name in jc.monitoring.__all__:
         assert getattr(jc.monitoring, name) is not None

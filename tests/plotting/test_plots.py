@@ -195,5 +195,7 @@ def test_public_names_are_pinned() -> None:
         "plot_ks",
         "plot_psi",
         "plot_roc",
+        "plot_roll_rates",
         "plot_score_distribution",
+        "plot_vintage",
     ]
