@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import math
-import sys
 from typing import Final, Protocol
 
 import numpy as np
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit._validation import choice_codes, fail, float_vector, frame_columns, real
 from jiebei_credit.limits._capacity import principal_for
 from jiebei_credit.limits._checks import MAX_AMOUNT, METHODS, FloatArray, IntArray
-from jiebei_credit.limits._frames import (
-    categorical,
-    category_column,
-    numeric_column,
-    require_columns,
-    require_frame,
-)
-from jiebei_credit.limits._policy import PURPOSES, LimitPolicy, number
+from jiebei_credit.limits._frames import categorical
+from jiebei_credit.limits._policy import PURPOSES, LimitPolicy
 
 _FUNC = "assign"
 #: Candidate limits, in tie-break order (the first of equal candidates binds).
@@ -28,8 +21,6 @@ CONSTRAINTS: Final = ("regulatory_cap", "product_cap", "income_multiple", "capac
 BINDING: Final = (*CONSTRAINTS, "pd_cutoff", "purpose")
 DECISIONS: Final = ("approve", "refer", "decline")
 REQUIRED: Final = ("monthly_income", "existing_debt_service", "existing_balance")
-#: Largest finite float: the bound that makes :func:`number` reject infinities.
-_FINITE: Final = sys.float_info.max
 
 
 class ScalingLike(Protocol):
@@ -96,9 +87,11 @@ def assign(
     Raises
     ------
     InvalidInputError
-        If ``applicants`` is not a DataFrame, lacks a required column, or a
-        column is non-numeric, missing, infinite or out of range (the message
-        names the column, the rule, the first offending rows and the count).
+        If ``applicants`` is not a DataFrame, repeats a column label, lacks
+        a required column, or a column holds anything but real numbers
+        (booleans, complex numbers, timedeltas, strings and categories are
+        refused), missing, infinite or out-of-range values (the message names
+        the column, the rule, the first offending rows and the count).
 
     See Also
     --------
@@ -153,26 +146,26 @@ def assign(
     referred for human review: PD in the grey band (5.00%, 10.00%];
     limit set by debt-service capacity (θ = 0.5, 12 months, equal_installment at 14.40% a year)
     """
-    frame = require_frame(applicants, func=_FUNC, name="applicants")
+    frame = frame_columns(applicants, REQUIRED, func=_FUNC, name="applicants")
     given: object = policy
     if not isinstance(given, LimitPolicy):
-        raise InvalidInputError(
-            f"{_FUNC}: policy must be a LimitPolicy; got {type(policy).__name__}. "
-            "Use LimitPolicy(...) or one of PRESETS."
-        )
+        raise fail(_FUNC, "policy", "must be a LimitPolicy", f"a {type(given).__name__}",
+                   "Use LimitPolicy(...) or one of PRESETS.")
     pd_ = _pd(frame, scaling)
-    require_columns(frame, REQUIRED, func=_FUNC, name="applicants")
     money = "Amounts are monthly CNY; fix or drop those rows."
-    income = numeric_column(frame, "monthly_income", func=_FUNC, lo=0, hi=MAX_AMOUNT, fix=money)
-    service = numeric_column(frame, "existing_debt_service", func=_FUNC, lo=0, hi=MAX_AMOUNT,
-                             fix=money)
-    balance = numeric_column(frame, "existing_balance", func=_FUNC, lo=0, hi=MAX_AMOUNT,
-                             fix="Balances are CNY; fix or drop those rows.")
+
+    def amounts(column: str, fix: str) -> FloatArray:
+        return float_vector(frame[column], func=_FUNC, name=f"column {column!r}", low=0.0,
+                            high=MAX_AMOUNT, allow_empty=True, fix=fix)[0]
+
+    income = amounts("monthly_income", money)
+    service = amounts("existing_debt_service", money)
+    balance = amounts("existing_balance", "Balances are CNY; fix or drop those rows.")
     covered = np.ones(len(frame), dtype=bool)
     if "purpose" in frame.columns:
-        category_column(frame, "purpose", PURPOSES, func=_FUNC,
-                        fix="Map other labels to 'unknown'.")
-        covered = frame["purpose"].isin(list(policy.purposes)).to_numpy(dtype=bool)
+        codes, _ = choice_codes(frame["purpose"], PURPOSES, func=_FUNC, name="column 'purpose'",
+                                fix="Map other labels to 'unknown'.")
+        covered = np.isin(codes, [PURPOSES.index(p) for p in policy.purposes])
 
     cand = _candidates(policy, pd_, income, service, balance)
     raw, binding = _smallest(cand)
@@ -205,13 +198,13 @@ def assign(
 
 def _pd(frame: pd.DataFrame, scaling: ScalingLike | None) -> FloatArray:
     if "pd" in frame.columns:
-        return numeric_column(frame, "pd", func=_FUNC, lo=0, hi=1,
-                              fix="PD is a probability; fix or drop those rows.")
+        return float_vector(frame["pd"], func=_FUNC, name="column 'pd'", low=0.0, high=1.0,
+                            allow_empty=True, fix="PD is a probability; fix or drop those rows.")[0]
     if "score" not in frame.columns:
-        require_columns(frame, ("pd",), func=_FUNC, name="applicants",
-                        hint="Give a 'pd' column, or a 'score' column with its scaling.")
-    score = numeric_column(frame, "score", func=_FUNC, lo=-1e6, hi=1e6,
-                           fix="Scores are scorecard points; fix or drop those rows.")
+        frame_columns(frame, ("pd",), func=_FUNC, name="applicants",
+                      fix="Give a 'pd' column, or a 'score' column with its scaling.")
+    score = float_vector(frame["score"], func=_FUNC, name="column 'score'", low=-1e6, high=1e6,
+                         allow_empty=True, fix="Scores are scorecard points; fix or drop those rows.")[0]
     base, odds, pdo = (600.0, 50.0, 20.0) if scaling is None else _scaling(scaling)
     factor = pdo / math.log(2.0)
     offset = base - factor * math.log(odds)
@@ -226,11 +219,9 @@ def _scaling(scaling: ScalingLike) -> tuple[float, float, float]:
     the cap), a negative one would reverse the score's direction.
     """
     fix = "Use the scorecard's own Scaling (e.g. 600 points at 50:1 odds, PDO 20)."
-    base = number(_FUNC, "scaling.base_score", scaling.base_score,
-                  lo=-_FINITE, hi=_FINITE, fix=fix)
-    odds = number(_FUNC, "scaling.base_odds", scaling.base_odds,
-                  lo=0.0, hi=_FINITE, lo_open=True, fix=fix)
-    pdo = number(_FUNC, "scaling.pdo", scaling.pdo, lo=0.0, hi=_FINITE, lo_open=True, fix=fix)
+    base = real(scaling.base_score, func=_FUNC, name="scaling.base_score", fix=fix)
+    odds = real(scaling.base_odds, func=_FUNC, name="scaling.base_odds", low=0.0, low_open=True, fix=fix)
+    pdo = real(scaling.pdo, func=_FUNC, name="scaling.pdo", low=0.0, low_open=True, fix=fix)
     return base, odds, pdo
 
 

@@ -226,16 +226,17 @@ def test_purpose_not_covered() -> None:
     ("frame", "message"),
     [
         (apps().drop(columns=["existing_debt_service", "existing_balance"]),
-         (r"assign: applicants is missing required column\(s\) 'existing_debt_service', "
-          r"'existing_balance'; it has 'pd', 'monthly_income'")),
-        (apps().drop(columns="pd"), "missing required column.*'pd'.*or a 'score' column"),
+         (r"assign: applicants must have the column\(s\) 'monthly_income', 'existing_debt_service', "
+          r"'existing_balance'; got 2 columns \('pd', 'monthly_income'\), missing "
+          r"'existing_debt_service', 'existing_balance'")),
+        (apps().drop(columns="pd"), "must have the column.*missing 'pd'.*or a 'score' column"),
         (pd.DataFrame({"pd": [0.1, 0.2, 0.3], "monthly_income": [1.0, -5.0, -7.0],
                        "existing_debt_service": [0.0] * 3, "existing_balance": [0.0] * 3},
                       index=["x", "y", "z"]),
-         (r"column 'monthly_income' must be finite and lie in \[0, 1e\+08\]; 2 rows break it "
-          r"\(rows 'y', 'z'; values -5.0, -7.0 \(2 values\)\)")),
-        (apps(pd=[float("nan")]), r"column 'pd' must be finite and lie in \[0, 1\]; 1 row breaks"),
-        (apps(pd=["low"]), "column 'pd' must be numeric; got dtype"),
+         (r"assign: column 'monthly_income' must lie in \[0, 1e\+08\]; got 2 values "
+          r"\(-5.0, -7.0\) at rows 'y', 'z'")),
+        (apps(pd=[float("nan")]), r"column 'pd' must not be missing \(NaN\); got 1 value \(nan\) at row 0"),
+        (apps(pd=["low"]), r"column 'pd' must hold real numbers; got 1 value \('low'\) at row 0"),
         (apps(purpose=["housing"]), "column 'purpose' must be one of 'consumption'"),
     ],
 )
@@ -255,3 +256,27 @@ def test_nullable_and_integer_columns() -> None:
     frame = apps(monthly_income=[12_000], existing_debt_service=[1_500]).astype(
         {"monthly_income": "Int64", "existing_debt_service": "int64"})
     assert assign(frame, POLICY)["limit"].iloc[0] == 36_000.0
+
+
+def test_column_types_follow_the_one_rule() -> None:
+    # Booleans, complex numbers and timedeltas are not amounts; pyarrow and nullable numbers are.
+    for bad, what in ((pd.Series([True]), "booleans"), (pd.Series([1 + 0j]), "complex numbers"),
+                      (pd.Series(pd.to_timedelta([1], unit="D")), "timedeltas")):
+        with pytest.raises(InvalidInputError,
+                           match=f"assign: column 'monthly_income' must hold real numbers; got {what}"):
+            assign(apps(monthly_income=bad), POLICY)  # type: ignore[arg-type]
+    arrow = apps().astype({"pd": "double[pyarrow]", "monthly_income": "Float64"})
+    pd.testing.assert_frame_equal(assign(arrow, POLICY), assign(apps(), POLICY))
+    # Purposes may be categorical or pyarrow strings; the policy reads their values.
+    cat = apps(purpose=["business"]).astype({"purpose": "category"})
+    out = assign(cat, LimitPolicy(product_cap=50_000, purposes=("consumption",)))
+    assert out["decision"].iloc[0] == "decline"
+    with pytest.raises(InvalidInputError, match=r"column 'purpose' must be one of .*got 1 value \(None\)"):
+        assign(apps(purpose=[None]), POLICY)  # type: ignore[list-item]
+
+
+def test_repeated_column_labels_are_refused() -> None:
+    frame = pd.concat([apps(), apps()[["pd"]]], axis=1)
+    with pytest.raises(InvalidInputError,
+                       match=r"assign: applicants must not repeat a column label; got repeats of 'pd'"):
+        assign(frame, POLICY)
