@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
@@ -98,7 +99,8 @@ def annualized_rate(
     -----
     IRR: with ``t_k`` the time of flow ``k`` in periods from the drawdown,
     solve ``0 = Σ_k CF_k · (1 + r)^(−t_k)`` for the periodic rate ``r`` by
-    bracketed root finding (:func:`scipy.optimize.brentq`, ``xtol=1e-14``)
+    bisection to full double precision (no third-party solver is imported,
+    so a first call changes no process-wide state)
     after locating sign changes on a grid of 400 rates between about −99 %
     and +1 000 % a period. The nominal annual rate is ``r · m`` and the
     effective annual rate ``(1 + r)^m − 1`` with ``m`` periods per year.
@@ -206,9 +208,30 @@ def _flows(
     return whole + left / (basis / 12.0), a
 
 
-def _irr(t: FloatArray, cf: FloatArray) -> float:
-    from scipy.optimize import brentq
+def _bisect(f: Callable[[float], float], lo: float, hi: float) -> float:
+    """The root of ``f`` in ``[lo, hi]``, where ``f`` changes sign, by bisection.
 
+    Halves the bracket until its ends are adjacent floats (full double
+    precision; at most 200 halvings).
+    """
+    f_lo = f(lo)
+    if f_lo == 0.0:
+        return lo
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if mid in (lo, hi):
+            return mid
+        f_mid = f(mid)
+        if f_mid == 0.0:
+            return mid
+        if (f_mid < 0.0) == (f_lo < 0.0):
+            lo, f_lo = mid, f_mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def _irr(t: FloatArray, cf: FloatArray) -> float:
     span = max(float(t.max()), 1.0)
     # log(1 + r) on a grid, kept where (1 + r)^(±t) stays finite.
     lo, hi = max(np.log(0.01), -600.0 / span), min(np.log(11.0), 600.0 / span)
@@ -222,8 +245,7 @@ def _irr(t: FloatArray, cf: FloatArray) -> float:
         return float((cf * np.exp(-x * t)).sum())
 
     roots = [float(g[k]) for k in exact]
-    roots += [brentq(f, g[k], g[k + 1], xtol=1e-14, rtol=4 * np.finfo(float).eps)
-              for k in change]
+    roots += [_bisect(f, float(g[k]), float(g[k + 1])) for k in change]
     if not roots:
         raise fail(_FUNC, "amounts", f"must be balanced by a periodic rate between {np.expm1(lo):.0%} "
                    f"and {np.expm1(hi):.0%}", "flows that no periodic rate between them balances",
@@ -239,8 +261,6 @@ def _irr(t: FloatArray, cf: FloatArray) -> float:
 
 
 def _simple(tau: FloatArray, cf: FloatArray) -> float:
-    from scipy.optimize import brentq
-
     def owed(rate: float) -> float:
         principal = interest = 0.0
         prev = tau[0]
@@ -263,4 +283,4 @@ def _simple(tau: FloatArray, cf: FloatArray) -> float:
                    "Check the signs (drawdown negative, payments positive).")
     if f_lo == 0:
         return lo
-    return float(brentq(owed, lo, hi, xtol=1e-14, rtol=4 * np.finfo(float).eps))
+    return _bisect(owed, lo, hi)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -146,3 +151,20 @@ def test_date_forms_and_format() -> None:
                            date_format="%d/%m/%Y") == pytest.approx(want, rel=1e-12)
     with pytest.raises(InvalidInputError, match="cannot be read as a date"):
         annualized_rate(["10/01/2025", "25/02/2025"], [-10_000, 10_120])
+
+
+def test_a_first_call_leaves_the_warnings_filters_alone() -> None:
+    # Regression: the first call imported scipy.optimize, whose import adds an 'ignore' entry to
+    # warnings.filters. Run in a fresh interpreter, where nothing has imported scipy yet.
+    code = (
+        "import sys, warnings\n"
+        "import jiebei_credit.limits as L\n"
+        "before = list(warnings.filters)\n"
+        "r = L.annualized_rate(['2025-01-10', '2025-02-25'], [-10_000.0, 10_120.0])\n"
+        "r = L.annualized_rate(['2025-01-10', '2025-02-25'], [-10_000.0, 10_120.0], method='simple')\n"
+        "assert warnings.filters == before, 'filters changed'\n"
+        "assert 'scipy.optimize' not in sys.modules, 'scipy.optimize imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    assert done.returncode == 0, done.stderr
