@@ -170,3 +170,13 @@ def test_numpy_integers_and_date_forms_are_accepted() -> None:
 def test_simulation_dates_stay_in_the_records_range(start: str, end: str, message: str) -> None:
     with pytest.raises(InvalidInputError, match=message):
         simulate_portfolio(5, start=start, end=end, seed=1)
+
+
+def test_truth_rows_do_not_depend_on_other_rows() -> None:
+    # Regression: pd_for moved every row through as many monthly transitions as the row with the
+    # longest window, so a row's PD changed in the last bits with the other rows of the call.
+    t = simulate_portfolio(40, start="2023-01-01", end="2024-01-01", seed=9).truth
+    obs = pd.DataFrame({"borrower_id": ["B00", "B00"], "as_of": ["2023-01-01", "2023-01-30"]})
+    out = t.pd_for(obs)
+    assert out.iloc[0] == t.pd("2023-01-01")["B00"]
+    assert out.iloc[1] == t.pd("2023-01-30")["B00"]
