@@ -129,10 +129,13 @@ def seed_sequence(value: Any) -> np.random.SeedSequence:
 
     ``value`` is an integer in ``[0, 2**63)``, a ``SeedSequence`` or a
     ``numpy.random.Generator``, from which four 63-bit integers are drawn as
-    the entropy (so the generator advances, as with any use of it).
+    the entropy (so the generator advances, as with any use of it). A
+    ``SeedSequence`` is copied, not spawned from: the caller's object is not
+    changed, and the same sequence always gives the same portfolio.
     """
     if isinstance(value, np.random.SeedSequence):
-        return value
+        return np.random.SeedSequence(value.entropy, spawn_key=value.spawn_key, pool_size=value.pool_size,
+                                      n_children_spawned=value.n_children_spawned)
     checked = seed(value, func="simulate_portfolio", name="seed", generator=True)
     if isinstance(checked, np.random.Generator):
         entropy = checked.integers(0, 2**63, size=4, dtype=np.int64)

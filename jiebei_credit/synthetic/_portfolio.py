@@ -123,7 +123,8 @@ def simulate_portfolio(
         ``end`` on or before 2100-01-01, so that every date of the records
         lies in the library's range, 1950-01-01 to 2100-12-31.
     seed : int, numpy.random.Generator or numpy.random.SeedSequence
-        Randomness: an integer in ``[0, 2**63)``, a generator or a seed sequence.
+        Randomness: an integer in ``[0, 2**63)``, a generator (which advances)
+        or a seed sequence (read, not advanced).
         The same seed gives the same portfolio; independent
         streams are spawned per component (borrowers, regimes, book,
         repayment, flows, ...), so changing the transaction volume does not

@@ -172,6 +172,17 @@ def test_simulation_dates_stay_in_the_records_range(start: str, end: str, messag
         simulate_portfolio(5, start=start, end=end, seed=1)
 
 
+def test_a_seed_sequence_is_read_not_advanced() -> None:
+    # Regression: spawning from the caller's SeedSequence changed it, so a second call with the
+    # same object gave another portfolio.
+    ss = np.random.SeedSequence(5)
+    a = simulate_portfolio(8, start="2023-01-01", end="2023-07-01", seed=ss)
+    b = simulate_portfolio(8, start="2023-01-01", end="2023-07-01", seed=ss)
+    assert ss.n_children_spawned == 0
+    fresh = simulate_portfolio(8, start="2023-01-01", end="2023-07-01", seed=5)
+    assert a.records == b.records == fresh.records
+
+
 def test_truth_rows_do_not_depend_on_other_rows() -> None:
     # Regression: pd_for moved every row through as many monthly transitions as the row with the
     # longest window, so a row's PD changed in the last bits with the other rows of the call.
