@@ -178,22 +178,36 @@ def offending(
 
 
 def _is_int(value: Any) -> bool:
-    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+    # numpy.timedelta64 subclasses numpy.signedinteger: a duration is not a number here
+    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_ | np.timedelta64)
 
 
 def _is_real(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_ | np.timedelta64)
+
+
+def _to_float(value: Any) -> float:
+    """``float(value)`` for a real number; ``±inf`` for integers beyond the float range."""
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")
+
+
+def _bound(x: float) -> str:
+    """A bound as written: integers in full (``5000000``, not ``5e+06``), floats with ``:g``."""
+    return str(x) if isinstance(x, int) and not isinstance(x, bool) else f"{x:g}"
 
 
 def _bounds_text(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
     if low is not None and high is not None:
         left = "(" if low_open else "["
         right = ")" if high_open else "]"
-        return f"in {left}{low:g}, {high:g}{right}"
+        return f"in {left}{_bound(low)}, {_bound(high)}{right}"
     if low is not None:
-        return f"{'>' if low_open else '>='} {low:g}"
+        return f"{'>' if low_open else '>='} {_bound(low)}"
     if high is not None:
-        return f"{'<' if high_open else '<='} {high:g}"
+        return f"{'<' if high_open else '<='} {_bound(high)}"
     return ""
 
 
@@ -227,6 +241,8 @@ def integer(
     """
     rule = "must be an integer" + (" " + _bounds_text(low, high, False, False) if (low, high) != (None, None)
                                    else "")
+    if isinstance(value, np.ndarray) and value.ndim == 0:  # a 0-d array is its one value
+        value = value[()]
     if not _is_int(value) or _outside(int(value), low, high, False, False):
         raise fail(func, name, rule, _what(value), fix)
     return int(value)
@@ -261,9 +277,11 @@ def real(
     finite = "a number" if allow_inf else "a finite number"
     bounds = _bounds_text(low, high, low_open, high_open)
     rule = f"must be {finite}" + (f" {bounds}" if bounds else "")
+    if isinstance(value, np.ndarray) and value.ndim == 0:  # a 0-d array is its one value
+        value = value[()]
     if not _is_real(value):
         raise fail(func, name, rule, _what(value), fix)
-    v = float(value)
+    v = _to_float(value)
     if np.isnan(v) or (np.isinf(v) and not allow_inf) or _outside(v, low, high, low_open, high_open):
         raise fail(func, name, rule, _what(value), fix)
     return v
@@ -526,6 +544,8 @@ def parse_dates(values: Any, *, date_format: str | None = None) -> ParsedDates:
     [1, 2, 4]
     """
     s = _as_series(values)
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return _categorical_dates(s, date_format)
     n = len(s)
     nat = np.full(n, np.datetime64("NaT", "ns"))
     dtype = s.dtype
@@ -608,6 +628,20 @@ def parse_dates(values: Any, *, date_format: str | None = None) -> ParsedDates:
     return ParsedDates(out, missing, problems)
 
 
+def _categorical_dates(s: pd.Series, date_format: str | None) -> ParsedDates:
+    """A categorical column read through its categories (each parsed once), by the usual rules."""
+    cats = parse_dates(pd.Series(s.cat.categories), date_format=date_format)
+    codes = np.asarray(s.cat.codes.to_numpy(), dtype=np.int64)
+    missing = codes < 0
+    safe = np.where(missing, 0, codes)
+    if cats.column_problem is not None or not len(cats.dates):
+        out = np.full(len(s), np.datetime64("NaT", "ns"))
+        return ParsedDates(out, missing, {}, cats.column_problem)
+    out = np.where(missing, np.datetime64("NaT", "ns"), cats.dates[safe])
+    problems = {rule: mask[safe] & ~missing for rule, mask in cats.problems.items()}
+    return ParsedDates(out, missing, {k: v for k, v in problems.items() if v.any()})
+
+
 def _arrow_dates(s: pd.Series) -> npt.NDArray[Any]:
     """A pyarrow timestamp or date column as numpy datetime64 (unit kept, NaT for nulls)."""
     import pyarrow as pa  # present whenever a pyarrow dtype is
@@ -684,6 +718,15 @@ def _parse_strings(
     return (parsed_u[codes], relative[codes], unreadable_u[codes], aware_u[codes], outside_u[codes])
 
 
+def _column_rule(problem: str) -> str:
+    """The rule of a :attr:`ParsedDates.column_problem`, without its ``has dtype ...`` head."""
+    _, which, rest = problem.partition(", which ")
+    if which:
+        return rest
+    _, colon, rest = problem.partition(": ")
+    return rest if colon else problem
+
+
 def dates(
     values: Any,
     *,
@@ -708,9 +751,7 @@ datetime; got 1 value (20250131) at position 0.
     index = values.index if isinstance(values, pd.Series) else None
     parsed = parse_dates(values, date_format=date_format)
     if parsed.column_problem is not None:
-        rule = parsed.column_problem.split(": ", 1)[-1] if ": " in parsed.column_problem else (
-            parsed.column_problem)
-        raise fail(func, name, rule, f"dtype {_as_series(values).dtype}")
+        raise fail(func, name, _column_rule(parsed.column_problem), f"dtype {_as_series(values).dtype}")
     for rule, mask in parsed.problems.items():
         raw = _as_series(values).to_numpy(dtype=object)
         raise fail(func, name, rule, offending(mask, raw, index))
@@ -752,6 +793,8 @@ the wall clock and are refused; pass the date itself; got 'today'.
         raise fail(func, name, "must be a date", "a missing value" if value is not None else "None",
                    "Pass e.g. '2025-01-31'.")
     parsed = parse_dates(np.array([value], dtype=object), date_format=date_format)
+    if parsed.column_problem is not None:  # e.g. a time-zone aware Timestamp
+        raise fail(func, name, _column_rule(parsed.column_problem), _what(value))
     for rule in parsed.problems:
         raise fail(func, name, rule, _what(value))
     ts = pd.Timestamp(parsed.dates[0])
@@ -790,6 +833,12 @@ def vector(
     if arr.size == 0 and not allow_empty:
         raise fail(func, name, "must not be empty", "0 values", "Pass at least one value.")
     return arr, index
+
+
+def _hides_bools(x: Any, arr: npt.NDArray[Any]) -> bool:
+    """Whether numpy turned the bools of a list or tuple ``x`` into numbers in ``arr``."""
+    return (isinstance(x, list | tuple) and arr.dtype.kind in "iuf"
+            and any(isinstance(v, bool | np.bool_) for v in x))
 
 
 def _number_kind(x: Any) -> str:
@@ -836,6 +885,8 @@ def float_vector(
 position 1.
     """
     arr, index = vector(x, func=func, name=name, allow_empty=allow_empty)
+    if _hides_bools(x, arr):
+        arr = np.asarray(x, dtype=object)  # numpy would read True as 1.0: check element by element
     kind = _number_kind(x if isinstance(x, pd.Series | pd.Index) else arr)
     if kind:
         raise fail(func, name, "must hold real numbers", kind, fix)
@@ -854,7 +905,7 @@ position 1.
         if not ok.all():
             raise fail(func, name, "must hold real numbers", offending(~ok, obj, index),
                        fix or "Convert the values to numbers first.")
-        out = np.array([np.nan if _missing_scalar(v) else float(v) for v in obj], dtype=np.float64)
+        out = np.array([np.nan if _missing_scalar(v) else _to_float(v) for v in obj], dtype=np.float64)
     if not allow_nan:
         nan = np.isnan(out)
         if nan.any():
@@ -907,7 +958,7 @@ def binary_target(y: Any, *, func: str, name: str = "y", allow_empty: bool = Fal
         if not ok.all():
             raise fail(func, name, "must hold 1 (bad) or 0 (good)", offending(~ok, obj, index),
                        "Recode the target to 0/1.")
-        out = np.array([np.nan if _missing_scalar(v) else float(v) for v in obj], dtype=np.float64)
+        out = np.array([np.nan if _missing_scalar(v) else _to_float(v) for v in obj], dtype=np.float64)
     nan = np.isnan(out)
     if nan.any():
         raise fail(func, name, "must hold 1 (bad) or 0 (good), not missing values",
@@ -967,3 +1018,288 @@ def as_frame(X: Any, *, func: str, name: str = "X") -> pd.DataFrame:
     if isinstance(X, pd.DataFrame):
         return X
     raise fail(func, name, "must be a pandas DataFrame", f"a {type(X).__name__}")
+
+
+# --- added for limits and synthetic ---
+
+
+def _is_listlike_input(value: Any) -> bool:
+    return isinstance(value, list | tuple | np.ndarray | pd.Series | pd.Index | pd.DataFrame | Mapping | set
+                      | frozenset | pd.api.extensions.ExtensionArray)
+
+
+def real_array(
+    value: Any,
+    *,
+    func: str,
+    name: str,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    fix: str = "",
+) -> tuple[FloatArray, bool]:
+    """A real number or an array of them as float64 (shape kept), and whether it was a scalar.
+
+    Scalars follow :func:`real`, arrays :func:`float_vector` (positions in
+    messages count in C order for arrays of more than one dimension); empty
+    arrays pass. The result may share memory with the input: read it only.
+
+    Examples
+    --------
+    >>> real_array([0.1, 0.2], func="f", name="rate", low=0)[0]
+    array([0.1, 0.2])
+    >>> real_array(np.float32(0.5), func="f", name="rate")
+    (array(0.5), True)
+    >>> real_array([0.1, True], func="f", name="rate")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: rate must hold real numbers; got 1 value (True) at \
+position 1. Convert the values to numbers first.
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if not _is_listlike_input(value):
+        v = real(value, func=func, name=name, low=low, high=high, low_open=low_open, high_open=high_open,
+                 fix=fix)
+        return np.asarray(v, dtype=np.float64), True
+    shape: tuple[int, ...] | None = None
+    if isinstance(value, list | tuple):
+        try:
+            probe = np.asarray(value, dtype=object)
+        except ValueError:
+            probe = None  # ragged: float_vector names it
+        if probe is not None and probe.ndim > 1:
+            shape, value = probe.shape, probe.reshape(-1)
+    elif isinstance(value, np.ndarray) and value.ndim > 1:
+        shape, value = value.shape, value.reshape(-1)
+    out, _ = float_vector(value, func=func, name=name, low=low, high=high, low_open=low_open,
+                          high_open=high_open, allow_empty=True, fix=fix)
+    return (out.reshape(shape) if shape is not None else out), False
+
+
+def integer_array(
+    value: Any,
+    *,
+    func: str,
+    name: str,
+    low: int | None = None,
+    high: int | None = None,
+    fix: str = "",
+) -> tuple[IntArray, bool]:
+    """An integer or a 1-D array of integers as int64, and whether it was a scalar.
+
+    The rule of :func:`integer` for every element: ``int`` and numpy integers
+    (or a nullable integer column without missing values) pass; booleans,
+    floats (even ``12.0``), strings and missing values do not.
+
+    Examples
+    --------
+    >>> integer_array([3, np.int64(6)], func="f", name="term_months", low=1)
+    (array([3, 6]), False)
+    >>> integer_array(np.array([3.0, 6.0]), func="f", name="term_months")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: term_months must hold integers; got floats (dtype \
+float64): 2 values (3.0, 6.0) at positions 0, 1. Pass whole numbers as integers, e.g. 12 rather than 12.0.
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if not _is_listlike_input(value):
+        return np.asarray(integer(value, func=func, name=name, low=low, high=high, fix=fix),
+                          dtype=np.int64), True
+    arr, index = vector(value, func=func, name=name, allow_empty=True)
+    if arr.size == 0:
+        return np.zeros(0, dtype=np.int64), False
+    if _hides_bools(value, arr):
+        arr = np.asarray(value, dtype=object)
+    dtype = value.dtype if isinstance(value, pd.Series | pd.Index) else arr.dtype
+    rule = "must hold integers"
+    fix_int = fix or "Pass whole numbers as integers, e.g. 12 rather than 12.0."
+    kind = _number_kind(value if isinstance(value, pd.Series | pd.Index) else arr)
+    if kind:
+        raise fail(func, name, rule, kind, fix_int)
+    if arr.dtype.kind in "iu":
+        big = arr > np.iinfo(np.int64).max if arr.dtype.kind == "u" else np.zeros(arr.shape, dtype=bool)
+        vals = arr
+    elif isinstance(value, pd.Series | pd.Index) and pd.api.types.is_integer_dtype(dtype):
+        missing = np.asarray(value.isna(), dtype=bool)
+        if missing.any():
+            raise fail(func, name, "must not be missing", offending(missing, None, index), fix)
+        vals = np.asarray(value.to_numpy(dtype=np.int64))
+        big = np.zeros(vals.shape, dtype=bool)
+    elif arr.dtype.kind == "O":
+        obj = np.asarray(arr, dtype=object)
+        ok = np.fromiter((_is_int(v) for v in obj), dtype=bool, count=obj.size)
+        if not ok.all():
+            raise fail(func, name, rule, offending(~ok, obj, index), fix_int)
+        big = np.fromiter((not -(2**63) <= int(v) < 2**63 for v in obj), dtype=bool, count=obj.size)
+        vals = np.array([0 if b else int(v) for v, b in zip(obj, big, strict=True)], dtype=np.int64)
+    else:
+        where = offending(np.ones(arr.size, dtype=bool), arr, index)
+        what = "floats" if arr.dtype.kind == "f" else "values"
+        raise fail(func, name, rule, f"{what} (dtype {dtype}): {where}", fix_int)
+    out = np.asarray(vals).astype(np.int64, copy=False) if not big.any() else np.zeros(arr.size, np.int64)
+    bad = big.copy()
+    if low is not None:
+        bad |= ~big & (out < low)
+    if high is not None:
+        bad |= ~big & (out > high)
+    if bad.any():
+        raise fail(func, name, f"must lie {_bounds_text(low, high, False, False)}",
+                   offending(bad, arr, index), fix)
+    return out, False
+
+
+def choice_codes(
+    values: Any, allowed: Any, *, func: str, name: str, fix: str = ""
+) -> tuple[IntArray, bool]:
+    """Positions in ``allowed`` of a choice or of every element of a list-like of choices.
+
+    A single value follows :func:`choice`. Arrays, Series, Index and
+    categoricals are read without a Python loop over their rows (categories,
+    distinct values or one comparison per allowed value); any element that
+    is not one of ``allowed``, missing ones included, is refused.
+
+    Examples
+    --------
+    >>> choice_codes(["b", "a", "b"], ("a", "b"), func="f", name="method")
+    (array([1, 0, 1]), False)
+    >>> choice_codes(pd.Categorical(["a", "c"]), ("a", "b"), func="f", name="method")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: method must be one of 'a', 'b'; got 1 value ('c') at \
+position 1.
+    """
+    options = _options(allowed)
+    rule = f"must be one of {', '.join(map(repr, options))}"
+    if not _is_listlike_input(values) and not isinstance(values, pd.Categorical):
+        v = choice(values, options, func=func, name=name, fix=fix)
+        return np.asarray(options.index(v), dtype=np.int64), True
+    if isinstance(values, pd.DataFrame | Mapping | set | frozenset):
+        raise fail(func, name, "must be one value or a list, array or Series of values",
+                   f"a {type(values).__name__}", fix)
+    index = values.index if isinstance(values, pd.Series) else None
+
+    def lookup(uniques: Any) -> IntArray:
+        return np.array([options.index(u) if isinstance(u, str) and u in options else -1 for u in uniques],
+                        dtype=np.int64)
+
+    raw: npt.NDArray[Any] | None = None
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        cat = pd.Categorical(values)
+        table = np.append(lookup([str(c) if isinstance(c, np.str_) else c for c in cat.categories]), -1)
+        codes = table[cat.codes]  # code -1 (missing) reads the appended -1
+    elif isinstance(values, pd.Series | pd.Index):
+        # pandas factorizes its own (e.g. pyarrow string) columns without Python objects per row
+        u_codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        codes = np.append(lookup(list(uniques)), -1)[u_codes]
+    else:
+        raw, index = vector(values, func=func, name=name, allow_empty=True)
+        if raw.dtype.kind == "U":
+            codes = np.full(raw.size, -1, dtype=np.int64)
+            for k, o in enumerate(options):
+                codes[raw == o] = k
+        else:
+            u_codes, u_values = pd.factorize(np.asarray(raw, dtype=object), use_na_sentinel=True)
+            codes = np.append(lookup(list(u_values)), -1)[u_codes]
+    bad = codes < 0
+    if bad.any():
+        shown = raw if raw is not None else np.asarray(values, dtype=object).reshape(-1)
+        raise fail(func, name, rule, offending(bad, shown, index), fix)
+    return np.asarray(codes, dtype=np.int64), False
+
+
+def frame_columns(
+    frame: Any, required: Sequence[str], *, func: str, name: str, fix: str = ""
+) -> pd.DataFrame:
+    """``frame`` if it is a DataFrame with unique column labels holding every ``required`` column.
+
+    Examples
+    --------
+    >>> frame_columns(pd.DataFrame({"a": [1]}), ["a", "b"], func="f", name="lines")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: lines must have the column(s) 'a', 'b'; got 1 column \
+('a'), missing 'b'.
+    """
+    df = as_frame(frame, func=func, name=name)
+    if not df.columns.is_unique:
+        dup = df.columns[df.columns.duplicated()].unique()
+        raise fail(func, name, "must not repeat a column label", f"repeats of {show(list(dup))}",
+                   "Rename or drop the duplicated columns.")
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        n = df.shape[1]
+        raise fail(func, name, f"must have the column(s) {', '.join(map(repr, required))}",
+                   f"{n} column{'s' if n != 1 else ''} ({show(list(df.columns), n)}), missing "
+                   + ", ".join(map(repr, missing)), fix)
+    return df
+
+
+def same_index(values: Mapping[str, Any], *, func: str) -> None:
+    """Refuse Series arguments whose indexes differ when rows are matched by position.
+
+    Examples
+    --------
+    >>> a, b = pd.Series([1.0, 2.0]), pd.Series([3.0, 4.0], index=[1, 0])
+    >>> same_index({"principal": a, "start": b}, func="f")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: start must have the same index as principal (values \
+are matched by position); got an index that differs. Align them first, e.g. \
+start.reindex(principal.index), or pass arrays.
+    """
+    named = [(k, v.index) for k, v in values.items() if isinstance(v, pd.Series)]
+    for key, idx in named[1:]:
+        first, ref = named[0]
+        if not idx.equals(ref):
+            raise fail(func, key, f"must have the same index as {first} (values are matched by position)",
+                       "an index that differs",
+                       f"Align them first, e.g. {key}.reindex({first}.index), or pass arrays.")
+
+
+def single(value: Any, *, func: str, name: str, fix: str = "") -> Any:
+    """``value`` unless it is a list, tuple, array, Series, Index, mapping or set.
+
+    Examples
+    --------
+    >>> single([1_000.0], func="schedule", name="principal", fix="Use schedules(...) for many loans.")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: schedule: principal must be a single value; got a list of \
+1. Use schedules(...) for many loans.
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return value[()]
+    if _is_listlike_input(value):
+        size = f" of {len(value)}" if hasattr(value, "__len__") else ""
+        raise fail(func, name, "must be a single value", f"a {type(value).__name__}{size}", fix)
+    return value
+
+
+def many(value: Any) -> bool:
+    """Whether ``value`` is a list-like of values (list, tuple, array of 1+ dimensions, Series, ...).
+
+    >>> many([1]), many(np.array(2.0)), many("2025-01-31")
+    (True, False, False)
+    """
+    return _is_listlike_input(value) and not (isinstance(value, np.ndarray) and value.ndim == 0)
+
+
+def date_format_param(value: Any, *, func: str, name: str = "date_format") -> str | None:
+    """A ``date_format`` parameter: ``None`` (ISO 8601) or a ``strftime`` format string.
+
+    >>> date_format_param("%d/%m/%Y", func="f")
+    '%d/%m/%Y'
+    >>> date_format_param("dd/mm/yyyy", func="f")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: date_format must be None (ISO 8601) or a strftime format \
+such as '%d/%m/%Y'; got 'dd/mm/yyyy'.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str) and "%" in value:
+        return str(value)
+    raise fail(func, name, "must be None (ISO 8601) or a strftime format such as '%d/%m/%Y'", _what(value))

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import math
-import sys
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 import numpy as np
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit._validation import choice_codes, fail, float_vector, frame_columns, offending, show
+from jiebei_credit.errors import JiebeiCreditError
 from jiebei_credit.limits._capacity import principal_for
 from jiebei_credit.limits._checks import MAX_AMOUNT, METHODS, FloatArray, IntArray
-from jiebei_credit.limits._frames import (
-    categorical,
-    category_column,
-    numeric_column,
-    require_columns,
-    require_frame,
-)
-from jiebei_credit.limits._policy import PURPOSES, LimitPolicy, number
+from jiebei_credit.limits._frames import categorical
+from jiebei_credit.limits._policy import PURPOSES, LimitPolicy
 
 _FUNC = "assign"
 #: Candidate limits, in tie-break order (the first of equal candidates binds).
@@ -28,19 +21,25 @@ CONSTRAINTS: Final = ("regulatory_cap", "product_cap", "income_multiple", "capac
 BINDING: Final = (*CONSTRAINTS, "pd_cutoff", "purpose")
 DECISIONS: Final = ("approve", "refer", "decline")
 REQUIRED: Final = ("monthly_income", "existing_debt_service", "existing_balance")
-#: Largest finite float: the bound that makes :func:`number` reject infinities.
-_FINITE: Final = sys.float_info.max
+#: Agreement of a given ``pd`` with the PD of a given ``score``: relative and absolute tolerance.
+PD_SCORE_RTOL: Final = 1e-6
+PD_SCORE_ATOL: Final = 1e-9
+#: Range of the ``score`` column, points.
+MAX_ABS_SCORE: Final = 1e6
 
 
 class ScalingLike(Protocol):
-    """Anything with the score-scaling attributes of ``jiebei_credit.scorecard.Scaling``."""
+    """What :func:`assign` needs of a score scaling: its one score-to-PD conversion.
 
-    @property
-    def base_score(self) -> float: ...
-    @property
-    def base_odds(self) -> float: ...
-    @property
-    def pdo(self) -> float: ...
+    ``jiebei_credit.scorecard.Scaling`` is the implementation; limits does not
+    import it (it imports nothing else of the library) and never re-derives
+    the formula, so the ``odds`` convention and every other detail of the
+    scaling are honoured.
+    """
+
+    def pd_from_score(self, score: Any) -> Any:
+        """Probability of bad for each score (an array in, an array out)."""
+        ...
 
 
 def assign(
@@ -54,8 +53,9 @@ def assign(
         One row per applicant (any index). Required numeric columns:
 
         * ``pd`` (probability of default, in ``[0, 1]``) **or** ``score``
-          (scorecard points, converted with ``scaling``); ``pd`` wins when
-          both are present;
+          (scorecard points, converted by ``scaling.pd_from_score``, so
+          ``scaling`` is then required). When both are given, they must
+          agree under ``scaling`` (see Notes) and ``pd`` is used;
         * ``monthly_income``: verified monthly income, CNY, ``>= 0``;
         * ``existing_debt_service``: monthly payments on all current debts,
           including the balance below, CNY, ``>= 0``;
@@ -68,10 +68,12 @@ def assign(
     policy : LimitPolicy
         Caps, capacity assumptions, cut-offs and rounding; see
         :class:`LimitPolicy` and :data:`PRESETS`.
-    scaling : object with ``base_score``, ``base_odds``, ``pdo``, optional
-        Score scaling for ``score`` input (e.g. a
-        ``jiebei_credit.scorecard.Scaling``). Default 600 points at 50:1
-        good:bad odds, 20 points to double the odds.
+    scaling : object with a ``pd_from_score`` method, optional
+        The scaling of the card that produced ``score``, e.g.
+        ``jiebei_credit.scorecard.Scaling`` (``card.scaling``). Required
+        whenever ``applicants`` has a ``score`` column: there is no default,
+        since the same score means different PDs under different scalings.
+        Not used without a ``score`` column (it is still type-checked).
 
     Returns
     -------
@@ -96,9 +98,14 @@ def assign(
     Raises
     ------
     InvalidInputError
-        If ``applicants`` is not a DataFrame, lacks a required column, or a
-        column is non-numeric, missing, infinite or out of range (the message
-        names the column, the rule, the first offending rows and the count).
+        If ``applicants`` is not a DataFrame, repeats a column label, lacks
+        a required column, or a column holds anything but real numbers
+        (booleans, complex numbers, timedeltas, strings and categories are
+        refused), missing, infinite or out-of-range values (the message names
+        the column, the rule, the first offending rows and the count); if a
+        ``score`` column comes without ``scaling``, ``scaling`` has no
+        ``pd_from_score`` method or it returns anything but one PD in
+        ``[0, 1]`` per score, or ``pd`` and ``score`` disagree.
 
     See Also
     --------
@@ -125,6 +132,13 @@ def assign(
     ``decision == "decline"`` exactly when the limit is 0, and the limit
     never falls when income rises or PD falls. Ties between candidates go
     to the first in the order listed above.
+
+    Scores become PDs only through ``scaling.pd_from_score``. A ``pd`` and a
+    ``score`` given together agree when
+    ``|pd − scaling.pd_from_score(score)| <= 1e-9 + 1e-6 · scaling.pd_from_score(score)``,
+    that is to about six significant digits; otherwise the rows are refused
+    (a score rounded to whole points does not agree with its unrounded PD:
+    pass one column, not both).
 
     References
     ----------
@@ -153,26 +167,26 @@ def assign(
     referred for human review: PD in the grey band (5.00%, 10.00%];
     limit set by debt-service capacity (θ = 0.5, 12 months, equal_installment at 14.40% a year)
     """
-    frame = require_frame(applicants, func=_FUNC, name="applicants")
+    frame = frame_columns(applicants, REQUIRED, func=_FUNC, name="applicants")
     given: object = policy
     if not isinstance(given, LimitPolicy):
-        raise InvalidInputError(
-            f"{_FUNC}: policy must be a LimitPolicy; got {type(policy).__name__}. "
-            "Use LimitPolicy(...) or one of PRESETS."
-        )
+        raise fail(_FUNC, "policy", "must be a LimitPolicy", f"a {type(given).__name__}",
+                   "Use LimitPolicy(...) or one of PRESETS.")
     pd_ = _pd(frame, scaling)
-    require_columns(frame, REQUIRED, func=_FUNC, name="applicants")
     money = "Amounts are monthly CNY; fix or drop those rows."
-    income = numeric_column(frame, "monthly_income", func=_FUNC, lo=0, hi=MAX_AMOUNT, fix=money)
-    service = numeric_column(frame, "existing_debt_service", func=_FUNC, lo=0, hi=MAX_AMOUNT,
-                             fix=money)
-    balance = numeric_column(frame, "existing_balance", func=_FUNC, lo=0, hi=MAX_AMOUNT,
-                             fix="Balances are CNY; fix or drop those rows.")
+
+    def amounts(column: str, fix: str) -> FloatArray:
+        return float_vector(frame[column], func=_FUNC, name=f"column {column!r}", low=0.0,
+                            high=MAX_AMOUNT, allow_empty=True, fix=fix)[0]
+
+    income = amounts("monthly_income", money)
+    service = amounts("existing_debt_service", money)
+    balance = amounts("existing_balance", "Balances are CNY; fix or drop those rows.")
     covered = np.ones(len(frame), dtype=bool)
     if "purpose" in frame.columns:
-        category_column(frame, "purpose", PURPOSES, func=_FUNC,
-                        fix="Map other labels to 'unknown'.")
-        covered = frame["purpose"].isin(list(policy.purposes)).to_numpy(dtype=bool)
+        codes, _ = choice_codes(frame["purpose"], PURPOSES, func=_FUNC, name="column 'purpose'",
+                                fix="Map other labels to 'unknown'.")
+        covered = np.isin(codes, [PURPOSES.index(p) for p in policy.purposes])
 
     cand = _candidates(policy, pd_, income, service, balance)
     raw, binding = _smallest(cand)
@@ -204,34 +218,64 @@ def assign(
 
 
 def _pd(frame: pd.DataFrame, scaling: ScalingLike | None) -> FloatArray:
-    if "pd" in frame.columns:
-        return numeric_column(frame, "pd", func=_FUNC, lo=0, hi=1,
-                              fix="PD is a probability; fix or drop those rows.")
-    if "score" not in frame.columns:
-        require_columns(frame, ("pd",), func=_FUNC, name="applicants",
-                        hint="Give a 'pd' column, or a 'score' column with its scaling.")
-    score = numeric_column(frame, "score", func=_FUNC, lo=-1e6, hi=1e6,
-                           fix="Scores are scorecard points; fix or drop those rows.")
-    base, odds, pdo = (600.0, 50.0, 20.0) if scaling is None else _scaling(scaling)
-    factor = pdo / math.log(2.0)
-    offset = base - factor * math.log(odds)
-    # score = offset + factor · ln(good:bad odds)  ⇒  PD = 1 / (1 + odds)
-    return 1.0 / (1.0 + np.exp((score - offset) / factor))
+    """The PD of every row: the ``pd`` column, or ``scaling.pd_from_score`` of ``score``."""
+    if scaling is not None and not callable(getattr(scaling, "pd_from_score", None)):
+        raise fail(_FUNC, "scaling", "must have a pd_from_score method (a score scaling)",
+                   f"a {type(scaling).__name__}",
+                   "Pass the scorecard's own Scaling, e.g. jiebei_credit.scorecard.Scaling().")
+    has_pd, has_score = "pd" in frame.columns, "score" in frame.columns
+    if not (has_pd or has_score):
+        frame_columns(frame, ("pd",), func=_FUNC, name="applicants",
+                      fix="Give a 'pd' column, or a 'score' column with its scaling.")
+    index = frame.index
+    given = None
+    if has_pd:
+        given = float_vector(frame["pd"], func=_FUNC, name="column 'pd'", low=0.0, high=1.0,
+                             allow_empty=True, fix="PD is a probability; fix or drop those rows.")[0]
+    if given is not None and not has_score:
+        return given
+    if scaling is None:
+        raise fail(_FUNC, "scaling", "is required with a 'score' column (there is no default scaling)",
+                   "None", "Pass the scaling of the card that made the scores, e.g. "
+                   "scaling=card.scaling, or give a 'pd' column instead.")
+    score = float_vector(frame["score"], func=_FUNC, name="column 'score'", low=-MAX_ABS_SCORE,
+                         high=MAX_ABS_SCORE, allow_empty=True,
+                         fix="Scores are scorecard points; fix or drop those rows.")[0]
+    from_score = _pd_from_score(scaling, score, index)
+    if given is None:
+        return from_score
+    close = np.abs(given - from_score) <= PD_SCORE_ATOL + PD_SCORE_RTOL * from_score
+    if not close.all():
+        raise fail(_FUNC, "column 'pd'",
+                   "must agree with the PD of column 'score' under scaling (to about six "
+                   "significant digits)",
+                   f"{offending(~close, given, index)}, where the scores give "
+                   f"{show(from_score[~close], int((~close).sum()))}",
+                   "Give one of the two columns, or the pd and the score of the same card and scaling.")
+    return given
 
 
-def _scaling(scaling: ScalingLike) -> tuple[float, float, float]:
-    """``(base_score, base_odds, pdo)`` checked: finite, odds and PDO positive.
-
-    A zero PDO would give NaN PDs (never above the cut-off, so approved at
-    the cap), a negative one would reverse the score's direction.
-    """
-    fix = "Use the scorecard's own Scaling (e.g. 600 points at 50:1 odds, PDO 20)."
-    base = number(_FUNC, "scaling.base_score", scaling.base_score,
-                  lo=-_FINITE, hi=_FINITE, fix=fix)
-    odds = number(_FUNC, "scaling.base_odds", scaling.base_odds,
-                  lo=0.0, hi=_FINITE, lo_open=True, fix=fix)
-    pdo = number(_FUNC, "scaling.pdo", scaling.pdo, lo=0.0, hi=_FINITE, lo_open=True, fix=fix)
-    return base, odds, pdo
+def _pd_from_score(scaling: ScalingLike, score: FloatArray, index: pd.Index) -> FloatArray:
+    """``scaling.pd_from_score(score)`` checked: one PD in ``[0, 1]`` per score."""
+    rule = "must turn every score into one PD in [0, 1] (its pd_from_score method)"
+    with np.errstate(over="ignore", under="ignore"):  # extreme scores: PD exactly 0 or 1
+        try:
+            got = np.asarray(scaling.pd_from_score(score.copy()))
+        except JiebeiCreditError:
+            raise
+        except (TypeError, ValueError, AttributeError, ArithmeticError) as exc:
+            raise fail(_FUNC, "scaling", rule, f"{type(exc).__name__}: {exc}"[:120]) from exc
+    if got.dtype.kind not in "fiu":
+        raise fail(_FUNC, "scaling", rule, f"values of dtype {got.dtype}")
+    out = got.astype(np.float64).reshape(-1)
+    if out.shape != score.shape:
+        raise fail(_FUNC, "scaling", rule, f"{out.size} values for {score.size} scores")
+    with np.errstate(invalid="ignore"):
+        bad = ~((out >= 0.0) & (out <= 1.0))
+    if bad.any():
+        raise fail(_FUNC, "scaling", rule, offending(bad, out, index),
+                   "Use jiebei_credit.scorecard.Scaling, whose fields are checked.")
+    return out
 
 
 def _candidates(

@@ -8,12 +8,12 @@ from typing import Literal, overload
 import numpy as np
 import numpy.typing as npt
 
+from jiebei_credit._validation import choice
 from jiebei_credit.limits import _engine
 from jiebei_credit.limits._checks import (
     FloatArray,
     IntArray,
     Method,
-    choice,
     scalar_or_array,
 )
 from jiebei_credit.limits._engine import BLOCK, EQUAL_INSTALLMENT, EQUAL_PRINCIPAL
@@ -68,7 +68,8 @@ def payment(
     Raises
     ------
     InvalidInputError
-        As :func:`schedules`, or if ``which`` is unknown.
+        As :func:`schedules` (a bool is not a number: ``term_months=True`` is
+        refused, and so is ``12.0``), or if ``which`` is unknown.
 
     See Also
     --------
@@ -142,7 +143,8 @@ def max_principal(
     Raises
     ------
     InvalidInputError
-        If an argument is out of range or ``method`` is unknown.
+        If an argument is of the wrong type (see :func:`schedules`), out of
+        range, or ``method`` is unknown.
 
     See Also
     --------

@@ -15,7 +15,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit._validation import fail
 
 #: Where the values come from.
 LPR_SOURCE: Final = (
@@ -88,8 +88,6 @@ def lpr_on(date: pd.Timestamp, *, func: str) -> tuple[float, pd.Timestamp]:
     starts = np.array([d for d, _ in _CHANGES], dtype="datetime64[ns]")
     k = int(np.searchsorted(starts, date.to_datetime64(), side="right")) - 1
     if k < 0:
-        raise InvalidInputError(
-            f"{func}: the shipped LPR table starts on {_CHANGES[0][0]}; contract_date "
-            f"{date.date()} is earlier. Pass the LPR in force on that date as lpr=."
-        )
+        raise fail(func, "contract_date", f"must be on or after {_CHANGES[0][0]}, where the shipped "
+                   "LPR table starts", str(date.date()), "Pass the LPR in force on that date as lpr=.")
     return _CHANGES[k][1], pd.Timestamp(starts[k])

@@ -7,7 +7,8 @@ from typing import Final, overload
 import numpy as np
 import numpy.typing as npt
 
-from jiebei_credit.limits._checks import FloatArray, IntArray, as_float_array, scalar_or_array
+from jiebei_credit._validation import real_array
+from jiebei_credit.limits._checks import MAX_AMOUNT, FloatArray, IntArray, scalar_or_array
 
 #: Tolerance, in fen, for binary representation error at a half fen: a value
 #: within ``1e-5`` fen below ``k + 0.5`` is treated as the tie and rounded up.
@@ -36,7 +37,7 @@ def round_fen(amount: npt.ArrayLike) -> float | FloatArray:
     Parameters
     ----------
     amount : float or array_like
-        Amounts in CNY (yuan).
+        Amounts in CNY (yuan), in ``[-1e8, 1e8]``.
 
     Returns
     -------
@@ -46,7 +47,9 @@ def round_fen(amount: npt.ArrayLike) -> float | FloatArray:
     Raises
     ------
     InvalidInputError
-        If an amount is not a finite number.
+        If an amount is not a real number (booleans, complex numbers,
+        strings and durations are not), is missing or infinite, or lies
+        outside ``[-1e8, 1e8]``.
 
     Notes
     -----
@@ -56,6 +59,11 @@ def round_fen(amount: npt.ArrayLike) -> float | FloatArray:
     it; Python's ``round`` gives ``1.0``. Ties go toward ``+inf``; schedule
     amounts are never negative.
 
+    The tolerance is exact only while float64 resolves a hundred-thousandth
+    of a fen, that is for amounts up to 10**8 CNY (the library's money range):
+    larger amounts are refused rather than rounded wrongly (``1e308`` would
+    overflow to ``inf``).
+
     Examples
     --------
     >>> from jiebei_credit.limits import round_fen
@@ -64,8 +72,9 @@ def round_fen(amount: npt.ArrayLike) -> float | FloatArray:
     >>> round_fen([0.125, 0.124])
     array([0.13, 0.12])
     """
-    arr = as_float_array(amount, func="round_fen", name="amount")
-    return scalar_or_array(half_up(arr * 100.0) / 100.0, arr.ndim == 0)
+    arr, scalar = real_array(amount, func="round_fen", name="amount", low=-MAX_AMOUNT, high=MAX_AMOUNT,
+                             fix="Amounts are CNY (yuan); the fen tolerance holds up to 1e8.")
+    return scalar_or_array(half_up(arr * 100.0) / 100.0, scalar)
 
 
 _NS_PER_DAY: Final = 86_400 * 10**9

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import math
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Final, Literal, get_args
 
-import numpy as np
-
 from jiebei_credit._persist import payload_fields
+from jiebei_credit._validation import choice, fail, integer, listlike, real
 from jiebei_credit.errors import InvalidInputError
 from jiebei_credit.limits._checks import MAX_AMOUNT, MAX_ANNUAL_RATE, MAX_TERM_MONTHS, METHODS, Method
 
@@ -20,32 +19,17 @@ STATUSES: Final[tuple[str, ...]] = get_args(Status)
 
 POLICY_SCHEMA: Final = "jiebei_credit.limits.LimitPolicy"
 POLICY_VERSION: Final = 1
+#: Largest income multiple accepted (a limit of 1 000 months of income).
+MAX_MULTIPLE: Final = 1000.0
+#: Range of ``year``.
+YEARS: Final = (1900, 2100)
 
 
-def _bad(owner: str, name: str, rule: str, value: object, fix: str) -> InvalidInputError:
-    return InvalidInputError(f"{owner}: {name} {rule}; got {value!r}. {fix}")
-
-
-def number(
-    owner: str, name: str, value: object, *, lo: float, hi: float, lo_open: bool = False,
-    fix: str = "",
-) -> float:
-    """Check a scalar field and return it as a float."""
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise _bad(owner, name, "must be a number", value, fix)
-    v = float(value)
-    below = v <= lo if lo_open else v < lo
-    if math.isnan(v) or below or v > hi:
-        left = "(" if lo_open else "["
-        raise _bad(owner, name, f"must lie in {left}{lo:g}, {hi:g}]", value, fix)
-    return v
-
-
-def whole(owner: str, name: str, value: object, *, lo: int, hi: int, fix: str = "") -> int:
-    v = number(owner, name, value, lo=lo, hi=hi, fix=fix)
-    if v != int(v):
-        raise _bad(owner, name, "must be a whole number", value, fix)
-    return int(v)
+def text(value: object, *, func: str, name: str) -> str:
+    """A ``str`` field (``numpy.str_`` read as ``str``)."""
+    if isinstance(value, str):
+        return str(value)
+    raise fail(func, name, "must be a string", repr(value)[:60])
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,8 +54,10 @@ class MultipleBand:
 
     def __post_init__(self) -> None:
         o = "MultipleBand"
-        object.__setattr__(self, "max_pd", number(o, "max_pd", self.max_pd, lo=0, hi=1, lo_open=True))
-        object.__setattr__(self, "multiple", number(o, "multiple", self.multiple, lo=0, hi=1000))
+        object.__setattr__(self, "max_pd", real(self.max_pd, func=o, name="max_pd", low=0, high=1,
+                                                low_open=True))
+        object.__setattr__(self, "multiple", real(self.multiple, func=o, name="multiple", low=0,
+                                                  high=MAX_MULTIPLE))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,7 +114,7 @@ class LimitPolicy:
     name, rule : str
         Short name and the rule the preset encodes, with its source.
     year : int, optional
-        Year of the rule.
+        Year of the rule, 1900 to 2100.
     status : {"law", "press", "weak", "design"}
         How sure we are of the rule: statute text checked, reputable
         secondary source, blogs and Q&A, or our own choice.
@@ -136,9 +122,11 @@ class LimitPolicy:
     Raises
     ------
     InvalidInputError
-        If a field is out of range or inconsistent (e.g. ``refer_pd`` above
-        ``pd_cutoff``, both ``income_multiple`` and bands, a capacity rate
-        above ``max_annual_rate``).
+        If a field has the wrong type (a bool is not a number, ``12.0`` is not
+        an integer, ``name`` and ``rule`` are strings), is out of range or
+        is inconsistent (e.g. ``refer_pd`` above ``pd_cutoff``, both
+        ``income_multiple`` and bands, a capacity rate above
+        ``max_annual_rate``).
 
     See Also
     --------
@@ -180,80 +168,90 @@ class LimitPolicy:
 
     def __post_init__(self) -> None:
         o = "LimitPolicy"
-        money = "Amounts are CNY as floats."
+        money = "Amounts are CNY (yuan) as numbers."
         s = self._set
-        s("product_cap", number(o, "product_cap", self.product_cap, lo=0, hi=MAX_AMOUNT,
-                                lo_open=True, fix=money))
+        s("product_cap", real(self.product_cap, func=o, name="product_cap", low=0, high=MAX_AMOUNT,
+                              low_open=True, fix=money))
         if self.regulatory_cap is not None:
-            s("regulatory_cap", number(o, "regulatory_cap", self.regulatory_cap, lo=0,
-                                       hi=MAX_AMOUNT, lo_open=True, fix=money))
-        purposes = tuple(self.purposes)
-        if not purposes or any(p not in PURPOSES for p in purposes):
-            raise _bad(o, "purposes", f"must be a non-empty tuple of {PURPOSES}", self.purposes,
-                       "List the purposes the product may be used for.")
-        s("purposes", purposes)
+            s("regulatory_cap", real(self.regulatory_cap, func=o, name="regulatory_cap", low=0,
+                                     high=MAX_AMOUNT, low_open=True, fix=money))
+        s("purposes", listlike(self.purposes, func=o, name="purposes", allowed=PURPOSES, min_size=1))
         if self.income_multiple is not None:
             if self.income_multiple_bands:
-                raise _bad(o, "income_multiple", "cannot be combined with income_multiple_bands",
-                           self.income_multiple, "Give one multiple or a band table, not both.")
-            s("income_multiple", number(o, "income_multiple", self.income_multiple, lo=0,
-                                        hi=1000, lo_open=True))
+                raise fail(o, "income_multiple", "cannot be combined with income_multiple_bands",
+                           repr(self.income_multiple), "Give one multiple or a band table, not both.")
+            s("income_multiple", real(self.income_multiple, func=o, name="income_multiple", low=0,
+                                      high=MAX_MULTIPLE, low_open=True))
         self._check_bands(o)
-        s("dsr", number(o, "dsr", self.dsr, lo=0, hi=1, lo_open=True,
-                        fix="θ is the share of monthly income available for debt service."))
-        s("capacity_term_months", whole(o, "capacity_term_months", self.capacity_term_months,
-                                        lo=1, hi=MAX_TERM_MONTHS))
-        s("capacity_annual_rate", number(o, "capacity_annual_rate", self.capacity_annual_rate,
-                                         lo=0, hi=MAX_ANNUAL_RATE, fix="Rates are decimals."))
-        if self.capacity_method not in METHODS:
-            raise _bad(o, "capacity_method", f"must be one of {METHODS}", self.capacity_method,
-                       "Check the spelling.")
-        s("pd_cutoff", number(o, "pd_cutoff", self.pd_cutoff, lo=0, hi=1))
+        s("dsr", real(self.dsr, func=o, name="dsr", low=0, high=1, low_open=True,
+                      fix="θ is the share of monthly income available for debt service."))
+        s("capacity_term_months", integer(self.capacity_term_months, func=o, name="capacity_term_months",
+                                          low=1, high=MAX_TERM_MONTHS))
+        s("capacity_annual_rate", real(self.capacity_annual_rate, func=o, name="capacity_annual_rate",
+                                       low=0, high=MAX_ANNUAL_RATE, fix="Rates are decimals."))
+        s("capacity_method", choice(self.capacity_method, METHODS, func=o, name="capacity_method",
+                                    fix="Check the spelling."))
+        s("pd_cutoff", real(self.pd_cutoff, func=o, name="pd_cutoff", low=0, high=1))
         if self.refer_pd is not None:
-            s("refer_pd", number(o, "refer_pd", self.refer_pd, lo=0, hi=self.pd_cutoff,
-                                 fix="The refer band is (refer_pd, pd_cutoff]."))
+            s("refer_pd", real(self.refer_pd, func=o, name="refer_pd", low=0, high=self.pd_cutoff,
+                               fix="The refer band is (refer_pd, pd_cutoff]."))
         if self.el_budget is not None:
-            s("el_budget", number(o, "el_budget", self.el_budget, lo=0, hi=MAX_AMOUNT,
-                                  lo_open=True, fix=money))
-        s("lgd", number(o, "lgd", self.lgd, lo=0, hi=1, lo_open=True))
-        s("ccf", number(o, "ccf", self.ccf, lo=0, hi=1, lo_open=True))
-        s("min_limit", number(o, "min_limit", self.min_limit, lo=0, hi=MAX_AMOUNT, fix=money))
-        s("rounding_step", number(o, "rounding_step", self.rounding_step, lo=0, hi=1e6,
-                                  lo_open=True, fix=money))
+            s("el_budget", real(self.el_budget, func=o, name="el_budget", low=0, high=MAX_AMOUNT,
+                                low_open=True, fix=money))
+        s("lgd", real(self.lgd, func=o, name="lgd", low=0, high=1, low_open=True))
+        s("ccf", real(self.ccf, func=o, name="ccf", low=0, high=1, low_open=True))
+        s("min_limit", real(self.min_limit, func=o, name="min_limit", low=0, high=MAX_AMOUNT, fix=money))
+        s("rounding_step", real(self.rounding_step, func=o, name="rounding_step", low=0, high=1e6,
+                                low_open=True, fix=money))
         self._check_pricing(o)
-        if self.status not in STATUSES:
-            raise _bad(o, "status", f"must be one of {STATUSES}", self.status, "")
+        s("name", text(self.name, func=o, name="name"))
+        s("rule", text(self.rule, func=o, name="rule"))
+        if self.year is not None:
+            s("year", integer(self.year, func=o, name="year", low=YEARS[0], high=YEARS[1]))
+        s("status", choice(self.status, STATUSES, func=o, name="status"))
 
     def _set(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
 
     def _check_bands(self, o: str) -> None:
-        bands = tuple(
-            b if isinstance(b, MultipleBand) else MultipleBand(**b) for b in self.income_multiple_bands
-        )
-        self._set("income_multiple_bands", bands)
+        items = listlike(self.income_multiple_bands, func=o, name="income_multiple_bands")
+        bands = []
+        for k, b in enumerate(items):
+            if isinstance(b, MultipleBand):
+                bands.append(b)
+            elif isinstance(b, Mapping) and set(b) == {"max_pd", "multiple"}:
+                try:
+                    bands.append(MultipleBand(max_pd=b["max_pd"], multiple=b["multiple"]))
+                except InvalidInputError as exc:
+                    raise fail(o, "income_multiple_bands", "must hold valid bands",
+                               f"at position {k}: {str(exc).rstrip('.')}") from None
+            else:
+                raise fail(o, "income_multiple_bands", "must hold MultipleBand objects or dicts with "
+                           "the keys max_pd and multiple", f"{repr(b)[:60]} at position {k}",
+                           "Build each band with MultipleBand(max_pd=..., multiple=...).")
+        self._set("income_multiple_bands", tuple(bands))
         for a, b in itertools.pairwise(bands):
             if not (b.max_pd > a.max_pd and b.multiple <= a.multiple):
-                raise _bad(o, "income_multiple_bands",
-                           "must have increasing max_pd and non-increasing multiple", bands,
+                raise fail(o, "income_multiple_bands",
+                           "must have increasing max_pd and non-increasing multiple", repr(tuple(bands)),
                            "Order the bands from the safest to the riskiest.")
 
     def _check_pricing(self, o: str) -> None:
         if self.max_annual_rate is not None:
-            cap = number(o, "max_annual_rate", self.max_annual_rate, lo=0, hi=MAX_ANNUAL_RATE,
-                         lo_open=True)
+            cap = real(self.max_annual_rate, func=o, name="max_annual_rate", low=0, high=MAX_ANNUAL_RATE,
+                       low_open=True)
             self._set("max_annual_rate", cap)
             if self.capacity_annual_rate > cap:
-                raise _bad(o, "capacity_annual_rate", f"must not exceed max_annual_rate {cap:g}",
-                           self.capacity_annual_rate, "Price the product within the ceiling.")
+                raise fail(o, "capacity_annual_rate", f"must not exceed max_annual_rate {cap:g}",
+                           repr(self.capacity_annual_rate), "Price the product within the ceiling.")
         if self.max_bullet_term_months is not None:
-            m = whole(o, "max_bullet_term_months", self.max_bullet_term_months, lo=1,
-                      hi=MAX_TERM_MONTHS)
+            m = integer(self.max_bullet_term_months, func=o, name="max_bullet_term_months", low=1,
+                        high=MAX_TERM_MONTHS)
             self._set("max_bullet_term_months", m)
             if self.capacity_method == "interest_first" and self.capacity_term_months > m:
-                raise _bad(o, "capacity_term_months",
+                raise fail(o, "capacity_term_months",
                            f"must be at most {m} for interest_first (bullet) loans",
-                           self.capacity_term_months, "Shorten the term or change the method.")
+                           repr(self.capacity_term_months), "Shorten the term or change the method.")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict with ``schema`` and ``version`` keys.
@@ -282,11 +280,8 @@ class LimitPolicy:
         Raises
         ------
         InvalidInputError
-            If the schema or version is not this class's, or a key is unknown.
+            If the schema or version is not this class's, a key is unknown,
+            or a value is refused as by the constructor (lists are read as
+            tuples and bands may be dicts; nothing else is converted).
         """
-        kw = payload_fields(cls, data, schema=POLICY_SCHEMA, version=POLICY_VERSION)
-        kw["purposes"] = tuple(kw.get("purposes", PURPOSES))
-        kw["income_multiple_bands"] = tuple(
-            MultipleBand(**b) for b in kw.get("income_multiple_bands", ())
-        )
-        return cls(**kw)
+        return cls(**payload_fields(cls, data, schema=POLICY_SCHEMA, version=POLICY_VERSION))

@@ -8,15 +8,9 @@ from typing import Any, Final, Literal
 
 import pandas as pd
 
-from jiebei_credit.errors import DataWarning, InvalidInputError
-from jiebei_credit.limits._checks import (
-    MAX_ANNUAL_RATE,
-    RATE_FIX,
-    as_dates,
-    as_float_array,
-    check_range,
-    choice,
-)
+from jiebei_credit._validation import choice, date, date_format_param, fail, real, single
+from jiebei_credit.errors import DataWarning
+from jiebei_credit.limits._checks import MAX_ANNUAL_RATE, RATE_FIX
 from jiebei_credit.limits._lpr import LPR_LAST_CHECKED, lpr_on
 
 Regime = Literal["licensed", "private_lending"]
@@ -78,6 +72,7 @@ def check_pricing(
     lpr_multiple: float = 4.0,
     ceiling: float = 0.24,
     overdue_rate: float | None = None,
+    date_format: str | None = None,
 ) -> PricingCheck:
     """Check an annual all-in cost against the legal ceiling of a lending regime.
 
@@ -95,9 +90,10 @@ def check_pricing(
         1-year LPR at the contract date. ``"licensed"``: the all-in ceiling
         ``ceiling`` applied in practice to licensed lenders.
     contract_date : date, optional
-        Date the contract was formed. Needed for ``"private_lending"`` unless
-        ``lpr`` is given; the LPR in force on that date is read from
-        :func:`lpr_table`.
+        Date the contract was formed (``Timestamp``, ``datetime``, ``date``,
+        ``numpy.datetime64`` or an ISO 8601 string; numbers are never dates).
+        Needed for ``"private_lending"`` unless ``lpr`` is given; the LPR in
+        force on that date is read from :func:`lpr_table`.
     lpr : float, optional
         The 1-year LPR to use instead of the table (a decimal, ``0.03`` is
         3 %). Always wins over the table.
@@ -109,6 +105,9 @@ def check_pricing(
         Annual all-in cost while overdue (contract rate plus penalty
         interest, default charges and fees). Checked against the same
         ceiling when given.
+    date_format : str, optional
+        ``strftime`` format of date strings (e.g. ``"%d/%m/%Y"``); ISO 8601
+        (``"2025-01-31"``) when not given.
 
     Returns
     -------
@@ -119,8 +118,11 @@ def check_pricing(
     Raises
     ------
     InvalidInputError
-        If a rate is out of range, ``regime`` is unknown, or a private-lending
-        check has neither ``lpr`` nor a ``contract_date`` inside the table.
+        If a rate is not a single real number in range, ``regime`` is
+        unknown, ``contract_date`` is not a date in 1950–2100, or a
+        private-lending check has neither ``lpr`` nor a ``contract_date``
+        inside the table. Every argument is checked, including those the
+        regime does not use.
 
     Warns
     -----
@@ -161,22 +163,27 @@ def check_pricing(
     >>> check_pricing(0.144, regime="private_lending", lpr=0.0385).compliant
     True
     """
-    choice(regime, ("licensed", "private_lending"), func=_FUNC, name="regime")
-    rate = _rate(all_in_rate, "all_in_rate")
+    regime = choice(regime, ("licensed", "private_lending"), func=_FUNC, name="regime")
+    # Every argument is checked, used or not, so that nothing is silently ignored.
+    rate = _rate(single(all_in_rate, func=_FUNC, name="all_in_rate", fix="Check one loan at a time."),
+                 "all_in_rate")
     overdue = None if overdue_rate is None else _rate(overdue_rate, "overdue_rate")
+    fmt = date_format_param(date_format, func=_FUNC)
+    when = None if contract_date is None else date(contract_date, func=_FUNC, name="contract_date",
+                                                   date_format=fmt)
+    given_lpr = None if lpr is None else _rate(lpr, "lpr", hi=1.0)
+    mult = _rate(lpr_multiple, "lpr_multiple", hi=100.0)
+    licensed_ceiling = _rate(ceiling, "ceiling")
     used_lpr: float | None = None
     lpr_from: str | None = None
     if regime == "private_lending":
-        mult = _rate(lpr_multiple, "lpr_multiple", hi=100.0)
-        if lpr is not None:
-            used_lpr = _rate(lpr, "lpr", hi=1.0)
+        if given_lpr is not None:
+            used_lpr = given_lpr
         else:
-            if contract_date is None:
-                raise InvalidInputError(
-                    f"{_FUNC}: regime='private_lending' needs contract_date (to read the LPR "
-                    "table) or lpr. Pass the date the contract was formed."
-                )
-            when = pd.Timestamp(as_dates(contract_date, func=_FUNC, name="contract_date").reshape(-1)[0])
+            if when is None:
+                raise fail(_FUNC, "contract_date", "is needed for regime='private_lending' (to read "
+                           "the LPR table) unless lpr is given", "None",
+                           "Pass the date the contract was formed, or lpr=.")
             used_lpr, start = lpr_on(when, func=_FUNC)
             lpr_from = str(start.date())
             if when > pd.Timestamp(LPR_LAST_CHECKED):
@@ -190,7 +197,7 @@ def check_pricing(
         limit = round(mult * used_lpr, 12)
         rule = _RULES["private_lending"].format(multiple=mult)
     else:
-        limit = _rate(ceiling, "ceiling")
+        limit = licensed_ceiling
         rule = _RULES["licensed"].format(ceiling=limit)
     worst = max(rate, overdue if overdue is not None else rate)
     return PricingCheck(
@@ -207,11 +214,4 @@ def check_pricing(
 
 
 def _rate(value: object, name: str, *, hi: float = MAX_ANNUAL_RATE) -> float:
-    arr = as_float_array(value, func=_FUNC, name=name)
-    if arr.ndim != 0:
-        raise InvalidInputError(
-            f"{_FUNC}: {name} must be one number; got shape {arr.shape}. "
-            "Check one loan at a time."
-        )
-    check_range(arr, func=_FUNC, name=name, lo=0.0, hi=hi, fix=RATE_FIX)
-    return float(arr)
+    return real(value, func=_FUNC, name=name, low=0.0, high=hi, fix=RATE_FIX)

@@ -7,17 +7,18 @@ from typing import Final, overload
 import numpy as np
 import numpy.typing as npt
 
+from jiebei_credit._validation import integer, real_array
 from jiebei_credit.limits._checks import (
     MAX_DAILY_RATE,
     RATE_FIX,
     FloatArray,
     annual_rate_array,
-    as_float_array,
     basis_value,
-    check_range,
-    fail,
     scalar_or_array,
 )
+
+#: Most compounding periods a year accepted (a period of about half a minute).
+MAX_PERIODS_PER_YEAR: Final = 1_000_000
 
 
 @overload
@@ -42,8 +43,9 @@ def annual_rate(daily_rate: npt.ArrayLike, *, basis: int = 360) -> float | Float
     Raises
     ------
     InvalidInputError
-        If a rate is not finite or outside ``[0, 0.01]``, or ``basis`` is not
-        360 or 365.
+        If a rate is not a real number (booleans, complex numbers, strings
+        and durations are not), is not finite or lies outside ``[0, 0.01]``,
+        or ``basis`` is not the integer 360 or 365.
 
     See Also
     --------
@@ -68,9 +70,9 @@ def annual_rate(daily_rate: npt.ArrayLike, *, basis: int = 360) -> float | Float
     array([0.072, 0.18 ])
     """
     b = basis_value(basis, func="annual_rate")
-    arr = as_float_array(daily_rate, func="annual_rate", name="daily_rate")
-    check_range(arr, func="annual_rate", name="daily_rate", lo=0.0, hi=MAX_DAILY_RATE, fix=RATE_FIX)
-    return scalar_or_array(_clean(arr * b), arr.ndim == 0)
+    arr, scalar = real_array(daily_rate, func="annual_rate", name="daily_rate", low=0.0,
+                             high=MAX_DAILY_RATE, fix=RATE_FIX)
+    return scalar_or_array(_clean(arr * b), scalar)
 
 
 @overload
@@ -95,8 +97,8 @@ def daily_rate(annual_rate: npt.ArrayLike, *, basis: int = 360) -> float | Float
     Raises
     ------
     InvalidInputError
-        If a rate is not finite or outside ``[0, 3.65]``, or ``basis`` is not
-        360 or 365.
+        If a rate is not a real number, is not finite or lies outside
+        ``[0, 3.65]``, or ``basis`` is not the integer 360 or 365.
 
     Notes
     -----
@@ -112,8 +114,8 @@ def daily_rate(annual_rate: npt.ArrayLike, *, basis: int = 360) -> float | Float
     0.0004
     """
     b = basis_value(basis, func="daily_rate")
-    arr = annual_rate_array(annual_rate, func="daily_rate")
-    return scalar_or_array(_clean(arr / b), arr.ndim == 0)
+    arr, scalar = annual_rate_array(annual_rate, func="daily_rate")
+    return scalar_or_array(_clean(arr / b), scalar)
 
 
 @overload
@@ -141,7 +143,8 @@ def effective_rate(nominal_rate: npt.ArrayLike, *, periods_per_year: int = 12) -
     Raises
     ------
     InvalidInputError
-        If a rate is out of range or ``periods_per_year`` is not a positive int.
+        If a rate is not a real number or is out of range, or
+        ``periods_per_year`` is not an integer in ``[1, 1 000 000]``.
 
     Notes
     -----
@@ -156,8 +159,8 @@ def effective_rate(nominal_rate: npt.ArrayLike, *, periods_per_year: int = 12) -
     0.153895
     """
     m = _periods(periods_per_year, func="effective_rate")
-    arr = annual_rate_array(nominal_rate, func="effective_rate", name="nominal_rate")
-    return scalar_or_array(np.expm1(m * np.log1p(arr / m)), arr.ndim == 0)
+    arr, scalar = annual_rate_array(nominal_rate, func="effective_rate", name="nominal_rate")
+    return scalar_or_array(np.expm1(m * np.log1p(arr / m)), scalar)
 
 
 @overload
@@ -184,8 +187,8 @@ def nominal_rate(effective_rate: npt.ArrayLike, *, periods_per_year: int = 12) -
     Raises
     ------
     InvalidInputError
-        If a rate is negative or not finite, or ``periods_per_year`` is not a
-        positive int.
+        If a rate is not a real number, is negative or not finite, or
+        ``periods_per_year`` is not an integer in ``[1, 1 000 000]``.
 
     Notes
     -----
@@ -199,16 +202,14 @@ def nominal_rate(effective_rate: npt.ArrayLike, *, periods_per_year: int = 12) -
     0.144
     """
     m = _periods(periods_per_year, func="nominal_rate")
-    arr = as_float_array(effective_rate, func="nominal_rate", name="effective_rate")
-    check_range(arr, func="nominal_rate", name="effective_rate", lo=0.0, hi=1e6, fix=RATE_FIX)
-    return scalar_or_array(m * np.expm1(np.log1p(arr) / m), arr.ndim == 0)
+    arr, scalar = real_array(effective_rate, func="nominal_rate", name="effective_rate", low=0.0,
+                             high=1e6, fix=RATE_FIX)
+    return scalar_or_array(m * np.expm1(np.log1p(arr) / m), scalar)
 
 
 def _periods(value: object, *, func: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise fail(func, "periods_per_year", "must be a positive int", repr(value),
-                   "Use 12 for monthly periods, 360 or 365 for daily ones.")
-    return int(value)
+    return integer(value, func=func, name="periods_per_year", low=1, high=MAX_PERIODS_PER_YEAR,
+                   fix="Use 12 for monthly periods, 360 or 365 for daily ones.")
 
 
 #: Significant digits kept by the rate conversions (float64 holds 15 reliably).

@@ -9,16 +9,10 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit._persist import payload_fields
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit._validation import fail, float_vector, frame_columns, integer, real
 from jiebei_credit.limits._assign import floor_to_step
 from jiebei_credit.limits._checks import MAX_AMOUNT
-from jiebei_credit.limits._frames import (
-    categorical,
-    numeric_column,
-    require_columns,
-    require_frame,
-)
-from jiebei_credit.limits._policy import number, whole
+from jiebei_credit.limits._frames import categorical
 
 _FUNC = "review_line"
 ACTIONS: Final = ("increase", "keep", "decrease", "freeze")
@@ -65,7 +59,9 @@ class LineReviewPolicy:
     Raises
     ------
     InvalidInputError
-        If a field is out of range or ``decrease_dpd`` exceeds ``freeze_dpd``.
+        If a field has the wrong type (the day and month counts are
+        integers: ``freeze_dpd=30.0`` is refused; a bool is not a number),
+        is out of range, or ``decrease_dpd`` exceeds ``freeze_dpd``.
 
     Examples
     --------
@@ -91,29 +87,28 @@ class LineReviewPolicy:
     def __post_init__(self) -> None:
         o = "LineReviewPolicy"
         s = self._set
-        s("freeze_dpd", whole(o, "freeze_dpd", self.freeze_dpd, lo=1, hi=10_000))
-        s("decrease_dpd", whole(o, "decrease_dpd", self.decrease_dpd, lo=1, hi=self.freeze_dpd,
-                                fix="Decreases start at or before freezes."))
-        s("score_drop", number(o, "score_drop", self.score_drop, lo=0, hi=1e6, lo_open=True))
-        s("utilization_spike", number(o, "utilization_spike", self.utilization_spike, lo=0,
-                                      hi=100, lo_open=True))
-        s("cashflow_fall", number(o, "cashflow_fall", self.cashflow_fall, lo=0, hi=1,
-                                  lo_open=True))
-        s("min_months_on_book", whole(o, "min_months_on_book", self.min_months_on_book, lo=0,
-                                      hi=1200))
-        s("min_score", number(o, "min_score", self.min_score, lo=-1e6, hi=1e6))
-        s("min_utilization", number(o, "min_utilization", self.min_utilization, lo=0,
-                                    hi=self.utilization_spike,
-                                    fix="It must not exceed utilization_spike."))
-        s("increase_fraction", number(o, "increase_fraction", self.increase_fraction, lo=0,
-                                      hi=10, lo_open=True))
-        s("decrease_fraction", number(o, "decrease_fraction", self.decrease_fraction, lo=0,
-                                      hi=1, lo_open=True))
+        s("freeze_dpd", integer(self.freeze_dpd, func=o, name="freeze_dpd", low=1, high=10_000))
+        s("decrease_dpd", integer(self.decrease_dpd, func=o, name="decrease_dpd", low=1,
+                                  high=self.freeze_dpd, fix="Decreases start at or before freezes."))
+        s("score_drop", real(self.score_drop, func=o, name="score_drop", low=0, high=1e6, low_open=True))
+        s("utilization_spike", real(self.utilization_spike, func=o, name="utilization_spike", low=0,
+                                    high=100, low_open=True))
+        s("cashflow_fall", real(self.cashflow_fall, func=o, name="cashflow_fall", low=0, high=1,
+                                low_open=True))
+        s("min_months_on_book", integer(self.min_months_on_book, func=o, name="min_months_on_book",
+                                        low=0, high=1200))
+        s("min_score", real(self.min_score, func=o, name="min_score", low=-1e6, high=1e6))
+        s("min_utilization", real(self.min_utilization, func=o, name="min_utilization", low=0,
+                                  high=self.utilization_spike, fix="It must not exceed utilization_spike."))
+        s("increase_fraction", real(self.increase_fraction, func=o, name="increase_fraction", low=0,
+                                    high=10, low_open=True))
+        s("decrease_fraction", real(self.decrease_fraction, func=o, name="decrease_fraction", low=0,
+                                    high=1, low_open=True))
         if self.max_limit is not None:
-            s("max_limit", number(o, "max_limit", self.max_limit, lo=0, hi=MAX_AMOUNT,
-                                  lo_open=True))
-        s("rounding_step", number(o, "rounding_step", self.rounding_step, lo=0, hi=1e6,
-                                  lo_open=True))
+            s("max_limit", real(self.max_limit, func=o, name="max_limit", low=0, high=MAX_AMOUNT,
+                                low_open=True))
+        s("rounding_step", real(self.rounding_step, func=o, name="rounding_step", low=0, high=1e6,
+                                low_open=True))
 
     def _set(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
@@ -131,7 +126,8 @@ class LineReviewPolicy:
         Raises
         ------
         InvalidInputError
-            If the schema or version is not this class's, or a key is unknown.
+            If the schema or version is not this class's, a key is unknown,
+            or a value is refused as by the constructor.
         """
         return cls(**payload_fields(cls, data, schema=REVIEW_SCHEMA, version=REVIEW_VERSION))
 
@@ -172,8 +168,10 @@ def review_line(lines: pd.DataFrame, policy: LineReviewPolicy) -> pd.DataFrame:
     Raises
     ------
     InvalidInputError
-        If ``lines`` is not a DataFrame, lacks a column, or a column is
-        non-numeric, missing or out of range (naming the column and rows).
+        If ``lines`` is not a DataFrame, repeats a column label, lacks a
+        column, or a column holds anything but real numbers (booleans,
+        complex numbers, timedeltas, strings and categories are refused) or
+        missing or out-of-range values (naming the column and rows).
 
     Notes
     -----
@@ -209,12 +207,10 @@ def review_line(lines: pd.DataFrame, policy: LineReviewPolicy) -> pd.DataFrame:
     2  decrease    14000.0                    score drop
     3      keep    20000.0          utilization below minimum
     """
-    frame = require_frame(lines, func=_FUNC, name="lines")
+    frame = frame_columns(lines, REQUIRED, func=_FUNC, name="lines")
     if not isinstance(policy, LineReviewPolicy):
-        raise InvalidInputError(
-            f"{_FUNC}: policy must be a LineReviewPolicy; got {type(policy).__name__}."
-        )
-    require_columns(frame, REQUIRED, func=_FUNC, name="lines")
+        raise fail(_FUNC, "policy", "must be a LineReviewPolicy", f"a {type(policy).__name__}",
+                   "Build one with LineReviewPolicy(...).")
     col = _columns(frame)
     limit = col["limit"]
     p = policy
@@ -279,6 +275,7 @@ def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray[Any, np.dtype[np.float
     if "max_limit" in frame.columns:
         spec["max_limit"] = (0, MAX_AMOUNT)
     return {
-        name: numeric_column(frame, name, func=_FUNC, lo=lo, hi=hi, fix=fix)
+        name: float_vector(frame[name], func=_FUNC, name=f"column {name!r}", low=lo, high=hi,
+                           allow_empty=True, fix=fix)[0]
         for name, (lo, hi) in spec.items()
     }

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit._validation import DATE_MAX, fail, offending, single
 from jiebei_credit.limits import _engine
 from jiebei_credit.limits._checks import (
     FloatArray,
@@ -17,11 +17,10 @@ from jiebei_credit.limits._checks import (
     Method,
     amount_array,
     annual_rate_array,
-    as_dates,
     broadcast,
-    fail,
+    matched,
     method_codes,
-    show_values,
+    start_dates,
     term_array,
 )
 from jiebei_credit.limits._money import add_months, fen, month_parts
@@ -52,34 +51,53 @@ def loans(
     amount_name: str = "principal",
 ) -> Loans:
     """Validate and broadcast the loan parameters shared by the schedule functions."""
-    a = amount_array(amount, func=func, name=amount_name)
+    matched(func, **{amount_name: amount, "annual_rate": annual_rate, "term_months": term_months,
+                     "method": method})
+    a, a_one = amount_array(amount, func=func, name=amount_name)
     if amount_name == "principal":
-        frac = np.abs(a * 100.0 - np.round(a * 100.0))
+        frac = np.abs(a * 100.0 - np.round(a * 100.0)).reshape(-1)
         if (frac > 1e-6).any():
-            bad = np.flatnonzero(frac.reshape(-1) > 1e-6)
             raise fail(
                 func, "principal", "must be a whole number of fen (0.01 CNY)",
-                show_values(a.reshape(-1)[bad], bad.size),
-                "Round the principal with round_fen first.",
+                offending(frac > 1e-6, a.reshape(-1)), "Round the principal with round_fen first.",
             )
-    r = annual_rate_array(annual_rate, func=func)
-    n = term_array(term_months, func=func)
-    code = method_codes(method, func=func)
+    r, r_one = annual_rate_array(annual_rate, func=func)
+    n, n_one = term_array(term_months, func=func)
+    code, c_one = method_codes(method, func=func)
     args = {amount_name: a, "annual_rate": r, "term_months": n, "method": code}
     for name, arr in args.items():
         if arr.ndim > 1:
-            raise InvalidInputError(
-                f"{func}: {name} must be a scalar or a 1-D array; got shape {arr.shape}. "
-                "Flatten it first."
-            )
+            raise fail(func, name, "must be a single value or a 1-D array", f"shape {arr.shape}",
+                       "Flatten it first.")
     a_b, r_b, n_b, c_b = broadcast(func, **args)
     return Loans(
         amount=a_b.reshape(-1).astype(np.float64),
         i=r_b.reshape(-1) / 12.0,
         n=n_b.reshape(-1).astype(np.int64),
         code=c_b.reshape(-1).astype(np.int64),
-        scalar=all(arr.ndim == 0 for arr in args.values()),
+        scalar=a_one and r_one and n_one and c_one,
     )
+
+
+def check_last_due(
+    ln: Loans, dates: npt.NDArray[np.datetime64], *, func: str, one: bool
+) -> None:
+    """Refuse loans whose last due date (start + term months) falls after ``DATE_MAX``."""
+    if dates.size == 0:
+        return
+    month, dom, tod = month_parts(dates)
+    last = add_months(month, dom, tod, ln.n)
+    late = last > DATE_MAX.to_datetime64()
+    if late.any():
+        rule = (f"must leave the last due date (start + term_months months) on or before "
+                f"{DATE_MAX.date()}, the end of the library's date range")
+        if one:
+            first = pd.Timestamp(dates[0])
+            shown = first.date() if first == first.normalize() else first
+            got = f"{shown} with term_months {int(ln.n[0])} (last due date {pd.Timestamp(last[0]).date()})"
+        else:
+            got = offending(late, dates.astype("datetime64[D]").astype(str))
+        raise fail(func, "start", rule, got, "Start earlier or shorten the term.")
 
 
 def schedules(
@@ -89,6 +107,7 @@ def schedules(
     *,
     method: Method | npt.ArrayLike,
     start: Any,
+    date_format: str | None = None,
 ) -> pd.DataFrame:
     """Repayment schedules of many loans at once, in one long frame.
 
@@ -105,7 +124,14 @@ def schedules(
         ``"equal_installment"`` (等额本息), ``"equal_principal"`` (等额本金)
         or ``"interest_first"`` (先息后本), for all loans or one per loan.
     start : date or array_like of dates
-        Drawdown date of each loan (or one date for all); naive dates.
+        Drawdown date of each loan (or one date for all): ``Timestamp``,
+        ``datetime``, ``date``, ``numpy.datetime64`` or an ISO 8601 string
+        (a time of day is kept). Numbers are never dates; ``"today"`` and
+        time-zone aware dates are refused; every due date must lie in the
+        library's range, 1950-01-01 to 2100-12-31.
+    date_format : str, optional
+        ``strftime`` format of date strings (e.g. ``"%d/%m/%Y"``); ISO 8601
+        (``"2025-01-31"``) when not given.
 
     Returns
     -------
@@ -120,8 +146,12 @@ def schedules(
     Raises
     ------
     InvalidInputError
-        If an input is out of range, not a whole number of fen, an unknown
-        method, a missing or time-zone-aware date, or the array lengths differ.
+        If an input is of the wrong type (a bool is not a number, ``12.0`` is
+        not a term), out of range, not a whole number of fen, an unknown
+        method, a missing, unreadable or time-zone-aware date, a date whose
+        last due date leaves the date range, if the array lengths differ or
+        Series arguments carry different indexes (loans are matched by
+        position).
 
     See Also
     --------
@@ -170,15 +200,16 @@ def schedules(
     >>> s["due_on"].dt.strftime("%Y-%m-%d").tolist()[:3]
     ['2025-02-28', '2025-03-31', '2025-04-30']
     """
+    matched("schedules", principal=principal, annual_rate=annual_rate, term_months=term_months,
+            method=method, start=start)
     ln = loans(principal, annual_rate, term_months, method, func="schedules")
-    dates = as_dates(start, func="schedules", name="start")
-    if dates.ndim == 0:
-        dates = np.full(ln.p_fen.size, dates)
+    dates, one = start_dates(start, func="schedules", date_format=date_format)
+    if one:
+        dates = np.repeat(dates, ln.p_fen.size)
     elif dates.size != ln.p_fen.size:
-        raise InvalidInputError(
-            f"schedules: start must be one date or one per loan; got {dates.size} dates for "
-            f"{ln.p_fen.size} loans. Pass a date per loan."
-        )
+        raise fail("schedules", "start", "must be one date or one per loan",
+                   f"{dates.size} dates for {ln.p_fen.size} loans", "Pass a date per loan.")
+    check_last_due(ln, dates, func="schedules", one=False)
     return frame(ln, dates, with_loan=True)
 
 
@@ -210,6 +241,7 @@ def schedule(
     *,
     method: Method,
     start: Any,
+    date_format: str | None = None,
 ) -> pd.DataFrame:
     """Repayment schedule of one loan.
 
@@ -225,7 +257,10 @@ def schedule(
     method : {"equal_installment", "equal_principal", "interest_first"}
         等额本息, 等额本金 or 先息后本.
     start : date
-        Drawdown date (naive).
+        Drawdown date (naive), read as in :func:`schedules`.
+    date_format : str, optional
+        ``strftime`` format of date strings (e.g. ``"%d/%m/%Y"``); ISO 8601
+        (``"2025-01-31"``) when not given.
 
     Returns
     -------
@@ -236,8 +271,8 @@ def schedule(
     Raises
     ------
     InvalidInputError
-        If an argument is not a scalar, is out of range or is not a whole
-        number of fen, or ``method`` is unknown.
+        If an argument is not a single value, or is refused as in
+        :func:`schedules`.
 
     See Also
     --------
@@ -264,11 +299,8 @@ def schedule(
     """
     for name, value in (("principal", principal), ("annual_rate", annual_rate),
                         ("term_months", term_months), ("method", method), ("start", start)):
-        if np.ndim(value) != 0:
-            raise InvalidInputError(
-                f"schedule: {name} must be a scalar for one loan; got shape {np.shape(value)}. "
-                "Use schedules(...) for many loans."
-            )
+        single(value, func="schedule", name=name, fix="Use schedules(...) for many loans.")
     ln = loans(principal, annual_rate, term_months, method, func="schedule")
-    dates = as_dates(start, func="schedule", name="start").reshape(1)
+    dates, _ = start_dates(start, func="schedule", date_format=date_format)
+    check_last_due(ln, dates, func="schedule", one=True)
     return frame(ln, dates, with_loan=False)

@@ -67,6 +67,11 @@ REGIONS: Final[dict[str, tuple[float, float]]] = {
 #: Median business age at ``start`` (years) and the log-hazard slope per log-year of age.
 MEDIAN_AGE_YEARS: Final = 4.0
 AGE_SLOPE: Final = -0.20
+#: Business age at ``start`` is drawn in ``[0.25, MAX_AGE_YEARS]`` years.
+MAX_AGE_YEARS: Final = 30.0
+DAYS_PER_YEAR: Final = 365.25
+#: Most days a registration date lies before ``start``: ``round(MAX_AGE_YEARS · DAYS_PER_YEAR)``.
+MAX_AGE_DAYS: Final = 10_958
 #: Limit at opening = LIMIT_MULTIPLE × median monthly receipts × exp(-LIMIT_RISK × r), noisy.
 LIMIT_MULTIPLE: Final = 0.6
 LIMIT_RISK: Final = 0.35
@@ -130,8 +135,8 @@ def draw_borrowers(
     unregistered = list(BUSINESS_TYPES).index(BusinessType.UNREGISTERED.value)
     registered = btype != unregistered
     # Age of the business at ``start``: lognormal around the median, 3 months to 30 years.
-    age_years = np.clip(MEDIAN_AGE_YEARS * np.exp(rng.normal(0.0, 0.8, n)), 0.25, 30.0)
-    registered_day = start - np.round(age_years * 365.25).astype(np.int64)
+    age_years = np.clip(MEDIAN_AGE_YEARS * np.exp(rng.normal(0.0, 0.8, n)), 0.25, MAX_AGE_YEARS)
+    registered_day = start - np.round(age_years * DAYS_PER_YEAR).astype(np.int64)
     age_effect = AGE_SLOPE * (np.log(age_years) - np.log(MEDIAN_AGE_YEARS))
     segment = (
         _column(BUSINESS_TYPES, 1)[btype]

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit._validation import date, date_format_param
 
 __all__ = ["DAYS_PER_MONTH", "MonthGrid", "as_day", "day_to_datetime", "days_to_datetime"]
 
@@ -24,34 +24,15 @@ IntArray = npt.NDArray[np.int64]
 DAYS_PER_MONTH: Final = 30.4375
 
 
-def as_day(value: Any, *, func: str, name: str) -> int:
-    """Day number of a date given as a string, ``date``, ``datetime64`` or ``Timestamp``.
+def as_day(value: Any, *, func: str, name: str, date_format: str | None = None) -> int:
+    """Day number of a date read the library's one way (:func:`jiebei_credit._validation.date`).
 
-    A time of day, a time zone or an unreadable value raises
+    Numbers, relative words such as ``"today"``, a time of day, a time zone,
+    a date outside 1950–2100 or an unreadable value raise
     :class:`~jiebei_credit.errors.InvalidInputError`.
     """
-    if isinstance(value, (bool, int | float | np.number)):
-        raise InvalidInputError(
-            f"{func}: {name} must be a date such as '2024-01-01'; got the number {value!r}"
-        )
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise InvalidInputError(
-            f"{func}: {name} must be a date such as '2024-01-01'; got {value!r}"
-        ) from exc
-    if pd.isna(ts):
-        raise InvalidInputError(f"{func}: {name} must be a date; got a missing value")
-    if ts.tzinfo is not None:
-        raise InvalidInputError(
-            f"{func}: {name} must be a naive date (China business date); got {ts!s}. "
-            "Drop the time zone with .tz_localize(None)."
-        )
-    if ts != ts.normalize():
-        raise InvalidInputError(
-            f"{func}: {name} must be a date without time of day; got {ts!s}. Use .normalize()."
-        )
-    return int((ts.to_datetime64().astype("datetime64[D]")).astype(np.int64))
+    ts = date(value, func=func, name=name, date_format=date_format_param(date_format, func=func))
+    return int(ts.to_datetime64().astype("datetime64[D]").astype(np.int64))
 
 
 def days_to_datetime(days: npt.ArrayLike) -> npt.NDArray[np.datetime64]:

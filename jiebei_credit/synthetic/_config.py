@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Final
@@ -11,7 +9,7 @@ from typing import Any, Final
 import numpy as np
 
 from jiebei_credit._persist import payload_fields
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit._validation import fail, integer, real, seed
 
 __all__ = ["MAX_BORROWERS", "SimulationConfig", "check_borrowers", "seed_sequence"]
 
@@ -50,7 +48,9 @@ class SimulationConfig:
     Raises
     ------
     InvalidInputError
-        When a field is outside its range.
+        When a field has the wrong type (the day and month counts are
+        integers, so ``30.0`` is refused; a bool is not a number) or is
+        outside its range, or ``min_limit >= max_limit``.
 
     Examples
     --------
@@ -72,23 +72,23 @@ class SimulationConfig:
 
     def __post_init__(self) -> None:
         # Store plain Python numbers (numpy scalars included) so to_dict() is JSON-ready.
+        o = "SimulationConfig"
         checked = {
-            "default_intensity": _check_real(
-                "default_intensity", self.default_intensity, 0.0, 20.0, open_low=True),
-            "onboarding_days": _check_int("onboarding_days", self.onboarding_days, 0, 3650),
-            "sales_per_month": _check_real(
-                "sales_per_month", self.sales_per_month, 0.0, 1000.0, open_low=True),
-            "review_months": _check_int("review_months", self.review_months, 1, 36),
-            "min_limit": _check_real("min_limit", self.min_limit, 1.0, 10_000_000.0),
-            "max_limit": _check_real("max_limit", self.max_limit, 1.0, 10_000_000.0),
+            "default_intensity": real(self.default_intensity, func=o, name="default_intensity",
+                                      low=0.0, high=20.0, low_open=True),
+            "onboarding_days": integer(self.onboarding_days, func=o, name="onboarding_days",
+                                       low=0, high=3650),
+            "sales_per_month": real(self.sales_per_month, func=o, name="sales_per_month", low=0.0,
+                                    high=1000.0, low_open=True),
+            "review_months": integer(self.review_months, func=o, name="review_months", low=1, high=36),
+            "min_limit": real(self.min_limit, func=o, name="min_limit", low=1.0, high=10_000_000.0),
+            "max_limit": real(self.max_limit, func=o, name="max_limit", low=1.0, high=10_000_000.0),
         }
         for name, value in checked.items():
             object.__setattr__(self, name, value)
         if not self.min_limit < self.max_limit:
-            raise InvalidInputError(
-                f"SimulationConfig: min_limit must be below max_limit; got {self.min_limit!r} "
-                f">= {self.max_limit!r}"
-            )
+            raise fail(o, "min_limit", "must be below max_limit",
+                       f"{self.min_limit!r} >= {self.max_limit!r}")
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a JSON-safe dict, with ``schema`` and ``version``.
@@ -119,54 +119,25 @@ class SimulationConfig:
         return cls(**payload_fields(cls, data, schema=CONFIG_SCHEMA, version=CONFIG_VERSION))
 
 
-def _check_real(name: str, value: Any, low: float, high: float, *, open_low: bool = False) -> float:
-    """``value`` as a Python ``float`` (any real number, numpy scalars included)."""
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
-    v = float(value) if ok else math.nan
-    if not (math.isfinite(v) and (v > low if open_low else v >= low) and v <= high):
-        bracket = "(" if open_low else "["
-        raise InvalidInputError(
-            f"SimulationConfig: {name} must be a number in {bracket}{low:g}, {high:g}]; got {value!r}"
-        )
-    return v
-
-
-def _check_int(name: str, value: Any, low: int, high: int) -> int:
-    """``value`` as a Python ``int`` (any integral number, numpy integers included)."""
-    ok = isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
-    if not ok or not low <= int(value) <= high:
-        raise InvalidInputError(
-            f"SimulationConfig: {name} must be an integer in [{low}, {high}]; got {value!r}"
-        )
-    return int(value)
-
-
 def check_borrowers(n_borrowers: Any) -> int:
     """The number of borrowers as an ``int``, or :class:`InvalidInputError`."""
-    ok = isinstance(n_borrowers, int | np.integer) and not isinstance(n_borrowers, bool)
-    if not ok or not 1 <= n_borrowers <= MAX_BORROWERS:
-        raise InvalidInputError(
-            f"simulate_portfolio: n_borrowers must be an integer in [1, {MAX_BORROWERS:,}]; "
-            f"got {n_borrowers!r}"
-        )
-    return int(n_borrowers)
+    return integer(n_borrowers, func="simulate_portfolio", name="n_borrowers", low=1, high=MAX_BORROWERS)
 
 
-def seed_sequence(seed: Any) -> np.random.SeedSequence:
+def seed_sequence(value: Any) -> np.random.SeedSequence:
     """The root :class:`numpy.random.SeedSequence` of a run.
 
-    ``seed`` is a non-negative integer, a ``SeedSequence`` or a
+    ``value`` is an integer in ``[0, 2**63)``, a ``SeedSequence`` or a
     ``numpy.random.Generator``, from which four 63-bit integers are drawn as
-    the entropy (so the generator advances, as with any use of it).
+    the entropy (so the generator advances, as with any use of it). A
+    ``SeedSequence`` is copied, not spawned from: the caller's object is not
+    changed, and the same sequence always gives the same portfolio.
     """
-    if isinstance(seed, np.random.SeedSequence):
-        return seed
-    if isinstance(seed, np.random.Generator):
-        entropy = seed.integers(0, 2**63, size=4, dtype=np.int64)
+    if isinstance(value, np.random.SeedSequence):
+        return np.random.SeedSequence(value.entropy, spawn_key=value.spawn_key, pool_size=value.pool_size,
+                                      n_children_spawned=value.n_children_spawned)
+    checked = seed(value, func="simulate_portfolio", name="seed", generator=True)
+    if isinstance(checked, np.random.Generator):
+        entropy = checked.integers(0, 2**63, size=4, dtype=np.int64)
         return np.random.SeedSequence([int(v) for v in entropy])
-    if isinstance(seed, int | np.integer) and not isinstance(seed, bool) and seed >= 0:
-        return np.random.SeedSequence(int(seed))
-    raise InvalidInputError(
-        "simulate_portfolio: seed must be a non-negative integer, a numpy SeedSequence or a "
-        f"numpy Generator; got {seed!r}. Pass e.g. seed=7."
-    )
+    return np.random.SeedSequence(int(checked))

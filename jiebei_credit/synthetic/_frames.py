@@ -65,7 +65,7 @@ class BorrowerIds:
 def borrowers_frame(b: Borrowers, ids: BorrowerIds) -> pd.DataFrame:
     registered = np.where(b.registered, b.registered_day, 0)
     reg = days_to_datetime(registered)
-    reg[~b.registered] = np.datetime64("NaT")
+    reg[~b.registered] = np.datetime64("NaT", "ns")
     return pd.DataFrame(
         {
             "borrower_id": ids.ids,
@@ -112,7 +112,7 @@ def book_frames(
     rows = np.argsort(row_loan, kind="stable")
     paid = rep.paid_day[rows]
     paid_on = days_to_datetime(np.where(paid < NEVER, paid, 0))
-    paid_on[paid >= NEVER] = np.datetime64("NaT")
+    paid_on[paid >= NEVER] = np.datetime64("NaT", "ns")
     installments = pd.DataFrame(
         {
             "loan_id": pd.array(np.asarray(loan_ids, dtype=object).take(row_loan[rows]), dtype="string"),

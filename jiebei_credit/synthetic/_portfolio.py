@@ -10,9 +10,9 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit._validation import DATE_MAX, DATE_MIN, fail
 from jiebei_credit.records import RecordSet
-from jiebei_credit.synthetic._borrowers import draw_borrowers
+from jiebei_credit.synthetic._borrowers import MAX_AGE_DAYS, draw_borrowers
 from jiebei_credit.synthetic._bureau import INSTITUTIONS, inquiries, zhima_scores
 from jiebei_credit.synthetic._calendar import MonthGrid, as_day, day_to_datetime
 from jiebei_credit.synthetic._config import SimulationConfig, check_borrowers, seed_sequence
@@ -27,7 +27,7 @@ from jiebei_credit.synthetic._frames import (
     zhima_frame,
 )
 from jiebei_credit.synthetic._lines import stop_freezes
-from jiebei_credit.synthetic._loans import METHODS, NEVER, PURPOSES, run_book
+from jiebei_credit.synthetic._loans import METHODS, NEVER, PURPOSES, TERMS, run_book
 from jiebei_credit.synthetic._regime import (
     MULT,
     base_hazard,
@@ -38,10 +38,16 @@ from jiebei_credit.synthetic._regime import (
 from jiebei_credit.synthetic._repayment import repay
 from jiebei_credit.synthetic._truth import Truth
 
-__all__ = ["MIN_SPAN_DAYS", "Portfolio", "simulate_portfolio"]
+__all__ = ["END_MAX", "MIN_SPAN_DAYS", "START_MIN", "Portfolio", "simulate_portfolio"]
 
 #: Shortest observation accepted, in days.
 MIN_SPAN_DAYS: Final = 90
+#: Earliest ``start``: business registration dates reach ``MAX_AGE_DAYS`` before it, and every
+#: date of the records lies on or after ``DATE_MIN`` (1950-01-01).
+START_MIN: Final = DATE_MIN + pd.Timedelta(days=MAX_AGE_DAYS)
+#: Latest ``end``: a loan drawn on the day before it falls due up to ``max(TERMS)`` months later,
+#: on or before ``DATE_MAX`` (2100-12-31).
+END_MAX: Final = DATE_MAX.normalize() - pd.DateOffset(months=int(TERMS.max())) + pd.Timedelta(days=1)
 #: Months simulated beyond the end so that final draws before the end can precede later stops.
 EXTRA_MONTHS: Final = 4
 #: Independent random streams, one per component, spawned from the seed in this order.
@@ -87,6 +93,10 @@ class Portfolio:
     diagnostics: Mapping[str, int]
 
 
+def _day(ts: pd.Timestamp) -> int:
+    return int(ts.to_datetime64().astype("datetime64[D]").astype(np.int64))
+
+
 def simulate_portfolio(
     n_borrowers: int,
     *,
@@ -94,24 +104,36 @@ def simulate_portfolio(
     end: Any,
     seed: int | np.random.Generator | np.random.SeedSequence,
     config: SimulationConfig | None = None,
+    date_format: str | None = None,
 ) -> Portfolio:
     """Simulate a portfolio of small-business borrowers with known ground truth.
 
     Parameters
     ----------
     n_borrowers : int
-        Number of borrowers, 1 to 5 000 000.
+        Number of borrowers, an integer (``numpy`` integers too) from 1 to
+        5 000 000.
     start, end : date
         The observation ``[start, end)``, at least 90 days long. Merchant
         flows, Zhima snapshots and inquiries run over all of it; credit
-        lines open within ``config.onboarding_days`` of ``start``.
+        lines open within ``config.onboarding_days`` of ``start``. Dates are
+        ``Timestamp``, ``datetime``, ``date``, ``numpy.datetime64`` or ISO
+        8601 strings without a time of day; numbers are never dates and
+        ``"today"`` is refused. ``start`` is on or after 1980-01-02 and
+        ``end`` on or before 2100-01-01, so that every date of the records
+        lies in the library's range, 1950-01-01 to 2100-12-31.
     seed : int, numpy.random.Generator or numpy.random.SeedSequence
-        Randomness. The same seed gives the same portfolio; independent
+        Randomness: an integer in ``[0, 2**63)``, a generator (which advances)
+        or a seed sequence (read, not advanced).
+        The same seed gives the same portfolio; independent
         streams are spawned per component (borrowers, regimes, book,
         repayment, flows, ...), so changing the transaction volume does not
         change the loans.
     config : SimulationConfig, optional
         Level knobs; ``SimulationConfig()`` by default.
+    date_format : str, optional
+        ``strftime`` format of ``start`` and ``end`` when they are strings
+        (e.g. ``"%d/%m/%Y"``); ISO 8601 (``"2025-01-31"``) when not given.
 
     Returns
     -------
@@ -123,7 +145,8 @@ def simulate_portfolio(
     ------
     InvalidInputError
         For a bad ``n_borrowers``, ``seed`` or ``config``, a date that is not
-        a naive date, or an observation shorter than 90 days.
+        a naive whole date within the range above, or an observation shorter
+        than 90 days.
 
     Notes
     -----
@@ -156,19 +179,25 @@ def simulate_portfolio(
     True
     """
     n = check_borrowers(n_borrowers)
-    s = as_day(start, func="simulate_portfolio", name="start")
-    e = as_day(end, func="simulate_portfolio", name="end")
+    func = "simulate_portfolio"
+    s = as_day(start, func=func, name="start", date_format=date_format)
+    e = as_day(end, func=func, name="end", date_format=date_format)
+    if s < _day(START_MIN):
+        raise fail(func, "start", f"must be on or after {START_MIN.date()} (business registration "
+                   f"dates reach {MAX_AGE_DAYS:,} days before start, and records start on {DATE_MIN.date()})",
+                   str(day_to_datetime(s).date()), "Start the simulation later.")
+    if e > _day(END_MAX):
+        raise fail(func, "end", f"must be on or before {END_MAX.date()} (instalments fall due up to "
+                   f"{int(TERMS.max())} months after the last draw, and records end on {DATE_MAX.date()})",
+                   str(day_to_datetime(e).date()), "End the simulation earlier.")
     if e - s < MIN_SPAN_DAYS:
-        raise InvalidInputError(
-            f"simulate_portfolio: end must be at least {MIN_SPAN_DAYS} days after start; got "
-            f"start={day_to_datetime(s).date()}, end={day_to_datetime(e).date()} ({e - s} days)"
-        )
+        raise fail(func, "end", f"must be at least {MIN_SPAN_DAYS} days after start",
+                   f"start={day_to_datetime(s).date()}, end={day_to_datetime(e).date()} ({e - s} days)")
     if config is None:
         config = SimulationConfig()
     elif not isinstance(config, SimulationConfig):
-        raise InvalidInputError(
-            f"simulate_portfolio: config must be a SimulationConfig; got {type(config).__name__}"
-        )
+        raise fail(func, "config", "must be a SimulationConfig", f"a {type(config).__name__}",
+                   "Build one with SimulationConfig(...).")
     rng = dict(zip(STREAMS, (np.random.default_rng(c) for c in seed_sequence(seed).spawn(len(STREAMS))),
                    strict=True))
     b = draw_borrowers(rng["borrowers"], n, start=s, end=e, config=config)

@@ -185,7 +185,8 @@ def stop_probability(
         return out
     first_month = _month_number(t0)
     last_month = _month_number(t1 - 1)
-    steps = int((last_month - first_month)[live].max()) + 1
+    own_steps = last_month - first_month + 1
+    steps = int(own_steps[live].max())
     mass = np.zeros((n, 3))
     mass[np.arange(n), state] = 1.0
     for k in range(steps):
@@ -193,7 +194,11 @@ def stop_probability(
         m_start = month.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
         m_end = (month + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
         if k:
-            mass = np.einsum("ns,nst->nt", mass, trans)
+            # Move only the rows whose window reaches this month: a row's result must not depend
+            # on how far the windows of other rows reach (transitions conserve mass only up to
+            # rounding).
+            moving = np.flatnonzero(own_steps > k)
+            mass[moving] = np.einsum("ns,nst->nt", mass[moving], trans[moving])
         days = np.clip(np.minimum(m_end, t1) - np.maximum(m_start, t0), 0, None).astype(np.float64)
         lam = base_hazard(risk, open_day, m_start[:, None], intensity=intensity)[:, 0]
         mass = mass * np.exp(-(lam * days)[:, None] * MULT[None, :])

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas
 
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit._validation import date_format_param, dates, fail, frame_columns, integer, offending
 from jiebei_credit.synthetic._calendar import MonthGrid, as_day, day_to_datetime, days_to_datetime
 from jiebei_credit.synthetic._loans import NEVER
 from jiebei_credit.synthetic._regime import DEFAULT_LAG_DAYS, MULT, stop_probability
@@ -28,7 +28,7 @@ def _frozen(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
 
 
 def _dates_or_nat(days: IntArray) -> npt.NDArray[np.datetime64]:
-    out = np.full(days.size, np.datetime64("NaT"), dtype="datetime64[ns]")
+    out = np.full(days.size, np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
     ok = days < NEVER
     out[ok] = days_to_datetime(days[ok])
     return out
@@ -196,29 +196,21 @@ class Truth:
     def _positions(self, borrower_ids: Any, func: str) -> IntArray:
         pos = self._ids.get_indexer(pandas.Index(pandas.array(borrower_ids, dtype="string")))
         if (pos < 0).any():
-            bad = np.asarray(borrower_ids, dtype=object)[pos < 0]
-            raise InvalidInputError(
-                f"Truth.{func}: {int((pos < 0).sum())} unknown borrower_id(s), e.g. {list(bad[:5])}; "
-                "use ids from portfolio.records.borrowers"
-            )
+            raise fail(f"Truth.{func}", "column 'borrower_id'", "must hold ids of this portfolio",
+                       "unknown ids: " + offending(pos < 0, np.asarray(borrower_ids, dtype=object)),
+                       "Use ids from portfolio.records.borrowers.")
         return pos.astype(np.int64)
 
-    def _check(self, days: IntArray, horizon_days: Any, func: str) -> int:
-        ok = isinstance(horizon_days, int | np.integer) and not isinstance(horizon_days, bool)
-        if not ok or not 1 <= horizon_days <= MAX_HORIZON_DAYS:
-            raise InvalidInputError(
-                f"Truth.{func}: horizon_days must be an integer in [1, {MAX_HORIZON_DAYS}]; "
-                f"got {horizon_days!r}"
-            )
+    def _check(self, days: IntArray, horizon_days: Any, func: str, *, one: bool = True) -> int:
+        h = integer(horizon_days, func=f"Truth.{func}", name="horizon_days", low=1, high=MAX_HORIZON_DAYS)
         bad = (days < self._start) | (days > self._end)
         if bad.any():
-            shown = [str(day_to_datetime(int(d)).date()) for d in days[bad][:5]]
-            raise InvalidInputError(
-                f"Truth.{func}: as_of must lie within the observation "
-                f"[{day_to_datetime(self._start).date()}, {day_to_datetime(self._end).date()}]; "
-                f"got {int(bad.sum())} date(s) outside, e.g. {shown}"
-            )
-        return int(horizon_days)
+            shown = days.astype("datetime64[D]").astype(str)
+            raise fail(f"Truth.{func}", "as_of" if one else "column 'as_of'",
+                       f"must lie within the observation [{day_to_datetime(self._start).date()}, "
+                       f"{day_to_datetime(self._end).date()}]",
+                       repr(str(shown[0])) if one else offending(bad, shown))
+        return h
 
     def _pd(self, pos: IntArray, t: IntArray, h: int) -> FloatArray:
         stop = self._stop[pos]
@@ -236,7 +228,7 @@ class Truth:
         )
         return np.where(stopped, known, p)
 
-    def pd(self, as_of: Any, *, horizon_days: int = 365) -> pandas.Series:
+    def pd(self, as_of: Any, *, horizon_days: int = 365, date_format: str | None = None) -> pandas.Series:
         """True probability of default in ``(as_of, as_of + horizon_days]`` for every borrower.
 
         Parameters
@@ -245,6 +237,9 @@ class Truth:
             Observation date within ``[start, end]`` of the simulation.
         horizon_days : int, default 365
             Window length in days, 1 to 3650.
+        date_format : str, optional
+            ``strftime`` format of date strings (e.g. ``"%d/%m/%Y"``); ISO
+            8601 (``"2025-01-31"``) when not given.
 
         Returns
         -------
@@ -266,14 +261,16 @@ class Truth:
         >>> bool((p90 <= p365).all()), p365.index.name
         (True, 'borrower_id')
         """
-        t0 = as_day(as_of, func="Truth.pd", name="as_of")
+        t0 = as_day(as_of, func="Truth.pd", name="as_of", date_format=date_format)
         n = len(self._ids)
         t = np.full(n, t0, dtype=np.int64)
         h = self._check(t, horizon_days, "pd")
         values = self._pd(np.arange(n, dtype=np.int64), t, h)
         return pandas.Series(values, index=self._ids.copy(), name="pd")
 
-    def pd_for(self, observations: pandas.DataFrame, *, horizon_days: int = 365) -> pandas.Series:
+    def pd_for(
+        self, observations: pandas.DataFrame, *, horizon_days: int = 365, date_format: str | None = None
+    ) -> pandas.Series:
         """True PD of each row of ``observations``, each at its own ``as_of``.
 
         Parameters
@@ -283,6 +280,9 @@ class Truth:
             not modified.
         horizon_days : int, default 365
             Window length in days, 1 to 3650.
+        date_format : str, optional
+            ``strftime`` format of date strings (e.g. ``"%d/%m/%Y"``); ISO
+            8601 (``"2025-01-31"``) when not given.
 
         Returns
         -------
@@ -293,8 +293,10 @@ class Truth:
         Raises
         ------
         InvalidInputError
-            For a non-frame, missing columns, unknown borrowers, missing or
-            out-of-range dates, or a bad horizon.
+            For a non-frame, repeated or missing columns, unknown borrowers,
+            missing, unreadable, timed or out-of-range dates (read as in
+            :func:`simulate_portfolio`: numbers are never dates), or a bad
+            horizon.
 
         Examples
         --------
@@ -305,11 +307,12 @@ class Truth:
         >>> t.pd_for(obs, horizon_days=120).index.tolist()
         [0, 1]
         """
-        t, pos = self._observations(observations, "pd_for")
-        h = self._check(t, horizon_days, "pd_for")
+        t, pos = self._observations(observations, "pd_for", date_format)
+        h = self._check(t, horizon_days, "pd_for", one=False)
         return pandas.Series(self._pd(pos, t, h), index=observations.index.copy(), name="pd")
 
-    def outcome(self, as_of: Any, *, horizon_days: int = 365) -> pandas.Series:
+    def outcome(self, as_of: Any, *, horizon_days: int = 365, date_format: str | None = None
+                ) -> pandas.Series:
         """Realised default flag in ``(as_of, as_of + horizon_days]`` per borrower.
 
         Parameters
@@ -318,6 +321,9 @@ class Truth:
             Observation date within ``[start, end]``.
         horizon_days : int, default 365
             Window length in days, 1 to 3650.
+        date_format : str, optional
+            ``strftime`` format of date strings (e.g. ``"%d/%m/%Y"``); ISO
+            8601 (``"2025-01-31"``) when not given.
 
         Returns
         -------
@@ -339,7 +345,7 @@ class Truth:
         >>> bool(t.outcome("2023-06-01", horizon_days=180).isin([0.0, 1.0]).all())
         True
         """
-        t0 = as_day(as_of, func="Truth.outcome", name="as_of")
+        t0 = as_day(as_of, func="Truth.outcome", name="as_of", date_format=date_format)
         n = len(self._ids)
         h = self._check(np.full(n, t0, dtype=np.int64), horizon_days, "outcome")
         d = self._default
@@ -347,23 +353,12 @@ class Truth:
         flag[(d <= t0) | (t0 + h > self._end)] = np.nan
         return pandas.Series(flag, index=self._ids.copy(), name="bad")
 
-    def _observations(self, observations: Any, func: str) -> tuple[IntArray, IntArray]:
-        if not isinstance(observations, pandas.DataFrame):
-            raise InvalidInputError(
-                f"Truth.{func}: observations must be a DataFrame with columns borrower_id and as_of; "
-                f"got {type(observations).__name__}"
-            )
-        missing = [c for c in ("borrower_id", "as_of") if c not in observations.columns]
-        if missing:
-            raise InvalidInputError(
-                f"Truth.{func}: observations lacks column(s) {missing}; it needs borrower_id and as_of"
-            )
-        try:
-            when = pandas.to_datetime(observations["as_of"]).to_numpy().astype("datetime64[D]")
-        except (TypeError, ValueError) as exc:
-            raise InvalidInputError(f"Truth.{func}: as_of cannot be read as dates") from exc
-        if np.isnat(when).any():
-            raise InvalidInputError(f"Truth.{func}: as_of has {int(np.isnat(when).sum())} missing value(s)")
-        pos = self._positions(observations["borrower_id"].to_numpy(dtype=object), func)
-        return when.astype(np.int64), pos
-
+    def _observations(self, observations: Any, func: str, date_format: str | None
+                      ) -> tuple[IntArray, IntArray]:
+        frame = frame_columns(observations, ("borrower_id", "as_of"), func=f"Truth.{func}",
+                              name="observations")
+        fmt = date_format_param(date_format, func=f"Truth.{func}")
+        when = dates(frame["as_of"], func=f"Truth.{func}", name="column 'as_of'", date_format=fmt,
+                     whole_days=True)
+        pos = self._positions(frame["borrower_id"].to_numpy(dtype=object), func)
+        return when.astype("datetime64[D]").astype(np.int64), pos

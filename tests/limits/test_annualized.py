@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -87,15 +92,17 @@ def test_leftover_days_count_as_fractions_of_a_month() -> None:
 @pytest.mark.parametrize(
     ("dates", "amounts", "kwargs", "message"),
     [
-        (["2025-01-01", "2025-02-01"], [10_000, 10_100], {}, "every amount is positive or zero"),
-        (["2025-01-01", "2025-02-01"], [-10_000, -100], {}, "every amount is negative or zero"),
-        (["2025-01-01"], [-10_000], {}, "need at least two cash flows"),
-        (["2025-01-01", "2025-02-01"], [-1, 2, 3], {}, "same length; got 2 dates and 3 amounts"),
+        (["2025-01-01", "2025-02-01"], [10_000, 10_100], {},
+         r"annualized_rate: amounts must hold a drawdown \(negative\).*got every amount positive or zero"),
+        (["2025-01-01", "2025-02-01"], [-10_000, -100], {}, "got every amount negative or zero"),
+        (["2025-01-01"], [-10_000], {}, "amounts must hold at least two cash flows"),
+        (["2025-01-01", "2025-02-01"], [-1, 2, 3], {},
+         "amounts must have one value per date; got 2 dates and 3 amounts"),
         # -100 + 230/(1+r) - 132/(1+r)^2 = 0 at r = 10 % and 20 % a period.
         (["2025-01-01", "2025-02-01", "2025-03-01"], [-100, 230, -132], {},
-         r"2 periodic rates balance them \(0.1, 0.2\); the IRR is ambiguous"),
+         r"the IRR is ambiguous\); got 2 periodic rates balance them \(0.1, 0.2\)"),
         (["2025-01-01", "2025-02-01"], [-10_000, 10_100],
-         {"method": "simple", "kind": "effective"}, "undefined for method='simple'"),
+         {"method": "simple", "kind": "effective"}, "kind must be 'nominal' for method='simple'"),
         (["2025-01-01", "2025-02-01"], [-10_000, 10_100], {"method": "npv"},
          "method must be one of 'irr', 'simple'"),
         (["2025-01-01", None], [-10_000, 10_100], {}, "dates must not be missing"),
@@ -108,3 +115,56 @@ def test_bad_input_is_named(dates: list[object], amounts: list[float],
                             kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(InvalidInputError, match=message):
         annualized_rate(dates, amounts, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("dates", "amounts", "message"),
+    [
+        # Regression: a repayment dated before the drawdown was accepted.
+        (["2025-02-01", "2025-01-01", "2025-03-01"], [-10_000, 50, 10_100],
+         (r"dates must not precede the drawdown \(the earliest negative amount, on 2025-02-01\); got 1 "
+          r"value \('2025-01-01'\) at position 1")),
+        (["2025-01-01", "2025-01-01"], [-10_000, 10_000], "dates must span at least one day"),
+        # Numbers are never dates; "today" reads the wall clock; times of day are not dates.
+        ([20250101, "2025-02-01"], [-10_000, 10_100], "dates numbers are never dates"),
+        (["today", "2025-02-01"], [-10_000, 10_100], "relative words such as 'now' or 'today'"),
+        (["2025-01-01 09:30", "2025-02-01"], [-10_000, 10_100], "dates must be dates without a time of day"),
+        (["2025-01-01", "2025-02-01"], [-10_000, True],
+         r"amounts must hold real numbers; got 1 value \(True\)"),
+        (["2025-01-01", "2025-02-01"], [-1e9, 1e9], r"amounts must lie in \[-1e\+08, 1e\+08\]"),
+        ("2025-01-01", [-10_000, 10_100], "dates must be a list, array or Series"),
+    ],
+)
+def test_bad_flows_are_refused(dates: object, amounts: list[float], message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message):
+        annualized_rate(dates, amounts)
+
+
+def test_date_forms_and_format() -> None:
+    # The test_leftover_days flows: 1 month + 15 days, (1 + r)^1.5 = 1.012.
+    want = 12 * (1.012 ** (1 / 1.5) - 1)
+    for dates in (pd.Series(pd.to_datetime(["2025-01-10", "2025-02-25"])).astype("timestamp[s][pyarrow]"),
+                  pd.Series(["2025-01-10", "2025-02-25"], dtype="category"),
+                  np.array(["2025-01-10", "2025-02-25"], dtype="datetime64[D]")):
+        assert annualized_rate(dates, [-10_000, 10_120]) == pytest.approx(want, rel=1e-12)
+    assert annualized_rate(["10/01/2025", "25/02/2025"], [-10_000, 10_120],
+                           date_format="%d/%m/%Y") == pytest.approx(want, rel=1e-12)
+    with pytest.raises(InvalidInputError, match="cannot be read as a date"):
+        annualized_rate(["10/01/2025", "25/02/2025"], [-10_000, 10_120])
+
+
+def test_a_first_call_leaves_the_warnings_filters_alone() -> None:
+    # Regression: the first call imported scipy.optimize, whose import adds an 'ignore' entry to
+    # warnings.filters. Run in a fresh interpreter, where nothing has imported scipy yet.
+    code = (
+        "import sys, warnings\n"
+        "import jiebei_credit.limits as L\n"
+        "before = list(warnings.filters)\n"
+        "r = L.annualized_rate(['2025-01-10', '2025-02-25'], [-10_000.0, 10_120.0])\n"
+        "r = L.annualized_rate(['2025-01-10', '2025-02-25'], [-10_000.0, 10_120.0], method='simple')\n"
+        "assert warnings.filters == before, 'filters changed'\n"
+        "assert 'scipy.optimize' not in sys.modules, 'scipy.optimize imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    assert done.returncode == 0, done.stderr

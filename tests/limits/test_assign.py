@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from jiebei_credit.errors import InvalidInputError
 from jiebei_credit.limits import LimitPolicy, MultipleBand, assign, max_principal
+from jiebei_credit.scorecard import Scaling
 from tests.strategies import applicant_frames, limit_policies
 
 POLICY = LimitPolicy(
@@ -147,51 +148,101 @@ def test_limit_never_rises_with_pd(frame: pd.DataFrame, policy: LimitPolicy, ext
 @given(applicant_frames(score=True))
 def test_score_input_uses_the_design_scaling(frame: pd.DataFrame) -> None:
     # DESIGN.md: 600 points at 50:1, PDO 20 -> factor 28.8539, offset 487.1229;
-    # odds = exp((score - offset) / factor), PD = 1 / (1 + odds).
-    out = assign(frame, POLICY)
+    # odds = exp((score - offset) / factor), PD = 1 / (1 + odds). The scaling is
+    # passed explicitly: there is no default scaling.
+    out = assign(frame, POLICY, scaling=Scaling())
     odds = np.exp((frame["score"] - 487.1229) / 28.8539)
     np.testing.assert_allclose(out["pd"], 1 / (1 + odds), rtol=1e-5)
 
 
-def test_score_with_custom_scaling() -> None:
-    class Scaling:  # duck-typed like jiebei_credit.scorecard.Scaling
-        base_score, base_odds, pdo = 600.0, 1 / 19, 50.0
-
-    # At the base score the odds are the base odds: PD = 1 / (1 + 1/19) = 0.95.
+def test_r_scorecard_scaling_gives_a_pd_of_five_percent_at_600() -> None:
+    # Regression: R scorecard's scaling puts 600 points at 1:19 bad:good odds,
+    # so PD(600) = 1 / (1 + 19) = 0.05 (the re-implemented formula gave 0.95
+    # and declined the applicant).
     frame = apps().drop(columns="pd").assign(score=[600.0])
-    out = assign(frame, POLICY, scaling=Scaling())
-    assert out["pd"].iloc[0] == pytest.approx(0.95)
+    out = assign(frame, POLICY, scaling=Scaling.r_scorecard())
+    assert out["pd"].iloc[0] == pytest.approx(0.05, rel=1e-12)
+    assert out["decision"].iloc[0] != "decline"
+    assert out["limit"].iloc[0] > 0
+
+
+_conventions = st.sampled_from(["good:bad", "bad:good"])
+
+
+@given(
+    # Ranges keep exp(log-odds) finite in the reference call (|log-odds| < 200).
+    st.lists(st.floats(-1_000, 2_000), min_size=1, max_size=20),
+    st.floats(0.01, 1_000), st.floats(10, 100), st.floats(200, 900), _conventions,
+)
+def test_pd_is_the_scalings_pd_for_both_odds_conventions(
+    scores: list[float], base_odds: float, pdo: float, base_score: float, odds: str
+) -> None:
+    # One implementation: assign's PD is exactly Scaling.pd_from_score of the score.
+    s = Scaling(base_score=base_score, base_odds=base_odds, pdo=pdo, odds=odds)  # type: ignore[arg-type]
+    frame = pd.DataFrame({"score": scores, "monthly_income": 10_000.0, "existing_debt_service": 0.0,
+                          "existing_balance": 0.0})
+    out = assign(frame, POLICY, scaling=s)
+    np.testing.assert_array_equal(out["pd"].to_numpy(), s.pd_from_score(np.array(scores)))
+
+
+def test_score_needs_a_scaling() -> None:
+    frame = apps().drop(columns="pd").assign(score=[600.0])
+    with pytest.raises(InvalidInputError,
+                       match=r"assign: scaling is required with a 'score' column \(there is no default"):
+        assign(frame, POLICY)
+
+
+def test_pd_and_score_must_agree_under_the_scaling() -> None:
+    s = Scaling()
+    # 0.02 and the score of PD 0.02 under the default scaling agree: the pd is used.
+    both = apps(pd=[0.02]).assign(score=[float(s.score_from_pd(0.02))])
+    assert assign(both, POLICY, scaling=s)["pd"].iloc[0] == 0.02
+    # A score 20 points higher halves the odds of bad: refused, naming the row.
+    off = pd.concat([both, apps(pd=[0.02]).assign(score=[float(s.score_from_pd(0.02)) + 20])],
+                    ignore_index=True)
+    with pytest.raises(InvalidInputError,
+                       match=r"assign: column 'pd' must agree with the PD of column 'score' under "
+                             r"scaling.*got 1 value \(0.02\) at row 1, where the scores give 0.0101"):
+        assign(off, POLICY, scaling=s)
+    # Both columns and no scaling to check them with: refused.
+    with pytest.raises(InvalidInputError, match="scaling is required with a 'score' column"):
+        assign(both, POLICY)
+
+
+class _BadScaling:
+    def __init__(self, result: object) -> None:
+        self.result = result
+
+    def pd_from_score(self, score: np.ndarray) -> object:
+        if isinstance(self.result, Exception):
+            raise self.result
+        return self.result
 
 
 @pytest.mark.parametrize(
-    ("attr", "value"),
+    ("scaling", "message"),
     [
-        ("pdo", 0.0),  # would give NaN PDs, approved at the cap
-        ("pdo", -20.0),  # would reverse the score's direction
-        ("pdo", math.inf),
-        ("base_odds", 0.0),  # log(0): bare ValueError before the check
-        ("base_odds", -50.0),
-        ("base_odds", math.nan),
-        ("base_score", math.nan),
-        ("base_score", math.inf),
-        ("base_score", "600"),
+        (object(), r"assign: scaling must have a pd_from_score method \(a score scaling\); got a object"),
+        (Scaling.to_dict(Scaling()), "scaling must have a pd_from_score method.*got a dict"),
+        (_BadScaling(np.array([np.nan])), r"scaling must turn every score into one PD in \[0, 1\].*nan"),
+        (_BadScaling(np.array([1.5])), r"scaling must turn every score into one PD.*1.5"),
+        (_BadScaling(np.array([0.1, 0.2])), "scaling must turn every score.*got 2 values for 1 scores"),
+        (_BadScaling("0.1"), "scaling must turn every score.*dtype <U3"),
+        (_BadScaling(TypeError("unsupported")), "scaling must turn every score.*TypeError: unsupported"),
     ],
 )
-def test_bad_scaling_is_rejected_by_name(attr: str, value: object) -> None:
-    fields: dict[str, object] = {"base_score": 600.0, "base_odds": 50.0, "pdo": 20.0}
-    fields[attr] = value
-    scaling = type("Scaling", (), fields)()
+def test_bad_scaling_is_refused_by_name(scaling: object, message: str) -> None:
     frame = apps().drop(columns="pd").assign(score=[600.0])
-    with pytest.raises(InvalidInputError, match=rf"assign: scaling\.{attr} must"):
-        assign(frame, POLICY, scaling=scaling)
+    with pytest.raises(InvalidInputError, match=message):
+        assign(frame, POLICY, scaling=scaling)  # type: ignore[arg-type]
 
 
-def test_scaling_is_ignored_when_pd_is_given() -> None:
-    class Scaling:
-        base_score, base_odds, pdo = 600.0, 50.0, 0.0
-
-    out = assign(apps(), POLICY, scaling=Scaling())
+def test_scaling_is_not_used_when_only_pd_is_given() -> None:
+    out = assign(apps(), POLICY, scaling=Scaling.r_scorecard())
     assert out["pd"].iloc[0] == apps()["pd"].iloc[0]
+    # ... but it is still checked.
+    with pytest.raises(InvalidInputError, match="scaling must have a pd_from_score method"):
+        assign(apps(), POLICY, scaling=object())  # type: ignore[arg-type]
 
 
 def test_bands() -> None:
@@ -226,16 +277,17 @@ def test_purpose_not_covered() -> None:
     ("frame", "message"),
     [
         (apps().drop(columns=["existing_debt_service", "existing_balance"]),
-         (r"assign: applicants is missing required column\(s\) 'existing_debt_service', "
-          r"'existing_balance'; it has 'pd', 'monthly_income'")),
-        (apps().drop(columns="pd"), "missing required column.*'pd'.*or a 'score' column"),
+         (r"assign: applicants must have the column\(s\) 'monthly_income', 'existing_debt_service', "
+          r"'existing_balance'; got 2 columns \('pd', 'monthly_income'\), missing "
+          r"'existing_debt_service', 'existing_balance'")),
+        (apps().drop(columns="pd"), "must have the column.*missing 'pd'.*or a 'score' column"),
         (pd.DataFrame({"pd": [0.1, 0.2, 0.3], "monthly_income": [1.0, -5.0, -7.0],
                        "existing_debt_service": [0.0] * 3, "existing_balance": [0.0] * 3},
                       index=["x", "y", "z"]),
-         (r"column 'monthly_income' must be finite and lie in \[0, 1e\+08\]; 2 rows break it "
-          r"\(rows 'y', 'z'; values -5.0, -7.0 \(2 values\)\)")),
-        (apps(pd=[float("nan")]), r"column 'pd' must be finite and lie in \[0, 1\]; 1 row breaks"),
-        (apps(pd=["low"]), "column 'pd' must be numeric; got dtype"),
+         (r"assign: column 'monthly_income' must lie in \[0, 1e\+08\]; got 2 values "
+          r"\(-5.0, -7.0\) at rows 'y', 'z'")),
+        (apps(pd=[float("nan")]), r"column 'pd' must not be missing \(NaN\); got 1 value \(nan\) at row 0"),
+        (apps(pd=["low"]), r"column 'pd' must hold real numbers; got 1 value \('low'\) at row 0"),
         (apps(purpose=["housing"]), "column 'purpose' must be one of 'consumption'"),
     ],
 )
@@ -255,3 +307,27 @@ def test_nullable_and_integer_columns() -> None:
     frame = apps(monthly_income=[12_000], existing_debt_service=[1_500]).astype(
         {"monthly_income": "Int64", "existing_debt_service": "int64"})
     assert assign(frame, POLICY)["limit"].iloc[0] == 36_000.0
+
+
+def test_column_types_follow_the_one_rule() -> None:
+    # Booleans, complex numbers and timedeltas are not amounts; pyarrow and nullable numbers are.
+    for bad, what in ((pd.Series([True]), "booleans"), (pd.Series([1 + 0j]), "complex numbers"),
+                      (pd.Series(pd.to_timedelta([1], unit="D")), "timedeltas")):
+        with pytest.raises(InvalidInputError,
+                           match=f"assign: column 'monthly_income' must hold real numbers; got {what}"):
+            assign(apps(monthly_income=bad), POLICY)  # type: ignore[arg-type]
+    arrow = apps().astype({"pd": "double[pyarrow]", "monthly_income": "Float64"})
+    pd.testing.assert_frame_equal(assign(arrow, POLICY), assign(apps(), POLICY))
+    # Purposes may be categorical or pyarrow strings; the policy reads their values.
+    cat = apps(purpose=["business"]).astype({"purpose": "category"})
+    out = assign(cat, LimitPolicy(product_cap=50_000, purposes=("consumption",)))
+    assert out["decision"].iloc[0] == "decline"
+    with pytest.raises(InvalidInputError, match=r"column 'purpose' must be one of .*got 1 value \(None\)"):
+        assign(apps(purpose=[None]), POLICY)  # type: ignore[list-item]
+
+
+def test_repeated_column_labels_are_refused() -> None:
+    frame = pd.concat([apps(), apps()[["pd"]]], axis=1)
+    with pytest.raises(InvalidInputError,
+                       match=r"assign: applicants must not repeat a column label; got repeats of 'pd'"):
+        assign(frame, POLICY)

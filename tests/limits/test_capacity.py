@@ -115,9 +115,23 @@ def test_inputs_not_mutated() -> None:
 
 
 def test_bad_input_is_named() -> None:
-    with pytest.raises(InvalidInputError, match=r"max_principal: payment must lie in \[0, 1e\+08\]"):
+    with pytest.raises(InvalidInputError,
+                       match=r"max_principal: payment must be a finite number in \[0, 1e\+08\]; got -5.0"):
         max_principal(-5.0, RATE, 12, method="equal_installment")
     with pytest.raises(InvalidInputError, match="max_principal: method must be one of"):
         max_principal(5.0, RATE, 12, method="bullet")  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match="payment: which must be one of 'largest', 'first'"):
         payment(1_000, RATE, 12, method="equal_installment", which="last")  # type: ignore[arg-type]
+
+
+def test_bool_and_float_terms_are_refused_numpy_integers_accepted() -> None:
+    # Regression: payment(10_000, 0.144, True, ...) ran as a one-month loan.
+    with pytest.raises(InvalidInputError, match=r"payment: term_months must be an integer .*True \(a bool\)"):
+        payment(10_000, 0.144, True, method="equal_installment")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match=r"term_months must be an integer .*12.0 \(float\)"):
+        payment(10_000, 0.144, 12.0, method="equal_installment")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match=r"principal must be a finite number .*True"):
+        payment(True, 0.144, 12, method="equal_installment")  # type: ignore[arg-type]
+    # np.int64 is accepted wherever int is: same as the DOMAIN vector.
+    assert payment(np.int64(10_000), np.float64(0.144), np.int64(12), method="equal_installment") == 899.80
+    assert max_principal(899.80, 0.144, np.int32(12), method="equal_installment") == 10_000.49

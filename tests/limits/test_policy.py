@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import numpy as np
 import pytest
 from hypothesis import given
 
@@ -38,23 +39,26 @@ def test_lists_become_tuples() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"product_cap": 0}, r"LimitPolicy: product_cap must lie in \(0, 1e\+08\]; got 0"),
-        ({"dsr": 1.5}, r"dsr must lie in \(0, 1\]; got 1.5. θ is the share"),
-        ({"pd_cutoff": 0.05, "refer_pd": 0.08}, r"refer_pd must lie in \[0, 0.05\]"),
+        ({"product_cap": 0}, r"LimitPolicy: product_cap must be a finite number in \(0, 1e\+08\]; got 0\."),
+        ({"dsr": 1.5}, r"dsr must be a finite number in \(0, 1\]; got 1.5 \(float\). θ is the share"),
+        ({"pd_cutoff": 0.05, "refer_pd": 0.08}, r"refer_pd must be a finite number in \[0, 0.05\]"),
         ({"income_multiple": 3.0, "income_multiple_bands": (MultipleBand(max_pd=0.1, multiple=2),)},
          "cannot be combined with income_multiple_bands"),
         ({"income_multiple_bands": (MultipleBand(max_pd=0.1, multiple=2),
                                     MultipleBand(max_pd=0.2, multiple=3))},
          "increasing max_pd and non-increasing multiple"),
         ({"capacity_method": "bullet"}, "capacity_method must be one of"),
-        ({"capacity_term_months": 2.5}, "capacity_term_months must be a whole number"),
+        ({"capacity_term_months": 2.5}, r"capacity_term_months must be an integer in \[1, 60\]; got 2.5"),
+        # One rule for integers: 12.0 is a float, refused like 2.5.
+        ({"capacity_term_months": 12.0}, r"capacity_term_months must be an integer in \[1, 60\]; got 12.0"),
         ({"capacity_annual_rate": 0.3, "max_annual_rate": 0.24},
          "capacity_annual_rate must not exceed max_annual_rate 0.24"),
         ({"capacity_method": "interest_first", "capacity_term_months": 24,
           "max_bullet_term_months": 12}, "at most 12 for interest_first"),
-        ({"purposes": ()}, "purposes must be a non-empty tuple"),
-        ({"purposes": ("housing",)}, "purposes must be a non-empty tuple"),
-        ({"lgd": True}, "lgd must be a number"),
+        ({"purposes": ()}, "purposes must hold at least 1 value; got 0"),
+        ({"purposes": ("housing",)}, (r"purposes may hold only 'consumption', 'business', 'unknown'; "
+                                      r"got 1 other value \('housing'\)")),
+        ({"lgd": True}, r"lgd must be a finite number in \(0, 1\]; got True \(a bool\)"),
         ({"status": "sure"}, "status must be one of"),
     ],
 )
@@ -66,7 +70,7 @@ def test_bad_fields_are_named(kwargs: dict[str, object], message: str) -> None:
 
 
 def test_band_validation() -> None:
-    with pytest.raises(InvalidInputError, match=r"MultipleBand: max_pd must lie in \(0, 1\]"):
+    with pytest.raises(InvalidInputError, match=r"MultipleBand: max_pd must be a finite number in \(0, 1\]"):
         MultipleBand(max_pd=0.0, multiple=3.0)
 
 
@@ -120,3 +124,33 @@ def test_private_lending_preset_follows_the_lpr_table() -> None:
     assert p.max_annual_rate == p.capacity_annual_rate == pytest.approx(4 * last["rate"], abs=1e-12)
     assert f"4 × {last['rate'] * 100:.2f} %" in p.rule
     assert str(last["effective_on"].date()) in p.rule
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        # Regression: from_dict payloads with wrong types passed, or failed with a raw TypeError.
+        ("income_multiple_bands", [5], "income_multiple_bands must hold MultipleBand objects or dicts"),
+        ("income_multiple_bands", [{"max_pd": 0.02}], "income_multiple_bands must hold MultipleBand"),
+        ("income_multiple_bands", [{"max_pd": "0.02", "multiple": 4}],
+         r"income_multiple_bands must hold valid bands; got at position 0: MultipleBand: max_pd must"),
+        ("purposes", "business", "purposes must be a list, tuple, array or Index of values, not a single"),
+        ("purposes", 5, "purposes must be a list"),
+        ("year", "2020", r"year must be an integer in \[1900, 2100\]; got '2020'"),
+        ("year", 2020.0, r"year must be an integer .*2020.0 \(float\)"),
+        ("name", 5, "name must be a string; got 5"),
+        ("rule", None, "rule must be a string; got None"),
+        ("capacity_term_months", "12", "capacity_term_months must be an integer"),
+        ("dsr", "0.5", "dsr must be a finite number"),
+    ],
+)
+def test_from_dict_refuses_wrong_types(field: str, value: object, message: str) -> None:
+    payload = {**LimitPolicy(product_cap=10_000).to_dict(), field: value}
+    with pytest.raises(InvalidInputError, match=message):
+        LimitPolicy.from_dict(payload)
+
+
+def test_numpy_numbers_are_stored_as_python_numbers() -> None:
+    p = LimitPolicy(product_cap=np.float32(10_000), capacity_term_months=np.int64(24), year=np.int16(2024))
+    assert (type(p.product_cap), type(p.capacity_term_months), type(p.year)) == (float, int, int)
+    assert LimitPolicy.from_dict(json.loads(json.dumps(p.to_dict()))) == p

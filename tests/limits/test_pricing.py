@@ -83,11 +83,14 @@ def test_after_last_check_warns() -> None:
     ("kwargs", "message"),
     [
         ({"regime": "private_lending", "contract_date": "2019-01-01"},
-         "table starts on 2020-04-20.*Pass the LPR in force on that date as lpr="),
-        ({"regime": "private_lending"}, "needs contract_date .* or lpr"),
+         ("contract_date must be on or after 2020-04-20, where the shipped LPR table starts; got "
+          "2019-01-01. Pass the LPR in force on that date as lpr=")),
+        ({"regime": "private_lending"},
+         "contract_date is needed for regime='private_lending' .* unless lpr"),
         ({"regime": "bank"}, "regime must be one of 'licensed', 'private_lending'"),
-        ({"regime": "licensed", "overdue_rate": -0.1}, r"overdue_rate must lie in \[0, 3.65\]"),
-        ({"regime": "private_lending", "lpr": 3.0}, r"lpr must lie in \[0, 1\]"),
+        ({"regime": "licensed", "overdue_rate": -0.1},
+         r"overdue_rate must be a finite number in \[0, 3.65\]"),
+        ({"regime": "private_lending", "lpr": 3.0}, r"lpr must be a finite number in \[0, 1\]"),
     ],
 )
 def test_bad_input_is_named(kwargs: dict[str, object], message: str) -> None:
@@ -96,10 +99,35 @@ def test_bad_input_is_named(kwargs: dict[str, object], message: str) -> None:
 
 
 def test_rate_must_be_scalar() -> None:
-    with pytest.raises(InvalidInputError, match="all_in_rate must be one number"):
+    with pytest.raises(InvalidInputError,
+                       match=r"all_in_rate must be a single value; got a list of 2\. Check one loan"):
         check_pricing([0.1, 0.2], regime="licensed")  # type: ignore[arg-type]
 
 
 def test_contract_date_types() -> None:
     for d in ("2025-06-01", pd.Timestamp("2025-06-01"), pd.Timestamp("2025-06-01").date()):
         assert check_pricing(0.1, regime="private_lending", contract_date=d).lpr == 0.03
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        # Regression: 20240101 was read as 1970-01-01 00:00:00.020240101.
+        ({"regime": "private_lending", "contract_date": 20240101}, "contract_date numbers are never dates"),
+        ({"regime": "private_lending", "contract_date": "today"}, "relative words such as 'now'"),
+        ({"regime": "private_lending", "contract_date": "2262-01-01"}, "must be a date between 1950-01-01"),
+        # Arguments the regime does not use are still checked, never silently ignored.
+        ({"regime": "licensed", "lpr": "3%"}, "check_pricing: lpr must be a finite number"),
+        ({"regime": "licensed", "contract_date": 20240101}, "contract_date numbers are never dates"),
+        ({"regime": "private_lending", "lpr": 0.03, "ceiling": True}, "ceiling must be a finite number"),
+        ({"regime": "licensed", "date_format": "dd/mm/yyyy"}, "date_format must be None"),
+    ],
+)
+def test_every_argument_is_checked(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message):
+        check_pricing(0.1, **kwargs)  # type: ignore[arg-type]
+
+
+def test_contract_date_format() -> None:
+    c = check_pricing(0.1, regime="private_lending", contract_date="01/06/2025", date_format="%d/%m/%Y")
+    assert c.lpr == 0.03  # the LPR in force on 2025-06-01 (lpr_table: 3.00 % from 2025-05-20)

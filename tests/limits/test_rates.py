@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -107,15 +110,57 @@ def test_round_fen_array() -> None:
 
 
 def test_bad_rates_are_named() -> None:
-    with pytest.raises(InvalidInputError, match=r"annual_rate: daily_rate must lie in \[0, 0.01\]"):
+    with pytest.raises(InvalidInputError,
+                       match=r"annual_rate: daily_rate must be a finite number in \[0, 0.01\]"):
         annual_rate(0.04)  # 0.04 % written as a percentage
-    with pytest.raises(InvalidInputError, match=r"daily_rate: annual_rate must lie in \[0, 3.65\].*14.4"):
+    with pytest.raises(InvalidInputError,
+                       match=r"daily_rate: annual_rate must be a finite number in \[0, 3.65\]; got 14.4"):
         daily_rate(14.4)
-    with pytest.raises(InvalidInputError, match=r"annual_rate: daily_rate must be finite.*nan"):
+    with pytest.raises(InvalidInputError, match=r"annual_rate: daily_rate must not be missing.*nan"):
         annual_rate([0.0004, float("nan")])
     with pytest.raises(InvalidInputError, match="basis must be 360 or 365"):
         annual_rate(0.0004, basis=366)
-    with pytest.raises(InvalidInputError, match="periods_per_year must be a positive int"):
+    with pytest.raises(InvalidInputError, match=r"periods_per_year must be an integer in \[1, 1000000\]"):
         effective_rate(0.1, periods_per_year=0)
-    with pytest.raises(InvalidInputError, match="must be a number or an array of numbers"):
+    with pytest.raises(InvalidInputError, match=r"daily_rate must be a finite number.*got 'abc'"):
         annual_rate("abc")
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        # Regression: a bool is not a number (effective_rate(True) ran as 1.0).
+        (lambda: effective_rate(True),
+         r"effective_rate: nominal_rate must be a finite number .*True \(a bool\)"),
+        (lambda: annual_rate([0.0004, True]), r"daily_rate must hold real numbers; got 1 value \(True\)"),
+        # Complex values are refused (the imaginary part used to be dropped).
+        (lambda: annual_rate(0.0004 + 0j), r"daily_rate must be a finite number .*\(complex\)"),
+        (lambda: daily_rate(np.array([0.1 + 0j])), "annual_rate must hold real numbers; got complex"),
+        # Timedeltas are not amounts.
+        (lambda: round_fen(np.timedelta64(3, "D")), "round_fen: amount must be a finite number"),
+        (lambda: round_fen(pd.Series(pd.to_timedelta([1], unit="D"))), "durations are not amounts"),
+        # The basis is an integer: 360.0 is refused like any float for an integer parameter.
+        (lambda: annual_rate(0.0004, basis=360.0), r"basis must be an integer; got 360.0 \(float\)"),
+    ],
+)
+def test_wrong_types_are_refused(call: Any, message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message):
+        call()
+
+
+def test_numpy_integers_and_0d_arrays_are_numbers() -> None:
+    assert annual_rate(0.0004, basis=np.int64(365)) == 0.146  # 0.0004 x 365
+    assert effective_rate(np.float32(0.25), periods_per_year=np.int16(1)) == 0.25  # (1 + 0.25)^1 - 1
+    assert round_fen(np.array(1.005)) == 1.01
+
+
+def test_round_fen_never_returns_inf() -> None:
+    # Regression: round_fen(1e308) returned inf. Amounts beyond the money range (1e8 CNY, where
+    # the half-up tolerance stops being exact) are refused instead.
+    with pytest.raises(InvalidInputError,
+                       match=r"round_fen: amount must be a finite number in \[-1e\+08, 1e\+08\]"):
+        round_fen(1e308)
+    with pytest.raises(InvalidInputError,
+                       match=r"amount must lie in \[-1e\+08, 1e\+08\]; got 1 value \(10000000000.0\)"):
+        round_fen([1.0, 1e10])
+    assert round_fen(-1.005) == -1.0  # ties toward +inf: floor(-100.5 + 0.5 + 1e-5) / 100

@@ -99,9 +99,9 @@ def test_policy_round_trip(policy: LineReviewPolicy) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"decrease_dpd": 40, "freeze_dpd": 30}, r"decrease_dpd must lie in \[1, 30\]"),
-        ({"min_utilization": 0.99}, r"min_utilization must lie in \[0, 0.95\]"),
-        ({"decrease_fraction": 0.0}, r"decrease_fraction must lie in \(0, 1\]"),
+        ({"decrease_dpd": 40, "freeze_dpd": 30}, r"decrease_dpd must be an integer in \[1, 30\]"),
+        ({"min_utilization": 0.99}, r"min_utilization must be a finite number in \[0, 0.95\]"),
+        ({"decrease_fraction": 0.0}, r"decrease_fraction must be a finite number in \(0, 1\]"),
     ],
 )
 def test_bad_policy(kwargs: dict[str, float], message: str) -> None:
@@ -110,12 +110,41 @@ def test_bad_policy(kwargs: dict[str, float], message: str) -> None:
 
 
 def test_bad_lines_name_column_and_rows() -> None:
-    with pytest.raises(InvalidInputError, match=r"missing required column\(s\) 'score_change'"):
+    with pytest.raises(InvalidInputError,
+                       match=r"review_line: lines must have the column\(s\) .*missing 'score_change'"):
         review_line(line().drop(columns="score_change"), LineReviewPolicy())
     frame = pd.concat([line(), line(dpd_now=-1.0), line(dpd_now=float("nan"))],
                       ignore_index=True)
+    # Missing values are reported first, then values out of range.
     with pytest.raises(InvalidInputError,
-                       match=r"column 'dpd_now' must be finite .*2 rows break it \(rows 1, 2;"):
+                       match=r"review_line: column 'dpd_now' must not be missing \(NaN\); got 1 value "
+                             r"\(nan\) at row 2"):
         review_line(frame, LineReviewPolicy())
+    with pytest.raises(InvalidInputError,
+                       match=r"review_line: column 'dpd_now' must lie in \[0, 100000\]; got 1 value "
+                             r"\(-1.0\) at row 1"):
+        review_line(frame.iloc[:2], LineReviewPolicy())
     with pytest.raises(InvalidInputError, match="policy must be a LineReviewPolicy"):
         review_line(line(), None)  # type: ignore[arg-type]
+
+
+def test_day_and_month_counts_are_integers() -> None:
+    # Regression: LineReviewPolicy(freeze_dpd=30.0) was accepted although 30.0 is a float.
+    with pytest.raises(InvalidInputError,
+                       match=r"LineReviewPolicy: freeze_dpd must be an integer .*30.0 \(float\)"):
+        LineReviewPolicy(freeze_dpd=30.0)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match=r"min_months_on_book must be an integer .*True \(a bool\)"):
+        LineReviewPolicy(min_months_on_book=True)  # type: ignore[arg-type]
+    p = LineReviewPolicy(freeze_dpd=np.int64(60), decrease_dpd=np.int32(5))  # type: ignore[arg-type]
+    assert (type(p.freeze_dpd), p.freeze_dpd, p.decrease_dpd) == (int, 60, 5)
+
+
+def test_non_numeric_columns_are_refused() -> None:
+    for column in (pd.Series([True]), pd.Series([1 + 0j]), pd.Series(pd.to_timedelta([1], unit="D")),
+                   pd.Series(["0"]), pd.Series([0.0], dtype="category")):
+        with pytest.raises(InvalidInputError, match="review_line: column 'dpd_now' must hold real numbers"):
+            review_line(line().assign(dpd_now=column), LineReviewPolicy())
+    # pyarrow and nullable numbers are numbers.
+    arrow = line().astype({"limit": "double[pyarrow]", "dpd_now": "Int64"})
+    pd.testing.assert_frame_equal(review_line(arrow, LineReviewPolicy()),
+                                  review_line(line(), LineReviewPolicy()))

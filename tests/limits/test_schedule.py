@@ -153,15 +153,17 @@ def test_inputs_not_mutated() -> None:
     ("kwargs", "message"),
     [
         ({"method": "annuity"}, r"schedules: method must be one of 'equal_installment'.*'annuity'"),
-        ({"annual_rate": 14.4}, r"annual_rate must lie in \[0, 3.65\].*14.4.*decimals"),
-        ({"term_months": 0}, r"term_months must be a whole number of months in \[1, 60\]"),
-        ({"term_months": 2.5}, r"term_months must be a whole number"),
+        ({"annual_rate": 14.4}, r"annual_rate must be a finite number in \[0, 3.65\]; got 14.4.*decimals"),
+        ({"term_months": 0}, r"term_months must be an integer in \[1, 60\]; got 0\."),
+        ({"term_months": 2.5}, r"term_months must be an integer in \[1, 60\]; got 2.5 \(float\)"),
         ({"principal": [100.001, 5.0]}, r"principal must be a whole number of fen"),
         ({"principal": [-1.0, 5.0]},
-         r"principal must lie in \[0, 1e\+08\]; got -1.0 at position 0 \(1 value\)"),
+         r"principal must lie in \[0, 1e\+08\]; got 1 value \(-1.0\) at position 0"),
         ({"start": ["2025-01-01", None]}, r"start must not be missing"),
-        ({"start": "not a date"}, r"start must be dates"),
-        ({"term_months": [3, 6, 12]}, r"must have the same length or be scalars.*term_months \(3,\)"),
+        ({"start": "not a date"}, r"start cannot be read as a date: dates are read as ISO 8601"),
+        ({"term_months": [3, 6, 12]},
+         (r"term_months must have the same length as principal, or be a single value; got lengths "
+          r"principal 2, term_months 3")),
         ({"start": ["2025-01-01"] * 3}, r"start must be one date or one per loan; got 3 dates"),
     ],
 )
@@ -177,13 +179,13 @@ def test_bad_input_is_named(kwargs: dict[str, object], message: str) -> None:
 
 
 def test_time_zone_rejected() -> None:
-    with pytest.raises(InvalidInputError, match="must be naive dates"):
+    with pytest.raises(InvalidInputError, match="schedule: start is time-zone aware"):
         schedule(1_000, RATE, 3, method="equal_installment",
                  start=pd.Timestamp("2025-01-01", tz="Asia/Shanghai"))
 
 
 def test_schedule_wants_scalars() -> None:
-    with pytest.raises(InvalidInputError, match="schedule: principal must be a scalar"):
+    with pytest.raises(InvalidInputError, match="schedule: principal must be a single value"):
         schedule([1_000.0], RATE, 3, method="equal_installment", start="2025-01-01")  # type: ignore[arg-type]
 
 
@@ -199,6 +201,45 @@ def test_method_array_types_agree() -> None:
     for method in (np.array(names), pd.Series(names, dtype="category"),
                    pd.Categorical(names), pd.Series(names)):
         pd.testing.assert_frame_equal(schedules(p, RATE, 3, method=method, start=start), want)
-    with pytest.raises(InvalidInputError, match="got 'bullet' at position 2"):
+    with pytest.raises(InvalidInputError, match=r"got 1 value \('bullet'\) at position 2"):
         schedules(p, RATE, 3, method=pd.Categorical([*names[:2], "bullet", names[3]]),
                   start=start)
+
+
+@pytest.mark.parametrize(
+    ("start", "message"),
+    [
+        # Regression: numbers were read as nanoseconds since 1970.
+        (20250131, "schedule: start numbers are never dates"),
+        ("now", "relative words such as 'now' or 'today'"),
+        ("2262-01-01", r"start must be a date between 1950-01-01 and 2100-12-31; got '2262-01-01'"),
+        (np.datetime64("1677-09-22"), "must be a date between 1950-01-01 and 2100-12-31"),
+        # The start is in range but the last due date is not (it wrapped to 1678 past 2262).
+        ("2100-03-31", r"must leave the last due date .* on or before 2100-12-31.*last due date 2101-03-31"),
+    ],
+)
+def test_start_dates_are_read_one_way(start: object, message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message):
+        schedule(1_000, RATE, 12, method="equal_installment", start=start)
+
+
+def test_start_forms_give_one_schedule() -> None:
+    want = schedules([1_000.0, 2_000.0], RATE, 3, method="equal_installment",
+                     start=["2025-01-31", "2025-02-28"])
+    for start in (pd.Series(pd.to_datetime(["2025-01-31", "2025-02-28"])).astype("timestamp[ns][pyarrow]"),
+                  pd.Series(["2025-01-31", "2025-02-28"], dtype="category"),
+                  pd.Series(["2025-01-31", "2025-02-28"], dtype="string[pyarrow]"),
+                  np.array(["2025-01-31", "2025-02-28"], dtype="datetime64[D]")):
+        pd.testing.assert_frame_equal(schedules([1_000.0, 2_000.0], RATE, 3, method="equal_installment",
+                                                start=start), want)
+    pd.testing.assert_frame_equal(
+        schedules([1_000.0, 2_000.0], RATE, 3, method="equal_installment", start=["31/01/2025", "28/02/2025"],
+                  date_format="%d/%m/%Y"), want)
+
+
+def test_series_arguments_must_share_an_index() -> None:
+    # Loans are matched by position, so Series with different indexes would pair the wrong values.
+    with pytest.raises(InvalidInputError,
+                       match="schedules: annual_rate must have the same index as principal"):
+        schedules(pd.Series([1_000.0, 2_000.0]), pd.Series([0.1, 0.2], index=[1, 0]), 3,
+                  method="equal_installment", start="2025-01-01")

@@ -106,17 +106,20 @@ def test_outcome_semantics(small: Portfolio) -> None:
 
 def test_truth_argument_errors(small: Portfolio) -> None:
     t = small.truth
-    with pytest.raises(InvalidInputError, match=r"within the observation \[2023-01-01, 2025-01-01\]"):
+    with pytest.raises(InvalidInputError, match=r"Truth.pd: as_of must lie within the observation "
+                                                 r"\[2023-01-01, 2025-01-01\]; got '2022-12-31'"):
         t.pd("2022-12-31")
     with pytest.raises(InvalidInputError, match=r"horizon_days must be an integer in \[1, 3650\]; got 0"):
         t.pd("2023-06-01", horizon_days=0)
-    with pytest.raises(InvalidInputError, match="observations lacks column"):
+    with pytest.raises(InvalidInputError, match=r"observations must have the column.*missing 'as_of'"):
         t.pd_for(pd.DataFrame({"borrower_id": ["B0000"]}))
-    with pytest.raises(InvalidInputError, match=r"1 unknown borrower_id\(s\), e.g. \['nobody'\]"):
+    with pytest.raises(InvalidInputError,
+                       match=r"column 'borrower_id' must hold ids of this portfolio; got unknown ids: 1 "
+                             r"value \('nobody'\) at position 0"):
         t.pd_for(pd.DataFrame({"borrower_id": ["nobody"], "as_of": ["2023-06-01"]}))
-    with pytest.raises(InvalidInputError, match="as_of has 1 missing value"):
+    with pytest.raises(InvalidInputError, match="column 'as_of' must not be missing; got 1 value at row 0"):
         t.pd_for(pd.DataFrame({"borrower_id": ["B0000"], "as_of": [None]}))
-    with pytest.raises(InvalidInputError, match="must be a DataFrame"):
+    with pytest.raises(InvalidInputError, match="observations must be a pandas DataFrame; got a list"):
         t.pd_for([("B0000", "2023-06-01")])  # type: ignore[arg-type]
 
 
