@@ -574,6 +574,8 @@ def parse_dates(values: Any, *, date_format: str | None = None) -> ParsedDates:
         others = np.zeros(n, dtype=bool)
     else:
         # mixed column: classify each element (only on this slower path)
+        obj = np.array([_from_arrow_scalar(v) for v in obj] + [None], dtype=object)[:n]
+        missing = missing | np.fromiter((_missing_scalar(v) for v in obj), dtype=bool, count=n)
         is_str = np.fromiter((isinstance(v, str) for v in obj), dtype=bool, count=n)
         is_num = np.fromiter(
             (isinstance(v, numbers.Number | np.bool_) and not _missing_scalar(v) for v in obj),
@@ -635,6 +637,16 @@ def _arrow_dates(s: pd.Series) -> npt.NDArray[Any]:
     if pa.types.is_date32(arr.type) or pa.types.is_date64(arr.type):
         arr = arr.cast(pa.timestamp("s"))
     return np.asarray(arr.to_numpy(zero_copy_only=False))
+
+
+def _from_arrow_scalar(v: Any) -> Any:
+    """A pyarrow scalar (``pa.scalar(date(...))``) as its Python value; anything else unchanged."""
+    if type(v).__module__.startswith("pyarrow") and hasattr(v, "as_py"):
+        try:
+            return v.as_py()
+        except (ValueError, TypeError, OverflowError, NotImplementedError):  # pragma: no cover
+            return v
+    return v
 
 
 def _missing_scalar(v: Any) -> bool:
