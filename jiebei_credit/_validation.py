@@ -811,6 +811,9 @@ the wall clock and are refused; pass the date itself; got 'today'.
         raise fail(func, name, "must be a date", "a missing value" if value is not None else "None",
                    "Pass e.g. '2025-01-31'.")
     parsed = parse_dates(np.array([value], dtype=object), date_format=date_format)
+    if parsed.column_problem is not None:  # pandas inferred a dtype for the value (time-zone aware)
+        raise fail(func, name, re.sub(r"^has dtype .*?(: |, which )", "", parsed.column_problem, count=1),
+                   _what(value))
     for rule in parsed.problems:
         raise fail(func, name, rule, _what(value))
     ts = pd.Timestamp(parsed.dates[0])
