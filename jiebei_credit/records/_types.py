@@ -8,6 +8,7 @@ a valid row. Change a record with :func:`dataclasses.replace`.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
@@ -78,9 +79,9 @@ def _from_cell(col: Column, v: Any) -> Any:
         return v
     if isinstance(v, bool | np.bool_ | complex | np.complexfloating):
         return v
-    if isinstance(v, str):
+    if isinstance(v, str | decimal.Decimal):  # read as a table column reads them
         got = V.parse_numbers(np.array([v], dtype=object))
-        if got.problems:
+        if got.problems or np.isnan(got.numbers[0]):
             return v
         v = float(got.numbers[0])
     if not isinstance(v, int | float | np.integer | np.floating):
@@ -270,7 +271,8 @@ class Transaction(Record):
     counterparty_id: str | None = None
 
     def _row_rules(self) -> list[Problem]:
-        expected = KIND_DIRECTION.get(TransactionKind(self.kind)) if self.kind in TransactionKind else None
+        # a kind outside the enum is reported by its column rule; `x in TransactionKind` raises for it
+        expected = KIND_DIRECTION.get(self.kind) if isinstance(self.kind, TransactionKind) else None
         if expected is not None and self.direction != expected:
             rule = kind_direction_rule(self.kind, expected)
             return [Problem(table=self.table, column="direction", row=None, value=self.direction, rule=rule)]
