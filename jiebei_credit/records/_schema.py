@@ -165,6 +165,9 @@ class Column:
     def msg_required(self) -> str:
         return "is required (must not be missing)"
 
+    def msg_missing(self) -> str:
+        return "a missing value is None in a record (not NaN, NaT or NA)"
+
     def msg_finite(self) -> str:
         return "must be finite (not ±inf); use NaN for unknown values where the column allows it"
 
@@ -199,6 +202,11 @@ class Column:
         """
         if value is None:
             return None if self.nullable else self.msg_required()
+        numeric = self.kind in ("float", "int")
+        if value is pd.NaT or value is pd.NA or (
+            not numeric and isinstance(value, float | np.floating) and math.isnan(value)
+        ):
+            return self.msg_required() if not self.nullable else self.msg_missing()
         if self.kind in ("id", "text"):
             if not isinstance(value, str):
                 return self.msg_coerce()

@@ -93,7 +93,7 @@ def _from_cell(col: Column, v: Any) -> Any:
 
 
 def _normalised(col: Column, value: Any) -> Any:
-    """A field value in its canonical Python type (numpy scalars to Python, strings to enums)."""
+    """A field value in its canonical type: numpy scalars to Python, strings to enums, dates to midnights."""
     if col.enum is not None and isinstance(value, str) and value in col.allowed:
         return col.enum(value)
     if isinstance(value, np.str_):
@@ -102,6 +102,8 @@ def _normalised(col: Column, value: Any) -> Any:
         return int(value)
     if col.kind == "float" and (V.is_integer(value) or isinstance(value, np.floating)):
         return float(value)
+    if col.kind == "datetime" and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime.combine(value, dt.time())  # a date is its midnight, as in a table
     return value
 
 

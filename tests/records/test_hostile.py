@@ -18,6 +18,7 @@ value, not from the validator: see :func:`cell_cases`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
 import math
@@ -797,3 +798,111 @@ def test_record_set_lookups_with_hostile_keys() -> None:
         assert "RecordSet.subset: borrower_ids" in str(got)
     with pytest.raises(KeyError, match="table 'loans' is not in this RecordSet"):
         rs["loans"]
+
+
+#: Values handed straight to a record's constructor (no reading, unlike from_row).
+DIRECT = [
+    None,
+    np.nan,
+    pd.NaT,
+    pd.NA,
+    True,
+    np.bool_(False),
+    0,
+    7,
+    12,
+    700,
+    -1,
+    2**70,
+    np.int64(12),
+    np.int32(700),
+    np.uint8(3),
+    0.5,
+    12.0,
+    700.0,
+    1e300,
+    math.inf,
+    np.float64(0.0004),
+    np.float32(900.0),
+    1j,
+    "7",
+    "",
+    "b9",
+    np.str_("b9"),
+    "sale",
+    "in",
+    "bank",
+    "partnership",
+    "equal_installment",
+    "business",
+    "2024-01-05",
+    "today",
+    dt.date(2024, 1, 5),
+    dt.date(1, 1, 1),
+    dt.date(2101, 1, 1),
+    dt.datetime(2024, 1, 5, 10, 30),
+    dt.datetime(2024, 1, 5, 10, 30, tzinfo=SHANGHAI),
+    pd.Timestamp("2024-01-05 10:30"),
+    np.datetime64("2024-01-05"),
+    pd.Timedelta(days=1),
+    [1],
+    {"a": 1},
+    b"7",
+    decimal.Decimal("7"),
+]
+
+
+def direct_rule(col: Column, value: Any) -> Any:
+    """What a record field keeps for ``value`` (its Python value), or REFUSE: the field types, written out."""
+    if value is None:
+        return None if col.nullable else REFUSE
+    if col.kind in ("id", "text"):
+        ok = isinstance(value, str) and (value != "" or col.kind == "text")
+        return str(value) if ok else REFUSE
+    if col.kind == "category":
+        return value if isinstance(value, str) and value in col.allowed else REFUSE
+    if col.kind in ("date", "datetime"):
+        if value is pd.NaT or not isinstance(value, dt.date) or getattr(value, "tzinfo", None):
+            return REFUSE
+        if col.kind == "date" and isinstance(value, dt.datetime):
+            return REFUSE
+        if col.kind == "datetime" and not isinstance(value, dt.datetime):
+            value = dt.datetime.combine(value, dt.time())  # a date is its midnight
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return value if FIRST_DAY <= day <= LAST_DAY else REFUSE
+    is_int = isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+    is_real = is_int or isinstance(value, float | np.floating)
+    if not is_real or (col.kind == "int" and not is_int):
+        return REFUSE
+    want = _number_expected(col, float(value))
+    if want is REFUSE or (isinstance(want, float) and math.isnan(want)):
+        return None if want is not REFUSE and col.nullable else REFUSE
+    return int(value) if col.kind == "int" else float(value)
+
+
+def test_every_direct_value_in_every_record_field() -> None:
+    # Exhaustive: each listed value handed to each field of a valid record of each table.
+    counts = {"accepted": 0, "refused": 0}
+    for table, row in ONE_ROW.items():
+        record = RECORD_TYPES[table].from_row(row)
+        for col in SCHEMAS[table].columns:
+            for value in DIRECT:
+                want = direct_rule(col, value)
+                fixed_direction = table == "transactions" and col.name in ("kind", "direction")
+                if want is not REFUSE and fixed_direction:
+                    changed = pd.DataFrame([{**record.to_row(), col.name: want}])
+                    want = REFUSE if violates_row_rules(table, changed) else want
+                got = attempt(lambda r=record, c=col.name, v=value: dataclasses.replace(r, **{c: v}))
+                where = f"{value!r} as {table}.{col.name}"
+                if want is REFUSE:
+                    assert isinstance(got, SchemaError), f"{where} was accepted"
+                    assert [p.column for p in got.problems] == [col.name], got
+                    counts["refused"] += 1
+                    continue
+                assert not isinstance(got, Exception), f"{where}: {got}"
+                kept = getattr(got, col.name)
+                assert kept == want, where
+                assert type(kept) is type(want) or col.kind in ("category", "date", "datetime"), where
+                counts["accepted"] += 1
+    assert counts["accepted"] > 100
+    assert counts["refused"] > 1000
