@@ -35,6 +35,7 @@ Nothing here changes its input or any process-wide state.
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
 import numbers
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -164,7 +165,10 @@ def offending(
     noun = "value" if n == 1 else "values"
     head = f"{n} {noun}"
     if values is not None:
-        flat = np.asarray(values, dtype=object).reshape(-1)
+        raw = np.asarray(values)
+        # datetime64 / timedelta64 through object would show nanosecond integers
+        flat = (pd.Series(raw.reshape(-1), copy=False).astype(object).to_numpy() if raw.dtype.kind in "Mm"
+                else np.asarray(values, dtype=object).reshape(-1))
         head += f" ({show(flat[shown], n)})"
     if index is not None:
         labels = show([index[i] for i in shown], n)
@@ -416,7 +420,11 @@ values, not a single string; got 'ab'. Wrap it: categorical=['ab'].
         seen: set[Any] = set()
         repeated = []
         for v in items:
-            key = (type(v), v)
+            key: Any = (type(v), v)
+            try:
+                hash(key)
+            except TypeError:  # an unhashable item (a list inside the list) compares by repr
+                key = (type(v), repr(v))
             if key in seen:
                 repeated.append(v)
             seen.add(key)
@@ -549,6 +557,16 @@ def parse_dates(values: Any, *, date_format: str | None = None) -> ParsedDates:
     n = len(s)
     nat = np.full(n, np.datetime64("NaT", "ns"))
     dtype = s.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        # a categorical column is read through its categories, each once
+        inner = parse_dates(pd.Series(dtype.categories, copy=False), date_format=date_format)
+        codes = np.asarray(s.cat.codes.to_numpy(), dtype=np.int64)
+        seen = codes >= 0
+        picked = np.where(seen, codes, 0)
+        out = np.where(seen, inner.dates[picked], nat) if len(inner.dates) else nat
+        cat_problems = {rule: seen & mask[picked] for rule, mask in inner.problems.items()}
+        return ParsedDates(np.asarray(out, dtype="datetime64[ns]"), ~seen,
+                           {r: m for r, m in cat_problems.items() if m.any()}, inner.column_problem)
     if isinstance(dtype, pd.DatetimeTZDtype) or (_is_arrow(dtype) and getattr(
             getattr(dtype, "pyarrow_dtype", None), "tz", None)):
         return ParsedDates(nat, np.asarray(s.isna(), dtype=bool), {}, f"has dtype {dtype}, which {RULE_TZ}")
@@ -575,6 +593,8 @@ def parse_dates(values: Any, *, date_format: str | None = None) -> ParsedDates:
         others = np.zeros(n, dtype=bool)
     else:
         # mixed column: classify each element (only on this slower path)
+        obj = np.array([_from_arrow_scalar(v) for v in obj] + [None], dtype=object)[:n]
+        missing = missing | np.fromiter((_missing_scalar(v) for v in obj), dtype=bool, count=n)
         is_str = np.fromiter((isinstance(v, str) for v in obj), dtype=bool, count=n)
         is_num = np.fromiter(
             (isinstance(v, numbers.Number | np.bool_) and not _missing_scalar(v) for v in obj),
@@ -652,6 +672,16 @@ def _arrow_dates(s: pd.Series) -> npt.NDArray[Any]:
     return np.asarray(arr.to_numpy(zero_copy_only=False))
 
 
+def _from_arrow_scalar(v: Any) -> Any:
+    """A pyarrow scalar (``pa.scalar(date(...))``) as its Python value; anything else unchanged."""
+    if type(v).__module__.startswith("pyarrow") and hasattr(v, "as_py"):
+        try:
+            return v.as_py()
+        except (ValueError, TypeError, OverflowError, NotImplementedError):  # pragma: no cover
+            return v
+    return v
+
+
 def _missing_scalar(v: Any) -> bool:
     try:
         return bool(pd.isna(v))
@@ -681,41 +711,69 @@ def _one_datetime(v: Any) -> np.datetime64:
 def _parse_strings(
     strings: npt.NDArray[np.object_], fmt: str | None
 ) -> tuple[npt.NDArray[np.datetime64], BoolArray, BoolArray, BoolArray, BoolArray]:
-    """Parse distinct strings once; return values and the masks of each rule broken."""
-    codes, uniq = pd.factorize(strings)
-    uniques = np.asarray(uniq, dtype=object)
-    lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=uniques.size)
+    """Parse strings in one vectorised call; return values and the masks of each rule broken.
+
+    Only the strings the vectorised parser could not read are looked at one
+    by one, to tell a time-zone aware or out-of-range date from an
+    unreadable one (the error path).
+    """
+    n = strings.size
+    lengths = np.fromiter(map(len, strings), dtype=np.int64, count=n)
     short = np.flatnonzero(lengths <= max(map(len, RELATIVE_WORDS)) + 2)
-    relative = np.zeros(uniques.size, dtype=bool)
-    relative[short] = [str(u).strip().lower() in RELATIVE_WORDS for u in uniques[short]]
-    candidates = np.where(relative, "", uniques)
-    parsed_u: npt.NDArray[np.datetime64] = np.full(uniques.size, np.datetime64("NaT", "ns"))
-    aware_u = np.zeros(uniques.size, dtype=bool)
-    outside_u = np.zeros(uniques.size, dtype=bool)
+    relative = np.zeros(n, dtype=bool)
+    if short.size:
+        codes, uniq = pd.factorize(strings[short])
+        words = np.array([str(u).strip().lower() in RELATIVE_WORDS for u in uniq], dtype=bool)
+        relative[short] = words[codes]
+    candidates = np.where(relative, "", strings) if relative.any() else strings
+    parsed: npt.NDArray[np.datetime64] = np.full(n, np.datetime64("NaT", "ns"))
+    aware = np.zeros(n, dtype=bool)
+    outside = np.zeros(n, dtype=bool)
     try:
-        got = pd.to_datetime(pd.Series(candidates, dtype=object), format=fmt or "ISO8601", errors="coerce")
+        got = pd.to_datetime(pd.Series(candidates, dtype=object, copy=False), format=fmt or "ISO8601",
+                             errors="coerce")
         if isinstance(got.dtype, pd.DatetimeTZDtype):
             raise ValueError("time-zone aware")
-        parsed_u, outside_u = _from_datetimes(got.to_numpy())
+        parsed, outside = _from_datetimes(got.to_numpy())
+        retry = np.flatnonzero(np.isnat(parsed) & ~outside & ~relative)
     except (ValueError, TypeError, OverflowError):
         # mixed naive/aware or other parser refusals: element by element (error path only)
-        for k, text in enumerate(candidates):
-            if not text:
-                continue
+        retry = np.flatnonzero(~relative)
+        for k in retry:
             try:
-                ts = pd.to_datetime(text, format=fmt or "ISO8601")
+                ts = pd.to_datetime(candidates[k], format=fmt or "ISO8601")
             except (ValueError, TypeError, OverflowError):
                 continue
-            if ts.tzinfo is not None:
-                aware_u[k] = True
-                continue
-            day = (ts.date() - _dt.date(1970, 1, 1)).days
-            if not _DAY_MIN <= day <= _DAY_MAX:
-                outside_u[k] = True
-                continue
-            parsed_u[k] = ts.as_unit("ns").to_datetime64()
-    unreadable_u = np.isnat(parsed_u) & ~relative & ~aware_u & ~outside_u
-    return (parsed_u[codes], relative[codes], unreadable_u[codes], aware_u[codes], outside_u[codes])
+            if ts.tzinfo is None and _DAY_MIN <= (ts.date() - _dt.date(1970, 1, 1)).days <= _DAY_MAX:
+                parsed[k] = ts.as_unit("ns").to_datetime64()
+        retry = retry[np.isnat(parsed[retry])]
+    for k in retry:
+        verdict = _unparsed(str(candidates[k]), fmt)
+        if verdict == "aware":
+            aware[k] = True
+        elif verdict == "outside":
+            outside[k] = True
+    unreadable = np.isnat(parsed) & ~relative & ~aware & ~outside
+    parsed[outside] = np.datetime64("NaT", "ns")
+    return parsed, relative, unreadable, aware, outside
+
+
+def _unparsed(text: str, fmt: str | None) -> str:
+    """Why a string the parser refused is no date: ``'aware'``, ``'outside'`` or ``'unreadable'``.
+
+    Python's own parser reads years 1 to 9999 (pandas' nanoseconds stop at
+    1677 and 2262), so a well-formed date outside the accepted range is told
+    apart from text that is no date at all. Nothing here reads the clock.
+    """
+    try:
+        value = (_dt.datetime.fromisoformat(text.strip()) if fmt in (None, "ISO8601")
+                 else _dt.datetime.strptime(text, str(fmt)))
+    except (ValueError, TypeError, OverflowError):
+        return "unreadable"
+    if value.tzinfo is not None:
+        return "aware"
+    day = (value.date() - _dt.date(1970, 1, 1)).days
+    return "unreadable" if _DAY_MIN <= day <= _DAY_MAX else "outside"
 
 
 def _column_rule(problem: str) -> str:
@@ -1287,19 +1345,295 @@ def many(value: Any) -> bool:
     return _is_listlike_input(value) and not (isinstance(value, np.ndarray) and value.ndim == 0)
 
 
-def date_format_param(value: Any, *, func: str, name: str = "date_format") -> str | None:
-    """A ``date_format`` parameter: ``None`` (ISO 8601) or a ``strftime`` format string.
+# --- added for records and features ---
+# Column readers for tables: like parse_dates, each reads a whole column the
+# library's one way and reports the rows breaking a rule (masks) instead of
+# raising, so a table validator can list every problem at once. The raising
+# forms (``ids``) serve single columns such as observations.borrower_id.
 
-    >>> date_format_param("%d/%m/%Y", func="f")
-    '%d/%m/%Y'
-    >>> date_format_param("dd/mm/yyyy", func="f")
+#: Rule of an identifier value (rows of an object column).
+RULE_ID: Final = "must be a string or a whole number (identifiers are text)"
+#: Rule of a number value that cannot be read (rows of an object or string column).
+RULE_NUMBER: Final = "cannot be read as a number"
+#: Rule of a bool where a number is expected.
+RULE_BOOL_NUMBER: Final = "a bool is not a number"
+#: Rule of a complex number where a real number is expected.
+RULE_COMPLEX: Final = "complex numbers are refused; only real numbers are accepted"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedIds:
+    """Identifiers read from a column, and the rows that broke a rule.
+
+    Attributes
+    ----------
+    ids : pandas.arrays.StringArray
+        The identifiers as pandas ``string`` (``<NA>`` where missing or invalid).
+    missing : ndarray of bool
+        Where the input itself was missing (``None``, ``NaN``, ``NaT``, ``pd.NA``).
+    problems : dict of str to ndarray of bool
+        Rule text to the rows that broke it (only rules with offenders).
+    column_problem : str or None
+        A rule the whole column breaks (its dtype), without the dtype itself.
+    """
+
+    ids: Any
+    missing: BoolArray
+    problems: dict[str, BoolArray] = field(default_factory=dict)
+    column_problem: str | None = None
+
+
+def _id_dtype_problem(dtype: Any) -> str | None:
+    """Why a column of ``dtype`` cannot hold identifiers (None when it can, or must be read row by row)."""
+    kind = getattr(dtype, "kind", "O")
+    if pd.api.types.is_bool_dtype(dtype):
+        return "must hold strings or whole numbers; a bool is not an identifier"
+    if pd.api.types.is_float_dtype(dtype) or kind == "f":
+        return ("must hold strings or whole numbers, not floats (float identifiers usually hide "
+                "NaN-damaged integers); convert with .astype('Int64').astype('string')")
+    if kind in "Mmc" or isinstance(dtype, pd.DatetimeTZDtype):
+        return "must hold strings or whole numbers, not dates, durations or complex numbers"
+    return None
+
+
+def _no_ids(n: int) -> Any:
+    """``n`` missing identifiers."""
+    return pd.array(np.full(n, None, dtype=object), dtype="string")
+
+
+def parse_ids(values: Any) -> ParsedIds:
+    """Read identifiers the library's one way; report rows breaking the rule instead of raising.
+
+    Strings and whole numbers stored as integers (read as their decimal
+    text) are identifiers; booleans, floats (even whole ones), dates and
+    other objects are not, whether the column has a plain, nullable,
+    pyarrow-backed (``string``, ``large_string``, integers) or categorical
+    dtype (read through its categories) or holds Python objects.
+
+    Examples
+    --------
+    >>> p = parse_ids(np.array(["b1", 7, True, None], dtype=object))
+    >>> list(p.ids), p.missing.tolist(), [m.tolist() for m in p.problems.values()]
+    (['b1', '7', <NA>, <NA>], [False, False, False, True], [[False, False, True, False]])
+    >>> parse_ids(np.array([1.0, 2.0])).column_problem[:40]
+    'must hold strings or whole numbers, not '
+    """
+    s = _as_series(values)
+    n = len(s)
+    dtype = s.dtype
+    missing = np.asarray(s.isna(), dtype=bool)
+    if isinstance(dtype, pd.CategoricalDtype):
+        inner = parse_ids(pd.Series(dtype.categories, copy=False))
+        codes = np.asarray(s.cat.codes.to_numpy(), dtype=np.int64)
+        seen = codes >= 0
+        if inner.column_problem is not None:
+            return ParsedIds(_no_ids(n), ~seen, {}, f"(categories of dtype {dtype.categories.dtype}) "
+                             + inner.column_problem)
+        out = inner.ids.take(np.where(seen, codes, -1), allow_fill=True)
+        picked = np.where(seen, codes, 0)
+        problems = {r: seen & m[picked] for r, m in inner.problems.items()}
+        return ParsedIds(out, ~seen, {r: m for r, m in problems.items() if m.any()})
+    if missing.all():
+        return ParsedIds(_no_ids(n), missing)
+    problem = _id_dtype_problem(dtype)
+    if problem is not None:
+        return ParsedIds(_no_ids(n), missing, {}, problem)
+    is_plain_text = (pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype))
+    if is_plain_text or pd.api.types.is_integer_dtype(dtype):
+        return ParsedIds(s.astype("string").array, missing)
+    obj = s.to_numpy(dtype=object) if pd.api.types.is_object_dtype(dtype) else s.astype(object).to_numpy()
+    inferred = pd.api.types.infer_dtype(obj, skipna=True)
+    if inferred in ("string", "integer"):
+        return ParsedIds(object_series(obj).astype("string").array, missing)
+    ok = np.fromiter(
+        ((isinstance(v, str) or _is_int(v)) for v in obj), dtype=bool, count=n
+    ) | missing
+    bad = ~ok
+    out = object_series(blanked(obj, bad | missing)).astype("string").array
+    return ParsedIds(out, missing, {RULE_ID: bad} if bad.any() else {})
+
+
+def ids(values: Any, *, func: str, name: str, allow_missing: bool = False) -> Any:
+    """Identifiers of a column as pandas ``string``; any broken rule raises :class:`InvalidInputError`.
+
+    Examples
+    --------
+    >>> list(ids(pd.Series([7, 8]), func="f", name="borrower_id"))
+    ['7', '8']
+    >>> ids(pd.Series(["b1", True], dtype=object), func="f", name="borrower_id")
     Traceback (most recent call last):
     ...
-    jiebei_credit.errors.InvalidInputError: f: date_format must be None (ISO 8601) or a strftime format \
-such as '%d/%m/%Y'; got 'dd/mm/yyyy'.
+    jiebei_credit.errors.InvalidInputError: f: borrower_id must be a string or a whole number \
+(identifiers are text); got 1 value (True) at row 1.
+    """
+    index = values.index if isinstance(values, pd.Series) else None
+    parsed = parse_ids(values)
+    if parsed.column_problem is not None:
+        raise fail(func, name, parsed.column_problem, f"dtype {_as_series(values).dtype}")
+    for rule, mask in parsed.problems.items():
+        raise fail(func, name, rule, offending(mask, _as_series(values).to_numpy(dtype=object), index))
+    if not allow_missing and parsed.missing.any():
+        raise fail(func, name, "must not be missing", offending(parsed.missing, None, index),
+                   "Every row needs an identifier.")
+    return parsed.ids
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedNumbers:
+    """Real numbers read from a column, and the rows that broke a rule.
+
+    Attributes
+    ----------
+    numbers : ndarray of float64
+        The numbers (NaN where missing or invalid; infinities kept).
+    missing : ndarray of bool
+        Where the input itself was missing (``None``, ``NaN``, ``NaT``, ``pd.NA``).
+    problems : dict of str to ndarray of bool
+        Rule text to the rows that broke it (only rules with offenders).
+    column_problem : str or None
+        A rule the whole column breaks (its dtype), without the dtype itself.
+    """
+
+    numbers: FloatArray
+    missing: BoolArray
+    problems: dict[str, BoolArray] = field(default_factory=dict)
+    column_problem: str | None = None
+
+
+def _number_dtype_problem(dtype: Any) -> str | None:
+    kind = getattr(dtype, "kind", "O")
+    if pd.api.types.is_bool_dtype(dtype):
+        return f"must hold real numbers; {RULE_BOOL_NUMBER}"
+    if pd.api.types.is_complex_dtype(dtype) or kind == "c":
+        return f"must hold real numbers; {RULE_COMPLEX}"
+    if kind == "m":
+        return "must hold real numbers; durations (timedeltas) are not amounts"
+    if kind == "M" or isinstance(dtype, pd.DatetimeTZDtype):
+        return "must hold real numbers, not dates"
+    return None
+
+
+def _one_number(v: Any) -> tuple[float, str | None]:
+    """One object cell as a float, or NaN and the rule it breaks."""
+    if isinstance(v, bool | np.bool_):
+        return np.nan, RULE_BOOL_NUMBER
+    if isinstance(v, complex | np.complexfloating):
+        return np.nan, RULE_COMPLEX
+    if isinstance(v, str):
+        got = pd.to_numeric(pd.Series([v], dtype=object), errors="coerce").to_numpy(dtype=np.float64)[0]
+        return (float(got), None) if not np.isnan(got) else (np.nan, RULE_NUMBER)
+    if _is_real(v) or isinstance(v, decimal.Decimal):
+        try:
+            x = float(v)
+        except (OverflowError, ValueError, TypeError):
+            return np.nan, RULE_NUMBER
+        return (x, None) if not np.isnan(x) else (np.nan, None)
+    return np.nan, RULE_NUMBER
+
+
+def parse_numbers(values: Any) -> ParsedNumbers:
+    """Read real numbers the library's one way; report rows breaking a rule instead of raising.
+
+    Numeric dtypes (plain, nullable, pyarrow-backed) are read as float64;
+    strings are read as decimal numbers (``"12.5"``; ``"12,5x"`` is refused);
+    booleans, complex numbers, timedeltas and dates are refused, as a dtype
+    or row by row in an object column. A categorical column is read
+    through its categories. A value that is present but reads as NaN (the
+    string ``"nan"``) is refused, never taken for a missing value.
+
+    Examples
+    --------
+    >>> p = parse_numbers(np.array([1, "2.5", True, 1j, None], dtype=object))
+    >>> p.numbers.tolist()[:2], sorted(p.problems)
+    ([1.0, 2.5], ['a bool is not a number', 'complex numbers are refused; only real numbers are accepted'])
+    """
+    s = _as_series(values)
+    n = len(s)
+    dtype = s.dtype
+    missing = np.asarray(s.isna(), dtype=bool)
+    nan = np.full(n, np.nan)
+    if isinstance(dtype, pd.CategoricalDtype):
+        inner = parse_numbers(pd.Series(dtype.categories, copy=False))
+        codes = np.asarray(s.cat.codes.to_numpy(), dtype=np.int64)
+        seen = codes >= 0
+        if inner.column_problem is not None:
+            return ParsedNumbers(nan, ~seen, {}, inner.column_problem)
+        picked = np.where(seen, codes, 0)
+        out = np.where(seen, inner.numbers[picked], np.nan) if inner.numbers.size else nan
+        problems = {r: seen & m[picked] for r, m in inner.problems.items()}
+        return ParsedNumbers(out, ~seen, {r: m for r, m in problems.items() if m.any()})
+    if missing.all():
+        return ParsedNumbers(nan, missing)
+    problem = _number_dtype_problem(dtype)
+    if problem is not None:
+        return ParsedNumbers(nan, missing, {}, problem)
+    if pd.api.types.is_numeric_dtype(dtype):
+        try:
+            return ParsedNumbers(np.array(s.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64,
+                                          copy=True), missing)
+        except (TypeError, ValueError, OverflowError):
+            pass  # read cell by cell below
+    is_plain_text = pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype)
+    obj = s.to_numpy(dtype=object) if pd.api.types.is_object_dtype(dtype) else s.astype(object).to_numpy()
+    inferred = "string" if is_plain_text else pd.api.types.infer_dtype(obj, skipna=True)
+    if inferred in ("string", "integer", "floating", "mixed-integer-float", "decimal"):
+        try:
+            got = pd.to_numeric(object_series(blanked(obj, missing)), errors="coerce")
+            read = np.array(got.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64, copy=True)
+        except (TypeError, ValueError, OverflowError):
+            pass  # read cell by cell below
+        else:
+            unread = np.isnan(read) & ~missing
+            return ParsedNumbers(read, missing, {RULE_NUMBER: unread} if unread.any() else {})
+    # mixed objects: cell by cell (bools, complex numbers and others are told apart)
+    out = np.full(n, np.nan)
+    masks: dict[str, BoolArray] = {}
+    for k in np.flatnonzero(~missing):
+        x, rule = _one_number(obj[k])
+        if rule is None:
+            out[k] = x
+        else:
+            masks.setdefault(rule, np.zeros(n, dtype=bool))[k] = True
+    return ParsedNumbers(out, missing, masks)
+
+
+def date_format_param(value: Any, *, func: str, name: str = "date_format") -> str | None:
+    """``None`` (ISO 8601) or a ``strftime`` format string such as ``'%d/%m/%Y'``.
+
+    ``"mixed"`` (pandas' guess per element) is refused: it reads one column
+    two ways. ``"ISO8601"`` is the default spelled out.
+
+    Examples
+    --------
+    >>> date_format_param("%d/%m/%Y", func="f")
+    '%d/%m/%Y'
+    >>> date_format_param("mixed", func="f")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: date_format must be None (ISO 8601) or a strftime \
+format such as '%d/%m/%Y'; got 'mixed'. Declare the one format of the strings.
     """
     if value is None:
         return None
-    if isinstance(value, str) and "%" in value:
-        return str(value)
-    raise fail(func, name, "must be None (ISO 8601) or a strftime format such as '%d/%m/%Y'", _what(value))
+    if isinstance(value, str) and (value == "ISO8601" or "%" in value):
+        return value
+    raise fail(func, name, "must be None (ISO 8601) or a strftime format such as '%d/%m/%Y'", _what(value),
+               "Declare the one format of the strings.")
+
+
+def is_integer(value: Any) -> bool:
+    """Whether ``value`` is an integer by the library's rule (``int`` or a numpy integer, not a bool)."""
+    return _is_int(value)
+
+
+def blanked(values: npt.NDArray[Any], mask: BoolArray) -> npt.NDArray[np.object_]:
+    """An object copy of ``values`` with ``None`` where ``mask`` is set."""
+    out = np.array(values, dtype=object, copy=True)
+    out[mask] = None
+    return out
+
+
+def object_series(values: npt.NDArray[Any]) -> pd.Series:
+    """``values`` as an object Series (no string inference under pandas 3)."""
+    out: pd.Series = pd.Series(np.asarray(values, dtype=object), dtype=np.dtype(object), copy=False)
+    return out

@@ -15,7 +15,7 @@ from typing import Final, Literal
 
 import numpy as np
 
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit import _validation as V
 from jiebei_credit.features._bases import FAMILY_TEXT, Base
 from jiebei_credit.features._bureau import INQUIRY_BASES, ZHIMA_BASES
 from jiebei_credit.features._capacity import CAPACITY_BASES
@@ -141,25 +141,23 @@ FAMILIES: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(dict(FAMILY_TE
 
 
 def check_windows(windows: object, *, func: str) -> tuple[int, ...]:
-    """Validate ``windows`` and return them sorted ascending."""
-    if isinstance(windows, str | bytes) or not isinstance(windows, Iterable):
-        raise InvalidInputError(
-            f"{func}: windows must be a sequence of whole numbers of days, e.g. (30, 90, 180, 365); "
-            f"got {windows!r}"
-        )
-    items = list(windows)
-    bad = [
-        w for w in items
-        if isinstance(w, bool | np.bool_) or not isinstance(w, int | np.integer) or not 1 <= w <= MAX_WINDOW
-    ]
-    if not items or bad:
-        raise InvalidInputError(
-            f"{func}: windows must be a non-empty sequence of whole numbers of days between 1 and "
-            f"{MAX_WINDOW}; got {items!r} (offending: {bad[:5]!r})"
-        )
-    dupes = sorted({int(w) for w in items if items.count(w) > 1})
-    if dupes:
-        raise InvalidInputError(f"{func}: windows must be distinct; {dupes} appear more than once")
+    """Validate ``windows`` and return them sorted ascending.
+
+    A non-empty list, tuple, array, Index or Series (or a set: windows have
+    no order) of distinct integers (``int`` or numpy integers, not ``bool``
+    and not floats) between 1 and :data:`MAX_WINDOW` days.
+    """
+    if isinstance(windows, set | frozenset):
+        windows = sorted(windows, key=repr)
+    items = V.listlike(windows, func=func, name="windows", min_size=1, unique=True)
+    rule = f"must hold whole numbers of days between 1 and {MAX_WINDOW}"
+    bad = np.array([not V.is_integer(w) or not 1 <= w <= MAX_WINDOW for w in items], dtype=bool)
+    if bad.any():
+        shown = np.empty(len(items), dtype=object)  # filled item by item: [30] stays a list
+        for i, w in enumerate(items):
+            shown[i] = w
+        raise V.fail(func, "windows", rule, V.offending(bad, shown),
+                     "Pass e.g. windows=(30, 90, 180, 365).")
     return tuple(sorted(int(w) for w in items))
 
 

@@ -9,7 +9,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit import _validation as V
 from jiebei_credit.features._bureau import inquiry_features, zhima_features
 from jiebei_credit.features._capacity import capacity_features
 from jiebei_credit.features._cashflow import cashflow_features
@@ -60,6 +60,7 @@ def extract(
     windows: Iterable[int] = DEFAULT_WINDOWS,
     families: Iterable[str] | None = None,
     sources: Iterable[str] | None = None,
+    date_format: str | None = None,
 ) -> pd.DataFrame:
     """Point-in-time features of each observation, from the records known at its date.
 
@@ -73,7 +74,8 @@ def extract(
         may have many observations with different dates. Other columns are
         ignored; the index must be unique.
     windows : sequence of int, default (30, 90, 180, 365)
-        Window lengths in days of the windowed features, named ``<base>_<w>d``.
+        Window lengths in days of the windowed features, named ``<base>_<w>d``:
+        a list, tuple, array or Index of distinct integers from 1 to 3650.
     families : sequence of str, optional
         Families to extract (keys of :data:`FAMILIES`). By default every
         family whose features' tables are present in ``records`` and allowed
@@ -83,6 +85,11 @@ def extract(
         :data:`jiebei_credit.records.SCHEMAS`), e.g. the tables the borrower
         consented to. A feature is extracted only when all its tables are
         allowed. By default every table.
+    date_format : str, optional
+        The ``strftime`` format of ``as_of`` when it holds strings, e.g.
+        ``"%d/%m/%Y"``. By default strings are read as ISO 8601
+        (``"2024-06-01"``). Dates, datetimes and pyarrow ``timestamp`` /
+        ``date32`` columns need no format.
 
     Returns
     -------
@@ -95,11 +102,14 @@ def extract(
     ------
     InvalidInputError
         When ``records`` is not a RecordSet; when ``observations`` is not a
-        frame with ``borrower_id`` and ``as_of``, has a duplicate index, a
-        missing or unknown borrower, a missing date or a time of day; when
-        ``windows``, ``families`` or ``sources`` hold invalid names or
-        values; when a requested family needs a table that ``sources``
-        excludes or ``records`` lacks.
+        frame with ``borrower_id`` and ``as_of`` (once each), has a
+        duplicate index, a missing, unknown or non-identifier borrower (a
+        float, a bool), a missing date, a date that is not one (a number,
+        ``"today"``, a string outside the declared format, a time-zone
+        aware or out-of-range date) or a time of day; when ``windows``,
+        ``families`` or ``sources`` hold invalid names or values; when a
+        requested family needs a table that ``sources`` excludes or
+        ``records`` lacks.
 
     Notes
     -----
@@ -146,30 +156,30 @@ def extract(
     ws = check_windows(windows, func=func)
     fams = selection(families, func=func, param="families", allowed=tuple(FAMILIES))
     srcs = selection(sources, func=func, param="sources", allowed=TABLE_NAMES)
+    fmt = V.date_format_param(date_format, func=func)
     allowed = frozenset(TABLE_NAMES if srcs is None else srcs)
     if fams is not None:
         for family in fams:
             need = FAMILY_SOURCES[family]
             excluded = [t for t in need if t not in allowed]
             if excluded:
-                raise InvalidInputError(
-                    f"{func}: family {family!r} needs table(s) {excluded}, which sources= excludes "
-                    f"(allowed: {sorted(allowed)}); add them to sources or leave the family out"
-                )
+                raise V.fail(func, "families", f"may only name families whose tables sources= allows; "
+                             f"{family!r} needs {', '.join(map(repr, excluded))}",
+                             f"sources={sorted(allowed)}",
+                             "Add the tables to sources or leave the family out.")
             absent = [t for t in need if t not in rs]
             if absent:
-                raise InvalidInputError(
-                    f"{func}: family {family!r} needs table(s) {absent}, which records lacks "
-                    f"(present: {list(rs.tables)}); pass them to RecordSet.from_frames or leave the "
-                    "family out"
-                )
+                raise V.fail(func, "families", f"may only name families whose tables records holds; "
+                             f"{family!r} needs {', '.join(map(repr, absent))}",
+                             f"records with {', '.join(rs.tables)}",
+                             "Pass the tables to RecordSet.from_frames or leave the family out.")
     chosen = set(fams) if fams is not None else set(FAMILIES)
     specs = [
         s
         for s in catalog(ws).values()
         if s.family in chosen and all(t in allowed and t in rs for t in s.sources)
     ]
-    obs = check_observations(observations, rs, func=func)
+    obs = check_observations(observations, rs, func=func, date_format=fmt)
     ctx = Context(rs, obs, allowed)
     values: dict[str, FloatArray] = {}
     for family in FAMILIES:

@@ -5,18 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit import _validation as V
 from jiebei_credit.features._context import Context
 from jiebei_credit.features._kernels import Timeline, range_reduce
 from jiebei_credit.features._observations import check_date, check_observations, check_records
 
-__all__ = ["outcomes"]
+__all__ = ["MAX_DAYS", "outcomes"]
 
-
-def _positive_int(value: object, *, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise InvalidInputError(f"outcomes: {name} must be a whole number of days >= 1, got {value!r}")
-    return int(value)
+#: Longest horizon and past-due threshold accepted (days): the span of the accepted calendar.
+MAX_DAYS = int((V.DATE_MAX.normalize() - V.DATE_MIN).days)
 
 
 def outcomes(
@@ -26,6 +23,7 @@ def outcomes(
     horizon_days: int = 365,
     min_dpd: int = 90,
     observed_until: object,
+    date_format: str | None = None,
 ) -> pd.Series:
     """The bad flag of each observation: 1 bad, 0 good, NaN where the horizon is not observed.
 
@@ -36,13 +34,20 @@ def outcomes(
     observations : pandas.DataFrame
         Columns ``borrower_id`` and ``as_of``, as for :func:`extract`.
     horizon_days : int, default 365
-        Length of the performance window after ``as_of``.
+        Length of the performance window after ``as_of``: an integer (``int``
+        or a numpy integer) from 1 to the span of the accepted calendar
+        (1950-2100, 55 882 days).
     min_dpd : int, default 90
         Days past due that make an observation bad (90: NPL definition;
-        30 with ``horizon_days=180`` is a faster early-default target).
+        30 with ``horizon_days=180`` is a faster early-default target); an
+        integer in the same range.
     observed_until : date
         Last status date the records are complete for (the data extraction
-        date). Required: maturity cannot be guessed from the records.
+        date). Required: maturity cannot be guessed from the records. A
+        date without time of day, read as ``observations.as_of`` is.
+    date_format : str, optional
+        The ``strftime`` format of ``as_of`` and ``observed_until`` strings;
+        ISO 8601 by default.
 
     Returns
     -------
@@ -99,16 +104,18 @@ def outcomes(
     """
     func = "outcomes"
     rs = check_records(records, func=func)
-    horizon = _positive_int(horizon_days, name="horizon_days")
-    m = _positive_int(min_dpd, name="min_dpd")
-    until = check_date(observed_until, func=func, name="observed_until")
+    horizon = V.integer(horizon_days, func=func, name="horizon_days", low=1, high=MAX_DAYS,
+                        fix="Pass a whole number of days, e.g. horizon_days=365.")
+    m = V.integer(min_dpd, func=func, name="min_dpd", low=1, high=MAX_DAYS,
+                  fix="Pass a whole number of days, e.g. min_dpd=90.")
+    fmt = V.date_format_param(date_format, func=func)
+    until = check_date(observed_until, func=func, name="observed_until", date_format=fmt)
     missing = [t for t in ("loans", "installments") if t not in rs]
     if missing:
-        raise InvalidInputError(
-            f"{func}: records lacks table(s) {missing}; the bad flag is defined on instalments, so pass "
-            "loans and installments to RecordSet.from_frames"
-        )
-    obs = check_observations(observations, rs, func=func)
+        raise V.fail(func, "records", "must hold the loans and installments tables (the bad flag is "
+                     "defined on instalments)", f"records lacking {', '.join(map(repr, missing))}",
+                     "Pass loans and installments to RecordSet.from_frames.")
+    obs = check_observations(observations, rs, func=func, date_format=fmt)
     ctx = Context(rs, obs, frozenset({"loans", "installments"}))
     iv = ctx.installments()
     reach = iv.due + m  # first status date on which the instalment is m days past due

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 
 import numpy as np
 import pandas as pd
@@ -17,13 +17,21 @@ __all__ = ["cross_table_problems"]
 FEN = 0.01
 
 
-def _foreign_keys(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
+def _foreign_keys(frames: Mapping[str, pd.DataFrame], present: Set[str]) -> list[Problem]:
+    """Foreign-key problems of the (clean) ``frames``.
+
+    A referenced table that was passed but has problems of its own is not
+    "missing": those problems are reported already, and its keys cannot be
+    trusted, so the references to it are not checked.
+    """
     problems: list[Problem] = []
     for name, frame in frames.items():
         for fk in SCHEMAS[name].foreign_keys:
             (col,), (ref_col,) = fk.columns, fk.ref_columns
             parent = frames.get(fk.ref_table)
             if parent is None:
+                if fk.ref_table in present:
+                    continue
                 rule = (
                     f"table {name!r} references {fk.ref_table}.{ref_col}; pass the {fk.ref_table} table too"
                 )
@@ -105,7 +113,7 @@ def _installments(loans: pd.DataFrame, inst: pd.DataFrame) -> list[Problem]:
 def cross_table_problems(frames: Mapping[str, pd.DataFrame], clean: set[str]) -> list[Problem]:
     """Every cross-table problem among the ``clean`` (individually valid) tables."""
     usable = {k: v for k, v in frames.items() if k in clean}
-    problems = _foreign_keys(usable)
+    problems = _foreign_keys(usable, set(frames))
     if "loans" in usable and "installments" in usable and not problems:
         problems += _installments(usable["loans"], usable["installments"])
     return problems

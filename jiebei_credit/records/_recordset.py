@@ -8,11 +8,12 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from jiebei_credit import _validation as V
 from jiebei_credit.errors import InvalidInputError, Problem, SchemaError
 from jiebei_credit.records._crosscheck import cross_table_problems
 from jiebei_credit.records._tables import SCHEMAS, TABLE_NAMES
 from jiebei_credit.records._types import RECORD_TYPES, Record
-from jiebei_credit.records._validate import UnknownColumns, validate_frame
+from jiebei_credit.records._validate import UnknownColumns, check_options, validate_frame
 
 __all__ = ["RecordSet"]
 
@@ -52,6 +53,9 @@ class RecordSet:
 
     Only ``borrowers`` is required; any other table may be absent (``None``).
     The table properties return copies, so a caller cannot change the set.
+    A RecordSet pickles and copies (``pickle``, ``copy.copy``,
+    ``copy.deepcopy``), for instance to send it to a worker process; the
+    copy is equal and gives the same results.
 
     Examples
     --------
@@ -84,6 +88,17 @@ class RecordSet:
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"RecordSet is immutable; cannot delete {name!r}")
 
+    # ---- pickling and copying ------------------------------------------------
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its (already validated) tables; never through __setattr__.
+        return (_restore, (dict(self._frames),))
+
+    def __copy__(self) -> RecordSet:
+        return RecordSet(_frames=self._frames)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> RecordSet:
+        return RecordSet(_frames={n: f.copy(deep=True) for n, f in self._frames.items()})
+
     # ---- construction ------------------------------------------------------
     @classmethod
     def from_frames(
@@ -97,6 +112,7 @@ class RecordSet:
         zhima_scores: pd.DataFrame | None = None,
         inquiries: pd.DataFrame | None = None,
         unknown_columns: UnknownColumns = "raise",
+        date_format: str | None = None,
     ) -> RecordSet:
         """Validate the tables and the rules between them.
 
@@ -110,6 +126,9 @@ class RecordSet:
             Absent tables are ``None``.
         unknown_columns : {"raise", "keep", "drop"}, default "raise"
             Passed to :func:`validate` for every table.
+        date_format : str, optional
+            Passed to :func:`validate` for every table: the ``strftime``
+            format of date strings (ISO 8601 when not given).
 
         Returns
         -------
@@ -120,8 +139,13 @@ class RecordSet:
         SchemaError
             With every problem of every table and every cross-table rule.
             Cross-table rules are checked among the tables that are valid on
-            their own.
+            their own (a table that has problems of its own is reported for
+            those, not as absent).
+        InvalidInputError
+            When ``borrowers`` is missing (``None``), a table is not a
+            DataFrame, or an option is invalid.
         """
+        func = "RecordSet.from_frames"
         given = {
             "borrowers": borrowers,
             "credit_line_events": credit_line_events,
@@ -131,31 +155,29 @@ class RecordSet:
             "zhima_scores": zhima_scores,
             "inquiries": inquiries,
         }
+        unknown, fmt = check_options(unknown_columns, date_format, func=func)
+        if borrowers is None:
+            raise V.fail(func, "borrowers", "is required (every other table refers to it)", "None",
+                         "Pass the borrowers table.")
+        for name in TABLE_NAMES:
+            frame = given[name]
+            if frame is not None and not isinstance(frame, pd.DataFrame):
+                raise V.fail(func, name, "must be a pandas DataFrame or None", f"a {type(frame).__name__}")
         frames: dict[str, pd.DataFrame] = {}
         problems: list[Problem] = []
         clean: set[str] = set()
-        if unknown_columns not in ("raise", "keep", "drop"):
-            raise InvalidInputError(
-                "RecordSet.from_frames: unknown_columns must be 'raise', 'keep' or 'drop'; "
-                f"got {unknown_columns!r}"
-            )
         for name in TABLE_NAMES:
             frame = given[name]
             if frame is None:
                 continue
-            if not isinstance(frame, pd.DataFrame):
-                raise InvalidInputError(
-                    f"RecordSet.from_frames: {name} must be a pandas DataFrame or None, "
-                    f"got {type(frame).__name__}"
-                )
-            out, found = validate_frame(SCHEMAS[name], frame, unknown_columns)
+            out, found = validate_frame(SCHEMAS[name], frame, unknown, fmt)
             problems += found
             frames[name] = out
             if not found:
                 clean.add(name)
         problems += cross_table_problems(frames, clean)
         if problems:
-            raise SchemaError(problems, context="RecordSet.from_frames")
+            raise SchemaError(problems, context=func)
         return cls(_frames=frames)
 
     @classmethod
@@ -178,7 +200,9 @@ class RecordSet:
         Raises
         ------
         InvalidInputError
-            When an item is not a record of the table's type.
+            When ``borrowers`` is missing (``None``), an argument is not an
+            iterable of records, or an item is not a record of the table's
+            type.
         SchemaError
             When a cross-row or cross-table rule fails (duplicate keys,
             foreign keys, schedules).
@@ -192,25 +216,34 @@ class RecordSet:
             "zhima_scores": zhima_scores,
             "inquiries": inquiries,
         }
+        func = "RecordSet.from_records"
+        if borrowers is None:
+            raise V.fail(func, "borrowers", "is required (every other table refers to it)", "None",
+                         "Pass the borrower records.")
         frames: dict[str, pd.DataFrame | None] = {}
         for name, items in given.items():
             if items is None:
                 frames[name] = None
                 continue
             kind = RECORD_TYPES[name]
+            given_items: object = items
+            if isinstance(given_items, pd.DataFrame):
+                raise V.fail(func, name, f"must be an iterable of {kind.__name__} records or None",
+                             "a DataFrame", "Use RecordSet.from_frames for DataFrames.")
+            if isinstance(given_items, str | bytes | Mapping) or not isinstance(given_items, Iterable):
+                raise V.fail(func, name, f"must be an iterable of {kind.__name__} records or None",
+                             f"a {type(given_items).__name__}")
             rows = []
             for i, rec in enumerate(items):
                 if not isinstance(rec, kind):
-                    raise InvalidInputError(
-                        f"RecordSet.from_records: {name}[{i}] must be a {kind.__name__}, "
-                        f"got {type(rec).__name__}"
-                    )
+                    raise V.fail(func, f"{name}[{i}]", f"must be a {kind.__name__}",
+                                 f"a {type(rec).__name__}")
                 rows.append(rec.to_row())
             columns = list(SCHEMAS[name].column_names)
             frames[name] = pd.DataFrame(rows, columns=columns) if rows else _empty_frame(columns)
         borrowers_frame = frames["borrowers"]
-        if borrowers_frame is None:  # pragma: no cover - borrowers is required by the signature
-            raise InvalidInputError("RecordSet.from_records: borrowers is required")
+        if borrowers_frame is None:  # pragma: no cover - checked above
+            raise V.fail(func, "borrowers", "is required", "None")
         return cls.from_frames(
             borrowers=borrowers_frame,
             credit_line_events=frames["credit_line_events"],
@@ -249,10 +282,13 @@ class RecordSet:
         return tuple(n for n in TABLE_NAMES if n in self._frames)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._frames
+        return isinstance(name, str) and name in self._frames
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         """A copy of table ``name``; KeyError when it is absent."""
+        if not isinstance(name, str):
+            raise V.fail("RecordSet[...]", "table", "must be a table name (a string)", V.show([name]),
+                         f"Use one of {', '.join(map(repr, self.tables))}.")
         if name not in self._frames:
             raise KeyError(f"table {name!r} is not in this RecordSet (present: {', '.join(self.tables)})")
         return _protected(self._frames[name])
@@ -319,29 +355,39 @@ class RecordSet:
         ...     "inquired_on": ["2024-05-01"], "institution_type": ["bank"]})).tables
         ('borrowers', 'inquiries')
         """
+        func = "RecordSet.replace"
         unknown = [k for k in frames if k not in SCHEMAS]
         if unknown:
-            raise InvalidInputError(
-                f"RecordSet.replace: unknown tables {unknown}; expected {list(TABLE_NAMES)}"
-            )
+            raise V.fail(func, "tables", f"must be among {', '.join(map(repr, TABLE_NAMES))}",
+                         f"unknown tables {V.show(unknown)}")
+        for name, frame in frames.items():
+            if frame is not None and not isinstance(frame, pd.DataFrame):
+                raise V.fail(func, name, "must be a pandas DataFrame or None", f"a {type(frame).__name__}")
         merged: dict[str, Any] = {n: self._frames.get(n) for n in TABLE_NAMES}
         merged.update(frames)
         if merged["borrowers"] is None:
-            raise InvalidInputError("RecordSet.replace: borrowers cannot be removed")
+            raise V.fail(func, "borrowers", "cannot be removed", "None", "Every other table refers to it.")
         return RecordSet.from_frames(**merged)
 
     def subset(self, borrower_ids: Iterable[str]) -> RecordSet:
         """The records of the given borrowers only (their loans' instalments included).
 
+        ``borrower_ids`` is a list, tuple, array, Index or Series of
+        identifiers (strings, or whole numbers read as their decimal text).
         Unknown identifiers raise :class:`InvalidInputError`.
         """
-        ids = pd.Index(pd.array(list(borrower_ids), dtype="string")).unique()
+        func = "RecordSet.subset"
+        if isinstance(borrower_ids, set | frozenset):
+            borrower_ids = sorted(borrower_ids, key=str)
+        items = V.listlike(borrower_ids, func=func, name="borrower_ids")
+        parsed = V.ids(pd.Series(items, dtype=object), func=func, name="borrower_ids")
+        ids = pd.Index(parsed).unique()
         known = self._frames["borrowers"]["borrower_id"]
         missing = ids[~ids.isin(known)]
         if len(missing):
-            raise InvalidInputError(
-                f"RecordSet.subset: {len(missing)} unknown borrower_id(s), e.g. {list(missing[:5])}"
-            )
+            raise V.fail(func, "borrower_ids", "must be borrowers of this RecordSet",
+                         f"{len(missing)} unknown borrower_id{'s' if len(missing) != 1 else ''} "
+                         f"({V.show(list(missing), len(missing))})")
         out: dict[str, pd.DataFrame] = {}
         loan_ids: pd.Series | None = None
         for name, frame in self._frames.items():
@@ -398,3 +444,8 @@ class RecordSet:
 
 def _empty_frame(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+
+
+def _restore(frames: dict[str, pd.DataFrame]) -> RecordSet:
+    """Unpickle a RecordSet from its tables (see ``RecordSet.__reduce__``)."""
+    return RecordSet(_frames=frames)

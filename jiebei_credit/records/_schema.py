@@ -15,15 +15,19 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
+
+from jiebei_credit import _validation as V
+from jiebei_credit._validation import DATE_MAX, DATE_MIN
 
 __all__ = ["Column", "ColumnKind", "ForeignKey", "TableSchema"]
 
 ColumnKind = Literal["id", "text", "category", "date", "datetime", "float", "int"]
 
-#: Plausible calendar range for every date column (inclusive).
-DATE_MIN = pd.Timestamp("1950-01-01")
-DATE_MAX = pd.Timestamp("2100-12-31 23:59:59.999999")
+#: First and last day of the accepted calendar range (the library-wide DATE_MIN, DATE_MAX).
+_FIRST_DAY: dt.date = DATE_MIN.date()
+_LAST_DAY: dt.date = DATE_MAX.date()
 
 _KIND_LABEL: dict[str, str] = {
     "id": "an identifier (string)",
@@ -96,10 +100,28 @@ class Column:
     description_zh: str
 
     def __post_init__(self) -> None:
+        func = "Column"
+        _text(self.name, func=func, name="name")
+        V.choice(self.kind, ColumnKind, func=func, name="kind")
+        for flag in ("nullable", "exclusive_minimum", "exclusive_maximum"):
+            V.flag(getattr(self, flag), func=func, name=flag)
+        if self.enum is not None and not (isinstance(self.enum, type) and issubclass(self.enum, StrEnum)):
+            raise V.fail(func, "enum", "must be a StrEnum subclass or None", repr(self.enum))
         if (self.kind == "category") != (self.enum is not None):
-            raise ValueError(f"column {self.name!r}: an enum is required exactly for category columns")
+            raise V.fail(func, "enum", "is required exactly for category columns",
+                         f"kind={self.kind!r} with enum={self.enum!r} (column {self.name!r})")
+        for bound in ("minimum", "maximum"):
+            value = getattr(self, bound)
+            if value is not None:
+                V.real(value, func=func, name=bound)
         if (self.minimum is not None or self.maximum is not None) and self.kind not in ("float", "int"):
-            raise ValueError(f"column {self.name!r}: a range needs a numeric column")
+            raise V.fail(func, "minimum", "and maximum need a numeric column (kind 'float' or 'int')",
+                         f"kind={self.kind!r} (column {self.name!r})")
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise V.fail(func, "minimum", "must not exceed maximum",
+                         f"minimum={self.minimum!r}, maximum={self.maximum!r} (column {self.name!r})")
+        _text(self.description, func=func, name="description", empty=True)
+        _text(self.description_zh, func=func, name="description_zh", empty=True)
 
     # ---- wording of each rule (one place) ----------------------------------
     @property
@@ -143,6 +165,9 @@ class Column:
     def msg_required(self) -> str:
         return "is required (must not be missing)"
 
+    def msg_missing(self) -> str:
+        return "a missing value is None in a record (not NaN, NaT or NA)"
+
     def msg_finite(self) -> str:
         return "must be finite (not ±inf); use NaN for unknown values where the column allows it"
 
@@ -159,7 +184,7 @@ class Column:
         return "must be a date without time of day (use .dt.normalize() if the time is irrelevant)"
 
     def msg_date_range(self) -> str:
-        return f"must be a plausible date between {DATE_MIN.date()} and {DATE_MAX.date()}"
+        return V.RULE_RANGE
 
     def msg_empty(self) -> str:
         return "must not be an empty string"
@@ -168,37 +193,58 @@ class Column:
     def check_scalar(self, value: Any) -> str | None:
         """Return the rule ``value`` breaks, or None when it is valid.
 
-        ``value`` must already have the record field's Python type (``str``,
-        the enum, :class:`datetime.date`, :class:`datetime.datetime`,
-        ``float`` or ``int``) or be ``None``.
+        ``value`` must have the record field's type or be ``None``: ``str``
+        for identifiers and text, the enum (or its string) for categories,
+        :class:`datetime.date` for dates, :class:`datetime.datetime` for
+        timestamps, a real number (``float``, ``int`` or a numpy number, not
+        a ``bool``) for amounts, an integer (``int`` or a numpy integer, not
+        a float) for whole numbers.
         """
         if value is None:
             return None if self.nullable else self.msg_required()
+        numeric = self.kind in ("float", "int")
+        if value is pd.NaT or value is pd.NA or (
+            not numeric and isinstance(value, float | np.floating) and math.isnan(value)
+        ):
+            return self.msg_required() if not self.nullable else self.msg_missing()
         if self.kind in ("id", "text"):
             if not isinstance(value, str):
                 return self.msg_coerce()
             return self.msg_empty() if (self.kind == "id" and value == "") else None
         if self.kind == "category":
-            return None if value in self.allowed else self.msg_allowed()
+            return None if isinstance(value, str) and value in self.allowed else self.msg_allowed()
         if self.kind in ("date", "datetime"):
-            if not isinstance(value, dt.date):
-                return self.msg_coerce()
-            if self.kind == "date" and isinstance(value, dt.datetime):
-                return self.msg_coerce()
-            if isinstance(value, dt.datetime) and value.tzinfo is not None:
-                return self.msg_coerce()
-            ts = pd.Timestamp(value)
-            return None if DATE_MIN <= ts <= DATE_MAX else self.msg_date_range()
+            return self._check_date(value)
         # numeric
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        is_number = isinstance(value, int | float | np.integer | np.floating)
+        if isinstance(value, bool | np.bool_) or not is_number:
             return self.msg_coerce()
-        if math.isnan(value):
+        if self.kind == "int" and not isinstance(value, int | np.integer):
+            return f"{self.msg_integral()} (an int, not {type(value).__name__})"
+        x = float(value)
+        if math.isnan(x):
             return None if self.nullable else self.msg_required()
-        if math.isinf(value):
+        if math.isinf(x):
             return self.msg_finite()
-        if self.kind == "int" and not float(value).is_integer():
-            return self.msg_integral()
-        return None if self.in_range_scalar(float(value)) else self.msg_range()
+        return None if self.in_range_scalar(x) else self.msg_range()
+
+    def _check_date(self, value: Any) -> str | None:
+        if isinstance(value, str):
+            # a string is not a date field's type; say why it could not be one either
+            parsed = V.parse_dates(np.array([value], dtype=object))
+            for rule in parsed.problems:
+                return rule
+            kind = "date" if self.kind == "date" else "datetime"
+            return (f"{self.msg_coerce()}: pass a datetime.{kind}, or build the record with from_row, "
+                    "which reads date strings")
+        if not isinstance(value, dt.date):
+            return self.msg_coerce()
+        if self.kind == "date" and isinstance(value, dt.datetime):
+            return self.msg_coerce()
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            return self.msg_coerce()
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return None if _FIRST_DAY <= day <= _LAST_DAY else self.msg_date_range()
 
     def in_range_scalar(self, x: float) -> bool:
         if self.minimum is not None and (x <= self.minimum if self.exclusive_minimum else x < self.minimum):
@@ -215,6 +261,28 @@ class ForeignKey:
     columns: tuple[str, ...]
     ref_table: str
     ref_columns: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        func = "ForeignKey"
+        object.__setattr__(self, "columns", _names(self.columns, func=func, name="columns"))
+        object.__setattr__(self, "ref_columns", _names(self.ref_columns, func=func, name="ref_columns"))
+        _text(self.ref_table, func=func, name="ref_table")
+        if len(self.columns) != len(self.ref_columns):
+            raise V.fail(func, "ref_columns", "must have one column per column", f"{self.ref_columns!r} for "
+                         f"{self.columns!r}")
+
+
+def _text(value: Any, *, func: str, name: str, empty: bool = False) -> str:
+    if not isinstance(value, str) or (not empty and not value):
+        raise V.fail(func, name, "must be a string" if empty else "must be a non-empty string", repr(value))
+    return value
+
+
+def _names(value: Any, *, func: str, name: str, min_size: int = 1) -> tuple[str, ...]:
+    items = V.listlike(value, func=func, name=name, min_size=min_size, unique=True)
+    for item in items:
+        _text(item, func=func, name=name)
+    return tuple(items)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -244,12 +312,35 @@ class TableSchema:
     _by_name: Mapping[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        func = "TableSchema"
+        _text(self.name, func=func, name="name")
+        columns = V.listlike(self.columns, func=func, name="columns", min_size=1)
+        odd = [c for c in columns if not isinstance(c, Column)]
+        if odd:
+            raise V.fail(func, "columns", "must hold Column objects", V.show(odd))
+        object.__setattr__(self, "columns", tuple(columns))
+        object.__setattr__(self, "primary_key", _names(self.primary_key, func=func, name="primary_key"))
+        fks = V.listlike(self.foreign_keys, func=func, name="foreign_keys")
+        if any(not isinstance(f, ForeignKey) for f in fks):
+            raise V.fail(func, "foreign_keys", "must hold ForeignKey objects", V.show(fks))
+        object.__setattr__(self, "foreign_keys", tuple(fks))
         by_name = {c.name: c for c in self.columns}
         if len(by_name) != len(self.columns):
-            raise ValueError(f"table {self.name!r}: duplicate column names")
+            names = [c.name for c in self.columns]
+            raise V.fail(func, "columns", "must have distinct names",
+                         f"repeats of {V.show(sorted({n for n in names if names.count(n) > 1}))} "
+                         f"(table {self.name!r})")
         missing = [k for k in self.primary_key if k not in by_name]
         if missing:
-            raise ValueError(f"table {self.name!r}: primary key columns {missing} are not columns")
+            raise V.fail(func, "primary_key", "must name columns of the table",
+                         f"{V.show(missing)} (table {self.name!r})")
+        for fk in self.foreign_keys:
+            absent = [k for k in fk.columns if k not in by_name]
+            if absent:
+                raise V.fail(func, "foreign_keys", "must name columns of the table",
+                             f"{V.show(absent)} (table {self.name!r})")
+        _text(self.description, func=func, name="description", empty=True)
+        _text(self.description_zh, func=func, name="description_zh", empty=True)
         object.__setattr__(self, "_by_name", by_name)
 
     @property

@@ -8,14 +8,17 @@ a valid row. Change a record with :func:`dataclasses.replace`.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any, ClassVar, Self
 
+import numpy as np
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError, Problem, SchemaError
+from jiebei_credit import _validation as V
+from jiebei_credit.errors import Problem, SchemaError
 from jiebei_credit.records._enums import (
     KIND_DIRECTION,
     BusinessType,
@@ -44,35 +47,64 @@ __all__ = [
 def _is_missing(v: Any) -> bool:
     if v is None or v is pd.NA or v is pd.NaT:
         return True
-    return isinstance(v, float) and v != v
+    if isinstance(v, np.datetime64):
+        return bool(np.isnat(v))
+    return isinstance(v, float | np.floating) and v != v
 
 
 def _from_cell(col: Column, v: Any) -> Any:
-    """Convert a frame cell to the record field's Python type (best effort).
+    """Convert a frame cell to the record field's Python type, by the library's rules.
 
     Values that cannot be converted are returned unchanged so that the
-    record's own checks report them with the column's rule.
+    record's own checks report them with the column's rule: booleans are
+    never numbers, floats never identifiers, numbers never dates, and date
+    strings are read as ISO 8601 (relative words such as ``"today"`` are
+    not dates).
     """
     if _is_missing(v):
         return None
-    try:
-        if col.kind in ("id", "text"):
-            return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
-        if col.kind == "category":
-            return col.enum(v) if (col.enum is not None and v in col.allowed) else v
-        if col.kind in ("date", "datetime"):
-            if isinstance(v, str | dt.date):
-                ts = pd.Timestamp(v)
-                if col.kind == "date" and ts == ts.normalize():
-                    return ts.date()
-                return ts.to_pydatetime()
-            return v
-        if col.kind == "int":
-            x = float(v)
-            return int(x) if x.is_integer() else x
-        return float(v)
-    except (ValueError, TypeError, OverflowError):
+    if col.kind in ("id", "text"):
+        return str(v) if V.is_integer(v) else v
+    if col.kind == "category":
+        return col.enum(v) if (col.enum is not None and isinstance(v, str) and v in col.allowed) else v
+    if col.kind in ("date", "datetime"):
+        if isinstance(v, str | dt.date | np.datetime64):
+            parsed = V.parse_dates(np.array([v], dtype=object))
+            if parsed.problems or np.isnat(parsed.dates[0]):
+                return v
+            ts = pd.Timestamp(parsed.dates[0])
+            if col.kind == "date" and ts == ts.normalize():
+                return ts.date()
+            return ts.to_pydatetime(warn=False) if ts.nanosecond == 0 else ts
         return v
+    if isinstance(v, bool | np.bool_ | complex | np.complexfloating):
+        return v
+    if isinstance(v, str | decimal.Decimal):  # read as a table column reads them
+        got = V.parse_numbers(np.array([v], dtype=object))
+        if got.problems or np.isnan(got.numbers[0]):
+            return v
+        v = float(got.numbers[0])
+    if not isinstance(v, int | float | np.integer | np.floating):
+        return v
+    if col.kind == "int":
+        x = float(v)
+        return int(x) if x.is_integer() and abs(x) <= 2.0**53 else v
+    return float(v)
+
+
+def _normalised(col: Column, value: Any) -> Any:
+    """A field value in its canonical type: numpy scalars to Python, strings to enums, dates to midnights."""
+    if col.enum is not None and isinstance(value, str) and value in col.allowed:
+        return col.enum(value)
+    if isinstance(value, np.str_):
+        return str(value)
+    if col.kind == "int" and V.is_integer(value):
+        return int(value)
+    if col.kind == "float" and (V.is_integer(value) or isinstance(value, np.floating)):
+        return float(value)
+    if col.kind == "datetime" and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime.combine(value, dt.time())  # a date is its midnight, as in a table
+    return value
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,9 +123,10 @@ class Record:
         problems: list[Problem] = []
         for col in schema.columns:
             value = getattr(self, col.name)
-            if col.enum is not None and isinstance(value, str) and value in col.allowed:
-                object.__setattr__(self, col.name, col.enum(value))
-                continue
+            canonical = _normalised(col, value)
+            if canonical is not value:
+                object.__setattr__(self, col.name, canonical)
+                value = canonical
             rule = col.check_scalar(value)
             if rule is not None:
                 problems.append(Problem(table=schema.name, column=col.name, row=None, value=value, rule=rule))
@@ -115,7 +148,8 @@ class Record:
         Raises
         ------
         InvalidInputError
-            When the row has unknown keys or lacks a required one.
+            When the row is not a mapping or a Series, repeats a key, has
+            unknown keys or lacks a required one.
         SchemaError
             When a value breaks the column's rule.
 
@@ -130,19 +164,25 @@ class Record:
         {'borrower_id': 'b1', 'observed_on': datetime.date(2024, 3, 1), 'score': 702}
         """
         schema = cls.schema()
-        keys = [str(k) for k in row.keys()]  # noqa: SIM118 (pandas rows too)
-        unknown = [k for k in keys if k not in schema.column_names]
+        func = f"{cls.__name__}.from_row"
+        if not isinstance(row, Mapping | pd.Series):
+            raise V.fail(func, "row", "must be a mapping (a dict) or a frame row (a Series)",
+                         f"a {type(row).__name__}", "Pass e.g. frame.iloc[0] or a dict of column values.")
+        labels = list(row.keys())
+        repeated = [k for k in dict.fromkeys(labels) if labels.count(k) > 1]
+        if repeated:
+            raise V.fail(func, "row", "must have each key once", f"repeated keys {V.show(repeated)}")
+        keys = [k for k in labels if isinstance(k, str)]
+        unknown = [k for k in labels if not isinstance(k, str) or k not in schema.column_names]
         missing = [c.name for c in schema.columns if c.name not in keys and not c.nullable]
         if unknown or missing:
             parts = []
             if missing:
                 parts.append(f"missing {missing}")
             if unknown:
-                parts.append(f"unknown {unknown}")
-            raise InvalidInputError(
-                f"{cls.__name__}.from_row: keys do not match table {schema.name!r}: "
-                f"{'; '.join(parts)}; expected {list(schema.column_names)}"
-            )
+                parts.append(f"unknown {[str(k) for k in unknown]}")
+            raise V.fail(func, "row", f"must have the keys of table {schema.name!r} "
+                         f"{list(schema.column_names)} (nullable ones may be absent)", "; ".join(parts))
         values = {c.name: _from_cell(c, row[c.name]) if c.name in keys else None for c in schema.columns}
         return cls(**values)
 
@@ -233,7 +273,8 @@ class Transaction(Record):
     counterparty_id: str | None = None
 
     def _row_rules(self) -> list[Problem]:
-        expected = KIND_DIRECTION.get(TransactionKind(self.kind)) if self.kind in TransactionKind else None
+        # a kind outside the enum is reported by its column rule; `x in TransactionKind` raises for it
+        expected = KIND_DIRECTION.get(self.kind) if isinstance(self.kind, TransactionKind) else None
         if expected is not None and self.direction != expected:
             rule = kind_direction_rule(self.kind, expected)
             return [Problem(table=self.table, column="direction", row=None, value=self.direction, rule=rule)]

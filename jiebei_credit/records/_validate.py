@@ -8,15 +8,15 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError, Problem, SchemaError
+from jiebei_credit import _validation as V
+from jiebei_credit.errors import Problem, SchemaError
 from jiebei_credit.records._enums import KIND_DIRECTION, kind_direction_rule
-from jiebei_credit.records._schema import DATE_MAX, DATE_MIN, Column, TableSchema
+from jiebei_credit.records._schema import Column, TableSchema
 from jiebei_credit.records._tables import SCHEMAS
 
-__all__ = ["UnknownColumns", "validate"]
+__all__ = ["UnknownColumns", "check_options", "validate"]
 
 UnknownColumns = Literal["raise", "keep", "drop"]
-_UNKNOWN_CHOICES: tuple[str, ...] = ("raise", "keep", "drop")
 
 #: Transaction kinds whose direction is fixed, as the strings stored in frames.
 _KIND_DIRECTION: dict[str, str] = {str(k): str(d) for k, d in KIND_DIRECTION.items()}
@@ -41,13 +41,7 @@ def problems_at(
     ]
 
 
-def _plain(v: Any) -> Any:
-    """Python scalar for a numpy / pandas scalar, for readable messages."""
-    if v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
+_plain = V.plain
 
 
 class _Result:
@@ -60,122 +54,84 @@ class _Result:
         self.problems = problems
 
 
-def _dtype_problem(table: str, col: Column, s: pd.Series, remedy: str) -> _Result:
-    rule = f"has dtype {s.dtype}; expected {col.dtype_label()} ({col.msg_coerce()}); {remedy}"
-    return _Result(None, [Problem(table=table, column=col.name, row=None, value=None, rule=rule)])
+def _dtype_problem(table: str, col: Column, s: pd.Series, rule: str) -> _Result:
+    text = rule if rule.startswith("has dtype") else f"has dtype {s.dtype}; {rule}"
+    text += f" (expected {col.dtype_label()}: {_KIND_TEXT[col.kind]})"
+    return _Result(None, [Problem(table=table, column=col.name, row=None, value=None, rule=text)])
 
 
-def _all_missing(s: pd.Series) -> bool:
-    return bool(s.isna().all())
+#: What each column kind holds, for dtype problems.
+_KIND_TEXT: dict[str, str] = {
+    "id": "identifiers as strings or whole numbers",
+    "text": "strings",
+    "category": "one of the allowed values",
+    "date": "dates",
+    "datetime": "dates and times",
+    "float": "real numbers",
+    "int": "whole numbers",
+}
 
 
-def _strings(table: str, col: Column, s: pd.Series) -> _Result:
-    dtype = s.dtype
-    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
-        return _dtype_problem(table, col, s, "convert the column to strings")
-    if pd.api.types.is_float_dtype(dtype):
-        if not _all_missing(s):
-            return _dtype_problem(
-                table, col, s, "identifiers must be strings: use .astype('Int64').astype('string')"
-            )
-        return _Result(pd.array([pd.NA] * len(s), dtype="string"), [])
-    problems: list[Problem] = []
-    if pd.api.types.is_integer_dtype(dtype):
-        out = s.astype("string").array
-    else:
-        if pd.api.types.is_object_dtype(dtype) and pd.api.types.infer_dtype(s, skipna=True) not in (
-            "string",
-            "empty",
-        ):
-            ok = s.map(lambda v: v is None or v is pd.NA or isinstance(v, str | int | np.integer) or v != v)
-            bad = ~ok.to_numpy(dtype=bool)
-            problems += problems_at(table, col.name, s.index, bad, s.to_numpy(), col.msg_coerce())
-            s = s.where(~bad, None)
-        out = s.astype("string").array
-    na = np.asarray(pd.isna(out), dtype=bool)
+def _row_problems(
+    table: str, col: Column, s: pd.Series, problems: dict[str, np.ndarray]
+) -> list[Problem]:
+    """One Problem per offending row of each rule a column reader reported."""
+    out: list[Problem] = []
+    if problems:
+        raw = s.to_numpy(dtype=object)
+        for rule, mask in problems.items():
+            out += problems_at(table, col.name, s.index, mask, raw, rule)
+    return out
+
+
+def _strings(table: str, col: Column, s: pd.Series, _fmt: str | None) -> _Result:
+    parsed = V.parse_ids(s)
+    if parsed.column_problem is not None:
+        return _dtype_problem(table, col, s, parsed.column_problem)
+    problems = _row_problems(table, col, s, parsed.problems)
+    out = parsed.ids
     if not col.nullable:
-        problems += problems_at(table, col.name, s.index, na, None, col.msg_required())
+        problems += problems_at(table, col.name, s.index, parsed.missing, None, col.msg_required())
     if col.kind == "id":
         empty = pd.Series(out, copy=False).eq("").to_numpy(dtype=bool, na_value=False)
         problems += problems_at(table, col.name, s.index, empty, out, col.msg_empty())
     return _Result(out, problems)
 
 
-def _category(table: str, col: Column, s: pd.Series) -> _Result:
+def _factorize(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Codes, uniques and the mask of unhashable cells (lists, dicts) of a column."""
+    try:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        return codes, np.asarray(uniques, dtype=object), np.zeros(len(s), dtype=bool)
+    except TypeError:  # unhashable cells: factorize the others (error path)
+        obj = s.to_numpy(dtype=object)
+        unhashable = np.fromiter((not isinstance(v, Hashable) for v in obj), dtype=bool, count=obj.size)
+        codes, uniques = pd.factorize(V.object_series(V.blanked(obj, unhashable)))
+        return codes, np.asarray(uniques, dtype=object), unhashable
+
+
+def _category(table: str, col: Column, s: pd.Series, _fmt: str | None) -> _Result:
     allowed = pd.Index(col.allowed)
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    lookup = allowed.get_indexer(pd.Index(np.asarray(uniques, dtype=object)))
+    codes, uniques, unhashable = _factorize(s)
+    lookup = allowed.get_indexer(pd.Index(uniques, dtype=object))
     new_codes = np.where(codes >= 0, lookup[codes] if lookup.size else -1, -1).astype(np.int8)
-    na = codes < 0
-    bad = (new_codes < 0) & ~na
-    problems = problems_at(table, col.name, s.index, bad, s.to_numpy(), col.msg_allowed())
+    na = (codes < 0) & ~unhashable
+    bad = ((new_codes < 0) & ~na) | unhashable
+    problems = problems_at(table, col.name, s.index, bad, s.to_numpy(dtype=object), col.msg_allowed())
     if not col.nullable:
         problems += problems_at(table, col.name, s.index, na, None, col.msg_required())
     values = pd.Categorical.from_codes(new_codes, dtype=pd.CategoricalDtype(list(col.allowed)))
     return _Result(values, problems)
 
 
-def _parse_dates(s: pd.Series) -> np.ndarray:
-    """Parse an object / string column to datetime64 (NaT where unreadable)."""
-    try:
-        parsed = pd.to_datetime(s, errors="coerce", format="ISO8601")
-    except (ValueError, TypeError, OverflowError):
-        parsed = pd.Series([_parse_one(v) for v in s], index=s.index, dtype="datetime64[ns]")
-    else:
-        retry = parsed.isna() & s.notna()
-        if retry.any():
-            try:
-                again = pd.to_datetime(s[retry], errors="coerce", format="mixed")
-            except (ValueError, TypeError, OverflowError):
-                again = pd.Series([_parse_one(v) for v in s[retry]], index=s[retry].index)
-            if isinstance(again.dtype, pd.DatetimeTZDtype):
-                again = pd.Series(pd.NaT, index=again.index, dtype="datetime64[ns]")
-            parsed = parsed.astype("datetime64[ns]") if parsed.dtype.kind == "M" else parsed
-            parsed[retry] = again.astype("datetime64[ns]")
-    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
-        return np.full(len(s), np.datetime64("NaT"), dtype="datetime64[ns]")
-    return parsed.to_numpy()
-
-
-def _parse_one(v: Any) -> Any:
-    try:
-        ts = pd.Timestamp(v)
-    except (ValueError, TypeError, OverflowError):
-        return pd.NaT
-    if pd.isna(ts) or ts.tzinfo is not None:
-        return pd.NaT
-    return ts if DATE_MIN <= ts <= DATE_MAX else pd.NaT
-
-
-def _dates(table: str, col: Column, s: pd.Series) -> _Result:
-    dtype = s.dtype
-    if isinstance(dtype, pd.DatetimeTZDtype):
-        return _dtype_problem(
-            table, col, s, "convert with .dt.tz_convert('Asia/Shanghai').dt.tz_localize(None)"
-        )
-    if pd.api.types.is_datetime64_dtype(dtype):
-        raw = s.to_numpy()
-    elif pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
-        raw = _parse_dates(s)
-    elif _all_missing(s):
-        raw = np.full(len(s), np.datetime64("NaT"), dtype="datetime64[ns]")
-    else:
-        return _dtype_problem(
-            table,
-            col,
-            s,
-            "numbers are not dates: parse them first, e.g. pd.to_datetime(col.astype(str), format='%Y%m%d')",
-        )
-    na_in = np.asarray(s.isna(), dtype=bool)
-    na = np.isnat(raw)
-    problems = problems_at(table, col.name, s.index, na & ~na_in, s.to_numpy(), col.msg_coerce())
+def _dates(table: str, col: Column, s: pd.Series, fmt: str | None) -> _Result:
+    parsed = V.parse_dates(s, date_format=fmt)
+    if parsed.column_problem is not None:
+        return _dtype_problem(table, col, s, parsed.column_problem)
+    problems = _row_problems(table, col, s, parsed.problems)
     if not col.nullable:
-        problems += problems_at(table, col.name, s.index, na_in, None, col.msg_required())
-    in_range = (raw >= DATE_MIN.to_datetime64()) & (raw <= DATE_MAX.to_datetime64())
-    out_of_range = ~na & ~in_range
-    problems += problems_at(table, col.name, s.index, out_of_range, raw, col.msg_date_range())
-    raw = np.where(out_of_range, np.datetime64("NaT"), raw)
-    values = np.array(raw, dtype="datetime64[ns]", copy=True)
+        problems += problems_at(table, col.name, s.index, parsed.missing, None, col.msg_required())
+    values = parsed.dates
     if col.kind == "date":
         days = values.astype("datetime64[D]")
         timed = ~np.isnat(values) & (days != values)
@@ -183,39 +139,37 @@ def _dates(table: str, col: Column, s: pd.Series) -> _Result:
     return _Result(values, problems)
 
 
-def _numbers(table: str, col: Column, s: pd.Series) -> _Result:
-    dtype = s.dtype
-    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
-        return _dtype_problem(table, col, s, "convert the column to numbers")
-    problems: list[Problem] = []
-    na_in = np.asarray(s.isna(), dtype=bool)
-    if pd.api.types.is_numeric_dtype(dtype):
-        x = np.array(s.to_numpy(dtype="float64", na_value=np.nan), dtype=np.float64, copy=True)
-    else:
-        x = np.asarray(pd.to_numeric(s, errors="coerce"), dtype=np.float64).copy()
-        unread = np.isnan(x) & ~na_in
-        problems += problems_at(table, col.name, s.index, unread, s.to_numpy(), col.msg_coerce())
-    na = np.isnan(x)
+#: Whole numbers beyond this lose precision in float64 and cannot be converted safely.
+_EXACT_INT: float = 2.0**53
+
+
+def _numbers(table: str, col: Column, s: pd.Series, _fmt: str | None) -> _Result:
+    parsed = V.parse_numbers(s)
+    if parsed.column_problem is not None:
+        return _dtype_problem(table, col, s, parsed.column_problem)
+    problems = _row_problems(table, col, s, parsed.problems)
+    x = parsed.numbers
     if not col.nullable:
-        problems += problems_at(table, col.name, s.index, na_in, None, col.msg_required())
+        problems += problems_at(table, col.name, s.index, parsed.missing, None, col.msg_required())
     inf = np.isinf(x)
     problems += problems_at(table, col.name, s.index, inf, x, col.msg_finite())
-    finite = ~na & ~inf
+    finite = np.isfinite(x)
+    zeroed = np.where(finite, x, 0.0)
+    integral = np.floor(zeroed) == zeroed
     if col.kind == "int":
-        frac = finite & (np.floor(np.where(finite, x, 0.0)) != np.where(finite, x, 0.0))
+        frac = finite & ~integral
         problems += problems_at(table, col.name, s.index, frac, x, col.msg_integral())
     bad_range = np.zeros(len(x), dtype=bool)
-    with np.errstate(invalid="ignore"):
-        if col.minimum is not None:
-            bad_range |= (x <= col.minimum) if col.exclusive_minimum else (x < col.minimum)
-        if col.maximum is not None:
-            bad_range |= (x >= col.maximum) if col.exclusive_maximum else (x > col.maximum)
+    if col.minimum is not None:
+        bad_range |= (zeroed <= col.minimum) if col.exclusive_minimum else (zeroed < col.minimum)
+    if col.maximum is not None:
+        bad_range |= (zeroed >= col.maximum) if col.exclusive_maximum else (zeroed > col.maximum)
     bad_range &= finite
     problems += problems_at(table, col.name, s.index, bad_range, x, col.msg_range())
     if col.kind == "float":
         return _Result(x, problems)
-    safe = np.where(finite, x, 0.0)
-    ints = pd.arrays.IntegerArray(safe.astype(np.int64), ~finite)
+    exact = finite & integral & (np.abs(zeroed) <= _EXACT_INT)
+    ints = pd.arrays.IntegerArray(np.where(exact, zeroed, 0.0).astype(np.int64), ~exact)
     return _Result(ints, problems)
 
 
@@ -322,8 +276,16 @@ def _kind_direction(out: pd.DataFrame) -> list[Problem]:
     return problems
 
 
+def check_options(
+    unknown_columns: object, date_format: object, *, func: str
+) -> tuple[UnknownColumns, str | None]:
+    """The keyword options shared by validate and RecordSet.from_frames, checked."""
+    unknown: UnknownColumns = V.choice(unknown_columns, UnknownColumns, func=func, name="unknown_columns")
+    return unknown, V.date_format_param(date_format, func=func)
+
+
 def validate_frame(
-    schema: TableSchema, frame: pd.DataFrame, unknown_columns: UnknownColumns
+    schema: TableSchema, frame: pd.DataFrame, unknown_columns: UnknownColumns, date_format: str | None = None
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Normalise ``frame`` to ``schema``; return the copy and every problem found."""
     table = schema.name
@@ -347,7 +309,7 @@ def validate_frame(
     for col in schema.columns:
         if col.name not in names or names.count(col.name) > 1:
             continue
-        res = _NORMALISERS[col.kind](table, col, frame[col.name])
+        res = _NORMALISERS[col.kind](table, col, frame[col.name], date_format)
         problems += res.problems
         if res.data is not None:
             data[col.name] = res.data
@@ -355,7 +317,7 @@ def validate_frame(
             clean.add(col.name)
     if unknown_columns == "keep" and not problems:
         for name in unknown:
-            data[name] = frame[name].copy(deep=True)
+            data[name] = frame[name].copy(deep=True).array
     out = pd.DataFrame(data, index=frame.index.copy(), copy=False)
     # Row rules run on the columns they need whenever those columns are clean,
     # so one pass reports every problem.
@@ -366,7 +328,13 @@ def validate_frame(
     return out, problems
 
 
-def validate(table: str, frame: pd.DataFrame, *, unknown_columns: UnknownColumns = "raise") -> pd.DataFrame:
+def validate(
+    table: str,
+    frame: pd.DataFrame,
+    *,
+    unknown_columns: UnknownColumns = "raise",
+    date_format: str | None = None,
+) -> pd.DataFrame:
     """Validate one record table and return a normalised copy.
 
     Parameters
@@ -380,6 +348,12 @@ def validate(table: str, frame: pd.DataFrame, *, unknown_columns: UnknownColumns
         What to do with columns the schema does not declare: report them as
         problems, keep them unchanged after the schema columns, or leave them
         out of the result.
+    date_format : str, optional
+        The ``strftime`` format of date strings, e.g. ``"%d/%m/%Y"``. By
+        default strings are read as ISO 8601 (``2024-01-05``, with an
+        optional time); a day-first or month-first export must declare its
+        format, never be guessed. Date and datetime values (numpy, pandas,
+        pyarrow ``timestamp`` / ``date32``, ``datetime.date``) need no format.
 
     Returns
     -------
@@ -395,15 +369,25 @@ def validate(table: str, frame: pd.DataFrame, *, unknown_columns: UnknownColumns
     SchemaError
         When anything breaks the schema. ``SchemaError.problems`` lists every
         violation: missing, duplicate and (by default) unknown columns;
-        values that cannot be read as the column's type; missing values in
-        required columns; infinities; numbers outside the allowed range (e.g.
+        values that cannot be read as the column's type (booleans, floats or
+        dates as identifiers; booleans, complex numbers or durations as
+        numbers; numbers, relative words such as ``"today"`` or strings
+        outside the declared format as dates); missing values in required
+        columns; infinities; numbers outside the allowed range (e.g.
         non-positive amounts, daily rates above 1 %, Zhima scores outside
         350-950); values outside an enum; dates with a time of day or outside
         1950-2100; duplicate primary keys; transaction kinds whose direction
         is fixed (a sale is always ``in``) with the other direction.
     InvalidInputError
-        When ``table`` is unknown, ``frame`` is not a DataFrame or
-        ``unknown_columns`` is not one of the choices.
+        When ``table`` is not a table name, ``frame`` is not a DataFrame,
+        ``unknown_columns`` is not one of the choices or ``date_format`` is
+        not a format string.
+
+    Notes
+    -----
+    The rules for each kind of value are the library's own, the same for
+    every table and for observations (``jiebei_credit._validation``). A
+    categorical column is read through its categories.
 
     Examples
     --------
@@ -420,20 +404,16 @@ def validate(table: str, frame: pd.DataFrame, *, unknown_columns: UnknownColumns
     >>> ok = validate("zhima_scores", raw.assign(score=[688, 702]))
     >>> ok.dtypes.astype(str).tolist()
     ['string', 'datetime64[ns]', 'Int64']
+    >>> day_first = raw.assign(observed_on=["05/01/2024", "05/02/2024"], score=[688, 702])
+    >>> validate("zhima_scores", day_first, date_format="%d/%m/%Y")["observed_on"].dt.month.tolist()
+    [1, 2]
     """
-    schema = SCHEMAS.get(table)
-    if schema is None:
-        raise InvalidInputError(f"validate: unknown table {table!r}; expected one of: {', '.join(SCHEMAS)}")
-    if not isinstance(frame, pd.DataFrame):
-        raise InvalidInputError(
-            f"validate({table!r}): frame must be a pandas DataFrame, got {type(frame).__name__}"
-        )
-    if unknown_columns not in _UNKNOWN_CHOICES:
-        raise InvalidInputError(
-            f"validate({table!r}): unknown_columns must be one of {', '.join(_UNKNOWN_CHOICES)}; "
-            f"got {unknown_columns!r}"
-        )
-    out, problems = validate_frame(schema, frame, unknown_columns)
+    func = "validate"
+    name = V.choice(table, tuple(SCHEMAS), func=func, name="table",
+                    fix="Validate one table at a time, e.g. validate('loans', frame).")
+    frame = V.as_frame(frame, func=func, name="frame")
+    unknown, fmt = check_options(unknown_columns, date_format, func=func)
+    out, problems = validate_frame(SCHEMAS[name], frame, unknown, fmt)
     if problems:
-        raise SchemaError(problems, context=f"validate({table!r})")
+        raise SchemaError(problems, context=f"validate({name!r})")
     return out

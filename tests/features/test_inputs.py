@@ -70,26 +70,60 @@ def obs(**cols: object) -> pd.DataFrame:
 @pytest.mark.parametrize(
     ("frame", "match"),
     [
-        (obs().drop(columns="as_of"), r"extract: observations lacks column\(s\) \['as_of'\]"),
-        (obs().rename(columns={"borrower_id": "id"}), r"lacks column\(s\) \['borrower_id'\]"),
-        (obs().set_axis([5, 5]), r"duplicate index: labels 5 appear more than once \(2 rows\).*reset_index"),
+        (
+            obs().drop(columns="as_of"),
+            (
+                r"extract: observations must have the columns 'borrower_id', 'as_of'; "
+                r"got a frame lacking 'as_of'"
+            ),
+        ),
+        (
+            obs().rename(columns={"borrower_id": "id"}),
+            r"got a frame lacking 'borrower_id' \(columns: 'id', 'as_of'\)",
+        ),
+        (
+            obs().set_axis([5, 5]),
+            r"observations.index must be unique .*; got 2 values \(5, 5\) at rows 5, 5\. .*reset_index",
+        ),
         (
             obs(borrower_id=["b1", "nobody"]),
-            r"1 value\(s\) not in records.borrowers, e.g. 'nobody' at rows 1; add",
+            (
+                r"observations.borrower_id must be borrowers of records.borrowers; "
+                r"got 1 value \('nobody'\) at row 1\. Add"
+            ),
         ),
-        (obs(borrower_id=["b1", None]), r"observations.borrower_id is missing at rows 1"),
-        (obs(borrower_id=[1.0, 7.0]), r"borrower_id must hold identifiers .* got dtype float64"),
-        (obs(as_of=pd.to_datetime(["2024-03-01", None])), r"observations.as_of is missing \(NaT\) at rows 1"),
+        (
+            obs(borrower_id=["b1", None]),
+            r"observations.borrower_id must not be missing; got 1 value at row 1",
+        ),
+        (
+            obs(borrower_id=[1.0, 7.0]),
+            r"borrower_id must hold strings or whole numbers, not floats .* got dtype float64",
+        ),
+        (
+            obs(as_of=pd.to_datetime(["2024-03-01", None])),
+            r"observations.as_of must not be missing; got 1 value at row 1",
+        ),
         (
             obs(as_of=pd.to_datetime(["2024-03-01 10:30", "2024-04-01 00:00"])),
-            r"as_of must be dates without time of day.*rows 0 have a time, e.g. 2024-03-01 10:30:00",
+            (
+                r"as_of must be dates without a time of day; "
+                r"got 1 value \(Timestamp\('2024-03-01 10:30:00'\)\) at row 0"
+            ),
         ),
         (
             obs(as_of=pd.to_datetime(["2024-03-01", "2024-04-01"]).tz_localize("Asia/Shanghai")),
-            r"observations.as_of is time-zone aware",
+            r"observations.as_of is time-zone aware; .*tz_convert\('Asia/Shanghai'\)",
         ),
-        (obs(as_of=["2024-03-01", "yesterday"]), r"observations.as_of cannot be read as dates"),
-        (obs(as_of=[20240301, 20240401]), r"as_of must hold dates .* got dtype int64"),
+        (
+            obs(as_of=["2024-03-01", "yesterday"]),
+            r"observations.as_of relative words .* refused; .* got 1 value \('yesterday'\) at row 1",
+        ),
+        (
+            obs(as_of=["2024-03-01", "2024-13-01"]),
+            r"observations.as_of cannot be read as a date: .* at row 1",
+        ),
+        (obs(as_of=[20240301, 20240401]), r"observations.as_of numbers are never dates; .* got dtype int64"),
     ],
 )
 def test_bad_observations(rs: RecordSet, frame: pd.DataFrame, match: str) -> None:
@@ -103,16 +137,18 @@ def test_many_offending_rows_are_counted(rs: RecordSet) -> None:
     frame = pd.DataFrame({"borrower_id": ["x"] * 8, "as_of": pd.to_datetime(["2024-01-01"] * 8)})
     with pytest.raises(
         InvalidInputError,
-        match=r"8 value\(s\) not in records.borrowers, e.g. 'x' at rows 0, 1, 2, 3, 4 \(8 in all\)",
+        match=r"got 8 values \('x', 'x', 'x', 'x', 'x', …\) at rows 0, 1, 2, 3, 4, …",
     ):
         extract(rs, frame)
 
 
 def test_observations_must_be_a_frame_and_records_a_record_set(rs: RecordSet) -> None:
-    with pytest.raises(InvalidInputError, match=r"observations must be a pandas DataFrame.*got dict"):
+    with pytest.raises(
+        InvalidInputError, match=r"extract: observations must be a pandas DataFrame; got a dict\."
+    ):
         extract(rs, {"borrower_id": ["b1"], "as_of": ["2024-01-01"]})  # type: ignore[arg-type]
     with pytest.raises(
-        InvalidInputError, match=r"records must be a jiebei_credit\.records\.RecordSet, got dict"
+        InvalidInputError, match=r"extract: records must be a jiebei_credit\.records\.RecordSet; got a dict\."
     ):
         extract({}, obs())
     with pytest.raises(
@@ -124,15 +160,18 @@ def test_observations_must_be_a_frame_and_records_a_record_set(rs: RecordSet) ->
 @pytest.mark.parametrize(
     ("windows", "match"),
     [
-        ((), r"windows must be a non-empty sequence of whole numbers of days between 1 and 3650; got \[\]"),
-        ((30, 0), r"offending: \[0\]"),
-        ((30, -5), r"offending: \[-5\]"),
-        ((30.0,), r"offending: \[30.0\]"),
-        ((True,), r"offending: \[True\]"),
-        ((4000,), r"offending: \[4000\]"),
-        ((30, 90, 30), r"windows must be distinct; \[30\] appear more than once"),
-        ("30", r"windows must be a sequence of whole numbers of days"),
-        (30, r"windows must be a sequence of whole numbers of days"),
+        ((), r"extract: windows must hold at least 1 value; got 0\."),
+        (
+            (30, 0),
+            r"windows must hold whole numbers of days between 1 and 3650; got 1 value \(0\) at position 1",
+        ),
+        ((30, -5), r"got 1 value \(-5\) at position 1"),
+        ((30.0,), r"got 1 value \(30.0\) at position 0"),
+        ((True,), r"got 1 value \(True\) at position 0"),
+        ((4000,), r"got 1 value \(4000\) at position 0"),
+        ((30, 90, 30), r"windows must not repeat a value; got repeats of 30\."),
+        ("30", r"windows must be a list, tuple, array or Index of values, not a single string; got '30'"),
+        (30, r"windows must be a list, tuple, array or Index of values; got 30\."),
     ],
 )
 def test_bad_windows(rs: RecordSet, windows: object, match: str) -> None:
@@ -142,23 +181,29 @@ def test_bad_windows(rs: RecordSet, windows: object, match: str) -> None:
 
 def test_bad_families_and_sources(rs: RecordSet) -> None:
     with pytest.raises(
-        InvalidInputError, match=r"families has unknown name\(s\) \['cash'\]; choose from \['line'"
+        InvalidInputError, match=r"families may hold only 'line', .*; got 1 other value \('cash'\)\."
     ):
         extract(rs, obs(), families=["cash"])
     with pytest.raises(
         InvalidInputError,
-        match=r"families must be a list of names, not a single string; use families=\['zhima'\]",
+        match=r"families must be a list, tuple, array or Index of values, not a single string; got 'zhima'\. "
+        r"Wrap it: families=\['zhima'\]",
     ):
         extract(rs, obs(), families="zhima")
-    with pytest.raises(InvalidInputError, match=r"sources has unknown name\(s\) \['bank_statements'\]"):
+    with pytest.raises(
+        InvalidInputError, match=r"sources may hold only .*; got 1 other value \('bank_statements'\)"
+    ):
         extract(rs, obs(), sources=["bank_statements"])
     with pytest.raises(
         InvalidInputError,
-        match=r"family 'repayment' needs table\(s\) \['installments'\], which sources= excludes .* add them",
+        match=r"families may only name families whose tables sources= allows; "
+        r"'repayment' needs 'installments'; "
+        r"got sources=\['borrowers', 'loans'\]\. Add",
     ):
         extract(rs, obs(), families=["repayment"], sources=["loans", "borrowers"])
     with pytest.raises(
-        InvalidInputError, match=r"family 'cashflow' needs table\(s\) \['transactions'\], which records lacks"
+        InvalidInputError,
+        match=r"families may only name families whose tables records holds; 'cashflow' needs 'transactions'",
     ):
         extract(rs, obs(), families=["cashflow"])
 
@@ -180,7 +225,9 @@ def test_accepted_variants(rs: RecordSet) -> None:
     for other in (as_strings, as_dates, as_category, seconds):
         pd.testing.assert_frame_equal(other, want)
     pd.testing.assert_frame_equal(extract(rs, obs(), windows=np.array([30, 90, 180, 365])), want)
-    with pytest.raises(InvalidInputError, match=r"observed_until must be a date such as '2025-06-30'"):
+    with pytest.raises(
+        InvalidInputError, match=r"observed_until numbers are never dates; .* got np.int64\(20250630\)"
+    ):
         outcomes(rs, obs(), observed_until=np.int64(20250630))
     by_int = extract(rs, pd.DataFrame({"borrower_id": [7], "as_of": ["2024-03-01"]}), families=["profile"])
     # Borrower "7" registered 2021-05-01: 1035 days before 2024-03-01, over 30.4375 days a month.
@@ -201,16 +248,16 @@ def test_empty_observations_give_an_empty_frame_with_every_column(rs: RecordSet)
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"horizon_days": 0}, r"outcomes: horizon_days must be a whole number of days >= 1, got 0"),
-        ({"horizon_days": 30.5}, r"horizon_days must be a whole number of days >= 1, got 30.5"),
-        ({"min_dpd": True}, r"min_dpd must be a whole number of days >= 1, got True"),
-        ({"observed_until": None}, r"observed_until must be a date such as '2025-06-30', got None"),
-        ({"observed_until": "soon"}, r"observed_until must be a date such as '2025-06-30', got 'soon'"),
+        ({"horizon_days": 0}, r"outcomes: horizon_days must be an integer in \[1, 55151\]; got 0\."),
+        ({"horizon_days": 30.5}, r"horizon_days must be an integer in \[1, 55151\]; got 30.5 \(float\)"),
+        ({"min_dpd": True}, r"min_dpd must be an integer in \[1, 55151\]; got True \(a bool\)"),
+        ({"observed_until": None}, r"outcomes: observed_until must be a date; got None\."),
+        ({"observed_until": "soon"}, r"observed_until cannot be read as a date: .*; got 'soon'\."),
         (
             {"observed_until": "2025-01-01 12:00"},
-            r"observed_until must be a date without time of day.*use 2025-01-01",
+            r"observed_until must be a date without a time of day; got '2025-01-01 12:00'\. Use 2025-01-01\.",
         ),
-        ({"observed_until": pd.NaT}, r"observed_until must be a date, got a missing value"),
+        ({"observed_until": pd.NaT}, r"observed_until must be a date; got a missing value"),
     ],
 )
 def test_bad_outcome_parameters(rs: RecordSet, kwargs: dict[str, object], match: str) -> None:
@@ -221,5 +268,9 @@ def test_bad_outcome_parameters(rs: RecordSet, kwargs: dict[str, object], match:
 
 def test_outcomes_need_loans_and_installments(rs: RecordSet) -> None:
     bare = RecordSet.from_frames(borrowers=rs.borrowers)
-    with pytest.raises(InvalidInputError, match=r"records lacks table\(s\) \['loans', 'installments'\]"):
+    with pytest.raises(
+        InvalidInputError,
+        match=r"outcomes: records must hold the loans and installments tables "
+        r".* lacking 'loans', 'installments'",
+    ):
         outcomes(bare, obs(), observed_until="2025-06-30")

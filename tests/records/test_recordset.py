@@ -183,7 +183,9 @@ def test_subset_and_replace() -> None:
 
 def test_from_records_rejects_wrong_types() -> None:
     rs = RecordSet.from_frames(**_base())
-    with pytest.raises(InvalidInputError, match=r"loans\[0\] must be a Loan, got dict"):
+    with pytest.raises(
+        InvalidInputError, match=r"RecordSet.from_records: loans\[0\] must be a Loan; got a dict\."
+    ):
         RecordSet.from_records(
             borrowers=[RECORD_TYPES["borrowers"].from_row(r) for r in rs.borrowers.to_dict("records")],
             loans=[{"loan_id": "x"}],  # type: ignore[list-item]
