@@ -8,24 +8,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError, NotFittedError
-from jiebei_credit.scorecard._checks import (
-    FloatArray,
-    Monotonic,
-    Unseen,
-    as_target,
-    as_weights,
-    check_both_classes,
-)
+from jiebei_credit._validation import FloatArray
+from jiebei_credit.errors import NotFittedError
+from jiebei_credit.scorecard._checks import Criterion, Monotonic, Selection, Unseen
 from jiebei_credit.scorecard._finebin import Category
-from jiebei_credit.scorecard._fit import merge_params
-from jiebei_credit.scorecard._frames import as_frame, check_shape, require_columns
-from jiebei_credit.scorecard._params import Params
+from jiebei_credit.scorecard._frames import as_frame, fit_data, require_columns
+from jiebei_credit.scorecard._params import RULES, Params
 from jiebei_credit.scorecard._persist import card_from_dict, card_to_dict
-from jiebei_credit.scorecard._pipeline import Criterion, Selection, check_steps, fit_card
+from jiebei_credit.scorecard._pipeline import check_steps, fit_card
 from jiebei_credit.scorecard._report import card_points, card_summary, card_table
 from jiebei_credit.scorecard._scaling import Scaling
 from jiebei_credit.scorecard._scoring import score_points
+from jiebei_credit.scorecard._transformer import binning_params
 
 __all__ = ["Scorecard"]
 
@@ -250,30 +244,16 @@ class Scorecard(Params):
             numerical problems statsmodels reported during it.
         """
         func = "Scorecard.fit"
-        if not isinstance(self.scaling, Scaling):
-            raise InvalidInputError(f"{func}: scaling must be a Scaling, got {self.scaling!r}.")
+        scaling = RULES["scaling"](self.scaling, func, "scaling")
+        round_points = RULES["round_points"](self.round_points, func, "round_points")
         steps = check_steps(
             func, min_iv=self.min_iv, max_correlation=self.max_correlation, max_vif=self.max_vif,
             selection=self.selection, criterion=self.criterion, p_enter=self.p_enter,
             p_remove=self.p_remove,
         )  # fmt: skip
-        frame = as_frame(func, X)
-        check_shape(func, frame)
-        yv = as_target(func, y, len(frame))
-        w = as_weights(func, sample_weight, len(frame))
-        weights = np.ones_like(yv) if w is None else w
-        check_both_classes(func, float(((1 - yv) * weights).sum()), float((yv * weights).sum()))
-        params = merge_params(
-            func, max_bins=self.max_bins, min_bin_share=self.min_bin_share,
-            monotonic=self.monotonic, min_bin_goods=self.min_bin_goods,
-            min_bin_bads=self.min_bin_bads, min_category_share=self.min_category_share,
-            smoothing=self.smoothing, unseen=self.unseen,
-        )  # fmt: skip
-        result = fit_card(
-            func, frame, yv, w, params, steps, special_values=self.special_values,
-            categorical=self.categorical, numeric=self.numeric, n_prebins=self.n_prebins,
-            sample_size=self.sample_size, seed=self.seed,
-        )  # fmt: skip
+        merge, rest = binning_params(func, self)
+        frame, yv, w = fit_data(func, X, y, sample_weight)
+        result = fit_card(func, frame, yv, w, merge, steps, **rest)
         fit = result.fit
         self.binnings_ = result.binnings
         self.features_ = fit.features
@@ -288,8 +268,8 @@ class Scorecard(Params):
         self.pseudo_r2_ = fit.pseudo_r2
         self.n_obs_ = fit.n_obs
         self.drops_ = tuple((d.feature, d.step, d.reason) for d in result.drops)
-        self.scaling_ = self.scaling
-        self.round_points_ = bool(self.round_points)
+        self.scaling_ = scaling
+        self.round_points_ = round_points
         self.points_ = card_points(self)
         self.feature_names_in_ = np.asarray(list(frame.columns), dtype=object)
         self.n_features_in_ = len(frame.columns)
@@ -448,7 +428,7 @@ class Scorecard(Params):
         """
         from jiebei_credit.scorecard._explain import explain
 
-        return explain(self, X, top=top, descriptions=descriptions)
+        return explain(self, X, top=top, descriptions=descriptions, _func="Scorecard.explain")
 
     def to_sql(self, table: str = "features", *, score_column: str = "score", key: str | None = None) -> str:
         """A ``SELECT`` computing the score from ``table``; see :func:`scorecard_sql`."""

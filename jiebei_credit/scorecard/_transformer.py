@@ -8,30 +8,40 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError, NotFittedError
+from jiebei_credit import _validation as V
+from jiebei_credit.errors import NotFittedError
 from jiebei_credit.scorecard._binning import Binning
-from jiebei_credit.scorecard._checks import (
-    FloatArray,
-    Monotonic,
-    Unseen,
-    as_target,
-    as_weights,
-    check_both_classes,
-    listing,
-)
+from jiebei_credit.scorecard._checks import Monotonic, Unseen
 from jiebei_credit.scorecard._finebin import (
     Category,
     as_float,
+    as_series,
     check_specials,
     detect_kind,
-    quantile_edges,
+    fine_edges,
 )
-from jiebei_credit.scorecard._fit import MergeParams, fit_stats, merge_params
-from jiebei_credit.scorecard._frames import as_frame, check_shape, require_columns
-from jiebei_credit.scorecard._params import Params
+from jiebei_credit.scorecard._fit import MergeParams, fit_stats
+from jiebei_credit.scorecard._frames import as_frame, fit_data, require_columns
+from jiebei_credit.scorecard._params import Params, check_all
 from jiebei_credit.scorecard._stats import categorical_stats, numeric_stats
 
-__all__ = ["WOETransformer", "fit_binnings"]
+__all__ = ["WOETransformer", "binning_params", "fit_binnings"]
+
+FloatArray = V.FloatArray
+
+#: Parameters of the binning step (WOETransformer's, and Scorecard's binning part).
+BINNING_PARAMS = ("max_bins", "min_bin_share", "monotonic", "special_values", "min_bin_goods",
+                  "min_bin_bads", "categorical", "numeric", "n_prebins", "min_category_share", "smoothing",
+                  "unseen", "sample_size", "seed")
+MERGE_PARAMS = ("max_bins", "min_bin_share", "monotonic", "min_bin_goods", "min_bin_bads",
+                "min_category_share", "smoothing", "unseen")
+
+
+def binning_params(func: str, est: Any) -> tuple[MergeParams, dict[str, Any]]:
+    """The binning parameters of an estimator, checked: merge constraints and the rest."""
+    values = check_all(func, {k: getattr(est, k) for k in BINNING_PARAMS})
+    merge = MergeParams(**{k: values[k] for k in MERGE_PARAMS})
+    return merge, {k: v for k, v in values.items() if k not in MERGE_PARAMS}
 
 
 def fit_binnings(
@@ -41,44 +51,38 @@ def fit_binnings(
     w: FloatArray | None,
     params: MergeParams,
     *,
-    special_values: Sequence[Category] | Mapping[str, Sequence[Category]],
-    categorical: Sequence[str] | None,
-    numeric: Sequence[str] | None,
+    special_values: tuple[Category, ...] | dict[str, tuple[Category, ...]],
+    categorical: tuple[str, ...] | None,
+    numeric: tuple[str, ...] | None,
     n_prebins: int,
     sample_size: int | None,
     seed: int,
 ) -> dict[str, Binning]:
-    """Fit one :class:`Binning` per column of ``X`` (validated target and weights)."""
+    """Fit one :class:`Binning` per column of ``X`` (checked parameters, target and weights)."""
     forced_cat = set(categorical or ())
     forced_num = set(numeric or ())
-    both = forced_cat & forced_num
+    both = sorted(forced_cat & forced_num)
     if both:
-        raise InvalidInputError(
-            f"{func}: columns {listing(sorted(both))} are in both categorical and numeric."
-        )
+        raise V.fail(func, "categorical and numeric", "must not name the same column",
+                     V.show(both, len(both)), "Name each column in one of them only.")
     require_columns(func, X, sorted(forced_cat | forced_num))
-    if isinstance(special_values, Mapping):
+    if isinstance(special_values, dict):
         require_columns(func, X, sorted(special_values))
     out: dict[str, Binning] = {}
     for col in X.columns:
         x = X[col]
+        label = f"column {col!r}"
         kind = "categorical" if col in forced_cat else "numeric" if col in forced_num else detect_kind(x)
-        if isinstance(special_values, Mapping):
-            specials = check_specials(func, kind, special_values.get(col, ()))
+        if isinstance(special_values, dict):
+            specials = check_specials(func, kind, special_values.get(col, ()), f"special_values[{col!r}]")
         else:
             specials = check_specials(func, kind, special_values) if kind == "numeric" else ()
         if kind == "numeric":
-            xv, _ = as_float(func, x, f"column {col!r}")
-            edges = quantile_edges(
-                xv,
-                n_prebins=n_prebins,
-                special_values=[float(v) for v in specials],
-                sample_size=sample_size,
-                seed=seed,
-            )
+            xv, _ = as_float(func, x, label)
+            edges = fine_edges(xv, n_prebins=n_prebins, specials=specials, sample_size=sample_size, seed=seed)
             stats = numeric_stats(xv, y, w, edges, specials, col)
         else:
-            stats = categorical_stats(x, y, w, specials, col)
+            stats = categorical_stats(as_series(func, x, label), y, w, specials, col)
         out[col] = fit_stats(stats, params, func)
     return out
 
@@ -182,36 +186,9 @@ class WOETransformer(Params):
             ``categorical``, ``numeric`` or ``special_values``.
         """
         func = "WOETransformer.fit"
-        frame = as_frame(func, X)
-        check_shape(func, frame)
-        yv = as_target(func, y, len(frame))
-        w = as_weights(func, sample_weight, len(frame))
-        weights = np.ones_like(yv) if w is None else w
-        check_both_classes(func, float(((1 - yv) * weights).sum()), float((yv * weights).sum()))
-        params = merge_params(
-            func,
-            max_bins=self.max_bins,
-            min_bin_share=self.min_bin_share,
-            monotonic=self.monotonic,
-            min_bin_goods=self.min_bin_goods,
-            min_bin_bads=self.min_bin_bads,
-            min_category_share=self.min_category_share,
-            smoothing=self.smoothing,
-            unseen=self.unseen,
-        )
-        self.binnings_ = fit_binnings(
-            func,
-            frame,
-            yv,
-            w,
-            params,
-            special_values=self.special_values,
-            categorical=self.categorical,
-            numeric=self.numeric,
-            n_prebins=self.n_prebins,
-            sample_size=self.sample_size,
-            seed=self.seed,
-        )
+        merge, rest = binning_params(func, self)
+        frame, yv, w = fit_data(func, X, y, sample_weight)
+        self.binnings_ = fit_binnings(func, frame, yv, w, merge, **rest)
         self.feature_names_in_ = np.asarray(list(frame.columns), dtype=object)
         self.n_features_in_ = len(frame.columns)
         return self
