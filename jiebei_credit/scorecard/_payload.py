@@ -261,13 +261,15 @@ def check_binning(ck: Checker, d: object, path: str, *, schema: str, version: in
         return None
     n_regular = len(edges) + 1 if kind == "numeric" else len(groups)
     if len(special_bins) != len(specials):
-        ck.add(f"{dot}special_bins", f"must have one entry per special value ({len(specials)})",
-               f"{len(special_bins)}")
+        ck.add(f"{dot}special_bins", f"must have one entry per value of {dot}special_values "
+               f"({len(specials)})", f"{len(special_bins)}")
         return None
     rows = [b for b in special_bins if b >= 0]
     if rows != list(range(n_regular, n_regular + len(rows))):
-        ck.add(f"{dot}special_bins", f"must number the special bins {n_regular}, {n_regular + 1}, … in order "
-               "(-1 for a special value absent in training)", V.show(special_bins, len(special_bins)))
+        source = f"{dot}edges" if kind == "numeric" else f"{dot}groups"
+        ck.add(f"{dot}special_bins", f"must number the special bins {n_regular}, {n_regular + 1}, … in order, "
+               f"after the {n_regular} regular bins of {source} (-1 for a special value absent in training)",
+               V.show(special_bins, len(special_bins)))
         return None
     n_bins = n_regular + len(rows) + int(bool(has_missing))
     layout = (f" ({n_bins} bins: {n_regular} regular from {dot}{'edges' if kind == 'numeric' else 'groups'}, "

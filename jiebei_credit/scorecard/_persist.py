@@ -119,6 +119,12 @@ def _params(ck: Checker, v: Any, names: tuple[str, ...]) -> dict[str, Any] | Non
         if name == "scaling":
             out[name] = _scaling(ck, m[name], "params.scaling")
             continue
+        if name == "special_values" and isinstance(m[name], Mapping):  # each column on its own
+            out[name] = {}
+            for col, values in m[name].items():
+                with ck.field():
+                    out[name].update(RULES[name]({col: values}, ck.func, "params.special_values"))
+            continue
         with ck.field():
             out[name] = RULES[name](m[name], ck.func, f"params.{name}")
     if len(ck.problems) > n0:
@@ -163,16 +169,17 @@ def card_from_dict(cls: type[Scorecard], d: Mapping[str, Any]) -> Scorecard:
     binnings = _binnings(ck, get("binnings")) if "binnings" in body else None
     k = len(features) if features is not None else None
     intercept = ck.real(get("intercept"), "intercept") if "intercept" in body else None
-    coef = ck.reals(get("coef"), "coef", size=k, size_of=" (one per feature)", high=0.0, high_open=True,
+    coef = ck.reals(get("coef"), "coef", size=k, size_of=" (one per entry of features)", high=0.0,
+                    high_open=True,
                     fix="A card's coefficients are negative: higher WOE means lower risk."
                     ) if "coef" in body else None
     k1 = None if k is None else k + 1
     for key, high in (("std_errors", None), ("p_values", 1.0)):
-        items = (ck.seq(get(key), key, size=k1, size_of=" (intercept and one per feature)")
+        items = (ck.seq(get(key), key, size=k1, size_of=" (the intercept and one per entry of features)")
                  if key in body else None)
         for j, x in enumerate(items or []):
             ck.nan_or_real(x, f"{key}[{j}]", low=0.0, high=high, allow_inf=high is None)
-    vif = ck.seq(get("vif"), "vif", size=k, size_of=" (one per feature)") if "vif" in body else None
+    vif = ck.seq(get("vif"), "vif", size=k, size_of=" (one per entry of features)") if "vif" in body else None
     for j, x in enumerate(vif or []):
         ck.nan_or_real(x, f"vif[{j}]", low=0.0, allow_inf=True)
     llf = ck.real(get("log_likelihood"), "log_likelihood", high=0.0) if "log_likelihood" in body else None
@@ -234,8 +241,9 @@ def _binnings(ck: Checker, v: Any) -> dict[str, Binning] | None:
                             fields["special_bins"], fields["has_missing"])
         if list(fields["labels"]) != labels:
             wrong = [j for j, (a, b) in enumerate(zip(fields["labels"], labels, strict=True)) if a != b]
-            ck.add(f"{path}.labels", "must be the labels its edges, categories and special values give",
-                   f"other labels for bins {_show(wrong)}")
+            source = f"{path}.edges" if fields["kind"] == "numeric" else f"{path}.groups"
+            ck.add(f"{path}.labels", f"must be the labels {source}, {path}.special_values and "
+                   f"{path}.has_missing give", f"other labels for bins {_show(wrong)}")
             continue
         out[name] = Binning(**fields)
     return out if len(ck.problems) == n0 else None
