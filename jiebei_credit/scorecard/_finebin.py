@@ -81,12 +81,12 @@ def _dtype_problem(dtype: Any) -> str:
     text = str(dtype)
     if pd.api.types.is_complex_dtype(dtype) or "complex" in text:
         return f"complex numbers (dtype {dtype}; Complex data not supported)"
-    if (pd.api.types.is_datetime64_any_dtype(dtype) or isinstance(dtype, pd.PeriodDtype)
-            or text.startswith(("timestamp", "date32", "date64", "time"))):
-        return (f"dates (dtype {dtype}); a date is not a feature: turn it into an age or a duration, "
-                "e.g. (as_of - x).dt.days")
     if pd.api.types.is_timedelta64_dtype(dtype) or text.startswith("duration"):
         return f"durations (dtype {dtype}); convert them to numbers, e.g. x.dt.days"
+    if (pd.api.types.is_datetime64_any_dtype(dtype) or isinstance(dtype, pd.PeriodDtype)
+            or text.startswith(("timestamp", "date32", "date64", "time32", "time64"))):
+        return (f"dates (dtype {dtype}); a date is not a feature: turn it into an age or a duration, "
+                "e.g. (as_of - x).dt.days")
     if isinstance(dtype, pd.IntervalDtype):
         return f"intervals (dtype {dtype}); use their left or right end, or their text"
     return ""
@@ -101,6 +101,9 @@ def as_series(func: str, x: Any, name: str) -> pd.Series:
     naming the rows.
     """
     arr, index = V.vector(x, func=func, name=name, allow_empty=True)
+    problem = _dtype_problem(arr.dtype) if not isinstance(x, pd.Series) else ""
+    if problem:
+        raise V.fail(func, name, "must hold text, integers, finite numbers or booleans", problem)
     s = x if isinstance(x, pd.Series) else pd.Series(np.asarray(arr, dtype=object), dtype=object)
     dtype = s.dtype
     if isinstance(dtype, pd.CategoricalDtype):
@@ -137,7 +140,8 @@ def as_series(func: str, x: Any, name: str) -> pd.Series:
     if bad.any():
         raise V.fail(func, name, "must hold text, integers, finite numbers or booleans",
                      V.offending(bad, obj, index),
-                     "Convert dates to ages, durations to numbers and other objects to text.")
+                     "Complex numbers, dates, durations and other objects are not features: convert "
+                     "them to numbers or text (a date to an age).")
     inf = np.asarray(s.isin([np.inf, -np.inf]), dtype=bool)
     if inf.any():
         raise V.fail(func, name, "must not hold infinities", V.offending(inf, obj, index),

@@ -6,6 +6,8 @@ import json
 import math
 import subprocess
 import sys
+import threading
+import time
 import warnings
 
 import numpy as np
@@ -226,6 +228,49 @@ def test_fit_keeps_warning_filters_and_never_imports_statsmodels():
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert json.loads(out.stdout) == {"before": False, "after": False, "same": True}
+
+
+def test_concurrent_fits_leave_warning_filters_alone_and_lose_no_warning():
+    # repro: the fit wrapped statsmodels in warnings.catch_warnings, which swaps the module's
+    # filters and showwarning for the whole process; with threads fitting, warnings the main
+    # thread emitted in the meantime were recorded into a fit's private list (lost) and filters
+    # were left behind. The test installs its own showwarning hook (restored afterwards) and
+    # warns from the main thread while four threads fit.
+    X, y = _credit(3000, seed=9)
+    seen: list[str] = []
+    errors: list[BaseException] = []
+
+    def record(message, category, filename, lineno, file=None, line=None):
+        seen.append(f"{category.__name__}: {message}")
+
+    def fit():
+        try:
+            for _ in range(3):
+                Scorecard(max_bins=4).fit(X, y)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    with warnings.catch_warnings():  # the test's own changes are undone on exit
+        warnings.simplefilter("always")
+        warnings.showwarning = record
+        before = list(warnings.filters)
+        threads = [threading.Thread(target=fit) for _ in range(4)]
+        for t in threads:
+            t.start()
+        sent = 0
+        while any(t.is_alive() for t in threads):
+            warnings.warn(f"main thread {sent}", UserWarning, stacklevel=1)
+            sent += 1
+            time.sleep(0.002)
+        for t in threads:
+            t.join()
+        after = list(warnings.filters)
+        hook = warnings.showwarning
+    assert not errors
+    assert sent > 10
+    assert after == before
+    assert hook is record
+    assert seen == [f"UserWarning: main thread {k}" for k in range(sent)]
 
 
 def test_perfect_prediction_raises():
