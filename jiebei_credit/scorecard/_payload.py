@@ -267,8 +267,9 @@ def check_binning(ck: Checker, d: object, path: str, *, schema: str, version: in
     rows = [b for b in special_bins if b >= 0]
     if rows != list(range(n_regular, n_regular + len(rows))):
         source = f"{dot}edges" if kind == "numeric" else f"{dot}groups"
-        ck.add(f"{dot}special_bins", f"must number the special bins {n_regular}, {n_regular + 1}, … in order, "
-               f"after the {n_regular} regular bins of {source} (-1 for a special value absent in training)",
+        ck.add(f"{dot}special_bins", f"must number the special bins {n_regular}, {n_regular + 1}, … in "
+               f"order, after the {n_regular} regular bins of {source} (-1 for a special value absent in "
+               "training)",
                V.show(special_bins, len(special_bins)))
         return None
     n_bins = n_regular + len(rows) + int(bool(has_missing))

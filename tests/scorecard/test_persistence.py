@@ -57,9 +57,12 @@ PAYLOADS = {k: json.loads(json.dumps(c.to_dict())) for k, c in CARDS.items()}
 def test_cards_cover_the_interesting_fields():
     plain, rounded = CARDS["plain"], CARDS["rounded"]
     assert {d[1] for d in plain.drops_} >= {"iv", "correlation"}
-    assert plain.binnings_["util"].has_missing and plain.binnings_["inq"].special_bins[0] >= 0
-    assert plain.binnings_["region"].kind == "categorical" and rounded.binnings_["inq"].kind == "categorical"
-    assert rounded.round_points_ and rounded.binnings_["util"].unseen == "worst"
+    assert plain.binnings_["util"].has_missing
+    assert plain.binnings_["inq"].special_bins[0] >= 0
+    assert plain.binnings_["region"].kind == "categorical"
+    assert rounded.binnings_["inq"].kind == "categorical"
+    assert rounded.round_points_
+    assert rounded.binnings_["util"].unseen == "worst"
 
 
 # ------------------------------------------------------------- the paths ---
@@ -72,7 +75,7 @@ def _walk(node, path, out):
         for k, v in node.items():
             if k in ("schema", "version") and path:
                 continue  # a nested header is checked like the top-level one (own test below)
-            if path in ("binnings", "points") or path.endswith(".special_values") and path.startswith("params"):
+            if path in ("binnings", "points", "params.special_values"):
                 child = f"{path}[{k!r}]"
             else:
                 child = f"{path}.{k}" if path else k
@@ -214,27 +217,34 @@ def _load(name="plain", **changes):
 @pytest.mark.parametrize(
     ("path", "value", "message"),
     [
-        ("points['util'][0]", math.nan, r"points\['util'\]\[0\] must be a finite number in \[-1e\+09, 1e\+09\]; "
-         r"got nan \(float\)\."),
-        ("points['util'][0]", 1e308, r"points\['util'\]\[0\] must be a finite number in \[-1e\+09, 1e\+09\]; got "
-         r"1e\+308 \(float\)\."),
-        ("binnings['util'].edges[0]", math.nan, r"binnings\['util'\]\.edges\[0\] must be a finite number; got nan"),
+        ("points['util'][0]", math.nan, (r"points\['util'\]\[0\] must be a finite number in \[-1e\+09, "
+            r"1e\+09\]; "
+         r"got nan \(float\)\.")),
+        ("points['util'][0]", 1e308, (r"points\['util'\]\[0\] must be a finite number in \[-1e\+09, "
+            r"1e\+09\]; got "
+         r"1e\+308 \(float\)\.")),
+        ("binnings['util'].edges[0]", math.nan, (r"binnings\['util'\]\.edges\[0\] must be a finite "
+            r"number; got nan")),
         ("intercept", math.nan, r"intercept must be a finite number; got nan \(float\)\."),
-        ("coef[0]", math.nan, r"coef\[0\] must be a finite number < 0; got nan \(float\)\. A card's coefficients "
-         r"are negative"),
+        ("coef[0]", math.nan, (r"coef\[0\] must be a finite number < 0; got nan \(float\)\. A card's "
+            r"coefficients "
+         r"are negative")),
         ("round_points", "false", r"round_points must be True or False; got 'false'\."),
-        ("binnings['util'].unseen", "explode", r"binnings\['util'\]\.unseen must be one of 'raise', 'worst'; got "
-         r"'explode'\."),
+        ("binnings['util'].unseen", "explode", (r"binnings\['util'\]\.unseen must be one of 'raise', "
+            r"'worst'; got "
+         r"'explode'\.")),
         ("params.unseen", "explode", r"params\.unseen must be one of 'raise', 'worst'; got 'explode'\."),
-        ("binnings['inq'].goods[1]", -5.0, r"binnings\['inq'\]\.goods\[1\] must be a finite number >= 0; got -5\.0"),
+        ("binnings['inq'].goods[1]", -5.0, (r"binnings\['inq'\]\.goods\[1\] must be a finite number >= "
+            r"0; got -5\.0")),
         ("params.max_bins", "many", r"params\.max_bins must be an integer >= 1; got 'many'\."),
-        ("binnings['util'].smoothing", -0.5, r"binnings\['util'\]\.smoothing must be a finite number in \(0, "
-         r"1e\+12\]; got -0\.5"),
+        ("binnings['util'].smoothing", -0.5, (r"binnings\['util'\]\.smoothing must be a finite number in "
+         r"\(0, 1e\+12\]; got -0\.5")),
         ("params.smoothing", -0.5, r"params\.smoothing must be a finite number in \(0, 1e\+12\]; got -0\.5"),
     ],
 )
 def test_reported_tampering_is_refused(path, value, message):
-    with pytest.raises(InvalidInputError, match=r"^Scorecard\.from_dict: d must be a valid Scorecard payload; got "
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.from_dict: d must be a valid Scorecard "
+                       r"payload; got "
                        r"\d+ problems?:\n(  - .*\n)*  - " + message):
         _load(**{path: value})
 
@@ -256,12 +266,14 @@ def test_points_shorter_than_the_bins_and_features_without_binnings_are_refused(
 def test_points_that_disagree_with_the_model_are_refused():
     payload = copy.deepcopy(PAYLOADS["plain"])
     payload["points"]["util"][1] += 1.0  # a valid number, but not the points of the model
-    with pytest.raises(InvalidInputError, match=r"points\['util'\] must be the points the card's intercept, coef, "
+    with pytest.raises(InvalidInputError, match=r"points\['util'\] must be the points the card's "
+                       r"intercept, coef, "
                        r"binnings and scaling give .*; got 1 bin differing, e\.g\. bin 1"):
         Scorecard.from_dict(payload)
     payload = copy.deepcopy(PAYLOADS["rounded"])
     payload["points"]["util"][0] += 0.5
-    with pytest.raises(InvalidInputError, match=r"points\['util'\] must be whole numbers \(round_points is True\)"):
+    with pytest.raises(InvalidInputError, match=r"points\['util'\] must be whole numbers \(round_points "
+                       r"is True\)"):
         Scorecard.from_dict(payload)
 
 
@@ -272,7 +284,7 @@ def test_nested_headers_and_missing_keys_are_refused():
     with pytest.raises(InvalidInputError) as info:
         Scorecard.from_dict(payload)
     text = str(info.value)
-    assert "binnings['util'] must have schema 'jiebei_credit.scorecard.Binning' version 1; got schema " in text
+    assert "binnings['util'] must have schema 'jiebei_credit.scorecard.Binning' version 1; got " in text
     assert "binnings['inq'] must have every key; got missing keys 'goods'." in text
 
 
@@ -287,17 +299,20 @@ def test_binning_and_stats_payloads_are_checked_field_by_field():
         Binning.from_dict(bad)
     text = str(info.value)
     assert text.startswith("Binning.from_dict: d must be a valid Binning payload; got 3 problems:")
-    for part in ("goods[0] must be a finite number >= 0; got nan", "has_missing must be True or False; got 'yes'",
+    for part in ("goods[0] must be a finite number >= 0; got nan", ("has_missing must be True or False; "
+        "got 'yes'"),
                  f"labels[{len(d['labels']) - 1}] must be a string; got 7 (int)."):
         assert part in text
     # the fields against each other, once each field is valid
-    with pytest.raises(InvalidInputError, match=r"  - special_bins must have one entry per value of special_values "
+    with pytest.raises(InvalidInputError, match=r"  - special_bins must have one entry per value of "
+                       r"special_values "
                        r"\(0\); got 1\."):
         Binning.from_dict({**d, "special_bins": [3]})
     s = BinStats.from_data(x, y, edges=[0.2, 0.5])
     d = s.to_dict()
     assert BinStats.from_dict(d) == s
-    with pytest.raises(InvalidInputError, match=r"  - bads must have 3 values \(one per fine bin\); got 2 values\."):
+    with pytest.raises(InvalidInputError, match=r"  - bads must have 3 values \(one per fine bin\); got "
+                       r"2 values\."):
         BinStats.from_dict({**d, "bads": d["bads"][:2]})
     with pytest.raises(InvalidInputError, match=r"  - missing_goods must be a finite number >= 0; got -1\.0"):
         BinStats.from_dict({**d, "missing_goods": -1.0})
