@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING
 
@@ -22,14 +23,44 @@ def _ident(func: str, what: str, name: object) -> str:
     return f'"{name}"'
 
 
+#: Largest power of two written as one integer literal (integers below 2**63 are exact in SQL).
+_CHUNK = 62
+
+
+def _real(v: float) -> str:
+    """A finite float as an SQL expression that evaluates to exactly this double.
+
+    Integer values below 2**53 are integer literals. Other values are written
+    as an exact binary fraction, ``(m * 1.0 / 2**k)`` with integer literals
+    (``m`` odd, below 2**53): every step is exact in IEEE double arithmetic,
+    whereas decimal literals are not always read to the nearest double
+    (SQLite before 3.43 misreads about one short decimal in a few thousand,
+    enough to move a value that sits on a bin edge into the next bin).
+    """
+    if v.is_integer() and abs(v) < 2**53:
+        return str(int(v))
+    mantissa, exponent = math.frexp(v)
+    m, e = int(mantissa * 2**53), exponent - 53  # v == m * 2**e exactly
+    while m % 2 == 0:
+        m //= 2
+        e += 1
+    op, e = ("*", e) if e > 0 else ("/", -e)
+    steps = []
+    while e > 0:
+        step = min(e, _CHUNK)
+        steps.append(f" {op} {2**step}")
+        e -= step
+    return f"({m} * 1.0{''.join(steps)})"
+
+
 def _lit(v: object) -> str:
-    """A number or a text as an SQL literal (numbers in their shortest round-trip form)."""
+    """A number or a text as an SQL literal (floats as exact expressions, see :func:`_real`)."""
     if isinstance(v, bool):
         return "1" if v else "0"
     if isinstance(v, int):
         return str(v)
     if isinstance(v, float):
-        return str(int(v)) if v.is_integer() and abs(v) < 2**53 else repr(v)
+        return _real(v)
     return "'" + str(v).replace("'", "''") + "'"
 
 
@@ -107,10 +138,12 @@ def scorecard_sql(
 
     Exactness: the expression adds the features' points left to right, as
     :meth:`Scorecard.points` does. With ``round_points=True`` every point is
-    an integer, so any SQL engine gives exactly the Python score. Unrounded
-    points are written with 17 significant digits (Python's ``repr``, which
-    round-trips); SQL engines that parse decimals to the nearest double and
-    add in IEEE double (SQLite does) then give identical results too.
+    an integer, so any SQL engine gives exactly the Python score. Other
+    numbers (unrounded points, edges, special values and categories) are
+    written as exact binary fractions, ``(m * 1.0 / 2**k)`` with integer
+    literals, which an engine computing in IEEE double (SQLite does) evaluates
+    to exactly Python's double: no decimal literal has to be parsed, and some
+    engines do not parse every decimal to the nearest double.
     """
     func = "Scorecard.to_sql"
     from jiebei_credit.scorecard._model import Scorecard

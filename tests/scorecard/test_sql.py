@@ -166,3 +166,17 @@ def test_integer_valued_categories_match_both_spellings():
     assert "IN (1, 1.0" in sql or "IN (2, 2.0" in sql
     rows = pd.DataFrame({"cat": pd.Series([1.0, 2.0, True, "a"], dtype=object)})
     assert _sql_scores(card, rows, "pandas") == _python_scores(card, rows)
+
+
+def test_numbers_are_exact_in_sql_even_where_decimals_are_misread():
+    # found by make test-explore: SQLite before 3.43 reads some short decimals one ulp off
+    # (3.40 reads 0.002877 as 0.0028770000000000002), so with the edge written as a decimal the
+    # 300 rows sitting exactly on the edge 0.002877 fell into the bin below it, and some
+    # unrounded points were one ulp off. Numbers are now exact binary fractions.
+    u = np.array([0.002876] * 300 + [0.002877] * 300 + [0.01] * 300)
+    y = np.array([0] * 270 + [1] * 30 + [0] * 180 + [1] * 120 + [0] * 240 + [1] * 60)
+    card = Scorecard(min_iv=0.0).fit(pd.DataFrame({"u": u}), y)
+    assert card.binnings_["u"].edges == (0.002877,)  # the shortest number splitting 0.002876 | 0.002877
+    rows = pd.DataFrame({"u": u[::50]})
+    assert _sql_scores(card, rows, "pandas") == _python_scores(card, rows)
+    assert _sql_scores(card, rows, "untyped") == _python_scores(card, rows)
