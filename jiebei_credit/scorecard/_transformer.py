@@ -65,9 +65,15 @@ def fit_binnings(
     if both:
         raise V.fail(func, "categorical and numeric", "must not name the same column",
                      V.show(both, len(both)), "Name each column in one of them only.")
-    require_columns(func, X, sorted(forced_cat | forced_num))
+    named = [("categorical", categorical or ()), ("numeric", numeric or ())]
     if isinstance(special_values, dict):
-        require_columns(func, X, sorted(special_values))
+        named.append(("special_values", tuple(special_values)))
+    for param, columns in named:
+        unknown = [c for c in columns if c not in X.columns]
+        if unknown:
+            raise V.fail(func, param, "must name columns of X",
+                         f"unknown columns {V.show(unknown, len(unknown))}",
+                         f"X has {V.show(list(X.columns), X.shape[1])}.")
     out: dict[str, Binning] = {}
     for col in X.columns:
         x = X[col]

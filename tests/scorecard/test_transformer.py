@@ -96,7 +96,8 @@ def test_column_errors_name_the_column():
                        r"must not name the "
                        r"same column; got 'dpd'\."):
         WOETransformer(categorical=["dpd"], numeric=["dpd"]).fit(X, y)
-    with pytest.raises(SchemaError, match=r"X\.nope: column is missing"):
+    with pytest.raises(InvalidInputError, match=r"^WOETransformer\.fit: categorical must name columns of X; "
+                       r"got unknown columns 'nope'\. X has 'util', "):
         WOETransformer(categorical=["nope"]).fit(X, y)
 
 
