@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from jiebei_credit import _validation as V
-from jiebei_credit._persist import payload_fields
-from jiebei_credit.errors import InvalidInputError
 from jiebei_credit.scorecard._params import RULES
 
 FloatArray = V.FloatArray
@@ -315,31 +313,6 @@ def short_edge(lo: float, hi: float) -> float:
             if lo < d <= hi:
                 return d
     return hi
-
-
-def from_payload(
-    cls: type[T],
-    d: object,
-    *,
-    schema: str,
-    version: int,
-    convert: Mapping[str, Callable[[Any], Any]],
-) -> T:
-    """Rebuild dataclass ``cls`` from its ``to_dict`` payload; every error is ours.
-
-    :func:`jiebei_credit._persist.payload_fields` checks the header and the
-    keys; ``convert`` turns each JSON value back into the field's type.
-    Values of the wrong type raise :class:`InvalidInputError`, not
-    ``TypeError`` or ``ValueError``.
-    """
-    kw = payload_fields(cls, d, schema=schema, version=version)
-    try:
-        return cls(**{k: convert[k](v) if k in convert else v for k, v in kw.items()})
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError(
-            f"{cls.__name__}.from_dict: malformed payload ({exc}); pass the output of "
-            f"{cls.__name__}.to_dict()"
-        ) from None
 
 
 #: Cells of the lookup grid used by :func:`digitize`, tried in this order.

@@ -56,8 +56,8 @@ def check_fit(func: str, fit: LogitFit, *, warn: bool = True) -> None:
                      "unique solution", "Lower max_correlation or set max_vif.")
     if fit.separated:
         raise V.fail(func, "X", "must not predict y perfectly",
-                     f"the WOE of {V.show(list(fit.quasi_features))} predicts the target perfectly (every "
-                     "bad and every good is classified correctly), so the logistic coefficients are infinite",
+                     f"the WOE of {V.show(list(fit.quasi_features))}, which classifies every bad and every "
+                     "good correctly (perfect prediction: the logistic coefficients are infinite)",
                      "Check those features for target leakage, or drop them.")
     if not np.all(np.isfinite(fit.params)):
         raise V.fail(func, "X", "must give a logistic fit with finite coefficients",

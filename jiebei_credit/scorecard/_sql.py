@@ -32,7 +32,8 @@ def _real(v: float) -> str:
 
     Integer values below 2**53 are integer literals. Other values are written
     as an exact binary fraction, ``(m * 1.0 / 2**k)`` with integer literals
-    (``m`` odd, below 2**53): every step is exact in IEEE double arithmetic,
+    (``m`` odd, below 2**53) and the decimal in a comment for the reader:
+    every step is exact in IEEE double arithmetic,
     whereas decimal literals are not always read to the nearest double
     (SQLite before 3.43 misreads about one short decimal in a few thousand,
     enough to move a value that sits on a bin edge into the next bin).
@@ -50,7 +51,7 @@ def _real(v: float) -> str:
         step = min(e, _CHUNK)
         steps.append(f" {op} {2**step}")
         e -= step
-    return f"({m} * 1.0{''.join(steps)})"
+    return f"({m} * 1.0{''.join(steps)} /* {v!r} */)"
 
 
 def _lit(v: object) -> str:

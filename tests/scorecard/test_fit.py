@@ -279,7 +279,8 @@ def test_perfect_prediction_raises():
     x = np.arange(1.0, 201.0)  # the 50 quantile pre-bins put an edge at 100
     X = pd.DataFrame({"leak": x})
     y = (x < 100).astype(int)
-    with pytest.raises(InvalidInputError, match=r"'leak' predicts the target perfectly.*target leakage"):
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.fit: X must not predict y perfectly; got the "
+                       r"WOE of 'leak', which classifies every bad and every good correctly .* leakage"):
         Scorecard(min_bin_goods=0, min_bin_bads=0).fit(X, y)
 
 
