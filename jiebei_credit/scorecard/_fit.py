@@ -262,9 +262,12 @@ def bin_feature(
     ----------
     x : array-like, shape (n,)
         Feature values: numbers (NaN, None or ``pd.NA`` are missing) or
-        categories (text, category, bool).
+        categories (text, integers, floats, booleans; numpy, nullable,
+        categorical or pyarrow-backed dtypes). Dates, durations, complex
+        numbers, infinities and other objects raise.
     y : array-like of {0, 1}, shape (n,)
-        Target: 1 = bad, 0 = good. Anything else raises.
+        Target: 1 = bad, 0 = good (booleans too). Anything else raises. When
+        ``x`` and ``y`` are both Series they are matched by index label.
     max_bins : int, default 6
         Most regular bins (missing and special bins come on top).
     min_bin_share : float in [0, 0.5], default 0.05
@@ -277,8 +280,9 @@ def bin_feature(
         by IV; ``none`` = unconstrained. Trends are strict. Categorical
         features take ``auto``/``ascending`` (categories are ordered by WOE)
         or ``none``.
-    special_values : tuple, default ()
-        Values binned apart, one bin each (e.g. ``(-999,)`` for "no record").
+    special_values : list-like, default ()
+        Values binned apart, one bin each (e.g. ``(-999,)`` for "no record");
+        a list, tuple, array or Index.
     min_bin_goods, min_bin_bads : float, default 1
         Least good and bad weight in each regular bin.
     kind : {'auto', 'numeric', 'categorical'}, default 'auto'
@@ -296,7 +300,8 @@ def bin_feature(
         special or missing values absent in training): raise, or use the
         bin with the lowest WOE.
     sample_weight : array-like of float, shape (n,), optional
-        Non-negative row weights.
+        Non-negative row weights (a Series is matched to a Series ``x`` by
+        label).
     sample_size : int or None, default 100_000
         Above this many regular values the pre-bin quantiles come from a
         seeded sample of this size; ``None`` = exact quantiles.
@@ -312,8 +317,12 @@ def bin_feature(
     Raises
     ------
     InvalidInputError
-        Invalid parameters, target or weights; infinite values; a target
-        with one class only; a feature without regular values.
+        Invalid parameters (integers refuse floats and bools, numbers refuse
+        bools, the seed is always checked; each message names the
+        parameter), target or weights; ``y`` or ``sample_weight`` with other
+        index labels than ``x``; values of an unsupported type or infinite;
+        a target with one class only; a feature without regular values;
+        categories SQL could not tell apart (``1`` next to ``'1'``).
 
     Notes
     -----

@@ -34,18 +34,22 @@ class Scorecard(Params):
     lower-IV feature of each pair whose WOE correlation exceeds
     ``max_correlation`` (then, optionally, features with VIF above
     ``max_vif``), selects features (``selection``), fits an unpenalised
-    logistic regression with statsmodels, drops features whose coefficient
+    logistic regression by Newton–Raphson, drops features whose coefficient
     has the wrong sign and refits, and scales to points.
 
     The fit runs on the distinct combinations of bins rather than on the
-    rows: statsmodels' ``GLM`` (binomial family, logit link) on one row per
-    combination and class, with the combination's bad or good weight as
-    frequency weight. Identical rows contribute identically to the
-    likelihood, so the estimates are exactly those of a row-level fit
-    (statsmodels ``Logit``, or ``GLM`` with frequency weights when
-    ``sample_weight`` is given; the test suite checks both), at a fraction
-    of the cost. statsmodels is imported by the first fit, not with the
-    package.
+    rows, each with its bad and good weight. Identical rows contribute
+    identically to the likelihood, so the estimates are exactly those of a
+    row-level fit (statsmodels ``Logit``, or ``GLM`` with frequency weights
+    when ``sample_weight`` is given; the test suite checks both against
+    statsmodels), at a fraction of the cost. The fit computes its estimates
+    itself (numpy and :mod:`scipy.special`): it emits no warning of its own
+    and changes no process-wide state, so fits may run in several threads.
+
+    When ``X`` is a DataFrame and ``y`` (or ``sample_weight``) a Series,
+    they are matched by index label: the same labels in another order are
+    aligned to ``X``, different labels are refused. Arrays are matched by
+    position.
 
     Parameters
     ----------
@@ -114,14 +118,17 @@ class Scorecard(Params):
     same scaling (``scaling_``, fixed at fit), so points, score and
     probability always agree.
 
-    Perfect prediction (the WOE columns classify every row correctly) and
-    perfectly collinear WOE columns raise :class:`InvalidInputError`;
-    quasi-separation (coefficients above 30 in absolute value, fitted
-    probabilities within ``1e-10`` of 0 or 1, or undefined standard errors),
-    non-convergence (100 Newton iterations) and numerical problems
-    statsmodels reports warn with
-    :class:`~jiebei_credit.errors.ConvergenceWarning`, quoting statsmodels'
-    own warnings, which are not passed on.
+    Perfect prediction (the fitted log-odds classify every bin combination
+    correctly) and perfectly collinear WOE columns raise
+    :class:`InvalidInputError`. Quasi-separation (some pure bin combinations
+    are driven to probability 0 or 1 along a direction that lowers no
+    combination's likelihood, so the coefficients grow without bound; the fit
+    stops there), non-convergence in 100 Newton iterations, fitted
+    probabilities within ``1e-10`` of 0 or 1, and undefined standard errors
+    warn with :class:`~jiebei_credit.errors.ConvergenceWarning`. A
+    coefficient above 30 in absolute value without separation (the
+    feature's WOE varies little across its bins, so its points are
+    unstable) warns with :class:`~jiebei_credit.errors.DataWarning`.
 
     References
     ----------
@@ -217,11 +224,14 @@ class Scorecard(Params):
         ----------
         X : DataFrame or 2-D array, shape (n, k)
             Feature table (arrays get columns ``x0 … x{k-1}``). Not modified.
+            Columns hold numbers, text, categories or booleans; dates,
+            durations, complex numbers and other objects are refused.
         y : array-like of {0, 1}, shape (n,)
-            Target: 1 = bad, 0 = good.
+            Target: 1 = bad, 0 = good (booleans too). A Series is matched to
+            a DataFrame ``X`` by index label.
         sample_weight : array-like of float, shape (n,), optional
             Non-negative frequency weights (a row of weight 2 counts like two
-            identical rows).
+            identical rows); a Series is matched to ``X`` by label.
 
         Returns
         -------
@@ -231,17 +241,23 @@ class Scorecard(Params):
         Raises
         ------
         InvalidInputError
-            Invalid parameters, target or weights; no feature left to fit;
-            WOE columns that predict the target perfectly or are perfectly
-            collinear.
+            Invalid parameters (each message names it), target or weights;
+            ``y`` or ``sample_weight`` with other index labels than ``X``;
+            a column of an unsupported type, with infinities, or with
+            categories SQL could not tell apart (``1`` and ``'1'``); no
+            feature left to fit; WOE columns that predict the target
+            perfectly or are perfectly collinear.
         SchemaError
-            Bad column names or unknown columns in parameters.
+            Column names that are not unique strings.
 
         Warns
         -----
         ConvergenceWarning
-            Non-convergence or quasi-separation in the logistic fit, or
-            numerical problems statsmodels reported during it.
+            Quasi-separation, non-convergence, fitted probabilities of 0 or
+            1, or undefined standard errors in the logistic fit.
+        DataWarning
+            A large, unstable coefficient on a feature whose WOE varies
+            little across its bins.
         """
         func = "Scorecard.fit"
         scaling = RULES["scaling"](self.scaling, func, "scaling")

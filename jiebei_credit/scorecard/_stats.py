@@ -146,10 +146,12 @@ class BinStats:
             Pass the same edges to every partition of distributed data.
         n_prebins, sample_size, seed
             Passed to :func:`quantile_edges` when ``edges`` is None.
-        special_values : tuple, default ()
+        special_values : list-like, default ()
             Values binned apart, one bin each (e.g. ``-999`` for "no record").
         sample_weight : array-like of float, shape (n,), optional
-            Non-negative row weights; counts become weight sums.
+            Non-negative row weights; counts become weight sums. ``y`` and
+            the weights are matched to a Series ``x`` by index label when
+            they are Series too.
         name : str, optional
             Feature name.
 
@@ -160,7 +162,8 @@ class BinStats:
         Raises
         ------
         InvalidInputError
-            Bad target, weights, lengths, infinite values or parameters.
+            Bad target, weights, lengths, values or parameters (see
+            :func:`bin_feature`).
         """
         func = _func  # bin_feature passes its own name
         kind = RULES["kind"](kind, func, "kind")

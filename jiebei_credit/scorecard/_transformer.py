@@ -105,12 +105,23 @@ class WOETransformer(Params):
     max_bins, min_bin_share, monotonic, min_bin_goods, min_bin_bads, n_prebins,
     min_category_share, smoothing, unseen, sample_size, seed
         As in :func:`bin_feature`, for every column.
-    special_values : tuple or mapping of str to tuple, default ()
-        A tuple applies to every numeric column; a mapping gives the special
-        values of each named column (numeric or categorical).
-    categorical, numeric : sequence of str, optional
-        Columns forced to be categorical or numeric; the others follow
-        their dtype (integer and float numeric, everything else categorical).
+    special_values : list-like or mapping of str to list-like, default ()
+        A list, tuple, array or Index applies to every numeric column; a
+        mapping gives the special values of each named column (numeric or
+        categorical).
+    categorical, numeric : list-like of str, optional
+        Columns forced to be categorical or numeric (a list, tuple, array or
+        Index); the others follow their dtype (integer and float numeric,
+        everything else categorical).
+
+    Notes
+    -----
+    Parameters are checked by ``fit`` (scikit-learn's protocol: ``__init__``
+    only stores them), each by the library's one rule for its kind:
+    integers refuse floats and bools and accept numpy integers, list-likes
+    accept lists, tuples, arrays and Index, seeds are checked even when no
+    sample is drawn. ``y`` and ``sample_weight`` given as Series are matched
+    to a DataFrame ``X`` by index label.
 
     Attributes
     ----------
@@ -185,11 +196,15 @@ class WOETransformer(Params):
         Raises
         ------
         InvalidInputError
-            Invalid parameters, target or weights; a column that cannot be
-            binned (infinite values, no regular values).
+            Invalid parameters (each message names it, unknown columns in
+            ``categorical``, ``numeric`` or ``special_values`` too), target or
+            weights; ``y`` or ``sample_weight`` with other index labels than
+            ``X`` (a Series is matched to a DataFrame by label); a column
+            that cannot be binned (a type other than numbers, text,
+            categories or booleans, infinities, no regular values,
+            categories SQL could not tell apart).
         SchemaError
-            Column names that are not unique strings; unknown columns in
-            ``categorical``, ``numeric`` or ``special_values``.
+            Column names that are not unique strings.
         """
         func = "WOETransformer.fit"
         merge, rest = binning_params(func, self)
@@ -217,7 +232,8 @@ class WOETransformer(Params):
         SchemaError
             A fitted column is missing from ``X``.
         InvalidInputError
-            Values unseen in training when ``unseen='raise'``.
+            Values unseen in training when ``unseen='raise'``; values of a
+            type the column's binning cannot read.
         """
         func = "WOETransformer.transform"
         binnings = self._fitted(func)
