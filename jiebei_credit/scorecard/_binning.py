@@ -7,12 +7,18 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
+from jiebei_credit import _validation as V
 from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.scorecard._checks import FloatArray, IntArray, Unseen, listing, rows_text
-from jiebei_credit.scorecard._finebin import Category, as_float, as_series, from_payload
+from jiebei_credit.scorecard._checks import Unseen
+from jiebei_credit.scorecard._finebin import Category, as_float, as_series
 from jiebei_credit.scorecard._kernels import numeric_slots
+from jiebei_credit.scorecard._payload import Checker, check_binning
+
+FloatArray = V.FloatArray
+IntArray = V.IntArray
 
 __all__ = ["Binning"]
 
@@ -91,12 +97,11 @@ class Binning:
         n_special = sum(1 for b in self.special_bins if b >= 0)
         n = n_regular + n_special + int(self.has_missing)
         if not (len(self.goods) == len(self.bads) == len(self.labels) == n):
-            raise InvalidInputError(
-                f"Binning: {n} bins need {n} goods, bads and labels; got {len(self.goods)}, "
-                f"{len(self.bads)} and {len(self.labels)}."
-            )
+            raise V.fail("Binning", "goods, bads and labels", f"must have one value per bin ({n})",
+                         f"{len(self.goods)}, {len(self.bads)} and {len(self.labels)} values")
         if len(self.special_bins) != len(self.special_values):
-            raise InvalidInputError("Binning: special_bins needs one entry per special value.")
+            raise V.fail("Binning", "special_bins", f"must have one entry per special value "
+                         f"({len(self.special_values)})", f"{len(self.special_bins)} entries")
 
     # ------------------------------------------------------------ numbers ---
 
@@ -198,9 +203,10 @@ class Binning:
             if slot_rows.min() >= 0:  # every slot has a bin: nothing can be unseen
                 return idx
             missing = np.isnan(xv)
+            raw: npt.NDArray[Any] = xv
         else:
             s = as_series(func, x, label)
-            index = s.index
+            index = x.index if isinstance(x, pd.Series) else None
             cats = [c for grp in self.groups for c in grp] + list(self.special_values)
             rows = [r for r, grp in enumerate(self.groups) for _ in grp] + list(self.special_bins)
             lut = np.array([*rows, -1], dtype=np.int64)
@@ -208,16 +214,16 @@ class Binning:
             idx = lut[codes]
             missing = s.isna().to_numpy(dtype=bool)
             idx[missing] = len(self.goods) - 1 if self.has_missing else -1
+            raw = s.to_numpy(dtype=object)
         bad = idx < 0
         if bad.any():
             if self.unseen == "raise":
-                vals = pd.unique(np.asarray(x, dtype=object)[bad])
                 other = "special value" if self.kind == "numeric" else "category"
-                kinds = "/".join(sorted({"missing" if m else other for m in missing[bad]}))
-                raise InvalidInputError(
-                    f"{func}: {label} has {rows_text(index, bad)} with values unseen in training "
-                    f"({kinds}: {listing(list(vals))}); "
-                    "refit with such rows, or set unseen='worst' to put them in the riskiest bin."
+                kinds = " or ".join(sorted({"missing" if m else other for m in missing[bad]}))
+                raise V.fail(
+                    func, label, "must hold only values seen in training (unseen='raise')",
+                    f"unseen {kinds}: {V.offending(bad, raw, index)}",
+                    "Refit with such rows, or set unseen='worst' to put them in the riskiest bin.",
                 )
             idx[bad] = int(np.argmin(self.woe_values))
         return np.asarray(idx, dtype=np.int64)
@@ -252,32 +258,19 @@ class Binning:
     def from_dict(cls, d: Mapping[str, Any]) -> Binning:
         """Rebuild from :meth:`to_dict` output.
 
+        Every field is checked (type, finiteness, range, allowed values) and
+        so is their consistency (one count and label per bin, special bins
+        numbered in order, categories in one group only).
+
         Raises
         ------
         InvalidInputError
-            Wrong ``schema`` or unsupported ``version``, unknown or missing
-            keys, values of the wrong type.
+            Wrong ``schema`` or unsupported ``version``; otherwise one error
+            listing every problem found, each with the field's name.
         """
-        return from_payload(cls, d, schema=BINNING_SCHEMA, version=BINNING_VERSION, convert=_CONVERT)
-
-
-def _floats(v: Any) -> tuple[float, ...]:
-    return tuple(float(e) for e in v)
-
-
-def _ints(v: Any) -> tuple[int, ...]:
-    return tuple(int(e) for e in v)
-
-
-#: How :meth:`Binning.from_dict` turns each JSON value back into the field's type.
-_CONVERT: dict[str, Any] = {
-    "edges": _floats,
-    "groups": lambda v: tuple(tuple(g) for g in v),
-    "special_values": tuple,
-    "special_bins": _ints,
-    "has_missing": bool,
-    "goods": _floats,
-    "bads": _floats,
-    "labels": tuple,
-    "smoothing": float,
-}
+        ck = Checker("Binning.from_dict", "Binning")
+        fields = check_binning(ck, d, "d", schema=BINNING_SCHEMA, version=BINNING_VERSION)
+        ck.raise_if_any()
+        if fields is None:  # pragma: no cover - a problem was recorded and raised
+            raise InvalidInputError("Binning.from_dict: d is not a Binning payload.")
+        return cls(**fields)

@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jiebei_credit._validation import FloatArray
 from jiebei_credit.scorecard._binning import Binning
-from jiebei_credit.scorecard._checks import FloatArray
 
 __all__: list[str] = []
 

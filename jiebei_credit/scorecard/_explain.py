@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from jiebei_credit.scorecard._checks import check_int
+from jiebei_credit import _validation as V
 from jiebei_credit.scorecard._frames import as_frame, require_columns
 
 if TYPE_CHECKING:
@@ -35,12 +35,28 @@ def catalog_descriptions(features: Iterable[str]) -> dict[str, tuple[str, str]]:
     return out
 
 
+def _descriptions(func: str, descriptions: Any) -> dict[str, tuple[str, str]]:
+    """``{feature: (English, Chinese)}``, every key and pair checked."""
+    V.mapping(descriptions, func=func, name="descriptions")
+    out = {}
+    for key, pair in descriptions.items():
+        name = f"descriptions[{key!r}]"
+        if not isinstance(key, str):
+            raise V.fail(func, "descriptions", "must map feature names (strings) to texts", f"key {key!r}")
+        if not (isinstance(pair, tuple | list) and len(pair) == 2 and all(isinstance(t, str) for t in pair)):
+            raise V.fail(func, name, "must be a pair of texts (English, Chinese)", repr(pair)[:60],
+                         f"Pass e.g. descriptions={{{key!r}: ('Utilisation', '额度使用率')}}.")
+        out[key] = (pair[0], pair[1])
+    return out
+
+
 def explain(
     card: Scorecard,
     X: Any,
     *,
     top: int = 4,
     descriptions: Mapping[str, tuple[str, str]] | None = None,
+    _func: str = "explain",
 ) -> pd.DataFrame:
     """Per row, the ``top`` features that lost the most points against their best bin.
 
@@ -53,8 +69,9 @@ def explain(
     top : int, default 4
         Reasons per row (fewer when fewer features lost points).
     descriptions : mapping of str to (English, Chinese), optional
-        Texts per feature; by default from ``jiebei_credit.features.CATALOG``,
-        else the column name.
+        Texts per feature, each a pair of strings; by default from
+        ``jiebei_credit.features.CATALOG``, else the column name. Features
+        without an entry use their column name.
 
     Returns
     -------
@@ -63,14 +80,33 @@ def explain(
         most points lost), ``feature``, ``bin`` (label), ``points``,
         ``points_lost`` (best bin's points minus this bin's, > 0),
         ``reason`` (English) and ``reason_zh`` (中文). Ties keep model order.
+
+    Raises
+    ------
+    NotFittedError
+        ``card`` is not fitted.
+    InvalidInputError
+        ``card`` is not a Scorecard; ``top`` is not an integer >= 1;
+        ``descriptions`` is not a mapping of feature names to (English,
+        Chinese) pairs of strings; values of ``X`` unseen in training when
+        the card's ``unseen`` is ``'raise'``.
+    SchemaError
+        A model feature is missing from ``X``.
     """
-    func = "Scorecard.explain"
+    from jiebei_credit.scorecard._model import Scorecard
+
+    func = _func  # the method passes its own name
+    if not isinstance(card, Scorecard):
+        raise V.fail(func, "card", "must be a fitted Scorecard", f"a {type(card).__name__}")
     card._check_fitted(func)
-    top = check_int(func, "top", top, minimum=1)
+    top = V.integer(top, func=func, name="top", low=1)
+    if descriptions is None:
+        texts = catalog_descriptions(card.features_)
+    else:
+        texts = _descriptions(func, descriptions)
     frame = as_frame(func, X, n_features=card.n_features_in_)
     feats = list(card.features_)
     require_columns(func, frame, feats)
-    texts = dict(descriptions) if descriptions is not None else catalog_descriptions(feats)
     n, m = len(frame), len(feats)
     # Flat per-(feature, bin) lookups: feature j's bins start at offset[j].
     points = [np.asarray(card.points_[f], dtype=np.float64) for f in feats]
@@ -79,8 +115,8 @@ def explain(
     flat_labels, flat_en, flat_zh = [], [], []
     for f in feats:
         # "<what the feature measures>: <the applicant's bin>", without a doubled full stop
-        en = texts.get(f, (f,))[0].rstrip(".")
-        zh = texts.get(f, (f, f))[-1].rstrip("。")
+        en, zh = texts.get(f, (f, f))
+        en, zh = en.rstrip("."), zh.rstrip("。")
         for label in card.binnings_[f].labels:
             flat_labels.append(label)
             flat_en.append(f"{en}: {label}")

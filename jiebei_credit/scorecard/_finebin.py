@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Sequence
 from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from jiebei_credit._persist import payload_fields
-from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.scorecard._checks import FloatArray, check_int, listing, rows_text
+from jiebei_credit import _validation as V
+from jiebei_credit.scorecard._params import RULES
+
+FloatArray = V.FloatArray
 
 __all__ = ["Category", "quantile_edges"]
 
@@ -50,56 +52,157 @@ def detect_kind(x: Any) -> Literal["numeric", "categorical"]:
 
 
 def as_float(func: str, x: Any, name: str) -> tuple[FloatArray, pd.Index | None]:
-    """Values as float64 with NaN for missing; infinities raise."""
-    index = x.index if isinstance(x, pd.Series) else None
-    try:
-        if isinstance(x, pd.Series):
-            arr = x.to_numpy(dtype="float64", na_value=np.nan)
-        else:
-            arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InvalidInputError(
-            f"{func}: {name} must be numeric for a numeric binning; pass kind='categorical' "
-            "for text or category values."
-        ) from None
-    if arr.ndim != 1:
-        raise InvalidInputError(f"{func}: {name} must be one-dimensional, got shape {arr.shape}.")
+    """Numeric feature values as float64 with NaN for missing (read-only; may share memory).
+
+    Real numbers only (``None``, NaN and ``pd.NA`` are missing): booleans,
+    complex numbers, dates, durations, text and infinities are refused,
+    naming the rows.
+    """
+    arr, index = V.float_vector(
+        x, func=func, name=name, allow_nan=True, allow_inf=True, allow_empty=True,
+        fix="A numeric binning takes numbers; pass kind='categorical' (or categorical=[...]) for text or "
+            "category values.",
+    )  # fmt: skip
     inf = np.isinf(arr)
     if inf.any():
-        raise InvalidInputError(
-            f"{func}: {name} has {rows_text(index, inf)} with infinite values; "
-            "replace them with NaN or a finite cap."
-        )
+        raise V.fail(func, name, "must not hold infinities", V.offending(inf, arr, index),
+                     "Replace them with NaN (missing) or a finite cap.")
     return arr, index
 
 
+#: Python types a category may have (numpy scalars are read as these).
+CATEGORY_TYPES = (str, bool, int, float)
+
+
+def _dtype_problem(dtype: Any) -> str:
+    """Why a column of this dtype cannot hold categories, or ''."""
+    text = str(dtype)
+    if pd.api.types.is_complex_dtype(dtype) or "complex" in text:
+        return f"complex numbers (dtype {dtype}; Complex data not supported)"
+    if pd.api.types.is_timedelta64_dtype(dtype) or text.startswith("duration"):
+        return f"durations (dtype {dtype}); convert them to numbers, e.g. x.dt.days"
+    if (pd.api.types.is_datetime64_any_dtype(dtype) or isinstance(dtype, pd.PeriodDtype)
+            or text.startswith(("timestamp", "date32", "date64", "time32", "time64"))):
+        return (f"dates (dtype {dtype}); a date is not a feature: turn it into an age or a duration, "
+                "e.g. (as_of - x).dt.days")
+    if isinstance(dtype, pd.IntervalDtype):
+        return f"intervals (dtype {dtype}); use their left or right end, or their text"
+    return ""
+
+
 def as_series(func: str, x: Any, name: str) -> pd.Series:
-    """Values as an object Series (a view of a Series is never modified)."""
-    if isinstance(x, pd.Series):
-        return x
-    arr = np.asarray(x, dtype=object)
-    if arr.ndim != 1:
-        raise InvalidInputError(f"{func}: {name} must be one-dimensional, got shape {arr.shape}.")
-    return pd.Series(arr, dtype=object)
+    """Categorical feature values as a Series (a caller's Series is returned as it is, never modified).
+
+    Categories are text, integers, floats or booleans; missing values
+    (``None``, NaN, ``pd.NA``, ``NaT``) have their own bin. Infinities,
+    complex numbers, dates, durations, bytes and other objects are refused,
+    naming the rows.
+    """
+    arr, index = V.vector(x, func=func, name=name, allow_empty=True)
+    problem = _dtype_problem(arr.dtype) if not isinstance(x, pd.Series) else ""
+    if problem:
+        raise V.fail(func, name, "must hold text, integers, finite numbers or booleans", problem)
+    s = x if isinstance(x, pd.Series) else pd.Series(np.asarray(arr, dtype=object), dtype=object)
+    dtype = s.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        cats = dtype.categories
+        problem = _dtype_problem(cats.dtype)
+        bad_cats = [] if problem else [c for c in cats if not _category_ok(V.plain(c))]
+        if problem or bad_cats:
+            raise V.fail(func, name, "must hold text, integers, finite numbers or booleans",
+                         problem or f"categories {V.show(bad_cats, len(bad_cats))}",
+                         "Convert the categories to text or numbers.")
+        return s
+    problem = _dtype_problem(getattr(dtype, "pyarrow_dtype", dtype))
+    if problem:
+        raise V.fail(func, name, "must hold text, integers, finite numbers or booleans", problem)
+    if pd.api.types.is_float_dtype(dtype):
+        values = np.asarray(s.to_numpy(dtype=np.float64, na_value=np.nan))
+        inf = np.isinf(values)
+        if inf.any():
+            raise V.fail(func, name, "must not hold infinities", V.offending(inf, values, index),
+                         "Replace them with NaN (missing) or a finite cap.")
+        return s
+    if not pd.api.types.is_object_dtype(dtype):
+        return s  # integers, booleans, text (numpy, nullable or pyarrow-backed)
+    obj = s.to_numpy(dtype=object)
+    kinds = pd.api.types.infer_dtype(obj, skipna=True)
+    if kinds in ("string", "integer", "boolean", "empty"):
+        return s
+    types = np.frompyfunc(type, 1, 1)(obj) if obj.size else obj
+    odd = [t for t in pd.unique(types) if not issubclass(t, (*CATEGORY_TYPES, np.generic, type(None)))
+           or issubclass(t, complex | np.complexfloating | np.datetime64 | np.timedelta64 | bytes)]
+    bad = np.isin(types, np.asarray(odd, dtype=object)) if odd else np.zeros(obj.size, dtype=bool)
+    missing = np.asarray(s.isna(), dtype=bool)
+    bad &= ~missing
+    if bad.any():
+        raise V.fail(func, name, "must hold text, integers, finite numbers or booleans",
+                     V.offending(bad, obj, index),
+                     "Complex numbers, dates, durations and other objects are not features: convert "
+                     "them to numbers or text (a date to an age).")
+    inf = np.asarray(s.isin([np.inf, -np.inf]), dtype=bool)
+    if inf.any():
+        raise V.fail(func, name, "must not hold infinities", V.offending(inf, obj, index),
+                     "Replace them with NaN (missing) or a finite cap.")
+    return s
 
 
-def check_specials(func: str, kind: str, special_values: Sequence[Any]) -> tuple[Category, ...]:
-    """Special values as a tuple of distinct Python scalars valid for ``kind``."""
-    if isinstance(special_values, str) or not isinstance(special_values, Sequence):
-        raise InvalidInputError(f"{func}: special_values must be a tuple of values, got {special_values!r}.")
-    out = tuple(py_scalar(v) for v in special_values)
-    for v in out:
-        numeric = isinstance(v, int | float) and not isinstance(v, bool)
-        if kind == "numeric" and not (numeric and np.isfinite(v)):
-            raise InvalidInputError(
-                f"{func}: special value {v!r} is not a finite number; numeric features take "
-                "numeric special values (e.g. -999)."
-            )
-        if kind == "categorical" and (v is None or (isinstance(v, float) and np.isnan(v))):
-            raise InvalidInputError(f"{func}: special value {v!r} is missing; missing has its own bin.")
-    if len(set(out)) != len(out):
-        raise InvalidInputError(f"{func}: special_values has duplicates: {listing(list(out))}.")
+def _category_ok(v: Any) -> bool:
+    return isinstance(v, CATEGORY_TYPES) and not (isinstance(v, float) and not math.isfinite(v))
+
+
+#: A number as SQLite reads text (optional sign, digits, a point, an exponent; spaces around).
+_SQL_NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+
+
+def sql_clashes(categories: Sequence[Category]) -> list[tuple[Category, Category]]:
+    """Pairs of distinct categories that an SQL engine could not tell apart.
+
+    A text column (``TEXT`` affinity, which is how pandas' ``to_sql`` stores
+    object columns) stores numbers as their text, and numbers compare with
+    text after conversion, so ``1`` and ``"1"`` (or ``" 1.0"``) become one
+    value; floats keep 15 significant digits as text, so ``0.3`` and
+    ``0.30000000000000004`` do too. Python keeps them apart, so the card's SQL
+    could not score like :meth:`Scorecard.points`. Booleans are the numbers
+    ``0`` and ``1`` in SQL.
+    """
+    numbers: dict[str, Category] = {}  # 15-digit text of each number
+    texts: list[tuple[str, Category]] = []
+    out: list[tuple[Category, Category]] = []
+    for c in categories:
+        if isinstance(c, str):
+            if _SQL_NUMBER.match(c):
+                texts.append((f"{float(c):.15g}", c))
+            continue
+        key = f"{float(c):.15g}"
+        other = numbers.setdefault(key, c)
+        if other is not c:
+            out.append((other, c))
+    out += [(numbers[key], c) for key, c in texts if key in numbers]
     return out
+
+
+def check_specials(func: str, kind: str, special_values: Any, name: str = "special_values") -> tuple[
+        Category, ...]:
+    """Special values as a tuple of distinct Python scalars valid for ``kind``."""
+    values = RULES["special_values"](special_values, func, name)
+    if isinstance(values, dict):
+        raise V.fail(func, name, "must be a list-like of values here", "a mapping")
+    if kind == "numeric":
+        bad = [v for v in values if isinstance(v, bool) or not isinstance(v, int | float)]
+        if bad:
+            raise V.fail(func, name, "must hold finite numbers for a numeric feature", V.show(bad, len(bad)),
+                         "Use numeric special values such as -999, or treat the feature as categorical.")
+    seen: set[Any] = set()
+    repeated = []
+    for v in values:
+        if v in seen:
+            repeated.append(v)
+        seen.add(v)
+    if repeated:
+        raise V.fail(func, name, "must not repeat a value (1, 1.0 and True are the same value)",
+                     f"repeats of {V.show(repeated)}")
+    return tuple(values)
 
 
 def quantile_edges(
@@ -149,19 +252,29 @@ def quantile_edges(
     array([3., 5., 7.])
     """
     func = "quantile_edges"
-    n_prebins = check_int(func, "n_prebins", n_prebins, minimum=2)
+    n_prebins = RULES["n_prebins"](n_prebins, func, "n_prebins")
+    sample_size = RULES["sample_size"](sample_size, func, "sample_size")
+    seed = RULES["seed"](seed, func, "seed")
+    if sample_size is not None and sample_size < n_prebins:
+        raise V.fail(func, "sample_size", f"must be None or an integer >= n_prebins ({n_prebins})",
+                     repr(sample_size), "Raise sample_size or lower n_prebins.")
     specials = check_specials(func, "numeric", special_values)
     arr, _ = as_float(func, x, "x")
+    return fine_edges(arr, n_prebins=n_prebins, specials=specials, sample_size=sample_size, seed=seed)
+
+
+def fine_edges(
+    arr: FloatArray, *, n_prebins: int, specials: Sequence[Category], sample_size: int | None, seed: int
+) -> FloatArray:
+    """:func:`quantile_edges` of values and parameters already checked."""
     regular = arr[~np.isnan(arr)]
     if specials:
         regular = regular[~np.isin(regular, np.asarray(specials, dtype=np.float64))]
     if regular.size == 0:
         return np.empty(0, dtype=np.float64)
-    if sample_size is not None:
-        sample_size = check_int(func, "sample_size", sample_size, minimum=n_prebins)
-        if regular.size > sample_size:
-            rng = np.random.default_rng(seed)
-            regular = regular[rng.integers(0, regular.size, size=sample_size)]
+    if sample_size is not None and regular.size > sample_size:
+        rng = np.random.default_rng(seed)
+        regular = regular[rng.integers(0, regular.size, size=sample_size)]
     srt = np.sort(regular)
     n = srt.size
     # inverted_cdf quantile k/n_prebins: the ceil(k n / n_prebins)-th smallest value
@@ -169,7 +282,7 @@ def quantile_edges(
     upper = np.unique(srt[pos])
     upper = upper[upper > srt[0]]
     lower = srt[np.searchsorted(srt, upper, side="left") - 1]
-    return np.array([short_edge(lo, hi) for lo, hi in zip(lower, upper, strict=True)])
+    return np.array([short_edge(lo, hi) for lo, hi in zip(lower, upper, strict=True)], dtype=np.float64)
 
 
 def short_edge(lo: float, hi: float) -> float:
@@ -191,36 +304,15 @@ def short_edge(lo: float, hi: float) -> float:
         return 0.0
     top = math.floor(math.log10(abs(hi)))
     for digits in range(1, 18):
+        d = float(f"{hi:.{digits}g}")
+        if lo < d <= hi:
+            return d
         q = 10.0 ** (top - digits + 1)
-        for d in (float(f"{hi:.{digits}g}"), float(f"{math.floor(hi / q) * q:.{digits}g}")):
+        if q > 0.0 and math.isfinite(hi / q):  # q underflows to 0 for subnormal values
+            d = float(f"{math.floor(hi / q) * q:.{digits}g}")
             if lo < d <= hi:
                 return d
     return hi
-
-
-def from_payload(
-    cls: type[T],
-    d: object,
-    *,
-    schema: str,
-    version: int,
-    convert: Mapping[str, Callable[[Any], Any]],
-) -> T:
-    """Rebuild dataclass ``cls`` from its ``to_dict`` payload; every error is ours.
-
-    :func:`jiebei_credit._persist.payload_fields` checks the header and the
-    keys; ``convert`` turns each JSON value back into the field's type.
-    Values of the wrong type raise :class:`InvalidInputError`, not
-    ``TypeError`` or ``ValueError``.
-    """
-    kw = payload_fields(cls, d, schema=schema, version=version)
-    try:
-        return cls(**{k: convert[k](v) if k in convert else v for k, v in kw.items()})
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError(
-            f"{cls.__name__}.from_dict: malformed payload ({exc}); pass the output of "
-            f"{cls.__name__}.to_dict()"
-        ) from None
 
 
 #: Cells of the lookup grid used by :func:`digitize`, tried in this order.
@@ -234,8 +326,10 @@ DIGITIZE_BLOCK = 32_768
 def _grid(edges: FloatArray, cells: int) -> tuple[float, float, np.ndarray[Any, np.dtype[np.intp]]] | None:
     """``(lo, scale, below)`` of a grid where each cell holds at most ``GRID_MAX_EDGES`` edges."""
     lo, hi = float(edges[0]), float(edges[-1])
+    if not math.isfinite(hi - lo):  # a range beyond float64 (edges near ±1.8e308)
+        return None
     scale = cells / (hi - lo)
-    if not np.isfinite(scale):
+    if not (math.isfinite(scale) and scale > 0.0):
         return None
     edge_cells = _cells(edges, lo, scale, cells, np.empty(edges.size))
     per_cell = np.bincount(edge_cells, minlength=cells + 2)
@@ -295,6 +389,17 @@ def digitize(edges: FloatArray, x: FloatArray) -> np.ndarray[Any, np.dtype[np.in
     size = min(DIGITIZE_BLOCK, x.size)
     t = np.empty(size)
     mask = np.empty(size, dtype=bool)
+    with np.errstate(over="ignore"):  # values far beyond the edges overflow to ±inf: still the end cells
+        _digitize_blocks(x, out, t, mask, lo, scale, below, n_cells, most, padded, m)
+    return out
+
+
+def _digitize_blocks(
+    x: FloatArray, out: np.ndarray[Any, np.dtype[np.intp]], t: FloatArray,
+    mask: np.ndarray[Any, np.dtype[np.bool_]], lo: float, scale: float,
+    below: np.ndarray[Any, np.dtype[np.intp]], n_cells: int, most: int, padded: FloatArray, m: int,
+) -> None:
+    """The blocked loop of :func:`digitize` (writes ``out``)."""
     for a in range(0, x.size, DIGITIZE_BLOCK):
         b = min(a + DIGITIZE_BLOCK, x.size)
         xb, ob, tb, mb = x[a:b], out[a:b], t[: b - a], mask[: b - a]
@@ -305,4 +410,3 @@ def digitize(edges: FloatArray, x: FloatArray) -> np.ndarray[Any, np.dtype[np.in
             ob += mb
         np.isnan(xb, out=mb)
         ob[mb] = m + 1
-    return out

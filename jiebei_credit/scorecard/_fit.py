@@ -9,19 +9,13 @@ from typing import Any
 
 import numpy as np
 
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit import _validation as V
 from jiebei_credit.scorecard._binning import Binning
-from jiebei_credit.scorecard._checks import (
-    Kind,
-    Monotonic,
-    Unseen,
-    check_both_classes,
-    check_choice,
-    check_float,
-    check_int,
-)
-from jiebei_credit.scorecard._finebin import Category, category_key
+from jiebei_credit.scorecard._checks import Kind, Monotonic, Unseen
+from jiebei_credit.scorecard._finebin import Category, category_key, sql_clashes
+from jiebei_credit.scorecard._frames import check_both_classes
 from jiebei_credit.scorecard._optimal import optimal_partition
+from jiebei_credit.scorecard._params import RULES
 from jiebei_credit.scorecard._stats import BinStats
 
 __all__ = ["bin_feature", "optimal_binning"]
@@ -60,27 +54,10 @@ def merge_params(
     unseen: Any,
 ) -> MergeParams:
     """Check the merge parameters once; messages name ``func``."""
-    check_choice(func, "monotonic", monotonic, Monotonic)
-    check_choice(func, "unseen", unseen, Unseen)
-    return MergeParams(
-        max_bins=check_int(func, "max_bins", max_bins, minimum=1),
-        min_bin_share=check_float(func, "min_bin_share", min_bin_share, low=0.0, high=0.5),
-        monotonic=monotonic,
-        min_bin_goods=check_float(func, "min_bin_goods", min_bin_goods, low=0.0, high=np.inf),
-        min_bin_bads=check_float(func, "min_bin_bads", min_bin_bads, low=0.0, high=np.inf),
-        min_category_share=check_float(func, "min_category_share", min_category_share, low=0.0, high=1.0),
-        smoothing=check_float(func, "smoothing", smoothing, low=0.0, high=np.inf, high_open=True)
-        if smoothing != 0
-        else _no_zero_smoothing(func),
-        unseen=unseen,
-    )
-
-
-def _no_zero_smoothing(func: str) -> float:
-    raise InvalidInputError(
-        f"{func}: smoothing=0 is not allowed: a bin without goods or bads would get an "
-        "infinite WOE; use a positive value such as the default 0.5."
-    )
+    values = {"max_bins": max_bins, "min_bin_share": min_bin_share, "monotonic": monotonic,
+              "min_bin_goods": min_bin_goods, "min_bin_bads": min_bin_bads,
+              "min_category_share": min_category_share, "smoothing": smoothing, "unseen": unseen}
+    return MergeParams(**{k: RULES[k](v, func, k) for k, v in values.items()})
 
 
 def _fmt(v: float) -> str:
@@ -91,6 +68,26 @@ def _group_label(group: Sequence[Category]) -> str:
     shown = ", ".join(str(c) for c in group[:LABEL_CATEGORIES])
     more = len(group) - LABEL_CATEGORIES
     return shown + (f", … (+{more} more)" if more > 0 else "")
+
+
+def bin_labels(
+    kind: str,
+    edges: Sequence[float],
+    groups: Sequence[Sequence[Category]],
+    special_values: Sequence[Category],
+    special_bins: Sequence[int],
+    has_missing: bool,
+) -> list[str]:
+    """The label of each bin, in table order: ``[lo, hi)``, the categories, ``special: v``, ``missing``."""
+    if kind == "numeric":
+        ext = ["-inf", *(_fmt(e) for e in edges), "inf"]
+        labels = [f"[{lo}, {hi})" for lo, hi in pairwise(ext)]
+    else:
+        labels = [_group_label(grp) for grp in groups]
+    labels += [f"special: {v!s}" for v, row in zip(special_values, special_bins, strict=True) if row >= 0]
+    if has_missing:
+        labels.append("missing")
+    return labels
 
 
 def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
@@ -107,18 +104,26 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
     check_both_classes(func, stats.total_goods, stats.total_bads)
     what = "x" if stats.name is None else f"column {stats.name!r}"
     if g.sum() + b.sum() <= 0:
-        raise InvalidInputError(
-            f"{func}: {what} has no regular values (all missing or special); drop it or "
-            "fill its missing values."
-        )
+        special = sum(stats.special_goods) + sum(stats.special_bads)
+        raise V.fail(func, what, "must have regular values (not only missing or special ones)",
+                     f"no regular value (total weight {stats.missing_goods + stats.missing_bads:g} missing, "
+                     f"{special:g} special)", "Drop the column or fill its missing values.")
     members: list[list[Category]] = []
     if stats.kind == "categorical":
+        clashes = sql_clashes([*stats.categories, *stats.special_values])
+        if clashes:
+            raise V.fail(func, what, "must not hold categories that read as the same value in SQL (a "
+                         "number and text spelling it, or two numbers equal to 15 digits)",
+                         f"{len(clashes)} clash{'es' if len(clashes) != 1 else ''}: " + ", ".join(
+                             f"{a!r} and {b!r}" for a, b in clashes[:V.SHOWN]) + (", …" if len(clashes) >
+                                                                                  V.SHOWN else ""),
+                         "Recode the column to one type (all text or all numbers) before fitting; "
+                         "to_sql could not tell these categories apart.")
         monotonic = p.monotonic
         if monotonic not in ("auto", "ascending", "none"):
-            raise InvalidInputError(
-                f"{func}: monotonic={monotonic!r} does not apply to categorical {what}: its "
-                "categories are ordered by WOE; use 'auto', 'ascending' or 'none'."
-            )
+            raise V.fail(func, "monotonic", f"must be 'auto', 'ascending' or 'none': a trend such as "
+                         f"{monotonic!r} does not apply to categorical {what} (its categories are ordered "
+                         "by WOE)", repr(monotonic))
         monotonic = "ascending" if monotonic == "auto" else monotonic
         rare = (g + b) / total < p.min_category_share
         cats = stats.categories
@@ -149,8 +154,6 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
     bads = [float(b[a:c].sum()) for a, c in pairwise(bounds)]
     if stats.kind == "numeric":
         edges = tuple(stats.edges[c - 1] for c in part.cuts)
-        ext = ["-inf", *(_fmt(e) for e in edges), "inf"]
-        labels = [f"[{lo}, {hi})" for lo, hi in pairwise(ext)]
         groups: tuple[tuple[Category, ...], ...] = ()
     else:
         edges = ()
@@ -158,13 +161,10 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
             tuple(sorted((c for m in members[a:c_] for c in m), key=category_key))
             for a, c_ in pairwise(bounds)
         )
-        labels = [_group_label(grp) for grp in groups]
     special_bins = [-1] * len(stats.special_values)
     for row, k in enumerate(spec_keep, start=len(goods)):
         special_bins[k] = row
-        labels.append(f"special: {stats.special_values[k]!s}")
-    if has_missing:
-        labels.append("missing")
+    labels = bin_labels(stats.kind, edges, groups, stats.special_values, special_bins, has_missing)
     return Binning(
         kind=stats.kind,
         edges=edges,
@@ -220,7 +220,8 @@ def optimal_binning(
     """
     func = "optimal_binning"
     if not isinstance(stats, BinStats):
-        raise InvalidInputError(f"{func}: stats must be a BinStats, got {type(stats).__name__}.")
+        raise V.fail(func, "stats", "must be a BinStats", f"a {type(stats).__name__}",
+                     "Build it with BinStats.from_data(x, y).")
     params = merge_params(
         func,
         max_bins=max_bins,
@@ -261,9 +262,12 @@ def bin_feature(
     ----------
     x : array-like, shape (n,)
         Feature values: numbers (NaN, None or ``pd.NA`` are missing) or
-        categories (text, category, bool).
+        categories (text, integers, floats, booleans; numpy, nullable,
+        categorical or pyarrow-backed dtypes). Dates, durations, complex
+        numbers, infinities and other objects raise.
     y : array-like of {0, 1}, shape (n,)
-        Target: 1 = bad, 0 = good. Anything else raises.
+        Target: 1 = bad, 0 = good (booleans too). Anything else raises. When
+        ``x`` and ``y`` are both Series they are matched by index label.
     max_bins : int, default 6
         Most regular bins (missing and special bins come on top).
     min_bin_share : float in [0, 0.5], default 0.05
@@ -276,8 +280,9 @@ def bin_feature(
         by IV; ``none`` = unconstrained. Trends are strict. Categorical
         features take ``auto``/``ascending`` (categories are ordered by WOE)
         or ``none``.
-    special_values : tuple, default ()
-        Values binned apart, one bin each (e.g. ``(-999,)`` for "no record").
+    special_values : list-like, default ()
+        Values binned apart, one bin each (e.g. ``(-999,)`` for "no record");
+        a list, tuple, array or Index.
     min_bin_goods, min_bin_bads : float, default 1
         Least good and bad weight in each regular bin.
     kind : {'auto', 'numeric', 'categorical'}, default 'auto'
@@ -295,7 +300,8 @@ def bin_feature(
         special or missing values absent in training): raise, or use the
         bin with the lowest WOE.
     sample_weight : array-like of float, shape (n,), optional
-        Non-negative row weights.
+        Non-negative row weights (a Series is matched to a Series ``x`` by
+        label).
     sample_size : int or None, default 100_000
         Above this many regular values the pre-bin quantiles come from a
         seeded sample of this size; ``None`` = exact quantiles.
@@ -311,8 +317,12 @@ def bin_feature(
     Raises
     ------
     InvalidInputError
-        Invalid parameters, target or weights; infinite values; a target
-        with one class only; a feature without regular values.
+        Invalid parameters (integers refuse floats and bools, numbers refuse
+        bools, the seed is always checked; each message names the
+        parameter), target or weights; ``y`` or ``sample_weight`` with other
+        index labels than ``x``; values of an unsupported type or infinite;
+        a target with one class only; a feature without regular values;
+        categories SQL could not tell apart (``1`` next to ``'1'``).
 
     Notes
     -----
@@ -351,7 +361,6 @@ def bin_feature(
         smoothing=smoothing,
         unseen=unseen,
     )
-    check_choice(func, "kind", kind, Kind)
     stats = BinStats.from_data(
         x,
         y,

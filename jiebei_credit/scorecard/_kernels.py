@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from jiebei_credit.scorecard._checks import FloatArray
+from jiebei_credit._validation import FloatArray
 from jiebei_credit.scorecard._finebin import digitize
 
 __all__: list[str] = []

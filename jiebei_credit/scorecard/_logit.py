@@ -1,45 +1,56 @@
-"""Unpenalised logistic regression on grouped data, fitted with statsmodels.
+"""Unpenalised logistic regression on grouped data, by Newton–Raphson.
 
 The data are patterns ``t`` (distinct combinations of bins) with covariates
 ``x_t`` (intercept first), bad weight ``B_t`` and good weight ``G_t``;
-ungrouped rows are patterns of one row. Each pattern becomes at most two
-rows of a statsmodels ``GLM`` with a binomial family (logit link): ``y = 1``
-with frequency weight ``B_t`` and ``y = 0`` with frequency weight ``G_t``
-(rows of zero weight are left out). With ``p_t = 1 / (1 + exp(−x_t·β))``
-(probability of bad) its log-likelihood and information matrix are::
+ungrouped rows are patterns of one row. With ``N_t = B_t + G_t`` and
+``p_t = 1 / (1 + exp(−x_t·β))`` (probability of bad)::
 
     llf(β) = Σ_t B_t ln p_t + G_t ln(1 − p_t)
-    I(β)   = Σ_t (B_t + G_t) p_t (1 − p_t) x_t x_tᵀ
+    U(β)   = Σ_t (B_t − N_t p_t) x_t                 (score)
+    I(β)   = Σ_t N_t p_t (1 − p_t) x_t x_tᵀ           (information)
 
-which is, term for term, the log-likelihood of statsmodels ``Logit`` on the
-uncollapsed rows (or of ``GLM`` with the rows' frequency weights), so the
-maximum, the information matrix, hence the standard errors, Wald p-values,
-AIC and McFadden pseudo-R² are those of the row-level fit; the test suite
-checks the equality. The GLM is fitted by Newton–Raphson (``method=
-"newton"``; for the canonical logit link these are the IRLS iterations),
-starting from the intercept-only model, until no coefficient moves by more
-than ``1e-8``. The steps and the covariance use the expected information
-(``optim_hessian="eim"``, ``cov_type="eim"``), which for the canonical link
-is the observed information (the Hessian of ``−llf``) written in a form
-that stays finite when fitted probabilities reach 0 or 1.
+which is, term for term, the log-likelihood of a logistic regression on
+the uncollapsed rows (statsmodels ``Logit``, or ``GLM`` with the rows'
+frequency weights), so the maximum, the information matrix, hence the
+standard errors ``sqrt(diag I(β̂)⁻¹)``, the two-sided Wald p-values
+``2 Φ(−|β̂ / se|)``, ``AIC = −2 llf + 2 (k + 1)`` and McFadden's pseudo-R²
+are those of the row-level fit; the test suite checks the equality against
+statsmodels. Newton's method ``β ← β + I(β)⁻¹ U(β)`` (for the canonical
+logit link these are the IRLS iterations) starts from the intercept-only
+model and stops when no coefficient moves by more than :data:`TOL`; a step
+that would lower the likelihood is halved (it never does near the
+maximum, so converged estimates are those of plain Newton).
 
-statsmodels is imported here, when a model is fitted, never when the
-package is imported. Its warnings (and those it triggers in numpy) are
-recorded locally and reported on the result; the caller turns them into
-:class:`~jiebei_credit.errors.ConvergenceWarning` or errors. Importing
-statsmodels also adds process-wide warning filters, which the same local
-context removes again.
+Everything is computed here with numpy and :mod:`scipy.special` in forms
+that cannot overflow (``ln p = −log(1 + e^{−η})`` by ``logaddexp``,
+``p`` by ``expit``), so a fit emits no warning of its own and touches no
+process-wide state: no warning filters, no statsmodels import (importing
+statsmodels installs process-wide warning filters).
+
+The problems of a fit are read from its results (Albert and Anderson, 1984):
+
+* **complete separation**: the fitted log-odds classify every pattern
+  correctly, so every pattern is pure — the likelihood has no maximum;
+* **quasi-separation**: while the fit has not converged, some pure patterns
+  have fitted probabilities beyond :data:`DIVERGED_LOGIT` (odds of 10¹⁵ : 1)
+  and the last Newton step ``δ`` is a direction along which no pattern's
+  likelihood falls (``x_t·δ ≥ 0`` for pure bad patterns, ``≤ 0`` for pure
+  good ones, ``= 0`` for mixed ones, to rounding): the likelihood keeps
+  rising towards the fit that is perfect on those patterns, and the
+  coefficients grow without bound. The fit stops there;
+* **non-convergence**: :data:`MAX_ITER` iterations without either;
+* **boundary**: some fitted probability within :data:`BOUNDARY` of 0 or 1.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import special
 
-from jiebei_credit.scorecard._checks import FloatArray
+from jiebei_credit._validation import FloatArray
 
 __all__: list[str] = []
 
@@ -48,9 +59,15 @@ MAX_ITER = 100
 #: Convergence: largest absolute change of a coefficient in the last step.
 TOL = 1e-8
 #: Fitted probabilities within this of 0 or 1 (odds beyond 10¹⁰ : 1, |log-odds| > 23) count
-#: as "numerically 0 or 1". No credit model predicts that legitimately; under separation
-#: statsmodels' Newton iterations stall near |log-odds| 30, where it clips probabilities.
+#: as "numerically 0 or 1". No credit model predicts that legitimately.
 BOUNDARY = 1e-10
+#: |log-odds| of a pure pattern beyond which a fit that has not converged is diverging
+#: (probability within 3e-16 of 0 or 1, below float64's resolution next to 1).
+DIVERGED_LOGIT = 36.0
+#: Step halvings tried before a step that lowers the likelihood is taken anyway.
+HALVINGS = 30
+
+_BOUNDARY_LOGIT = math.log((1.0 - BOUNDARY) / BOUNDARY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,13 +86,24 @@ class LogitFit:
     iterations: int
     converged: bool
     separated: bool
-    """True when the fitted model classifies every row correctly (perfect prediction)."""
+    """True when the fitted log-odds classify every pattern correctly (perfect prediction)."""
     collinear: bool
     """True when the covariates (with the intercept) are linearly dependent: no unique fit."""
     boundary: bool
     """True when some fitted probability is numerically 0 or 1 (within :data:`BOUNDARY`)."""
-    notes: tuple[str, ...]
-    """Warnings and errors statsmodels reported during the fit (``Category: message``)."""
+    quasi: bool = False
+    """True when the fit diverges along a quasi-separating direction (module docstring)."""
+    quasi_features: tuple[str, ...] = ()
+    """Features with a non-negligible share of that direction."""
+    pure_at_boundary: int = 0
+    """Patterns (bin combinations) whose fitted probability is numerically 0 or 1."""
+    n_patterns: int = 0
+    spread: FloatArray = field(default_factory=lambda: np.empty(0))
+    """Range (max − min) of each feature's WOE over the patterns."""
+    problem: str = ""
+    """A numerical failure (singular information matrix), or ''."""
+    last_step: float = 0.0
+    """Largest coefficient change of the last Newton step."""
 
     @property
     def pseudo_r2(self) -> float:
@@ -88,59 +116,54 @@ class LogitFit:
         return not self.collinear and bool(np.all(np.isfinite(self.params)))
 
 
-def _separates(p: FloatArray, endog: FloatArray) -> bool:
-    """True when every bad row is predicted bad (p > ½) and every good row good (p < ½).
-
-    A pattern with both goods and bads has a bad and a good row with the same
-    ``p``, so this can only hold when every pattern is pure.
-    """
-    return bool(np.all(np.where(endog > 0, p > 0.5, p < 0.5)))
-
-
 def _collinear(exog: FloatArray, weights: FloatArray) -> bool:
     """True when the weighted Gram matrix ``Σ w x xᵀ`` is singular (to rounding).
 
     The matrix is scaled to unit diagonal first, so the test does not depend
-    on the scale of the WOE columns. statsmodels would fit such a design with
-    a pseudo-inverse and report one of infinitely many solutions, so it is
-    caught before the fit.
+    on the scale of the WOE columns. Such a design has infinitely many
+    solutions, so it is caught before the fit.
     """
     gram = (exog * weights[:, None]).T @ exog
     d = np.sqrt(np.diag(gram))
-    if not np.all(d > 0):
+    if not np.all(d > 0) or not np.all(np.isfinite(gram)):
         return True
     return bool(np.linalg.eigvalsh(gram / np.outer(d, d)).min() < 1e-10)
 
 
 def null_loglik(goods: float, bads: float) -> float:
-    """Log-likelihood of the intercept-only model, ``B ln(B/N) + G ln(G/N)``.
-
-    Its maximum has the closed form ``p = B / N``; statsmodels' ``llnull``
-    (a refit of the intercept-only model) gives the same number at extra cost.
-    """
+    """Log-likelihood of the intercept-only model, ``B ln(B/N) + G ln(G/N)``."""
     n = goods + bads
     return sum(v * math.log(v / n) for v in (goods, bads) if v > 0)
 
 
-def glm_rows(
-    woe: FloatArray, goods: FloatArray, bads: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """``(endog, exog, freq_weights)``: one row per pattern and class of positive weight.
-
-    ``exog`` is ``[1, woe_t]``. Bad rows (``y = 1``, weight ``B_t``) come
-    first, then good rows (``y = 0``, weight ``G_t``).
-    """
-    bad_rows, good_rows = np.flatnonzero(bads > 0), np.flatnonzero(goods > 0)
-    rows = np.concatenate((bad_rows, good_rows))
-    exog = np.concatenate((np.ones((rows.size, 1)), woe[rows]), axis=1)
-    endog = np.zeros(rows.size, dtype=np.float64)
-    endog[: bad_rows.size] = 1.0
-    weights = np.concatenate((bads[bad_rows], goods[good_rows]))
-    return endog, exog, np.asarray(weights, dtype=np.float64)
+def _loglik(eta: FloatArray, goods: FloatArray, bads: FloatArray) -> float:
+    """``Σ B ln p + G ln(1 − p)`` with ``ln p = −log(1 + e^{−η})`` (never overflows)."""
+    return -float(bads @ np.logaddexp(0.0, -eta) + goods @ np.logaddexp(0.0, eta))
 
 
-def _note(w: warnings.WarningMessage) -> str:
-    return f"{w.category.__name__}: {w.message}"
+def _information(X: FloatArray, eta: FloatArray, n: FloatArray) -> FloatArray:
+    p = special.expit(eta)
+    w = n * p * (1.0 - p)
+    return np.asarray((X * w[:, None]).T @ X, dtype=np.float64)
+
+
+def _pure_sign(goods: FloatArray, bads: FloatArray) -> FloatArray:
+    """+1 for patterns of bads only, −1 for goods only, 0 for mixed ones."""
+    return np.where(goods == 0, 1.0, np.where(bads == 0, -1.0, 0.0))
+
+
+def _diverging(X: FloatArray, eta: FloatArray, step: FloatArray, sign: FloatArray) -> bool:
+    """True when pure patterns run off to probability 0/1 along a quasi-separating step."""
+    far = np.abs(eta) > DIVERGED_LOGIT
+    if not far.any() or not np.all(sign[far] * eta[far] > 0):
+        return False
+    v = X @ step
+    scale = float(np.abs(v[far]).max())
+    if not scale > 0:
+        return False
+    tol = 1e-6 * scale
+    mixed = sign == 0
+    return bool(np.all(sign * v >= -tol) and np.all(np.abs(v[mixed]) <= tol))
 
 
 def fit_logit(
@@ -151,7 +174,7 @@ def fit_logit(
     *,
     start: FloatArray | None = None,
 ) -> LogitFit:
-    """Maximum-likelihood logistic regression of bad on the columns of ``woe`` (statsmodels GLM).
+    """Maximum-likelihood logistic regression of bad on the columns of ``woe``.
 
     Parameters
     ----------
@@ -167,80 +190,116 @@ def fit_logit(
     Returns
     -------
     LogitFit
-        ``collinear`` is set (and nothing is fitted) when the weighted
-        covariate matrix is singular; ``separated`` when the fitted model
-        predicts every row correctly (the likelihood has no maximum) or
-        statsmodels detected perfect separation; ``boundary`` when some
-        fitted probability is numerically 0 or 1 (the sign of
-        quasi-separation); ``converged`` is false when
-        Newton's method stopped at :data:`MAX_ITER` iterations or failed
-        (then ``notes`` says why). Coefficients the fit could not produce
-        are NaN.
+        See the module docstring for ``separated``, ``quasi``,
+        ``converged`` and ``boundary``; ``collinear`` is set (and nothing is
+        fitted) when the weighted covariate matrix is singular. Coefficients
+        the fit could not produce are NaN.
     """
     n_par = woe.shape[1] + 1
     g_sum, b_sum = float(goods.sum()), float(bads.sum())
     llnull = null_loglik(g_sum, b_sum)
     nan = np.full(n_par, np.nan)
-    endog, exog, weights = glm_rows(woe, goods, bads)
-    if _collinear(exog, weights):
-        return LogitFit(features, nan, nan, nan, math.nan, llnull, math.nan, g_sum + b_sum,
-                        0, False, False, True, False, ())  # fmt: skip
-    if start is None:
-        start = np.zeros(n_par)
-        start[0] = math.log(b_sum / g_sum)
-    params, bse, pvalues = nan, nan, nan
-    llf = aic = math.nan
-    iterations, converged, flagged = 0, False, False
-    failure: list[str] = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        # lazy: statsmodels is loaded by the first fit; the filters its import
-        # installs are discarded with this context
-        from statsmodels.genmod.families import Binomial
-        from statsmodels.genmod.generalized_linear_model import GLM
-        from statsmodels.tools import sm_exceptions
+    keep = (goods + bads) > 0
+    goods, bads, woe = goods[keep], bads[keep], woe[keep]
+    X = np.concatenate((np.ones((woe.shape[0], 1)), woe), axis=1)
+    n = goods + bads
+    spread = (woe.max(axis=0) - woe.min(axis=0)) if woe.shape[0] else np.zeros(woe.shape[1])
+    if _collinear(X, n):
+        return LogitFit(features, nan, nan, nan, math.nan, llnull, math.nan, g_sum + b_sum, 0, False, False,
+                        True, False, n_patterns=int(n.size), spread=spread)  # fmt: skip
+    with np.errstate(all="ignore"):  # thread-local; every result is checked for finiteness below
+        return _newton(features, X, goods, bads, n, llnull, g_sum, b_sum, spread, start)
 
-        separation_error = getattr(sm_exceptions, "PerfectSeparationError", ())
+
+def _newton(
+    features: tuple[str, ...], X: FloatArray, goods: FloatArray, bads: FloatArray, n: FloatArray,
+    llnull: float, g_sum: float, b_sum: float, spread: FloatArray, start: FloatArray | None,
+) -> LogitFit:
+    n_par = X.shape[1]
+    nan = np.full(n_par, np.nan)
+    if start is None:
+        beta = np.zeros(n_par)
+        beta[0] = math.log(b_sum / g_sum)
+    else:
+        beta = np.asarray(start, dtype=np.float64).copy()
+    sign = _pure_sign(goods, bads)
+    eta = X @ beta
+    ll = _loglik(eta, goods, bads)
+    converged = quasi = False
+    problem = ""
+    step = np.zeros(n_par)
+    full = 0.0
+    iterations = 0
+    for iterations in range(1, MAX_ITER + 1):
+        p = special.expit(eta)
+        score = X.T @ (bads - n * p)
+        info = _information(X, eta, n)
         try:
-            model = GLM(endog, exog, family=Binomial(), freq_weights=weights)
-            res = model.fit(
-                start_params=start, method="newton", maxiter=MAX_ITER, tol=TOL, disp=False,
-                optim_hessian="eim", cov_type="eim",
-            )  # fmt: skip
-            params = np.asarray(res.params, dtype=np.float64)
-            iterations = int(res.mle_retvals["iterations"])
-            converged = bool(res.mle_retvals["converged"])
-            llf, aic = float(res.llf), float(res.aic)
-            if res.normalized_cov_params is not None:
-                bse = np.asarray(res.bse, dtype=np.float64)
-                pvalues = np.asarray(res.pvalues, dtype=np.float64)
-        except separation_error as exc:  # raised by older statsmodels releases
-            flagged = True
-            failure.append(f"{type(exc).__name__}: {exc}")
-        except np.linalg.LinAlgError as exc:  # a singular information matrix
-            failure.append(f"{type(exc).__name__}: {exc}")
-    notes = tuple(_note(w) for w in caught) + tuple(failure)
-    flagged = flagged or any("PerfectSeparation" in w.category.__name__ for w in caught)
-    separated = flagged
-    boundary = False
-    if np.all(np.isfinite(params)):
-        with np.errstate(over="ignore"):
-            p = 1.0 / (1.0 + np.exp(-(exog @ params)))
-        separated = separated or _separates(p, endog)
-        boundary = bool(np.any((p < BOUNDARY) | (p > 1.0 - BOUNDARY)))
+            step = np.asarray(np.linalg.solve(info, score), dtype=np.float64)
+        except np.linalg.LinAlgError:
+            problem = f"the information matrix is singular at Newton iteration {iterations}"
+            break
+        if not np.all(np.isfinite(step)):
+            problem = f"the Newton step is not finite at iteration {iterations}"
+            break
+        full = float(np.abs(step).max())
+        new = beta + step
+        new_eta = X @ new
+        new_ll = _loglik(new_eta, goods, bads)
+        for _ in range(HALVINGS):
+            if new_ll >= ll - 1e-9 * max(1.0, abs(ll)):
+                break
+            step = step / 2.0
+            new = beta + step
+            new_eta = X @ new
+            new_ll = _loglik(new_eta, goods, bads)
+        beta, eta, ll = new, new_eta, new_ll
+        if full <= TOL:
+            converged = True
+            break
+        if _diverging(X, eta, step, sign):
+            quasi = True
+            break
+    if not np.all(np.isfinite(beta)) or not math.isfinite(ll):
+        return LogitFit(features, nan, nan, nan, math.nan, llnull, math.nan, g_sum + b_sum, iterations, False,
+                        False, False, False, n_patterns=int(n.size), spread=spread,
+                        problem=problem or "the coefficients are not finite")  # fmt: skip
+    info = _information(X, eta, n)
+    try:
+        diag = np.diag(np.linalg.inv(info))
+        bse = np.where(diag > 0, np.sqrt(np.where(diag > 0, diag, 0.0)), np.nan)
+    except np.linalg.LinAlgError:
+        bse = nan.copy()
+    bse = np.where(np.isfinite(bse), bse, np.nan)
+    pvalues = np.where(np.isfinite(bse), 2.0 * special.ndtr(-np.abs(beta / bse)), np.nan)
+    at_boundary = np.abs(eta) > _BOUNDARY_LOGIT
+    separated = bool(np.all(sign * eta > 0))  # every pattern pure and on its side of p = 1/2
+    quasi_features: tuple[str, ...] = ()
+    if quasi or separated:
+        direction = np.abs(step[1:])
+        top = float(direction.max()) if direction.size else 0.0
+        quasi_features = tuple(
+            f for f, d in zip(features, direction, strict=True) if top > 0 and d > 1e-3 * top
+        )
     return LogitFit(
         features=features,
-        params=params,
-        bse=bse,
-        pvalues=pvalues,
-        llf=llf,
+        params=np.asarray(beta, dtype=np.float64),
+        bse=np.asarray(bse, dtype=np.float64),
+        pvalues=np.asarray(pvalues, dtype=np.float64),
+        llf=ll,
         llnull=llnull,
-        aic=aic,
+        aic=-2.0 * ll + 2.0 * n_par,
         n_obs=g_sum + b_sum,
         iterations=iterations,
-        converged=converged and not failure,
+        converged=converged,
         separated=separated,
         collinear=False,
-        boundary=boundary,
-        notes=notes,
+        boundary=bool(at_boundary.any()),
+        quasi=quasi and not separated,
+        quasi_features=quasi_features or features,
+        pure_at_boundary=int(at_boundary.sum()),
+        n_patterns=int(n.size),
+        spread=np.asarray(spread, dtype=np.float64),
+        problem=problem,
+        last_step=full,
     )

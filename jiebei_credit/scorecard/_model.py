@@ -8,24 +8,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError, NotFittedError
-from jiebei_credit.scorecard._checks import (
-    FloatArray,
-    Monotonic,
-    Unseen,
-    as_target,
-    as_weights,
-    check_both_classes,
-)
+from jiebei_credit._validation import FloatArray
+from jiebei_credit.errors import NotFittedError
+from jiebei_credit.scorecard._checks import Criterion, Monotonic, Selection, Unseen
 from jiebei_credit.scorecard._finebin import Category
-from jiebei_credit.scorecard._fit import merge_params
-from jiebei_credit.scorecard._frames import as_frame, check_shape, require_columns
-from jiebei_credit.scorecard._params import Params
+from jiebei_credit.scorecard._frames import as_frame, fit_data, require_columns
+from jiebei_credit.scorecard._params import RULES, Params
 from jiebei_credit.scorecard._persist import card_from_dict, card_to_dict
-from jiebei_credit.scorecard._pipeline import Criterion, Selection, check_steps, fit_card
+from jiebei_credit.scorecard._pipeline import check_steps, fit_card
 from jiebei_credit.scorecard._report import card_points, card_summary, card_table
 from jiebei_credit.scorecard._scaling import Scaling
 from jiebei_credit.scorecard._scoring import score_points
+from jiebei_credit.scorecard._transformer import binning_params
 
 __all__ = ["Scorecard"]
 
@@ -40,18 +34,22 @@ class Scorecard(Params):
     lower-IV feature of each pair whose WOE correlation exceeds
     ``max_correlation`` (then, optionally, features with VIF above
     ``max_vif``), selects features (``selection``), fits an unpenalised
-    logistic regression with statsmodels, drops features whose coefficient
+    logistic regression by Newton–Raphson, drops features whose coefficient
     has the wrong sign and refits, and scales to points.
 
     The fit runs on the distinct combinations of bins rather than on the
-    rows: statsmodels' ``GLM`` (binomial family, logit link) on one row per
-    combination and class, with the combination's bad or good weight as
-    frequency weight. Identical rows contribute identically to the
-    likelihood, so the estimates are exactly those of a row-level fit
-    (statsmodels ``Logit``, or ``GLM`` with frequency weights when
-    ``sample_weight`` is given; the test suite checks both), at a fraction
-    of the cost. statsmodels is imported by the first fit, not with the
-    package.
+    rows, each with its bad and good weight. Identical rows contribute
+    identically to the likelihood, so the estimates are exactly those of a
+    row-level fit (statsmodels ``Logit``, or ``GLM`` with frequency weights
+    when ``sample_weight`` is given; the test suite checks both against
+    statsmodels), at a fraction of the cost. The fit computes its estimates
+    itself (numpy and :mod:`scipy.special`): it emits no warning of its own
+    and changes no process-wide state, so fits may run in several threads.
+
+    When ``X`` is a DataFrame and ``y`` (or ``sample_weight``) a Series,
+    they are matched by index label: the same labels in another order are
+    aligned to ``X``, different labels are refused. Arrays are matched by
+    position.
 
     Parameters
     ----------
@@ -120,14 +118,17 @@ class Scorecard(Params):
     same scaling (``scaling_``, fixed at fit), so points, score and
     probability always agree.
 
-    Perfect prediction (the WOE columns classify every row correctly) and
-    perfectly collinear WOE columns raise :class:`InvalidInputError`;
-    quasi-separation (coefficients above 30 in absolute value, fitted
-    probabilities within ``1e-10`` of 0 or 1, or undefined standard errors),
-    non-convergence (100 Newton iterations) and numerical problems
-    statsmodels reports warn with
-    :class:`~jiebei_credit.errors.ConvergenceWarning`, quoting statsmodels'
-    own warnings, which are not passed on.
+    Perfect prediction (the fitted log-odds classify every bin combination
+    correctly) and perfectly collinear WOE columns raise
+    :class:`InvalidInputError`. Quasi-separation (some pure bin combinations
+    are driven to probability 0 or 1 along a direction that lowers no
+    combination's likelihood, so the coefficients grow without bound; the fit
+    stops there), non-convergence in 100 Newton iterations, fitted
+    probabilities within ``1e-10`` of 0 or 1, and undefined standard errors
+    warn with :class:`~jiebei_credit.errors.ConvergenceWarning`. A
+    coefficient above 30 in absolute value without separation (the
+    feature's WOE varies little across its bins, so its points are
+    unstable) warns with :class:`~jiebei_credit.errors.DataWarning`.
 
     References
     ----------
@@ -223,11 +224,14 @@ class Scorecard(Params):
         ----------
         X : DataFrame or 2-D array, shape (n, k)
             Feature table (arrays get columns ``x0 … x{k-1}``). Not modified.
+            Columns hold numbers, text, categories or booleans; dates,
+            durations, complex numbers and other objects are refused.
         y : array-like of {0, 1}, shape (n,)
-            Target: 1 = bad, 0 = good.
+            Target: 1 = bad, 0 = good (booleans too). A Series is matched to
+            a DataFrame ``X`` by index label.
         sample_weight : array-like of float, shape (n,), optional
             Non-negative frequency weights (a row of weight 2 counts like two
-            identical rows).
+            identical rows); a Series is matched to ``X`` by label.
 
         Returns
         -------
@@ -237,43 +241,35 @@ class Scorecard(Params):
         Raises
         ------
         InvalidInputError
-            Invalid parameters, target or weights; no feature left to fit;
-            WOE columns that predict the target perfectly or are perfectly
-            collinear.
+            Invalid parameters (each message names it), target or weights;
+            ``y`` or ``sample_weight`` with other index labels than ``X``;
+            a column of an unsupported type, with infinities, or with
+            categories SQL could not tell apart (``1`` and ``'1'``); no
+            feature left to fit; WOE columns that predict the target
+            perfectly or are perfectly collinear.
         SchemaError
-            Bad column names or unknown columns in parameters.
+            Column names that are not unique strings.
 
         Warns
         -----
         ConvergenceWarning
-            Non-convergence or quasi-separation in the logistic fit, or
-            numerical problems statsmodels reported during it.
+            Quasi-separation, non-convergence, fitted probabilities of 0 or
+            1, or undefined standard errors in the logistic fit.
+        DataWarning
+            A large, unstable coefficient on a feature whose WOE varies
+            little across its bins.
         """
         func = "Scorecard.fit"
-        if not isinstance(self.scaling, Scaling):
-            raise InvalidInputError(f"{func}: scaling must be a Scaling, got {self.scaling!r}.")
+        scaling = RULES["scaling"](self.scaling, func, "scaling")
+        round_points = RULES["round_points"](self.round_points, func, "round_points")
         steps = check_steps(
             func, min_iv=self.min_iv, max_correlation=self.max_correlation, max_vif=self.max_vif,
             selection=self.selection, criterion=self.criterion, p_enter=self.p_enter,
             p_remove=self.p_remove,
         )  # fmt: skip
-        frame = as_frame(func, X)
-        check_shape(func, frame)
-        yv = as_target(func, y, len(frame))
-        w = as_weights(func, sample_weight, len(frame))
-        weights = np.ones_like(yv) if w is None else w
-        check_both_classes(func, float(((1 - yv) * weights).sum()), float((yv * weights).sum()))
-        params = merge_params(
-            func, max_bins=self.max_bins, min_bin_share=self.min_bin_share,
-            monotonic=self.monotonic, min_bin_goods=self.min_bin_goods,
-            min_bin_bads=self.min_bin_bads, min_category_share=self.min_category_share,
-            smoothing=self.smoothing, unseen=self.unseen,
-        )  # fmt: skip
-        result = fit_card(
-            func, frame, yv, w, params, steps, special_values=self.special_values,
-            categorical=self.categorical, numeric=self.numeric, n_prebins=self.n_prebins,
-            sample_size=self.sample_size, seed=self.seed,
-        )  # fmt: skip
+        merge, rest = binning_params(func, self)
+        frame, yv, w = fit_data(func, X, y, sample_weight)
+        result = fit_card(func, frame, yv, w, merge, steps, **rest)
         fit = result.fit
         self.binnings_ = result.binnings
         self.features_ = fit.features
@@ -288,8 +284,8 @@ class Scorecard(Params):
         self.pseudo_r2_ = fit.pseudo_r2
         self.n_obs_ = fit.n_obs
         self.drops_ = tuple((d.feature, d.step, d.reason) for d in result.drops)
-        self.scaling_ = self.scaling
-        self.round_points_ = bool(self.round_points)
+        self.scaling_ = scaling
+        self.round_points_ = round_points
         self.points_ = card_points(self)
         self.feature_names_in_ = np.asarray(list(frame.columns), dtype=object)
         self.n_features_in_ = len(frame.columns)
@@ -448,7 +444,7 @@ class Scorecard(Params):
         """
         from jiebei_credit.scorecard._explain import explain
 
-        return explain(self, X, top=top, descriptions=descriptions)
+        return explain(self, X, top=top, descriptions=descriptions, _func="Scorecard.explain")
 
     def to_sql(self, table: str = "features", *, score_column: str = "score", key: str | None = None) -> str:
         """A ``SELECT`` computing the score from ``table``; see :func:`scorecard_sql`."""

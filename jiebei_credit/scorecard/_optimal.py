@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from jiebei_credit.scorecard._checks import FloatArray
+from jiebei_credit._validation import FloatArray
 
 __all__ = ["Partition", "optimal_partition"]
 

@@ -1,14 +1,158 @@
-"""The scikit-learn parameter protocol shared by the estimators (no scikit-learn import)."""
+"""Parameters of the scorecard's estimators: one rule each, and the scikit-learn protocol.
+
+Every parameter rule is declared once in :data:`RULES` (built on
+:mod:`jiebei_credit._validation`) and used wherever the parameter is read:
+at fit time, by :func:`bin_feature` and friends, and when
+:meth:`Scorecard.from_dict` checks a stored card.
+"""
 
 from __future__ import annotations
 
 import inspect
+import math
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Self
 
-from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.scorecard._checks import listing
+from jiebei_credit import _validation as V
+from jiebei_credit.scorecard._checks import Criterion, Kind, Monotonic, Selection, Unseen
 
 __all__: list[str] = []
+
+#: Most quantile pre-bins: the optimal merge costs grow with the square of their number.
+MAX_PREBINS = 1000
+#: Largest smoothing constant (a pseudo-count; beyond this WOE arithmetic would lose all digits).
+MAX_SMOOTHING = 1e12
+
+Rule = Callable[[Any, str, str], Any]
+"""``rule(value, func, name)``: the normalised value, or :class:`InvalidInputError`."""
+
+
+def category_scalar(value: Any, *, func: str, name: str) -> Any:
+    """A single category or special value: text, an integer, a finite float or a bool."""
+    v = V.plain(value)
+    if isinstance(v, str | bool | int) or (isinstance(v, float) and math.isfinite(v)):
+        return v
+    what = "a missing value" if v is None or (isinstance(v, float) and math.isnan(v)) else repr(v)
+    raise V.fail(func, name, "must be text, an integer, a finite number or a bool", what,
+                 "Missing values have their own bin; pass only real values.")
+
+
+def _values(value: Any, func: str, name: str) -> tuple[Any, ...]:
+    items = V.listlike(value, func=func, name=name)
+    return tuple(category_scalar(v, func=func, name=f"{name}[{k}]") for k, v in enumerate(items))
+
+
+def special_values_rule(value: Any, func: str, name: str) -> tuple[Any, ...] | dict[str, tuple[Any, ...]]:
+    """A list-like of special values, or a mapping of column name to such a list-like."""
+    if isinstance(value, Mapping):
+        out: dict[str, tuple[Any, ...]] = {}
+        for col, vals in value.items():
+            if not isinstance(col, str):
+                raise V.fail(func, name, "must map column names (strings) to values", f"key {col!r}")
+            out[col] = _values(vals, func, f"{name}[{col!r}]")
+        return out
+    return _values(value, func, name)
+
+
+def columns_rule(value: Any, func: str, name: str) -> tuple[str, ...] | None:
+    """``None`` or a list-like of column names."""
+    if value is None:
+        return None
+    items = V.listlike(value, func=func, name=name)
+    bad = [v for v in items if not isinstance(v, str)]
+    if bad:
+        raise V.fail(func, name, "must hold column names (strings)", V.show(bad, len(bad)))
+    return tuple(items)
+
+
+def optional_name(value: Any, func: str, name: str) -> str | None:
+    """``None`` or a string."""
+    if value is None or isinstance(value, str):
+        return value
+    raise V.fail(func, name, "must be a string or None", repr(value))
+
+
+def _integer(low: int, high: int | None = None) -> Rule:
+    return lambda v, func, name: V.integer(v, func=func, name=name, low=low, high=high)
+
+
+def _real(low: float, high: float | None = None, *, low_open: bool = False, allow_inf: bool = False,
+          fix: str = "") -> Rule:
+    return lambda v, func, name: V.real(v, func=func, name=name, low=low, high=high, low_open=low_open,
+                                        allow_inf=allow_inf, fix=fix)
+
+
+def _choice(literal: Any) -> Rule:
+    return lambda v, func, name: V.choice(v, literal, func=func, name=name)
+
+
+def _sample_size(value: Any, func: str, name: str) -> int | None:
+    return None if value is None else V.integer(value, func=func, name=name, low=2,
+                                                fix="Pass None to use every value.")
+
+
+def _max_vif(value: Any, func: str, name: str) -> float | None:
+    return None if value is None else V.real(value, func=func, name=name, low=1.0, allow_inf=True)
+
+
+def _scaling(value: Any, func: str, name: str) -> Any:
+    from jiebei_credit.scorecard._scaling import Scaling
+
+    if isinstance(value, Scaling):
+        return value
+    raise V.fail(func, name, "must be a Scaling", repr(value), "Pass e.g. Scaling(base_score=600, "
+                 "base_odds=50, pdo=20).")
+
+
+#: The rule of every parameter, by name (estimators and functions share names and rules).
+RULES: dict[str, Rule] = {
+    "max_bins": _integer(1),
+    "min_bin_share": _real(0.0, 0.5),
+    "monotonic": _choice(Monotonic),
+    "special_values": special_values_rule,
+    "min_bin_goods": _real(0.0, allow_inf=True),
+    "min_bin_bads": _real(0.0, allow_inf=True),
+    "kind": _choice(Kind),
+    "categorical": columns_rule,
+    "numeric": columns_rule,
+    "n_prebins": _integer(2, MAX_PREBINS),
+    "min_category_share": _real(0.0, 1.0),
+    "smoothing": _real(0.0, MAX_SMOOTHING, low_open=True,
+                       fix="A bin without goods or bads needs a positive smoothing for a finite WOE; "
+                           "the default is 0.5."),
+    "unseen": _choice(Unseen),
+    "sample_size": _sample_size,
+    "seed": lambda v, func, name: V.seed(v, func=func, name=name),
+    "name": optional_name,
+    "scaling": _scaling,
+    "min_iv": _real(0.0, allow_inf=True),
+    "max_correlation": _real(0.0, 1.0),
+    "max_vif": _max_vif,
+    "selection": _choice(Selection),
+    "criterion": _choice(Criterion),
+    "p_enter": _real(0.0, 1.0),
+    "p_remove": _real(0.0, 1.0),
+    "round_points": lambda v, func, name: V.flag(v, func=func, name=name),
+}
+
+
+def check(func: str, name: str, value: Any) -> Any:
+    """``value`` checked (and normalised) by the rule of parameter ``name``."""
+    return RULES[name](value, func, name)
+
+
+def check_all(func: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Every parameter checked; cross-parameter rules too (``sample_size``, ``p_remove``)."""
+    out = {k: check(func, k, v) for k, v in values.items()}
+    n_prebins, sample_size = out.get("n_prebins"), out.get("sample_size")
+    if n_prebins is not None and sample_size is not None and sample_size < n_prebins:
+        raise V.fail(func, "sample_size", f"must be None or an integer >= n_prebins ({n_prebins})",
+                     repr(sample_size), "Raise sample_size or lower n_prebins.")
+    p_enter, p_remove = out.get("p_enter"), out.get("p_remove")
+    if p_enter is not None and p_remove is not None and p_remove < p_enter:
+        raise V.fail(func, "p_remove", f"must be >= p_enter ({p_enter:g}), or a feature could enter and "
+                     "leave at the same step", repr(p_remove))
+    return out
 
 
 class Params:
@@ -36,18 +180,23 @@ class Params:
         return {name: getattr(self, name) for name in self._PARAMS}
 
     def set_params(self, **params: Any) -> Self:
-        """Set constructor parameters; unknown names raise :class:`InvalidInputError`."""
+        """Set constructor parameters; unknown names raise :class:`InvalidInputError`.
+
+        Values are checked by the next ``fit``, as scikit-learn expects.
+        """
         unknown = sorted(set(params) - set(self._PARAMS))
         if unknown:
-            raise InvalidInputError(
-                f"{type(self).__name__}.set_params: unknown parameters {listing(unknown)}; "
-                f"valid ones are {', '.join(self._PARAMS)}."
-            )
+            raise V.fail(f"{type(self).__name__}.set_params", "params",
+                         f"must be parameters of {type(self).__name__} ({', '.join(self._PARAMS)})",
+                         f"unknown parameters {V.show(unknown)}")
         for name, value in params.items():
             setattr(self, name, value)
         return self
 
     def __repr__(self) -> str:
+        # parameters equal to their default are left out; like scikit-learn, compare by repr,
+        # which works for arrays and other values without a boolean ``==``
         default = type(self)()
-        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != getattr(default, k)]
+        changed = [f"{k}={v!r}" for k, v in self.get_params().items()
+                   if repr(v) != repr(getattr(default, k))]
         return f"{type(self).__name__}({', '.join(changed)})"

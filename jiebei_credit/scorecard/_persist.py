@@ -1,20 +1,38 @@
-"""JSON-safe persistence of a fitted :class:`Scorecard`."""
+"""JSON-safe persistence of a fitted :class:`Scorecard`, and the checks of a stored card.
+
+A stored card decides credit, so :func:`card_from_dict` loads nothing it has
+not checked: every field's type, finiteness, range and allowed values, and
+the consistency between fields (every column has a binning; every model
+feature has one point per bin; the points are those the intercept,
+coefficients, binnings and scaling give; the labels are those the edges and
+categories give; the counts add up to ``n_obs``; every column is in the
+model or dropped once). All problems are reported together.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from jiebei_credit import _validation as V
 from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.scorecard._binning import Binning
-from jiebei_credit.scorecard._scaling import Scaling
+from jiebei_credit.scorecard._binning import BINNING_SCHEMA, BINNING_VERSION, Binning
+from jiebei_credit.scorecard._checks import DropStep
+from jiebei_credit.scorecard._fit import bin_labels
+from jiebei_credit.scorecard._params import RULES
+from jiebei_credit.scorecard._payload import Checker, check_binning
+from jiebei_credit.scorecard._report import card_points
+from jiebei_credit.scorecard._scaling import FIELD_RULES, Scaling
 
 if TYPE_CHECKING:
     from jiebei_credit.scorecard._model import Scorecard
 
 __all__: list[str] = []
+
+T = TypeVar("T")
 
 CARD_SCHEMA = "jiebei_credit.scorecard.Scorecard"
 CARD_VERSION = 3
@@ -24,19 +42,25 @@ CARD_KEYS = (
     "std_errors", "p_values", "vif", "aic", "log_likelihood", "null_log_likelihood",
     "pseudo_r2", "n_obs", "drops", "points", "feature_names_in",
 )  # fmt: skip
+#: Largest absolute points of a bin in a stored card; beyond it a score means nothing.
+MAX_POINTS = 1e9
+#: Relative tolerance of the consistency checks between stored and recomputed numbers.
+RTOL = 1e-9
 
 
 def _plain(v: Any) -> Any:
     """Sequences and mappings of column names or special values as JSON lists and dicts."""
     if isinstance(v, Mapping):
-        return {c: list(s) for c, s in v.items()}
-    return None if v is None else list(v)
+        return {c: _plain(s) for c, s in v.items()}
+    if v is None:
+        return None
+    return [x.item() if isinstance(x, np.generic) else x for x in (v.tolist() if hasattr(v, "tolist") else v)]
 
 
 def card_to_dict(card: Scorecard) -> dict[str, Any]:
     """The fitted card as a JSON-safe dict; see :meth:`Scorecard.to_dict`."""
     p = card.get_params()
-    p["scaling"] = card.scaling.to_dict()
+    p["scaling"] = card.scaling.to_dict() if isinstance(card.scaling, Scaling) else card.scaling
     for k in ("special_values", "categorical", "numeric"):
         p[k] = _plain(p[k])
     return {
@@ -63,63 +87,276 @@ def card_to_dict(card: Scorecard) -> dict[str, Any]:
     }
 
 
-def _check_keys(func: str, what: str, d: object, known: tuple[str, ...]) -> Mapping[str, Any]:
-    """``d`` as a mapping with exactly the ``known`` keys (besides the header)."""
-    if not isinstance(d, Mapping):
-        raise InvalidInputError(f"{func}: {what} must be a mapping; got {type(d).__name__}")
-    unknown = sorted(str(k) for k in d if k not in known and k not in ("schema", "version"))
-    if unknown:
-        raise InvalidInputError(f"{func}: unknown {what} keys {unknown}; known: {sorted(known)}")
-    missing = [k for k in known if k not in d]
-    if missing:
-        raise InvalidInputError(f"{func}: missing {what} keys {missing}")
-    return d
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= RTOL * max(1.0, abs(a), abs(b))
+
+
+def _scaling(ck: Checker, v: Any, path: str) -> Scaling | None:
+    m = ck.mapping(v, path)
+    if m is None:
+        return None
+    n0 = len(ck.problems)
+    ck.keys(m, path, tuple(FIELD_RULES))
+    if len(ck.problems) > n0:
+        return None
+    values = {}
+    for name, rule in FIELD_RULES.items():
+        with ck.field():
+            values[name] = rule(m[name], ck.func, f"{path}.{name}")
+    return Scaling(**values) if len(ck.problems) == n0 else None
+
+
+def _params(ck: Checker, v: Any, names: tuple[str, ...]) -> dict[str, Any] | None:
+    m = ck.mapping(v, "params")
+    if m is None:
+        return None
+    n0 = len(ck.problems)
+    ck.keys(m, "params", names)
+    out: dict[str, Any] = {}
+    for name in names:
+        if name not in m:
+            continue
+        if name == "scaling":
+            out[name] = _scaling(ck, m[name], "params.scaling")
+            continue
+        if name == "special_values" and isinstance(m[name], Mapping):  # each column on its own
+            out[name] = {}
+            for col, values in m[name].items():
+                with ck.field():
+                    out[name].update(RULES[name]({col: values}, ck.func, "params.special_values"))
+            continue
+        with ck.field():
+            out[name] = RULES[name](m[name], ck.func, f"params.{name}")
+    if len(ck.problems) > n0:
+        return None
+    if out["sample_size"] is not None and out["sample_size"] < out["n_prebins"]:
+        ck.add("params.sample_size", f"must be None or >= params.n_prebins ({out['n_prebins']})",
+               repr(out["sample_size"]))
+    if out["p_remove"] < out["p_enter"]:
+        ck.add("params.p_remove", f"must be >= params.p_enter ({out['p_enter']:g})", repr(out["p_remove"]))
+    return out if len(ck.problems) == n0 else None
+
+
+def _names(ck: Checker, v: Any, path: str) -> list[str] | None:
+    items = ck.seq(v, path)
+    if items is None:
+        return None
+    n0 = len(ck.problems)
+    for k, x in enumerate(items):
+        ck.string(x, f"{path}[{k}]")
+    if len(ck.problems) == n0:
+        ck.distinct(items, path)
+    return items if len(ck.problems) == n0 else None
 
 
 def card_from_dict(cls: type[Scorecard], d: Mapping[str, Any]) -> Scorecard:
-    """Rebuild a fitted card; see :meth:`Scorecard.from_dict`."""
-    func = "Scorecard.from_dict"
-    if not isinstance(d, Mapping):
-        raise InvalidInputError(f"{func}: expected a mapping; got {type(d).__name__}")
-    if d.get("schema") != CARD_SCHEMA or d.get("version") != CARD_VERSION:
-        raise InvalidInputError(
-            f"{func}: expected schema {CARD_SCHEMA!r} version {CARD_VERSION}; got {d.get('schema')!r} "
-            f"version {d.get('version')!r}; pass the output of Scorecard.to_dict()"
-        )
-    _check_keys(func, "top-level", d, CARD_KEYS)
-    params = dict(_check_keys(func, "params", d["params"], cls._PARAMS))
-    try:
-        return _build(cls, d, params)
-    except InvalidInputError:  # a ValueError too, and already names the culprit
-        raise
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
-        raise InvalidInputError(
-            f"{func}: malformed payload ({type(exc).__name__}: {exc}); pass the output of Scorecard.to_dict()"
-        ) from None
-
-
-def _build(cls: type[Scorecard], d: Mapping[str, Any], params: dict[str, Any]) -> Scorecard:
-    params["scaling"] = Scaling.from_dict(params["scaling"])
-    sv = params["special_values"]
-    params["special_values"] = {c: tuple(v) for c, v in sv.items()} if isinstance(sv, Mapping) else tuple(sv)
+    """Rebuild a fitted card, every field checked first; see :meth:`Scorecard.from_dict`."""
+    ck = Checker("Scorecard.from_dict", "Scorecard")
+    body = ck.header(d, schema=CARD_SCHEMA, version=CARD_VERSION, keys=CARD_KEYS)
+    if body is None:  # pragma: no cover - header() raises for the top level
+        ck.raise_if_any()
+        return cls()
+    get = body.get
+    params = _params(ck, get("params"), cls._PARAMS) if "params" in body else None
+    scaling = _scaling(ck, get("scaling"), "scaling") if "scaling" in body else None
+    round_points = ck.flag(get("round_points"), "round_points") if "round_points" in body else None
+    names = _names(ck, get("feature_names_in"), "feature_names_in") if "feature_names_in" in body else None
+    if names is not None and not names:
+        ck.add("feature_names_in", "must name at least one column", "an empty list")
+    features = _names(ck, get("features"), "features") if "features" in body else None
+    if features is not None and not features:
+        ck.add("features", "must name at least one model feature", "an empty list")
+    binnings = _binnings(ck, get("binnings")) if "binnings" in body else None
+    k = len(features) if features is not None else None
+    intercept = ck.real(get("intercept"), "intercept") if "intercept" in body else None
+    coef = ck.reals(get("coef"), "coef", size=k, size_of=" (one per entry of features)", high=0.0,
+                    high_open=True,
+                    fix="A card's coefficients are negative: higher WOE means lower risk."
+                    ) if "coef" in body else None
+    k1 = None if k is None else k + 1
+    for key, high in (("std_errors", None), ("p_values", 1.0)):
+        items = (ck.seq(get(key), key, size=k1, size_of=" (the intercept and one per entry of features)")
+                 if key in body else None)
+        for j, x in enumerate(items or []):
+            ck.nan_or_real(x, f"{key}[{j}]", low=0.0, high=high, allow_inf=high is None)
+    vif = ck.seq(get("vif"), "vif", size=k, size_of=" (one per entry of features)") if "vif" in body else None
+    for j, x in enumerate(vif or []):
+        ck.nan_or_real(x, f"vif[{j}]", low=0.0, allow_inf=True)
+    llf = ck.real(get("log_likelihood"), "log_likelihood", high=0.0) if "log_likelihood" in body else None
+    llnull = (ck.real(get("null_log_likelihood"), "null_log_likelihood", high=0.0, high_open=True)
+              if "null_log_likelihood" in body else None)
+    aic = ck.real(get("aic"), "aic") if "aic" in body else None
+    pseudo = ck.nan_or_real(get("pseudo_r2"), "pseudo_r2", high=1.0) if "pseudo_r2" in body else None
+    n_obs = ck.real(get("n_obs"), "n_obs", low=0.0, low_open=True) if "n_obs" in body else None
+    drops = _drops(ck, get("drops")) if "drops" in body else None
+    points = _points(ck, get("points"), bool(round_points)) if "points" in body else None
+    ck.raise_if_any()
+    # every field has the right type: now the consistency between them
+    params, scaling, names, features = _known(params), _known(scaling), _known(names), _known(features)
+    binnings, coef, drops, points = _known(binnings), _known(coef), _known(drops), _known(points)
+    intercept, llf, llnull, aic = _known(intercept), _known(llf), _known(llnull), _known(aic)
+    n_obs, round_points, vif = _known(n_obs), _known(round_points), _known(vif)
+    _consistency(ck, names, features, binnings, drops, points, llf, llnull, aic, pseudo, n_obs, len(coef))
+    ck.raise_if_any()
     card = cls(**params)
-    card.binnings_ = {f: Binning.from_dict(b) for f, b in d["binnings"].items()}
-    card.features_ = tuple(d["features"])
-    card.intercept_ = float(d["intercept"])
-    card.coef_ = np.asarray(d["coef"], dtype=np.float64)
-    card.std_errors_ = np.asarray(d["std_errors"], dtype=np.float64)
-    card.p_values_ = np.asarray(d["p_values"], dtype=np.float64)
-    card.vif_ = np.asarray(d["vif"], dtype=np.float64)
-    card.aic_ = float(d["aic"])
-    card.log_likelihood_ = float(d["log_likelihood"])
-    card.null_log_likelihood_ = float(d["null_log_likelihood"])
-    card.pseudo_r2_ = float(d["pseudo_r2"])
-    card.n_obs_ = float(d["n_obs"])
-    card.drops_ = tuple((a, b, c) for a, b, c in d["drops"])
-    card.scaling_ = Scaling.from_dict(d["scaling"])
-    card.round_points_ = bool(d["round_points"])
-    card.points_ = {f: tuple(float(v) for v in pts) for f, pts in d["points"].items()}
-    card.feature_names_in_ = np.asarray(d["feature_names_in"], dtype=object)
-    card.n_features_in_ = len(card.feature_names_in_)
+    card.binnings_ = binnings
+    card.features_ = tuple(features)
+    card.intercept_ = float(intercept)
+    card.coef_ = np.asarray(coef, dtype=np.float64)
+    card.std_errors_ = np.asarray(get("std_errors"), dtype=np.float64)
+    card.p_values_ = np.asarray(get("p_values"), dtype=np.float64)
+    card.vif_ = np.asarray(vif, dtype=np.float64)
+    card.aic_ = float(aic)
+    card.log_likelihood_ = float(llf)
+    card.null_log_likelihood_ = float(llnull)
+    card.pseudo_r2_ = float(pseudo) if pseudo is not None else math.nan
+    card.n_obs_ = float(n_obs)
+    card.drops_ = tuple(drops)
+    card.scaling_ = scaling
+    card.round_points_ = round_points
+    card.points_ = {f: tuple(points[f]) for f in features}
+    card.feature_names_in_ = np.asarray(names, dtype=object)
+    card.n_features_in_ = len(names)
     card.classes_ = np.array([0, 1])
+    _points_agree(ck, card)
+    ck.raise_if_any()
     return card
+
+
+def _binnings(ck: Checker, v: Any) -> dict[str, Binning] | None:
+    m = ck.mapping(v, "binnings")
+    if m is None:
+        return None
+    n0 = len(ck.problems)
+    out = {}
+    for name, payload in m.items():
+        path = f"binnings[{name!r}]"
+        fields = check_binning(ck, payload, path, schema=BINNING_SCHEMA, version=BINNING_VERSION)
+        if fields is None:
+            continue
+        if fields["name"] != name:
+            ck.add(f"{path}.name", f"must be the column name {name!r}", repr(fields["name"]))
+            continue
+        labels = bin_labels(fields["kind"], fields["edges"], fields["groups"], fields["special_values"],
+                            fields["special_bins"], fields["has_missing"])
+        if list(fields["labels"]) != labels:
+            wrong = [j for j, (a, b) in enumerate(zip(fields["labels"], labels, strict=True)) if a != b]
+            source = f"{path}.edges" if fields["kind"] == "numeric" else f"{path}.groups"
+            ck.add(f"{path}.labels", f"must be the labels {source}, {path}.special_values and "
+                   f"{path}.has_missing give", f"other labels for bins {_show(wrong)}")
+            continue
+        out[name] = Binning(**fields)
+    return out if len(ck.problems) == n0 else None
+
+
+def _show(values: list[Any]) -> str:
+    return V.show(values, len(values))
+
+
+def _known(value: T | None) -> T:
+    """A checked field (``None`` only if a problem was recorded, and then raised before)."""
+    if value is None:  # pragma: no cover - every None recorded a problem, raised above
+        raise InvalidInputError("Scorecard.from_dict: d is not a valid Scorecard payload.")
+    return value
+
+
+def _drops(ck: Checker, v: Any) -> list[tuple[str, str, str]] | None:
+    items = ck.seq(v, "drops")
+    if items is None:
+        return None
+    n0 = len(ck.problems)
+    out = []
+    for j, row in enumerate(items):
+        path = f"drops[{j}]"
+        triple = ck.seq(row, path, size=3, size_of=" (feature, step, reason)")
+        if triple is None:
+            continue
+        feature = ck.string(triple[0], f"{path}[0]")
+        step = ck.choice(triple[1], DropStep, f"{path}[1]")
+        reason = ck.string(triple[2], f"{path}[2]")
+        if feature is not None and step is not None and reason is not None:
+            out.append((feature, step, reason))
+    return out if len(ck.problems) == n0 else None
+
+
+def _points(ck: Checker, v: Any, rounded: bool) -> dict[str, list[float]] | None:
+    m = ck.mapping(v, "points")
+    if m is None:
+        return None
+    n0 = len(ck.problems)
+    out = {}
+    for name, values in m.items():
+        path = f"points[{name!r}]"
+        pts = ck.reals(values, path, low=-MAX_POINTS, high=MAX_POINTS)
+        if pts is None:
+            continue
+        if rounded:
+            frac = [j for j, p in enumerate(pts) if not float(p).is_integer()]
+            if frac:
+                ck.add(path, "must be whole numbers (round_points is True)",
+                       f"fractions in bins {_show(frac)}")
+                continue
+        out[name] = pts
+    return out if len(ck.problems) == n0 else None
+
+
+def _consistency(
+    ck: Checker, names: list[str], features: list[str], binnings: dict[str, Binning],
+    drops: list[tuple[str, str, str]], points: dict[str, list[float]], llf: float, llnull: float, aic: float,
+    pseudo: float | None, n_obs: float, n_coef: int,
+) -> None:
+    """Record every disagreement between the fields of a card whose fields are each valid."""
+    if set(binnings) != set(names):
+        ck.add("binnings", "must have one binning per column of feature_names_in",
+               f"binnings for {_show(sorted(binnings))} and columns {_show(names)}")
+    missing = [f for f in features if f not in binnings]
+    if missing:
+        ck.add("features", "must each have a binning in binnings", f"no binning for {_show(missing)}")
+    if set(points) != set(features):
+        ck.add("points", "must have one entry per model feature (features)",
+               f"points for {_show(sorted(points))} and features {_show(features)}")
+    for f in features:
+        if f in binnings and f in points and len(points[f]) != len(binnings[f].goods):
+            ck.add(f"points[{f!r}]",
+                   f"must have one value per bin of binnings[{f!r}] ({len(binnings[f].goods)})",
+                   f"{len(points[f])} values")
+    dropped = [f for f, _, _ in drops]
+    both = sorted(set(dropped) & set(features))
+    if both:
+        ck.add("drops", "must not list model features", _show(both))
+    if len(set(dropped)) != len(dropped):
+        ck.add("drops", "must list each column once", _show(dropped))
+    if sorted(set(dropped) | set(features)) != sorted(names):
+        ck.add("features and drops", "must account for every column of feature_names_in exactly once",
+               f"columns {_show(names)}, features {_show(features)}, drops {_show(dropped)}")
+    if not _close(aic, -2.0 * llf + 2.0 * (n_coef + 1)):
+        ck.add("aic", "must be −2 log_likelihood + 2 (number of features + 1)",
+               f"{aic!r} against {-2.0 * llf + 2.0 * (n_coef + 1)!r}")
+    if pseudo is not None and not math.isnan(pseudo) and not _close(pseudo, 1.0 - llf / llnull):
+        ck.add("pseudo_r2", "must be 1 − log_likelihood / null_log_likelihood",
+               f"{pseudo!r} against {1.0 - llf / llnull!r}")
+    for name, b in binnings.items():
+        total = sum(b.goods) + sum(b.bads)
+        if not _close(total, n_obs):
+            ck.add(f"binnings[{name!r}].goods and .bads", f"must add up to n_obs ({n_obs:g}), the weight of "
+                   "the rows every binning counts", f"{total:g}")
+
+
+def _points_agree(ck: Checker, card: Scorecard) -> None:
+    """Record features whose stored points differ from the points the model gives."""
+    rounded, card.round_points_ = card.round_points_, False
+    try:
+        expected = card_points(card)
+    finally:
+        card.round_points_ = rounded
+    slack = 0.5 if rounded else 0.0
+    for f, exp in expected.items():
+        got = card.points_[f]
+        off = [j for j, (a, b) in enumerate(zip(got, exp, strict=True))
+               if not (math.isfinite(b) and abs(a - b) <= slack + RTOL * max(1.0, abs(b)))]
+        if off:
+            j = off[0]
+            ck.add(f"points[{f!r}]", "must be the points the card's intercept, coef, binnings and scaling "
+                   "give (offset/m − factor·(intercept/m + coef·WOE))",
+                   f"{len(off)} bin{'s' if len(off) != 1 else ''} differing, e.g. bin {j}: {got[j]!r} "
+                   f"against {exp[j]!r}")

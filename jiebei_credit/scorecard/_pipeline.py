@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit import _validation as V
+from jiebei_credit._validation import FloatArray
 from jiebei_credit.scorecard._binning import Binning
-from jiebei_credit.scorecard._checks import FloatArray, check_choice, check_float, listing
+from jiebei_credit.scorecard._checks import Criterion, Selection
 from jiebei_credit.scorecard._design import build_design
 from jiebei_credit.scorecard._finebin import Category
 from jiebei_credit.scorecard._fit import MergeParams
 from jiebei_credit.scorecard._logit import LogitFit
+from jiebei_credit.scorecard._params import check_all
 from jiebei_credit.scorecard._select import (
     Drop,
     check_fit,
@@ -28,11 +29,7 @@ from jiebei_credit.scorecard._select import (
 )
 from jiebei_credit.scorecard._transformer import fit_binnings
 
-__all__: list[str] = []
-
-
-Selection = Literal["none", "forward", "stepwise"]
-Criterion = Literal["pvalue", "aic"]
+__all__ = ["Criterion", "Selection"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,18 +57,10 @@ def check_steps(
     p_remove: Any,
 ) -> Steps:
     """Check the filtering and selection parameters once; messages name ``func``."""
-    check_choice(func, "selection", selection, Selection)
-    check_choice(func, "criterion", criterion, Criterion)
-    p_enter = check_float(func, "p_enter", p_enter, low=0.0, high=1.0)
-    return Steps(
-        min_iv=check_float(func, "min_iv", min_iv, low=0.0, high=np.inf),
-        max_correlation=check_float(func, "max_correlation", max_correlation, low=0.0, high=1.0),
-        max_vif=None if max_vif is None else check_float(func, "max_vif", max_vif, low=1.0, high=np.inf),
-        selection=selection,
-        criterion=criterion,
-        p_enter=p_enter,
-        p_remove=check_float(func, "p_remove", p_remove, low=p_enter, high=1.0),
-    )
+    values = check_all(func, {"min_iv": min_iv, "max_correlation": max_correlation, "max_vif": max_vif,
+                              "selection": selection, "criterion": criterion, "p_enter": p_enter,
+                              "p_remove": p_remove})
+    return Steps(**values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +81,9 @@ def fit_card(
     merge: MergeParams,
     steps: Steps,
     *,
-    special_values: Sequence[Category] | Mapping[str, Sequence[Category]],
-    categorical: Sequence[str] | None,
-    numeric: Sequence[str] | None,
+    special_values: tuple[Category, ...] | dict[str, tuple[Category, ...]],
+    categorical: tuple[str, ...] | None,
+    numeric: tuple[str, ...] | None,
     n_prebins: int,
     sample_size: int | None,
     seed: int,
@@ -125,11 +114,10 @@ def fit_card(
     fit = None
     while True:
         if not chosen:
-            raise InvalidInputError(
-                f"{func}: no feature is left to fit (X has {len(binnings)} feature(s); dropped: "
-                f"{listing([f'{d.feature} ({d.step})' for d in drops])}); lower min_iv or "
-                "check the target."
-            )
+            raise V.fail(func, "X", "must leave at least one feature to fit (no feature is left to fit)",
+                         f"{len(binnings)} feature(s), all dropped: "
+                         f"{V.show([f'{d.feature} ({d.step})' for d in drops], len(drops))}",
+                         "Lower min_iv or check the target.")
         # the first fit starts from the null model, a refit from the previous coefficients
         # without the dropped feature: Newton's method reaches the same maximum (to far below
         # its 1e-8 step tolerance) from either start, in fewer steps from the closer one

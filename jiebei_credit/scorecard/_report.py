@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from jiebei_credit.scorecard._checks import FloatArray
+from jiebei_credit._validation import FloatArray
 
 if TYPE_CHECKING:
     from jiebei_credit.scorecard._model import Scorecard

@@ -5,16 +5,39 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
+from scipy import special
 
-from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.scorecard._checks import check_choice
+from jiebei_credit import _validation as V
+from jiebei_credit.scorecard._checks import OddsConvention
 
 __all__ = ["Scaling"]
 
-OddsConvention = Literal["good:bad", "bad:good"]
+#: The rule of each field, used by the constructor and by payload checks.
+FIELD_RULES: dict[str, Any] = {
+    "base_score": lambda v, func, name: V.real(v, func=func, name=name),
+    "base_odds": lambda v, func, name: V.real(v, func=func, name=name, low=0.0, low_open=True),
+    "pdo": lambda v, func, name: V.real(v, func=func, name=name, low=0.0, low_open=True),
+    "odds": lambda v, func, name: V.choice(v, OddsConvention, func=func, name=name),
+}
+
+
+def _reals(func: str, name: str, x: Any) -> Any:
+    """``x`` (a number or an array of any shape) as float64; non-numbers are refused, NaN kept."""
+    if isinstance(x, bool | np.bool_):
+        raise V.fail(func, name, "must be a number or an array of numbers", f"{x!r} (a bool)")
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError) as exc:
+        raise V.fail(func, name, "must be a number or an array of numbers", f"{type(x).__name__} ({exc})"
+                     ) from None
+    if arr.dtype.kind in "iuf":
+        return arr.astype(np.float64)
+    flat, _ = V.float_vector(arr.reshape(-1), func=func, name=name, allow_nan=True, allow_inf=True,
+                             allow_empty=True)
+    return flat.reshape(arr.shape)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,15 +88,9 @@ class Scaling:
     odds: OddsConvention = "good:bad"
 
     def __post_init__(self) -> None:
-        check_choice("Scaling", "odds", self.odds, OddsConvention)
-        for name in ("base_score", "base_odds", "pdo"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-                raise InvalidInputError(f"Scaling: {name}={v!r} must be a finite number.")
-        if self.base_odds <= 0 or self.pdo <= 0:
-            raise InvalidInputError(
-                f"Scaling: base_odds={self.base_odds!r} and pdo={self.pdo!r} must be > 0."
-            )
+        for name, rule in FIELD_RULES.items():
+            value = rule(getattr(self, name), "Scaling", name)
+            object.__setattr__(self, name, value)  # numpy numbers become Python floats (JSON-safe)
 
     @classmethod
     def r_scorecard(cls) -> Scaling:
@@ -92,46 +109,76 @@ class Scaling:
         return self.base_score - self.factor * math.log(good_bad)
 
     def score_from_log_odds(self, log_odds: Any) -> Any:
-        """Score from ``ln(good:bad odds)`` (scalar or array)."""
-        return self.offset + self.factor * np.asarray(log_odds, dtype=np.float64)
+        """Score from ``ln(good:bad odds)`` (scalar or array; NaN stays NaN)."""
+        lo = _reals("Scaling.score_from_log_odds", "log_odds", log_odds)
+        with np.errstate(over="ignore"):
+            return self.offset + self.factor * lo
 
     def log_odds_from_score(self, score: Any) -> Any:
-        """``ln(good:bad odds)`` from a score (scalar or array)."""
-        return (np.asarray(score, dtype=np.float64) - self.offset) / self.factor
+        """``ln(good:bad odds)`` from a score (scalar or array; NaN stays NaN)."""
+        sc = _reals("Scaling.log_odds_from_score", "score", score)
+        with np.errstate(over="ignore"):
+            return (sc - self.offset) / self.factor
 
     def odds_from_score(self, score: Any) -> Any:
         """Odds from a score (scalar or array), in this scaling's ``odds`` convention."""
-        good_bad = np.exp(self.log_odds_from_score(score))
-        return good_bad if self.odds == "good:bad" else 1.0 / good_bad
+        sc = _reals("Scaling.odds_from_score", "score", score)
+        with np.errstate(over="ignore"):
+            log_good_bad = (sc - self.offset) / self.factor
+            return np.exp(log_good_bad) if self.odds == "good:bad" else np.exp(-log_good_bad)
 
     def score_from_odds(self, odds: Any) -> Any:
         """Score from odds > 0 in this scaling's ``odds`` convention (scalar or array)."""
-        o = np.asarray(odds, dtype=np.float64)
-        if np.any(~(o > 0) | ~np.isfinite(o)):
-            raise InvalidInputError("Scaling.score_from_odds: odds must be finite and > 0.")
+        func = "Scaling.score_from_odds"
+        o = _reals(func, "odds", odds)
+        bad = ~(np.isfinite(o) & (o > 0))
+        if np.any(bad):
+            raise V.fail(func, "odds", "must be finite and > 0", V.offending(bad, o))
         log_good_bad = np.log(o) if self.odds == "good:bad" else -np.log(o)
-        return self.score_from_log_odds(log_good_bad)
+        with np.errstate(over="ignore"):
+            return self.offset + self.factor * log_good_bad
 
     def pd_from_score(self, score: Any) -> Any:
-        """Probability of bad from a score (scalar or array)."""
-        return 1.0 / (1.0 + np.exp(self.log_odds_from_score(score)))
+        """Probability of bad from a score (scalar or array; NaN stays NaN).
+
+        ``PD = 1 / (1 + exp(L))`` with ``L`` the log good:bad odds, computed
+        as the logistic function of ``−L`` so that very large or small
+        scores give 0 or 1 without overflow.
+        """
+        sc = _reals("Scaling.pd_from_score", "score", score)
+        with np.errstate(over="ignore"):
+            log_good_bad = (sc - self.offset) / self.factor
+        return special.expit(-log_good_bad)
 
     def score_from_pd(self, pd: Any) -> Any:
         """Score from a probability of bad in (0, 1) (scalar or array)."""
-        p = np.asarray(pd, dtype=np.float64)
-        if np.any((p <= 0) | (p >= 1) | np.isnan(p)):
-            raise InvalidInputError("Scaling.score_from_pd: pd must lie strictly between 0 and 1.")
-        return self.score_from_log_odds(np.log((1 - p) / p))
+        func = "Scaling.score_from_pd"
+        p = _reals(func, "pd", pd)
+        bad = ~((p > 0) & (p < 1))
+        if np.any(bad):
+            raise V.fail(func, "pd", "must lie strictly between 0 and 1", V.offending(bad, p))
+        with np.errstate(over="ignore"):
+            return self.offset + self.factor * (np.log1p(-p) - np.log(p))
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Scaling:
-        """Rebuild from :meth:`to_dict` output."""
-        if not isinstance(d, Mapping) or set(d) != {"base_score", "base_odds", "pdo", "odds"}:
-            raise InvalidInputError(
-                "Scaling.from_dict: expected the keys base_score, base_odds, pdo and odds "
-                f"(the output of Scaling.to_dict()), got {d!r}."
-            )
-        return cls(base_score=d["base_score"], base_odds=d["base_odds"], pdo=d["pdo"], odds=d["odds"])
+    def from_dict(cls, d: object) -> Scaling:
+        """Rebuild from :meth:`to_dict` output (the four fields, each checked).
+
+        Raises
+        ------
+        InvalidInputError
+            ``d`` is not a mapping with exactly the four keys, or a field
+            breaks its rule.
+        """
+        keys = set(FIELD_RULES)
+        if not isinstance(d, Mapping) or set(d) != keys:
+            if isinstance(d, Mapping):
+                got = f"keys {V.show(sorted(map(str, d)))}"
+            else:
+                got = f"a {type(d).__name__}"
+            raise V.fail("Scaling.from_dict", "d", "must be a mapping with the keys base_score, base_odds, "
+                         "pdo and odds", got, "Pass the output of Scaling.to_dict().")
+        return cls(**{k: FIELD_RULES[k](d[k], "Scaling.from_dict", k) for k in FIELD_RULES})
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict (``from_dict`` rebuilds an equal ``Scaling``)."""

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from jiebei_credit._validation import FloatArray
 from jiebei_credit.scorecard._binning import Binning
-from jiebei_credit.scorecard._checks import FloatArray
 from jiebei_credit.scorecard._finebin import as_float
 from jiebei_credit.scorecard._kernels import NumericTerm, SlotTerm, add_points
 

@@ -8,15 +8,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jiebei_credit.errors import ConvergenceWarning, InvalidInputError
-from jiebei_credit.scorecard._checks import FloatArray, listing
+from jiebei_credit import _validation as V
+from jiebei_credit._validation import FloatArray
+from jiebei_credit.errors import ConvergenceWarning, DataWarning
 from jiebei_credit.scorecard._design import Design
-from jiebei_credit.scorecard._logit import MAX_ITER, LogitFit, fit_logit
+from jiebei_credit.scorecard._logit import BOUNDARY, MAX_ITER, LogitFit, fit_logit
 
 __all__: list[str] = []
 
-#: A coefficient this large (in log-odds per unit WOE) signals (quasi-)separation.
-SEPARATION_COEF = 30.0
+#: A WOE coefficient this large (in log-odds per unit of WOE) makes a feature's points unstable.
+#: WOE is already on the log-odds scale, so a coefficient near 1 is usual; 30 means the WOE
+#: differences between its bins are magnified 30-fold.
+LARGE_COEF = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,63 +43,82 @@ def extend(fit: LogitFit, features: Sequence[str]) -> FloatArray:
     return np.array([fit.params[0], *(known.get(f, 0.0) for f in features)])
 
 
-def _reported(fit: LogitFit) -> str:
-    """`` (statsmodels reported: …)`` listing the distinct notes of the fit, or ``''``."""
-    notes = list(dict.fromkeys(fit.notes))
-    if not notes:
-        return ""
-    shown = "; ".join(notes[:3]) + (f"; … ({len(notes)} in all)" if len(notes) > 3 else "")
-    return f" (statsmodels reported: {shown})"
-
-
 def check_fit(func: str, fit: LogitFit, *, warn: bool = True) -> None:
     """Raise on collinearity, perfect prediction or failure; warn on any other fit trouble.
 
     With ``warn=False`` only the errors are raised (for intermediate fits whose
     features may still change; the final fit is checked with warnings).
     """
-    feats = listing(list(fit.features))
+    feats = V.show(list(fit.features), len(fit.features))
     if fit.collinear:
-        raise InvalidInputError(
-            f"{func}: the WOE columns of {feats} are perfectly collinear (with the intercept), so "
-            "the logistic fit has no unique solution; lower max_correlation or set max_vif."
-        )
+        raise V.fail(func, "X", "must give WOE columns that are not perfectly collinear (with the intercept)",
+                     f"the WOE columns of {feats} are perfectly collinear, so the logistic fit has no "
+                     "unique solution", "Lower max_correlation or set max_vif.")
     if fit.separated:
-        raise InvalidInputError(
-            f"{func}: the WOE of {feats} predicts the target perfectly (every bad and every good "
-            "is classified correctly), so the logistic coefficients are infinite; check those "
-            "features for target leakage, or drop them."
-        )
+        raise V.fail(func, "X", "must not predict y perfectly",
+                     f"the WOE of {V.show(list(fit.quasi_features))}, which classifies every bad and every "
+                     "good correctly (perfect prediction: the logistic coefficients are infinite)",
+                     "Check those features for target leakage, or drop them.")
     if not np.all(np.isfinite(fit.params)):
-        raise InvalidInputError(
-            f"{func}: the logistic fit on {feats} failed (no finite coefficients){_reported(fit)}; "
-            "check the features for leakage and lower max_bins."
-        )
+        raise V.fail(func, "X", "must give a logistic fit with finite coefficients",
+                     f"a failed fit on {feats} ({fit.problem or 'no finite coefficients'})",
+                     "Check the features for leakage and lower max_bins.")
     if not warn:
         return
-    big = [f for f, c in zip(fit.features, fit.params[1:], strict=True) if abs(c) > SEPARATION_COEF]
-    if big or fit.boundary or not np.all(np.isfinite(fit.bse)):
+    if fit.quasi:
         warnings.warn(
-            f"{func}: coefficients of {listing(big or list(fit.features))} are extreme, fitted "
-            "probabilities reach 0 or 1, or standard errors are undefined: the WOE columns "
-            "quasi-separate the target (some bins predict it perfectly) and the points are "
-            "unreliable. Check for leakage or merge "
-            f"bins (lower max_bins, raise min_bin_goods/min_bin_bads){_reported(fit)}.",
+            f"{func}: the WOE columns of {V.show(list(fit.quasi_features))} quasi-separate the target: "
+            f"{fit.pure_at_boundary} of {fit.n_patterns} bin combinations hold only bads or only goods and "
+            f"the fit drives their probabilities to 0 or 1, so the likelihood has no maximum, the "
+            f"coefficients grow without bound (stopped after {fit.iterations} Newton iterations) and the "
+            "points are unreliable. Check for leakage or merge bins (lower max_bins, raise "
+            "min_bin_goods/min_bin_bads).",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+        return
+    if fit.problem:
+        warnings.warn(
+            f"{func}: the logistic regression on {feats} stopped with a numerical problem: {fit.problem}; "
+            "the coefficients may be inaccurate. Lower max_correlation or merge bins.",
             ConvergenceWarning,
             stacklevel=4,
         )
     elif not fit.converged:
         warnings.warn(
             f"{func}: the logistic regression on {feats} did not converge in {MAX_ITER} Newton "
-            f"iterations; the coefficients may be inaccurate{_reported(fit)}.",
+            f"iterations (the last step moved a coefficient by {fit.last_step:.3g}); the coefficients "
+            "may be inaccurate.",
             ConvergenceWarning,
             stacklevel=4,
         )
-    elif fit.notes:
+    elif fit.boundary:
         warnings.warn(
-            f"{func}: the logistic regression on {feats} converged, but with numerical "
-            f"problems{_reported(fit)}; check the estimates before using the card.",
+            f"{func}: the logistic regression on {feats} fits probabilities within {BOUNDARY:g} of 0 or 1 "
+            f"for {fit.pure_at_boundary} of {fit.n_patterns} bin combinations (odds beyond 10^10 : 1), "
+            "which no credit model predicts; the points of those bins are unreliable. Merge bins (lower "
+            "max_bins, raise min_bin_goods/min_bin_bads).",
             ConvergenceWarning,
+            stacklevel=4,
+        )
+    elif not np.all(np.isfinite(fit.bse)):
+        warnings.warn(
+            f"{func}: the standard errors of the logistic regression on {feats} are undefined (the "
+            "information matrix is singular at the estimate); p-values are NaN.",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+    large = [(f, c, se, w) for f, c, se, w in zip(fit.features, fit.params[1:], fit.bse[1:], fit.spread,
+                                                   strict=True) if abs(c) > LARGE_COEF]
+    if large:
+        what = "; ".join(f"{f!r}: coefficient {c:.3g} (standard error {se:.3g}) on a WOE range of {w:.3g}"
+                         for f, c, se, w in large[: V.SHOWN])
+        warnings.warn(
+            f"{func}: the WOE of {V.show([f for f, *_ in large], len(large))} varies little across its bins, "
+            f"so its coefficient is large and unstable ({what}): the points rest on small WOE differences "
+            "that a little more or less data would change. Nothing is separated. Merge its bins (lower "
+            "max_bins, raise min_bin_share) or drop it.",
+            DataWarning,
             stacklevel=4,
         )
 

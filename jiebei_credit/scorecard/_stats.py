@@ -10,15 +10,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from jiebei_credit import _validation as V
 from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.scorecard._checks import (
-    FloatArray,
-    Kind,
-    as_target,
-    as_weights,
-    check_choice,
-    listing,
-)
+from jiebei_credit.scorecard._checks import Kind
 from jiebei_credit.scorecard._finebin import (
     Category,
     as_float,
@@ -27,10 +21,14 @@ from jiebei_credit.scorecard._finebin import (
     check_specials,
     detect_kind,
     digitize,
-    from_payload,
+    fine_edges,
     py_scalar,
-    quantile_edges,
 )
+from jiebei_credit.scorecard._frames import one_column
+from jiebei_credit.scorecard._params import RULES
+from jiebei_credit.scorecard._payload import Checker, check_stats
+
+FloatArray = V.FloatArray
 
 __all__ = ["BinStats"]
 
@@ -95,15 +93,16 @@ class BinStats:
     def __post_init__(self) -> None:
         n = len(self.edges) + 1 if self.kind == "numeric" else len(self.categories)
         if len(self.goods) != n or len(self.bads) != n:
-            raise InvalidInputError(
-                f"BinStats: {n} fine bins need {n} goods and bads, got {len(self.goods)} "
-                f"and {len(self.bads)}."
-            )
+            raise V.fail("BinStats", "goods and bads", f"must have one value per fine bin ({n})",
+                         f"{len(self.goods)} and {len(self.bads)} values")
         k = len(self.special_values)
         if len(self.special_goods) != k or len(self.special_bads) != k:
-            raise InvalidInputError(f"BinStats: {k} special values need {k} goods and bads.")
+            raise V.fail("BinStats", "special_goods and special_bads",
+                         f"must have one value per special value ({k})",
+                         f"{len(self.special_goods)} and {len(self.special_bads)} values")
         if self.kind == "numeric" and any(b <= a for a, b in pairwise(self.edges)):
-            raise InvalidInputError("BinStats: edges must be strictly increasing.")
+            raise V.fail("BinStats", "edges", "must be strictly increasing",
+                         V.show(self.edges, len(self.edges)))
 
     @property
     def total_goods(self) -> float:
@@ -147,10 +146,12 @@ class BinStats:
             Pass the same edges to every partition of distributed data.
         n_prebins, sample_size, seed
             Passed to :func:`quantile_edges` when ``edges`` is None.
-        special_values : tuple, default ()
+        special_values : list-like, default ()
             Values binned apart, one bin each (e.g. ``-999`` for "no record").
         sample_weight : array-like of float, shape (n,), optional
-            Non-negative row weights; counts become weight sums.
+            Non-negative row weights; counts become weight sums. ``y`` and
+            the weights are matched to a Series ``x`` by index label when
+            they are Series too.
         name : str, optional
             Feature name.
 
@@ -161,34 +162,39 @@ class BinStats:
         Raises
         ------
         InvalidInputError
-            Bad target, weights, lengths, infinite values or parameters.
+            Bad target, weights, lengths, values or parameters (see
+            :func:`bin_feature`).
         """
         func = _func  # bin_feature passes its own name
-        check_choice(func, "kind", kind, Kind)
+        kind = RULES["kind"](kind, func, "kind")
+        name = RULES["name"](name, func, "name")
+        n_prebins = RULES["n_prebins"](n_prebins, func, "n_prebins")
+        sample_size = RULES["sample_size"](sample_size, func, "sample_size")
+        seed = RULES["seed"](seed, func, "seed")
+        if sample_size is not None and sample_size < n_prebins:
+            raise V.fail(func, "sample_size", f"must be None or an integer >= n_prebins ({n_prebins})",
+                         repr(sample_size), "Raise sample_size or lower n_prebins.")
+        label = "x" if name is None else f"column {name!r}"
+        V.vector(x, func=func, name=label, allow_empty=True)  # one-dimensional, not a scalar or a frame
         resolved = detect_kind(x) if kind == "auto" else kind
         specials = check_specials(func, resolved, special_values)
-        n = len(x)
-        yv = as_target(func, y, n)
-        w = as_weights(func, sample_weight, n)
-        label = "x" if name is None else f"column {name!r}"
         if resolved == "numeric":
             xv, _ = as_float(func, x, label)
+            yv, w = one_column(func, x, y, sample_weight, label)
             if edges is None:
-                fine = quantile_edges(
-                    xv,
-                    n_prebins=n_prebins,
-                    special_values=[float(v) for v in specials],
-                    sample_size=sample_size,
-                    seed=seed,
-                )
+                fine = fine_edges(xv, n_prebins=n_prebins, specials=specials, sample_size=sample_size,
+                                  seed=seed)
             else:
-                fine = np.asarray(edges, dtype=np.float64)
-                if fine.ndim != 1 or not np.all(np.isfinite(fine)) or np.any(np.diff(fine) <= 0):
-                    raise InvalidInputError(
-                        f"{func}: edges must be finite and strictly increasing, got {listing(list(fine))}."
-                    )
+                fine, _ = V.float_vector(edges, func=func, name="edges", allow_empty=True)
+                if np.any(np.diff(fine) <= 0):
+                    raise V.fail(func, "edges", "must be strictly increasing",
+                                 V.show(fine.tolist(), fine.size))
             return numeric_stats(xv, yv, w, fine, specials, name)
-        return categorical_stats(as_series(func, x, label), yv, w, specials, name)
+        if edges is not None:
+            raise V.fail(func, "edges", "must be None for a categorical feature", V.show(list(edges)))
+        s = as_series(func, x, label)
+        yv, w = one_column(func, x, y, sample_weight, label)
+        return categorical_stats(s, yv, w, specials, name)
 
     def merge(self, other: BinStats) -> BinStats:
         """Statistics of the union of the two data sets (same as ``self + other``).
@@ -199,12 +205,12 @@ class BinStats:
             When kinds, edges or special values differ.
         """
         if not isinstance(other, BinStats):
-            raise InvalidInputError(f"BinStats.merge: expected BinStats, got {type(other).__name__}.")
+            raise V.fail("BinStats.merge", "other", "must be a BinStats", f"a {type(other).__name__}")
         if (self.kind, self.edges, self.special_values) != (other.kind, other.edges, other.special_values):
-            raise InvalidInputError(
-                "BinStats.merge: statistics must share kind, fine edges and special values; "
-                "build every partition with the same edges=... and special_values=...."
-            )
+            raise V.fail("BinStats.merge", "other", "must share kind, fine edges and special values with "
+                         "these statistics", f"kind {other.kind!r}, {len(other.edges)} edges, special values "
+                         f"{V.show(other.special_values)}",
+                         "Build every partition with the same edges=... and special_values=....")
         sg = tuple(a + b for a, b in zip(self.special_goods, other.special_goods, strict=True))
         sb = tuple(a + b for a, b in zip(self.special_bads, other.special_bads, strict=True))
         if self.kind == "numeric":
@@ -264,28 +270,16 @@ class BinStats:
         Raises
         ------
         InvalidInputError
-            Wrong ``schema`` or unsupported ``version``, unknown or missing
-            keys, values of the wrong type.
+            Wrong ``schema`` or unsupported ``version``; otherwise one error
+            listing every problem found (types, finiteness, negative counts,
+            lengths that do not match the fine bins), each with its field.
         """
-        return from_payload(cls, d, schema=STATS_SCHEMA, version=STATS_VERSION, convert=_CONVERT)
-
-
-def _floats(v: Any) -> tuple[float, ...]:
-    return tuple(float(e) for e in v)
-
-
-#: How :meth:`BinStats.from_dict` turns each JSON value back into the field's type.
-_CONVERT: dict[str, Any] = {
-    "edges": _floats,
-    "categories": tuple,
-    "goods": _floats,
-    "bads": _floats,
-    "special_values": tuple,
-    "special_goods": _floats,
-    "special_bads": _floats,
-    "missing_goods": float,
-    "missing_bads": float,
-}
+        ck = Checker("BinStats.from_dict", "BinStats")
+        fields = check_stats(ck, d, schema=STATS_SCHEMA, version=STATS_VERSION)
+        ck.raise_if_any()
+        if fields is None:  # pragma: no cover - a problem was recorded and raised
+            raise InvalidInputError("BinStats.from_dict: d is not a BinStats payload.")
+        return cls(**fields)
 
 
 def _counts(

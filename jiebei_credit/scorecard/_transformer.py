@@ -8,30 +8,40 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError, NotFittedError
+from jiebei_credit import _validation as V
+from jiebei_credit.errors import NotFittedError
 from jiebei_credit.scorecard._binning import Binning
-from jiebei_credit.scorecard._checks import (
-    FloatArray,
-    Monotonic,
-    Unseen,
-    as_target,
-    as_weights,
-    check_both_classes,
-    listing,
-)
+from jiebei_credit.scorecard._checks import Monotonic, Unseen
 from jiebei_credit.scorecard._finebin import (
     Category,
     as_float,
+    as_series,
     check_specials,
     detect_kind,
-    quantile_edges,
+    fine_edges,
 )
-from jiebei_credit.scorecard._fit import MergeParams, fit_stats, merge_params
-from jiebei_credit.scorecard._frames import as_frame, check_shape, require_columns
-from jiebei_credit.scorecard._params import Params
+from jiebei_credit.scorecard._fit import MergeParams, fit_stats
+from jiebei_credit.scorecard._frames import as_frame, fit_data, require_columns
+from jiebei_credit.scorecard._params import Params, check_all
 from jiebei_credit.scorecard._stats import categorical_stats, numeric_stats
 
-__all__ = ["WOETransformer", "fit_binnings"]
+__all__ = ["WOETransformer", "binning_params", "fit_binnings"]
+
+FloatArray = V.FloatArray
+
+#: Parameters of the binning step (WOETransformer's, and Scorecard's binning part).
+BINNING_PARAMS = ("max_bins", "min_bin_share", "monotonic", "special_values", "min_bin_goods",
+                  "min_bin_bads", "categorical", "numeric", "n_prebins", "min_category_share", "smoothing",
+                  "unseen", "sample_size", "seed")
+MERGE_PARAMS = ("max_bins", "min_bin_share", "monotonic", "min_bin_goods", "min_bin_bads",
+                "min_category_share", "smoothing", "unseen")
+
+
+def binning_params(func: str, est: Any) -> tuple[MergeParams, dict[str, Any]]:
+    """The binning parameters of an estimator, checked: merge constraints and the rest."""
+    values = check_all(func, {k: getattr(est, k) for k in BINNING_PARAMS})
+    merge = MergeParams(**{k: values[k] for k in MERGE_PARAMS})
+    return merge, {k: v for k, v in values.items() if k not in MERGE_PARAMS}
 
 
 def fit_binnings(
@@ -41,44 +51,44 @@ def fit_binnings(
     w: FloatArray | None,
     params: MergeParams,
     *,
-    special_values: Sequence[Category] | Mapping[str, Sequence[Category]],
-    categorical: Sequence[str] | None,
-    numeric: Sequence[str] | None,
+    special_values: tuple[Category, ...] | dict[str, tuple[Category, ...]],
+    categorical: tuple[str, ...] | None,
+    numeric: tuple[str, ...] | None,
     n_prebins: int,
     sample_size: int | None,
     seed: int,
 ) -> dict[str, Binning]:
-    """Fit one :class:`Binning` per column of ``X`` (validated target and weights)."""
+    """Fit one :class:`Binning` per column of ``X`` (checked parameters, target and weights)."""
     forced_cat = set(categorical or ())
     forced_num = set(numeric or ())
-    both = forced_cat & forced_num
+    both = sorted(forced_cat & forced_num)
     if both:
-        raise InvalidInputError(
-            f"{func}: columns {listing(sorted(both))} are in both categorical and numeric."
-        )
-    require_columns(func, X, sorted(forced_cat | forced_num))
-    if isinstance(special_values, Mapping):
-        require_columns(func, X, sorted(special_values))
+        raise V.fail(func, "categorical and numeric", "must not name the same column",
+                     V.show(both, len(both)), "Name each column in one of them only.")
+    named = [("categorical", categorical or ()), ("numeric", numeric or ())]
+    if isinstance(special_values, dict):
+        named.append(("special_values", tuple(special_values)))
+    for param, columns in named:
+        unknown = [c for c in columns if c not in X.columns]
+        if unknown:
+            raise V.fail(func, param, "must name columns of X",
+                         f"unknown columns {V.show(unknown, len(unknown))}",
+                         f"X has {V.show(list(X.columns), X.shape[1])}.")
     out: dict[str, Binning] = {}
     for col in X.columns:
         x = X[col]
+        label = f"column {col!r}"
         kind = "categorical" if col in forced_cat else "numeric" if col in forced_num else detect_kind(x)
-        if isinstance(special_values, Mapping):
-            specials = check_specials(func, kind, special_values.get(col, ()))
+        if isinstance(special_values, dict):
+            specials = check_specials(func, kind, special_values.get(col, ()), f"special_values[{col!r}]")
         else:
             specials = check_specials(func, kind, special_values) if kind == "numeric" else ()
         if kind == "numeric":
-            xv, _ = as_float(func, x, f"column {col!r}")
-            edges = quantile_edges(
-                xv,
-                n_prebins=n_prebins,
-                special_values=[float(v) for v in specials],
-                sample_size=sample_size,
-                seed=seed,
-            )
+            xv, _ = as_float(func, x, label)
+            edges = fine_edges(xv, n_prebins=n_prebins, specials=specials, sample_size=sample_size, seed=seed)
             stats = numeric_stats(xv, y, w, edges, specials, col)
         else:
-            stats = categorical_stats(x, y, w, specials, col)
+            stats = categorical_stats(as_series(func, x, label), y, w, specials, col)
         out[col] = fit_stats(stats, params, func)
     return out
 
@@ -95,12 +105,23 @@ class WOETransformer(Params):
     max_bins, min_bin_share, monotonic, min_bin_goods, min_bin_bads, n_prebins,
     min_category_share, smoothing, unseen, sample_size, seed
         As in :func:`bin_feature`, for every column.
-    special_values : tuple or mapping of str to tuple, default ()
-        A tuple applies to every numeric column; a mapping gives the special
-        values of each named column (numeric or categorical).
-    categorical, numeric : sequence of str, optional
-        Columns forced to be categorical or numeric; the others follow
-        their dtype (integer and float numeric, everything else categorical).
+    special_values : list-like or mapping of str to list-like, default ()
+        A list, tuple, array or Index applies to every numeric column; a
+        mapping gives the special values of each named column (numeric or
+        categorical).
+    categorical, numeric : list-like of str, optional
+        Columns forced to be categorical or numeric (a list, tuple, array or
+        Index); the others follow their dtype (integer and float numeric,
+        everything else categorical).
+
+    Notes
+    -----
+    Parameters are checked by ``fit`` (scikit-learn's protocol: ``__init__``
+    only stores them), each by the library's one rule for its kind:
+    integers refuse floats and bools and accept numpy integers, list-likes
+    accept lists, tuples, arrays and Index, seeds are checked even when no
+    sample is drawn. ``y`` and ``sample_weight`` given as Series are matched
+    to a DataFrame ``X`` by index label.
 
     Attributes
     ----------
@@ -175,43 +196,20 @@ class WOETransformer(Params):
         Raises
         ------
         InvalidInputError
-            Invalid parameters, target or weights; a column that cannot be
-            binned (infinite values, no regular values).
+            Invalid parameters (each message names it, unknown columns in
+            ``categorical``, ``numeric`` or ``special_values`` too), target or
+            weights; ``y`` or ``sample_weight`` with other index labels than
+            ``X`` (a Series is matched to a DataFrame by label); a column
+            that cannot be binned (a type other than numbers, text,
+            categories or booleans, infinities, no regular values,
+            categories SQL could not tell apart).
         SchemaError
-            Column names that are not unique strings; unknown columns in
-            ``categorical``, ``numeric`` or ``special_values``.
+            Column names that are not unique strings.
         """
         func = "WOETransformer.fit"
-        frame = as_frame(func, X)
-        check_shape(func, frame)
-        yv = as_target(func, y, len(frame))
-        w = as_weights(func, sample_weight, len(frame))
-        weights = np.ones_like(yv) if w is None else w
-        check_both_classes(func, float(((1 - yv) * weights).sum()), float((yv * weights).sum()))
-        params = merge_params(
-            func,
-            max_bins=self.max_bins,
-            min_bin_share=self.min_bin_share,
-            monotonic=self.monotonic,
-            min_bin_goods=self.min_bin_goods,
-            min_bin_bads=self.min_bin_bads,
-            min_category_share=self.min_category_share,
-            smoothing=self.smoothing,
-            unseen=self.unseen,
-        )
-        self.binnings_ = fit_binnings(
-            func,
-            frame,
-            yv,
-            w,
-            params,
-            special_values=self.special_values,
-            categorical=self.categorical,
-            numeric=self.numeric,
-            n_prebins=self.n_prebins,
-            sample_size=self.sample_size,
-            seed=self.seed,
-        )
+        merge, rest = binning_params(func, self)
+        frame, yv, w = fit_data(func, X, y, sample_weight)
+        self.binnings_ = fit_binnings(func, frame, yv, w, merge, **rest)
         self.feature_names_in_ = np.asarray(list(frame.columns), dtype=object)
         self.n_features_in_ = len(frame.columns)
         return self
@@ -234,7 +232,8 @@ class WOETransformer(Params):
         SchemaError
             A fitted column is missing from ``X``.
         InvalidInputError
-            Values unseen in training when ``unseen='raise'``.
+            Values unseen in training when ``unseen='raise'``; values of a
+            type the column's binning cannot read.
         """
         func = "WOETransformer.transform"
         binnings = self._fitted(func)

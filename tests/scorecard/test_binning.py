@@ -130,7 +130,8 @@ def test_special_values_get_their_own_bins():
     assert labels[-2:] == ["special: -999", "special: -998"]
     assert b.special_bins[2] == -1  # never seen in training
     assert b.table["count"].iloc[-2:].tolist() == [50, 10]
-    with pytest.raises(InvalidInputError, match=r"unseen in training \(special value: -997"):
+    with pytest.raises(InvalidInputError, match=r"^Binning\.bin_index: x must hold only values seen "
+                       r"in training \(unseen='raise'\); got unseen special value: 1 value \(-997\.0\)"):
         b.bin_index([-997.0])
 
 
@@ -163,7 +164,8 @@ def test_categorical_bins_ordered_by_woe_and_unseen_policy():
     assert (np.diff(b.table["woe"]) > 0).all()
     assert "a" in b.groups[-1]
     assert "f" in b.groups[0]
-    with pytest.raises(InvalidInputError, match=r"unseen in training \(category: 'z'\)"):
+    with pytest.raises(InvalidInputError, match=r"seen in training \(unseen='raise'\); got unseen "
+                       r"category: 1 value \('z'\) at position 1\."):
         b.woe(["a", "z"])
     worst = bin_feature(cats, y, unseen="worst")
     assert worst.bin_index(["z"])[0] == int(np.argmin(worst.table["woe"]))
@@ -215,44 +217,58 @@ def test_fewer_rows_than_bins():
 
 
 def test_all_missing_column_raises():
-    with pytest.raises(InvalidInputError, match="column 'f' has no regular values"):
+    with pytest.raises(InvalidInputError, match=r"^bin_feature: column 'f' must have regular values "
+                       r"\(not only missing or special ones\); got no regular value "
+                       r"\(total weight 10 missing"):
         bin_feature([np.nan] * 10, [0, 1] * 5, name="f")
 
 
 def test_one_class_target_raises():
-    with pytest.raises(InvalidInputError, match=r"^bin_feature: y holds only goods \(0\)"):
+    with pytest.raises(InvalidInputError, match=r"^bin_feature: y must hold both classes, 1 \(bad\) "
+                       r"and 0 \(good\); got only goods \(0\), one class"):
         bin_feature([1.0, 2.0, 3.0], [0, 0, 0])
 
 
 def test_two_dimensional_categorical_x_raises_library_error():
     x = np.array([["a", "b"], ["b", "a"], ["a", "a"]], dtype=object)
     with pytest.raises(
-        InvalidInputError, match=r"^bin_feature: x must be one-dimensional, got shape \(3, 2\)"
+        InvalidInputError, match=r"^bin_feature: x must be one-dimensional; got an array of shape \(3, 2\)\."
     ):
         bin_feature(x, [0, 1, 0], kind="categorical")
 
 
 def test_bad_target_values_are_named():
-    with pytest.raises(InvalidInputError, match=r"2 rows \(rows 1, 3\) hold other values \(2.0, -1.0\)"):
+    with pytest.raises(InvalidInputError, match=r"^bin_feature: y must hold 1 \(bad\) or 0 "
+                       r"\(good\); got 2 values \(2\.0, -1\.0\) at positions 1, 3\."):
         bin_feature([1.0, 2.0, 3.0, 4.0], [0, 2, 1, -1])
 
 
 def test_infinities_raise_with_rows():
     x = pd.Series([1.0, np.inf, 2.0, -np.inf], index=["a", "b", "c", "d"])
-    with pytest.raises(InvalidInputError, match=r"2 rows \(rows 'b', 'd'\) with infinite values"):
+    with pytest.raises(InvalidInputError, match=r"^bin_feature: x must not hold infinities; got 2 "
+                       r"values \(inf, -inf\) at rows 'b', 'd'\. Replace them"):
         bin_feature(x, [0, 1, 0, 1])
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"max_bins": 0}, "max_bins=0 must be an integer >= 1"),
-        ({"min_bin_share": 0.6}, r"min_bin_share=0.6 must be a number in \[0, 0.5\]"),
-        ({"monotonic": "up"}, "monotonic='up' is not allowed; use one of 'auto', 'ascending'"),
-        ({"unseen": "zero"}, "unseen='zero' is not allowed"),
-        ({"smoothing": 0}, "smoothing=0 is not allowed"),
-        ({"special_values": (np.nan,)}, "special value nan is not a finite number"),
-        ({"sample_weight": [1.0, -1.0, 1.0, 1.0]}, "sample_weight must be finite and >= 0"),
+        ({"max_bins": 0}, r"^bin_feature: max_bins must be an integer >= 1; got 0\.$"),
+        ({"max_bins": 2.0}, r"^bin_feature: max_bins must be an integer >= 1; got 2\.0 \(float\)\.$"),
+        ({"max_bins": True}, r"^bin_feature: max_bins must be an integer >= 1; got True \(a bool\)\.$"),
+        ({"min_bin_share": 0.6}, (r"^bin_feature: min_bin_share must be a finite number in \[0, "
+            r"0\.5\]; got 0\.6")),
+        ({"monotonic": "up"}, r"^bin_feature: monotonic must be one of 'auto', 'ascending', .*; got 'up'\.$"),
+        ({"unseen": "zero"}, r"^bin_feature: unseen must be one of 'raise', 'worst'; got 'zero'\.$"),
+        ({"smoothing": 0}, (r"^bin_feature: smoothing must be a finite number in \(0, 1e\+12\]; got "
+            r"0\. A bin")),
+        ({"special_values": (np.nan,)}, (r"^bin_feature: special_values\[0\] must be text, an "
+            r"integer, a finite ")),
+        ({"sample_weight": [1.0, -1.0, 1.0, 1.0]}, (r"^bin_feature: sample_weight must lie >= 0; got "
+            r"1 value \(-1\.0\)")),
+        ({"seed": -1}, r"^bin_feature: seed must be a non-negative integer below 2\*\*63; got -1\."),
+        ({"n_prebins": np.float64(10)}, (r"^bin_feature: n_prebins must be an integer in \[2, "
+            r"1000\]; got np\.float64\(10\.0\)")),
     ],
 )
 def test_parameter_errors(kwargs, message):
@@ -272,12 +288,12 @@ def test_from_dict_checks_schema_and_version():
     d = b.to_dict()
     with pytest.raises(
         InvalidInputError,
-        match=r"^Binning\.from_dict: expected schema 'jiebei_credit\.scorecard\.Binning' version 1; "
-        r"got 'jiebei_credit\.scorecard\.Binning' version 99; ",
+        match=r"^Binning\.from_dict: d must have schema 'jiebei_credit\.scorecard\.Binning' version 1; "
+        r"got schema 'jiebei_credit\.scorecard\.Binning' version 99\. ",
     ):
         Binning.from_dict({**d, "version": 99})
     with pytest.raises(
-        InvalidInputError, match=r"^Binning\.from_dict: expected schema .* got 'other' version 1; "
+        InvalidInputError, match=r"^Binning\.from_dict: d must have schema .* got schema 'other' version 1\. "
     ):
         Binning.from_dict({**d, "schema": "other"})
 
@@ -290,13 +306,16 @@ def test_from_dict_rejects_missing_unknown_and_malformed_keys(kind):
     d = obj.to_dict()
     assert cls.from_dict(d) == obj
     name = cls.__name__
-    with pytest.raises(InvalidInputError, match=rf"^{name}\.from_dict: missing keys \['{required}'\]"):
+    head = rf"^{name}\.from_dict: d must be a valid {name} payload; got 1 problem:\n  - "
+    with pytest.raises(InvalidInputError, match=head + r"d must have every key; got missing keys "
+                       r"" + f"'{required}'"):
         cls.from_dict({k: v for k, v in d.items() if k != required})
-    with pytest.raises(InvalidInputError, match=rf"^{name}\.from_dict: unknown keys \['colour'\]"):
+    with pytest.raises(InvalidInputError, match=head + r"d must have only the keys .*; got unknown "
+                       r"keys 'colour'"):
         cls.from_dict({**d, "colour": "red"})
-    with pytest.raises(InvalidInputError, match=rf"^{name}\.from_dict: malformed payload"):
+    with pytest.raises(InvalidInputError, match=head + r"goods must be a list; got None\."):
         cls.from_dict({**d, "goods": None})
-    with pytest.raises(InvalidInputError, match=rf"^{name}\.from_dict: expected a mapping; got list"):
+    with pytest.raises(InvalidInputError, match=rf"^{name}\.from_dict: d must be a mapping .*; got a list\."):
         cls.from_dict([])  # type: ignore[arg-type]
 
 

@@ -6,6 +6,8 @@ import json
 import math
 import subprocess
 import sys
+import threading
+import time
 import warnings
 
 import numpy as np
@@ -206,9 +208,10 @@ def test_forward_selection_follows_statsmodels_pvalues_and_aic():
         assert len(chosen) < len(candidates)  # the selection did reject something
 
 
-def test_first_fit_loads_statsmodels_lazily_and_keeps_warning_filters():
-    # importing statsmodels installs process-wide warning filters; the fit imports it inside a
-    # local warnings context, so the caller's filters are the same before and after
+def test_fit_keeps_warning_filters_and_never_imports_statsmodels():
+    # importing statsmodels installs process-wide warning filters (and removing them again is
+    # not thread-safe), so the fit computes its estimates itself: a fresh process has the
+    # same filters before and after a fit, and statsmodels is never loaded
     code = (
         "import sys, json, warnings\n"
         "import numpy as np, pandas as pd, scipy.special\n"
@@ -224,7 +227,50 @@ def test_first_fit_loads_statsmodels_lazily_and_keeps_warning_filters():
         "                  'same': filters == warnings.filters}))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    assert json.loads(out.stdout) == {"before": False, "after": True, "same": True}
+    assert json.loads(out.stdout) == {"before": False, "after": False, "same": True}
+
+
+def test_concurrent_fits_leave_warning_filters_alone_and_lose_no_warning():
+    # repro: the fit wrapped statsmodels in warnings.catch_warnings, which swaps the module's
+    # filters and showwarning for the whole process; with threads fitting, warnings the main
+    # thread emitted in the meantime were recorded into a fit's private list (lost) and filters
+    # were left behind. The test installs its own showwarning hook (restored afterwards) and
+    # warns from the main thread while four threads fit.
+    X, y = _credit(3000, seed=9)
+    seen: list[str] = []
+    errors: list[BaseException] = []
+
+    def record(message, category, filename, lineno, file=None, line=None):
+        seen.append(f"{category.__name__}: {message}")
+
+    def fit():
+        try:
+            for _ in range(3):
+                Scorecard(max_bins=4).fit(X, y)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    with warnings.catch_warnings():  # the test's own changes are undone on exit
+        warnings.simplefilter("always")
+        warnings.showwarning = record
+        before = list(warnings.filters)
+        threads = [threading.Thread(target=fit) for _ in range(4)]
+        for t in threads:
+            t.start()
+        sent = 0
+        while any(t.is_alive() for t in threads):
+            warnings.warn(f"main thread {sent}", UserWarning, stacklevel=1)
+            sent += 1
+            time.sleep(0.002)
+        for t in threads:
+            t.join()
+        after = list(warnings.filters)
+        hook = warnings.showwarning
+    assert not errors
+    assert sent > 10
+    assert after == before
+    assert hook is record
+    assert seen == [f"UserWarning: main thread {k}" for k in range(sent)]
 
 
 def test_perfect_prediction_raises():
@@ -233,7 +279,8 @@ def test_perfect_prediction_raises():
     x = np.arange(1.0, 201.0)  # the 50 quantile pre-bins put an edge at 100
     X = pd.DataFrame({"leak": x})
     y = (x < 100).astype(int)
-    with pytest.raises(InvalidInputError, match=r"'leak' predicts the target perfectly.*target leakage"):
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.fit: X must not predict y perfectly; got the "
+                       r"WOE of 'leak', which classifies every bad and every good correctly .* leakage"):
         Scorecard(min_bin_goods=0, min_bin_bads=0).fit(X, y)
 
 
@@ -334,10 +381,15 @@ def test_fit_does_not_warn_on_ordinary_data():
 @pytest.mark.parametrize(
     ("X", "y", "kwargs", "message"),
     [
-        (None, None, {}, "Scorecard.fit requires y to be passed, but the target y is None"),
-        (None, "cont", {}, r"y looks continuous: y must be 1 \(bad\) or 0 \(good\)"),
-        (None, "three", {}, r"Only binary classification is supported: y must be 1 \(bad\)"),
-        (None, "ok", {"sample_weight": "zeros"}, "every sample_weight is zero"),
+        (None, None, {}, (r"^Scorecard\.fit: y is required .*Scorecard\.fit requires y to be passed, but the "
+         r"target y is None")),
+        (None, "cont", {}, r"^Scorecard\.fit: y must hold 1 \(bad\) or 0 \(good\), not a continuous target"),
+        (None, "three", {}, (r"^Scorecard\.fit: y must hold 1 \(bad\) or 0 \(good\): Only binary "
+            r"classification "
+         r"is supported; got 10 values \(2\.0")),
+        (None, "ok", {"sample_weight": "zeros"}, (r"^Scorecard\.fit: sample_weight must not be all "
+            r"zero; got 50 "
+         "zero weights")),
         ("empty_cols", "ok", {}, r"Found array with 0 feature\(s\) \(shape=\(50, 0\)\)"),
         ("empty_rows", "none", {}, r"Found array with 0 sample\(s\) \(shape=\(0, 2\)\)"),
         ("complex", "ok", {}, "Complex data not supported"),

@@ -58,7 +58,8 @@ def test_scaling_constants():
     r = Scaling.r_scorecard()
     assert math.isclose(r.score_from_pd(0.05), 600.0)
     assert math.isclose(r.score_from_pd(2 / 21), 550.0)
-    with pytest.raises(InvalidInputError, match="odds='x' is not allowed"):
+    with pytest.raises(InvalidInputError, match=r"^Scaling: odds must be one of 'good:bad', "
+                       r"'bad:good'; got 'x'\.$"):
         Scaling(odds="x")
 
 
@@ -246,11 +247,17 @@ def test_errors():
     X, y = _data(500)
     with pytest.raises(NotFittedError, match="not fitted yet"):
         Scorecard().points(X)
-    with pytest.raises(InvalidInputError, match="no feature is left to fit"):
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.fit: X must leave at least one "
+                       r"feature to fit \(no "
+                       r"feature is left to fit\); got 4 feature\(s\), all dropped: 'util \(iv\)', "):
         Scorecard(min_iv=10.0).fit(X, y)
-    with pytest.raises(InvalidInputError, match="selection='all' is not allowed"):
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.fit: selection must be one of 'none', "
+                       r"'forward', "
+                       r"'stepwise'; got 'all'\.$"):
         Scorecard(selection="all").fit(X, y)
-    with pytest.raises(InvalidInputError, match="unknown parameters 'pdo'"):
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.set_params: params must be parameters "
+                       r"of Scorecard "
+                       r"\(scaling, max_bins, .*\); got unknown parameters 'pdo'\.$"):
         Scorecard().set_params(pdo=3)
 
 
@@ -316,23 +323,30 @@ def test_from_dict_rejects_bad_payloads_with_library_errors(fitted):
     card, _X, _y = fitted
     d = json.loads(json.dumps(card.to_dict()))
     with pytest.raises(
-        InvalidInputError, match=r"^Scorecard\.from_dict: expected schema .* version 3; got .* version 2; "
+        InvalidInputError, match=r"^Scorecard\.from_dict: d must have schema .* version 3; got "
+            r"schema .* version 2\. "
     ):
         Scorecard.from_dict({**d, "version": 2})
-    with pytest.raises(InvalidInputError, match=r"^Scorecard\.from_dict: missing top-level keys \['coef'\]"):
+    one = r"^Scorecard\.from_dict: d must be a valid Scorecard payload; got 1 problem:\n  - "
+    with pytest.raises(InvalidInputError, match=one + r"d must have every key; got missing keys 'coef'\.\n"):
         Scorecard.from_dict({k: v for k, v in d.items() if k != "coef"})
-    with pytest.raises(InvalidInputError, match=r"^Scorecard\.from_dict: unknown top-level keys \['extra'\]"):
+    with pytest.raises(InvalidInputError, match=one + r"d must have only the keys .*; got unknown "
+                       r"keys 'extra'\.\n"):
         Scorecard.from_dict({**d, "extra": 1})
     params = d["params"]
-    with pytest.raises(InvalidInputError, match=r"^Scorecard\.from_dict: missing params keys \['max_bins'\]"):
+    with pytest.raises(InvalidInputError, match=one + r"params must have every key; got missing "
+                       r"keys 'max_bins'"):
         Scorecard.from_dict({**d, "params": {k: v for k, v in params.items() if k != "max_bins"}})
-    with pytest.raises(InvalidInputError, match=r"^Scorecard\.from_dict: unknown params keys \['colour'\]"):
+    with pytest.raises(InvalidInputError, match=one + r"params must have only the keys .*; got "
+                       r"unknown keys 'colour'"):
         Scorecard.from_dict({**d, "params": {**params, "colour": "red"}})
-    with pytest.raises(InvalidInputError, match=r"^Scorecard\.from_dict: params must be a mapping; got list"):
+    with pytest.raises(InvalidInputError, match=one + r"params must be a mapping; got a list of 0 items\."):
         Scorecard.from_dict({**d, "params": []})
-    with pytest.raises(InvalidInputError, match=r"^Scorecard\.from_dict: malformed payload"):
+    with pytest.raises(InvalidInputError, match=one + r"intercept must be a finite number; got None\."):
         Scorecard.from_dict({**d, "intercept": None})
     first = next(iter(d["binnings"]))
     binnings = {**d["binnings"], first: {k: v for k, v in d["binnings"][first].items() if k != "goods"}}
-    with pytest.raises(InvalidInputError, match=r"^Binning\.from_dict: missing keys \['goods'\]"):
+    with pytest.raises(InvalidInputError, match=one + rf"binnings\['{first}'\] must have every key; "
+                       rf"got missing "
+                       r"keys 'goods'\."):
         Scorecard.from_dict({**d, "binnings": binnings})

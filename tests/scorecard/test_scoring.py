@@ -100,7 +100,9 @@ def test_unseen_missing_and_special_values_when_scoring():
     y = (rng.random(n) < 1 / (1 + np.exp(2 - X["a"] - 0.3 * X["b"]))).astype(int)
     new = pd.DataFrame({"a": [0.1, np.nan, 0.2], "b": [1.0, 2.0, -1.0]}, index=[10, 11, 12])
     strict = Scorecard(special_values={"b": (-1.0,)}).fit(X, y)
-    with pytest.raises(InvalidInputError, match=r"column 'a' has 1 row \(rows 11\) with values unseen"):
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.points: column 'a' must hold only "
+                       r"values seen in training "
+                       r"\(unseen='raise'\); got unseen missing: 1 value \(nan\) at row 11\. Refit"):
         strict.points(new)
     worst = Scorecard(special_values={"b": (-1.0,)}, unseen="worst").fit(X, y)
     got = worst.points(new)
@@ -108,7 +110,9 @@ def test_unseen_missing_and_special_values_when_scoring():
     lo = {f: worst.points_[f][int(np.argmin(worst.binnings_[f].woe_values))] for f in ("a", "b")}
     assert got.loc[11] == 0.0 + lo["a"] + worst.points_["b"][int(worst.binnings_["b"].bin_index([2.0])[0])]
     assert got.loc[12] == 0.0 + worst.points_["a"][int(worst.binnings_["a"].bin_index([0.2])[0])] + lo["b"]
-    with pytest.raises(InvalidInputError, match="infinite values"):
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.points: column 'a' must not hold "
+                       r"infinities; got 1 "
+                       r"value \(inf\) at row 10\."):
         worst.points(new.assign(a=[np.inf, 0.0, 0.0]))
 
 
@@ -247,9 +251,15 @@ def test_errors_name_the_public_function_called():
         card.binnings_["c"].bin_index(new_cat["c"])
     with pytest.raises(InvalidInputError, match=r"^Binning\.woe: column 'c' "):
         card.binnings_["c"].woe(new_cat["c"])
-    with pytest.raises(InvalidInputError, match=r"^bin_feature: x has 1 row \(rows 0\) with infinite values"):
+    with pytest.raises(InvalidInputError, match=r"^bin_feature: x must not hold infinities; got 1 "
+                       r"value \(inf\) "
+                       r"at position 0\."):
         bin_feature([np.inf, 1.0, 2.0], [0, 1, 0])
-    with pytest.raises(InvalidInputError, match=r"^bin_feature: the target is not 0/1: y must be 1 \(bad\)"):
+    with pytest.raises(InvalidInputError, match=r"^bin_feature: y must hold 1 \(bad\) or 0 "
+                       r"\(good\); got 1 value "
+                       r"\(2\.0\) at position 1\."):
         bin_feature([0.0, 1.0, 2.0], [0, 2, 0])
-    with pytest.raises(InvalidInputError, match=r"^bin_feature: special value 'a' is not a finite number"):
+    with pytest.raises(InvalidInputError, match=r"^bin_feature: special_values must hold finite "
+                       r"numbers for a "
+                       r"numeric feature; got 'a'\."):
         bin_feature([0.0, 1.0, 2.0], [0, 1, 0], special_values=("a",))

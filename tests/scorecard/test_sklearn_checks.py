@@ -45,19 +45,22 @@ TOY_SEPARABLE = (
 TOY_QUASI = (
     "fits on 20 rows of rounded 3 * uniform noise where y = 0 on two rows only: the bins of x1 "
     "and x2 quasi-separate y (their combination 'both >= 1', 12 rows, holds only bads), so the "
-    "maximum-likelihood estimate does not exist (statsmodels stops after 100 Newton iterations "
-    "with standard errors near 2.6e5) and fit warns about quasi-separation (ConvergenceWarning), "
-    "as issue 6 requires"
+    "maximum-likelihood estimate does not exist (Newton's method drives that combination's "
+    "probability of bad to 1 and stops when its odds pass 10^15 : 1) and fit warns about "
+    "quasi-separation (ConvergenceWarning), as issue 6 requires"
 )
 TOY_NOISE = (
     "fits on pure noise: every feature's IV is below min_iv (0.02), so fit raises "
     "'no feature is left to fit' instead of producing a meaningless card"
 )
 
-#: The message of a target other than 0/1 (``as_target``).
-NOT_01 = r"y must be 1 \(bad\) or 0 \(good\); \d+ rows? \(rows [\d, ]+\) hold other values"
+#: The message of a target other than 0/1 (two labels other than 0/1, or more than two labels).
+NOT_01 = (r"y must hold 1 \(bad\) or 0 \(good\)(: Only binary classification is supported)?; got \d+ "
+          r"values? \([-\d., …]+\) at positions [\d, …]+\. Recode the target to 0/1\.")
 #: The ConvergenceWarning of a quasi-separated fit (raised: warnings are errors in ``_run``).
-QUASI = r"^Scorecard\.fit: coefficients of .* are extreme, .* quasi-separate the target"
+QUASI = r"^Scorecard\.fit: the WOE columns of .* quasi-separate the target: "
+#: The error of a fit where every feature's IV is below min_iv.
+NOTHING_LEFT = r"^Scorecard\.fit: X must leave at least one feature to fit \(no feature is left to fit\)"
 
 
 def _target(est: str) -> Expected:
@@ -91,7 +94,7 @@ EXPECTED_SCORECARD = {
     "check_supervised_y_2d": Expected(
         "a target of shape (n, 1) raises instead of being flattened with a warning (no silent fix-ups)",
         InvalidInputError,
-        r"^Scorecard\.fit: y must be one-dimensional, got shape \(\d+, 1\)",
+        r"^Scorecard\.fit: y must be one-dimensional; got an array of shape \(\d+, 1\)\.",
     ),
     "check_estimators_dtypes": _target("Scorecard"),
     "check_sample_weights_pandas_series": _weights_series("Scorecard"),
@@ -102,7 +105,7 @@ EXPECTED_SCORECARD = {
     "check_classifiers_classes": Expected(
         TARGET,
         InvalidInputError,
-        r"^Scorecard\.fit: y must hold 1 for bad and 0 for good; it holds non-numeric values",
+        r"^Scorecard\.fit: y must hold 1 \(bad\) or 0 \(good\); got \d+ values \('one', ",
     ),
     "check_estimators_overwrite_params": Expected(TOY_SEPARABLE, ConvergenceWarning, QUASI),
     "check_dont_overwrite_parameters": Expected(TOY_QUASI, ConvergenceWarning, QUASI),
@@ -112,12 +115,8 @@ EXPECTED_SCORECARD = {
     "check_fit2d_predict1d": Expected(TOY_QUASI, ConvergenceWarning, QUASI),
     "check_estimators_fit_returns_self": Expected(TOY_SEPARABLE, ConvergenceWarning, QUASI),
     "check_readonly_memmap_input": Expected(TOY_SEPARABLE, ConvergenceWarning, QUASI),
-    "check_sample_weight_equivalence_on_dense_data": Expected(
-        TOY_NOISE, InvalidInputError, r"^Scorecard\.fit: no feature is left to fit"
-    ),
-    "check_pipeline_consistency": Expected(
-        TOY_NOISE, InvalidInputError, r"^Scorecard\.fit: no feature is left to fit"
-    ),
+    "check_sample_weight_equivalence_on_dense_data": Expected(TOY_NOISE, InvalidInputError, NOTHING_LEFT),
+    "check_pipeline_consistency": Expected(TOY_NOISE, InvalidInputError, NOTHING_LEFT),
 }
 
 #: WOETransformer is checked as a transformer, and scikit-learn gives transformers

@@ -88,11 +88,16 @@ def test_input_frame_not_mutated():
 def test_column_errors_name_the_column():
     X, y = _frame(300)
     X = X.assign(util=X["util"].where(X.index != 105, np.inf))
-    with pytest.raises(InvalidInputError, match=r"column 'util' has 1 row \(rows 105\) with infinite"):
+    with pytest.raises(InvalidInputError, match=r"^WOETransformer\.fit: column 'util' must not hold "
+                       r"infinities; got 1 "
+                       r"value \(inf\) at row 105\."):
         WOETransformer().fit(X, y)
-    with pytest.raises(InvalidInputError, match="are in both categorical and numeric"):
+    with pytest.raises(InvalidInputError, match=r"^WOETransformer\.fit: categorical and numeric "
+                       r"must not name the "
+                       r"same column; got 'dpd'\."):
         WOETransformer(categorical=["dpd"], numeric=["dpd"]).fit(X, y)
-    with pytest.raises(SchemaError, match=r"X\.nope: column is missing"):
+    with pytest.raises(InvalidInputError, match=r"^WOETransformer\.fit: categorical must name columns of X; "
+                       r"got unknown columns 'nope'\. X has 'util', "):
         WOETransformer(categorical=["nope"]).fit(X, y)
 
 
