@@ -84,6 +84,11 @@ class StabilityReport:
     bad_rates: pd.DataFrame | None
     discrimination: pd.DataFrame | None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The read-only feature_psi mapping does not pickle; it is rebuilt on load.
+        return (_restore_report, (self.score_psi, self.features, dict(self.feature_psi), self.bad_rates,
+                                  self.discrimination))
+
     @property
     def status(self) -> Status:
         """The worst traffic light over every check."""
@@ -381,3 +386,13 @@ def stability_report(
         bad_rates=bad_rates,
         discrimination=discrimination,
     )
+
+
+def _restore_report(
+    score_psi: PSIResult, features: pd.DataFrame, feature_psi: dict[str, PSIResult],
+    bad_rates: pd.DataFrame | None, discrimination: pd.DataFrame | None,
+) -> StabilityReport:
+    """Rebuild a :class:`StabilityReport` (see ``StabilityReport.__reduce__``)."""
+    return StabilityReport(score_psi=score_psi, features=features,
+                           feature_psi=MappingProxyType(dict(feature_psi)), bad_rates=bad_rates,
+                           discrimination=discrimination)

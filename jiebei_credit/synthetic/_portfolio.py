@@ -92,6 +92,20 @@ class Portfolio:
     config: SimulationConfig
     diagnostics: Mapping[str, int]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The read-only diagnostics mapping does not pickle; it is rebuilt on load.
+        return (_restore_portfolio, (self.records, self.truth, self.start, self.end, self.config,
+                                     dict(self.diagnostics)))
+
+
+def _restore_portfolio(
+    records: RecordSet, truth: Truth, start: pd.Timestamp, end: pd.Timestamp,
+    config: SimulationConfig, diagnostics: dict[str, int],
+) -> Portfolio:
+    """Rebuild a :class:`Portfolio` (see ``Portfolio.__reduce__``)."""
+    return Portfolio(records=records, truth=truth, start=start, end=end, config=config,
+                     diagnostics=MappingProxyType(dict(diagnostics)))
+
 
 def _day(ts: pd.Timestamp) -> int:
     return int(ts.to_datetime64().astype("datetime64[D]").astype(np.int64))

@@ -140,6 +140,10 @@ class Truth:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Truth is immutable; cannot set {name!r}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle, copy and deepcopy rebuild from the stored fields, never through __setattr__.
+        return (_restore_truth, ({k: getattr(self, k) for k in Truth.__slots__},))
+
     def __repr__(self) -> str:
         n_default = int((self._default < NEVER).sum())
         return f"Truth(borrowers={len(self._ids):,}, defaults={n_default:,})"
@@ -362,3 +366,11 @@ class Truth:
                      whole_days=True)
         pos = self._positions(frame["borrower_id"].to_numpy(dtype=object), func)
         return when.astype("datetime64[D]").astype(np.int64), pos
+
+
+def _restore_truth(state: dict[str, Any]) -> Truth:
+    """Rebuild a :class:`Truth` from its fields (see ``Truth.__reduce__``); arrays stay read-only."""
+    out = object.__new__(Truth)
+    for k, v in state.items():
+        object.__setattr__(out, k, _frozen(v) if isinstance(v, np.ndarray) else v)
+    return out
