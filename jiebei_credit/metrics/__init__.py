@@ -5,17 +5,18 @@ Discrimination (:func:`auc`, :func:`gini`, :func:`ks`, :func:`roc_curve`,
 ordering where, by default, a higher value means riskier (a PD). Scorecard
 points, where a higher score means safer, are passed with ``higher="safer"``.
 Stability (:func:`psi`, :func:`csi`) compares a reference sample with a
-current one. Calibration (:func:`calibration_table`,
-:func:`hosmer_lemeshow`, :func:`binomial_test`, :func:`jeffreys_test`,
-:func:`brier_score`) compares PDs with observed default rates.
+current one.
+Calibration (:func:`calibration_table`, :func:`hosmer_lemeshow`,
+:func:`binomial_test`, :func:`jeffreys_test`, :func:`brier_score`) compares
+PDs with observed default rates.
 
 Examples
 --------
 >>> import jiebei_credit as jc
 >>> y = [0, 0, 1, 1]
->>> jc.metrics.auc(y, [0.1, 0.4, 0.35, 0.8])
+>>> jc.metrics.auc(y, [0.1, 0.4, 0.35, 0.8], higher="riskier")   # PDs
 0.75
->>> jc.metrics.auc(y, [700, 640, 650, 560], higher="safer")
+>>> jc.metrics.auc(y, [700, 640, 650, 560], higher="safer")      # points
 0.75
 """
 

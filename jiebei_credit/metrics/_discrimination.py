@@ -7,28 +7,11 @@ higher score means a safer borrower, are passed with ``higher="safer"``.
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 import pandas as pd
 
-from jiebei_credit.metrics._validate import (
-    BoolArray,
-    FloatArray,
-    binary_and_score,
-    check_both_classes,
-    check_weights,
-    one_of,
-)
-
-Higher = Literal["riskier", "safer"]
-#: Allowed values of the ``higher`` parameter.
-HIGHER_OPTIONS: tuple[Higher, ...] = ("riskier", "safer")
-
-
-def risk_of(score: FloatArray, higher: Higher) -> FloatArray:
-    """The score turned into a risk ordering (higher = riskier); negation is exact."""
-    return score if higher == "riskier" else -score
+from jiebei_credit._ranking import Higher, check_higher, risk_of
+from jiebei_credit._validation import BoolArray, FloatArray, both_classes, outcome_and_score
 
 
 def prepare(
@@ -36,15 +19,16 @@ def prepare(
     score: object,
     *,
     func: str,
-    higher: Higher = "riskier",
+    higher: object,
     sample_weight: object = None,
-) -> tuple[BoolArray, FloatArray, FloatArray | None, float, float]:
-    """Validate the inputs of a discrimination metric; return risk, weights and class totals."""
-    one_of(func, "higher", higher, HIGHER_OPTIONS)
-    is_bad, s, _ = binary_and_score(y, score, func=func)
-    weight = None if sample_weight is None else check_weights(sample_weight, s.size, func=func)
-    n_bad, n_good = check_both_classes(is_bad, func=func, weight=weight)
-    return is_bad, risk_of(s, higher), weight, n_bad, n_good
+) -> tuple[BoolArray, FloatArray, FloatArray | None, float, float, Higher]:
+    """Validate the inputs of a discrimination metric; return risk, weights, class totals, direction."""
+    direction = check_higher(higher, func=func)
+    is_bad, s, weight, _ = outcome_and_score(
+        y, score, func=func, sample_weight=sample_weight, need_both=False
+    )
+    n_bad, n_good = both_classes(is_bad, func=func, weight=weight)
+    return is_bad, risk_of(s, direction), weight, n_bad, n_good, direction
 
 
 def ascending_groups(
@@ -119,9 +103,10 @@ def auc(
     Raises
     ------
     InvalidInputError
-        If the inputs are empty or of different lengths, ``y`` is not 0/1,
-        ``score`` has NaN or infinite values, the weights are invalid, or ``y``
-        holds only one class.
+        If the inputs are empty or of different lengths (or two Series with
+        different indexes), ``y`` is not 0/1, ``score`` is not real numbers or
+        has NaN or infinite values, the weights are invalid, ``y`` holds only
+        one class, or ``higher`` is not one of the two directions.
 
     Notes
     -----
@@ -147,19 +132,19 @@ def auc(
     --------
     >>> import jiebei_credit as jc
     >>> y = [0, 0, 1, 1]
-    >>> jc.metrics.auc(y, [0.1, 0.4, 0.35, 0.8])
+    >>> jc.metrics.auc(y, [0.1, 0.4, 0.35, 0.8], higher="riskier")   # PDs
     0.75
-    >>> jc.metrics.auc(y, [700, 640, 650, 560], higher="safer")
+    >>> jc.metrics.auc(y, [700, 640, 650, 560], higher="safer")      # points
     0.75
     """
     return auc_value(y, score, higher=higher, sample_weight=sample_weight, func="auc")
 
 
 def auc_value(
-    y: object, score: object, *, higher: Higher, sample_weight: object, func: str
+    y: object, score: object, *, higher: object, sample_weight: object, func: str
 ) -> float:
     """:func:`auc`, with messages naming ``func``."""
-    is_bad, risk, weight, n_bad, n_good = prepare(
+    is_bad, risk, weight, n_bad, n_good, _ = prepare(
         y, score, func=func, higher=higher, sample_weight=sample_weight
     )
     if weight is None:
@@ -211,7 +196,7 @@ def gini(
     Examples
     --------
     >>> import jiebei_credit as jc
-    >>> jc.metrics.gini([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> jc.metrics.gini([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], higher="riskier")
     0.5
     """
     return 2.0 * auc_value(y, score, higher=higher, sample_weight=sample_weight, func="gini") - 1.0
@@ -268,10 +253,10 @@ def ks(
     Examples
     --------
     >>> import jiebei_credit as jc
-    >>> jc.metrics.ks([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> jc.metrics.ks([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], higher="riskier")
     0.5
     """
-    is_bad, risk, weight, n_bad, n_good = prepare(
+    is_bad, risk, weight, n_bad, n_good, _ = prepare(
         y, score, func="ks", higher=higher, sample_weight=sample_weight
     )
     if weight is None:
@@ -334,7 +319,7 @@ def roc_curve(
     Examples
     --------
     >>> import jiebei_credit as jc
-    >>> jc.metrics.roc_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> jc.metrics.roc_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], higher="riskier")
        threshold  fpr  tpr   ks
     0        inf  0.0  0.0  0.0
     1       0.80  0.0  0.5  0.5
@@ -346,16 +331,16 @@ def roc_curve(
 
 
 def roc_frame(
-    y: object, score: object, *, higher: Higher, sample_weight: object, func: str
+    y: object, score: object, *, higher: object, sample_weight: object, func: str
 ) -> pd.DataFrame:
     """:func:`roc_curve`, with messages naming ``func``."""
-    is_bad, risk, weight, n_bad, n_good = prepare(
+    is_bad, risk, weight, n_bad, n_good, direction = prepare(
         y, score, func=func, higher=higher, sample_weight=sample_weight
     )
     values, bads, goods = ascending_groups(risk, is_bad, weight)
     tpr = np.concatenate(([0.0], np.cumsum(bads[::-1]) / n_bad))
     fpr = np.concatenate(([0.0], np.cumsum(goods[::-1]) / n_good))
     thresholds = np.concatenate(([np.inf], values[::-1]))
-    if higher == "safer":
+    if direction == "safer":
         thresholds = -thresholds
     return pd.DataFrame({"threshold": thresholds, "fpr": fpr, "tpr": tpr, "ks": tpr - fpr})

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit._validation import FloatArray, fail, float_vector
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -32,32 +33,41 @@ def pyplot() -> Any:
     return plt
 
 
-def target_axes(ax: Axes | None, *, func: str) -> Axes:
-    """The caller's Axes, or a new figure's Axes when ``ax`` is None."""
+def check_axes(ax: object, *, func: str) -> Axes | None:
+    """``ax`` if it is a matplotlib Axes or None, checked before anything is drawn."""
     if ax is None:
-        _, new_ax = pyplot().subplots(layout="constrained")
-        return new_ax  # type: ignore[no-any-return]
+        return None
     from matplotlib.axes import Axes as AxesType
 
     if not isinstance(ax, AxesType):
-        raise InvalidInputError(
-            f"{func}: ax must be a matplotlib Axes or None; got {type(ax).__name__}."
-        )
+        raise fail(func, "ax", "must be a matplotlib Axes or None", f"{type(ax).__name__}")
     return ax
 
 
+def target_axes(ax: Axes | None, *, func: str) -> Axes:
+    """The caller's Axes (checked), or a new figure's Axes when ``ax`` is None."""
+    checked = check_axes(ax, func=func)
+    if checked is None:
+        _, new_ax = pyplot().subplots(layout="constrained")
+        return new_ax  # type: ignore[no-any-return]
+    return checked
+
+
 def require_columns(table: object, columns: Iterable[str], *, func: str, what: str) -> pd.DataFrame:
-    """Check that ``table`` is a DataFrame with ``columns`` (the output of a metrics function)."""
+    """Check that ``table`` is a non-empty DataFrame with ``columns`` (a metrics function's output)."""
     if not isinstance(table, pd.DataFrame):
-        raise InvalidInputError(
-            f"{func}: {what} must be a DataFrame; got {type(table).__name__}."
-        )
+        raise fail(func, what, "must be a DataFrame", f"a {type(table).__name__}")
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise InvalidInputError(
-            f"{func}: {what} lacks columns {missing}; pass the output of the matching "
-            "jiebei_credit function unchanged."
-        )
+        raise fail(func, what, "must have the columns of the matching jiebei_credit output",
+                   f"a table lacking columns {missing}", "Pass that output unchanged.")
     if table.empty:
-        raise InvalidInputError(f"{func}: {what} has no rows; nothing to plot.")
+        raise fail(func, what, "must have rows", "an empty table", "Nothing to plot.")
     return table
+
+
+def numbers(table: pd.DataFrame, column: str, *, func: str, what: str) -> FloatArray:
+    """A column of a table as finite-or-NaN floats, refused (naming it) otherwise."""
+    values, _ = float_vector(table[column] if table.columns.is_unique else table.loc[:, [column]].iloc[:, 0],
+                             func=func, name=f"{what}[{column!r}]", allow_nan=True)
+    return np.asarray(values, dtype=np.float64)

@@ -176,14 +176,14 @@ def test_rule_set_errors() -> None:
     ok = pd.DataFrame({"dpd_now": [0]}, index=["b"])
     with pytest.raises(
         InvalidInputError,
-        match=r"rule names must be unique;"
-        r" \['new_delinquency'\]",
+        match=r"early_warnings: rules must have unique names;"
+        r" got \['new_delinquency'\] more than once\. Rename them\.",
     ):
         early_warnings(ok, ok, rules=[DEFAULT_RULES[0], DEFAULT_RULES[0]])
     with pytest.raises(
         InvalidInputError,
-        match=r"rules must hold WarningRule"
-        r" records; got 1 other",
+        match=r"early_warnings: rules must hold WarningRule"
+        r" records; got 1 other object",
     ):
         early_warnings(ok, ok, rules=[DEFAULT_RULES[0], {"name": "x"}])  # type: ignore[list-item]
     with pytest.raises(
@@ -201,8 +201,8 @@ def test_rule_set_errors() -> None:
     [
         ({"kind": "trend"}, r"kind must be one of 'level', 'crossing', 'absolute_change', 'relative_change'"),
         ({"comparison": "=="}, r"comparison must be one of '>', '>=', '<', '<='; got '=='"),
-        ({"threshold": float("nan")}, r"threshold must be finite"),
-        ({"threshold": "1"}, r"threshold must be a number; got '1'"),
+        ({"threshold": float("nan")}, r"threshold must be a finite number; got nan \(float\)"),
+        ({"threshold": "1"}, r"threshold must be a finite number; got '1'"),
         ({"name": " "}, r"name must be a non-empty string"),
         ({"column": None}, r"column must be a non-empty string"),
     ],
@@ -290,3 +290,14 @@ def test_default_rules_are_documented_in_both_languages() -> None:
         assert rule.description_zh
         assert rule.column in FEATURES
         assert rule.column in jc.features.CATALOG  # a renamed feature would break the default rules
+
+
+def test_infinite_feature_values_are_refused() -> None:
+    before = pd.DataFrame({"util_now": [0.1, 0.2]}, index=["a", "b"])
+    now = pd.DataFrame({"util_now": [np.inf, 0.3]}, index=["a", "b"])
+    with pytest.raises(
+        SchemaError,
+        match=r"features_now.util_now row 'a': value inf: 1 infinite value \(rows 'a'\); replace them "
+        r"with NaN \(not evaluable\) or a finite cap",
+    ):
+        early_warnings(before, now, rules=DEFAULT_RULES[2:4])
