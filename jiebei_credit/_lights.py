@@ -1,8 +1,17 @@
 """Traffic lights shared by metrics and monitoring: one vocabulary, one precedence.
 
-Every check that grades evidence gives ``"green"`` (nothing to act on),
-``"amber"`` (investigate) or ``"red"`` (act). Combining several checks keeps
-the most serious.
+Every check that grades evidence gives one of four statuses:
+
+* ``"green"``: the check ran and found nothing to act on;
+* ``"amber"``: investigate;
+* ``"red"``: act;
+* ``"insufficient"``: the check could not run for lack of data (no
+  outcomes in a score band, a statistic that is NaN). Missing evidence is
+  never reported as green.
+
+Combining several checks keeps the most serious: ``red`` over ``amber`` over
+``insufficient`` over ``green``. A set of checks is green only when every
+check ran and passed.
 """
 
 from __future__ import annotations
@@ -15,9 +24,9 @@ import numpy.typing as npt
 
 from jiebei_credit._validation import FloatArray, fail, real, real_pair
 
-Status = Literal["green", "amber", "red"]
+Status = Literal["green", "amber", "red", "insufficient"]
 #: Every status, in order of increasing severity.
-STATUSES: Final[tuple[Status, ...]] = ("green", "amber", "red")
+STATUSES: Final[tuple[Status, ...]] = ("green", "insufficient", "amber", "red")
 _RANK: Final[dict[str, int]] = {s: i for i, s in enumerate(STATUSES)}
 
 
@@ -26,7 +35,9 @@ def worst(statuses: Iterable[str]) -> Status:
 
     Examples
     --------
-    >>> worst(["green", "amber", "green"])
+    >>> worst(["green", "insufficient", "green"])
+    'insufficient'
+    >>> worst(["insufficient", "amber"])
     'amber'
     """
     out: Status = "green"
@@ -55,17 +66,24 @@ def alpha_levels(alpha: Any, *, func: str, name: str) -> tuple[float, float]:
 
 
 def index_light(value: Any, amber: float, red: float, *, func: str, name: str = "value") -> Status:
-    """Light of a PSI or CSI value; ``+inf`` (a bin empty in one sample, unsmoothed) is red."""
-    v = real(value, func=func, name=name, low=0.0, allow_inf=True, fix="A stability index is >= 0.")
+    """Light of a PSI or CSI value: NaN is ``"insufficient"``, negative values are refused.
+
+    ``+inf`` (a bin empty in one sample, unsmoothed) is red.
+    """
+    if isinstance(value, float | np.floating) and np.isnan(value):
+        return "insufficient"
+    v = real(value, func=func, name=name, low=0.0, allow_inf=True,
+             fix="A stability index is >= 0; NaN means it could not be computed.")
     if v > red:
         return "red"
     return "amber" if v >= amber else "green"
 
 
 def p_value_lights(p: FloatArray, amber: float, red: float) -> npt.NDArray[np.object_]:
-    """Lights of p-values: red below ``red``, amber below ``amber``."""
-    out: npt.NDArray[np.object_] = np.where(p < red, "red", np.where(p < amber, "amber", "green"))
-    return out.astype(object)
+    """Lights of p-values: red below ``red``, amber below ``amber``, insufficient where NaN."""
+    out = np.where(p < red, "red", np.where(p < amber, "amber", "green")).astype(object)
+    out[np.isnan(p)] = "insufficient"
+    return out
 
 
 def check_status(value: Any, *, func: str, name: str) -> Status:

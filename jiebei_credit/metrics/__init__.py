@@ -5,7 +5,8 @@ Discrimination (:func:`auc`, :func:`gini`, :func:`ks`, :func:`roc_curve`,
 ordering where, by default, a higher value means riskier (a PD). Scorecard
 points, where a higher score means safer, are passed with ``higher="safer"``.
 Stability (:func:`psi`, :func:`csi`) compares a reference sample with a
-current one.
+current one, with a traffic light (:func:`psi_status`): ``"green"``,
+``"amber"``, ``"red"``, or ``"insufficient"`` when there is nothing to grade.
 Calibration (:func:`calibration_table`, :func:`hosmer_lemeshow`,
 :func:`binomial_test`, :func:`jeffreys_test`, :func:`brier_score`) compares
 PDs with observed default rates.

@@ -25,10 +25,12 @@ class PSIResult:
     ----------
     value : float
         The PSI (smoothed), >= 0.
-    status : {"green", "amber", "red"}
+    status : {"green", "amber", "red", "insufficient"}
         Traffic light: green = stable (PSI < 0.1), amber = investigate
         (0.1 <= PSI <= 0.25), red = major shift (PSI > 0.25), with the
-        cut-offs passed to :func:`psi`.
+        cut-offs passed to :func:`psi`. :func:`psi` always has the data to
+        grade its value; ``"insufficient"`` (see :func:`psi_status`) appears
+        only in results built elsewhere from a NaN value.
     table : pandas.DataFrame
         One row per bin (index ``bin``), none dropped, with columns
         ``expected_count``, ``actual_count``, ``expected_share``,
@@ -52,27 +54,28 @@ def psi_status(value: float, *, thresholds: tuple[float, float] = PSI_THRESHOLDS
     ----------
     value : float
         PSI or CSI, >= 0 (``inf`` allowed: a bin empty in one sample without
-        smoothing).
+        smoothing). NaN means the index could not be computed.
     thresholds : tuple of two floats, default (0.1, 0.25)
         ``(amber, red)`` with ``0 <= amber <= red``: green below ``amber``,
         red above ``red``, amber in between (both ends included).
 
     Returns
     -------
-    {"green", "amber", "red"}
+    {"green", "amber", "red", "insufficient"}
+        ``"insufficient"`` for NaN: missing evidence is never green.
 
     Raises
     ------
     InvalidInputError
-        If ``value`` is negative, NaN or not a real number (a bool, a string,
-        a complex number, None), or ``thresholds`` is not an ordered pair of
+        If ``value`` is negative or not a real number (a bool, a string, a
+        complex number, None), or ``thresholds`` is not an ordered pair of
         finite non-negative numbers.
 
     Examples
     --------
     >>> import jiebei_credit as jc
-    >>> [jc.metrics.psi_status(v) for v in (0.05, 0.1, 0.25, 0.3)]
-    ['green', 'amber', 'amber', 'red']
+    >>> [jc.metrics.psi_status(v) for v in (0.05, 0.1, 0.25, 0.3, float("nan"))]
+    ['green', 'amber', 'amber', 'red', 'insufficient']
     """
     amber, red = index_thresholds(thresholds, func="psi_status")
     return index_light(value, amber, red, func="psi_status")

@@ -73,7 +73,8 @@ class StabilityReport:
         score first), ``reference_count``, ``reference_bads``,
         ``reference_bad_rate``, ``current_count``, ``current_bads``,
         ``current_bad_rate``, ``change`` (current - reference), ``z``,
-        ``p_value`` and ``status``.
+        ``p_value`` and ``status`` (``"insufficient"`` where a sample has no
+        observed outcome in the band, so nothing was tested).
     discrimination : pandas.DataFrame or None
         When outcomes were given: rows ``reference`` and ``current`` with
         ``count``, ``bads``, ``bad_rate``, ``auc``, ``gini`` and ``ks`` (NaN
@@ -88,7 +89,12 @@ class StabilityReport:
 
     @property
     def status(self) -> Status:
-        """The most serious traffic light over every check."""
+        """The most serious traffic light over every check.
+
+        ``"red"`` over ``"amber"`` over ``"insufficient"`` over ``"green"``:
+        the report is green only when every check ran and passed, so a check
+        that lacked data (a score band without outcomes) keeps it from green.
+        """
         return worst(self.to_frame()["status"])
 
     def to_frame(self) -> pd.DataFrame:
@@ -306,13 +312,22 @@ def stability_report(
 
     Notes
     -----
+    **Traffic lights.** Every check is ``"green"`` (nothing to act on),
+    ``"amber"`` (investigate), ``"red"`` (act) or ``"insufficient"`` (the
+    check could not run for lack of data). Missing evidence is never green:
+    the report's :attr:`~StabilityReport.status` is the most serious light,
+    ``red`` over ``amber`` over ``insufficient`` over ``green``, so a report
+    whose outcomes are all still unobserved is ``"insufficient"``, not
+    green.
+
     Score and feature stability use :func:`jiebei_credit.metrics.psi`: green
     below 0.1, amber 0.1–0.25, red above 0.25. The bad-rate shift in band
     :math:`k` uses the pooled two-proportion test
     :math:`z = (\hat r_{1} - \hat r_{0}) / \sqrt{\bar r (1 - \bar r)(1/n_0 + 1/n_1)}`
     with two-sided p-value :math:`2\,(1 - \Phi(|z|))`; a band without
-    outcomes in either sample gets NaN and green. With ten bands, one amber
-    band in twenty is expected by chance at the 5 % level.
+    observed outcomes in either sample gets NaN and ``"insufficient"``. With
+    ten bands, one amber band in twenty is expected by chance at the 5 %
+    level.
 
     Examples
     --------

@@ -18,7 +18,7 @@ GOOD = "#4C72B0"
 BAD = "#C44E52"
 REFERENCE = "#8C8C8C"
 CURRENT = "#DD8452"
-LIGHTS = {"green": "#55A868", "amber": "#E1A33B", "red": "#C44E52"}
+LIGHTS = {"green": "#55A868", "amber": "#E1A33B", "red": "#C44E52", "insufficient": "#8C8C8C"}
 
 
 def pyplot() -> Any:

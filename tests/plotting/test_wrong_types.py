@@ -62,7 +62,7 @@ PSI = jc.metrics.psi([1.0, 2.0, 3.0], [1.0, 2.0, 2.0], edges=[2.0])
                                                                     "ci_upper", "jeffreys_p")})),
          r"^plot_calibration: table\['default_rate'\] must hold real numbers"),
         (lambda: plot_psi(PSIResult(value=0.1, status="blue", table=PSI.table, empty_bins=())),  # type: ignore[arg-type]
-         r"^plot_psi: result\.status must be one of 'green', 'amber', 'red'; got 'blue'\.$"),
+         r"^plot_psi: result\.status must be one of 'green', 'insufficient', 'amber', 'red'; got 'blue'\.$"),
         (lambda: plot_psi(PSIResult(value="0.1", status="green", table=PSI.table, empty_bins=())),  # type: ignore[arg-type]
          r"^plot_psi: result\.value must be a number; got '0\.1'\.$"),
     ],
