@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -16,6 +16,8 @@ from jiebei_credit.monitoring._rules import DEFAULT_RULES, Comparison, WarningRu
 MissingColumns = Literal["raise", "skip"]
 #: Allowed values of ``missing_columns``.
 MISSING_COLUMNS: tuple[MissingColumns, ...] = ("raise", "skip")
+#: A previous value whose magnitude is below this is no base for a relative change.
+RELATIVE_CHANGE_FLOOR: Final = 1e-9
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -29,11 +31,36 @@ _OPS: dict[Comparison, Callable[[Any, float], BoolArray]] = {
 _FUNC = "early_warnings"
 
 
+def relative_change(previous: FloatArray, now: FloatArray) -> FloatArray:
+    """``(now - previous) / |previous|``; NaN where undefined, never a warning.
+
+    Undefined (NaN) where either value is missing or ``|previous|`` is below
+    :data:`RELATIVE_CHANGE_FLOOR` (zero, or practically zero: no base for a
+    ratio). A ratio too large for a float is ``±inf``, which compares with
+    any finite threshold by its sign.
+
+    Examples
+    --------
+    >>> relative_change(np.array([5e-324, 0.0, 10.0, 0.5]), np.array([1.0, 1.0, 7.0, 1.7e308]))
+    array([ nan,  nan, -0.3,  inf])
+    """
+    base = np.abs(previous)
+    known = ~np.isnan(now) & (base >= RELATIVE_CHANGE_FLOOR)  # NaN previous fails the >= test
+    out = np.full(now.shape, np.nan)
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.divide(now - previous, base, out=out, where=known)
+    return out
+
+
 def _evaluate(rule: WarningRule, previous: FloatArray, now: FloatArray) -> pd.arrays.BooleanArray:
-    """Flag per row; missing (<NA>) where the rule cannot be evaluated."""
+    """Flag per row; missing (<NA>) where the rule cannot be evaluated.
+
+    Inputs are finite or NaN; a difference too large for a float is ``±inf``
+    (its sign is right), so no comparison warns.
+    """
     op = _OPS[rule.comparison]
     t = rule.threshold
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
         if rule.kind == "level":
             known = ~np.isnan(now)
             flag = op(now, t)
@@ -45,8 +72,8 @@ def _evaluate(rule: WarningRule, previous: FloatArray, now: FloatArray) -> pd.ar
             known = ~np.isnan(change)
             flag = op(change, t)
         else:
-            change = (now - previous) / np.abs(previous)
-            known = ~np.isnan(change) & (previous != 0.0)
+            change = relative_change(previous, now)
+            known = ~np.isnan(change)
             flag = op(change, t)
     return pd.arrays.BooleanArray(np.asarray(flag & known, dtype=bool), ~known)
 
@@ -172,6 +199,20 @@ def early_warnings(
     :math:`x_1 \circ t`; crossing flags :math:`x_1 \circ t` and not
     :math:`x_0 \circ t`; absolute change flags :math:`(x_1 - x_0) \circ t`;
     relative change flags :math:`(x_1 - x_0)/|x_0| \circ t`.
+
+    **Relative change near zero.** The relative change is defined only when
+    :math:`|x_0| \ge 10^{-9}` (``RELATIVE_CHANGE_FLOOR``); a previous value
+    of zero, or of a smaller magnitude (a subnormal float, rounding noise),
+    gives no base for a ratio, so the rule is ``<NA>`` there, never ``True``
+    or ``False``. Every unit the default rules read (CNY, shares, counts,
+    points) is far coarser than the floor. A change or ratio too large for a
+    float compares as :math:`\pm\infty`, which has the right sign; nothing
+    warns.
+
+    **Traffic lights.** The flags are the early-warning counterpart of the
+    ``"insufficient"`` status of :func:`stability_report`: a rule that
+    cannot be evaluated is ``<NA>``, never ``False`` (no warning is not the
+    same as no evidence).
 
     See Also
     --------
