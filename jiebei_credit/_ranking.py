@@ -2,7 +2,9 @@
 
 A *risk ordering* ranks rows from safest to riskiest. A PD or a log-odds of
 bad is one as it is (``higher="riskier"``); scorecard points run the other
-way (``higher="safer"``).
+way (``higher="safer"``). Every function that orders rows by a score takes
+``higher`` as a required keyword, so that the direction is always stated:
+a default would silently turn an AUC of 0.8 into 0.2 for the other kind.
 """
 
 from __future__ import annotations

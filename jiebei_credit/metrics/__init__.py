@@ -1,9 +1,10 @@
 """Model validation metrics: discrimination, stability and calibration.
 
 Discrimination (:func:`auc`, :func:`gini`, :func:`ks`, :func:`roc_curve`,
-:func:`gains_table`) takes the outcome ``y`` (1 = bad, 0 = good) and a risk
-ordering where, by default, a higher value means riskier (a PD). Scorecard
-points, where a higher score means safer, are passed with ``higher="safer"``.
+:func:`gains_table`) takes the outcome ``y`` (1 = bad, 0 = good), a score and
+a required ``higher=``: ``"riskier"`` for a PD or log-odds of bad,
+``"safer"`` for scorecard points. There is no default, because either
+default would silently invert the other kind of score.
 Stability (:func:`psi`, :func:`csi`) compares a reference sample with a
 current one, with a traffic light (:func:`psi_status`): ``"green"``,
 ``"amber"``, ``"red"``, or ``"insufficient"`` when there is nothing to grade.

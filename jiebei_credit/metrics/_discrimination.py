@@ -1,8 +1,9 @@
 """Discrimination: AUC, Gini, KS and the ROC curve.
 
-Direction convention: the second argument is a *risk* ordering by default
-(``higher="riskier"``: a PD, a log-odds of bad). Scorecard points, where a
-higher score means a safer borrower, are passed with ``higher="safer"``.
+Direction: ``higher`` is a required keyword. ``higher="riskier"`` for a risk
+ordering (a PD, a log-odds of bad), ``higher="safer"`` for scorecard points.
+There is no default, because either default silently inverts the other kind
+of score (an AUC of 0.8 read as 0.2).
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def auc(
     y: object,
     score: object,
     *,
-    higher: Higher = "riskier",
+    higher: Higher,
     sample_weight: object = None,
 ) -> float:
     r"""Area under the ROC curve: the probability that a bad outranks a good.
@@ -88,10 +89,11 @@ def auc(
         Outcome, 1 = bad (default), 0 = good. Bool and nullable integer
         columns are accepted; missing values are not.
     score : array-like of shape (n,)
-        Finite risk ordering of the same rows. By default a higher value means
-        riskier (a PD); pass scorecard points with ``higher="safer"``.
-    higher : {"riskier", "safer"}, default "riskier"
-        What a higher ``score`` means.
+        Finite score of the same rows: a PD (``higher="riskier"``) or
+        scorecard points (``higher="safer"``).
+    higher : {"riskier", "safer"}
+        Required: what a higher ``score`` means (no default, so the
+        direction is always stated).
     sample_weight : array-like of shape (n,), optional
         Non-negative row weights.
 
@@ -107,6 +109,8 @@ def auc(
         different indexes), ``y`` is not 0/1, ``score`` is not real numbers or
         has NaN or infinite values, the weights are invalid, ``y`` holds only
         one class, or ``higher`` is not one of the two directions.
+    TypeError
+        If ``higher`` is not passed (it has no default).
 
     Notes
     -----
@@ -156,7 +160,7 @@ def gini(
     y: object,
     score: object,
     *,
-    higher: Higher = "riskier",
+    higher: Higher,
     sample_weight: object = None,
 ) -> float:
     r"""Gini coefficient (accuracy ratio): ``2 · AUC − 1``.
@@ -167,8 +171,9 @@ def gini(
         Outcome, 1 = bad, 0 = good.
     score : array-like of shape (n,)
         Finite risk ordering; see :func:`auc` for ``higher``.
-    higher : {"riskier", "safer"}, default "riskier"
-        What a higher ``score`` means.
+    higher : {"riskier", "safer"}
+        Required: what a higher ``score`` means (no default, so the
+        direction is always stated).
     sample_weight : array-like of shape (n,), optional
         Non-negative row weights.
 
@@ -206,7 +211,7 @@ def ks(
     y: object,
     score: object,
     *,
-    higher: Higher = "riskier",
+    higher: Higher,
     sample_weight: object = None,
 ) -> float:
     r"""Kolmogorov–Smirnov statistic: the largest gap between the score CDFs of bads and goods.
@@ -217,10 +222,11 @@ def ks(
         Outcome, 1 = bad, 0 = good.
     score : array-like of shape (n,)
         Finite score or PD.
-    higher : {"riskier", "safer"}, default "riskier"
-        What a higher score means, as in :func:`auc`. Accepted for symmetry
-        with the other metrics and checked, but KS does not depend on the
-        direction of the score.
+    higher : {"riskier", "safer"}
+        Required, as in :func:`auc`. KS itself does not depend on the
+        direction of the score; the direction is stated all the same, so
+        that every discrimination call reads alike and a later switch to
+        :func:`auc` or :func:`roc_curve` cannot invert silently.
     sample_weight : array-like of shape (n,), optional
         Non-negative row weights.
 
@@ -278,7 +284,7 @@ def roc_curve(
     y: object,
     score: object,
     *,
-    higher: Higher = "riskier",
+    higher: Higher,
     sample_weight: object = None,
 ) -> pd.DataFrame:
     r"""ROC curve: share of bads and goods flagged at every distinct threshold.
@@ -289,8 +295,9 @@ def roc_curve(
         Outcome, 1 = bad, 0 = good.
     score : array-like of shape (n,)
         Finite risk ordering; see :func:`auc` for ``higher``.
-    higher : {"riskier", "safer"}, default "riskier"
-        What a higher ``score`` means.
+    higher : {"riskier", "safer"}
+        Required: what a higher ``score`` means (no default, so the
+        direction is always stated).
     sample_weight : array-like of shape (n,), optional
         Non-negative row weights.
 

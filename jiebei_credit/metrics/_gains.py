@@ -21,7 +21,7 @@ def gains_table(
     y: object,
     score: object,
     *,
-    higher: Higher = "riskier",
+    higher: Higher,
     bins: int = 10,
     edges: object = None,
 ) -> pd.DataFrame:
@@ -33,9 +33,9 @@ def gains_table(
         Outcome, 1 = bad, 0 = good.
     score : array-like of shape (n,)
         Finite score or PD of the same rows.
-    higher : {"riskier", "safer"}, default "riskier"
-        What a higher ``score`` means (``"riskier"`` for a PD, ``"safer"``
-        for scorecard points). Rows run from the riskiest band to
+    higher : {"riskier", "safer"}
+        Required: what a higher ``score`` means (``"riskier"`` for a PD,
+        ``"safer"`` for scorecard points). Rows run from the riskiest band to
         the safest, so the cumulative columns answer "what if we decline every
         band down to this one".
     bins : int, default 10
@@ -62,6 +62,8 @@ def gains_table(
         If the inputs are invalid (see :func:`auc`), ``y`` has a single class,
         ``bins`` is not a positive integer or ``edges`` is not strictly
         increasing and finite.
+    TypeError
+        If ``higher`` is not passed (it has no default).
 
     Notes
     -----

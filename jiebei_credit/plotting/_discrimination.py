@@ -22,7 +22,7 @@ def plot_roc(
     y: object,
     score: object,
     *,
-    higher: Higher = "riskier",
+    higher: Higher,
     sample_weight: object = None,
     label: str | None = None,
     ax: Axes | None = None,
@@ -35,8 +35,9 @@ def plot_roc(
         Outcome, 1 = bad, 0 = good.
     score : array-like of shape (n,)
         Finite score or PD; see :func:`jiebei_credit.metrics.auc`.
-    higher : {"riskier", "safer"}, default "riskier"
-        What a higher ``score`` means (``"safer"`` for scorecard points).
+    higher : {"riskier", "safer"}
+        Required: what a higher ``score`` means (``"riskier"`` for a PD,
+        ``"safer"`` for scorecard points).
     sample_weight : array-like of shape (n,), optional
         Non-negative row weights.
     label : str, optional
@@ -55,6 +56,8 @@ def plot_roc(
     InvalidInputError
         As :func:`jiebei_credit.metrics.roc_curve`, or when ``label`` is not
         a string or ``ax`` not an Axes.
+    TypeError
+        If ``higher`` is not passed (it has no default).
     ImportError
         If matplotlib is not installed.
 
@@ -95,7 +98,7 @@ def plot_ks(
     y: object,
     score: object,
     *,
-    higher: Higher = "riskier",
+    higher: Higher,
     sample_weight: object = None,
     ax: Axes | None = None,
 ) -> Axes:
@@ -107,9 +110,9 @@ def plot_ks(
         Outcome, 1 = bad, 0 = good.
     score : array-like of shape (n,)
         Finite score or PD.
-    higher : {"riskier", "safer"}, default "riskier"
-        What a higher ``score`` means; rows at or beyond a cut-off on the
-        risky side are flagged.
+    higher : {"riskier", "safer"}
+        Required: what a higher ``score`` means; rows at or beyond a cut-off
+        on the risky side are flagged.
     sample_weight : array-like of shape (n,), optional
         Non-negative row weights.
     ax : matplotlib.axes.Axes, optional
@@ -125,6 +128,8 @@ def plot_ks(
     InvalidInputError
         As :func:`jiebei_credit.metrics.roc_curve`, or when ``ax`` is not an
         Axes.
+    TypeError
+        If ``higher`` is not passed (it has no default).
 
     Examples
     --------
