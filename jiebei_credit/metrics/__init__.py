@@ -9,8 +9,8 @@ Stability (:func:`psi`, :func:`csi`) compares a reference sample with a
 current one, with a traffic light (:func:`psi_status`): ``"green"``,
 ``"amber"``, ``"red"``, or ``"insufficient"`` when there is nothing to grade.
 Calibration (:func:`calibration_table`, :func:`hosmer_lemeshow`,
-:func:`binomial_test`, :func:`jeffreys_test`, :func:`brier_score`) compares
-PDs with observed default rates.
+:func:`binomial_test`, :func:`jeffreys_test`, :func:`brier_score`,
+:func:`calibration_slope`) compares PDs with observed default rates.
 
 Examples
 --------
@@ -32,16 +32,19 @@ from jiebei_credit.metrics._calibration import (
 from jiebei_credit.metrics._discrimination import auc, gini, ks, roc_curve
 from jiebei_credit.metrics._gains import gains_table
 from jiebei_credit.metrics._grade_tests import binomial_test, jeffreys_test
+from jiebei_credit.metrics._recalibration import CalibrationSlopeResult, calibration_slope
 from jiebei_credit.metrics._stability import PSI_THRESHOLDS, PSIResult, csi, psi, psi_status
 
 __all__ = [
     "PSI_THRESHOLDS",
     "BinningLike",
+    "CalibrationSlopeResult",
     "HosmerLemeshowResult",
     "PSIResult",
     "auc",
     "binomial_test",
     "brier_score",
+    "calibration_slope",
     "calibration_table",
     "csi",
     "gains_table",

@@ -14,11 +14,13 @@ def test_public_names_are_pinned() -> None:
         [
             "PSI_THRESHOLDS",
             "BinningLike",
+            "CalibrationSlopeResult",
             "HosmerLemeshowResult",
             "PSIResult",
             "auc",
             "binomial_test",
             "brier_score",
+            "calibration_slope",
             "calibration_table",
             "csi",
             "gains_table",
