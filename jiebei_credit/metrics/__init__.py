@@ -1,10 +1,11 @@
 """Model validation metrics: discrimination, stability and calibration.
 
 Discrimination (:func:`auc`, :func:`gini`, :func:`ks`, :func:`roc_curve`,
-:func:`gains_table`) takes the outcome ``y`` (1 = bad, 0 = good), a score and
-a required ``higher=``: ``"riskier"`` for a PD or log-odds of bad,
-``"safer"`` for scorecard points. There is no default, because either
-default would silently invert the other kind of score.
+:func:`gains_table`, and :func:`delong_test` to compare two scores) takes the
+outcome ``y`` (1 = bad, 0 = good), a score and a required ``higher=``:
+``"riskier"`` for a PD or log-odds of bad, ``"safer"`` for scorecard points.
+There is no default, because either default would silently invert the other
+kind of score.
 Stability (:func:`psi`, :func:`csi`) compares a reference sample with a
 current one, with a traffic light (:func:`psi_status`): ``"green"``,
 ``"amber"``, ``"red"``, or ``"insufficient"`` when there is nothing to grade.
@@ -29,6 +30,7 @@ from jiebei_credit.metrics._calibration import (
     calibration_table,
     hosmer_lemeshow,
 )
+from jiebei_credit.metrics._delong import DeLongResult, delong_test
 from jiebei_credit.metrics._discrimination import auc, gini, ks, roc_curve
 from jiebei_credit.metrics._gains import gains_table
 from jiebei_credit.metrics._grade_tests import binomial_test, jeffreys_test
@@ -39,6 +41,7 @@ __all__ = [
     "PSI_THRESHOLDS",
     "BinningLike",
     "CalibrationSlopeResult",
+    "DeLongResult",
     "HosmerLemeshowResult",
     "PSIResult",
     "auc",
@@ -47,6 +50,7 @@ __all__ = [
     "calibration_slope",
     "calibration_table",
     "csi",
+    "delong_test",
     "gains_table",
     "gini",
     "hosmer_lemeshow",
