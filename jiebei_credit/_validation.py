@@ -178,11 +178,12 @@ def offending(
 
 
 def _is_int(value: Any) -> bool:
-    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+    # numpy's timedelta64 subclasses its integer types: a duration is not a count
+    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_ | np.timedelta64)
 
 
 def _is_real(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_ | np.timedelta64)
 
 
 def _to_float(value: Any) -> float:
@@ -403,6 +404,11 @@ values, not a single string; got 'ab'. Wrap it: categorical=['ab'].
             raise fail(func, name, f"may hold only {', '.join(map(repr, allowed))}",
                        f"{len(bad)} other value{'s' if len(bad) != 1 else ''} ({show(bad)})")
     if unique:
+        unhashable = [v for v in items if not isinstance(v, Hashable)]
+        if unhashable:  # a set cannot hold them, and repeats cannot be told apart
+            k = len(unhashable)
+            raise fail(func, name, "must hold single values (labels), not lists or arrays",
+                       f"{k} such item{'s' if k != 1 else ''} ({show(unhashable)})")
         seen: set[Any] = set()
         repeated = []
         for v in items:
@@ -933,7 +939,7 @@ def weights(w: Any, n: int, *, func: str, name: str = "sample_weight") -> tuple[
                               fix="Weights are non-negative frequencies.")
     if arr.size != n:
         raise fail(func, name, f"must have one value per row ({n})", f"{arr.size} values")
-    if n and not arr.sum() > 0.0:
+    if n and not (arr > 0.0).any():  # not arr.sum() > 0: the sum of huge weights overflows
         raise fail(func, name, "must have a positive total", "weights summing to 0",
                    "Give some rows a positive weight.")
     return arr, index
@@ -1040,8 +1046,11 @@ and no bads. Evaluate on a sample that contains both outcomes.
         n_bad = float(np.count_nonzero(is_bad))
         n_good = float(is_bad.size) - n_bad
     else:
-        n_bad = float(weight[is_bad].sum())
-        n_good = float(weight[~is_bad].sum())
+        # sums of scaled weights, scaled back as Python floats: huge weights give inf, no warning
+        scale = float(weight.max()) if weight.size else 1.0
+        scale = scale if scale > 0.0 else 1.0
+        n_bad = float((weight[is_bad] / scale).sum()) * scale
+        n_good = float((weight[~is_bad] / scale).sum()) * scale
     if n_bad > 0.0 and n_good > 0.0:
         return n_bad, n_good
     extra = " with a positive weight" if weight is not None else ""

@@ -254,7 +254,8 @@ def hosmer_lemeshow(
         raise fail(func, "pd", "must not average 0 or 1 over a grade (the statistic is undefined there)",
                    f"grades {show(list(labels[degenerate]), int(degenerate.sum()))} with PD 0 or 1",
                    "Merge them with a neighbouring grade.")
-    contribution = (n * p - d) ** 2 / (n * p * (1.0 - p))
+    with np.errstate(over="ignore"):  # a grade PD near 0 or 1 with defaults: the term is +inf
+        contribution = (n * p - d) ** 2 / (n * p * (1.0 - p))
     statistic = float(contribution.sum())
     out = pandas.DataFrame(
         {"count": count, "defaults": defaults, "pd_mean": p, "expected_defaults": expected,
@@ -310,5 +311,6 @@ def brier_score(y: object, pd: object, *, sample_weight: object = None) -> float
     sq = (p - is_bad) ** 2
     if w is None:
         return float(sq.mean())
-    return float(np.dot(w, sq) / w.sum())
+    unit = w / w.max()  # scale-free: no overflow for huge weights, no 0/0 for subnormal ones
+    return float(np.dot(unit, sq) / unit.sum())
 

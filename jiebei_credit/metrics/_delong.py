@@ -20,6 +20,9 @@ from jiebei_credit._validation import (
     same_rows,
 )
 
+#: Largest total of frequency weights: every count up to it is exact in a float.
+MAX_ROWS = 2**53
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DeLongResult:
@@ -116,9 +119,10 @@ def delong_test(
         ``"safer"`` for scorecard points), for both scores, or a pair
         ``(higher_a, higher_b)`` to compare a PD with points.
     sample_weight : array-like of shape (n,), optional
-        Frequency weights: non-negative whole numbers, a row with weight
-        ``k`` counting as ``k`` rows. The result equals the unweighted test
-        on the rows repeated. Fractional weights are refused, see Notes.
+        Frequency weights: non-negative whole numbers totalling at most
+        :math:`2^{53}`, a row with weight ``k`` counting as ``k`` rows. The
+        result equals the unweighted test on the rows repeated. Fractional
+        weights are refused, see Notes.
     level : float, default 0.95
         Coverage of the confidence interval, in (0, 1).
 
@@ -224,6 +228,10 @@ def delong_test(
                        "variance is defined for repeated rows, not for fractional weights)",
                        offending(fractional, w, index), "Round them if they count rows, or use a "
                        "bootstrap for sampling weights.")
+        if w.max() > MAX_ROWS or w.sum() > MAX_ROWS:  # the max first: a sum of huge weights overflows
+            raise fail(func, "sample_weight", "must total at most 2**53 rows (frequency weights count "
+                       "rows)", f"weights up to {float(w.max()):.4g} on {w.size} rows",
+                       "Pass counts of rows.")
         keep = w > 0.0
         is_bad, a, b, weight = is_bad[keep], a[keep], b[keep], w[keep]
     m = float(weight[is_bad].sum())

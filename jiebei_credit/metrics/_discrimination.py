@@ -28,6 +28,10 @@ def prepare(
     is_bad, s, weight, _ = outcome_and_score(
         y, score, func=func, sample_weight=sample_weight, need_both=False
     )
+    if weight is not None:
+        # the statistics do not depend on the weights' scale: rescale so no sum overflows
+        # (weights near the float maximum) or vanishes (subnormal weights)
+        weight = weight / weight.max()
     n_bad, n_good = both_classes(is_bad, func=func, weight=weight)
     return is_bad, risk_of(s, direction), weight, n_bad, n_good, direction
 

@@ -111,7 +111,8 @@ def calibration_slope(
     sample_weight : array-like of shape (n,), optional
         Non-negative row weights, as frequency weights: each row's
         log-likelihood is multiplied by its weight, and the standard errors
-        read the weights as counts (statsmodels' ``GLM(freq_weights=...)``).
+        read the weights as counts (statsmodels' ``GLM(freq_weights=...)``),
+        so they scale as one over the square root of the weights' scale.
 
     Returns
     -------
@@ -185,8 +186,11 @@ def calibration_slope(
         raise fail(func, "pd", "must lie strictly between 0 and 1 (the recalibration uses logit(pd), "
                    "infinite at 0 and 1)", offending(edge, p, index),
                    "A PD of exactly 0 or 1 claims certainty; give such rows a PD inside (0, 1).")
-    both_classes(is_bad, func=func, weight=w)
-    weight = np.ones(p.size) if w is None else w
+    # Fit with weights scaled to a maximum of 1 (no overflow or underflow in the sums), then
+    # undo the scale in the covariance: frequency weights s·w carry s times the information.
+    scale = 1.0 if w is None else float(w.max())
+    weight = np.ones(p.size) if w is None else w / scale
+    both_classes(is_bad, func=func, weight=None if w is None else weight)
     use = weight > 0.0
     x = special.logit(p)
     xb, xg = x[use & is_bad], x[use & ~is_bad]
@@ -205,11 +209,12 @@ def calibration_slope(
     (a,), cov_a = _newton(ones, yf, weight, x, np.zeros(1), func=func)
     (a2, b), cov_ab = _newton(np.column_stack((np.ones(x.size), x)), yf, weight, np.zeros(x.size),
                               np.array([0.0, 1.0]), func=func)
+    root = float(np.sqrt(scale))
     return CalibrationSlopeResult(
         intercept=float(a),
-        intercept_se=float(np.sqrt(cov_a[0, 0])),
+        intercept_se=float(np.sqrt(cov_a[0, 0])) / root,
         slope=float(b),
-        slope_se=float(np.sqrt(cov_ab[1, 1])),
+        slope_se=float(np.sqrt(cov_ab[1, 1])) / root,
         recalibration_intercept=float(a2),
-        recalibration_intercept_se=float(np.sqrt(cov_ab[0, 0])),
+        recalibration_intercept_se=float(np.sqrt(cov_ab[0, 0])) / root,
     )

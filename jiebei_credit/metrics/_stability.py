@@ -287,12 +287,13 @@ def csi(
     chosen: Mapping[object, object] = (
         {} if binnings is None else mapping(binnings, func=func, name="binnings")
     )
+    absent = "missing feature column" if features is None else "missing column named in features"
     problems = [
         Problem(table=table, column=str(f), row=None, value=None, rule=rule)
         for table, frame in (("expected", expected), ("actual", actual))
         for f in names
         for rule in (
-            ["missing feature column"] if f not in frame.columns
+            [absent] if f not in frame.columns
             else ["column appears more than once; keep one"] if int((frame.columns == f).sum()) > 1
             else []
         )
