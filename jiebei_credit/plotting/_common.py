@@ -66,6 +66,20 @@ def require_columns(table: object, columns: Iterable[str], *, func: str, what: s
     return table
 
 
+#: Widest range of scores drawn on an axis: half the largest float, so that axis ranges, margins
+#: and bin widths, computed in floats, stay finite.
+MAX_SPAN = float(np.finfo(np.float64).max) / 2.0
+
+
+def drawable(values: FloatArray, *, func: str, name: str) -> FloatArray:
+    """``values`` if their range fits an axis (largest minus smallest below :data:`MAX_SPAN`)."""
+    if values.size and not float(values.max()) / 2.0 - float(values.min()) / 2.0 < MAX_SPAN / 2.0:
+        raise fail(func, name, "must span less than half the largest float (8.99e+307) to be drawn",
+                   f"values from {float(values.min()):.4g} to {float(values.max()):.4g}",
+                   "Axis ranges and bin widths are floats; rescale the score.")
+    return values
+
+
 def numbers(table: pd.DataFrame, column: str, *, func: str, what: str) -> FloatArray:
     """A column of a table as finite-or-NaN floats, refused (naming it) otherwise."""
     values, _ = float_vector(table[column] if table.columns.is_unique else table.loc[:, [column]].iloc[:, 0],

@@ -9,7 +9,7 @@ import numpy as np
 from jiebei_credit._ranking import Higher, check_higher
 from jiebei_credit._validation import fail, integer, outcome_and_score
 from jiebei_credit.metrics import roc_curve
-from jiebei_credit.plotting._common import BAD, GOOD, REFERENCE, check_axes, target_axes
+from jiebei_credit.plotting._common import BAD, GOOD, REFERENCE, check_axes, drawable, target_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -126,8 +126,9 @@ def plot_ks(
     Raises
     ------
     InvalidInputError
-        As :func:`jiebei_credit.metrics.roc_curve`, or when ``ax`` is not an
-        Axes.
+        As :func:`jiebei_credit.metrics.roc_curve`, or when ``score`` spans
+        more than half the largest float (the axis could not be drawn) or
+        ``ax`` is not an Axes.
     TypeError
         If ``higher`` is not passed (it has no default).
 
@@ -142,6 +143,7 @@ def plot_ks(
     func = "plot_ks"
     direction = check_higher(higher, func=func)
     is_bad, s, w, _ = outcome_and_score(y, score, func=func, sample_weight=sample_weight)
+    drawable(s, func=func, name="score")
     check_axes(ax, func=func)
     curve = roc_curve(is_bad, s, higher=direction, sample_weight=w).iloc[1:]
     ax = target_axes(ax, func=func)
@@ -189,9 +191,9 @@ def plot_score_distribution(
     Raises
     ------
     InvalidInputError
-        If ``y`` is not 0/1, ``score`` is not finite real numbers, lengths or
-        indexes differ, ``bins`` is not an integer in [1, 10 000] or ``ax``
-        is not an Axes.
+        If ``y`` is not 0/1, ``score`` is not finite real numbers or spans
+        more than half the largest float, lengths or indexes differ, ``bins``
+        is not an integer in [1, 10 000] or ``ax`` is not an Axes.
 
     Notes
     -----
@@ -208,6 +210,7 @@ def plot_score_distribution(
     """
     func = "plot_score_distribution"
     is_bad, s, _, _ = outcome_and_score(y, score, func=func, need_both=False)
+    drawable(s, func=func, name="score")
     n_bins = integer(bins, func=func, name="bins", low=1, high=MAX_BINS)
     check_axes(ax, func=func)
     edges = np.histogram_bin_edges(s, bins=n_bins)

@@ -108,14 +108,22 @@ def same(a: Any, b: Any) -> bool:
         return repr(a) == repr(b)
 
 
+_DATA = (pd.DataFrame, pd.Series, pd.Index, np.ndarray, str, bytes, int, float, complex, bool, np.generic)
+
+
+def _is_data(v: Any) -> bool:
+    if v is None or isinstance(v, _DATA):
+        return True
+    if isinstance(v, list | tuple | set):
+        return all(_is_data(u) for u in v)
+    if isinstance(v, dict):
+        return all(_is_data(u) for u in v.values())
+    return False
+
+
 def snapshot(args: dict[str, Any]) -> dict[str, Any]:
-    """Deep copies of the arguments that can be copied and compared (data, not user objects)."""
-    out = {}
-    for k, v in args.items():
-        if isinstance(v, pd.DataFrame | pd.Series | pd.Index | np.ndarray | list | tuple | dict | str
-                      | int | float | complex | bool | np.generic) or v is None:
-            out[k] = copy.deepcopy(v)
-    return out
+    """Deep copies of the arguments that are data (not user objects such as cards or Axes)."""
+    return {k: copy.deepcopy(v) for k, v in args.items() if _is_data(v)}
 
 
 def names_argument(message: str, names: Sequence[str]) -> bool:

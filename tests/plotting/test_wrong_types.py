@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -71,3 +72,16 @@ def test_wrong_types(call: Any, pattern: str) -> None:
     with pytest.raises(InvalidInputError, match=pattern):
         call()
 
+
+
+@pytest.mark.parametrize("plot", [plot_ks, plot_score_distribution])
+def test_scores_wider_than_an_axis_are_refused_not_a_warning(plot: Any) -> None:
+    # Found by the hostile suite: scores from -1.8e308 to 1.8e308 made matplotlib overflow computing
+    # the axis range (a RuntimeWarning). Half the largest float is the widest range drawn.
+    big = np.finfo(np.float64).max
+    kwargs = {"higher": "riskier"} if plot is plot_ks else {}
+    with pytest.raises(InvalidInputError, match=r"score must span less than half the largest float "
+                       r"\(8\.99e\+307\) to be drawn; got values from -1\.798e\+308 to 1\.798e\+308\."):
+        plot([0, 1, 0, 1], [big, -big, 0.0, 1.0], **kwargs)
+    ax = plot([0, 1, 0, 1], [4e307, -4e307, 0.0, 1.0], **kwargs)  # 8e307 wide: drawn
+    assert ax.get_xlim()[0] < -3e307
