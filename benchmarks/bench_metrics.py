@@ -81,7 +81,7 @@ def main(argv: list[str]) -> None:
     lines.append(line + f"   |diff| {abs(a - b):.1e}")
     line, a, b = compare(
         "auc (continuous PD)",
-        lambda: auc(y, pd_),
+        lambda: auc(y, pd_, higher="riskier"),
         lambda: roc_auc_score(y, pd_),
         "sklearn roc_auc_score",
         repeat=repeat,
@@ -90,7 +90,7 @@ def main(argv: list[str]) -> None:
     lines.append(line + f"   |diff| {abs(a - b):.1e}")
     line, a, b = compare(
         "auc (PD, sample_weight)",
-        lambda: auc(y, pd_, sample_weight=w),
+        lambda: auc(y, pd_, sample_weight=w, higher="riskier"),
         lambda: roc_auc_score(y, pd_, sample_weight=w),
         "sklearn roc_auc_score",
         repeat=repeat,
@@ -99,7 +99,7 @@ def main(argv: list[str]) -> None:
     lines.append(line + f"   |diff| {abs(a - b):.1e}")
     line, a, b = compare(
         "ks (continuous PD)",
-        lambda: ks(y, pd_),
+        lambda: ks(y, pd_, higher="riskier"),
         lambda: stats.ks_2samp(pd_[y == 1], pd_[y == 0]).statistic,
         "scipy ks_2samp",
         repeat=repeat,

@@ -195,9 +195,9 @@ def main(argv: list[str]) -> None:
     print(f"Scorecard.explain, {k}-feature card     : {line} (top 4, {len(rows):,} rows)")
 
     ours = Scorecard().fit(X_tr, y_tr)
-    ours_auc = auc(y_te, -ours.points(X_te).to_numpy())
+    ours_auc = auc(y_te, ours.points(X_te).to_numpy(), higher="safer")
     print(f"holdout AUC, jiebei_credit (defaults)  : {ours_auc:.4f} ({len(ours.features_)} features)")
-    all_auc = auc(y_te, -full.points(X_te).to_numpy())
+    all_auc = auc(y_te, full.points(X_te).to_numpy(), higher="safer")
     print(f"holdout AUC, jiebei_credit, 20 features: {all_auc:.4f} (min_iv=0, max_correlation=1)")
 
     ob = run_optbinning(X_tr, y_tr, X)
@@ -207,7 +207,7 @@ def main(argv: list[str]) -> None:
         ob_s, line, ob_card = ob
         print(f"optbinning Scorecard.score, 20 features: {line}")
         print(f"  ratio ours / optbinning (CPU time)   : {ob_s / ours_s:6.1f} x")
-        ob_auc = auc(y_te, ob_card.predict_proba(X_te)[:, 1])  # type: ignore[attr-defined]
+        ob_auc = auc(y_te, ob_card.predict_proba(X_te)[:, 1], higher="riskier")  # type: ignore[attr-defined]
         print(f"holdout AUC, optbinning (LogReg)       : {ob_auc:.4f} (20 features)")
     td = run_toad(X_tr, y_tr, X)
     if isinstance(td, str):

@@ -91,10 +91,10 @@ def run(n_borrowers: int = 6_000, seed: int = 2026, out: Callable[[str], None] =
     section(out, "4. Evaluation (test period)")
     figures = {
         "auc": jc.metrics.auc(y_test, score_test, higher="safer"),
-        "ks": jc.metrics.ks(y_test, score_test),
+        "ks": jc.metrics.ks(y_test, score_test, higher="safer"),
         "gini": jc.metrics.gini(y_test, score_test, higher="safer"),
-        "auc_true_pd": jc.metrics.auc(y_test, true_pd),
-        "ks_true_pd": jc.metrics.ks(y_test, true_pd),
+        "auc_true_pd": jc.metrics.auc(y_test, true_pd, higher="riskier"),
+        "ks_true_pd": jc.metrics.ks(y_test, true_pd, higher="riskier"),
     }
     out(f"scorecard: AUC {figures['auc']:.3f}  KS {figures['ks']:.3f}  Gini {figures['gini']:.3f}")
     out(f"true PD:   AUC {figures['auc_true_pd']:.3f}  KS {figures['ks_true_pd']:.3f}  (the ceiling)")

@@ -417,6 +417,11 @@ values, not a single string; got 'ab'. Wrap it: categorical=['ab'].
             raise fail(func, name, f"may hold only {', '.join(map(repr, allowed))}",
                        f"{len(bad)} other value{'s' if len(bad) != 1 else ''} ({show(bad)})")
     if unique:
+        unhashable = [v for v in items if not isinstance(v, Hashable)]
+        if unhashable:  # a set cannot hold them, and repeats cannot be told apart
+            k = len(unhashable)
+            raise fail(func, name, "must hold single values (labels), not lists or arrays",
+                       f"{k} such item{'s' if k != 1 else ''} ({show(unhashable)})")
         seen: set[Any] = set()
         repeated = []
         for v in items:
@@ -1034,7 +1039,7 @@ def weights(w: Any, n: int, *, func: str, name: str = "sample_weight") -> tuple[
                               fix="Weights are non-negative frequencies.")
     if arr.size != n:
         raise fail(func, name, f"must have one value per row ({n})", f"{arr.size} values")
-    if n and not arr.sum() > 0.0:
+    if n and not (arr > 0.0).any():  # not arr.sum() > 0: the sum of huge weights overflows
         raise fail(func, name, "must have a positive total", "weights summing to 0",
                    "Give some rows a positive weight.")
     return arr, index
@@ -1637,3 +1642,177 @@ def object_series(values: npt.NDArray[Any]) -> pd.Series:
     """``values`` as an object Series (no string inference under pandas 3)."""
     out: pd.Series = pd.Series(np.asarray(values, dtype=object), dtype=np.dtype(object), copy=False)
     return out
+
+
+# --- added for metrics, monitoring and plotting ---
+
+
+def same_rows(
+    func: str,
+    first: tuple[str, int, pd.Index | None],
+    second: tuple[str, int, pd.Index | None],
+) -> None:
+    """Two vectors describe the same rows: one value per row and, for two Series, one index.
+
+    ``first`` and ``second`` are ``(name, length, index or None)``. Series are
+    never matched by position when their indexes differ, nor realigned
+    silently: a different index (even the same labels in another order) is
+    refused.
+
+    Examples
+    --------
+    >>> same_rows("f", ("y", 3, None), ("score", 2, None))
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: score must have one value per row of y (3); got 2 \
+values. Pass y and score for the same rows.
+    """
+    name_a, n_a, index_a = first
+    name_b, n_b, index_b = second
+    if n_a != n_b:
+        raise fail(func, name_b, f"must have one value per row of {name_a} ({n_a})",
+                   f"{n_b} value{'s' if n_b != 1 else ''}", f"Pass {name_a} and {name_b} for the same rows.")
+    if index_a is None or index_b is None or index_a.equals(index_b):
+        return
+    a = index_a.to_numpy(dtype=object)
+    b = index_b.to_numpy(dtype=object)
+    differ = np.fromiter((not _same_label(u, v) for u, v in zip(a, b, strict=True)), dtype=bool,
+                         count=n_a)
+    raise fail(func, name_b, f"must have the same index as {name_a} (Series are never matched by "
+               "position or realigned silently)", "labels that differ: " + offending(differ, b),
+               f"Align them first, e.g. {name_b}.reindex({name_a}.index).")
+
+
+def _same_label(u: Any, v: Any) -> bool:
+    try:
+        return bool(u == v and type(u) is type(v)) or (_missing_scalar(u) and _missing_scalar(v))
+    except (TypeError, ValueError):  # pragma: no cover - exotic __eq__
+        return False
+
+
+def both_classes(
+    is_bad: BoolArray, *, func: str, weight: FloatArray | None = None, name: str = "y"
+) -> tuple[float, float]:
+    """The (weighted) number of bads and goods; both must be positive.
+
+    Examples
+    --------
+    >>> both_classes(np.array([False, False]), func="f")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: y must hold both bads (1) and goods (0); got 2 goods \
+and no bads. Evaluate on a sample that contains both outcomes.
+    """
+    if weight is None:
+        n_bad = float(np.count_nonzero(is_bad))
+        n_good = float(is_bad.size) - n_bad
+    else:
+        # sums of scaled weights, scaled back as Python floats: huge weights give inf, no warning
+        scale = float(weight.max()) if weight.size else 1.0
+        scale = scale if scale > 0.0 else 1.0
+        n_bad = float((weight[is_bad] / scale).sum()) * scale
+        n_good = float((weight[~is_bad] / scale).sum()) * scale
+    if n_bad > 0.0 and n_good > 0.0:
+        return n_bad, n_good
+    extra = " with a positive weight" if weight is not None else ""
+    bads = int(np.count_nonzero(is_bad))
+    count, kind = (is_bad.size - bads, "good") if n_bad <= 0.0 else (bads, "bad")
+    have = f"{count} {kind}{'s' if count != 1 else ''}"
+    lacking = "bads" if n_bad <= 0.0 else "goods"
+    raise fail(func, name, "must hold both bads (1) and goods (0)", f"{have} and no {lacking}{extra}",
+               "Evaluate on a sample that contains both outcomes.")
+
+
+def outcome_and_score(
+    y: Any,
+    score: Any,
+    *,
+    func: str,
+    score_name: str = "score",
+    probability: bool = False,
+    sample_weight: Any = None,
+    need_both: bool = True,
+) -> tuple[BoolArray, FloatArray, FloatArray | None, pd.Index | None]:
+    """A 0/1 target, a finite score (or a PD in [0, 1]) and optional weights of the same rows.
+
+    Returns ``y == 1``, the score, the weights (None when not given) and the
+    index of the first Series among them (None for arrays).
+    """
+    target, y_index = binary_target(y, func=func)
+    if probability:
+        s, s_index = float_vector(score, func=func, name=score_name, low=0.0, high=1.0,
+                                  fix="Pass PDs, not scores or percentages.")
+    else:
+        s, s_index = float_vector(score, func=func, name=score_name)
+    same_rows(func, ("y", target.size, y_index), (score_name, s.size, s_index))
+    w: FloatArray | None = None
+    if sample_weight is not None:
+        w, w_index = weights(sample_weight, target.size, func=func)
+        same_rows(func, ("y", target.size, y_index if y_index is not None else s_index),
+                  ("sample_weight", w.size, w_index))
+    is_bad = target == 1.0
+    if need_both:
+        both_classes(is_bad, func=func, weight=w)
+    return is_bad, s, w, y_index if y_index is not None else s_index
+
+
+def cut_points(edges: Any, *, func: str, name: str = "edges") -> FloatArray:
+    """Interior cut points: finite, strictly increasing, at least one.
+
+    Examples
+    --------
+    >>> cut_points([560, 540], func="f")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: edges must be strictly increasing; got 1 value (540.0) \
+at position 1. Sort them and drop repeats.
+    """
+    arr, _ = float_vector(edges, func=func, name=name,
+                          fix="Cut points are finite; the outer bands are already open-ended.")
+    down = np.concatenate(([False], np.diff(arr) <= 0.0))
+    if down.any():
+        raise fail(func, name, "must be strictly increasing", offending(down, arr),
+                   "Sort them and drop repeats.")
+    return arr
+
+
+def real_pair(
+    value: Any, *, func: str, name: str, rule: str, ok: Any, fix: str = ""
+) -> tuple[float, float]:
+    """A pair of finite reals ``(a, b)`` (list, tuple, array or Index) for which ``ok(a, b)`` holds.
+
+    ``rule`` states the requirement in words, e.g. ``"must be a pair (amber,
+    red) with 0 <= amber <= red"``.
+
+    Examples
+    --------
+    >>> real_pair((0.3, 0.2), func="f", name="thresholds", ok=lambda a, b: a <= b,
+    ...           rule="must be a pair (amber, red) with amber <= red")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: thresholds must be a pair (amber, red) with amber <= \
+red; got (0.3, 0.2).
+    """
+    items: tuple[Any, ...] | None = None
+    if isinstance(value, list | tuple | np.ndarray | pd.Index | pd.Series):
+        try:
+            items = listlike(value, func=func, name=name)
+        except InvalidInputError:
+            items = None
+    shown = _what(value) if not isinstance(value, np.ndarray | pd.Index | pd.Series) else (
+        f"{type(value).__name__} {show(np.asarray(value, dtype=object).reshape(-1))}")
+    if items is None or len(items) != 2 or not all(_is_real(v) for v in items):
+        raise fail(func, name, rule, shown, fix)
+    a, b = _to_float(items[0]), _to_float(items[1])
+    if not (np.isfinite(a) and np.isfinite(b) and ok(a, b)):
+        raise fail(func, name, rule, shown, fix)
+    return a, b
+
+
+def callable_member(obj: Any, member: str, *, func: str, name: str, what: str) -> Any:
+    """``getattr(obj, member)`` when it is callable, or the standard error naming ``name``."""
+    got = getattr(obj, member, None)
+    if not callable(got):
+        raise fail(func, name, f"must be {what} (an object with a {member}() method)",
+                   f"a {type(obj).__name__}" if not isinstance(obj, int | float | str) else _what(obj))
+    return got

@@ -12,50 +12,47 @@ import numpy as np
 import pandas
 from scipy import special
 
-from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.metrics._bands import band_index, band_labels, quantile_edges
-from jiebei_credit.metrics._grade_tests import binomial_test, jeffreys_test
-from jiebei_credit.metrics._validate import (
+from jiebei_credit._bands import band_index, band_labels, quantile_edges
+from jiebei_credit._validation import (
     FloatArray,
     IntArray,
-    as_vector,
-    binary_and_score,
-    check_aligned,
-    check_float,
-    check_int,
-    check_weights,
-    some_values,
-    where,
+    fail,
+    integer,
+    offending,
+    outcome_and_score,
+    probability,
+    same_rows,
+    show,
+    vector,
 )
+from jiebei_credit.metrics._grade_tests import MAX_COUNT, binomial_test, jeffreys_test
 
 
 def grade_codes(
     y_len: int, y_index: pandas.Index | None, pd: FloatArray, grades: object, *, func: str
 ) -> tuple[IntArray, pandas.Index]:
     """Grade of each row (0-based code) and the grades in order."""
-    if isinstance(grades, int | np.integer) and not isinstance(grades, bool):
-        cuts = quantile_edges(pd, check_int(grades, func=func, name="grades", minimum=1))
+    if not isinstance(grades, list | tuple | np.ndarray | pandas.Series | pandas.Index | pandas.Categorical):
+        n_grades = integer(grades, func=func, name="grades", low=1,
+                           fix="Pass a number of PD quantile grades, or one grade label per row.")
+        cuts = quantile_edges(pd, n_grades)
         codes = band_index(pd, cuts)
         used = np.unique(codes)
         labels = np.asarray(band_labels(cuts), dtype=object)[used]
         remap = np.searchsorted(used, codes).astype(np.int64)
         return remap, pandas.Index(list(labels), name="grade")
-    arr, g_index = as_vector(grades, func=func, name="grades")
-    check_aligned(func, ("y", y_len, y_index), ("grades", arr.size, g_index))
-    series = grades if isinstance(grades, pandas.Series) else pandas.Series(arr)
+    arr, g_index = vector(grades, func=func, name="grades")
+    same_rows(func, ("y", y_len, y_index), ("grades", arr.size, g_index))
+    series = grades if isinstance(grades, pandas.Series) else pandas.Series(arr, copy=False)
     missing = series.isna().to_numpy()
     if missing.any():
-        raise InvalidInputError(
-            f"{func}: grades has {int(missing.sum())} missing values at "
-            f"{where(missing, g_index)}; assign every row a grade."
-        )
+        raise fail(func, "grades", "must not be missing", offending(missing, None, g_index),
+                   "Assign every row a grade.")
     try:
         codes, uniques = pandas.factorize(series, sort=True)
     except TypeError:
-        raise InvalidInputError(
-            f"{func}: grade labels cannot be sorted ({some_values(arr)}); use labels of one "
-            "type, e.g. all strings."
-        ) from None
+        raise fail(func, "grades", "must hold labels of one sortable type, e.g. all strings",
+                   show(pandas.unique(pandas.Series(arr, dtype=object).astype(str)))) from None
     return codes.astype(np.int64), pandas.Index(np.asarray(uniques), name="grade")
 
 
@@ -63,7 +60,8 @@ def _grade_totals(
     y: object, pd: object, grades: object, *, func: str
 ) -> tuple[pandas.Index, IntArray, IntArray, FloatArray, FloatArray]:
     """Validate ``y`` and ``pd``; per grade: labels, count, defaults, expected defaults, mean PD."""
-    is_bad, p, index = binary_and_score(y, pd, func=func, score_name="pd", probability=True)
+    is_bad, p, _, index = outcome_and_score(y, pd, func=func, score_name="pd", probability=True,
+                                            need_both=False)
     codes, labels = grade_codes(is_bad.size, index, p, grades, func=func)
     k = len(labels)
     count = np.bincount(codes, minlength=k).astype(np.int64)
@@ -107,8 +105,10 @@ def calibration_table(
     Raises
     ------
     InvalidInputError
-        If ``y`` is not 0/1, ``pd`` is outside [0, 1] or NaN, lengths differ,
-        grades are missing or ``level`` is not in (0, 1).
+        If ``y`` is not 0/1, ``pd`` is outside [0, 1] or NaN, lengths or
+        indexes differ, ``grades`` is neither a positive integer nor one label
+        per row, grades are missing or unsortable, or ``level`` is not a number
+        in (0, 1).
 
     Notes
     -----
@@ -139,9 +139,8 @@ def calibration_table(
     B          4         2          0.50      0.4      0.5248
     """
     func = "calibration_table"
-    level = check_float(level, func=func, name="level", low=0.0, high=1.0)
-    if level in (0.0, 1.0):
-        raise InvalidInputError(f"{func}: level must be strictly between 0 and 1; got {level}.")
+    level = probability(level, func=func, name="level", low_open=True, high_open=True,
+                        fix="E.g. level=0.95 for a 95 % interval.")
     labels, count, defaults, expected, pd_mean = _grade_totals(y, pd, grades, func=func)
     a, b = defaults + 0.5, count - defaults + 0.5
     lower = np.where(defaults == 0, 0.0, special.betaincinv(a, b, (1.0 - level) / 2.0))
@@ -216,7 +215,8 @@ def hosmer_lemeshow(
     ------
     InvalidInputError
         As :func:`calibration_table`; also when a grade's PD is 0 or 1 (its
-        term is undefined: merge it with a neighbour) or ``dof < 1``.
+        term is undefined: merge it with a neighbour) or ``dof`` is not an
+        integer in :math:`[1, 2^{53}]`.
 
     Notes
     -----
@@ -248,14 +248,14 @@ def hosmer_lemeshow(
     labels, count, defaults, expected, p = _grade_totals(y, pd, grades, func=func)
     n = count.astype(np.float64)
     d = defaults.astype(np.float64)
+    k = len(labels) if dof is None else integer(dof, func=func, name="dof", low=1, high=MAX_COUNT)
     degenerate = (p <= 0.0) | (p >= 1.0)
     if degenerate.any():
-        raise InvalidInputError(
-            f"{func}: grades {list(labels[degenerate])[:5]} have PD 0 or 1, where the "
-            "statistic is undefined; merge them with a neighbouring grade."
-        )
-    k = len(labels) if dof is None else check_int(dof, func=func, name="dof", minimum=1)
-    contribution = (n * p - d) ** 2 / (n * p * (1.0 - p))
+        raise fail(func, "pd", "must not average 0 or 1 over a grade (the statistic is undefined there)",
+                   f"grades {show(list(labels[degenerate]), int(degenerate.sum()))} with PD 0 or 1",
+                   "Merge them with a neighbouring grade.")
+    with np.errstate(over="ignore"):  # a grade PD near 0 or 1 with defaults: the term is +inf
+        contribution = (n * p - d) ** 2 / (n * p * (1.0 - p))
     statistic = float(contribution.sum())
     out = pandas.DataFrame(
         {"count": count, "defaults": defaults, "pd_mean": p, "expected_defaults": expected,
@@ -287,8 +287,8 @@ def brier_score(y: object, pd: object, *, sample_weight: object = None) -> float
     Raises
     ------
     InvalidInputError
-        If ``y`` is not 0/1, ``pd`` is outside [0, 1], lengths differ or the
-        weights are invalid.
+        If ``y`` is not 0/1, ``pd`` is outside [0, 1] or NaN, lengths or
+        indexes differ or the weights are invalid.
 
     Notes
     -----
@@ -306,10 +306,11 @@ def brier_score(y: object, pd: object, *, sample_weight: object = None) -> float
     0.0375
     """
     func = "brier_score"
-    is_bad, p, _ = binary_and_score(y, pd, func=func, score_name="pd", probability=True)
+    is_bad, p, w, _ = outcome_and_score(y, pd, func=func, score_name="pd", probability=True,
+                                        sample_weight=sample_weight, need_both=False)
     sq = (p - is_bad) ** 2
-    if sample_weight is None:
+    if w is None:
         return float(sq.mean())
-    w = check_weights(sample_weight, p.size, func=func)
-    return float(np.dot(w, sq) / w.sum())
+    unit = w / w.max()  # scale-free: no overflow for huge weights, no 0/0 for subnormal ones
+    return float(np.dot(unit, sq) / unit.sum())
 

@@ -1,34 +1,18 @@
 """Discrimination: AUC, Gini, KS and the ROC curve.
 
-Direction convention: the second argument is a *risk* ordering by default
-(``higher="riskier"``: a PD, a log-odds of bad). Scorecard points, where a
-higher score means a safer borrower, are passed with ``higher="safer"``.
+Direction: ``higher`` is a required keyword. ``higher="riskier"`` for a risk
+ordering (a PD, a log-odds of bad), ``higher="safer"`` for scorecard points.
+There is no default, because either default silently inverts the other kind
+of score (an AUC of 0.8 read as 0.2).
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 import pandas as pd
 
-from jiebei_credit.metrics._validate import (
-    BoolArray,
-    FloatArray,
-    binary_and_score,
-    check_both_classes,
-    check_weights,
-    one_of,
-)
-
-Higher = Literal["riskier", "safer"]
-#: Allowed values of the ``higher`` parameter.
-HIGHER_OPTIONS: tuple[Higher, ...] = ("riskier", "safer")
-
-
-def risk_of(score: FloatArray, higher: Higher) -> FloatArray:
-    """The score turned into a risk ordering (higher = riskier); negation is exact."""
-    return score if higher == "riskier" else -score
+from jiebei_credit._ranking import Higher, check_higher, risk_of
+from jiebei_credit._validation import BoolArray, FloatArray, both_classes, outcome_and_score
 
 
 def prepare(
@@ -36,15 +20,20 @@ def prepare(
     score: object,
     *,
     func: str,
-    higher: Higher = "riskier",
+    higher: object,
     sample_weight: object = None,
-) -> tuple[BoolArray, FloatArray, FloatArray | None, float, float]:
-    """Validate the inputs of a discrimination metric; return risk, weights and class totals."""
-    one_of(func, "higher", higher, HIGHER_OPTIONS)
-    is_bad, s, _ = binary_and_score(y, score, func=func)
-    weight = None if sample_weight is None else check_weights(sample_weight, s.size, func=func)
-    n_bad, n_good = check_both_classes(is_bad, func=func, weight=weight)
-    return is_bad, risk_of(s, higher), weight, n_bad, n_good
+) -> tuple[BoolArray, FloatArray, FloatArray | None, float, float, Higher]:
+    """Validate the inputs of a discrimination metric; return risk, weights, class totals, direction."""
+    direction = check_higher(higher, func=func)
+    is_bad, s, weight, _ = outcome_and_score(
+        y, score, func=func, sample_weight=sample_weight, need_both=False
+    )
+    if weight is not None:
+        # the statistics do not depend on the weights' scale: rescale so no sum overflows
+        # (weights near the float maximum) or vanishes (subnormal weights)
+        weight = weight / weight.max()
+    n_bad, n_good = both_classes(is_bad, func=func, weight=weight)
+    return is_bad, risk_of(s, direction), weight, n_bad, n_good, direction
 
 
 def ascending_groups(
@@ -93,7 +82,7 @@ def auc(
     y: object,
     score: object,
     *,
-    higher: Higher = "riskier",
+    higher: Higher,
     sample_weight: object = None,
 ) -> float:
     r"""Area under the ROC curve: the probability that a bad outranks a good.
@@ -104,10 +93,11 @@ def auc(
         Outcome, 1 = bad (default), 0 = good. Bool and nullable integer
         columns are accepted; missing values are not.
     score : array-like of shape (n,)
-        Finite risk ordering of the same rows. By default a higher value means
-        riskier (a PD); pass scorecard points with ``higher="safer"``.
-    higher : {"riskier", "safer"}, default "riskier"
-        What a higher ``score`` means.
+        Finite score of the same rows: a PD (``higher="riskier"``) or
+        scorecard points (``higher="safer"``).
+    higher : {"riskier", "safer"}
+        Required: what a higher ``score`` means (no default, so the
+        direction is always stated).
     sample_weight : array-like of shape (n,), optional
         Non-negative row weights.
 
@@ -119,9 +109,12 @@ def auc(
     Raises
     ------
     InvalidInputError
-        If the inputs are empty or of different lengths, ``y`` is not 0/1,
-        ``score`` has NaN or infinite values, the weights are invalid, or ``y``
-        holds only one class.
+        If the inputs are empty or of different lengths (or two Series with
+        different indexes), ``y`` is not 0/1, ``score`` is not real numbers or
+        has NaN or infinite values, the weights are invalid, ``y`` holds only
+        one class, or ``higher`` is not one of the two directions.
+    TypeError
+        If ``higher`` is not passed (it has no default).
 
     Notes
     -----
@@ -147,19 +140,19 @@ def auc(
     --------
     >>> import jiebei_credit as jc
     >>> y = [0, 0, 1, 1]
-    >>> jc.metrics.auc(y, [0.1, 0.4, 0.35, 0.8])
+    >>> jc.metrics.auc(y, [0.1, 0.4, 0.35, 0.8], higher="riskier")   # PDs
     0.75
-    >>> jc.metrics.auc(y, [700, 640, 650, 560], higher="safer")
+    >>> jc.metrics.auc(y, [700, 640, 650, 560], higher="safer")      # points
     0.75
     """
     return auc_value(y, score, higher=higher, sample_weight=sample_weight, func="auc")
 
 
 def auc_value(
-    y: object, score: object, *, higher: Higher, sample_weight: object, func: str
+    y: object, score: object, *, higher: object, sample_weight: object, func: str
 ) -> float:
     """:func:`auc`, with messages naming ``func``."""
-    is_bad, risk, weight, n_bad, n_good = prepare(
+    is_bad, risk, weight, n_bad, n_good, _ = prepare(
         y, score, func=func, higher=higher, sample_weight=sample_weight
     )
     if weight is None:
@@ -171,7 +164,7 @@ def gini(
     y: object,
     score: object,
     *,
-    higher: Higher = "riskier",
+    higher: Higher,
     sample_weight: object = None,
 ) -> float:
     r"""Gini coefficient (accuracy ratio): ``2 · AUC − 1``.
@@ -182,8 +175,9 @@ def gini(
         Outcome, 1 = bad, 0 = good.
     score : array-like of shape (n,)
         Finite risk ordering; see :func:`auc` for ``higher``.
-    higher : {"riskier", "safer"}, default "riskier"
-        What a higher ``score`` means.
+    higher : {"riskier", "safer"}
+        Required: what a higher ``score`` means (no default, so the
+        direction is always stated).
     sample_weight : array-like of shape (n,), optional
         Non-negative row weights.
 
@@ -211,7 +205,7 @@ def gini(
     Examples
     --------
     >>> import jiebei_credit as jc
-    >>> jc.metrics.gini([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> jc.metrics.gini([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], higher="riskier")
     0.5
     """
     return 2.0 * auc_value(y, score, higher=higher, sample_weight=sample_weight, func="gini") - 1.0
@@ -221,7 +215,7 @@ def ks(
     y: object,
     score: object,
     *,
-    higher: Higher = "riskier",
+    higher: Higher,
     sample_weight: object = None,
 ) -> float:
     r"""Kolmogorov–Smirnov statistic: the largest gap between the score CDFs of bads and goods.
@@ -232,10 +226,11 @@ def ks(
         Outcome, 1 = bad, 0 = good.
     score : array-like of shape (n,)
         Finite score or PD.
-    higher : {"riskier", "safer"}, default "riskier"
-        What a higher score means, as in :func:`auc`. Accepted for symmetry
-        with the other metrics and checked, but KS does not depend on the
-        direction of the score.
+    higher : {"riskier", "safer"}
+        Required, as in :func:`auc`. KS itself does not depend on the
+        direction of the score; the direction is stated all the same, so
+        that every discrimination call reads alike and a later switch to
+        :func:`auc` or :func:`roc_curve` cannot invert silently.
     sample_weight : array-like of shape (n,), optional
         Non-negative row weights.
 
@@ -268,10 +263,10 @@ def ks(
     Examples
     --------
     >>> import jiebei_credit as jc
-    >>> jc.metrics.ks([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> jc.metrics.ks([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], higher="riskier")
     0.5
     """
-    is_bad, risk, weight, n_bad, n_good = prepare(
+    is_bad, risk, weight, n_bad, n_good, _ = prepare(
         y, score, func="ks", higher=higher, sample_weight=sample_weight
     )
     if weight is None:
@@ -293,7 +288,7 @@ def roc_curve(
     y: object,
     score: object,
     *,
-    higher: Higher = "riskier",
+    higher: Higher,
     sample_weight: object = None,
 ) -> pd.DataFrame:
     r"""ROC curve: share of bads and goods flagged at every distinct threshold.
@@ -304,8 +299,9 @@ def roc_curve(
         Outcome, 1 = bad, 0 = good.
     score : array-like of shape (n,)
         Finite risk ordering; see :func:`auc` for ``higher``.
-    higher : {"riskier", "safer"}, default "riskier"
-        What a higher ``score`` means.
+    higher : {"riskier", "safer"}
+        Required: what a higher ``score`` means (no default, so the
+        direction is always stated).
     sample_weight : array-like of shape (n,), optional
         Non-negative row weights.
 
@@ -334,7 +330,7 @@ def roc_curve(
     Examples
     --------
     >>> import jiebei_credit as jc
-    >>> jc.metrics.roc_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> jc.metrics.roc_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], higher="riskier")
        threshold  fpr  tpr   ks
     0        inf  0.0  0.0  0.0
     1       0.80  0.0  0.5  0.5
@@ -346,16 +342,16 @@ def roc_curve(
 
 
 def roc_frame(
-    y: object, score: object, *, higher: Higher, sample_weight: object, func: str
+    y: object, score: object, *, higher: object, sample_weight: object, func: str
 ) -> pd.DataFrame:
     """:func:`roc_curve`, with messages naming ``func``."""
-    is_bad, risk, weight, n_bad, n_good = prepare(
+    is_bad, risk, weight, n_bad, n_good, direction = prepare(
         y, score, func=func, higher=higher, sample_weight=sample_weight
     )
     values, bads, goods = ascending_groups(risk, is_bad, weight)
     tpr = np.concatenate(([0.0], np.cumsum(bads[::-1]) / n_bad))
     fpr = np.concatenate(([0.0], np.cumsum(goods[::-1]) / n_good))
     thresholds = np.concatenate(([np.inf], values[::-1]))
-    if higher == "safer":
+    if direction == "safer":
         thresholds = -thresholds
     return pd.DataFrame({"threshold": thresholds, "fpr": fpr, "tpr": tpr, "ks": tpr - fpr})

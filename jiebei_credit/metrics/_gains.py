@@ -5,32 +5,25 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jiebei_credit.metrics._bands import band_index, band_labels, quantile_edges
-from jiebei_credit.metrics._discrimination import HIGHER_OPTIONS, Higher
-from jiebei_credit.metrics._validate import (
-    FloatArray,
-    binary_and_score,
-    check_both_classes,
-    check_edges,
-    check_int,
-    one_of,
-)
+from jiebei_credit._bands import band_index, band_labels, quantile_edges
+from jiebei_credit._ranking import Higher, check_higher
+from jiebei_credit._validation import FloatArray, both_classes, cut_points, integer, outcome_and_score
 
 
-def score_edges(s: FloatArray, bins: int, edges: object, *, func: str) -> FloatArray:
+def score_edges(s: FloatArray, bins: object, edges: object, *, func: str) -> FloatArray:
     """Interior cut points: the user's ``edges`` if given, else quantile cuts of ``s``."""
     if edges is not None:
-        return check_edges(edges, func=func)
-    return quantile_edges(s, check_int(bins, func=func, name="bins", minimum=1))
+        return cut_points(edges, func=func)
+    return quantile_edges(s, integer(bins, func=func, name="bins", low=1))
 
 
 def gains_table(
     y: object,
     score: object,
     *,
+    higher: Higher,
     bins: int = 10,
     edges: object = None,
-    higher: Higher = "riskier",
 ) -> pd.DataFrame:
     r"""Gains table: per score band count, bads, bad rate, cumulative capture, lift and KS.
 
@@ -40,16 +33,18 @@ def gains_table(
         Outcome, 1 = bad, 0 = good.
     score : array-like of shape (n,)
         Finite score or PD of the same rows.
+    higher : {"riskier", "safer"}
+        Required: what a higher ``score`` means (``"riskier"`` for a PD,
+        ``"safer"`` for scorecard points). Rows run from the riskiest band to
+        the safest, so the cumulative columns answer "what if we decline every
+        band down to this one".
     bins : int, default 10
         Number of bands of about equal count (quantiles of ``score``). Ties
-        can merge bands, giving fewer. Not used when ``edges`` is given.
+        can merge bands, giving fewer (never more bands than rows). Not used
+        when ``edges`` is given.
     edges : array-like of float, optional
-        Strictly increasing interior cut points; the bands are
+        Strictly increasing, finite interior cut points; the bands are
         ``[-inf, e_1), [e_1, e_2), …, [e_k, inf)``.
-    higher : {"riskier", "safer"}, default "riskier"
-        What a higher ``score`` means. Rows run from the riskiest band to the
-        safest, so the cumulative columns answer "what if we decline every
-        band down to this one".
 
     Returns
     -------
@@ -67,6 +62,8 @@ def gains_table(
         If the inputs are invalid (see :func:`auc`), ``y`` has a single class,
         ``bins`` is not a positive integer or ``edges`` is not strictly
         increasing and finite.
+    TypeError
+        If ``higher`` is not passed (it has no default).
 
     Notes
     -----
@@ -98,9 +95,9 @@ def gains_table(
     [620, inf)       3     0  0.000000       1.000000  0.000000  0.000000
     """
     func = "gains_table"
-    one_of(func, "higher", higher, HIGHER_OPTIONS)
-    is_bad, s, _ = binary_and_score(y, score, func=func)
-    n_bad, n_good = check_both_classes(is_bad, func=func)
+    direction = check_higher(higher, func=func)
+    is_bad, s, _, _ = outcome_and_score(y, score, func=func, need_both=False)
+    n_bad, n_good = both_classes(is_bad, func=func)
     cuts = score_edges(s, bins, edges, func=func)
     band = band_index(s, cuts)
     k = cuts.size + 1
@@ -110,7 +107,7 @@ def gains_table(
     lower = np.concatenate(([-np.inf], cuts))
     upper = np.concatenate((cuts, [np.inf]))
     labels = band_labels(cuts)
-    order = np.arange(k)[::-1] if higher == "riskier" else np.arange(k)
+    order = np.arange(k)[::-1] if direction == "riskier" else np.arange(k)
 
     count, bads = count[order], bads[order]
     goods = count - bads

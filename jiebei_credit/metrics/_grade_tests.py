@@ -5,58 +5,54 @@ The PD argument is named ``pd`` as in the validation literature.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+import pandas
 from scipy import special
 
-from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.metrics._validate import FloatArray, as_float, one_of, some_values, where
+from jiebei_credit._validation import FloatArray, choice, fail, float_vector, offending, real
 
 Alternative = Literal["greater", "less"]
 #: Allowed values of ``alternative``.
 ALTERNATIVES: tuple[Alternative, ...] = ("greater", "less")
+#: Largest count accepted: every whole number up to it is exact in a float.
+MAX_COUNT = 2**53
+
+
+def _one(value: Any, *, func: str, name: str) -> tuple[FloatArray, bool]:
+    """A scalar or a 1-D array of finite reals, and whether it was a scalar."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if not isinstance(value, list | tuple | np.ndarray | pandas.Series | pandas.Index):
+        return np.array([real(value, func=func, name=name)]), True
+    arr, _ = float_vector(value, func=func, name=name)
+    return arr, False
 
 
 def _grade_counts(
     defaults: object, count: object, pd: object, *, func: str
 ) -> tuple[FloatArray, FloatArray, FloatArray, bool]:
     """Validate and broadcast per-grade defaults, counts and PDs."""
-    raw = [np.asarray(v) for v in (defaults, count, pd)]
-    scalar = all(r.ndim == 0 for r in raw)
-    arrays = []
-    for name, value in zip(("defaults", "count", "pd"), raw, strict=True):
-        arr, _ = as_float(np.atleast_1d(value), func=func, name=name)
-        if np.isnan(arr).any() or np.isinf(arr).any():
-            raise InvalidInputError(f"{func}: {name} must be finite; got {some_values(arr)}.")
-        arrays.append(arr)
-    try:
-        d, n, p = np.broadcast_arrays(*arrays)
-    except ValueError:
-        shapes = [a.shape for a in arrays]
-        raise InvalidInputError(
-            f"{func}: defaults, count and pd must have the same length (or be scalars); got "
-            f"shapes {shapes}."
-        ) from None
+    parts = [_one(v, func=func, name=n) for n, v in (("defaults", defaults), ("count", count), ("pd", pd))]
+    scalar = all(is_scalar for _, is_scalar in parts)
+    arrays = [a for a, _ in parts]
+    sizes = {a.size for a in arrays} - {1}
+    if len(sizes) > 1:
+        raise fail(func, "defaults, count and pd", "must have the same length (or be scalars)",
+                   "lengths " + ", ".join(str(a.size) for a in arrays))
+    d, n, p = np.broadcast_arrays(*arrays)
     for name, arr, low in (("defaults", d, 0.0), ("count", n, 1.0)):
-        bad = (arr != np.round(arr)) | (arr < low)
+        bad = (arr != np.round(arr)) | (arr < low) | (arr > MAX_COUNT)
         if bad.any():
-            raise InvalidInputError(
-                f"{func}: {name} must be whole numbers >= {low:g}; found {some_values(arr[bad])} "
-                f"at {where(bad, None)}."
-            )
+            raise fail(func, name, f"must hold whole numbers in [{low:g}, 2**53]", offending(bad, arr))
     over = d > n
     if over.any():
-        raise InvalidInputError(
-            f"{func}: defaults exceed count at {where(over, None)}; a grade cannot have more "
-            "defaults than obligors."
-        )
+        raise fail(func, "defaults", "must not exceed count (a grade cannot have more defaults than "
+                   "obligors)", offending(over, d))
     outside = (p < 0.0) | (p > 1.0)
     if outside.any():
-        raise InvalidInputError(
-            f"{func}: pd must be a probability in [0, 1]; found {some_values(p[outside])} at "
-            f"{where(outside, None)}."
-        )
+        raise fail(func, "pd", "must lie in [0, 1]", offending(outside, p), "Pass PDs, not percentages.")
     return d, n, p, scalar
 
 
@@ -95,8 +91,10 @@ def binomial_test(
     Raises
     ------
     InvalidInputError
-        If counts are not whole numbers, :math:`D > N`, :math:`N < 1`, a PD
-        is outside [0, 1] or the shapes do not broadcast.
+        If a value is not a real number (bools, strings, complex numbers and
+        NaN are refused), counts are not whole numbers up to :math:`2^{53}`,
+        :math:`D > N`, :math:`N < 1`, a PD is outside [0, 1] or the lengths
+        differ.
 
     Notes
     -----
@@ -126,9 +124,9 @@ def binomial_test(
     array([1.    , 0.0508])
     """
     func = "binomial_test"
-    one_of(func, "alternative", alternative, ALTERNATIVES)
+    side: Alternative = choice(alternative, ALTERNATIVES, func=func, name="alternative")
     d, n, p, scalar = _grade_counts(defaults, count, pd, func=func)
-    if alternative == "greater":
+    if side == "greater":
         values = special.bdtrc(d.astype(np.int64) - 1, n.astype(np.int64), p)  # P(X > D - 1)
     else:
         values = special.bdtr(d.astype(np.int64), n.astype(np.int64), p)  # P(X <= D)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
-import numpy as np
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError, Problem, SchemaError
-from jiebei_credit.metrics._binned import BinningLike, Missing, bin_samples
-from jiebei_credit.metrics._validate import IntArray, check_float
+from jiebei_credit._lights import Status, index_light, index_thresholds
+from jiebei_credit._psi import Missing, bin_samples, binning_parts, check_smoothing, psi_parts
+from jiebei_credit._validation import IntArray, as_frame, fail, integer, listlike, mapping
+from jiebei_credit.errors import Problem, SchemaError
+from jiebei_credit.metrics._binned import BinningLike
 
-Status = Literal["green", "amber", "red"]
 #: PSI traffic-light cut-offs: < 0.1 stable, 0.1–0.25 investigate, > 0.25 major shift.
 PSI_THRESHOLDS: tuple[float, float] = (0.1, 0.25)
 
@@ -26,10 +25,12 @@ class PSIResult:
     ----------
     value : float
         The PSI (smoothed), >= 0.
-    status : {"green", "amber", "red"}
+    status : {"green", "amber", "red", "insufficient"}
         Traffic light: green = stable (PSI < 0.1), amber = investigate
         (0.1 <= PSI <= 0.25), red = major shift (PSI > 0.25), with the
-        cut-offs passed to :func:`psi`.
+        cut-offs passed to :func:`psi`. :func:`psi` always has the data to
+        grade its value; ``"insufficient"`` (see :func:`psi_status`) appears
+        only in results built elsewhere from a NaN value.
     table : pandas.DataFrame
         One row per bin (index ``bin``), none dropped, with columns
         ``expected_count``, ``actual_count``, ``expected_share``,
@@ -52,83 +53,47 @@ def psi_status(value: float, *, thresholds: tuple[float, float] = PSI_THRESHOLDS
     Parameters
     ----------
     value : float
-        PSI or CSI, >= 0.
+        PSI or CSI, >= 0 (``inf`` allowed: a bin empty in one sample without
+        smoothing). NaN means the index could not be computed.
     thresholds : tuple of two floats, default (0.1, 0.25)
-        ``(amber, red)``: green below ``amber``, red above ``red``, amber in
-        between (both ends included).
+        ``(amber, red)`` with ``0 <= amber <= red``: green below ``amber``,
+        red above ``red``, amber in between (both ends included).
 
     Returns
     -------
-    {"green", "amber", "red"}
+    {"green", "amber", "red", "insufficient"}
+        ``"insufficient"`` for NaN: missing evidence is never green.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``value`` is negative or not a real number (a bool, a string, a
+        complex number, None), or ``thresholds`` is not an ordered pair of
+        finite non-negative numbers.
 
     Examples
     --------
     >>> import jiebei_credit as jc
-    >>> [jc.metrics.psi_status(v) for v in (0.05, 0.1, 0.25, 0.3)]
-    ['green', 'amber', 'amber', 'red']
+    >>> [jc.metrics.psi_status(v) for v in (0.05, 0.1, 0.25, 0.3, float("nan"))]
+    ['green', 'amber', 'amber', 'red', 'insufficient']
     """
-    amber, red = check_thresholds(thresholds, func="psi_status")
-    if value > red:
-        return "red"
-    return "amber" if value >= amber else "green"
-
-
-def check_thresholds(thresholds: object, *, func: str) -> tuple[float, float]:
-    """``(amber, red)`` with ``0 <= amber <= red``, both finite."""
-    if isinstance(thresholds, tuple | list) and len(thresholds) == 2:
-        try:
-            amber, red = float(thresholds[0]), float(thresholds[1])
-        except (TypeError, ValueError):
-            pass
-        else:
-            if np.isfinite(amber) and np.isfinite(red) and 0.0 <= amber <= red:
-                return amber, red
-    raise InvalidInputError(
-        f"{func}: thresholds must be a pair (amber, red) with 0 <= amber <= red; got "
-        f"{thresholds!r}. The usual PSI cut-offs are (0.1, 0.25)."
-    )
+    amber, red = index_thresholds(thresholds, func="psi_status")
+    return index_light(value, amber, red, func="psi_status")
 
 
 def psi_from_counts(
     expected_count: IntArray,
     actual_count: IntArray,
-    labels: Sequence[str],
+    labels: list[str],
     *,
     smoothing: float,
     thresholds: tuple[float, float],
     func: str,
 ) -> PSIResult:
-    """PSI of two count vectors over the same bins (the shared core of psi and csi)."""
-    smoothing = check_float(smoothing, func=func, name="smoothing", low=0.0, high=np.inf)
-    amber_red = check_thresholds(thresholds, func=func)
-    e = expected_count.astype(np.float64)
-    a = actual_count.astype(np.float64)
-    empty = (e == 0.0) | (a == 0.0)
-    one_sided = (e == 0.0) != (a == 0.0)
-    if smoothing == 0.0 and one_sided.any():
-        raise InvalidInputError(
-            f"{func}: bins {[labels[int(i)] for i in np.flatnonzero(one_sided)][:5]} are empty in one "
-            "sample only, so the unsmoothed PSI is infinite; pass smoothing > 0 (default 0.5)."
-        )
-    k = e.size
-    es = (e + smoothing) / (e.sum() + k * smoothing)
-    as_ = (a + smoothing) / (a.sum() + k * smoothing)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        contribution = np.where((es == 0.0) & (as_ == 0.0), 0.0, (as_ - es) * np.log(as_ / es))
-    value = float(contribution.sum())
-    table = pd.DataFrame(
-        {
-            "expected_count": expected_count.astype(np.int64),
-            "actual_count": actual_count.astype(np.int64),
-            "expected_share": e / e.sum(),
-            "actual_share": a / a.sum(),
-            "psi": contribution,
-            "empty": empty,
-        },
-        index=pd.Index(list(labels), name="bin"),
-    )
-    empty_bins = tuple(str(labels[int(i)]) for i in np.flatnonzero(empty))
-    status = psi_status(value, thresholds=amber_red)
+    """:class:`PSIResult` of two count vectors over the same bins (parameters already checked)."""
+    value, table, empty_bins = psi_parts(expected_count, actual_count, labels, smoothing=smoothing,
+                                         func=func)
+    status = index_light(value, *thresholds, func=func)
     return PSIResult(value=value, status=status, table=table, empty_bins=empty_bins)
 
 
@@ -180,8 +145,12 @@ def psi(
     Raises
     ------
     InvalidInputError
-        If a sample is empty, has NaN with ``missing="raise"``, ``edges`` is
-        not strictly increasing or the parameters are out of range.
+        If a sample is empty, not one-dimensional, holds infinite values,
+        complex numbers, timedeltas or dates, has NaN with
+        ``missing="raise"``; if ``edges`` is not strictly increasing and
+        finite, ``binning`` has no ``labels`` and ``bin_index``, or its
+        ``bin_index`` fails or returns bin numbers outside its labels; or if
+        a parameter has the wrong type or is out of range.
 
     Notes
     -----
@@ -218,17 +187,12 @@ def psi(
     [3, inf)                2             1  0.173287
     """
     func = "psi"
+    alpha = check_smoothing(smoothing, func=func)
+    cut_offs = index_thresholds(thresholds, func=func)
     e_count, a_count, labels, _ = bin_samples(
         expected, actual, bins=bins, edges=edges, binning=binning, missing=missing, func=func
     )
-    return psi_from_counts(
-        e_count,
-        a_count,
-        labels,
-        smoothing=smoothing,
-        thresholds=thresholds,
-        func=func,
-    )
+    return psi_from_counts(e_count, a_count, labels, smoothing=alpha, thresholds=cut_offs, func=func)
 
 
 def csi(
@@ -250,7 +214,8 @@ def csi(
     features : sequence of str, optional
         Columns to check; default all columns of ``expected``.
     binnings : mapping of str to BinningLike, optional
-        Fitted binnings by feature (e.g. a scorecard's ``binnings_``). A
+        Fitted binnings by feature (e.g. a scorecard's ``binnings_``); a
+        value of None means "no binning" for that feature. A
         feature with a binning uses its bins; others use ``bins`` quantile
         bins of the reference (numeric) or one bin per category, each with a
         ``"missing"`` bin when values are missing.
@@ -272,9 +237,13 @@ def csi(
     Raises
     ------
     SchemaError
-        If a feature is missing from either table.
+        If a feature is missing from either table or appears there twice.
     InvalidInputError
-        If the inputs are not DataFrames or a parameter is out of range.
+        If the inputs are not DataFrames, ``features`` is not a list of
+        distinct column labels, ``binnings`` is not a mapping of fitted
+        binnings (objects with ``labels`` and ``bin_index``), a column cannot
+        be binned (see :func:`psi`), or a parameter has the wrong type or is
+        out of range.
 
     Notes
     -----
@@ -301,35 +270,48 @@ def csi(
     region    0.292625    red     3           1  category
     """
     func = "csi"
-    for name, frame in (("expected", expected), ("actual", actual)):
-        if not isinstance(frame, pd.DataFrame):
-            raise InvalidInputError(
-                f"{func}: {name} must be a DataFrame of features; got {type(frame).__name__}."
-            )
-    names = list(expected.columns) if features is None else list(features)
+    expected = as_frame(expected, func=func, name="expected")
+    actual = as_frame(actual, func=func, name="actual")
+    alpha = check_smoothing(smoothing, func=func)
+    cut_offs = index_thresholds(thresholds, func=func)
+    n_bins = integer(bins, func=func, name="bins", low=1)
+    if features is None:
+        names: list[Hashable] = list(expected.columns)
+        if not names:
+            raise fail(func, "expected", "must have at least one feature column", "no columns")
+    else:
+        names = list(listlike(features, func=func, name="features", min_size=1, unique=True))
+        unhashable = [f for f in names if not isinstance(f, Hashable)]
+        if unhashable:
+            raise fail(func, "features", "must hold column labels", f"{unhashable[:3]!r}")
+    chosen: Mapping[object, object] = (
+        {} if binnings is None else mapping(binnings, func=func, name="binnings")
+    )
+    absent = "missing feature column" if features is None else "missing column named in features"
     problems = [
-        Problem(table=table, column=f, row=None, value=None, rule="missing feature column")
+        Problem(table=table, column=str(f), row=None, value=None, rule=rule)
         for table, frame in (("expected", expected), ("actual", actual))
         for f in names
-        if f not in frame.columns
+        for rule in (
+            [absent] if f not in frame.columns
+            else ["column appears more than once; keep one"] if int((frame.columns == f).sum()) > 1
+            else []
+        )
     ]
     if problems:
         raise SchemaError(problems, context=func)
-    binnings = {} if binnings is None else binnings
+    for f in names:
+        if chosen.get(f) is not None:
+            binning_parts(chosen[f], func=func, name=f"binnings[{f!r}]")
     rows = []
     for f in names:
         e_count, a_count, labels, method = bin_samples(
-            expected[f], actual[f], bins=bins, edges=None, binning=binnings.get(f),
-            missing="bin", func=func,
+            expected[f], actual[f], bins=n_bins, edges=None, binning=chosen.get(f),
+            missing="bin", func=func, names=(f"expected[{f!r}]", f"actual[{f!r}]"),
+            binning_name=f"binnings[{f!r}]",
         )
-        result = psi_from_counts(
-            e_count,
-            a_count,
-            labels,
-            smoothing=smoothing,
-            thresholds=thresholds,
-            func=func,
-        )
+        result = psi_from_counts(e_count, a_count, labels, smoothing=alpha, thresholds=cut_offs,
+                                 func=func)
         rows.append((result.value, result.status, len(labels), len(result.empty_bins), method))
     return pd.DataFrame(
         rows,

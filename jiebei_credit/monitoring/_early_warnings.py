@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jiebei_credit.errors import InvalidInputError, Problem, SchemaError
+from jiebei_credit._validation import SHOWN, choice, fail, show
+from jiebei_credit.errors import Problem, SchemaError
 from jiebei_credit.monitoring._rules import DEFAULT_RULES, Comparison, WarningRule
 
 MissingColumns = Literal["raise", "skip"]
 #: Allowed values of ``missing_columns``.
 MISSING_COLUMNS: tuple[MissingColumns, ...] = ("raise", "skip")
+#: A previous value whose magnitude is below this is no base for a relative change.
+RELATIVE_CHANGE_FLOOR: Final = 1e-9
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -28,11 +31,36 @@ _OPS: dict[Comparison, Callable[[Any, float], BoolArray]] = {
 _FUNC = "early_warnings"
 
 
+def relative_change(previous: FloatArray, now: FloatArray) -> FloatArray:
+    """``(now - previous) / |previous|``; NaN where undefined, never a warning.
+
+    Undefined (NaN) where either value is missing or ``|previous|`` is below
+    :data:`RELATIVE_CHANGE_FLOOR` (zero, or practically zero: no base for a
+    ratio). A ratio too large for a float is ``±inf``, which compares with
+    any finite threshold by its sign.
+
+    Examples
+    --------
+    >>> relative_change(np.array([5e-324, 0.0, 10.0, 0.5]), np.array([1.0, 1.0, 7.0, 1.7e308]))
+    array([ nan,  nan, -0.3,  inf])
+    """
+    base = np.abs(previous)
+    known = ~np.isnan(now) & (base >= RELATIVE_CHANGE_FLOOR)  # NaN previous fails the >= test
+    out = np.full(now.shape, np.nan)
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.divide(now - previous, base, out=out, where=known)
+    return out
+
+
 def _evaluate(rule: WarningRule, previous: FloatArray, now: FloatArray) -> pd.arrays.BooleanArray:
-    """Flag per row; missing (<NA>) where the rule cannot be evaluated."""
+    """Flag per row; missing (<NA>) where the rule cannot be evaluated.
+
+    Inputs are finite or NaN; a difference too large for a float is ``±inf``
+    (its sign is right), so no comparison warns.
+    """
     op = _OPS[rule.comparison]
     t = rule.threshold
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
         if rule.kind == "level":
             known = ~np.isnan(now)
             flag = op(now, t)
@@ -44,8 +72,8 @@ def _evaluate(rule: WarningRule, previous: FloatArray, now: FloatArray) -> pd.ar
             known = ~np.isnan(change)
             flag = op(change, t)
         else:
-            change = (now - previous) / np.abs(previous)
-            known = ~np.isnan(change) & (previous != 0.0)
+            change = relative_change(previous, now)
+            known = ~np.isnan(change)
             flag = op(change, t)
     return pd.arrays.BooleanArray(np.asarray(flag & known, dtype=bool), ~known)
 
@@ -54,21 +82,19 @@ def _check_rules(rules: object) -> tuple[WarningRule, ...]:
     if isinstance(rules, WarningRule):
         rules = (rules,)
     if not isinstance(rules, Sequence) or isinstance(rules, str) or not rules:
-        raise InvalidInputError(
-            f"{_FUNC}: rules must be a non-empty sequence of WarningRule; got {rules!r}."
-        )
+        raise fail(_FUNC, "rules", "must be a non-empty sequence of WarningRule",
+                   repr(rules) if len(repr(rules)) <= 60 else f"a {type(rules).__name__}",
+                   "Pass e.g. DEFAULT_RULES or (*DEFAULT_RULES, WarningRule(...)).")
     bad = [r for r in rules if not isinstance(r, WarningRule)]
     if bad:
-        raise InvalidInputError(
-            f"{_FUNC}: rules must hold WarningRule records; got {len(bad)} other objects "
-            f"({bad[:3]!r}). Build custom rules with WarningRule(...)."
-        )
+        raise fail(_FUNC, "rules", "must hold WarningRule records",
+                   f"{len(bad)} other object{'s' if len(bad) != 1 else ''} ({show(bad, len(bad))})",
+                   "Build custom rules with WarningRule(...).")
     names = [r.name for r in rules]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
-        raise InvalidInputError(
-            f"{_FUNC}: rule names must be unique; {repeated} appear more than once. Rename them."
-        )
+        raise fail(_FUNC, "rules", "must have unique names", f"{repeated} more than once",
+                   "Rename them.")
     return tuple(rules)
 
 
@@ -95,11 +121,28 @@ def _frame_problems(
     for column in needed:
         if column in absent:
             continue
+        if int((frame.columns == column).sum()) > 1:
+            problems.append(Problem(table=table, column=column, row=None, value=None,
+                                    rule="column appears more than once; keep one"))
+            continue
         dtype = frame[column].dtype
-        if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
+        numeric = (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)) and not (
+            pd.api.types.is_complex_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype))
+        if not numeric:
             problems.append(
                 Problem(table=table, column=column, row=None, value=None,
                         rule=f"must be numeric for the warning rules; got dtype {dtype}")
+            )
+            continue
+        values = frame[column].to_numpy(dtype=np.float64, na_value=np.nan)
+        inf = np.isinf(values)
+        if inf.any():
+            rows = frame.index[inf]
+            problems.append(
+                Problem(table=table, column=column, row=rows[0], value=float(values[inf][0]),
+                        rule=f"{int(inf.sum())} infinite value{'s' if inf.sum() != 1 else ''} (rows "
+                        f"{show(list(rows[:SHOWN]), len(rows))}); replace them with NaN (not "
+                        "evaluable) or a finite cap")
             )
     return problems, missing, absent
 
@@ -135,15 +178,19 @@ def early_warnings(
         ``<NA>`` = it cannot be evaluated (a missing value, a borrower absent
         from ``features_previous``, a previous value of 0 for a relative
         change, a skipped rule). Borrowers only in ``features_previous`` are
-        not reported.
+        not reported. Rows are matched by index label, never by position.
 
     Raises
     ------
     SchemaError
-        If a needed column is absent (with ``missing_columns="raise"``) or
-        not numeric, or an index has repeated borrowers.
+        If a needed column is absent (with ``missing_columns="raise"``),
+        appears twice, is not numeric (complex numbers and categories are not
+        numbers) or holds infinite values, or an index has repeated
+        borrowers.
     InvalidInputError
-        If the snapshots are not DataFrames or the rules are invalid.
+        If the snapshots are not DataFrames, ``rules`` is not a non-empty
+        sequence of uniquely named :class:`WarningRule` records, or
+        ``missing_columns`` is not ``"raise"`` or ``"skip"``.
 
     Notes
     -----
@@ -152,6 +199,20 @@ def early_warnings(
     :math:`x_1 \circ t`; crossing flags :math:`x_1 \circ t` and not
     :math:`x_0 \circ t`; absolute change flags :math:`(x_1 - x_0) \circ t`;
     relative change flags :math:`(x_1 - x_0)/|x_0| \circ t`.
+
+    **Relative change near zero.** The relative change is defined only when
+    :math:`|x_0| \ge 10^{-9}` (``RELATIVE_CHANGE_FLOOR``); a previous value
+    of zero, or of a smaller magnitude (a subnormal float, rounding noise),
+    gives no base for a ratio, so the rule is ``<NA>`` there, never ``True``
+    or ``False``. Every unit the default rules read (CNY, shares, counts,
+    points) is far coarser than the floor. A change or ratio too large for a
+    float compares as :math:`\pm\infty`, which has the right sign; nothing
+    warns.
+
+    **Traffic lights.** The flags are the early-warning counterpart of the
+    ``"insufficient"`` status of :func:`stability_report`: a rule that
+    cannot be evaluated is ``<NA>``, never ``False`` (no warning is not the
+    same as no evidence).
 
     See Also
     --------
@@ -176,15 +237,11 @@ def early_warnings(
     """
     for name, frame in (("features_previous", features_previous), ("features_now", features_now)):
         if not isinstance(frame, pd.DataFrame):
-            raise InvalidInputError(
-                f"{_FUNC}: {name} must be a DataFrame indexed by borrower; got "
-                f"{type(frame).__name__}."
-            )
+            raise fail(_FUNC, name, "must be a DataFrame indexed by borrower",
+                       f"a {type(frame).__name__}")
     checked = _check_rules(rules)
-    if missing_columns not in MISSING_COLUMNS:
-        raise InvalidInputError(
-            f"{_FUNC}: missing_columns must be one of 'raise', 'skip'; got {missing_columns!r}."
-        )
+    on_missing: MissingColumns = choice(missing_columns, MISSING_COLUMNS, func=_FUNC,
+                                        name="missing_columns")
     need_now: dict[str, list[str]] = {}
     need_prev: dict[str, list[str]] = {}
     for rule in checked:
@@ -196,7 +253,7 @@ def early_warnings(
     )
     problems_now, missing_now, absent_now = _frame_problems("features_now", features_now, need_now)
     problems = problems_prev + problems_now
-    if missing_columns == "raise":
+    if on_missing == "raise":
         problems = missing_prev + missing_now + problems
     if problems:
         raise SchemaError(problems, context=_FUNC)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Protocol
@@ -11,23 +11,25 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from jiebei_credit.errors import InvalidInputError, NotFittedError, Problem, SchemaError
-from jiebei_credit.metrics import PSI_THRESHOLDS, BinningLike, PSIResult, auc, ks, psi
-from jiebei_credit.metrics._bands import band_index, quantile_edges
-from jiebei_credit.metrics._stability import Status, check_thresholds
-from jiebei_credit.metrics._validate import (
+from jiebei_credit._bands import band_index, quantile_edges
+from jiebei_credit._lights import Status, alpha_levels, index_light, index_thresholds, p_value_lights, worst
+from jiebei_credit._psi import bin_samples, binning_parts, check_smoothing, psi_parts
+from jiebei_credit._validation import (
     FloatArray,
     IntArray,
-    as_float,
-    check_aligned,
-    check_finite,
-    check_int,
-    some_values,
-    where,
+    as_frame,
+    fail,
+    float_vector,
+    integer,
+    listlike,
+    mapping,
+    offending,
+    same_rows,
 )
+from jiebei_credit.errors import JiebeiCreditError, NotFittedError, Problem, SchemaError
+from jiebei_credit.metrics import PSI_THRESHOLDS, BinningLike, PSIResult, auc, ks
 
 _FUNC = "stability_report"
-_RANK: dict[str, int] = {"green": 0, "amber": 1, "red": 2}
 #: Default significance levels (amber, red) of the bad-rate shift test.
 BAD_RATE_ALPHA: tuple[float, float] = (0.05, 0.01)
 
@@ -64,14 +66,15 @@ class StabilityReport:
     features : pandas.DataFrame
         CSI per model feature (index ``feature``): ``csi``, ``status``,
         ``bins``, ``empty_bins``.
-    feature_psi : mapping of str to PSIResult
+    feature_psi : mapping of feature to PSIResult
         Per-bin detail of each feature's CSI.
     bad_rates : pandas.DataFrame or None
         When outcomes were given: per score band (index ``band``, lowest
         score first), ``reference_count``, ``reference_bads``,
         ``reference_bad_rate``, ``current_count``, ``current_bads``,
         ``current_bad_rate``, ``change`` (current - reference), ``z``,
-        ``p_value`` and ``status``.
+        ``p_value`` and ``status`` (``"insufficient"`` where a sample has no
+        observed outcome in the band, so nothing was tested).
     discrimination : pandas.DataFrame or None
         When outcomes were given: rows ``reference`` and ``current`` with
         ``count``, ``bads``, ``bad_rate``, ``auc``, ``gini`` and ``ks`` (NaN
@@ -80,7 +83,7 @@ class StabilityReport:
 
     score_psi: PSIResult
     features: pd.DataFrame
-    feature_psi: Mapping[str, PSIResult]
+    feature_psi: Mapping[Hashable, PSIResult]
     bad_rates: pd.DataFrame | None
     discrimination: pd.DataFrame | None
 
@@ -91,10 +94,13 @@ class StabilityReport:
 
     @property
     def status(self) -> Status:
-        """The worst traffic light over every check."""
-        statuses = self.to_frame()["status"]
-        worst = max(statuses, key=lambda s: _RANK[s])
-        return "red" if worst == "red" else "amber" if worst == "amber" else "green"
+        """The most serious traffic light over every check.
+
+        ``"red"`` over ``"amber"`` over ``"insufficient"`` over ``"green"``:
+        the report is green only when every check ran and passed, so a check
+        that lacked data (a score band without outcomes) keeps it from green.
+        """
+        return worst(self.to_frame()["status"])
 
     def to_frame(self) -> pd.DataFrame:
         """Every check as one row: ``check``, ``item``, ``value``, ``status``.
@@ -117,50 +123,58 @@ class StabilityReport:
         return pd.DataFrame(rows, columns=["check", "item", "value", "status"])
 
 
-def _features_of(card: ScorecardLike) -> tuple[list[str], Mapping[str, BinningLike]]:
+def _features_of(card: object) -> tuple[list[Hashable], dict[Hashable, object], Callable[..., Any]]:
+    """The card's features, their binnings (checked) and its points method."""
     try:
-        names = [str(f) for f in card.features_]
-        binnings = card.binnings_
+        raw_features = card.features_  # type: ignore[attr-defined]
+        raw_binnings = card.binnings_  # type: ignore[attr-defined]
     except AttributeError as exc:
         raise NotFittedError(
             f"{_FUNC}: card has no features_/binnings_ (is it fitted?); call card.fit(X, y) "
             "first."
         ) from exc
+    names = list(listlike(raw_features, func=_FUNC, name="card.features_", min_size=1, unique=True))
+    unhashable = [f for f in names if not isinstance(f, Hashable)]
+    if unhashable:
+        raise fail(_FUNC, "card.features_", "must hold column labels", f"{unhashable[:3]!r}")
+    binnings = mapping(raw_binnings, func=_FUNC, name="card.binnings_")
     lacking = [f for f in names if f not in binnings]
     if lacking:
-        raise InvalidInputError(
-            f"{_FUNC}: card.binnings_ has no binning for features {lacking[:5]}; the scorecard "
-            "is inconsistent."
-        )
-    return names, binnings
+        raise fail(_FUNC, "card.binnings_", "must hold a binning for every feature in card.features_",
+                   f"none for {lacking[:5]!r}", "The scorecard is inconsistent.")
+    for f in names:
+        binning_parts(binnings[f], func=_FUNC, name=f"card.binnings_[{f!r}]")
+    points = getattr(card, "points", None)
+    if not callable(points):
+        raise fail(_FUNC, "card", "must have a points(X) method (credit points, higher = safer)",
+                   f"a {type(card).__name__} without one")
+    return names, {f: binnings[f] for f in names}, points
 
 
-def _check_alpha(alpha: object) -> tuple[float, float]:
-    """``(amber, red)`` significance levels with ``0 < red <= amber < 1``."""
-    if isinstance(alpha, tuple | list) and len(alpha) == 2:
-        try:
-            amber, red = float(alpha[0]), float(alpha[1])
-        except (TypeError, ValueError):
-            pass
-        else:
-            if 0.0 < red <= amber < 1.0:
-                return amber, red
-    raise InvalidInputError(
-        f"{_FUNC}: bad_rate_alpha must be a pair (amber, red) of significance levels with "
-        f"0 < red <= amber < 1; got {alpha!r}. The default is (0.05, 0.01)."
-    )
+def _points(points: Callable[..., Any], X: pd.DataFrame, name: str) -> FloatArray:
+    """``card.points(X)`` as finite floats, one per row of ``X`` (same index for a Series)."""
+    label = f"card.points({name})"
+    try:
+        raw = points(X)
+    except JiebeiCreditError:
+        raise
+    except Exception as exc:  # a scorecard built elsewhere failed on this table
+        raise fail(_FUNC, "card", "must score the feature table", f"{label} raised "
+                   f"{type(exc).__name__}: {exc}") from exc
+    s, index = float_vector(raw, func=_FUNC, name=label)
+    same_rows(_FUNC, (name, len(X), X.index), (label, s.size, index))
+    return s
 
 
 def _outcome(y: object, frame: pd.DataFrame, name: str, frame_name: str) -> FloatArray:
-    """0/1 outcome with NaN for 'not observed'; aligned with ``frame``."""
-    arr, index = as_float(y, func=_FUNC, name=name)
-    check_aligned(_FUNC, (name, arr.size, index), (frame_name, len(frame), frame.index))
+    """0/1 outcome with NaN for 'not observed'; one per row of ``frame``."""
+    arr, index = float_vector(y, func=_FUNC, name=name, allow_nan=True,
+                              fix="Outcomes are 1 (bad), 0 (good) or NaN (not yet observed).")
+    same_rows(_FUNC, (frame_name, len(frame), frame.index), (name, arr.size, index))
     bad = ~np.isnan(arr) & (arr != 0.0) & (arr != 1.0)
     if bad.any():
-        raise InvalidInputError(
-            f"{_FUNC}: {name} must hold 1 (bad), 0 (good) or NaN (not observed); found "
-            f"{some_values(arr[bad])} at {where(bad, index)}."
-        )
+        raise fail(_FUNC, name, "must hold 1 (bad), 0 (good) or NaN (not observed)",
+                   offending(bad, arr, index), "Recode the target to 0/1.")
     return arr
 
 
@@ -198,7 +212,7 @@ def _bad_rate_table(
     (n1, b1), (n2, b2) = counts
     z, p = _two_proportion(b1, n1, b2, n2)
     amber, red = alpha
-    status = np.where(p < red, "red", np.where(p < amber, "amber", "green"))
+    status = p_value_lights(p, amber, red)
     with np.errstate(invalid="ignore", divide="ignore"):
         r1, r2 = b1 / n1, b2 / n2
     return pd.DataFrame(
@@ -212,7 +226,7 @@ def _bad_rate_table(
             "change": r2 - r1,
             "z": z,
             "p_value": p,
-            "status": status.astype(object),
+            "status": status,
         },
         index=pd.Index(labels, name="band"),
     )
@@ -235,7 +249,7 @@ def _discrimination(
                 "bad_rate": bads / yy.size if yy.size else np.nan,
                 "auc": a,
                 "gini": 2.0 * a - 1.0,
-                "ks": ks(yy, ss) if both else np.nan,
+                "ks": ks(yy, ss, higher="safer") if both else np.nan,
             }
         )
     return pd.DataFrame(rows, index=pd.Index(["reference", "current"], name="sample"))
@@ -282,29 +296,43 @@ def stability_report(
     StabilityReport
         Score PSI, per-feature CSI, bad-rate shift by band and
         discrimination (with outcomes), each with a traffic light;
-        ``.to_frame()`` gives one row per check and ``.status`` the worst.
+        ``.to_frame()`` gives one row per check and ``.status`` the most
+        serious.
 
     Raises
     ------
     NotFittedError
-        If ``card`` has no ``features_``.
+        If ``card`` has no ``features_`` or ``binnings_``.
     SchemaError
         If a feature of the card is missing from ``X_reference`` or
-        ``X_current``.
+        ``X_current``, or appears there twice.
     InvalidInputError
-        If an input is not a DataFrame, a score is NaN, outcomes are not
-        0/1/NaN or do not match their table, only one outcome sample is given,
-        or a parameter is out of range.
+        If an input is not a DataFrame or is empty; the card's features are
+        not distinct column labels, a binning is not a fitted binning
+        (``labels`` and ``bin_index``) or fails on the data, or ``points``
+        fails or gives NaN, infinite values, or not one value per row;
+        outcomes are not 0/1/NaN or do not match their table; only one
+        outcome sample is given; or a parameter has the wrong type or is out
+        of range.
 
     Notes
     -----
+    **Traffic lights.** Every check is ``"green"`` (nothing to act on),
+    ``"amber"`` (investigate), ``"red"`` (act) or ``"insufficient"`` (the
+    check could not run for lack of data). Missing evidence is never green:
+    the report's :attr:`~StabilityReport.status` is the most serious light,
+    ``red`` over ``amber`` over ``insufficient`` over ``green``, so a report
+    whose outcomes are all still unobserved is ``"insufficient"``, not
+    green.
+
     Score and feature stability use :func:`jiebei_credit.metrics.psi`: green
     below 0.1, amber 0.1–0.25, red above 0.25. The bad-rate shift in band
     :math:`k` uses the pooled two-proportion test
     :math:`z = (\hat r_{1} - \hat r_{0}) / \sqrt{\bar r (1 - \bar r)(1/n_0 + 1/n_1)}`
     with two-sided p-value :math:`2\,(1 - \Phi(|z|))`; a band without
-    outcomes in either sample gets NaN and green. With ten bands, one amber
-    band in twenty is expected by chance at the 5 % level.
+    observed outcomes in either sample gets NaN and ``"insufficient"``. With
+    ten bands, one amber band in twenty is expected by chance at the 5 %
+    level.
 
     Examples
     --------
@@ -330,41 +358,47 @@ def stability_report(
     >>> report.status
     'red'
     """
-    for name, frame in (("X_reference", X_reference), ("X_current", X_current)):
-        if not isinstance(frame, pd.DataFrame):
-            raise InvalidInputError(
-                f"{_FUNC}: {name} must be a DataFrame of features; got {type(frame).__name__}."
-            )
-    n_bins = check_int(bins, func=_FUNC, name="bins", minimum=1)
-    thresholds = check_thresholds(psi_thresholds, func=_FUNC)
-    alpha = _check_alpha(bad_rate_alpha)
+    X_reference = as_frame(X_reference, func=_FUNC, name="X_reference")
+    X_current = as_frame(X_current, func=_FUNC, name="X_current")
+    n_bins = integer(bins, func=_FUNC, name="bins", low=1)
+    alpha_smooth = check_smoothing(smoothing, func=_FUNC)
+    amber, red = index_thresholds(psi_thresholds, func=_FUNC, name="psi_thresholds")
+    alpha = alpha_levels(bad_rate_alpha, func=_FUNC, name="bad_rate_alpha")
     if (y_reference is None) != (y_current is None):
-        raise InvalidInputError(
-            f"{_FUNC}: pass both y_reference and y_current to compare bad rates, or neither."
-        )
-    names, binnings = _features_of(card)
+        given, lacking = ("y_reference", "y_current") if y_current is None else ("y_current", "y_reference")
+        raise fail(_FUNC, lacking, f"must be given with {given}", "None",
+                   "Pass both y_reference and y_current to compare bad rates, or neither.")
+    names, binnings, points = _features_of(card)
     problems = [
-        Problem(table=table, column=f, row=None, value=None, rule="missing feature of the card")
+        Problem(table=table, column=str(f), row=None, value=None, rule=rule)
         for table, frame in (("X_reference", X_reference), ("X_current", X_current))
         for f in names
-        if f not in frame.columns
+        for rule in (
+            ["missing feature of the card"] if f not in frame.columns
+            else ["column appears more than once; keep one"] if int((frame.columns == f).sum()) > 1
+            else []
+        )
     ]
     if problems:
         raise SchemaError(problems, context=_FUNC)
 
-    s_ref, _ = check_finite(card.points(X_reference), func=_FUNC, name="card.points(X_reference)")
-    s_cur, _ = check_finite(card.points(X_current), func=_FUNC, name="card.points(X_current)")
+    s_ref = _points(points, X_reference, "X_reference")
+    s_cur = _points(points, X_current, "X_current")
     # Score bands: reference quantiles, shared by the score PSI and the bad-rate table.
     cuts = quantile_edges(s_ref, n_bins)
-    score_psi = psi(
-        s_ref, s_cur, edges=cuts if cuts.size else None, bins=1, smoothing=smoothing,
-        thresholds=thresholds,
+    e_count, a_count, labels, _ = bin_samples(
+        s_ref, s_cur, bins=1, edges=cuts if cuts.size else None, binning=None, missing="raise",
+        func=_FUNC, names=("card.points(X_reference)", "card.points(X_current)"),
     )
-    feature_psi = {
-        f: psi(X_reference[f], X_current[f], binning=binnings[f], smoothing=smoothing,
-               thresholds=thresholds)
-        for f in names
-    }
+    score_psi = _psi_result(e_count, a_count, labels, alpha_smooth, (amber, red))
+    feature_psi: dict[Hashable, PSIResult] = {}
+    for f in names:
+        e_count, a_count, labels, _ = bin_samples(
+            X_reference[f], X_current[f], bins=1, edges=None, binning=binnings[f], missing="bin",
+            func=_FUNC, names=(f"X_reference[{f!r}]", f"X_current[{f!r}]"),
+            binning_name=f"card.binnings_[{f!r}]",
+        )
+        feature_psi[f] = _psi_result(e_count, a_count, labels, alpha_smooth, (amber, red))
     features = pd.DataFrame(
         [(r.value, r.status, len(r.table), len(r.empty_bins)) for r in feature_psi.values()],
         columns=["csi", "status", "bins", "empty_bins"],
@@ -389,10 +423,19 @@ def stability_report(
 
 
 def _restore_report(
-    score_psi: PSIResult, features: pd.DataFrame, feature_psi: dict[str, PSIResult],
+    score_psi: PSIResult, features: pd.DataFrame, feature_psi: dict[Hashable, PSIResult],
     bad_rates: pd.DataFrame | None, discrimination: pd.DataFrame | None,
 ) -> StabilityReport:
     """Rebuild a :class:`StabilityReport` (see ``StabilityReport.__reduce__``)."""
     return StabilityReport(score_psi=score_psi, features=features,
                            feature_psi=MappingProxyType(dict(feature_psi)), bad_rates=bad_rates,
                            discrimination=discrimination)
+
+
+def _psi_result(
+    e_count: IntArray, a_count: IntArray, labels: list[str], smoothing: float,
+    thresholds: tuple[float, float],
+) -> PSIResult:
+    value, table, empty_bins = psi_parts(e_count, a_count, labels, smoothing=smoothing, func=_FUNC)
+    status = index_light(value, *thresholds, func=_FUNC)
+    return PSIResult(value=value, status=status, table=table, empty_bins=empty_bins)

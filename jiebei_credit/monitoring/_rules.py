@@ -6,10 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Literal
 
-import numpy as np
-
 from jiebei_credit._persist import payload_fields
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit._validation import choice, fail, real
 
 RuleKind = Literal["level", "crossing", "absolute_change", "relative_change"]
 Comparison = Literal[">", ">=", "<", "<="]
@@ -54,7 +52,10 @@ class WarningRule:
     Raises
     ------
     InvalidInputError
-        If a field is empty, not one of the allowed values or not finite.
+        If ``name`` or ``column`` is not a non-empty string, a description is
+        not a string, ``kind`` or ``comparison`` is not one of the allowed
+        strings, or ``threshold`` is not a finite real number (bools, strings
+        and NaN are refused).
 
     Examples
     --------
@@ -79,22 +80,16 @@ class WarningRule:
         for attr in ("name", "column"):
             value = getattr(self, attr)
             if not isinstance(value, str) or not value.strip():
-                raise InvalidInputError(f"{where}: {attr} must be a non-empty string; got {value!r}.")
+                raise fail(where, attr, "must be a non-empty string", repr(value)[:60])
         for attr in ("description_en", "description_zh"):
-            if not isinstance(getattr(self, attr), str):
-                raise InvalidInputError(f"{where}: {attr} must be a string.")
-        if self.kind not in RULE_KINDS:
-            allowed = ", ".join(repr(k) for k in RULE_KINDS)
-            raise InvalidInputError(f"{where}: kind must be one of {allowed}; got {self.kind!r}.")
-        if self.comparison not in COMPARISONS:
-            allowed = ", ".join(repr(c) for c in COMPARISONS)
-            raise InvalidInputError(f"{where}: comparison must be one of {allowed}; got {self.comparison!r}.")
-        t = self.threshold
-        if isinstance(t, bool) or not isinstance(t, int | float | np.integer | np.floating):
-            raise InvalidInputError(f"{where}: threshold must be a number; got {t!r}.")
-        if not np.isfinite(t):
-            raise InvalidInputError(f"{where}: threshold must be finite; got {t!r}.")
-        object.__setattr__(self, "threshold", float(t))
+            value = getattr(self, attr)
+            if not isinstance(value, str):
+                raise fail(where, attr, "must be a string", repr(value)[:60])
+        choice(self.kind, RULE_KINDS, func=where, name="kind")
+        choice(self.comparison, COMPARISONS, func=where, name="comparison")
+        threshold = real(self.threshold, func=where, name="threshold",
+                         fix="In the units of the quantity (a share for relative_change).")
+        object.__setattr__(self, "threshold", threshold)
 
     @property
     def needs_previous(self) -> bool:
@@ -117,6 +112,12 @@ class WarningRule:
             If the schema name or version is not this class's, or fields are
             missing or unknown.
         """
+        if isinstance(data, Mapping):
+            for key, kind in (("schema", str), ("version", int)):
+                value = data.get(key)
+                if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+                    raise fail("WarningRule.from_dict", f"data[{key!r}]", f"must be a {kind.__name__}",
+                               repr(value)[:60], "Pass the output of WarningRule.to_dict().")
         return cls(**payload_fields(cls, data, schema=_SCHEMA, version=_VERSION))
 
 

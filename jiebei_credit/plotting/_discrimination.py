@@ -6,19 +6,23 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from jiebei_credit.metrics._discrimination import Higher, roc_frame
-from jiebei_credit.metrics._validate import binary_and_score, check_int
-from jiebei_credit.plotting._common import BAD, GOOD, REFERENCE, target_axes
+from jiebei_credit._ranking import Higher, check_higher
+from jiebei_credit._validation import fail, integer, outcome_and_score
+from jiebei_credit.metrics import roc_curve
+from jiebei_credit.plotting._common import BAD, GOOD, REFERENCE, check_axes, drawable, target_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+#: Most histogram bins :func:`plot_score_distribution` draws.
+MAX_BINS = 10_000
 
 
 def plot_roc(
     y: object,
     score: object,
     *,
-    higher: Higher = "riskier",
+    higher: Higher,
     sample_weight: object = None,
     label: str | None = None,
     ax: Axes | None = None,
@@ -31,8 +35,9 @@ def plot_roc(
         Outcome, 1 = bad, 0 = good.
     score : array-like of shape (n,)
         Finite score or PD; see :func:`jiebei_credit.metrics.auc`.
-    higher : {"riskier", "safer"}, default "riskier"
-        What a higher ``score`` means (``"safer"`` for scorecard points).
+    higher : {"riskier", "safer"}
+        Required: what a higher ``score`` means (``"riskier"`` for a PD,
+        ``"safer"`` for scorecard points).
     sample_weight : array-like of shape (n,), optional
         Non-negative row weights.
     label : str, optional
@@ -49,20 +54,28 @@ def plot_roc(
     Raises
     ------
     InvalidInputError
-        As :func:`jiebei_credit.metrics.roc_curve`.
+        As :func:`jiebei_credit.metrics.roc_curve`, or when ``label`` is not
+        a string or ``ax`` not an Axes.
+    TypeError
+        If ``higher`` is not passed (it has no default).
     ImportError
         If matplotlib is not installed.
 
     Examples
     --------
     >>> from jiebei_credit.plotting import plot_roc
-    >>> ax = plot_roc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> ax = plot_roc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], higher="riskier")
     >>> ax.get_legend().get_texts()[0].get_text()
     'AUC = 0.750'
     >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
     """
     func = "plot_roc"
-    curve = roc_frame(y, score, higher=higher, sample_weight=sample_weight, func=func)
+    direction = check_higher(higher, func=func)
+    is_bad, s, w, _ = outcome_and_score(y, score, func=func, sample_weight=sample_weight)
+    if label is not None and not isinstance(label, str):
+        raise fail(func, "label", "must be a string or None", repr(label)[:60])
+    check_axes(ax, func=func)
+    curve = roc_curve(is_bad, s, higher=direction, sample_weight=w)
     # the trapezoidal area under the curve just built is the AUC (ties included)
     fpr = curve["fpr"].to_numpy()
     tpr = curve["tpr"].to_numpy()
@@ -85,7 +98,7 @@ def plot_ks(
     y: object,
     score: object,
     *,
-    higher: Higher = "riskier",
+    higher: Higher,
     sample_weight: object = None,
     ax: Axes | None = None,
 ) -> Axes:
@@ -97,9 +110,9 @@ def plot_ks(
         Outcome, 1 = bad, 0 = good.
     score : array-like of shape (n,)
         Finite score or PD.
-    higher : {"riskier", "safer"}, default "riskier"
-        What a higher ``score`` means; rows at or beyond a cut-off on the
-        risky side are flagged.
+    higher : {"riskier", "safer"}
+        Required: what a higher ``score`` means; rows at or beyond a cut-off
+        on the risky side are flagged.
     sample_weight : array-like of shape (n,), optional
         Non-negative row weights.
     ax : matplotlib.axes.Axes, optional
@@ -113,7 +126,11 @@ def plot_ks(
     Raises
     ------
     InvalidInputError
-        As :func:`jiebei_credit.metrics.roc_curve`.
+        As :func:`jiebei_credit.metrics.roc_curve`, or when ``score`` spans
+        more than half the largest float (the axis could not be drawn) or
+        ``ax`` is not an Axes.
+    TypeError
+        If ``higher`` is not passed (it has no default).
 
     Examples
     --------
@@ -124,7 +141,11 @@ def plot_ks(
     >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
     """
     func = "plot_ks"
-    curve = roc_frame(y, score, higher=higher, sample_weight=sample_weight, func=func).iloc[1:]
+    direction = check_higher(higher, func=func)
+    is_bad, s, w, _ = outcome_and_score(y, score, func=func, sample_weight=sample_weight)
+    drawable(s, func=func, name="score")
+    check_axes(ax, func=func)
+    curve = roc_curve(is_bad, s, higher=direction, sample_weight=w).iloc[1:]
     ax = target_axes(ax, func=func)
     x = curve["threshold"].to_numpy()
     ax.step(x, curve["tpr"], where="post", color=BAD, label="bads flagged")
@@ -158,7 +179,7 @@ def plot_score_distribution(
     score : array-like of shape (n,)
         Finite score or PD.
     bins : int, default 30
-        Number of equal-width bins shared by both classes.
+        Number of equal-width bins shared by both classes, at most 10 000.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure is made when omitted.
 
@@ -170,8 +191,14 @@ def plot_score_distribution(
     Raises
     ------
     InvalidInputError
-        If ``y`` is not 0/1, ``score`` is not finite, lengths differ or
-        ``bins`` is not a positive integer.
+        If ``y`` is not 0/1, ``score`` is not finite real numbers or spans
+        more than half the largest float, lengths or indexes differ, ``bins``
+        is not an integer in [1, 10 000] or ``ax`` is not an Axes.
+
+    Notes
+    -----
+    A histogram does not order rows by risk, so there is no ``higher``
+    parameter: the picture is the same whichever way the score runs.
 
     Examples
     --------
@@ -182,8 +209,10 @@ def plot_score_distribution(
     >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
     """
     func = "plot_score_distribution"
-    is_bad, s, _ = binary_and_score(y, score, func=func)
-    n_bins = check_int(bins, func=func, name="bins", minimum=1)
+    is_bad, s, _, _ = outcome_and_score(y, score, func=func, need_both=False)
+    drawable(s, func=func, name="score")
+    n_bins = integer(bins, func=func, name="bins", low=1, high=MAX_BINS)
+    check_axes(ax, func=func)
     edges = np.histogram_bin_edges(s, bins=n_bins)
     ax = target_axes(ax, func=func)
     for mask, colour, name in ((~is_bad, GOOD, "good (y = 0)"), (is_bad, BAD, "bad (y = 1)")):

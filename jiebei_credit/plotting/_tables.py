@@ -6,15 +6,17 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit._lights import check_status
+from jiebei_credit._validation import choice, fail
 from jiebei_credit.metrics import PSIResult
-from jiebei_credit.metrics._validate import one_of
 from jiebei_credit.plotting._common import (
     BAD,
     CURRENT,
     GOOD,
     LIGHTS,
     REFERENCE,
+    check_axes,
+    numbers,
     require_columns,
     target_axes,
 )
@@ -66,24 +68,24 @@ def plot_binning(binning: object, *, line: BinningLine = "bad_rate", ax: Axes | 
     >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
     """
     func = "plot_binning"
-    one_of(func, "line", line, BINNING_LINES)
+    check_axes(ax, func=func)
+    shown: BinningLine = choice(line, BINNING_LINES, func=func, name="line")
     table = getattr(binning, "table", None)
     if table is None:
-        raise InvalidInputError(
-            f"{func}: binning must have a table (a fitted scorecard.Binning); got "
-            f"{type(binning).__name__}."
-        )
-    table = require_columns(table, ("label", "count", line), func=func, what="binning.table")
+        raise fail(func, "binning", "must have a table (a fitted scorecard.Binning)",
+                   f"a {type(binning).__name__}")
+    table = require_columns(table, ("label", "count", shown), func=func, what="binning.table")
+    counts = numbers(table, "count", func=func, what="binning.table")
+    values = numbers(table, shown, func=func, what="binning.table")
     ax = target_axes(ax, func=func)
     x = np.arange(len(table))
-    ax.bar(x, table["count"].to_numpy(dtype=np.float64), color=GOOD, alpha=0.6, label="count")
+    ax.bar(x, counts, color=GOOD, alpha=0.6, label="count")
     ax.set_xticks(x, [str(v) for v in table["label"]], rotation=30, ha="right")
     ax.set_ylabel("rows")
     twin = ax.twinx()
-    twin.plot(x, table[line].to_numpy(dtype=np.float64), color=BAD, marker="o",
-              label="bad rate" if line == "bad_rate" else "WOE")
-    twin.set_ylabel("bad rate" if line == "bad_rate" else "WOE = ln(good share / bad share)")
-    if line == "woe":
+    twin.plot(x, values, color=BAD, marker="o", label="bad rate" if shown == "bad_rate" else "WOE")
+    twin.set_ylabel("bad rate" if shown == "bad_rate" else "WOE = ln(good share / bad share)")
+    if shown == "woe":
         twin.axhline(0.0, color=REFERENCE, linewidth=0.8)
     iv = getattr(binning, "iv", None)
     ax.set_title(f"Binning (IV = {iv:.3f})" if isinstance(iv, float) else "Binning")
@@ -125,18 +127,19 @@ def plot_calibration(table: object, *, ax: Axes | None = None) -> Axes:
     """
     func = "plot_calibration"
     cols = ("default_rate", "pd_mean", "ci_lower", "ci_upper", "jeffreys_p")
+    check_axes(ax, func=func)
     t = require_columns(table, cols, func=func, what="table")
+    rate, lower, upper, pd_mean, jeffreys = (
+        numbers(t, c, func=func, what="table")
+        for c in ("default_rate", "ci_lower", "ci_upper", "pd_mean", "jeffreys_p")
+    )
     ax = target_axes(ax, func=func)
     x = np.arange(len(t))
-    rate = t["default_rate"].to_numpy(dtype=np.float64)
-    err = np.vstack(
-        (rate - t["ci_lower"].to_numpy(dtype=np.float64),
-         t["ci_upper"].to_numpy(dtype=np.float64) - rate)
-    )
-    ax.plot(x, t["pd_mean"].to_numpy(dtype=np.float64), color=REFERENCE, marker="_",
+    err = np.vstack((rate - lower, upper - rate))
+    ax.plot(x, pd_mean, color=REFERENCE, marker="_",
             markersize=14, linestyle="--", label="PD (mean per grade)")
     ax.errorbar(x, rate, yerr=err, fmt="none", ecolor=GOOD, capsize=3, label="Jeffreys interval")
-    low = t["jeffreys_p"].to_numpy(dtype=np.float64) < 0.05
+    low = jeffreys < 0.05
     ax.scatter(x[~low], rate[~low], color=GOOD, zorder=3, label="observed default rate")
     if low.any():
         ax.scatter(x[low], rate[low], color=BAD, zorder=3, label="PD too low (p < 0.05)")
@@ -184,21 +187,24 @@ def plot_psi(result: PSIResult, *, ax: Axes | None = None) -> Axes:
     """
     func = "plot_psi"
     if not isinstance(result, PSIResult):
-        raise InvalidInputError(
-            f"{func}: result must be a PSIResult (from jiebei_credit.metrics.psi); got "
-            f"{type(result).__name__}."
-        )
-    t = result.table
+        raise fail(func, "result", "must be a PSIResult (from jiebei_credit.metrics.psi)",
+                   f"a {type(result).__name__}")
+    status = check_status(result.status, func=func, name="result.status")
+    t = require_columns(result.table, ("expected_share", "actual_share", "empty"), func=func,
+                        what="result.table")
+    expected, actual = (numbers(t, c, func=func, what="result.table")
+                        for c in ("expected_share", "actual_share"))
+    check_axes(ax, func=func)
+    if not isinstance(result.value, float | int) or isinstance(result.value, bool):
+        raise fail(func, "result.value", "must be a number", repr(result.value)[:60])
     ax = target_axes(ax, func=func)
     x = np.arange(len(t))
     width = 0.4
-    ax.bar(x - width / 2, t["expected_share"].to_numpy(dtype=np.float64), width,
-           color=REFERENCE, label="reference")
-    ax.bar(x + width / 2, t["actual_share"].to_numpy(dtype=np.float64), width,
-           color=CURRENT, label="current")
-    names = [f"{b}*" if empty else str(b) for b, empty in zip(t.index, t["empty"], strict=True)]
+    ax.bar(x - width / 2, expected, width, color=REFERENCE, label="reference")
+    ax.bar(x + width / 2, actual, width, color=CURRENT, label="current")
+    names = [f"{b}*" if bool(empty) else str(b) for b, empty in zip(t.index, t["empty"], strict=True)]
     ax.set_xticks(x, names, rotation=30, ha="right")
     ax.set_ylabel("share of rows")
-    ax.set_title(f"PSI = {result.value:.3f} ({result.status})", color=LIGHTS[result.status])
+    ax.set_title(f"PSI = {result.value:.3f} ({status})", color=LIGHTS[status])
     ax.legend(loc="best")
     return ax

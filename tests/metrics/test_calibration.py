@@ -122,7 +122,11 @@ def test_hosmer_lemeshow_hand_computation_and_dof() -> None:
     np.testing.assert_allclose(r.table["contribution"], [1.0, 1 / 6])
     r0 = jc.metrics.hosmer_lemeshow(y, p, grades=["A"] * 4 + ["B"] * 4, dof=1)
     assert r0.p_value == pytest.approx(stats.chi2.sf(7 / 6, 1))
-    with pytest.raises(InvalidInputError, match=r"hosmer_lemeshow: grades \['Z'\] have PD 0 or 1"):
+    with pytest.raises(
+        InvalidInputError,
+        match=r"hosmer_lemeshow: pd must not average 0 or 1 over a grade \(the statistic is undefined "
+        r"there\); got grades 'Z' with PD 0 or 1\. Merge them with a neighbouring grade\.",
+    ):
         jc.metrics.hosmer_lemeshow([0, 1], [0.0, 0.5], grades=["Z", "Y"])
 
 
@@ -174,43 +178,50 @@ def test_brier_score_equals_sklearn(sample: tuple[np.ndarray, np.ndarray], weigh
 def test_count_inputs_are_validated() -> None:
     with pytest.raises(
         InvalidInputError,
-        match=r"binomial_test: defaults exceed"
-        r" count at positions 0",
+        match=r"binomial_test: defaults must not exceed count \(a grade cannot have more defaults than "
+        r"obligors\); got 1 value \(5.0\) at position 0\.",
     ):
         jc.metrics.binomial_test(5, 3, 0.1)
-    with pytest.raises(InvalidInputError, match=r"jeffreys_test: count must be whole numbers >= 1"):
+    with pytest.raises(
+        InvalidInputError,
+        match=r"jeffreys_test: count must hold whole numbers in \[1, 2\*\*53\]; got 1 value \(0.0\)",
+    ):
         jc.metrics.jeffreys_test(0, 0, 0.1)
     with pytest.raises(
         InvalidInputError,
-        match=r"binomial_test: defaults must be whole"
-        r" numbers >= 0; found 1.5",
+        match=r"binomial_test: defaults must hold whole"
+        r" numbers in \[0, 2\*\*53\]; got 1 value \(1.5\)",
     ):
         jc.metrics.binomial_test(1.5, 3, 0.1)
     with pytest.raises(
         InvalidInputError,
-        match=r"jeffreys_test: pd must be a probability"
-        r" in \[0, 1\]; found 1.2",
+        match=r"jeffreys_test: pd must lie"
+        r" in \[0, 1\]; got 1 value \(1.2\)",
     ):
         jc.metrics.jeffreys_test(1, 3, 1.2)
-    with pytest.raises(InvalidInputError, match=r"must have the same length \(or be scalars\)"):
+    with pytest.raises(
+        InvalidInputError,
+        match=r"binomial_test: defaults, count and pd must have the same length \(or be scalars\); got "
+        r"lengths 2, 3, 1\.",
+    ):
         jc.metrics.binomial_test([1, 2], [3, 4, 5], 0.1)
     with pytest.raises(InvalidInputError, match=r"alternative must be one of 'greater', 'less'"):
         jc.metrics.binomial_test(1, 3, 0.1, alternative="two-sided")  # type: ignore[arg-type]
     with pytest.raises(
         InvalidInputError,
         match=r"calibration_table: level must be"
-        r" strictly between",
+        r" a finite number in \(0, 1\); got 1.0 \(float\)",
     ):
         jc.metrics.calibration_table([0, 1], [0.1, 0.2], level=1.0)
     with pytest.raises(
         InvalidInputError,
-        match=r"calibration_table: grades has 1 missing"
-        r" values at positions 1",
+        match=r"calibration_table: grades must not be missing; got 1 value"
+        r" at position 1\. Assign every row a grade\.",
     ):
         jc.metrics.calibration_table([0, 1], [0.1, 0.2], grades=["A", None])
     with pytest.raises(
         InvalidInputError,
-        match=r"calibration_table: y has 2 rows"
-        r" but grades has 3",
+        match=r"calibration_table: grades must have one value per row of y \(2\);"
+        r" got 3 values",
     ):
         jc.metrics.calibration_table([0, 1], [0.1, 0.2], grades=["A", "B", "C"])

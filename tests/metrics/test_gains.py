@@ -40,7 +40,7 @@ def test_hand_computed_table() -> None:
 def test_riskier_orders_highest_band_first() -> None:
     y = [0, 0, 1, 1]
     pd_ = [0.01, 0.02, 0.3, 0.5]
-    t = jc.metrics.gains_table(y, pd_, edges=[0.1])
+    t = jc.metrics.gains_table(y, pd_, edges=[0.1], higher="riskier")
     assert t.index.tolist() == ["[0.1, inf)", "[-inf, 0.1)"]
     assert t["bads"].tolist() == [2, 0]
     assert t["cum_bad_share"].tolist() == [1.0, 1.0]
@@ -51,7 +51,7 @@ def test_quantile_bands_have_about_equal_counts() -> None:
     score = rng.normal(size=1000)  # no ties: ten bands of exactly 100 rows
     y = (rng.random(1000) < 0.2).astype(int)
     y[:2] = [0, 1]
-    t = jc.metrics.gains_table(y, score, bins=10)
+    t = jc.metrics.gains_table(y, score, bins=10, higher="riskier")
     assert t["count"].tolist() == [100] * 10
 
 
@@ -59,7 +59,7 @@ def test_ties_merge_quantile_bands() -> None:
     # Half the rows share one value: the quantile cuts collapse, fewer than 4 bands remain.
     y = [1, 0, 0, 0, 1, 0, 0, 1]
     score = [1, 1, 1, 1, 2, 3, 4, 5]
-    t = jc.metrics.gains_table(y, score, bins=4)
+    t = jc.metrics.gains_table(y, score, bins=4, higher="riskier")
     assert t["count"].sum() == 8
     assert (t["count"] > 0).all()
     assert len(t) == 3  # [-inf, 2), [2, 4), [4, inf)
@@ -91,17 +91,24 @@ def test_matches_independent_pandas_computation(
     np.testing.assert_allclose(t["cum_bad_share"], cum_bad, atol=1e-12)
     np.testing.assert_allclose(t["ks"], (cum_bad - cum_good).abs(), atol=1e-12)
     assert t["cum_bad_share"].iloc[-1] == pytest.approx(1.0)
-    assert t["ks"].max() <= jc.metrics.ks(y, score) + 1e-12
+    assert t["ks"].max() <= jc.metrics.ks(y, score, higher="riskier") + 1e-12
     assert len(t) <= bins
 
 
 def test_rejects_bad_band_parameters() -> None:
     with pytest.raises(InvalidInputError, match=r"gains_table: bins must be an integer >= 1; got 0"):
-        jc.metrics.gains_table([1, 0], [1, 2], bins=0)
-    with pytest.raises(InvalidInputError, match=r"gains_table: edges must be strictly increasing"):
-        jc.metrics.gains_table([1, 0], [1, 2], edges=[3, 1])
-    with pytest.raises(InvalidInputError, match=r"edges must be finite interior cut points"):
-        jc.metrics.gains_table([1, 0], [1, 2], edges=[-np.inf, 1])
+        jc.metrics.gains_table([1, 0], [1, 2], bins=0, higher="riskier")
+    with pytest.raises(
+        InvalidInputError,
+        match=r"gains_table: edges must be strictly increasing; got 1 value \(1.0\) at position 1\.",
+    ):
+        jc.metrics.gains_table([1, 0], [1, 2], edges=[3, 1], higher="riskier")
+    with pytest.raises(
+        InvalidInputError,
+        match=r"edges must be finite; got 1 value \(-inf\) at position 0\. Cut points are finite; the "
+        r"outer bands are already open-ended\.",
+    ):
+        jc.metrics.gains_table([1, 0], [1, 2], edges=[-np.inf, 1], higher="riskier")
     with pytest.raises(InvalidInputError, match=r"higher must be one of 'riskier', 'safer'"):
         jc.metrics.gains_table([1, 0], [1, 2], higher="up")  # type: ignore[arg-type]
 

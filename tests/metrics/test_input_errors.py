@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -12,13 +13,14 @@ import pytest
 import jiebei_credit as jc
 from jiebei_credit.errors import InvalidInputError
 
-# (name, function) pairs that take (y, score-or-pd).
+# (name, function) pairs that take (y, score-or-pd); the discrimination metrics with their
+# required direction bound.
 SCORE_METRICS: list[tuple[str, Callable[..., Any]]] = [
-    ("auc", jc.metrics.auc),
-    ("gini", jc.metrics.gini),
-    ("ks", jc.metrics.ks),
-    ("roc_curve", jc.metrics.roc_curve),
-    ("gains_table", jc.metrics.gains_table),
+    ("auc", partial(jc.metrics.auc, higher="riskier")),
+    ("gini", partial(jc.metrics.gini, higher="riskier")),
+    ("ks", partial(jc.metrics.ks, higher="riskier")),
+    ("roc_curve", partial(jc.metrics.roc_curve, higher="riskier")),
+    ("gains_table", partial(jc.metrics.gains_table, higher="riskier")),
 ]
 PD_METRICS: list[tuple[str, Callable[..., Any]]] = [
     ("calibration_table", jc.metrics.calibration_table),
@@ -31,7 +33,10 @@ ALL = SCORE_METRICS + PD_METRICS
 @pytest.mark.parametrize(("name", "fn"), ALL)
 def test_length_mismatch(name: str, fn: Callable[..., Any]) -> None:
     func = name
-    with pytest.raises(InvalidInputError, match=rf"^{func}: y has 3 rows but \w+ has 2; pass one"):
+    with pytest.raises(
+        InvalidInputError,
+        match=rf"^{func}: (\w+) must have one value per row of y \(3\); got 2 values\. Pass y and \1 for",
+    ):
         fn([0, 1, 0], [0.1, 0.2])
 
 
@@ -39,7 +44,7 @@ def test_length_mismatch(name: str, fn: Callable[..., Any]) -> None:
 def test_non_binary_target(name: str, fn: Callable[..., Any]) -> None:
     with pytest.raises(
         InvalidInputError,
-        match=r"y must hold 1 \(bad\) or 0 \(good\); found 2 other values \(2.0, -1.0\) at "
+        match=r"y must hold 1 \(bad\) or 0 \(good\); got 2 values \(2.0, -1.0\) at "
         r"positions 1, 3\. Recode the target to 0/1\.",
     ):
         fn([0, 2, 1, -1], [0.1, 0.2, 0.3, 0.4])
@@ -50,7 +55,8 @@ def test_missing_target(name: str, fn: Callable[..., Any]) -> None:
     y = pd.Series([0, None, 1], dtype="Int64", index=["u1", "u2", "u3"])
     with pytest.raises(
         InvalidInputError,
-        match=r"y has 1 missing \(NaN\) values at rows 'u2'; drop the rows whose outcome is not",
+        match=r"y must hold 1 \(bad\) or 0 \(good\), not missing values; got 1 value \(nan\) at "
+        r"row 'u2'\. Drop the rows whose outcome is not observed\.",
     ):
         fn(y, [0.1, 0.2, 0.3])
 
@@ -59,11 +65,11 @@ def test_missing_target(name: str, fn: Callable[..., Any]) -> None:
 def test_nan_and_infinite_scores(name: str, fn: Callable[..., Any]) -> None:
     with pytest.raises(
         InvalidInputError,
-        match=r"score has 2 missing \(NaN\) values"
-        r" at positions 0, 2",
+        match=rf"^{name}: score must not be missing \(NaN\); got 2 values \(nan, nan\)"
+        r" at positions 0, 2\.",
     ):
         fn([0, 1, 1], [np.nan, 0.2, np.nan])
-    with pytest.raises(InvalidInputError, match=r"score has 1 infinite values at positions 1"):
+    with pytest.raises(InvalidInputError, match=r"score must be finite; got 1 value \(inf\) at position 1"):
         fn([0, 1, 1], [0.1, np.inf, 0.3])
 
 
@@ -71,25 +77,30 @@ def test_nan_and_infinite_scores(name: str, fn: Callable[..., Any]) -> None:
 def test_pd_outside_unit_interval(name: str, fn: Callable[..., Any]) -> None:
     with pytest.raises(
         InvalidInputError,
-        match=r"pd must be a probability in \[0, 1\]; found 2 values outside \(1.5, -0.1\) at "
+        match=rf"^{name}: pd must lie in \[0, 1\]; got 2 values \(1.5, -0.1\) at "
         r"positions 1, 2\. Pass PDs, not scores",
     ):
         fn([0, 1, 1], [0.1, 1.5, -0.1])
-    with pytest.raises(InvalidInputError, match=r"pd has 1 missing \(NaN\) values"):
+    with pytest.raises(InvalidInputError, match=r"pd must not be missing \(NaN\); got 1 value \(nan\)"):
         fn([0, 1, 1], [0.1, np.nan, 0.2])
 
 
 @pytest.mark.parametrize(("name", "fn"), ALL)
 def test_empty_input(name: str, fn: Callable[..., Any]) -> None:
-    with pytest.raises(InvalidInputError, match=r"y is empty; pass at least one value"):
+    with pytest.raises(InvalidInputError, match=rf"^{name}: y must not be empty; got 0 values\. Pass "
+        rf"at least one"):
         fn([], [])
 
 
 @pytest.mark.parametrize(("name", "fn"), SCORE_METRICS)
 def test_single_class(name: str, fn: Callable[..., Any]) -> None:
-    with pytest.raises(InvalidInputError, match=r"y has no bads \(y == 1\); the statistic needs"):
+    with pytest.raises(
+        InvalidInputError,
+        match=rf"^{name}: y must hold both bads \(1\) and goods \(0\); got 3 goods and no bads\. "
+        r"Evaluate on a sample that contains both outcomes\.",
+    ):
         fn([0, 0, 0], [0.1, 0.2, 0.3])
-    with pytest.raises(InvalidInputError, match=r"y has no goods \(y == 0\)"):
+    with pytest.raises(InvalidInputError, match=r"y must hold both .*; got 2 bads and no goods\."):
         fn([1, 1], [0.1, 0.2])
 
 
@@ -99,30 +110,30 @@ def test_shape_and_type_errors() -> None:
         match=r"auc: y must be one-dimensional \(a Series or"
         r" 1-D array\); got a DataFrame",
     ):
-        jc.metrics.auc(pd.DataFrame({"y": [0, 1]}), [0.1, 0.2])
+        jc.metrics.auc(pd.DataFrame({"y": [0, 1]}), [0.1, 0.2], higher="riskier")
     with pytest.raises(
         InvalidInputError,
         match=r"auc: score must be one-dimensional; got an"
         r" array of shape \(2, 1\)",
     ):
-        jc.metrics.auc([0, 1], np.array([[0.1], [0.2]]))
+        jc.metrics.auc([0, 1], np.array([[0.1], [0.2]]), higher="riskier")
     with pytest.raises(
         InvalidInputError,
-        # pandas 3 has a str dtype; pandas 2.2 stores the strings as object.
-        match=r"auc: score must be numeric; (got dtype str\. Convert it to float or int\.|"
-        r"found 2 non-numeric values \('a', 'b'\))",
+        # pandas 3 has a str dtype; pandas 2.2 stores the strings as object: either way, rows named.
+        match=r"auc: score must hold real numbers; got 2 values \('a', 'b'\) at rows 0, 1\. "
+        r"Convert the values to numbers first\.",
     ):
-        jc.metrics.auc([0, 1], pd.Series(["a", "b"], dtype="str"))
+        jc.metrics.auc([0, 1], pd.Series(["a", "b"], dtype="str"), higher="riskier")
     with pytest.raises(
         InvalidInputError,
-        match=r"ks: y must be numeric; found 1"
-        r" non-numeric values \('bad'\)",
+        match=r"ks: y must hold 1 \(bad\) or 0 \(good\); got 1"
+        r" value \('bad'\) at position 1\. Recode the target to 0/1\.",
     ):
-        jc.metrics.ks(np.array([0, "bad"], dtype=object), [0.1, 0.2])
+        jc.metrics.ks(np.array([0, "bad"], dtype=object), [0.1, 0.2], higher="riskier")
     with pytest.raises(
         InvalidInputError,
         match=r"auc: higher must be one of 'riskier',"
-        r" 'safer'; got 'lower'",
+        r" 'safer'; got 'lower'\. Pass higher='riskier' for a PD",
     ):
         jc.metrics.auc([0, 1], [0.1, 0.2], higher="lower")  # type: ignore[arg-type]
 
@@ -132,43 +143,49 @@ def test_series_with_different_indexes_are_not_aligned_silently() -> None:
     score = pd.Series([0.1, 0.2], index=[2, 1])
     with pytest.raises(
         InvalidInputError,
-        match=r"auc: y and score are Series with different indexes; align"
-        r" them first, e.g. score.reindex\(y.index\)",
+        match=r"auc: score must have the same index as y \(Series are never matched by position or "
+        r"realigned silently\); got labels that differ: 2 values \(2, 1\) at positions 0, 1\. "
+        r"Align them first, e.g. score.reindex\(y.index\)\.",
     ):
-        jc.metrics.auc(y, score)
+        jc.metrics.auc(y, score, higher="riskier")
 
 
 def test_sample_weight_errors() -> None:
-    with pytest.raises(InvalidInputError, match=r"auc: sample_weight has 1 rows but y has 2"):
-        jc.metrics.auc([0, 1], [0.1, 0.2], sample_weight=[1.0])
+    with pytest.raises(InvalidInputError, match=r"auc: sample_weight must have one value per row "
+        r"\(2\); got 1"):
+        jc.metrics.auc([0, 1], [0.1, 0.2], sample_weight=[1.0], higher="riskier")
     with pytest.raises(
         InvalidInputError,
-        match=r"ks: sample_weight must be >= 0; found 1 negative"
-        r" values \(-1.0\) at positions 0",
+        match=r"ks: sample_weight must lie >= 0; got 1 value"
+        r" \(-1.0\) at position 0\. Weights are non-negative",
     ):
-        jc.metrics.ks([0, 1], [0.1, 0.2], sample_weight=[-1.0, 1.0])
-    with pytest.raises(InvalidInputError, match=r"auc: sample_weight has 1 missing \(NaN\) values"):
-        jc.metrics.auc([0, 1], [0.1, 0.2], sample_weight=[np.nan, 1.0])
-    with pytest.raises(InvalidInputError, match=r"brier_score: sample_weight sums to 0"):
+        jc.metrics.ks([0, 1], [0.1, 0.2], sample_weight=[-1.0, 1.0], higher="riskier")
+    with pytest.raises(InvalidInputError, match=r"auc: sample_weight must not be missing \(NaN\); got "
+        r"1 value"):
+        jc.metrics.auc([0, 1], [0.1, 0.2], sample_weight=[np.nan, 1.0], higher="riskier")
+    with pytest.raises(
+        InvalidInputError, match=r"brier_score: sample_weight must have a positive total; got weights "
+            r"summing to 0"
+    ):
         jc.metrics.brier_score([0, 1], [0.1, 0.2], sample_weight=[0.0, 0.0])
     with pytest.raises(
         InvalidInputError,
-        match=r"auc: y has no bads \(y == 1\) with"
+        match=r"auc: y must hold both bads \(1\) and goods \(0\); got 1 good and no bads with"
         r" a positive weight",
     ):
-        jc.metrics.auc([0, 1], [0.1, 0.2], sample_weight=[1.0, 0.0])
+        jc.metrics.auc([0, 1], [0.1, 0.2], sample_weight=[1.0, 0.0], higher="riskier")
 
 
 def test_errors_are_value_errors_too() -> None:
-    with pytest.raises(ValueError, match=r"auc: y is empty"):
-        jc.metrics.auc([], [])
+    with pytest.raises(ValueError, match=r"auc: y must not be empty"):
+        jc.metrics.auc([], [], higher="riskier")
 
 
 def test_long_lists_are_summarised() -> None:
     y = np.arange(20) % 3  # values 0, 1, 2: every third row is invalid
     with pytest.raises(
         InvalidInputError,
-        match=r"found 6 other values \(2.0\) at"
+        match=r"got 6 values \(2.0, 2.0, 2.0, 2.0, 2.0, …\) at"
         r" positions 2, 5, 8, 11, 14, …",
     ):
-        jc.metrics.auc(y, np.zeros(20))
+        jc.metrics.auc(y, np.zeros(20), higher="riskier")

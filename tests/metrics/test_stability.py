@@ -107,8 +107,8 @@ def test_empty_bins_are_smoothed_and_reported_never_dropped() -> None:
     assert r.value == pytest.approx(float(np.sum((q - p) * np.log(q / p))))
     with pytest.raises(
         InvalidInputError,
-        match=r"psi: bins \['\[-inf, 2\)'\] are"
-        r" empty in one sample",
+        match=r"psi: smoothing must be > 0 when a bin is empty in one sample only \(the unsmoothed PSI "
+        r"is infinite\); got 0 with bins \['\[-inf, 2\)'\] empty on one side\.",
     ):
         jc.metrics.psi([1.0, 1.5, 5.0], [5.0, 6.0, 7.0], edges=[2, 4], smoothing=0)
 
@@ -127,8 +127,8 @@ def test_unseen_categories_get_their_own_bin() -> None:
 def test_missing_values_raise_or_get_a_bin() -> None:
     with pytest.raises(
         InvalidInputError,
-        match=r"psi: actual has 1 missing \(NaN\) values at"
-        r" positions 1; .*missing='bin'",
+        match=r"psi: actual must not be missing \(NaN\); got 1 value \(nan\) at"
+        r" position 1\. .*missing='bin'",
     ):
         jc.metrics.psi([1.0, 2.0], [1.0, np.nan])
     r = jc.metrics.psi([1.0, 2.0, 3.0, np.nan], [1.0, np.nan, np.nan, 3.0], bins=2, missing="bin")
@@ -210,19 +210,19 @@ def test_csi_missing_columns_raise_schema_error() -> None:
         jc.metrics.csi(ref, cur)
     with pytest.raises(
         InvalidInputError,
-        match=r"csi: actual must be a DataFrame of"
-        r" features; got list",
+        match=r"csi: actual must be a pandas"
+        r" DataFrame; got a list",
     ):
         jc.metrics.csi(ref, [1, 2])  # type: ignore[arg-type]
 
 
 def test_psi_rejects_bad_parameters() -> None:
-    with pytest.raises(InvalidInputError, match=r"psi: expected is empty; pass at least one value"):
+    with pytest.raises(InvalidInputError, match=r"psi: expected must not be empty; got 0 values\. Pass at"):
         jc.metrics.psi([], [1.0])
     with pytest.raises(
         InvalidInputError,
-        match=r"psi: smoothing must be a number in"
-        r" \[0, inf\]; got -1",
+        match=r"psi: smoothing must be a finite number"
+        r" >= 0; got -1\.",
     ):
         jc.metrics.psi([1.0], [1.0], smoothing=-1)
     with pytest.raises(
@@ -231,11 +231,11 @@ def test_psi_rejects_bad_parameters() -> None:
         r" 'bin'; got 'drop'",
     ):
         jc.metrics.psi([1.0], [1.0], missing="drop")  # type: ignore[arg-type]
-    with pytest.raises(InvalidInputError, match=r"psi: actual has 1 infinite values"):
+    with pytest.raises(InvalidInputError, match=r"psi: actual must be finite; got 1 value \(inf\)"):
         jc.metrics.psi([1.0], [np.inf])
-    with pytest.raises(InvalidInputError, match=r"psi: pass either edges or binning, not both"):
+    with pytest.raises(InvalidInputError, match=r"psi: edges must not be given with binning; .*Pass either"):
         jc.metrics.psi([1.0], [1.0], edges=[1], binning=FakeBinning((1.0,)))
-    with pytest.raises(InvalidInputError, match=r"psi: edges needs numeric samples"):
+    with pytest.raises(InvalidInputError, match=r"psi: edges needs numeric samples; got categories"):
         jc.metrics.psi(["a"], ["b"], edges=[1])
 
 
@@ -244,7 +244,11 @@ def test_inconsistent_binning_is_reported() -> None:
         def bin_index(self, x: Any) -> np.ndarray:
             return np.full(len(x), 99, dtype=np.int64)
 
-    with pytest.raises(InvalidInputError, match=r"binning.bin_index returned indexes outside 0..2"):
+    with pytest.raises(
+        InvalidInputError,
+        match=r"psi: binning must return bin numbers in 0\.\.2 \(one per label\) from bin_index; got 1 "
+        r"value \(99\) at position 0 for expected\.",
+    ):
         jc.metrics.psi([1.0], [2.0], binning=Broken(edges=(1.0,)))
 
 
@@ -260,7 +264,12 @@ def test_inputs_not_mutated() -> None:
 
 def test_messages_name_series_rows_by_label() -> None:
     actual = pd.Series([1.0, np.nan, np.inf], index=["u1", "u2", "u3"])
-    with pytest.raises(InvalidInputError, match=r"psi: actual has 1 infinite values at rows 'u3'"):
+    with pytest.raises(
+        InvalidInputError, match=r"psi: actual must be finite; got 1 value \(inf\) at row 'u3'"
+    ):
         jc.metrics.psi([1.0, 2.0], actual, missing="bin")
-    with pytest.raises(InvalidInputError, match=r"psi: actual has 1 missing \(NaN\) values at rows 'u2'"):
+    with pytest.raises(
+        InvalidInputError,
+        match=r"psi: actual must not be missing \(NaN\); got 1 value \(nan\) at row 'u2'",
+    ):
         jc.metrics.psi([1.0, 2.0], actual.iloc[:2])

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import jiebei_credit as jc
@@ -176,14 +176,14 @@ def test_rule_set_errors() -> None:
     ok = pd.DataFrame({"dpd_now": [0]}, index=["b"])
     with pytest.raises(
         InvalidInputError,
-        match=r"rule names must be unique;"
-        r" \['new_delinquency'\]",
+        match=r"early_warnings: rules must have unique names;"
+        r" got \['new_delinquency'\] more than once\. Rename them\.",
     ):
         early_warnings(ok, ok, rules=[DEFAULT_RULES[0], DEFAULT_RULES[0]])
     with pytest.raises(
         InvalidInputError,
-        match=r"rules must hold WarningRule"
-        r" records; got 1 other",
+        match=r"early_warnings: rules must hold WarningRule"
+        r" records; got 1 other object",
     ):
         early_warnings(ok, ok, rules=[DEFAULT_RULES[0], {"name": "x"}])  # type: ignore[list-item]
     with pytest.raises(
@@ -201,8 +201,8 @@ def test_rule_set_errors() -> None:
     [
         ({"kind": "trend"}, r"kind must be one of 'level', 'crossing', 'absolute_change', 'relative_change'"),
         ({"comparison": "=="}, r"comparison must be one of '>', '>=', '<', '<='; got '=='"),
-        ({"threshold": float("nan")}, r"threshold must be finite"),
-        ({"threshold": "1"}, r"threshold must be a number; got '1'"),
+        ({"threshold": float("nan")}, r"threshold must be a finite number; got nan \(float\)"),
+        ({"threshold": "1"}, r"threshold must be a finite number; got '1'"),
         ({"name": " "}, r"name must be a non-empty string"),
         ({"column": None}, r"column must be a non-empty string"),
     ],
@@ -245,9 +245,16 @@ def test_from_dict_rejects_other_schemas_and_fields() -> None:
 
 
 values = st.one_of(st.none(), st.floats(-50, 50, allow_nan=False), st.integers(-3, 3).map(float))
+#: The documented floor: |previous| below it gives no relative change (<NA>).
+FLOOR = 1e-9
+_JUMP = WarningRule(name="jump", column="limit_now", kind="relative_change", comparison=">=", threshold=0.5)
 
 
 @given(rules, st.lists(st.tuples(values, values), min_size=1, max_size=20))
+# Found by a fresh-clone run: a subnormal previous value overflowed (now - previous) / |previous|.
+@example(_JUMP, [(5e-324, 1.0)])
+@example(_JUMP, [(-5e-324, -1.0), (0.0, 1.0), (1e-10, 1.0), (-1e-9, 1.0)])
+@example(dataclasses.replace(_JUMP, kind="absolute_change", comparison="<"), [(5e-324, 1.0)])
 def test_flags_match_an_independent_pandas_evaluation(
     rule: WarningRule, pairs: list[tuple[float | None, float | None]]
 ) -> None:
@@ -266,9 +273,9 @@ def test_flags_match_an_independent_pandas_evaluation(
         expected = compare(t) & ~was
         expected[prev.isna() | now.isna()] = pd.NA
     else:
-        change = now - prev if rule.kind == "absolute_change" else (now - prev) / prev.abs()
-        if rule.kind == "relative_change":
-            change[prev == 0] = pd.NA
+        # relative change: defined only where |previous| >= FLOOR (masked before dividing)
+        base = prev.abs().where(prev.abs() >= FLOOR)
+        change = now - prev if rule.kind == "absolute_change" else (now - prev) / base
         expected = {">": change.gt, ">=": change.ge, "<": change.lt, "<=": change.le}[
             rule.comparison
         ](t)
@@ -290,3 +297,37 @@ def test_default_rules_are_documented_in_both_languages() -> None:
         assert rule.description_zh
         assert rule.column in FEATURES
         assert rule.column in jc.features.CATALOG  # a renamed feature would break the default rules
+
+
+def test_relative_change_from_a_subnormal_previous_value_is_missing_not_an_overflow() -> None:
+    # Minimal reproduction of the red run: previous 5e-324 (subnormal), now 1.0. The ratio
+    # overflowed and warned; below the documented floor of 1e-9 it is undefined: <NA>.
+    before = pd.DataFrame({"limit_now": [5e-324, 0.0, 1e-9, 4.0]}, index=list("abcd"))
+    now = pd.DataFrame({"limit_now": [1.0, 1.0, 2e-9, 1.0]}, index=list("abcd"))
+    flags = early_warnings(before, now, rules=[_JUMP])["jump"]
+    # b: from 0; c: exactly at the floor, (2e-9 − 1e-9) / 1e-9 = 1.0 >= 0.5; d: −75 %.
+    assert flags.tolist() == [pd.NA, pd.NA, True, False]
+
+
+def test_changes_too_large_for_a_float_compare_by_their_sign_without_warning() -> None:
+    big = np.finfo(np.float64).max
+    before = pd.DataFrame({"x": [-big, big, 0.5]}, index=list("abc"))
+    now = pd.DataFrame({"x": [big, -big, big]}, index=list("abc"))
+    rise = WarningRule(name="rise", column="x", kind="absolute_change", comparison=">", threshold=1e300)
+    grew = WarningRule(name="grew", column="x", kind="relative_change", comparison=">", threshold=1e300)
+    flags = early_warnings(before, now, rules=[rise, grew])
+    # big − (−big) overflows to +inf: a rise; −big − big to −inf: not one.
+    assert flags["rise"].tolist() == [True, False, True]
+    # a: (big − (−big)) overflows to +inf, / big = +inf; b: −inf; c: (big − 0.5) / 0.5 overflows to +inf.
+    assert flags["grew"].tolist() == [True, False, True]
+
+
+def test_infinite_feature_values_are_refused() -> None:
+    before = pd.DataFrame({"util_now": [0.1, 0.2]}, index=["a", "b"])
+    now = pd.DataFrame({"util_now": [np.inf, 0.3]}, index=["a", "b"])
+    with pytest.raises(
+        SchemaError,
+        match=r"features_now.util_now row 'a': value inf: 1 infinite value \(rows 'a'\); replace them "
+        r"with NaN \(not evaluable\) or a finite cap",
+    ):
+        early_warnings(before, now, rules=DEFAULT_RULES[2:4])

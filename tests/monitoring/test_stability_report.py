@@ -169,12 +169,16 @@ def test_errors() -> None:
         r" features_/binnings_ \(is it fitted\?\)",
     ):
         stability_report(object(), X, X)  # type: ignore[arg-type]
-    with pytest.raises(InvalidInputError, match=r"pass both y_reference and y_current"):
+    with pytest.raises(
+        InvalidInputError,
+        match=r"stability_report: y_current must be given with y_reference; got None\. Pass both "
+        r"y_reference and y_current",
+    ):
         stability_report(card, X, X, y_reference=y)
     with pytest.raises(
         InvalidInputError,
-        match=r"stability_report: y_current has 199 rows"
-        r" but X_current has 200",
+        match=r"stability_report: y_current must have one value per row of X_current \(200\); got"
+        r" 199 values\.",
     ):
         stability_report(card, X, X, y_reference=y, y_current=y.iloc[1:].to_numpy())
     with pytest.raises(
@@ -185,13 +189,15 @@ def test_errors() -> None:
         stability_report(card, X, X, y_reference=y * 2, y_current=y)
     with pytest.raises(InvalidInputError, match=r"bad_rate_alpha must be a pair \(amber, red\)"):
         stability_report(card, X, X, bad_rate_alpha=(0.01, 0.05))
-    with pytest.raises(InvalidInputError, match=r"stability_report: X_current must be a DataFrame"):
+    with pytest.raises(
+        InvalidInputError, match=r"stability_report: X_current must be a pandas DataFrame; got a Series\."
+    ):
         stability_report(card, X, X["util_now"])  # type: ignore[arg-type]
     broken = FakeCard(binnings_={"util_now": FakeBinning((0.5,))})
     with pytest.raises(
         InvalidInputError,
-        match=r"card.binnings_ has no binning for"
-        r" features \['inq_count_30d'\]",
+        match=r"stability_report: card.binnings_ must hold a binning for every feature in card.features_;"
+        r" got none for \['inq_count_30d'\]\.",
     ):
         stability_report(broken, X, X)
 
@@ -201,8 +207,8 @@ def test_errors() -> None:
 
     with pytest.raises(
         InvalidInputError,
-        match=r"card.points\(X_reference\) has \d+ missing"
-        r" \(NaN\) values at rows",
+        match=r"stability_report: card.points\(X_reference\) must not be missing"
+        r" \(NaN\); got \d+ values \(nan, .*\) at rows",
     ):
         stability_report(NaNCard(), X, X)
 

@@ -145,7 +145,7 @@ def test_bad_arguments() -> None:
         match=r"plot_roc: ax must be a matplotlib"
         r" Axes or None; got str",
     ):
-        plot_roc([0, 1], [0.1, 0.2], ax="left")  # type: ignore[arg-type]
+        plot_roc([0, 1], [0.1, 0.2], ax="left", higher="riskier")  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match=r"plot_binning: binning must have a table"):
         plot_binning(object())
     with pytest.raises(
@@ -156,8 +156,8 @@ def test_bad_arguments() -> None:
         plot_binning(object(), line="iv")  # type: ignore[arg-type]
     with pytest.raises(
         InvalidInputError,
-        match=r"plot_calibration: table lacks"
-        r" columns \['jeffreys_p'\]",
+        match=r"plot_calibration: table must have the columns of the matching jiebei_credit output; "
+        r"got a table lacking columns \['jeffreys_p'\]",
     ):
         plot_calibration(pd.DataFrame(columns=["default_rate", "pd_mean", "ci_lower", "ci_upper"]))
     with pytest.raises(InvalidInputError, match=r"plot_psi: result must be a PSIResult"):
@@ -165,17 +165,20 @@ def test_bad_arguments() -> None:
     with pytest.raises(
         InvalidInputError,
         match=r"plot_score_distribution: bins must"
-        r" be an integer >= 1",
+        r" be an integer in \[1, 10000\]; got 0\.",
     ):
         plot_score_distribution([0, 1], [1.0, 2.0], bins=0)
-    with pytest.raises(InvalidInputError, match=r"plot_ks: y has no bads"):
-        plot_ks([0, 0], [1.0, 2.0])
+    with pytest.raises(
+        InvalidInputError,
+        match=r"plot_ks: y must hold both bads \(1\) and goods \(0\); got 2 goods and no bads",
+    ):
+        plot_ks([0, 0], [1.0, 2.0], higher="riskier")
 
 
 def test_missing_matplotlib_gives_an_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r"pip install 'jiebei-credit\[plot\]'"):
-        plot_roc([0, 1], [0.1, 0.2])
+        plot_roc([0, 1], [0.1, 0.2], higher="riskier")
 
 
 def test_importing_the_library_does_not_import_matplotlib() -> None:

@@ -1,5 +1,9 @@
 """Score bands: quantile cut points, band membership and labels.
 
+Shared by :mod:`jiebei_credit.metrics` (gains tables, PSI, calibration
+grades) and :mod:`jiebei_credit.monitoring` (score bands of a stability
+report), so that both cut a score the same way.
+
 Bands are left-closed: with interior cut points ``e_1 < … < e_k`` band ``i``
 holds the values ``e_i <= x < e_{i+1}`` (with ``e_0 = -inf`` and
 ``e_{k+1} = +inf``), so every finite value falls in exactly one band.
@@ -9,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from jiebei_credit.metrics._validate import FloatArray, IntArray
+from jiebei_credit._validation import FloatArray, IntArray
 
 
 def quantile_edges(x: FloatArray, bins: int) -> FloatArray:
@@ -22,7 +26,10 @@ def quantile_edges(x: FloatArray, bins: int) -> FloatArray:
     heavy ties give fewer than ``bins`` bands.
     """
     n = x.size
-    positions = np.unique((np.arange(1, bins, dtype=np.int64) * n) // bins)
+    if bins >= n:  # every position is a cut candidate; no need to build ``bins`` of them
+        positions = np.arange(1, n, dtype=np.int64)
+    else:
+        positions = np.unique((np.arange(1, bins, dtype=np.int64) * n) // bins)
     positions = positions[(positions > 0) & (positions < n)]
     if positions.size == 0:
         return np.empty(0, dtype=np.float64)
