@@ -169,7 +169,7 @@ def test_huge_smoothing_gives_equal_shares_not_nan() -> None:
         (lambda: jc.metrics.calibration_table([0, 1], [0.1, 0.2], grades=[[1], [2]]),
          r"^calibration_table: grades must be one-dimensional"),
         (lambda: jc.metrics.hosmer_lemeshow([0, 1], [0.1, 0.2], dof=2.0),
-         r"^hosmer_lemeshow: dof must be an integer in \[1, 9\.0072e\+15\]; got 2\.0 \(float\)"),
+         r"^hosmer_lemeshow: dof must be an integer in \[1, 9007199254740992\]; got 2\.0 \(float\)"),
         (lambda: jc.metrics.hosmer_lemeshow([0, 1], [0.1, 0.2], dof=10**400),
          r"^hosmer_lemeshow: dof must be an integer in"),
         (lambda: jc.metrics.brier_score([0, 1], np.array([False, True])),
