@@ -261,7 +261,8 @@ def test_numpy_integer_windows_are_accepted_and_the_rest_refused(rs: RecordSet) 
     pd.testing.assert_frame_equal(numpy_ints, extract(rs, obs()))
     assert list(catalog(windows=(np.int8(7),))) == list(catalog(windows=(7,)))
     for bad, match in (
-        ([[30]], r"windows must hold whole numbers of days between 1 and 3650; got 1 value \(\[30\]\)"),
+        ([[30]], (r"windows must hold single values \(labels\), not lists or arrays; "
+                  r"got 1 such item \(\[30\]\)")),
         ([np.float64(30.0)], r"windows must hold whole .*; got 1 value \(30.0\) at position 0"),
         ([np.bool_(True)], r"windows must hold whole .*; got 1 value \(True\) at position 0"),
         (np.array([[30]]), r"windows must be a list, tuple, array or Index of values \(one-dimensional\)"),
