@@ -120,9 +120,9 @@ class LoanBook:
         return self.loan_sum(np.where(self.paid > t, self.principal_due, 0.0))
 
     def first_reach(self, min_dpd: int, before: int) -> IntArray:
-        """First day each loan is ``min_dpd``+ days past due, if before day ``before``, else NEVER.
+        """First day each loan is ``min_dpd`` or more days past due, if before day ``before``, else NEVER.
 
-        An instalment is ``min_dpd``+ days past due on ``[due + min_dpd, paid]``,
+        An instalment is ``min_dpd`` or more days past due on ``[due + min_dpd, paid]``,
         so it first is on ``due + min_dpd`` iff ``paid >= due + min_dpd``.
         """
         reach = self.due + min_dpd

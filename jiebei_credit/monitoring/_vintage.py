@@ -37,7 +37,7 @@ class VintageTable:
         One row per cohort (a ``PeriodIndex`` named ``cohort``), one column
         per month on book (integers from 0, named ``mob``). Cell ``(c, m)``
         is the share of the cohort's loans (``measure="count"``) or of their
-        original principal (``"balance"``) that were ``min_dpd``+ days past
+        original principal (``"balance"``) that were ``min_dpd`` or more days past
         due on some day up to the end of month on book ``m``. NaN where the
         cell is not yet observable at ``as_of``, never 0.
     bads : pandas.DataFrame
@@ -98,7 +98,7 @@ def vintage_table(
     measure: Measure = "count",
     cohort: Cohort = "month",
 ) -> VintageTable:
-    """Vintage table: cumulative share of each origination cohort gone ``min_dpd``+ days past due.
+    """Vintage table: the cumulative share of each cohort ``min_dpd`` or more days past due.
 
     Parameters
     ----------
@@ -134,7 +134,7 @@ def vintage_table(
     -----
     An instalment is ``k`` days past due on day ``t`` iff
     ``due_on + k <= t <= paid_on`` (``paid_on`` open-ended while unpaid), so
-    a loan is first ``k``+ days past due on ``min(due_on + k)`` over its
+    a loan is first ``k`` or more days past due on ``min(due_on + k)`` over its
     instalments with ``paid_on >= due_on + k``. Cured loans still count.
 
     A loan drawn in month ``c`` is at month on book ``m`` at the end of month

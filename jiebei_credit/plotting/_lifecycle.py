@@ -28,7 +28,7 @@ def plot_vintage(table: VintageTable, *, ax: Axes | None = None) -> Axes:
     -------
     matplotlib.axes.Axes
         The Axes drawn on: one line per cohort (labelled with the cohort),
-        x = month on book, y = the cohort's cumulative share ``min_dpd``+
+        x = month on book, y = the cohort's cumulative share ``min_dpd`` or more
         days past due. Cells not yet observable are NaN and not drawn.
 
     Raises
