@@ -18,7 +18,7 @@ the same test because ``as_of`` is a midnight.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -38,6 +38,7 @@ __all__ = [
     "expand",
     "per_owner",
     "range_reduce",
+    "range_sum",
     "safe_div",
 ]
 
@@ -117,10 +118,21 @@ class Timeline:
     span: int
 
     @classmethod
-    def build(cls, groups: IntArray, days: IntArray, *, presorted: bool = False) -> Timeline:
-        """Sort events of non-negative integer ``groups`` by group, then day (stable).
+    def build(
+        cls,
+        groups: IntArray,
+        days: IntArray,
+        *,
+        presorted: bool = False,
+        ties: Sequence[npt.ArrayLike] = (),
+    ) -> Timeline:
+        """Sort events of non-negative integer ``groups`` by group, then day, then ``ties``.
 
-        ``presorted=True`` declares the events already in that order (no sort).
+        ``ties`` are per-row content keys, most significant first, that order
+        events of one group on one day canonically, whatever the input order
+        (rows equal on every tie key are interchangeable for the caller).
+        Without ties the sort is stable. ``presorted=True`` declares the
+        events already in that order (no sort).
         """
         groups = np.asarray(groups, dtype=np.int64)
         days = np.asarray(days, dtype=np.int64)
@@ -135,7 +147,10 @@ class Timeline:
         key = groups * span + (days - day0)
         if presorted:
             return cls(order=np.arange(key.size, dtype=np.intp), key=key, day0=day0, span=span)
-        order = np.argsort(key, kind="stable")
+        if ties:
+            order = np.lexsort((*[np.asarray(t) for t in reversed(ties)], key)).astype(np.intp)
+        else:
+            order = np.argsort(key, kind="stable")
         return cls(order=order, key=key[order], day0=day0, span=span)
 
     def __len__(self) -> int:
@@ -208,6 +223,24 @@ def range_reduce(
     got[by_start] = reduced
     out[ok] = got
     return out
+
+
+def range_sum(values: npt.ArrayLike, lo: IntArray, hi: IntArray) -> FloatArray:
+    """``values[lo[i]:hi[i]].sum()`` for every i, 0.0 where the range is empty.
+
+    Each sum reads only the values of its range, in order: ``np.add.reduceat``
+    reduces a segment by its offset within the segment, never by its position
+    in the array, so the bits of a window sum do not depend on what lies
+    outside it (other borrowers, later rows). A difference of two cumulative
+    sums would carry the rounding of every earlier row of the table.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> range_sum(np.array([0.1, 0.2, 0.3]), np.array([0, 1, 2]), np.array([2, 3, 2])).tolist()
+    [0.30000000000000004, 0.5, 0.0]
+    """
+    return range_reduce(np.add, np.asarray(values, dtype=np.float64), lo, hi, 0.0)
 
 
 def expand(lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
