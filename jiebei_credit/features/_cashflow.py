@@ -27,6 +27,7 @@ from jiebei_credit.features._kernels import (
     csum,
     day_numbers,
     expand,
+    padded,
     per_owner,
     range_reduce,
     range_sum,
@@ -200,7 +201,7 @@ class Flows:
         tl = Timeline.build(ctx.borrower_codes("transactions"), day_numbers(at), ties=ties)
         self.timeline = tl
         sale = tl.take(category_codes(tx["kind"], "sale"))
-        self.sale_amount = np.where(sale, tl.take(amount), 0.0)
+        self.sale_amount = padded(np.where(sale, tl.take(amount), 0.0))
         self.sale_count = csum(sale)
         self.code, self.day = ctx.obs.code, ctx.obs.day
         self.start = tl.start(self.code)
@@ -216,7 +217,7 @@ class Flows:
     def total(
         self, amount: FloatArray, count: FloatArray, newer: int, older: int
     ) -> tuple[FloatArray, FloatArray]:
-        """Sum of ``amount`` (sorted values) and ``count`` (cumulative) in a window.
+        """Sum of ``amount`` (sorted values, :func:`padded`) and ``count`` (cumulative) in a window.
 
         The window is days ``[as_of - older, as_of - newer)``.
 
@@ -224,7 +225,7 @@ class Flows:
         """
         hi, lo = self.at(newer), self.at(older)
         n = count[hi] - count[lo]
-        s = np.where(n > 0, range_sum(amount, lo, hi), 0.0)
+        s = np.where(n > 0, range_reduce(np.add, amount, lo, hi, 0.0, padded=True), 0.0)
         return s, n
 
     def sales(self, newer: int, older: int) -> tuple[FloatArray, FloatArray]:
@@ -311,11 +312,11 @@ def cashflow_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, Float
     loan_in = tl.take(category_codes(kind, "loan_disbursement"))
     loan_out = tl.take(category_codes(kind, "loan_repayment"))
     refund = tl.take(category_codes(kind, "refund"))
-    refund_cs = (np.where(refund, amount, 0.0))
+    refund_cs = padded(np.where(refund, amount, 0.0))
     refund_n = csum(refund)
-    op_in = (np.where(inflow & ~loan_in, amount, 0.0))
+    op_in = padded(np.where(inflow & ~loan_in, amount, 0.0))
     op_in_n = csum(inflow & ~loan_in)
-    op_out = (np.where(~inflow & ~loan_out, amount, 0.0))
+    op_out = padded(np.where(~inflow & ~loan_out, amount, 0.0))
     op_out_n = csum(~inflow & ~loan_out)
     for w in windows:
         sales, n_sales = fl.sales(0, w)
@@ -326,9 +327,9 @@ def cashflow_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, Float
         paid, _ = fl.total(op_out, op_out_n, 0, w)
         out[f"net_inflow_monthly_{w}d"] = (got - paid) * BLOCK_DAYS / w
     del refund_cs, refund_n, op_in, op_in_n, op_out, op_out_n
-    all_in = (np.where(inflow, amount, 0.0))
+    all_in = padded(np.where(inflow, amount, 0.0))
     all_in_n = csum(inflow)
-    borrowed = (np.where(loan_in, amount, 0.0))
+    borrowed = padded(np.where(loan_in, amount, 0.0))
     borrowed_n = csum(loan_in)
     for w in windows:
         total_in, n_in = fl.total(all_in, all_in_n, 0, w)

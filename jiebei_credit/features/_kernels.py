@@ -36,6 +36,7 @@ __all__ = [
     "csum",
     "day_numbers",
     "expand",
+    "padded",
     "per_owner",
     "range_reduce",
     "range_sum",
@@ -147,10 +148,19 @@ class Timeline:
         key = groups * span + (days - day0)
         if presorted:
             return cls(order=np.arange(key.size, dtype=np.intp), key=key, day0=day0, span=span)
-        if ties:
-            order = np.lexsort((*[np.asarray(t) for t in reversed(ties)], key)).astype(np.intp)
-        else:
-            order = np.argsort(key, kind="stable")
+        order = np.argsort(key, kind="stable")
+        if ties and key.size > 1:
+            # Only rows sharing a (group, day) key with another row need the tie keys.
+            sorted_key = key[order]
+            dup = sorted_key[1:] == sorted_key[:-1]
+            if dup.any():
+                in_run = np.zeros(key.size, dtype=bool)
+                in_run[1:] |= dup
+                in_run[:-1] |= dup
+                pos = np.flatnonzero(in_run)
+                rows = order[pos]
+                sub = np.lexsort((*[np.asarray(t)[rows] for t in reversed(ties)], sorted_key[pos]))
+                order[pos] = rows[sub]
         return cls(order=order, key=key[order], day0=day0, span=span)
 
     def __len__(self) -> int:
@@ -192,7 +202,13 @@ class Timeline:
 
 
 def range_reduce(
-    ufunc: np.ufunc, values: npt.NDArray[Any], lo: IntArray, hi: IntArray, empty: float
+    ufunc: np.ufunc,
+    values: npt.NDArray[Any],
+    lo: IntArray,
+    hi: IntArray,
+    empty: float,
+    *,
+    padded: bool = False,
 ) -> FloatArray:
     """``ufunc.reduce(values[lo[i]:hi[i]])`` for every i, ``empty`` where the range is empty.
 
@@ -217,8 +233,10 @@ def range_reduce(
     bounds = np.empty(2 * starts.size, dtype=np.intp)
     bounds[0::2] = starts[by_start]
     bounds[1::2] = stops[by_start]
-    padded = np.append(np.asarray(values, dtype=np.float64), 0.0)
-    reduced = ufunc.reduceat(padded, bounds)[0::2]
+    # reduceat needs every bound below the length: a trailing element makes ``stop == len`` valid.
+    # ``padded=True`` declares that ``values`` (float64) already ends with one extra element.
+    full = np.asarray(values) if padded else np.append(np.asarray(values, dtype=np.float64), 0.0)
+    reduced = ufunc.reduceat(full, bounds)[0::2]
     got = np.empty(starts.size, dtype=np.float64)
     got[by_start] = reduced
     out[ok] = got
@@ -241,6 +259,12 @@ def range_sum(values: npt.ArrayLike, lo: IntArray, hi: IntArray) -> FloatArray:
     [0.30000000000000004, 0.5, 0.0]
     """
     return range_reduce(np.add, np.asarray(values, dtype=np.float64), lo, hi, 0.0)
+
+
+def padded(values: npt.ArrayLike) -> FloatArray:
+    """``values`` as float64 with one trailing 0.0, for ``range_reduce(..., padded=True)``."""
+    out: FloatArray = np.append(np.asarray(values, dtype=np.float64), 0.0)
+    return out
 
 
 def expand(lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
