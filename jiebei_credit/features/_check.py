@@ -194,7 +194,10 @@ def check_point_in_time(
     Equality is bitwise (NaN equal to NaN): a feature on a bin edge must
     not flip its bin because of who else is in the batch. Truncation
     checks at most five distinct ``as_of`` dates and the "alone" check at
-    most twenty observations.
+    most twenty observations. The truncation checks vary ``records``: a
+    family that reads data from outside its view (a frame captured in a
+    closure) escapes them, and only the batch checks can still catch it.
+    Write families against the :class:`PointInTimeView` alone.
 
     Examples
     --------
