@@ -27,17 +27,32 @@ from jiebei_credit.features._catalog import (
     FeatureSpec,
     catalog,
 )
-from jiebei_credit.features._extract import FAMILY_SOURCES, extract
+from jiebei_credit.features._check import (
+    CHECKS,
+    PointInTimeFailure,
+    PointInTimeReport,
+    check_point_in_time,
+)
+from jiebei_credit.features._extract import BUILTIN_FAMILIES, FAMILY_SOURCES, extract
+from jiebei_credit.features._family import FeatureFamily, PointInTimeView, Segments
 from jiebei_credit.features._outcomes import outcomes
 
 __all__ = [
+    "BUILTIN_FAMILIES",
     "CATALOG",
+    "CHECKS",
     "DEFAULT_WINDOWS",
     "FAMILIES",
     "FAMILY_SOURCES",
     "DataCategory",
+    "FeatureFamily",
     "FeatureSpec",
+    "PointInTimeFailure",
+    "PointInTimeReport",
+    "PointInTimeView",
+    "Segments",
     "catalog",
+    "check_point_in_time",
     "extract",
     "outcomes",
 ]

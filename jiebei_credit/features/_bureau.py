@@ -90,8 +90,11 @@ ZHIMA_BASES: Final[tuple[Base, ...]] = (
 def zhima_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:
     """Features of the ``zhima`` family (see the catalog for definitions)."""
     zs = ctx.table("zhima_scores")
-    tl = Timeline.build(ctx.borrower_codes("zhima_scores"), day_numbers(zs["observed_on"].to_numpy()))
-    score = tl.take(zs["score"].to_numpy(dtype=np.float64)).astype(np.float64)
+    seen = zs["observed_on"].to_numpy()
+    raw_score = zs["score"].to_numpy(dtype=np.float64)
+    ties = (seen.astype("datetime64[ns]").view(np.int64), raw_score)
+    tl = Timeline.build(ctx.borrower_codes("zhima_scores"), day_numbers(seen), ties=ties)
+    score = tl.take(raw_score).astype(np.float64)
     days = tl.days()
     code, day = ctx.obs.code, ctx.obs.day
     start = tl.start(code)

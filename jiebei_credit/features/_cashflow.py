@@ -27,8 +27,10 @@ from jiebei_credit.features._kernels import (
     csum,
     day_numbers,
     expand,
+    padded,
     per_owner,
     range_reduce,
+    range_sum,
     safe_div,
 )
 
@@ -187,10 +189,19 @@ class Flows:
 
     def __init__(self, ctx: Context) -> None:
         tx = ctx.table("transactions")
-        tl = Timeline.build(ctx.borrower_codes("transactions"), day_numbers(tx["occurred_at"].to_numpy()))
+        at = tx["occurred_at"].to_numpy()
+        amount = tx["amount"].to_numpy(dtype=np.float64)
+        # Same-day rows in a canonical order of the columns the family reads.
+        ties = (
+            at.astype("datetime64[ns]").view(np.int64),
+            tx["kind"].cat.codes.to_numpy(),
+            tx["direction"].cat.codes.to_numpy(),
+            amount,
+        )
+        tl = Timeline.build(ctx.borrower_codes("transactions"), day_numbers(at), ties=ties)
         self.timeline = tl
         sale = tl.take(category_codes(tx["kind"], "sale"))
-        self.sale_amount = csum(np.where(sale, tl.take(tx["amount"].to_numpy(dtype=np.float64)), 0.0))
+        self.sale_amount = padded(np.where(sale, tl.take(amount), 0.0))
         self.sale_count = csum(sale)
         self.code, self.day = ctx.obs.code, ctx.obs.day
         self.start = tl.start(self.code)
@@ -206,10 +217,15 @@ class Flows:
     def total(
         self, amount: FloatArray, count: FloatArray, newer: int, older: int
     ) -> tuple[FloatArray, FloatArray]:
-        """Sum and count on days ``[as_of - older, as_of - newer)``; the sum is exactly 0 with no rows."""
+        """Sum of ``amount`` (sorted values, :func:`padded`) and ``count`` (cumulative) in a window.
+
+        The window is days ``[as_of - older, as_of - newer)``.
+
+        The sum reads only the rows of the window (:func:`range_sum`); it is exactly 0 with no rows.
+        """
         hi, lo = self.at(newer), self.at(older)
         n = count[hi] - count[lo]
-        s = np.where(n > 0, amount[hi] - amount[lo], 0.0)
+        s = np.where(n > 0, range_reduce(np.add, amount, lo, hi, 0.0, padded=True), 0.0)
         return s, n
 
     def sales(self, newer: int, older: int) -> tuple[FloatArray, FloatArray]:
@@ -231,6 +247,14 @@ def _blocks(fl: Flows, m: int) -> tuple[FloatArray, FloatArray]:
     return sums, counts
 
 
+def _row_sum(values: FloatArray) -> FloatArray:
+    """Sum of each row, column by column: each row's bits depend on that row alone."""
+    out = np.zeros(values.shape[0])
+    for k in range(values.shape[1]):
+        out = out + values[:, k]
+    return out
+
+
 def cashflow_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:
     """Features of the ``cashflow`` family (see the catalog for definitions)."""
     tx = ctx.table("transactions")
@@ -249,14 +273,16 @@ def cashflow_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, Float
     for w in windows:
         m = w // BLOCK_DAYS
         if m >= 2:
-            b = block_sum[:, :m]
-            out[f"receipts_cv_{w}d"] = safe_div(b.std(axis=1), b.mean(axis=1))
+            mean = _row_sum(block_sum[:, :m]) / m
+            var = _row_sum((block_sum[:, :m] - mean[:, None]) ** 2) / m
+            out[f"receipts_cv_{w}d"] = safe_div(np.sqrt(var), mean)
     for w in windows:
         m = w // BLOCK_DAYS
         if m >= 3:
             y = np.log1p(block_sum[:, :m])
             x = (m - 1 - np.arange(m)) - (m - 1) / 2  # centred time, oldest block first
-            out[f"receipts_trend_{w}d"] = (y - y.mean(axis=1, keepdims=True)) @ x / float(x @ x)
+            yc = y - (_row_sum(y) / m)[:, None]
+            out[f"receipts_trend_{w}d"] = _row_sum(yc * x) / float(np.sum(x * x))
     recent, _ = fl.sales(0, GROWTH_DAYS)
     earlier, n_earlier = fl.sales(GROWTH_DAYS, 2 * GROWTH_DAYS)
     out["receipts_growth_3v3m"] = np.where(n_earlier > 0, safe_div(recent, earlier) - 1.0, np.nan)
@@ -286,11 +312,11 @@ def cashflow_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, Float
     loan_in = tl.take(category_codes(kind, "loan_disbursement"))
     loan_out = tl.take(category_codes(kind, "loan_repayment"))
     refund = tl.take(category_codes(kind, "refund"))
-    refund_cs = csum(np.where(refund, amount, 0.0))
+    refund_cs = padded(np.where(refund, amount, 0.0))
     refund_n = csum(refund)
-    op_in = csum(np.where(inflow & ~loan_in, amount, 0.0))
+    op_in = padded(np.where(inflow & ~loan_in, amount, 0.0))
     op_in_n = csum(inflow & ~loan_in)
-    op_out = csum(np.where(~inflow & ~loan_out, amount, 0.0))
+    op_out = padded(np.where(~inflow & ~loan_out, amount, 0.0))
     op_out_n = csum(~inflow & ~loan_out)
     for w in windows:
         sales, n_sales = fl.sales(0, w)
@@ -301,9 +327,9 @@ def cashflow_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, Float
         paid, _ = fl.total(op_out, op_out_n, 0, w)
         out[f"net_inflow_monthly_{w}d"] = (got - paid) * BLOCK_DAYS / w
     del refund_cs, refund_n, op_in, op_in_n, op_out, op_out_n
-    all_in = csum(np.where(inflow, amount, 0.0))
+    all_in = padded(np.where(inflow, amount, 0.0))
     all_in_n = csum(inflow)
-    borrowed = csum(np.where(loan_in, amount, 0.0))
+    borrowed = padded(np.where(loan_in, amount, 0.0))
     borrowed_n = csum(loan_in)
     for w in windows:
         total_in, n_in = fl.total(all_in, all_in_n, 0, w)
@@ -334,7 +360,9 @@ def _payers(ctx: Context, fl: Flows, windows: tuple[int, ...]) -> dict[str, Floa
     if n:
         inside = (days >= int(fl.day.min()) - max(windows)) & (days < int(fl.day.max()))
         rows, days = rows[inside], days[inside]
-    payer, _ = pd.factorize(tx["counterparty_id"].to_numpy()[rows])  # -1 for a missing payer
+    # Sorted codes: a borrower's payers come in the order of their identifiers,
+    # whatever other borrowers or rows the table holds.
+    payer, _ = pd.factorize(tx["counterparty_id"].to_numpy()[rows], sort=True)  # -1 for a missing payer
     known = payer >= 0
     rows, days, payer = rows[known], days[known], payer[known].astype(np.int64)
     n_payers = int(payer.max()) + 1 if payer.size else 1
@@ -344,8 +372,9 @@ def _payers(ctx: Context, fl: Flows, windows: tuple[int, ...]) -> dict[str, Floa
     if group.size and (int(group.max()) + 1) * span >= 2**62:  # pragma: no cover - > 10**13 pairs
         _, group = np.unique(group, return_inverse=True)
         n_payers = 0
-    tl = Timeline.build(group, days)
-    cs = csum(tl.take(tx["amount"].to_numpy(dtype=np.float64)[rows]))
+    pay_amount = tx["amount"].to_numpy(dtype=np.float64)[rows]
+    tl = Timeline.build(group, days, ties=(pay_amount,))
+    cs = tl.take(pay_amount)
     sorted_groups = tl.groups()
     lead = np.ones(len(tl), dtype=bool)
     lead[1:] = sorted_groups[1:] != sorted_groups[:-1]
@@ -368,7 +397,7 @@ def _payers(ctx: Context, fl: Flows, windows: tuple[int, ...]) -> dict[str, Floa
         for w in windows:
             bottom = tl.query(g, d - w)
             count = top - bottom
-            amount = np.where(count > 0, cs[top] - cs[bottom], 0.0)
+            amount = np.where(count > 0, range_sum(cs, bottom, top), 0.0)
             payers = per_owner(owner, count > 0, m)
             total = per_owner(owner, amount, m)
             out[f"payer_count_{w}d"][target] = payers

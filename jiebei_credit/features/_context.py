@@ -109,8 +109,14 @@ class Context:
         def build() -> LoanView:
             loans = self.table("loans")
             borrower = self.borrower_codes("loans")
-            drawn = day_numbers(loans["drawn_on"].to_numpy())
-            tl = Timeline.build(borrower, drawn)
+            drawn_at = loans["drawn_on"].to_numpy()
+            drawn = day_numbers(drawn_at)
+            # Same-day loans of a borrower in the order of their identifiers (the primary key).
+            ties = (
+                drawn_at.astype("datetime64[ns]").view(np.int64),
+                pd.util.hash_array(loans["loan_id"].astype(str).to_numpy(dtype=object)).view(np.int64),
+            )
+            tl = Timeline.build(borrower, drawn, ties=ties)
             rank = np.empty(len(tl), dtype=np.int64)
             rank[tl.order] = np.arange(len(tl), dtype=np.int64)
             principal = loans["principal"].to_numpy(dtype=np.float64)

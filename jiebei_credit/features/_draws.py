@@ -8,7 +8,16 @@ import numpy as np
 
 from jiebei_credit.features._bases import LOANS, NO_LOAN, REDRAW_DAYS, REPAY, Base, per_window, point
 from jiebei_credit.features._context import Context, category_codes
-from jiebei_credit.features._kernels import MONTH_DAYS, NEVER, FloatArray, IntArray, Timeline, csum, safe_div
+from jiebei_credit.features._kernels import (
+    MONTH_DAYS,
+    NEVER,
+    FloatArray,
+    IntArray,
+    Timeline,
+    csum,
+    range_sum,
+    safe_div,
+)
 
 __all__ = ["DRAW_BASES", "draw_features", "drawn_principal", "payoff_days"]
 
@@ -93,8 +102,8 @@ def payoff_days(ctx: Context) -> IntArray:
 def drawn_principal(ctx: Context, code: IntArray, first: IntArray, stop: IntArray) -> FloatArray:
     """Principal drawn on days ``[first, stop)``."""
     tl = ctx.loans().timeline
-    cs = ctx.memo("cs:drawn", lambda: csum(tl.take(ctx.loans().principal)))
-    result: FloatArray = cs[tl.query(code, stop)] - cs[tl.query(code, first)]
+    principal = ctx.memo("sorted:drawn", lambda: tl.take(ctx.loans().principal))
+    result: FloatArray = range_sum(principal, tl.query(code, first), tl.query(code, stop))
     return result
 
 

@@ -16,6 +16,7 @@ from jiebei_credit.features._cashflow import cashflow_features
 from jiebei_credit.features._catalog import DEFAULT_WINDOWS, FAMILIES, catalog, check_windows
 from jiebei_credit.features._context import Context
 from jiebei_credit.features._draws import draw_features
+from jiebei_credit.features._family import FeatureFamily, PointInTimeView
 from jiebei_credit.features._kernels import FloatArray
 from jiebei_credit.features._line import line_features
 from jiebei_credit.features._observations import check_observations, check_records, selection
@@ -24,7 +25,7 @@ from jiebei_credit.features._repayment import repayment_features
 from jiebei_credit.features._utilisation import utilisation_features
 from jiebei_credit.records import TABLE_NAMES
 
-__all__ = ["FAMILY_SOURCES", "extract"]
+__all__ = ["BUILTIN_FAMILIES", "FAMILY_SOURCES", "extract"]
 
 _Family = Callable[[Context, tuple[int, ...]], dict[str, FloatArray]]
 
@@ -53,12 +54,96 @@ def _family_sources() -> dict[str, tuple[str, ...]]:
 FAMILY_SOURCES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(_family_sources())
 
 
+def _builtin(name: str) -> FeatureFamily:
+    compute = _COMPUTE[name]
+    return FeatureFamily(
+        name,
+        FAMILY_SOURCES[name],
+        tuple(s for s in catalog(DEFAULT_WINDOWS).values() if s.family == name),
+        lambda view: compute(view._ctx, view.windows),
+    )
+
+
+#: The built-in families as :class:`FeatureFamily` objects (their features at the default windows).
+BUILTIN_FAMILIES: Final[Mapping[str, FeatureFamily]] = MappingProxyType({f: _builtin(f) for f in FAMILIES})
+
+
+def _split_families(families: object, func: str) -> tuple[object, list[FeatureFamily]]:
+    """Built-in family names (a FeatureFamily of BUILTIN_FAMILIES counts by name) and user families."""
+    if families is None or isinstance(families, str) or not isinstance(families, (list, tuple)):
+        if isinstance(families, FeatureFamily):
+            families = [families]
+        else:
+            return families, []
+    names: list[object] = []
+    users: list[FeatureFamily] = []
+    for f in families:
+        if isinstance(f, FeatureFamily) and BUILTIN_FAMILIES.get(f.name) is f:
+            names.append(f.name)
+        elif isinstance(f, FeatureFamily):
+            users.append(f)
+        else:
+            names.append(f)
+    seen = [f.name for f in users]
+    clash = sorted({n for n in seen if n in FAMILIES})
+    if clash:
+        raise V.fail(func, "families", "may not hold a user family named like a built-in family",
+                     f"{clash}", "Rename the family.")
+    dup = sorted({n for n in seen if seen.count(n) > 1})
+    if dup:
+        raise V.fail(func, "families", "must name each family once", f"{dup} repeated",
+                     "Pass each family once.")
+    builtin_names = {s.name for s in catalog(DEFAULT_WINDOWS).values()}
+    features = [n for f in users for n in f.feature_names]
+    taken = sorted({n for n in features if n in builtin_names})
+    if taken:
+        raise V.fail(func, "families", "may not hold a user feature named like a built-in feature",
+                     f"{len(taken)}: {taken[:5]}", "Rename the feature.")
+    twice = sorted({n for n in features if features.count(n) > 1})
+    if twice:
+        raise V.fail(func, "families", "must give each feature name once across families",
+                     f"{len(twice)} repeated: {twice[:5]}", "Rename the duplicates.")
+    return (names if names else None) if users else names, users
+
+
+def _family_output(fam: FeatureFamily, got: object, index: pd.Index, func: str) -> dict[str, FloatArray]:
+    """The compute function's result, checked: exactly the declared features, one float per observation."""
+    where = f"family {fam.name!r}"
+    if not isinstance(got, Mapping):
+        raise V.fail(func, where, "compute must return a mapping of feature name to array",
+                     type(got).__name__, "Return {feature name: values}.")
+    missing = [n for n in fam.feature_names if n not in got]
+    if missing:
+        raise V.fail(func, where, "compute must return every declared feature",
+                     f"{len(missing)} missing: {missing[:5]}", "Return a value array for each FeatureSpec.")
+    extra = [str(n) for n in got if n not in fam.feature_names]
+    if extra:
+        raise V.fail(func, where, "compute may only return features with a catalog entry (a FeatureSpec)",
+                     f"{len(extra)} without one: {extra[:5]}", "Add a FeatureSpec or drop the column.")
+    out: dict[str, FloatArray] = {}
+    for name in fam.feature_names:
+        value = got[name]
+        if isinstance(value, pd.Series) and not value.index.equals(index):
+            raise V.fail(func, f"{where} feature {name!r}", "must be indexed like the observations "
+                         "when it is a Series", f"index {list(value.index[:3])}...",
+                         "Return a numpy array in observation order.")
+        arr = np.asarray(value)
+        if arr.shape != (len(index),):
+            raise V.fail(func, f"{where} feature {name!r}", "must have one value per observation",
+                         f"shape {arr.shape}, expected ({len(index)},)", "Return a 1-D array of len(view).")
+        if arr.dtype.kind not in "biuf":
+            raise V.fail(func, f"{where} feature {name!r}", "must be real numbers (float, int or bool)",
+                         f"dtype {arr.dtype}", "Return float64 values, NaN where not applicable.")
+        out[name] = arr.astype(np.float64)
+    return out
+
+
 def extract(
     records: object,
     observations: pd.DataFrame,
     *,
     windows: Iterable[int] = DEFAULT_WINDOWS,
-    families: Iterable[str] | None = None,
+    families: Iterable[str | FeatureFamily] | None = None,
     sources: Iterable[str] | None = None,
     date_format: str | None = None,
 ) -> pd.DataFrame:
@@ -76,10 +161,13 @@ def extract(
     windows : sequence of int, default (30, 90, 180, 365)
         Window lengths in days of the windowed features, named ``<base>_<w>d``:
         a list, tuple, array or Index of distinct integers from 1 to 3650.
-    families : sequence of str, optional
-        Families to extract (keys of :data:`FAMILIES`). By default every
-        family whose features' tables are present in ``records`` and allowed
-        by ``sources``.
+    families : sequence of str or FeatureFamily, optional
+        Families to extract: built-in families by name (keys of
+        :data:`FAMILIES`) or object (values of :data:`BUILTIN_FAMILIES`),
+        and user :class:`FeatureFamily` objects, whose columns follow the
+        built-in ones in the order given. By default every built-in family
+        whose features' tables are present in ``records`` and allowed by
+        ``sources``.
     sources : sequence of str, optional
         Tables the features may read (keys of
         :data:`jiebei_credit.records.SCHEMAS`), e.g. the tables the borrower
@@ -154,13 +242,15 @@ def extract(
     func = "extract"
     rs = check_records(records, func=func)
     ws = check_windows(windows, func=func)
-    fams = selection(families, func=func, param="families", allowed=tuple(FAMILIES))
+    builtin, users = _split_families(families, func)
+    fams = selection(builtin, func=func, param="families", allowed=tuple(FAMILIES))
     srcs = selection(sources, func=func, param="sources", allowed=TABLE_NAMES)
     fmt = V.date_format_param(date_format, func=func)
     allowed = frozenset(TABLE_NAMES if srcs is None else srcs)
-    if fams is not None:
-        for family in fams:
-            need = FAMILY_SOURCES[family]
+    requested: list[tuple[str, tuple[str, ...]]] = [(f, FAMILY_SOURCES[f]) for f in (fams or ())]
+    requested += [(f.name, f.tables) for f in users]
+    if requested:
+        for family, need in requested:
             excluded = [t for t in need if t not in allowed]
             if excluded:
                 raise V.fail(func, "families", f"may only name families whose tables sources= allows; "
@@ -173,7 +263,7 @@ def extract(
                              f"{family!r} needs {', '.join(map(repr, absent))}",
                              f"records with {', '.join(rs.tables)}",
                              "Pass the tables to RecordSet.from_frames or leave the family out.")
-    chosen = set(fams) if fams is not None else set(FAMILIES)
+    chosen = set(fams) if fams is not None else (set() if users else set(FAMILIES))
     specs = [
         s
         for s in catalog(ws).values()
@@ -184,6 +274,12 @@ def extract(
     values: dict[str, FloatArray] = {}
     for family in FAMILIES:
         if any(s.family == family for s in specs):
-            values.update(_COMPUTE[family](ctx, ws))
+            fam = BUILTIN_FAMILIES[family]
+            values.update(fam.compute(PointInTimeView(ctx, family, fam.tables, ws)))
     data = {s.name: np.asarray(values[s.name], dtype=np.float64) for s in specs}
-    return pd.DataFrame(data, index=obs.index, columns=pd.Index([s.name for s in specs], dtype=object))
+    names = [s.name for s in specs]
+    for fam in users:
+        got = fam.compute(PointInTimeView(ctx, fam.name, fam.tables, ws))
+        data.update(_family_output(fam, got, obs.index, func))
+        names += fam.feature_names
+    return pd.DataFrame(data, index=obs.index, columns=pd.Index(names, dtype=object))

@@ -18,7 +18,7 @@ the same test because ``as_of`` is a midnight.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -36,8 +36,10 @@ __all__ = [
     "csum",
     "day_numbers",
     "expand",
+    "padded",
     "per_owner",
     "range_reduce",
+    "range_sum",
     "safe_div",
 ]
 
@@ -117,10 +119,21 @@ class Timeline:
     span: int
 
     @classmethod
-    def build(cls, groups: IntArray, days: IntArray, *, presorted: bool = False) -> Timeline:
-        """Sort events of non-negative integer ``groups`` by group, then day (stable).
+    def build(
+        cls,
+        groups: IntArray,
+        days: IntArray,
+        *,
+        presorted: bool = False,
+        ties: Sequence[npt.ArrayLike] = (),
+    ) -> Timeline:
+        """Sort events of non-negative integer ``groups`` by group, then day, then ``ties``.
 
-        ``presorted=True`` declares the events already in that order (no sort).
+        ``ties`` are per-row content keys, most significant first, that order
+        events of one group on one day canonically, whatever the input order
+        (rows equal on every tie key are interchangeable for the caller).
+        Without ties the sort is stable. ``presorted=True`` declares the
+        events already in that order (no sort).
         """
         groups = np.asarray(groups, dtype=np.int64)
         days = np.asarray(days, dtype=np.int64)
@@ -136,6 +149,18 @@ class Timeline:
         if presorted:
             return cls(order=np.arange(key.size, dtype=np.intp), key=key, day0=day0, span=span)
         order = np.argsort(key, kind="stable")
+        if ties and key.size > 1:
+            # Only rows sharing a (group, day) key with another row need the tie keys.
+            sorted_key = key[order]
+            dup = sorted_key[1:] == sorted_key[:-1]
+            if dup.any():
+                in_run = np.zeros(key.size, dtype=bool)
+                in_run[1:] |= dup
+                in_run[:-1] |= dup
+                pos = np.flatnonzero(in_run)
+                rows = order[pos]
+                sub = np.lexsort((*[np.asarray(t)[rows] for t in reversed(ties)], sorted_key[pos]))
+                order[pos] = rows[sub]
         return cls(order=order, key=key[order], day0=day0, span=span)
 
     def __len__(self) -> int:
@@ -177,7 +202,13 @@ class Timeline:
 
 
 def range_reduce(
-    ufunc: np.ufunc, values: npt.NDArray[Any], lo: IntArray, hi: IntArray, empty: float
+    ufunc: np.ufunc,
+    values: npt.NDArray[Any],
+    lo: IntArray,
+    hi: IntArray,
+    empty: float,
+    *,
+    padded: bool = False,
 ) -> FloatArray:
     """``ufunc.reduce(values[lo[i]:hi[i]])`` for every i, ``empty`` where the range is empty.
 
@@ -202,11 +233,37 @@ def range_reduce(
     bounds = np.empty(2 * starts.size, dtype=np.intp)
     bounds[0::2] = starts[by_start]
     bounds[1::2] = stops[by_start]
-    padded = np.append(np.asarray(values, dtype=np.float64), 0.0)
-    reduced = ufunc.reduceat(padded, bounds)[0::2]
+    # reduceat needs every bound below the length: a trailing element makes ``stop == len`` valid.
+    # ``padded=True`` declares that ``values`` (float64) already ends with one extra element.
+    full = np.asarray(values) if padded else np.append(np.asarray(values, dtype=np.float64), 0.0)
+    reduced = ufunc.reduceat(full, bounds)[0::2]
     got = np.empty(starts.size, dtype=np.float64)
     got[by_start] = reduced
     out[ok] = got
+    return out
+
+
+def range_sum(values: npt.ArrayLike, lo: IntArray, hi: IntArray) -> FloatArray:
+    """``values[lo[i]:hi[i]].sum()`` for every i, 0.0 where the range is empty.
+
+    Each sum reads only the values of its range, in order: ``np.add.reduceat``
+    reduces a segment by its offset within the segment, never by its position
+    in the array, so the bits of a window sum do not depend on what lies
+    outside it (other borrowers, later rows). A difference of two cumulative
+    sums would carry the rounding of every earlier row of the table.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> range_sum(np.array([0.1, 0.2, 0.3]), np.array([0, 1, 2]), np.array([2, 3, 2])).tolist()
+    [0.30000000000000004, 0.5, 0.0]
+    """
+    return range_reduce(np.add, np.asarray(values, dtype=np.float64), lo, hi, 0.0)
+
+
+def padded(values: npt.ArrayLike) -> FloatArray:
+    """``values`` as float64 with one trailing 0.0, for ``range_reduce(..., padded=True)``."""
+    out: FloatArray = np.append(np.asarray(values, dtype=np.float64), 0.0)
     return out
 
 

@@ -104,11 +104,13 @@ def line_state(ctx: Context) -> LineState:
 
     def build() -> LineState:
         cle = ctx.table("credit_line_events")
-        tl = Timeline.build(
-            ctx.borrower_codes("credit_line_events"), day_numbers(cle["effective_on"].to_numpy())
-        )
-        limit = tl.take(cle["limit"].to_numpy(dtype=np.float64)).astype(np.float64)
-        rate = tl.take(cle["daily_rate"].to_numpy(dtype=np.float64)).astype(np.float64)
+        effective = cle["effective_on"].to_numpy()
+        raw_limit = cle["limit"].to_numpy(dtype=np.float64)
+        raw_rate = cle["daily_rate"].to_numpy(dtype=np.float64)
+        ties = (effective.astype("datetime64[ns]").view(np.int64), raw_limit, raw_rate)
+        tl = Timeline.build(ctx.borrower_codes("credit_line_events"), day_numbers(effective), ties=ties)
+        limit = tl.take(raw_limit).astype(np.float64)
+        rate = tl.take(raw_rate).astype(np.float64)
         return LineState(tl, limit, rate)
 
     return ctx.memo("line", build)

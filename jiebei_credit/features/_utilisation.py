@@ -21,8 +21,8 @@ from jiebei_credit.features._kernels import (
     FloatArray,
     IntArray,
     Timeline,
-    csum,
     range_reduce,
+    range_sum,
     safe_div,
 )
 from jiebei_credit.features._line import line_state
@@ -87,11 +87,10 @@ def outstanding_at(ctx: Context, code: IntArray, day: IntArray) -> FloatArray:
     carries rounding noise, so amounts below :data:`NOISE_CNY` are 0.
     """
     iv = ctx.installments()
-    drawn_cs = ctx.memo("cs:inst_principal", lambda: csum(iv.principal))
-    paid_tl, paid_cs = _paid(ctx)
+    paid_tl, paid_principal = _paid(ctx)
     tl = iv.timeline
-    owed = (drawn_cs[tl.query(code, day)] - drawn_cs[tl.start(code)]) - (
-        paid_cs[paid_tl.query(code, day)] - paid_cs[paid_tl.start(code)]
+    owed = range_sum(iv.principal, tl.start(code), tl.query(code, day)) - range_sum(
+        paid_principal, paid_tl.start(code), paid_tl.query(code, day)
     )
     result: FloatArray = np.where(owed > NOISE_CNY, owed, 0.0)
     return result
@@ -102,7 +101,7 @@ def _paid(ctx: Context) -> tuple[Timeline, FloatArray]:
         iv = ctx.installments()
         done = iv.paid != NEVER
         tl = Timeline.build(iv.borrower[done], iv.paid[done])
-        return tl, csum(tl.take(iv.principal[done]))
+        return tl, tl.take(iv.principal[done])
 
     return ctx.memo("paid", build)
 
@@ -122,8 +121,9 @@ class _Steps:
             same = group[1:] == group[:-1]
             length[:-1] = np.where(same, day[1:] - day[:-1], 0)
         defined = ~np.isnan(values)
-        self.integral_cs = csum(np.where(defined, values, 0.0) * length)
-        self.defined_cs = csum(defined * length)
+        # Per-step areas in sorted order; cumulative areas are range sums from the borrower's first step.
+        self.integral_cs = np.where(defined, values, 0.0) * length
+        self.defined_cs = defined * length
 
     def _last_before(self, code: IntArray, day: IntArray) -> tuple[IntArray, np.ndarray, IntArray]:
         tl = self.timeline
@@ -143,8 +143,8 @@ class _Steps:
         if not len(self.values):
             return np.zeros(len(code))
         days = self.timeline.days()
-        inside = cs[j] + rate[j] * (day - days[j])
-        return np.where(found, inside, cs[start])
+        inside = range_sum(cs, start, np.where(found, j, start)) + rate[j] * (day - days[j])
+        return np.where(found, inside, 0.0)
 
     def mean(self, code: IntArray, first: IntArray, last: IntArray) -> FloatArray:
         """Mean over the defined status dates in ``[first, last]``; NaN when there is none."""

@@ -25,13 +25,21 @@ AGREED = {
 def test_public_names_are_pinned() -> None:
     assert sorted(jc.features.__all__) == sorted(
         [
+            "BUILTIN_FAMILIES",
             "CATALOG",
+            "CHECKS",
             "DEFAULT_WINDOWS",
             "FAMILIES",
             "FAMILY_SOURCES",
             "DataCategory",
+            "FeatureFamily",
             "FeatureSpec",
+            "PointInTimeFailure",
+            "PointInTimeReport",
+            "PointInTimeView",
+            "Segments",
             "catalog",
+            "check_point_in_time",
             "extract",
             "outcomes",
         ]

@@ -1,0 +1,353 @@
+"""Feature families as data: :class:`FeatureFamily` and the point-in-time view it computes on.
+
+A family declares the tables it reads and one :class:`FeatureSpec` per
+feature, and a compute function from a :class:`PointInTimeView` to one array
+per feature. The view hands out reductions over each observation's
+borrower's rows known before ``as_of`` (windowed sums, counts, last value,
+min / max, trend, days since the last event), never the rows themselves,
+so a family written against it cannot see the future.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from jiebei_credit import _validation as V
+from jiebei_credit.features._catalog import FeatureSpec
+from jiebei_credit.features._context import Context
+from jiebei_credit.features._kernels import (
+    BLOCK_DAYS,
+    FloatArray,
+    IntArray,
+    Timeline,
+    day_numbers,
+    range_reduce,
+)
+from jiebei_credit.records import TABLE_NAMES
+
+__all__ = ["EVENT_DATE", "FeatureFamily", "PointInTimeView", "Segments"]
+
+#: The event-date column of each built-in event table a user family may read through the view.
+EVENT_DATE: Final[Mapping[str, str]] = {
+    "credit_line_events": "effective_on",
+    "loans": "drawn_on",
+    "transactions": "occurred_at",
+    "zhima_scores": "observed_on",
+    "inquiries": "inquired_on",
+}
+
+Compute = Callable[["PointInTimeView"], Mapping[str, Any]]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FeatureFamily:
+    """A named group of features computed together from declared tables.
+
+    Parameters
+    ----------
+    name : str
+        Family name; must not be the name of a built-in family.
+    tables : tuple of str
+        The record tables the family reads. :meth:`PointInTimeView.events`
+        refuses any other table, and ``features.extract(..., sources=)``
+        leaves the family out when one of them is not allowed.
+    features : tuple of FeatureSpec
+        One catalog entry per output column, ``family`` equal to ``name``.
+    compute : callable
+        ``compute(view) -> {feature name: array of len(view)}``, vectorised
+        over the observations of the :class:`PointInTimeView`.
+
+    Raises
+    ------
+    InvalidInputError
+        When the name is empty, a table is unknown, a feature spec belongs
+        to another family, reads an undeclared table, or repeats a name.
+
+    Examples
+    --------
+    >>> from jiebei_credit.features import FeatureFamily, FeatureSpec
+    >>> spec = FeatureSpec(name="inq_total", family="my_inq", window=None, unit="count",
+    ...     description="Inquiries before as_of.", description_zh="观测日前查询次数",
+    ...     sources=("inquiries",), category="inquiries", nan_meaning="never NaN")
+    >>> fam = FeatureFamily("my_inq", ("inquiries",), (spec,),
+    ...     lambda view: {"inq_total": view.events("inquiries").count()})
+    >>> fam.feature_names
+    ('inq_total',)
+    """
+
+    name: str
+    tables: tuple[str, ...]
+    features: tuple[FeatureSpec, ...]
+    compute: Compute = field(repr=False)
+
+    def __post_init__(self) -> None:
+        func = "FeatureFamily"
+        if not isinstance(self.name, str) or not self.name:
+            raise V.fail(func, "name", "must be a non-empty string", repr(self.name), "Name the family.")
+        tables = tuple(self.tables)
+        unknown = [t for t in tables if t not in TABLE_NAMES]
+        if unknown:
+            raise V.fail(
+                func,
+                "tables",
+                f"of family {self.name!r} must be record tables {list(TABLE_NAMES)}",
+                repr(unknown),
+                "Declare only tables the RecordSet can hold.",
+            )
+        object.__setattr__(self, "tables", tables)
+        specs = tuple(self.features)
+        if not specs or not all(isinstance(s, FeatureSpec) for s in specs):
+            raise V.fail(
+                func,
+                "features",
+                f"of family {self.name!r} must be a non-empty tuple of FeatureSpec",
+                repr(specs)[:80],
+                "Give one FeatureSpec per feature.",
+            )
+        names = [s.name for s in specs]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise V.fail(
+                func,
+                "features",
+                f"of family {self.name!r} must have distinct names",
+                f"{len(dup)} repeated: {dup[:5]}",
+                "Rename the duplicates.",
+            )
+        other = [s.name for s in specs if s.family != self.name]
+        if other:
+            raise V.fail(
+                func,
+                "features",
+                f"must all have family={self.name!r}",
+                f"{len(other)} with another family: {other[:5]}",
+                "Set FeatureSpec.family.",
+            )
+        undeclared = [s.name for s in specs if any(t not in tables for t in s.sources)]
+        if undeclared:
+            raise V.fail(
+                func,
+                "features",
+                f"of family {self.name!r} may only read its declared tables {tables}",
+                f"{len(undeclared)} reading others: {undeclared[:5]}",
+                "Declare the table in tables= or fix FeatureSpec.sources.",
+            )
+        if not callable(self.compute):
+            raise V.fail(
+                func,
+                "compute",
+                f"of family {self.name!r} must be callable",
+                type(self.compute).__name__,
+                "Pass a function of the view.",
+            )
+        object.__setattr__(self, "features", specs)
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        """The output columns, in catalog order."""
+        return tuple(s.name for s in self.features)
+
+
+class Segments:
+    """One table's rows per observation: the borrower's rows known before ``as_of``, in canonical order.
+
+    Rows are sorted by borrower, event day, then the full row content, so
+    same-day rows come in the same order whatever the input order. Every
+    reduction reads only the observation's own segment ``[start, as_of)``
+    (or the window ``[as_of - w, as_of)``).
+    """
+
+    __slots__ = ("_frame", "_hi", "_lows", "_start", "_tl", "_view")
+
+    def __init__(self, view: PointInTimeView, frame: pd.DataFrame, day: IntArray, borrower: IntArray) -> None:
+        content = pd.util.hash_pandas_object(frame, index=False).to_numpy().view(np.int64)
+        self._tl = Timeline.build(borrower, day, ties=(content,))
+        self._frame = frame
+        self._view = view
+        self._start = self._tl.start(view._obs.code)
+        self._hi = self._tl.query(view._obs.code, view._obs.day)
+        self._lows: dict[int, IntArray] = {}
+
+    def _lo(self, window: int | None) -> IntArray:
+        if window is None:
+            return self._start
+        w = V.integer(window, func="PointInTimeView", name="window", low=1, high=3650)
+        if w not in self._lows:
+            self._lows[w] = np.maximum(
+                self._tl.query(self._view._obs.code, self._view._obs.day - w), self._start
+            )
+        return self._lows[w]
+
+    def _column(self, column: str) -> FloatArray:
+        if column not in self._frame.columns:
+            raise V.fail(
+                "PointInTimeView",
+                "column",
+                f"must be a column of the table; family {self._view._family!r} asked for {column!r}",
+                f"columns {list(self._frame.columns)}",
+                "Use a declared column.",
+            )
+        values = self._frame[column]
+        if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_complex_dtype(values)):
+            raise V.fail(
+                "PointInTimeView",
+                "column",
+                f"must be numeric to reduce; {column!r} is not",
+                str(values.dtype),
+                "Reduce a numeric column.",
+            )
+        out: FloatArray = self._tl.take(values.to_numpy(dtype=np.float64, na_value=np.nan))
+        return out
+
+    def count(self, window: int | None = None) -> FloatArray:
+        """Number of rows before ``as_of`` (in the last ``window`` days)."""
+        return (self._hi - self._lo(window)).astype(np.float64)
+
+    def sum(self, column: str, window: int | None = None) -> FloatArray:
+        """Sum of ``column`` over the rows before ``as_of`` (in the window); 0 with no row."""
+        return range_reduce(np.add, self._column(column), self._lo(window), self._hi, 0.0)
+
+    def mean(self, column: str, window: int | None = None) -> FloatArray:
+        """Mean of ``column`` (NaN with no row)."""
+        n = self.count(window)
+        s = self.sum(column, window)
+        out = np.full(n.size, np.nan)
+        np.divide(s, n, out=out, where=n > 0)
+        return out
+
+    def min(self, column: str, window: int | None = None) -> FloatArray:
+        """Smallest ``column`` value (NaN with no row)."""
+        return range_reduce(np.fmin, self._column(column), self._lo(window), self._hi, np.nan)
+
+    def max(self, column: str, window: int | None = None) -> FloatArray:
+        """Largest ``column`` value (NaN with no row)."""
+        return range_reduce(np.fmax, self._column(column), self._lo(window), self._hi, np.nan)
+
+    def last(self, column: str) -> FloatArray:
+        """``column`` of the latest row before ``as_of`` (canonical among same-day rows); NaN with none."""
+        values = self._column(column)
+        has = self._hi > self._start
+        out = np.full(has.size, np.nan)
+        out[has] = values[self._hi[has] - 1]
+        return out
+
+    def days_since_last(self) -> FloatArray:
+        """Days from the latest row's event day to ``as_of``; NaN with no row."""
+        days = self._tl.days()
+        has = self._hi > self._start
+        out = np.full(has.size, np.nan)
+        out[has] = (self._view._obs.day[has] - days[self._hi[has] - 1]).astype(np.float64)
+        return out
+
+    def trend(self, column: str, months: int) -> FloatArray:
+        """Least-squares slope of the 30-day block sums of ``column`` over the last ``months`` blocks.
+
+        Blocks are ``[as_of - 30(k+1), as_of - 30k)``, k = 0 (newest) … ``months - 1``.
+        """
+        m = V.integer(months, func="PointInTimeView", name="months", low=2, high=120)
+        values = self._column(column)
+        code, day = self._view._obs.code, self._view._obs.day
+        x = np.arange(m, dtype=np.float64)[::-1] - (m - 1) / 2.0  # centred time, block 0 newest
+        total = np.zeros(code.size)
+        blocks = []
+        for k in range(m):
+            hi = np.maximum(self._tl.query(code, day - k * BLOCK_DAYS), self._start)
+            lo = np.maximum(self._tl.query(code, day - (k + 1) * BLOCK_DAYS), self._start)
+            b = range_reduce(np.add, values, lo, hi, 0.0)
+            blocks.append(b)
+            total = total + b
+        mean = total / m
+        slope = np.zeros(code.size)
+        for k in range(m):
+            slope = slope + (blocks[k] - mean) * x[k]
+        result: FloatArray = slope / float(np.sum(x * x))
+        return result
+
+
+class PointInTimeView:
+    """What a family sees for a batch of observations: reductions over rows known before each ``as_of``.
+
+    Attributes
+    ----------
+    as_of : ndarray of datetime64[D]
+        Each observation's date, in the caller's order.
+    borrower_ids : ndarray
+        Each observation's borrower, in the caller's order.
+    windows : tuple of int
+        The windows requested from :func:`extract`.
+
+    Examples
+    --------
+    See :class:`FeatureFamily` and the "bring your own tables" guide.
+    """
+
+    __slots__ = ("_ctx", "_family", "_obs", "_segments", "_tables", "windows")
+
+    def __init__(self, ctx: Context, family: str, tables: tuple[str, ...], windows: tuple[int, ...]) -> None:
+        self._ctx = ctx
+        self._obs = ctx.obs
+        self._family = family
+        self._tables = tables
+        self._segments: dict[str, Segments] = {}
+        self.windows = windows
+
+    def __len__(self) -> int:
+        return len(self._obs)
+
+    @property
+    def as_of(self) -> np.ndarray:
+        """Each observation's ``as_of`` (datetime64[D]), in the caller's order."""
+        return self._obs.day.astype("datetime64[D]")
+
+    @property
+    def borrower_ids(self) -> np.ndarray:
+        """Each observation's ``borrower_id``, in the caller's order (keys only, no data)."""
+        ids: np.ndarray = self._ctx.records._shared("borrowers")["borrower_id"].to_numpy()[self._obs.code]  # type: ignore[index]
+        return ids
+
+    def _check_table(self, table: str) -> None:
+        if table not in self._tables:
+            raise V.fail(
+                "PointInTimeView",
+                "table",
+                f"must be one the family {self._family!r} declared {self._tables}",
+                repr(table),
+                "Add it to FeatureFamily.tables.",
+            )
+
+    def events(self, table: str) -> Segments:
+        """The per-observation segments of an event table (rows dated before ``as_of``)."""
+        self._check_table(table)
+        if table not in EVENT_DATE:
+            raise V.fail(
+                "PointInTimeView",
+                "table",
+                f"must be an event table {sorted(EVENT_DATE)}",
+                repr(table),
+                "Read borrowers with profile().",
+            )
+        if table not in self._segments:
+            frame = self._ctx.table(table)
+            day = day_numbers(frame[EVENT_DATE[table]].to_numpy())
+            self._segments[table] = Segments(self, frame, day, self._ctx.borrower_codes(table))
+        return self._segments[table]
+
+    def profile(self, column: str) -> np.ndarray:
+        """A column of the ``borrowers`` table, one value per observation (static attributes)."""
+        self._check_table("borrowers")
+        frame = self._ctx.table("borrowers")
+        if column not in frame.columns:
+            raise V.fail(
+                "PointInTimeView",
+                "column",
+                "must be a borrowers column",
+                repr(column),
+                f"Use one of {list(frame.columns)}.",
+            )
+        out: np.ndarray = frame[column].to_numpy()[self._obs.code]
+        return out
