@@ -109,6 +109,7 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
                      f"no regular value (total weight {stats.missing_goods + stats.missing_bads:g} missing, "
                      f"{special:g} special)", "Drop the column or fill its missing values.")
     members: list[list[Category]] = []
+    pooled_at = -1  # position of the pooled rare categories among the fine bins
     if stats.kind == "categorical":
         clashes = sql_clashes([*stats.categories, *stats.special_values])
         if clashes:
@@ -133,6 +134,8 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
             fine.append((pooled, g[rare].sum(), b[rare].sum()))
         fine.sort(key=lambda f: (np.log(f[1] + s) - np.log(f[2] + s), category_key(f[0][0])))
         members = [f[0] for f in fine]
+        if rare.any():
+            pooled_at = next(k for k, f in enumerate(fine) if f[0] is pooled)
         g = np.array([f[1] for f in fine], dtype=np.float64)
         b = np.array([f[2] for f in fine], dtype=np.float64)
     else:
@@ -161,6 +164,9 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
             tuple(sorted((c for m in members[a:c_] for c in m), key=category_key))
             for a, c_ in pairwise(bounds)
         )
+    rare_bin = -1  # the bin holding the pooled rare categories
+    if pooled_at >= 0:
+        rare_bin = next(k for k, (a, c_) in enumerate(pairwise(bounds)) if a <= pooled_at < c_)
     special_bins = [-1] * len(stats.special_values)
     for row, k in enumerate(spec_keep, start=len(goods)):
         special_bins[k] = row
@@ -179,6 +185,7 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
         unseen=p.unseen,
         trend=part.trend,
         name=stats.name,
+        rare_bin=rare_bin,
     )
 
 
@@ -295,10 +302,10 @@ def bin_feature(
         one fine bin before the merge.
     smoothing : float > 0, default 0.5
         Added to each bin's goods and bads in WOE and IV.
-    unseen : {'raise', 'worst'}, default 'raise'
+    unseen : {'raise', 'worst', 'neutral', 'missing', 'rare'}, default 'raise'
         Values without a training bin at transform time (new categories,
-        special or missing values absent in training): raise, or use the
-        bin with the lowest WOE.
+        special or missing values absent in training); see :class:`Binning`
+        (``'raise'``, ``'worst'``, ``'neutral'``, ``'missing'``, ``'rare'``).
     sample_weight : array-like of float, shape (n,), optional
         Non-negative row weights (a Series is matched to a Series ``x`` by
         label).

@@ -18,7 +18,7 @@ from jiebei_credit.scorecard._persist import card_from_dict, card_to_dict
 from jiebei_credit.scorecard._pipeline import check_steps, fit_card
 from jiebei_credit.scorecard._report import card_points, card_summary, card_table
 from jiebei_credit.scorecard._scaling import Scaling
-from jiebei_credit.scorecard._scoring import score_points
+from jiebei_credit.scorecard._scoring import neutral_points, score_points, unseen_flags, warn_unseen
 from jiebei_credit.scorecard._transformer import binning_params
 
 __all__ = ["Scorecard"]
@@ -57,8 +57,33 @@ class Scorecard(Params):
         Points scaling (600 at 50:1 good:bad, PDO 20 by default).
     max_bins, min_bin_share, monotonic, special_values, categorical, numeric,
     min_bin_goods, min_bin_bads, n_prebins, min_category_share, smoothing,
-    sample_size, seed, unseen
+    sample_size, seed
         Binning parameters (see :class:`WOETransformer` and :func:`bin_feature`).
+    unseen : {'rare', 'missing', 'neutral', 'worst', 'raise'}, default 'rare'
+        What scoring does with a value no training row had (a new category,
+        or a missing or special value absent in training):
+
+        - ``'rare'``: a new category joins the bin of the categories pooled
+          for being rare at fit (rarer than ``min_category_share``) when
+          there is one; any other unseen value is neutral;
+        - ``'missing'``: the feature's missing bin when one was fitted,
+          otherwise neutral;
+        - ``'neutral'``: WOE 0, the population average (the points of an
+          average applicant on that feature);
+        - ``'worst'``: the bin with the lowest WOE (most risky);
+        - ``'raise'``: refuse the batch (:class:`InvalidInputError`).
+
+        The default ``'rare'`` never fails a batch and moves a score least
+        where the card knows least: a category too new to have been seen is
+        by definition a rare one, so it is scored like the rare categories
+        the card was developed on; without such a bin, and for a missing
+        value in a column that had none in development, nothing is known,
+        so the feature contributes its average (WOE 0) instead of a
+        guess. ``'worst'`` is the conservative choice, but one missing value
+        can then move a PD from 0.24 to 0.70. Every scoring method warns
+        (:class:`~jiebei_credit.errors.DataWarning`) with the count of
+        unseen values per column, :meth:`unseen_flags` gives the rows, and
+        :meth:`explain` says "value not seen in development" for them.
     min_iv : float, default 0.02
         Features with a smaller IV are dropped ("useless" below 0.02).
     max_correlation : float, default 0.7
@@ -169,7 +194,7 @@ class Scorecard(Params):
         p_enter: float = 0.05,
         p_remove: float = 0.10,
         round_points: bool = False,
-        unseen: Unseen = "raise",
+        unseen: Unseen = "rare",
         min_bin_goods: float = 1.0,
         min_bin_bads: float = 1.0,
         n_prebins: int = 50,
@@ -302,8 +327,50 @@ class Scorecard(Params):
         self._check_fitted(func)
         frame = as_frame(func, X, n_features=self.n_features_in_)
         require_columns(func, frame, list(self.features_))
-        total = score_points(func, frame, self.features_, self.binnings_, self.points_)
+        total = score_points(func, frame, self.features_, self.binnings_, self.points_, neutral_points(self))
+        policies = {b.unseen for f, b in self.binnings_.items() if f in self.features_}
+        if policies != {"raise"}:
+            warn_unseen(func, unseen_flags(func, frame, self.features_, self.binnings_),
+                        " / ".join(sorted(policies)))
         return total, frame.index
+
+    def unseen_flags(self, X: Any) -> pd.DataFrame:
+        """Which values of each row were not seen in development (per model feature).
+
+        Parameters
+        ----------
+        X : DataFrame or 2-D array, shape (n, k)
+            Rows to score, with at least the model's features. Not modified.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One bool column per model feature, on ``X``'s index: ``True``
+            where the value had no training bin (a new category, or a
+            missing or special value absent in training), so the ``unseen``
+            policy scored it.
+
+        Raises
+        ------
+        NotFittedError, SchemaError, InvalidInputError
+            Before ``fit``; a model feature missing from ``X``; infinite values.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from jiebei_credit.scorecard import Scorecard
+        >>> rng = np.random.default_rng(0)
+        >>> X = pd.DataFrame({"util": rng.random(2000)})
+        >>> y = (rng.random(2000) < 0.1 + 0.3 * X["util"]).astype(int)
+        >>> card = Scorecard(max_bins=3).fit(X, y)
+        >>> card.unseen_flags(pd.DataFrame({"util": [0.5, np.nan]}))["util"].tolist()
+        [False, True]
+        """
+        func = "Scorecard.unseen_flags"
+        self._check_fitted(func)
+        frame = as_frame(func, X, n_features=self.n_features_in_)
+        require_columns(func, frame, list(self.features_))
+        return unseen_flags(func, frame, self.features_, self.binnings_)
 
     def points(self, X: Any) -> pd.Series:
         """Credit points per row: the sum of the points of each feature's bin.
@@ -324,6 +391,12 @@ class Scorecard(Params):
         NotFittedError, SchemaError, InvalidInputError
             Before ``fit``; a model feature missing from ``X``; values unseen
             in training with ``unseen='raise'``.
+
+        Warns
+        -----
+        DataWarning
+            Values unseen in training, scored by the ``unseen`` policy (the
+            count per column; :meth:`unseen_flags` gives the rows).
         """
         total, index = self._score_array("Scorecard.points", X)
         return pd.Series(total, index=index, name="score", dtype="float64")
