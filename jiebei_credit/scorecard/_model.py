@@ -8,8 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jiebei_credit import _validation as V
 from jiebei_credit._validation import FloatArray
 from jiebei_credit.errors import NotFittedError
+from jiebei_credit.scorecard._binning import Binning
 from jiebei_credit.scorecard._checks import Criterion, Monotonic, Selection, Unseen
 from jiebei_credit.scorecard._finebin import Category
 from jiebei_credit.scorecard._frames import as_frame, fit_data, require_columns
@@ -26,11 +28,26 @@ __all__ = ["Scorecard"]
 DEFAULT_SCALING = Scaling()
 
 
+def empty_binning(name: str, goods: float, bads: float, unseen: Any) -> Binning:
+    """Stand-in binning of a column without any value: one bin holding every row (WOE 0, IV 0)."""
+    return Binning(kind="numeric", goods=(goods,), bads=(bads,), labels=("[-inf, inf)",), name=name,
+                   unseen=unseen)
+
+
+def _constant(feature: str, step: str, reason: str, binning: Binning) -> tuple[str, str, str]:
+    """A drop record; a column whose binning has one bin is reported as constant."""
+    if step == "iv" and len(binning.goods) == 1:
+        return (feature, "constant", f"one bin on every row ({binning.labels[0]}): nothing to fit; {reason}")
+    return (feature, step, reason)
+
+
 class Scorecard(Params):
     """Logistic regression on WOE, scaled to points (scikit-learn protocol).
 
-    ``fit`` bins every column (:class:`WOETransformer` rules), drops
-    features below ``min_iv`` and features whose WOE is constant, drops the
+    ``fit`` drops columns whose every value is missing (step ``empty``),
+    bins every other column (:class:`WOETransformer` rules), drops
+    features below ``min_iv`` (a column with one bin, e.g. one value on
+    every row, is reported as ``constant``) and features whose WOE is constant, drops the
     lower-IV feature of each pair whose WOE correlation exceeds
     ``max_correlation`` (then, optionally, features with VIF above
     ``max_vif``), selects features (``selection``), fits an unpenalised
@@ -129,6 +146,8 @@ class Scorecard(Params):
         pseudo-R² and the total (weighted) number of rows.
     drops_ : tuple
         ``(feature, step, reason)`` for every feature removed during fit.
+        Empty columns come first (step ``empty``); their entry in
+        ``binnings_`` is a stand-in with one bin holding every row.
 
     Notes
     -----
@@ -294,9 +313,26 @@ class Scorecard(Params):
         )  # fmt: skip
         merge, rest = binning_params(func, self)
         frame, yv, w = fit_data(func, X, y, sample_weight)
-        result = fit_card(func, frame, yv, w, merge, steps, **rest)
+        empty = [c for c in frame.columns if bool(frame[c].isna().all())]
+        if empty and len(empty) == frame.shape[1]:
+            raise V.fail(func, "X", "must leave at least one feature to fit (no feature is left to fit)",
+                         f"{len(empty)} column(s), all empty (every value missing): "
+                         f"{V.show(empty, len(empty))}",
+                         "Pass columns with values.")
+        used = frame.drop(columns=empty) if empty else frame
+        if empty and isinstance(rest.get("special_values"), dict):
+            rest["special_values"] = {c: v for c, v in rest["special_values"].items() if c not in empty}
+        for param in ("categorical", "numeric"):
+            if empty and rest.get(param) is not None:
+                rest[param] = tuple(c for c in rest[param] if c not in empty)
+        result = fit_card(func, used, yv, w, merge, steps, **rest)
         fit = result.fit
-        self.binnings_ = result.binnings
+        binnings = dict(result.binnings)
+        wv = np.ones_like(yv) if w is None else w
+        goods, bads = float(np.sum(wv * (1.0 - yv))), float(np.sum(wv * yv))
+        for c in empty:
+            binnings[c] = empty_binning(c, goods, bads, merge.unseen)
+        self.binnings_ = {c: binnings[c] for c in frame.columns}
         self.features_ = fit.features
         self.intercept_ = float(fit.params[0])
         self.coef_ = np.asarray(fit.params[1:], dtype=np.float64)
@@ -308,7 +344,11 @@ class Scorecard(Params):
         self.null_log_likelihood_ = fit.llnull
         self.pseudo_r2_ = fit.pseudo_r2
         self.n_obs_ = fit.n_obs
-        self.drops_ = tuple((d.feature, d.step, d.reason) for d in result.drops)
+        n = len(frame)
+        self.drops_ = (
+            *((c, "empty", f"every value is missing ({n} of {n} rows): nothing to bin") for c in empty),
+            *(_constant(d.feature, d.step, d.reason, self.binnings_[d.feature]) for d in result.drops),
+        )
         self.scaling_ = scaling
         self.round_points_ = round_points
         self.points_ = card_points(self)
@@ -462,7 +502,7 @@ class Scorecard(Params):
             Columns ``feature, status, coefficient, std_error, p_value, iv,
             vif, reason``. The intercept comes first, then the model features
             (status ``model``), then every dropped column in the order it was
-            dropped, with status ``dropped (<step>)`` — ``iv``, ``constant``,
+            dropped, with status ``dropped (<step>)`` — ``empty``, ``iv``, ``constant``,
             ``correlation``, ``vif``, ``forward``/``stepwise`` or ``sign`` —
             and the reason. ``attrs`` holds the model's ``aic``, McFadden
             ``pseudo_r2`` (``1 − llf / llnull``), ``log_likelihood``,
