@@ -90,8 +90,13 @@ def bin_labels(
     return labels
 
 
-def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
-    """Optimal binning from statistics with validated parameters."""
+def fit_stats(stats: BinStats, p: MergeParams, func: str, order: Sequence[Category] | None = None) -> Binning:
+    """Optimal binning from statistics with validated parameters.
+
+    ``order`` (categorical only) makes the feature an ordinal: its categories
+    are merged into contiguous bins in that order (no rare pooling), with
+    the trends ``monotonic`` allows for numeric features.
+    """
     s = p.smoothing
     spec_total = np.asarray(stats.special_goods) + np.asarray(stats.special_bads)
     spec_keep = [k for k in range(len(stats.special_values)) if spec_total[k] > 0]
@@ -121,10 +126,16 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
                          "Recode the column to one type (all text or all numbers) before fitting; "
                          "to_sql could not tell these categories apart.")
         monotonic = p.monotonic
-        if monotonic not in ("auto", "ascending", "none"):
+        if order is not None:
+            pos = {category_key(c): k for k, c in enumerate(order)}
+            ranks = np.argsort([pos[category_key(c)] for c in stats.categories], kind="stable")
+            members = [[stats.categories[k]] for k in ranks]
+            g, b = g[ranks], b[ranks]
+        elif monotonic not in ("auto", "ascending", "none"):
             raise V.fail(func, "monotonic", f"must be 'auto', 'ascending' or 'none': a trend such as "
                          f"{monotonic!r} does not apply to categorical {what} (its categories are ordered "
                          "by WOE)", repr(monotonic))
+    if stats.kind == "categorical" and order is None:
         monotonic = "ascending" if monotonic == "auto" else monotonic
         rare = (g + b) / total < p.min_category_share
         cats = stats.categories
@@ -138,7 +149,7 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
             pooled_at = next(k for k, f in enumerate(fine) if f[0] is pooled)
         g = np.array([f[1] for f in fine], dtype=np.float64)
         b = np.array([f[2] for f in fine], dtype=np.float64)
-    else:
+    elif stats.kind != "categorical":
         monotonic = p.monotonic
     part = optimal_partition(
         g,
@@ -161,7 +172,8 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
     else:
         edges = ()
         groups = tuple(
-            tuple(sorted((c for m in members[a:c_] for c in m), key=category_key))
+            tuple(c for m in members[a:c_] for c in m) if order is not None
+            else tuple(sorted((c for m in members[a:c_] for c in m), key=category_key))
             for a, c_ in pairwise(bounds)
         )
     rare_bin = -1  # the bin holding the pooled rare categories

@@ -21,7 +21,7 @@ from jiebei_credit.scorecard._pipeline import check_steps, fit_card
 from jiebei_credit.scorecard._report import card_points, card_summary, card_table
 from jiebei_credit.scorecard._scaling import Scaling
 from jiebei_credit.scorecard._scoring import neutral_points, score_points, unseen_flags, warn_unseen
-from jiebei_credit.scorecard._transformer import binning_params
+from jiebei_credit.scorecard._transformer import apply_ordinal, binning_params
 
 __all__ = ["Scorecard"]
 
@@ -101,6 +101,13 @@ class Scorecard(Params):
         (:class:`~jiebei_credit.errors.DataWarning`) with the count of
         unseen values per column, :meth:`unseen_flags` gives the rows, and
         :meth:`explain` says "value not seen in development" for them.
+    ordinal : mapping of str to list-like, optional
+        String columns to bin as ordinals, each with its levels in order
+        (e.g. loan sub-grades): contiguous bins in level order, with the
+        trends ``monotonic`` allows for numbers; a value outside the levels
+        is refused at fit and is unseen at scoring. An ordered
+        ``pandas.Categorical`` column is binned the same way unnamed.
+        Datetime columns are refused: turn a date into an age (days since).
     min_iv : float, default 0.02
         Features with a smaller IV are dropped ("useless" below 0.02).
     max_correlation : float, default 0.7
@@ -221,6 +228,7 @@ class Scorecard(Params):
         smoothing: float = 0.5,
         sample_size: int | None = 100_000,
         seed: int = 0,
+        ordinal: Mapping[str, Sequence[Category]] | None = None,
     ) -> None:
         self.scaling = scaling
         self.max_bins = max_bins
@@ -245,6 +253,7 @@ class Scorecard(Params):
         self.smoothing = smoothing
         self.sample_size = sample_size
         self.seed = seed
+        self.ordinal = ordinal
 
     # ------------------------------------------------------ sklearn protocol ---
 
@@ -312,6 +321,7 @@ class Scorecard(Params):
             p_remove=self.p_remove,
         )  # fmt: skip
         merge, rest = binning_params(func, self)
+        ordinal = rest.pop("ordinal")
         frame, yv, w = fit_data(func, X, y, sample_weight)
         empty = [c for c in frame.columns if bool(frame[c].isna().all())]
         if empty and len(empty) == frame.shape[1]:
@@ -325,7 +335,7 @@ class Scorecard(Params):
         for param in ("categorical", "numeric"):
             if empty and rest.get(param) is not None:
                 rest[param] = tuple(c for c in rest[param] if c not in empty)
-        result = fit_card(func, used, yv, w, merge, steps, **rest)
+        result = fit_card(func, apply_ordinal(func, used, ordinal), yv, w, merge, steps, **rest)
         fit = result.fit
         binnings = dict(result.binnings)
         wv = np.ones_like(yv) if w is None else w

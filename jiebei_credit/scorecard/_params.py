@@ -54,6 +54,26 @@ def special_values_rule(value: Any, func: str, name: str) -> tuple[Any, ...] | d
     return _values(value, func, name)
 
 
+def ordinal_rule(value: Any, func: str, name: str) -> dict[str, tuple[Any, ...]] | None:
+    """``None`` or a mapping of column name to its levels in order (distinct categories)."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise V.fail(func, name, "must be None or a mapping of column names to their levels in order",
+                     f"a {type(value).__name__}", 'Pass e.g. {"grade": ["A", "B", "C"]}.')
+    out: dict[str, tuple[Any, ...]] = {}
+    for col, levels in value.items():
+        if not isinstance(col, str):
+            raise V.fail(func, name, "must map column names (strings) to levels", f"key {col!r}")
+        vals = _values(levels, func, f"{name}[{col!r}]")
+        keys = [(type(v).__name__, v) for v in vals]
+        if not vals or len(set(keys)) != len(keys):
+            raise V.fail(func, f"{name}[{col!r}]", "must list at least one level, each once",
+                         repr(list(vals)))
+        out[col] = vals
+    return out
+
+
 def columns_rule(value: Any, func: str, name: str) -> tuple[str, ...] | None:
     """``None`` or a list-like of column names."""
     if value is None:
@@ -121,6 +141,7 @@ RULES: dict[str, Rule] = {
                        fix="A bin without goods or bads needs a positive smoothing for a finite WOE; "
                            "the default is 0.5."),
     "unseen": _choice(Unseen),
+    "ordinal": ordinal_rule,
     "sample_size": _sample_size,
     "seed": lambda v, func, name: V.seed(v, func=func, name=name),
     "name": optional_name,

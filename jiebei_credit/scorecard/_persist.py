@@ -64,7 +64,7 @@ def card_to_dict(card: Scorecard) -> dict[str, Any]:
     """The fitted card as a JSON-safe dict; see :meth:`Scorecard.to_dict`."""
     p = card.get_params()
     p["scaling"] = card.scaling.to_dict() if isinstance(card.scaling, Scaling) else card.scaling
-    for k in ("special_values", "categorical", "numeric"):
+    for k in ("special_values", "categorical", "numeric", "ordinal"):
         p[k] = _plain(p[k])
     return {
         "schema": CARD_SCHEMA,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit.errors import DataWarning, InvalidInputError
 from jiebei_credit.scorecard import Scorecard
 
 
@@ -53,3 +53,84 @@ def test_raise_only_when_no_feature_is_left():
                        r"\(no feature is left to fit\); got 2 column\(s\), all empty \(every value "
                        r"missing\): 'a', 'b'\."):
         Scorecard().fit(X, y)
+
+
+# ----------------------------------------------------------- types (item 6) ---
+
+LEVELS = [f"{g}{k}" for g in "ABCDEFG" for k in range(1, 6)]  # loan sub-grades, best first
+
+
+def _grades(n: int = 6000, seed: int = 0) -> tuple[pd.Series, np.ndarray]:
+    """Sub-grades whose bad rate rises with the grade: log-odds of bad = -3 + rank / 12."""
+    rng = np.random.default_rng(seed)
+    rank = rng.integers(0, len(LEVELS), n)
+    y = (rng.random(n) < 1 / (1 + np.exp(3 - rank / 12))).astype(int)
+    return pd.Series(np.array(LEVELS, dtype=object)[rank]), y
+
+
+def _contiguous(groups, levels) -> bool:
+    """Each bin is a run of consecutive levels, the bins in level order."""
+    flat = [c for g in groups for c in g]
+    return flat == [lv for lv in levels if lv in set(flat)]
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series(pd.date_range("2020-01-01", periods=3000, freq="D")),
+        pd.Series(pd.date_range("2020-01-01", periods=3000, freq="D", tz="Asia/Shanghai")),
+        pd.Series(pd.date_range("2020-01-01", periods=3000, freq="D")).astype("timestamp[ns][pyarrow]"),
+    ],
+    ids=["datetime64", "tz-aware", "pyarrow timestamp"],
+)
+def test_datetime_columns_are_refused_with_the_way_to_an_age(column):
+    # repro: a datetime64 column was silently binned as categorical
+    X, y = _data()
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.fit: column 'opened' must hold text, integers, "
+                       r"finite numbers or booleans; got dates .*turn it into an age or a duration, e\.g\. "
+                       r"\(as_of - x\)\.dt\.days\."):
+        Scorecard().fit(X.assign(opened=column), y)
+
+
+def test_an_ordered_categorical_is_binned_in_category_order():
+    grade, y = _grades()
+    card = Scorecard(min_iv=0.0).fit(pd.DataFrame({"g": pd.Categorical(grade, LEVELS, ordered=True)}), y)
+    b = card.binnings_["g"]
+    assert _contiguous(b.groups, LEVELS)
+    # the bad rate rises with the grade, so WOE falls along the levels (a monotone trend is allowed)
+    assert b.trend == "descending"
+    assert np.all(np.diff(b.woe_values) < 0)
+    # unordered, the same column is grouped by WOE and not necessarily in level order
+    plain = Scorecard(min_iv=0.0).fit(pd.DataFrame({"g": grade}), y).binnings_["g"]
+    assert plain.trend == "ascending"  # categories sorted by WOE
+
+
+def test_ordinal_parameter_matches_an_ordered_categorical():
+    grade, y = _grades()
+    by_param = Scorecard(ordinal={"g": LEVELS}).fit(pd.DataFrame({"g": grade}), y)
+    by_dtype = Scorecard().fit(pd.DataFrame({"g": pd.Categorical(grade, LEVELS, ordered=True)}), y)
+    assert by_param.binnings_["g"] == by_dtype.binnings_["g"]
+    assert by_param.get_params()["ordinal"] == {"g": LEVELS}
+    back = Scorecard.from_dict(json.loads(json.dumps(by_param.to_dict())))
+    assert back.ordinal == {"g": tuple(LEVELS)}
+    X = pd.DataFrame({"g": grade})
+    pd.testing.assert_series_equal(back.points(X), by_param.points(X))
+
+
+def test_ordinal_levels_are_checked():
+    grade, y = _grades()
+    X = pd.DataFrame({"g": grade.where(grade.index != 5, "H9")})
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.fit: column 'g' must hold only the levels "
+                       r"ordinal\['g'\] lists; got other values: 1 value \('H9'\) at row 5\. "
+                       r"Add them"):
+        Scorecard(ordinal={"g": LEVELS}).fit(X, y)
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.fit: ordinal must name columns of X; got "
+                       r"unknown columns 'grade'\."):
+        Scorecard(ordinal={"grade": LEVELS}).fit(X, y)
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.fit: ordinal\['g'\] must list at least one "
+                       r"level, each once"):
+        Scorecard(ordinal={"g": ["A1", "A1"]}).fit(X, y)
+    # a level unseen at scoring follows the unseen policy
+    card = Scorecard(ordinal={"g": [*LEVELS, "H1"]}).fit(pd.DataFrame({"g": grade}), y)
+    with pytest.warns(DataWarning, match=r"'g': 1 row"):
+        card.points(pd.DataFrame({"g": ["H1"]}))
