@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -39,6 +39,8 @@ class MergeParams:
     min_category_share: float
     smoothing: float
     unseen: Unseen
+    #: Fixed bins per column (``user_bins_rule`` form); these columns are not merged.
+    user_bins: Mapping[str, tuple[Any, ...]] | None = None
 
 
 def merge_params(
@@ -393,3 +395,72 @@ def bin_feature(
         _func=func,
     )
     return fit_stats(stats, params, func)
+
+
+def fixed_binning(stats: BinStats, p: MergeParams, func: str, spec: tuple[Any, ...]) -> Binning:
+    """The binning of fixed bins: numeric ``stats`` on the given edges, or categories grouped.
+
+    ``spec`` is ``(kind, edges or groups, rare_bin, trend)``.
+
+    Nothing is merged: each user bin is a bin. A bin without rows, or a
+    category of the data in no group, is refused (naming the column).
+    """
+    what = "x" if stats.name is None else f"column {stats.name!r}"
+    check_both_classes(func, stats.total_goods, stats.total_bads)
+    g = np.asarray(stats.goods, dtype=np.float64)
+    b = np.asarray(stats.bads, dtype=np.float64)
+    if spec[0] == "edges":
+        if stats.kind != "numeric":
+            raise V.fail(func, f"user_bins for {what}",
+                         "must be groups of categories for a categorical column", f"edges {list(spec[1])}",
+                         "Pass a list of lists of categories.")
+        edges: tuple[float, ...] = tuple(spec[1])
+        groups: tuple[tuple[Category, ...], ...] = ()
+    else:
+        if stats.kind != "categorical":
+            raise V.fail(func, f"user_bins for {what}", "must be edges (numbers) for a numeric column",
+                         f"{len(spec[1])} groups of categories", "Pass a list of edges.")
+        groups, edges = tuple(spec[1]), ()
+        where = {category_key(c): k for k, grp in enumerate(groups) for c in grp}
+        stray = [c for c in stats.categories if category_key(c) not in where]
+        if stray:
+            raise V.fail(func, what, "must hold only categories of its user_bins groups",
+                         f"{len(stray)} other categor{'y' if len(stray) == 1 else 'ies'}: "
+                         f"{V.show(stray, len(stray))}",
+                         "Add them to a group.")
+        pos = np.array([where[category_key(c)] for c in stats.categories], dtype=np.intp)
+        g = np.bincount(pos, weights=g, minlength=len(groups)).astype(np.float64)
+        b = np.bincount(pos, weights=b, minlength=len(groups)).astype(np.float64)
+    empty = [k for k in range(g.size) if not g[k] + b[k] > 0]
+    if empty:
+        raise V.fail(func, f"user_bins for {what}", "must give every bin rows", f"empty bins {V.show(empty)}",
+                     "Merge the empty bins with a neighbour.")
+    spec_total = np.asarray(stats.special_goods) + np.asarray(stats.special_bads)
+    spec_keep = [k for k in range(len(stats.special_values)) if spec_total[k] > 0]
+    has_missing = stats.missing_goods + stats.missing_bads > 0
+    fixed_g = [stats.special_goods[k] for k in spec_keep] + ([stats.missing_goods] if has_missing else [])
+    fixed_b = [stats.special_bads[k] for k in spec_keep] + ([stats.missing_bads] if has_missing else [])
+    special_bins = [-1] * len(stats.special_values)
+    for row, k in enumerate(spec_keep, start=g.size):
+        special_bins[k] = row
+    labels = bin_labels(stats.kind, edges, groups, stats.special_values, special_bins, has_missing)
+    return Binning(
+        kind=stats.kind, edges=edges, groups=groups, special_values=stats.special_values,
+        special_bins=tuple(special_bins), has_missing=has_missing,
+        goods=tuple(float(v) for v in g) + tuple(float(v) for v in fixed_g),
+        bads=tuple(float(v) for v in b) + tuple(float(v) for v in fixed_b),
+        labels=tuple(labels), smoothing=p.smoothing, unseen=p.unseen, trend=spec[3], name=stats.name,
+        rare_bin=int(spec[2]),
+    )
+
+
+def binning_spec(binning: Binning) -> tuple[Any, ...]:
+    """The bins of a fitted binning as a ``user_bins`` spec (with its pooled rare bin)."""
+    if binning.kind == "numeric":
+        return ("edges", binning.edges, -1, binning.trend)
+    return ("groups", binning.groups, binning.rare_bin, binning.trend)
+
+
+def user_bins_of(p: MergeParams) -> Mapping[str, tuple[Any, ...]]:
+    """The fixed bins of ``p`` (empty mapping when none)."""
+    return p.user_bins or {}

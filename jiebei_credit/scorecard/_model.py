@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -14,8 +15,9 @@ from jiebei_credit.errors import NotFittedError
 from jiebei_credit.scorecard._binning import Binning
 from jiebei_credit.scorecard._checks import Criterion, Monotonic, Selection, Unseen
 from jiebei_credit.scorecard._finebin import Category
+from jiebei_credit.scorecard._fit import binning_spec
 from jiebei_credit.scorecard._frames import as_frame, fit_data, require_columns
-from jiebei_credit.scorecard._params import RULES, Params
+from jiebei_credit.scorecard._params import RULES, Params, bin_specs
 from jiebei_credit.scorecard._persist import card_from_dict, card_to_dict
 from jiebei_credit.scorecard._pipeline import check_steps, fit_card
 from jiebei_credit.scorecard._report import card_points, card_summary, card_table
@@ -108,6 +110,10 @@ class Scorecard(Params):
         is refused at fit and is unseen at scoring. An ordered
         ``pandas.Categorical`` column is binned the same way unnamed.
         Datetime columns are refused: turn a date into an age (days since).
+    user_bins : mapping of str to list-like, optional
+        Bins fixed by hand (see :class:`WOETransformer`): inner edges for a
+        numeric column, disjoint groups of categories for a categorical
+        one. :meth:`with_bins` refits a fitted card with new bins.
     min_iv : float, default 0.02
         Features with a smaller IV are dropped ("useless" below 0.02).
     max_correlation : float, default 0.7
@@ -229,6 +235,7 @@ class Scorecard(Params):
         sample_size: int | None = 100_000,
         seed: int = 0,
         ordinal: Mapping[str, Sequence[Category]] | None = None,
+        user_bins: Mapping[str, Sequence[Any]] | None = None,
     ) -> None:
         self.scaling = scaling
         self.max_bins = max_bins
@@ -254,6 +261,7 @@ class Scorecard(Params):
         self.sample_size = sample_size
         self.seed = seed
         self.ordinal = ordinal
+        self.user_bins = user_bins
 
     # ------------------------------------------------------ sklearn protocol ---
 
@@ -269,6 +277,52 @@ class Scorecard(Params):
         )
 
     # ------------------------------------------------------------------- fit ---
+
+    def with_bins(
+        self, bins: Mapping[str, Sequence[Any]], X: Any, y: Any, sample_weight: Any = None
+    ) -> Scorecard:
+        """A new card with the given columns re-binned by hand, refitted on ``(X, y)``.
+
+        The other columns keep this card's bins (their counts and WOE are
+        recomputed on ``X``); the filters, the selection and the regression
+        are refitted on the data supplied. This card is not changed.
+
+        Parameters
+        ----------
+        bins : mapping of str to list-like
+            Per column, inner edges or groups of categories (as ``user_bins``).
+        X, y, sample_weight
+            As in :meth:`fit`.
+
+        Returns
+        -------
+        Scorecard
+            A new fitted card whose ``user_bins`` are this card's with ``bins`` added.
+
+        Raises
+        ------
+        NotFittedError, InvalidInputError, SchemaError
+            Before ``fit``; invalid ``bins`` (as ``user_bins``); as :meth:`fit`.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from jiebei_credit.scorecard import Scorecard
+        >>> rng = np.random.default_rng(0)
+        >>> X = pd.DataFrame({"util": rng.random(3000), "inq": rng.poisson(1.0, 3000)})
+        >>> y = (rng.random(3000) < 1 / (1 + np.exp(3 - 2 * X["util"] - 0.5 * X["inq"]))).astype(int)
+        >>> card = Scorecard(max_bins=4).fit(X, y)
+        >>> new = card.with_bins({"util": [0.25, 0.5, 0.75]}, X, y)
+        >>> new.binnings_["util"].edges, new.binnings_["inq"].edges == card.binnings_["inq"].edges
+        ((0.25, 0.5, 0.75), True)
+        """
+        func = "Scorecard.with_bins"
+        self._check_fitted(func)
+        given = bin_specs(RULES["user_bins"](bins, func, "bins")) or {}
+        frozen = {c: binning_spec(b) for c, b in self.binnings_.items() if c not in given}
+        new = type(self)(**self.get_params())
+        new.user_bins = {**(self.user_bins or {}), **bins}
+        return new._fit(func, X, y, sample_weight, frozen)
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Scorecard:
         """Bin, filter, select, fit and scale; see the class docstring.
@@ -312,7 +366,10 @@ class Scorecard(Params):
             A large, unstable coefficient on a feature whose WOE varies
             little across its bins.
         """
-        func = "Scorecard.fit"
+        return self._fit("Scorecard.fit", X, y, sample_weight, None)
+
+    def _fit(self, func: str, X: Any, y: Any, sample_weight: Any,
+             frozen: Mapping[str, tuple[Any, ...]] | None) -> Scorecard:
         scaling = RULES["scaling"](self.scaling, func, "scaling")
         round_points = RULES["round_points"](self.round_points, func, "round_points")
         steps = check_steps(
@@ -330,6 +387,8 @@ class Scorecard(Params):
                          f"{V.show(empty, len(empty))}",
                          "Pass columns with values.")
         used = frame.drop(columns=empty) if empty else frame
+        fixed = {**(frozen or {}), **(merge.user_bins or {})}
+        merge = replace(merge, user_bins={c: s for c, s in fixed.items() if c not in empty} or None)
         if empty and isinstance(rest.get("special_values"), dict):
             rest["special_values"] = {c: v for c, v in rest["special_values"].items() if c not in empty}
         for param in ("categorical", "numeric"):

@@ -66,6 +66,9 @@ def card_to_dict(card: Scorecard) -> dict[str, Any]:
     p["scaling"] = card.scaling.to_dict() if isinstance(card.scaling, Scaling) else card.scaling
     for k in ("special_values", "categorical", "numeric", "ordinal"):
         p[k] = _plain(p[k])
+    bins = RULES["user_bins"](p["user_bins"], "Scorecard.to_dict", "user_bins")
+    p["user_bins"] = None if bins is None else {
+        c: [list(g) if isinstance(g, tuple) else g for g in v] for c, v in bins.items()}
     return {
         "schema": CARD_SCHEMA,
         "version": CARD_VERSION,
