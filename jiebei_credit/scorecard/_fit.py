@@ -92,6 +92,32 @@ def bin_labels(
     return labels
 
 
+#: Categorical columns with more levels than this (after pooling rare ones) must pass a test of
+#: association with the target before their levels are grouped (see :func:`_associated`).
+HIGH_CARDINALITY = 10
+#: Significance level of that test.
+HIGH_CARDINALITY_ALPHA = 0.05
+
+
+def _associated(fine: Sequence[tuple[Any, Any, Any]]) -> bool:
+    """Pearson chi-square test of independence of the levels and the target, p < alpha.
+
+    ``fine`` holds ``(categories, goods, bads)`` per level. With ``K`` levels,
+    ``chi2 = Σ_i (o_i − e_i)² / e_i`` over the 2K good/bad cells, ``K − 1``
+    degrees of freedom.
+    """
+    from scipy.stats import chi2
+
+    g = np.array([float(f[1]) for f in fine])
+    b = np.array([float(f[2]) for f in fine])
+    n = g + b
+    total = n.sum()
+    eg, eb = n * g.sum() / total, n * b.sum() / total
+    ok = (eg > 0) & (eb > 0)
+    stat = float((((g - eg) ** 2)[ok] / eg[ok]).sum() + (((b - eb) ** 2)[ok] / eb[ok]).sum())
+    return bool(chi2.sf(stat, len(fine) - 1) < HIGH_CARDINALITY_ALPHA)
+
+
 def fit_stats(stats: BinStats, p: MergeParams, func: str, order: Sequence[Category] | None = None) -> Binning:
     """Optimal binning from statistics with validated parameters.
 
@@ -145,10 +171,13 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str, order: Sequence[Catego
         if rare.any():
             pooled = [c for c, r in zip(cats, rare, strict=True) if r]
             fine.append((pooled, g[rare].sum(), b[rare].sum()))
+        if len(fine) > HIGH_CARDINALITY and not _associated(fine):
+            # grouping many levels by their training WOE would fit noise: one bin, nothing to fit
+            fine = [([c for f in fine for c in f[0]], sum(f[1] for f in fine), sum(f[2] for f in fine))]
         fine.sort(key=lambda f: (np.log(f[1] + s) - np.log(f[2] + s), category_key(f[0][0])))
         members = [f[0] for f in fine]
         if rare.any():
-            pooled_at = next(k for k, f in enumerate(fine) if f[0] is pooled)
+            pooled_at = 0 if len(fine) == 1 else next(k for k, f in enumerate(fine) if f[0] is pooled)
         g = np.array([f[1] for f in fine], dtype=np.float64)
         b = np.array([f[2] for f in fine], dtype=np.float64)
     elif stats.kind != "categorical":
@@ -313,7 +342,9 @@ def bin_feature(
         Numeric quantile pre-bins (see :func:`quantile_edges`).
     min_category_share : float, default 0.01
         Categories with a smaller share of the total weight are pooled into
-        one fine bin before the merge.
+        one fine bin before the merge. A column left with more than 10
+        levels is grouped only if a chi-square test of independence of its
+        levels and the target rejects at 5 %; otherwise it is one bin.
     smoothing : float > 0, default 0.5
         Added to each bin's goods and bads in WOE and IV.
     unseen : {'raise', 'worst', 'neutral', 'missing', 'rare'}, default 'raise'
