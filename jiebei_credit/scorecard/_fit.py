@@ -15,7 +15,7 @@ from jiebei_credit.scorecard._checks import Kind, Monotonic, Unseen
 from jiebei_credit.scorecard._finebin import Category, category_key, sql_clashes
 from jiebei_credit.scorecard._frames import check_both_classes
 from jiebei_credit.scorecard._optimal import optimal_partition
-from jiebei_credit.scorecard._params import RULES
+from jiebei_credit.scorecard._params import RULES, bin_specs
 from jiebei_credit.scorecard._stats import BinStats
 
 __all__ = ["bin_feature", "optimal_binning"]
@@ -305,6 +305,7 @@ def bin_feature(
     sample_size: int | None = 100_000,
     seed: int = 0,
     name: str | None = None,
+    user_bins: Sequence[Any] | None = None,
 ) -> Binning:
     """Fit the IV-maximising binning of one feature.
 
@@ -361,6 +362,11 @@ def bin_feature(
         Seed of that sample.
     name : str, optional
         Feature name, used in messages and kept on the result.
+    user_bins : list-like, optional
+        Bins fixed by hand: inner edges (finite, strictly increasing numbers)
+        for a numeric feature, or disjoint groups of categories (a list of
+        lists) for a categorical one; nothing is merged (as ``user_bins`` of
+        :class:`WOETransformer` and :class:`Scorecard`).
 
     Returns
     -------
@@ -413,10 +419,14 @@ def bin_feature(
         smoothing=smoothing,
         unseen=unseen,
     )
+    key = name if name is not None else "x"
+    spec = None if user_bins is None else (bin_specs(RULES["user_bins"]({key: user_bins}, func, "user_bins"))
+                                           or {})[key]
     stats = BinStats.from_data(
         x,
         y,
         kind=kind,
+        edges=spec[1] if spec is not None and spec[0] == "edges" else None,
         n_prebins=n_prebins,
         special_values=special_values,
         sample_size=sample_size,
@@ -425,7 +435,7 @@ def bin_feature(
         name=name,
         _func=func,
     )
-    return fit_stats(stats, params, func)
+    return fit_stats(stats, params, func) if spec is None else fixed_binning(stats, params, func, spec)
 
 
 def fixed_binning(stats: BinStats, p: MergeParams, func: str, spec: tuple[Any, ...]) -> Binning:

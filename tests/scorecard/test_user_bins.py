@@ -102,3 +102,19 @@ def test_user_bins_are_validated(bins, message):
     X, y = _data()
     with pytest.raises(InvalidInputError, match=r"^Scorecard\.fit: " + message):
         Scorecard(user_bins=bins).fit(X, y)
+
+
+def test_bin_feature_accepts_the_same_user_bins():
+    from jiebei_credit.scorecard import bin_feature
+
+    X, y = _data()
+    b = bin_feature(X["util"], y, user_bins=BINS["util"], name="util")
+    card = Scorecard(max_bins=4, user_bins=BINS).fit(X, y)
+    assert b.edges == card.binnings_["util"].edges
+    assert b.goods == card.binnings_["util"].goods
+    assert b.bads == card.binnings_["util"].bads
+    g = bin_feature(X["city"], y, user_bins=BINS["city"])
+    assert g.groups == (("a",), ("b", "c", "d"))
+    with pytest.raises(InvalidInputError, match=r"^bin_feature: user_bins\['x'\] must be strictly "
+                       r"increasing"):
+        bin_feature(X["util"], y, user_bins=[0.5, 0.1])
