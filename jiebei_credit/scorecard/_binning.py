@@ -23,7 +23,9 @@ IntArray = V.IntArray
 __all__ = ["Binning"]
 
 BINNING_SCHEMA = "jiebei_credit.scorecard.Binning"
-BINNING_VERSION = 1
+BINNING_VERSION = 2
+#: Label of the neutral slot (WOE 0) that unseen values take under the neutral policies.
+NEUTRAL_LABEL = "neutral (WOE 0)"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,10 +59,19 @@ class Binning:
         One label per bin (table order).
     smoothing : float, default 0.5
         Added to each bin's goods and bads in WOE and IV.
-    unseen : {'raise', 'worst'}, default 'raise'
+    unseen : {'raise', 'worst', 'neutral', 'missing', 'rare'}, default 'raise'
         What :meth:`bin_index` does with a value no training row had (a new
         category, a special value or missing value absent in training):
-        raise, or put it in the bin with the lowest WOE (most risky).
+        ``'raise'`` refuses it; ``'worst'`` puts it in the bin with the
+        lowest WOE (most risky); ``'neutral'`` gives it WOE 0, the
+        population average (the *neutral slot*, see :meth:`bin_index`);
+        ``'missing'`` puts it in the missing bin when one was fitted,
+        otherwise neutral; ``'rare'`` puts a new category in the bin of the
+        pooled rare categories (``rare_bin``) when there is one, and any
+        other unseen value (missing, special) in the neutral slot.
+    rare_bin : int, default -1
+        Categorical: row of :attr:`table` holding the categories pooled for
+        being rarer than ``min_category_share`` at fit; ``-1`` if none.
     trend : str
         WOE trend of the regular bins that the fit imposed.
     name : str or None
@@ -91,6 +102,7 @@ class Binning:
     unseen: Unseen = "raise"
     trend: str = "none"
     name: str | None = None
+    rare_bin: int = -1
 
     def __post_init__(self) -> None:
         n_regular = len(self.edges) + 1 if self.kind == "numeric" else len(self.groups)
@@ -99,6 +111,9 @@ class Binning:
         if not (len(self.goods) == len(self.bads) == len(self.labels) == n):
             raise V.fail("Binning", "goods, bads and labels", f"must have one value per bin ({n})",
                          f"{len(self.goods)}, {len(self.bads)} and {len(self.labels)} values")
+        if not -1 <= self.rare_bin < n_regular or (self.rare_bin >= 0 and self.kind != "categorical"):
+            rule = f"must be -1 or a regular categorical bin (0 to {n_regular - 1})"
+            raise V.fail("Binning", "rare_bin", rule, repr(self.rare_bin))
         if len(self.special_bins) != len(self.special_values):
             raise V.fail("Binning", "special_bins", f"must have one entry per special value "
                          f"({len(self.special_values)})", f"{len(self.special_bins)} entries")
@@ -171,6 +186,48 @@ class Binning:
         missing = len(self.goods) - 1 if self.has_missing else -1
         return np.array([*range(m + 1), missing, *self.special_bins], dtype=np.int64)
 
+    def unseen_row(self, missing: bool) -> int:
+        """Row given to an unseen value under :attr:`unseen` (not ``'raise'``).
+
+        ``missing`` tells a missing value from another unseen value (a new
+        category or a special value absent in training). ``len(goods)`` is
+        the neutral slot (WOE 0), one past the table.
+        """
+        n = len(self.goods)
+        if self.unseen == "worst":
+            return int(np.argmin(self.woe_values))
+        if self.unseen == "missing" and self.has_missing:
+            return n - 1
+        if self.unseen == "rare" and not missing and self.rare_bin >= 0:
+            return self.rare_bin
+        return n
+
+    def _raw_index(
+        self, x: Any, func: str
+    ) -> tuple[IntArray, npt.NDArray[np.bool_], npt.NDArray[Any], Any, str]:
+        """Table row per value (``-1`` where unseen), missing mask, raw values, index, label."""
+        label = "x" if self.name is None else f"column {self.name!r}"
+        if self.kind == "numeric":
+            xv, index = as_float(func, x, label)
+            slot_rows = self.slot_rows()
+            slots = numeric_slots(xv, self.edge_array, self.special_array)
+            idx = np.asarray(slot_rows[slots], dtype=np.int64)
+            return idx, np.isnan(xv), xv, index, label
+        s = as_series(func, x, label)
+        index = x.index if isinstance(x, pd.Series) else None
+        cats = [c for grp in self.groups for c in grp] + list(self.special_values)
+        rows = [r for r, grp in enumerate(self.groups) for _ in grp] + list(self.special_bins)
+        lut = np.array([*rows, -1], dtype=np.int64)
+        codes = pd.Index(cats, dtype=object).get_indexer(pd.Index(s.astype(object)))
+        idx = lut[codes]
+        missing = s.isna().to_numpy(dtype=bool)
+        idx[missing] = len(self.goods) - 1 if self.has_missing else -1
+        return idx, missing, s.to_numpy(dtype=object), index, label
+
+    def unseen_mask(self, x: Any, *, _func: str = "Binning.unseen_mask") -> npt.NDArray[np.bool_]:
+        """``True`` for each value of ``x`` that no training row had (bool array, shape (n,))."""
+        return np.asarray(self._raw_index(x, _func)[0] < 0, dtype=bool)
+
     def bin_index(self, x: Any, *, _func: str = "Binning.bin_index") -> IntArray:
         """Row of :attr:`table` for each value of ``x``.
 
@@ -182,6 +239,9 @@ class Binning:
         Returns
         -------
         numpy.ndarray of int64, shape (n,)
+            Table rows; ``len(table)`` (one past the table) is the neutral
+            slot, WOE 0, which unseen values take under ``'neutral'`` (and
+            under ``'missing'`` or ``'rare'`` when their bin does not exist).
 
         Raises
         ------
@@ -194,27 +254,7 @@ class Binning:
         above the last edge in the last bin.
         """
         func = _func  # callers inside the library pass the public function the user called
-        label = "x" if self.name is None else f"column {self.name!r}"
-        if self.kind == "numeric":
-            xv, index = as_float(func, x, label)
-            slot_rows = self.slot_rows()
-            slots = numeric_slots(xv, self.edge_array, self.special_array)
-            idx = np.asarray(slot_rows[slots], dtype=np.int64)
-            if slot_rows.min() >= 0:  # every slot has a bin: nothing can be unseen
-                return idx
-            missing = np.isnan(xv)
-            raw: npt.NDArray[Any] = xv
-        else:
-            s = as_series(func, x, label)
-            index = x.index if isinstance(x, pd.Series) else None
-            cats = [c for grp in self.groups for c in grp] + list(self.special_values)
-            rows = [r for r, grp in enumerate(self.groups) for _ in grp] + list(self.special_bins)
-            lut = np.array([*rows, -1], dtype=np.int64)
-            codes = pd.Index(cats, dtype=object).get_indexer(pd.Index(s.astype(object)))
-            idx = lut[codes]
-            missing = s.isna().to_numpy(dtype=bool)
-            idx[missing] = len(self.goods) - 1 if self.has_missing else -1
-            raw = s.to_numpy(dtype=object)
+        idx, missing, raw, index, label = self._raw_index(x, func)
         bad = idx < 0
         if bad.any():
             if self.unseen == "raise":
@@ -223,14 +263,16 @@ class Binning:
                 raise V.fail(
                     func, label, "must hold only values seen in training (unseen='raise')",
                     f"unseen {kinds}: {V.offending(bad, raw, index)}",
-                    "Refit with such rows, or set unseen='worst' to put them in the riskiest bin.",
+                    "Refit with such rows, or set unseen to 'rare', 'missing', 'neutral' or 'worst'.",
                 )
-            idx[bad] = int(np.argmin(self.woe_values))
+            idx[bad & missing] = self.unseen_row(True)
+            idx[bad & ~missing] = self.unseen_row(False)
         return np.asarray(idx, dtype=np.int64)
 
     def woe(self, x: Any, *, _func: str = "Binning.woe") -> FloatArray:
-        """WOE of each value of ``x`` (float64, shape (n,)); see :meth:`bin_index`."""
-        return np.asarray(self.woe_values[self.bin_index(x, _func=_func)], dtype=np.float64)
+        """WOE of each value of ``x`` (float64, shape (n,)); see :meth:`bin_index` (neutral slot: 0)."""
+        woe = np.append(self.woe_values, 0.0)
+        return np.asarray(woe[self.bin_index(x, _func=_func)], dtype=np.float64)
 
     # -------------------------------------------------------- persistence ---
 
@@ -252,6 +294,7 @@ class Binning:
             "smoothing": self.smoothing,
             "unseen": self.unseen,
             "trend": self.trend,
+            "rare_bin": self.rare_bin,
         }
 
     @classmethod
@@ -265,12 +308,21 @@ class Binning:
         Raises
         ------
         InvalidInputError
-            Wrong ``schema`` or unsupported ``version``; otherwise one error
+            Wrong ``schema`` or unsupported ``version`` (1, written before
+        ``rare_bin`` existed, is read as ``rare_bin=-1``); otherwise one error
             listing every problem found, each with the field's name.
         """
         ck = Checker("Binning.from_dict", "Binning")
+        d = migrate_binning(d)
         fields = check_binning(ck, d, "d", schema=BINNING_SCHEMA, version=BINNING_VERSION)
         ck.raise_if_any()
         if fields is None:  # pragma: no cover - a problem was recorded and raised
             raise InvalidInputError("Binning.from_dict: d is not a Binning payload.")
         return cls(**fields)
+
+
+def migrate_binning(d: Any) -> Any:
+    """A version-1 binning payload as version 2 (no ``rare_bin``: -1); anything else unchanged."""
+    if isinstance(d, Mapping) and d.get("schema") == BINNING_SCHEMA and d.get("version") == 1:
+        return {**d, "version": BINNING_VERSION, "unseen": d.get("unseen", "raise")}
+    return d

@@ -108,24 +108,37 @@ def explain(
     feats = list(card.features_)
     require_columns(func, frame, feats)
     n, m = len(frame), len(feats)
-    # Flat per-(feature, bin) lookups: feature j's bins start at offset[j].
-    points = [np.asarray(card.points_[f], dtype=np.float64) for f in feats]
-    offset = np.concatenate(([0], np.cumsum([p.size for p in points])[:-1])).astype(np.int64)
-    flat_points = np.concatenate(points) if points else np.empty(0, dtype=np.float64)
-    flat_labels, flat_en, flat_zh = [], [], []
+    # Flat per-(feature, slot) lookups: feature j's slots start at offset[j]; its bins, then the
+    # neutral slot (WOE 0), then the same again for values not seen in development.
+    from jiebei_credit.scorecard._binning import NEUTRAL_LABEL
+    from jiebei_credit.scorecard._scoring import neutral_points
+
+    neutral = neutral_points(card)
+    points = [np.append(np.asarray(card.points_[f], dtype=np.float64), neutral[f]) for f in feats]
+    width = np.array([p.size for p in points], dtype=np.int64)
+    offset = np.concatenate(([0], np.cumsum(2 * width)[:-1])).astype(np.int64)
+    flat_points = np.concatenate([np.tile(p, 2) for p in points]) if points else np.empty(0, dtype=np.float64)
+    flat_labels: list[str] = []
+    flat_en: list[str] = []
+    flat_zh: list[str] = []
     for f in feats:
         # "<what the feature measures>: <the applicant's bin>", without a doubled full stop
         en, zh = texts.get(f, (f, f))
         en, zh = en.rstrip("."), zh.rstrip("。")
-        for label in card.binnings_[f].labels:
-            flat_labels.append(label)
-            flat_en.append(f"{en}: {label}")
-            flat_zh.append(f"{zh}：{label}")
+        labels = [*card.binnings_[f].labels, NEUTRAL_LABEL]
+        flat_labels.extend(labels)
+        flat_en.extend(f"{en}: {label}" for label in labels)
+        flat_zh.extend(f"{zh}：{label}" for label in labels)
+        flat_labels.extend(labels)
+        flat_en.extend(f"{en}: value not seen in development (scored as {label})" for label in labels)
+        flat_zh.extend(f"{zh}：开发样本中未出现的取值（按 {label} 计分）" for label in labels)
     idx = np.empty((n, m), dtype=np.int64)
     lost = np.empty((n, m), dtype=np.float64)
     for j, f in enumerate(feats):
-        idx[:, j] = card.binnings_[f].bin_index(frame[f], _func=func)
-        lost[:, j] = points[j].max() - points[j][idx[:, j]]
+        b = card.binnings_[f]
+        col = b.bin_index(frame[f], _func=func)
+        lost[:, j] = points[j][:-1].max() - points[j][col]
+        idx[:, j] = col + width[j] * b.unseen_mask(frame[f], _func=func) if b.unseen != "raise" else col
     order = np.argsort(-lost, axis=1, kind="stable")[:, :top]
     k = order.shape[1]
     rows = np.repeat(np.arange(n), k)

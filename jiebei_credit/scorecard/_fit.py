@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -15,7 +15,7 @@ from jiebei_credit.scorecard._checks import Kind, Monotonic, Unseen
 from jiebei_credit.scorecard._finebin import Category, category_key, sql_clashes
 from jiebei_credit.scorecard._frames import check_both_classes
 from jiebei_credit.scorecard._optimal import optimal_partition
-from jiebei_credit.scorecard._params import RULES
+from jiebei_credit.scorecard._params import RULES, bin_specs
 from jiebei_credit.scorecard._stats import BinStats
 
 __all__ = ["bin_feature", "optimal_binning"]
@@ -39,6 +39,8 @@ class MergeParams:
     min_category_share: float
     smoothing: float
     unseen: Unseen
+    #: Fixed bins per column (``user_bins_rule`` form); these columns are not merged.
+    user_bins: Mapping[str, tuple[Any, ...]] | None = None
 
 
 def merge_params(
@@ -90,8 +92,39 @@ def bin_labels(
     return labels
 
 
-def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
-    """Optimal binning from statistics with validated parameters."""
+#: Categorical columns with more levels than this (after pooling rare ones) must pass a test of
+#: association with the target before their levels are grouped (see :func:`_associated`).
+HIGH_CARDINALITY = 10
+#: Significance level of that test.
+HIGH_CARDINALITY_ALPHA = 0.05
+
+
+def _associated(fine: Sequence[tuple[Any, Any, Any]]) -> bool:
+    """Pearson chi-square test of independence of the levels and the target, p < alpha.
+
+    ``fine`` holds ``(categories, goods, bads)`` per level. With ``K`` levels,
+    ``chi2 = Σ_i (o_i − e_i)² / e_i`` over the 2K good/bad cells, ``K − 1``
+    degrees of freedom.
+    """
+    from scipy.stats import chi2
+
+    g = np.array([float(f[1]) for f in fine])
+    b = np.array([float(f[2]) for f in fine])
+    n = g + b
+    total = n.sum()
+    eg, eb = n * g.sum() / total, n * b.sum() / total
+    ok = (eg > 0) & (eb > 0)
+    stat = float((((g - eg) ** 2)[ok] / eg[ok]).sum() + (((b - eb) ** 2)[ok] / eb[ok]).sum())
+    return bool(chi2.sf(stat, len(fine) - 1) < HIGH_CARDINALITY_ALPHA)
+
+
+def fit_stats(stats: BinStats, p: MergeParams, func: str, order: Sequence[Category] | None = None) -> Binning:
+    """Optimal binning from statistics with validated parameters.
+
+    ``order`` (categorical only) makes the feature an ordinal: its categories
+    are merged into contiguous bins in that order (no rare pooling), with
+    the trends ``monotonic`` allows for numeric features.
+    """
     s = p.smoothing
     spec_total = np.asarray(stats.special_goods) + np.asarray(stats.special_bads)
     spec_keep = [k for k in range(len(stats.special_values)) if spec_total[k] > 0]
@@ -109,6 +142,7 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
                      f"no regular value (total weight {stats.missing_goods + stats.missing_bads:g} missing, "
                      f"{special:g} special)", "Drop the column or fill its missing values.")
     members: list[list[Category]] = []
+    pooled_at = -1  # position of the pooled rare categories among the fine bins
     if stats.kind == "categorical":
         clashes = sql_clashes([*stats.categories, *stats.special_values])
         if clashes:
@@ -120,10 +154,16 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
                          "Recode the column to one type (all text or all numbers) before fitting; "
                          "to_sql could not tell these categories apart.")
         monotonic = p.monotonic
-        if monotonic not in ("auto", "ascending", "none"):
+        if order is not None:
+            pos = {category_key(c): k for k, c in enumerate(order)}
+            ranks = np.argsort([pos[category_key(c)] for c in stats.categories], kind="stable")
+            members = [[stats.categories[k]] for k in ranks]
+            g, b = g[ranks], b[ranks]
+        elif monotonic not in ("auto", "ascending", "none"):
             raise V.fail(func, "monotonic", f"must be 'auto', 'ascending' or 'none': a trend such as "
                          f"{monotonic!r} does not apply to categorical {what} (its categories are ordered "
                          "by WOE)", repr(monotonic))
+    if stats.kind == "categorical" and order is None:
         monotonic = "ascending" if monotonic == "auto" else monotonic
         rare = (g + b) / total < p.min_category_share
         cats = stats.categories
@@ -131,11 +171,16 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
         if rare.any():
             pooled = [c for c, r in zip(cats, rare, strict=True) if r]
             fine.append((pooled, g[rare].sum(), b[rare].sum()))
+        if len(fine) > HIGH_CARDINALITY and not _associated(fine):
+            # grouping many levels by their training WOE would fit noise: one bin, nothing to fit
+            fine = [([c for f in fine for c in f[0]], sum(f[1] for f in fine), sum(f[2] for f in fine))]
         fine.sort(key=lambda f: (np.log(f[1] + s) - np.log(f[2] + s), category_key(f[0][0])))
         members = [f[0] for f in fine]
+        if rare.any():
+            pooled_at = 0 if len(fine) == 1 else next(k for k, f in enumerate(fine) if f[0] is pooled)
         g = np.array([f[1] for f in fine], dtype=np.float64)
         b = np.array([f[2] for f in fine], dtype=np.float64)
-    else:
+    elif stats.kind != "categorical":
         monotonic = p.monotonic
     part = optimal_partition(
         g,
@@ -158,9 +203,13 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
     else:
         edges = ()
         groups = tuple(
-            tuple(sorted((c for m in members[a:c_] for c in m), key=category_key))
+            tuple(c for m in members[a:c_] for c in m) if order is not None
+            else tuple(sorted((c for m in members[a:c_] for c in m), key=category_key))
             for a, c_ in pairwise(bounds)
         )
+    rare_bin = -1  # the bin holding the pooled rare categories
+    if pooled_at >= 0:
+        rare_bin = next(k for k, (a, c_) in enumerate(pairwise(bounds)) if a <= pooled_at < c_)
     special_bins = [-1] * len(stats.special_values)
     for row, k in enumerate(spec_keep, start=len(goods)):
         special_bins[k] = row
@@ -179,6 +228,7 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str) -> Binning:
         unseen=p.unseen,
         trend=part.trend,
         name=stats.name,
+        rare_bin=rare_bin,
     )
 
 
@@ -255,6 +305,7 @@ def bin_feature(
     sample_size: int | None = 100_000,
     seed: int = 0,
     name: str | None = None,
+    user_bins: Sequence[Any] | None = None,
 ) -> Binning:
     """Fit the IV-maximising binning of one feature.
 
@@ -292,13 +343,15 @@ def bin_feature(
         Numeric quantile pre-bins (see :func:`quantile_edges`).
     min_category_share : float, default 0.01
         Categories with a smaller share of the total weight are pooled into
-        one fine bin before the merge.
+        one fine bin before the merge. A column left with more than 10
+        levels is grouped only if a chi-square test of independence of its
+        levels and the target rejects at 5 %; otherwise it is one bin.
     smoothing : float > 0, default 0.5
         Added to each bin's goods and bads in WOE and IV.
-    unseen : {'raise', 'worst'}, default 'raise'
+    unseen : {'raise', 'worst', 'neutral', 'missing', 'rare'}, default 'raise'
         Values without a training bin at transform time (new categories,
-        special or missing values absent in training): raise, or use the
-        bin with the lowest WOE.
+        special or missing values absent in training); see :class:`Binning`
+        (``'raise'``, ``'worst'``, ``'neutral'``, ``'missing'``, ``'rare'``).
     sample_weight : array-like of float, shape (n,), optional
         Non-negative row weights (a Series is matched to a Series ``x`` by
         label).
@@ -309,6 +362,11 @@ def bin_feature(
         Seed of that sample.
     name : str, optional
         Feature name, used in messages and kept on the result.
+    user_bins : list-like, optional
+        Bins fixed by hand: inner edges (finite, strictly increasing numbers)
+        for a numeric feature, or disjoint groups of categories (a list of
+        lists) for a categorical one; nothing is merged (as ``user_bins`` of
+        :class:`WOETransformer` and :class:`Scorecard`).
 
     Returns
     -------
@@ -361,10 +419,14 @@ def bin_feature(
         smoothing=smoothing,
         unseen=unseen,
     )
+    key = name if name is not None else "x"
+    spec = None if user_bins is None else (bin_specs(RULES["user_bins"]({key: user_bins}, func, "user_bins"))
+                                           or {})[key]
     stats = BinStats.from_data(
         x,
         y,
         kind=kind,
+        edges=spec[1] if spec is not None and spec[0] == "edges" else None,
         n_prebins=n_prebins,
         special_values=special_values,
         sample_size=sample_size,
@@ -373,4 +435,73 @@ def bin_feature(
         name=name,
         _func=func,
     )
-    return fit_stats(stats, params, func)
+    return fit_stats(stats, params, func) if spec is None else fixed_binning(stats, params, func, spec)
+
+
+def fixed_binning(stats: BinStats, p: MergeParams, func: str, spec: tuple[Any, ...]) -> Binning:
+    """The binning of fixed bins: numeric ``stats`` on the given edges, or categories grouped.
+
+    ``spec`` is ``(kind, edges or groups, rare_bin, trend)``.
+
+    Nothing is merged: each user bin is a bin. A bin without rows, or a
+    category of the data in no group, is refused (naming the column).
+    """
+    what = "x" if stats.name is None else f"column {stats.name!r}"
+    check_both_classes(func, stats.total_goods, stats.total_bads)
+    g = np.asarray(stats.goods, dtype=np.float64)
+    b = np.asarray(stats.bads, dtype=np.float64)
+    if spec[0] == "edges":
+        if stats.kind != "numeric":
+            raise V.fail(func, f"user_bins for {what}",
+                         "must be groups of categories for a categorical column", f"edges {list(spec[1])}",
+                         "Pass a list of lists of categories.")
+        edges: tuple[float, ...] = tuple(spec[1])
+        groups: tuple[tuple[Category, ...], ...] = ()
+    else:
+        if stats.kind != "categorical":
+            raise V.fail(func, f"user_bins for {what}", "must be edges (numbers) for a numeric column",
+                         f"{len(spec[1])} groups of categories", "Pass a list of edges.")
+        groups, edges = tuple(spec[1]), ()
+        where = {category_key(c): k for k, grp in enumerate(groups) for c in grp}
+        stray = [c for c in stats.categories if category_key(c) not in where]
+        if stray:
+            raise V.fail(func, what, "must hold only categories of its user_bins groups",
+                         f"{len(stray)} other categor{'y' if len(stray) == 1 else 'ies'}: "
+                         f"{V.show(stray, len(stray))}",
+                         "Add them to a group.")
+        pos = np.array([where[category_key(c)] for c in stats.categories], dtype=np.intp)
+        g = np.bincount(pos, weights=g, minlength=len(groups)).astype(np.float64)
+        b = np.bincount(pos, weights=b, minlength=len(groups)).astype(np.float64)
+    empty = [k for k in range(g.size) if not g[k] + b[k] > 0]
+    if empty:
+        raise V.fail(func, f"user_bins for {what}", "must give every bin rows", f"empty bins {V.show(empty)}",
+                     "Merge the empty bins with a neighbour.")
+    spec_total = np.asarray(stats.special_goods) + np.asarray(stats.special_bads)
+    spec_keep = [k for k in range(len(stats.special_values)) if spec_total[k] > 0]
+    has_missing = stats.missing_goods + stats.missing_bads > 0
+    fixed_g = [stats.special_goods[k] for k in spec_keep] + ([stats.missing_goods] if has_missing else [])
+    fixed_b = [stats.special_bads[k] for k in spec_keep] + ([stats.missing_bads] if has_missing else [])
+    special_bins = [-1] * len(stats.special_values)
+    for row, k in enumerate(spec_keep, start=g.size):
+        special_bins[k] = row
+    labels = bin_labels(stats.kind, edges, groups, stats.special_values, special_bins, has_missing)
+    return Binning(
+        kind=stats.kind, edges=edges, groups=groups, special_values=stats.special_values,
+        special_bins=tuple(special_bins), has_missing=has_missing,
+        goods=tuple(float(v) for v in g) + tuple(float(v) for v in fixed_g),
+        bads=tuple(float(v) for v in b) + tuple(float(v) for v in fixed_b),
+        labels=tuple(labels), smoothing=p.smoothing, unseen=p.unseen, trend=spec[3], name=stats.name,
+        rare_bin=int(spec[2]),
+    )
+
+
+def binning_spec(binning: Binning) -> tuple[Any, ...]:
+    """The bins of a fitted binning as a ``user_bins`` spec (with its pooled rare bin)."""
+    if binning.kind == "numeric":
+        return ("edges", binning.edges, -1, binning.trend)
+    return ("groups", binning.groups, binning.rare_bin, binning.trend)
+
+
+def user_bins_of(p: MergeParams) -> Mapping[str, tuple[Any, ...]]:
+    """The fixed bins of ``p`` (empty mapping when none)."""
+    return p.user_bins or {}

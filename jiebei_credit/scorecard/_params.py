@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from itertools import pairwise
 from typing import Any, ClassVar, Self
 
 from jiebei_credit import _validation as V
@@ -52,6 +53,72 @@ def special_values_rule(value: Any, func: str, name: str) -> tuple[Any, ...] | d
             out[col] = _values(vals, func, f"{name}[{col!r}]")
         return out
     return _values(value, func, name)
+
+
+def ordinal_rule(value: Any, func: str, name: str) -> dict[str, tuple[Any, ...]] | None:
+    """``None`` or a mapping of column name to its levels in order (distinct categories)."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise V.fail(func, name, "must be None or a mapping of column names to their levels in order",
+                     f"a {type(value).__name__}", 'Pass e.g. {"grade": ["A", "B", "C"]}.')
+    out: dict[str, tuple[Any, ...]] = {}
+    for col, levels in value.items():
+        if not isinstance(col, str):
+            raise V.fail(func, name, "must map column names (strings) to levels", f"key {col!r}")
+        vals = _values(levels, func, f"{name}[{col!r}]")
+        keys = [(type(v).__name__, v) for v in vals]
+        if not vals or len(set(keys)) != len(keys):
+            raise V.fail(func, f"{name}[{col!r}]", "must list at least one level, each once",
+                         repr(list(vals)))
+        out[col] = vals
+    return out
+
+
+def user_bins_rule(value: Any, func: str, name: str) -> dict[str, tuple[Any, ...]] | None:
+    """``None`` or a mapping of column name to inner edges or to groups of categories.
+
+    Normalised per column to a tuple of edges (finite, strictly increasing
+    numbers) or a tuple of groups (disjoint, non-empty tuples of categories).
+    """
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise V.fail(func, name, "must be None or a mapping of column names to edges or groups of "
+                     "categories", f"a {type(value).__name__}",
+                     'Pass e.g. {"util": [0.3, 0.7], "city": [["a"], ["b", "c"]]}.')
+    out: dict[str, tuple[Any, ...]] = {}
+    for col, spec in value.items():
+        if not isinstance(col, str):
+            raise V.fail(func, name, "must map column names (strings) to edges or groups", f"key {col!r}")
+        path = f"{name}[{col!r}]"
+        items = V.listlike(spec, func=func, name=path)
+        if not items:
+            raise V.fail(func, path, "must hold at least one edge or one group", "an empty list")
+        nested = [not isinstance(v, str) and (isinstance(v, list | tuple | Sequence) or hasattr(v, "tolist"))
+                  for v in items]
+        if all(nested):
+            groups = tuple(_values(g, func, f"{path}[{k}]") for k, g in enumerate(items))
+            flat = [(type(c).__name__, c) for g in groups for c in g]
+            if any(not g for g in groups) or len(set(flat)) != len(flat):
+                raise V.fail(func, path, "must be disjoint, non-empty groups of categories",
+                             repr([list(g) for g in groups]), "List each category in one group only.")
+            out[col] = groups
+            continue
+        edges = tuple(V.real(v, func=func, name=f"{path}[{k}]") for k, v in enumerate(items))
+        if any(b <= a for a, b in pairwise(edges)):
+            raise V.fail(func, path, "must be strictly increasing edges (finite numbers)", repr(list(edges)),
+                         "Sort the edges and remove repeats; groups of categories are lists of lists.")
+        out[col] = edges
+    return out
+
+
+def bin_specs(user_bins: Mapping[str, tuple[Any, ...]] | None) -> dict[str, tuple[Any, ...]] | None:
+    """Checked ``user_bins`` as internal specs ``(kind, edges or groups, rare_bin, trend)``."""
+    if user_bins is None:
+        return None
+    return {c: ("groups" if isinstance(v[0], tuple) else "edges", v, -1, "none")
+            for c, v in user_bins.items()}
 
 
 def columns_rule(value: Any, func: str, name: str) -> tuple[str, ...] | None:
@@ -121,6 +188,8 @@ RULES: dict[str, Rule] = {
                        fix="A bin without goods or bads needs a positive smoothing for a finite WOE; "
                            "the default is 0.5."),
     "unseen": _choice(Unseen),
+    "ordinal": ordinal_rule,
+    "user_bins": user_bins_rule,
     "sample_size": _sample_size,
     "seed": lambda v, func, name: V.seed(v, func=func, name=name),
     "name": optional_name,

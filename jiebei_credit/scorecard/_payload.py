@@ -205,7 +205,7 @@ def _what(v: Any) -> str:
 
 BINNING_KEYS = ("kind", "goods", "bads", "labels")
 BINNING_OPTIONAL = ("name", "edges", "groups", "special_values", "special_bins", "has_missing",
-                    "smoothing", "unseen", "trend")
+                    "smoothing", "unseen", "trend", "rare_bin")
 
 
 def check_binning(ck: Checker, d: object, path: str, *, schema: str, version: int) -> dict[str, Any] | None:
@@ -243,6 +243,7 @@ def check_binning(ck: Checker, d: object, path: str, *, schema: str, version: in
                         low_open=True)
     unseen = ck.choice(body.get("unseen", "raise"), Unseen, f"{dot}unseen")
     trend = ck.choice(body.get("trend", "none"), Trend, f"{dot}trend")
+    rare_bin = ck.integer(body.get("rare_bin", -1), f"{dot}rare_bin", low=-1)
     if len(ck.problems) > n0:
         return None
     # consistency between the fields (types are right from here on)
@@ -260,6 +261,10 @@ def check_binning(ck: Checker, d: object, path: str, *, schema: str, version: in
     if not ck.distinct(specials, f"{dot}special_values"):
         return None
     n_regular = len(edges) + 1 if kind == "numeric" else len(groups)
+    if rare_bin is not None and rare_bin >= 0 and (kind != "categorical" or rare_bin >= n_regular):
+        ck.add(f"{dot}rare_bin",
+               f"must be -1 or a regular bin of a categorical binning (0 to {n_regular - 1})", repr(rare_bin))
+        return None
     if len(special_bins) != len(specials):
         ck.add(f"{dot}special_bins", f"must have one entry per value of {dot}special_values "
                f"({len(specials)})", f"{len(special_bins)}")
@@ -298,6 +303,7 @@ def check_binning(ck: Checker, d: object, path: str, *, schema: str, version: in
         "has_missing": bool(has_missing), "goods": tuple(goods), "bads": tuple(bads),
         "labels": tuple(labels), "smoothing": float(smoothing if smoothing is not None else 0.5),
         "unseen": unseen, "trend": trend, "name": name,
+        "rare_bin": int(rare_bin if rare_bin is not None else -1),
     }  # fmt: skip
 
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from jiebei_credit import _validation as V
 from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.scorecard._binning import BINNING_SCHEMA, BINNING_VERSION, Binning
+from jiebei_credit.scorecard._binning import BINNING_SCHEMA, BINNING_VERSION, Binning, migrate_binning
 from jiebei_credit.scorecard._checks import DropStep
 from jiebei_credit.scorecard._fit import bin_labels
 from jiebei_credit.scorecard._params import RULES
@@ -35,7 +35,10 @@ __all__: list[str] = []
 T = TypeVar("T")
 
 CARD_SCHEMA = "jiebei_credit.scorecard.Scorecard"
-CARD_VERSION = 3
+CARD_VERSION = 4
+#: Earlier card versions :meth:`Scorecard.from_dict` still reads (migrated forward).
+#: Version 3 had binnings of version 1 (no ``rare_bin``) and the two policies 'raise' and 'worst'.
+MIGRATED_VERSIONS = (3,)
 #: Top-level keys of a card payload besides ``schema`` and ``version``.
 CARD_KEYS = (
     "params", "scaling", "round_points", "features", "binnings", "intercept", "coef",
@@ -61,8 +64,11 @@ def card_to_dict(card: Scorecard) -> dict[str, Any]:
     """The fitted card as a JSON-safe dict; see :meth:`Scorecard.to_dict`."""
     p = card.get_params()
     p["scaling"] = card.scaling.to_dict() if isinstance(card.scaling, Scaling) else card.scaling
-    for k in ("special_values", "categorical", "numeric"):
+    for k in ("special_values", "categorical", "numeric", "ordinal"):
         p[k] = _plain(p[k])
+    bins = RULES["user_bins"](p["user_bins"], "Scorecard.to_dict", "user_bins")
+    p["user_bins"] = None if bins is None else {
+        c: [list(g) if isinstance(g, tuple) else g for g in v] for c, v in bins.items()}
     return {
         "schema": CARD_SCHEMA,
         "version": CARD_VERSION,
@@ -149,9 +155,36 @@ def _names(ck: Checker, v: Any, path: str) -> list[str] | None:
     return items if len(ck.problems) == n0 else None
 
 
+def migrate_card(cls: type[Scorecard], d: Any) -> Any:
+    """A version-3 card payload as version 4; anything else unchanged (the checks judge it).
+
+    Version 4 added ``rare_bin`` to the binnings (version 2; a version-1
+    binning reads as ``rare_bin=-1``) and the unseen policies 'neutral',
+    'missing' and 'rare'. A stored card keeps the policy it was saved with
+    (``'raise'`` or ``'worst'``); parameters added since take their defaults.
+    """
+    if not isinstance(d, Mapping) or d.get("schema") != CARD_SCHEMA:
+        return d
+    if d.get("version") not in MIGRATED_VERSIONS:
+        return d
+    out = {**d, "version": CARD_VERSION}
+    if isinstance(d.get("binnings"), Mapping):
+        out["binnings"] = {k: migrate_binning(v) for k, v in d["binnings"].items()}
+    if isinstance(d.get("params"), Mapping):
+        defaults = cls().get_params()
+        params = dict(d["params"])
+        for name in cls._PARAMS:
+            if name not in params:
+                v = defaults[name]
+                params[name] = v.to_dict() if isinstance(v, Scaling) else v
+        out["params"] = params
+    return out
+
+
 def card_from_dict(cls: type[Scorecard], d: Mapping[str, Any]) -> Scorecard:
     """Rebuild a fitted card, every field checked first; see :meth:`Scorecard.from_dict`."""
     ck = Checker("Scorecard.from_dict", "Scorecard")
+    d = migrate_card(cls, d)
     body = ck.header(d, schema=CARD_SCHEMA, version=CARD_VERSION, keys=CARD_KEYS)
     if body is None:  # pragma: no cover - header() raises for the top level
         ck.raise_if_any()

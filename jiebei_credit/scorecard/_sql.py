@@ -100,8 +100,10 @@ def scorecard_sql(
     special values, then the numeric bins as ``< edge`` tests in order (or
     ``IN (...)`` lists for categories). Values beyond the training range fall
     in the edge bins like in Python. Values without a training bin give
-    ``NULL`` when the card's ``unseen='raise'`` (so the score is ``NULL``)
-    and the riskiest bin's points when ``unseen='worst'``.
+    ``NULL`` when the card's ``unseen='raise'`` (so the score is ``NULL``),
+    and otherwise the points the card's ``unseen`` policy gives them in
+    Python (the riskiest bin, the missing or rare bin, or the neutral points
+    of WOE 0).
 
     Parameters
     ----------
@@ -155,14 +157,18 @@ def scorecard_sql(
     table_sql = _ident(func, "table", table)
     score_sql = _ident(func, "score_column", score_column)
     key_sql = None if key is None else _ident(func, "key", key)
+    from jiebei_credit.scorecard._scoring import neutral_points
+
+    neutral = neutral_points(card)
     terms = []
     for f in card.features_:
         b = card.binnings_[f]
         pts = card.points_[f]
         col = _ident(func, f"feature {f!r}", f)
-        worst = _lit(pts[min(range(len(pts)), key=lambda k: pts[k])])
-        unseen = worst if b.unseen == "worst" else "NULL"
-        parts = [f"WHEN {col} IS NULL THEN " + (_lit(pts[-1]) if b.has_missing else unseen)]
+        ext = [*pts, neutral[f]]  # the neutral slot (WOE 0) last
+        unseen = "NULL" if b.unseen == "raise" else _lit(ext[b.unseen_row(False)])
+        unseen_missing = "NULL" if b.unseen == "raise" else _lit(ext[b.unseen_row(True)])
+        parts = [f"WHEN {col} IS NULL THEN " + (_lit(pts[-1]) if b.has_missing else unseen_missing)]
         for sv, row in zip(b.special_values, b.special_bins, strict=True):
             then = _lit(pts[row]) if row >= 0 else unseen
             if b.kind == "numeric":

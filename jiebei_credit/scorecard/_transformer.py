@@ -19,10 +19,11 @@ from jiebei_credit.scorecard._finebin import (
     check_specials,
     detect_kind,
     fine_edges,
+    py_scalar,
 )
-from jiebei_credit.scorecard._fit import MergeParams, fit_stats
+from jiebei_credit.scorecard._fit import MergeParams, fit_stats, fixed_binning, user_bins_of
 from jiebei_credit.scorecard._frames import as_frame, fit_data, require_columns
-from jiebei_credit.scorecard._params import Params, check_all
+from jiebei_credit.scorecard._params import Params, bin_specs, check_all
 from jiebei_credit.scorecard._stats import categorical_stats, numeric_stats
 
 __all__ = ["WOETransformer", "binning_params", "fit_binnings"]
@@ -32,16 +33,45 @@ FloatArray = V.FloatArray
 #: Parameters of the binning step (WOETransformer's, and Scorecard's binning part).
 BINNING_PARAMS = ("max_bins", "min_bin_share", "monotonic", "special_values", "min_bin_goods",
                   "min_bin_bads", "categorical", "numeric", "n_prebins", "min_category_share", "smoothing",
-                  "unseen", "sample_size", "seed")
+                  "unseen", "sample_size", "seed", "ordinal", "user_bins")
 MERGE_PARAMS = ("max_bins", "min_bin_share", "monotonic", "min_bin_goods", "min_bin_bads",
-                "min_category_share", "smoothing", "unseen")
+                "min_category_share", "smoothing", "unseen", "user_bins")
 
 
 def binning_params(func: str, est: Any) -> tuple[MergeParams, dict[str, Any]]:
     """The binning parameters of an estimator, checked: merge constraints and the rest."""
     values = check_all(func, {k: getattr(est, k) for k in BINNING_PARAMS})
+    values["user_bins"] = bin_specs(values["user_bins"])
     merge = MergeParams(**{k: values[k] for k in MERGE_PARAMS})
     return merge, {k: v for k, v in values.items() if k not in MERGE_PARAMS}
+
+
+def apply_ordinal(
+    func: str, X: pd.DataFrame, ordinal: Mapping[str, Sequence[Category]] | None
+) -> pd.DataFrame:
+    """``X`` with the columns named in ``ordinal`` as ordered categoricals (a copy; ``X`` is not changed).
+
+    Values outside a column's levels (other than missing values) are refused.
+    """
+    if not ordinal:
+        return X
+    unknown = [c for c in ordinal if c not in X.columns]
+    if unknown:
+        raise V.fail(func, "ordinal", "must name columns of X",
+                     f"unknown columns {V.show(unknown, len(unknown))}",
+                     f"X has {V.show(list(X.columns), X.shape[1])}.")
+    out = X.copy(deep=False)
+    for col, levels in ordinal.items():
+        s = as_series(func, X[col], f"column {col!r}")
+        known = pd.Index(list(levels), dtype=object)
+        values = s.astype(object)
+        bad = (known.get_indexer(pd.Index(values)) < 0) & values.notna().to_numpy()
+        if bad.any():
+            raise V.fail(func, f"column {col!r}", f"must hold only the levels ordinal[{col!r}] lists",
+                         f"other values: {V.offending(bad, values.to_numpy(), X.index)}",
+                         f"Add them to ordinal[{col!r}] in their place, or recode them.")
+        out[col] = pd.Categorical(values, categories=known, ordered=True)
+    return out
 
 
 def fit_binnings(
@@ -68,6 +98,8 @@ def fit_binnings(
     named = [("categorical", categorical or ()), ("numeric", numeric or ())]
     if isinstance(special_values, dict):
         named.append(("special_values", tuple(special_values)))
+    if params.user_bins:
+        named.append(("user_bins", tuple(params.user_bins)))
     for param, columns in named:
         unknown = [c for c in columns if c not in X.columns]
         if unknown:
@@ -83,13 +115,27 @@ def fit_binnings(
             specials = check_specials(func, kind, special_values.get(col, ()), f"special_values[{col!r}]")
         else:
             specials = check_specials(func, kind, special_values) if kind == "numeric" else ()
+        order = None
+        if isinstance(x.dtype, pd.CategoricalDtype) and x.dtype.ordered:
+            if kind == "numeric":
+                raise V.fail(func, "numeric", "must not name an ordered categorical column (it is binned as "
+                             "an ordinal, in category order)", repr(col), "Leave it out of numeric.")
+            order = [py_scalar(v) for v in x.cat.categories]
+        spec = user_bins_of(params).get(col)
         if kind == "numeric":
             xv, _ = as_float(func, x, label)
-            edges = fine_edges(xv, n_prebins=n_prebins, specials=specials, sample_size=sample_size, seed=seed)
+            if spec is not None and spec[0] == "edges":
+                edges = np.asarray(spec[1], dtype=np.float64)
+            else:
+                edges = fine_edges(xv, n_prebins=n_prebins, specials=specials, sample_size=sample_size,
+                                   seed=seed)
             stats = numeric_stats(xv, y, w, edges, specials, col)
         else:
             stats = categorical_stats(as_series(func, x, label), y, w, specials, col)
-        out[col] = fit_stats(stats, params, func)
+        if spec is None:
+            out[col] = fit_stats(stats, params, func, order)
+        else:
+            out[col] = fixed_binning(stats, params, func, spec)
     return out
 
 
@@ -105,6 +151,19 @@ class WOETransformer(Params):
     max_bins, min_bin_share, monotonic, min_bin_goods, min_bin_bads, n_prebins,
     min_category_share, smoothing, unseen, sample_size, seed
         As in :func:`bin_feature`, for every column.
+    ordinal : mapping of str to list-like, optional
+        Columns to bin as ordinals, each with its levels in order (e.g. loan
+        sub-grades ``{"grade": ["A1", "A2", …]}``): contiguous bins in that
+        order, with the trends ``monotonic`` allows for numbers. A value
+        outside the levels is refused at fit; at transform time it is unseen.
+        An ordered ``pandas.Categorical`` column is an ordinal without being
+        named here.
+    user_bins : mapping of str to list-like, optional
+        Bins fixed by hand, per column: inner edges (finite, strictly
+        increasing numbers) for a numeric column, or groups of categories
+        (a list of disjoint lists) for a categorical one. These columns are
+        not merged; a bin without rows, or a category in no group, is
+        refused at fit.
     special_values : list-like or mapping of str to list-like, default ()
         A list, tuple, array or Index applies to every numeric column; a
         mapping gives the special values of each named column (numeric or
@@ -163,6 +222,8 @@ class WOETransformer(Params):
         unseen: Unseen = "raise",
         sample_size: int | None = 100_000,
         seed: int = 0,
+        ordinal: Mapping[str, Sequence[Category]] | None = None,
+        user_bins: Mapping[str, Sequence[Any]] | None = None,
     ) -> None:
         self.max_bins = max_bins
         self.min_bin_share = min_bin_share
@@ -178,6 +239,8 @@ class WOETransformer(Params):
         self.unseen = unseen
         self.sample_size = sample_size
         self.seed = seed
+        self.ordinal = ordinal
+        self.user_bins = user_bins
 
     def __sklearn_tags__(self) -> Any:
         """Estimator tags for scikit-learn (imported only when scikit-learn asks)."""
@@ -208,8 +271,9 @@ class WOETransformer(Params):
         """
         func = "WOETransformer.fit"
         merge, rest = binning_params(func, self)
+        ordinal = rest.pop("ordinal")
         frame, yv, w = fit_data(func, X, y, sample_weight)
-        self.binnings_ = fit_binnings(func, frame, yv, w, merge, **rest)
+        self.binnings_ = fit_binnings(func, apply_ordinal(func, frame, ordinal), yv, w, merge, **rest)
         self.feature_names_in_ = np.asarray(list(frame.columns), dtype=object)
         self.n_features_in_ = len(frame.columns)
         return self

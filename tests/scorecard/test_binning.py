@@ -259,7 +259,8 @@ def test_infinities_raise_with_rows():
         ({"min_bin_share": 0.6}, (r"^bin_feature: min_bin_share must be a finite number in \[0, "
             r"0\.5\]; got 0\.6")),
         ({"monotonic": "up"}, r"^bin_feature: monotonic must be one of 'auto', 'ascending', .*; got 'up'\.$"),
-        ({"unseen": "zero"}, r"^bin_feature: unseen must be one of 'raise', 'worst'; got 'zero'\.$"),
+        ({"unseen": "zero"}, (r"^bin_feature: unseen must be one of 'raise', 'worst', 'neutral', "
+            r"'missing', 'rare'; got 'zero'\.$")),
         ({"smoothing": 0}, (r"^bin_feature: smoothing must be a finite number in \(0, 1e\+12\]; got "
             r"0\. A bin")),
         ({"special_values": (np.nan,)}, (r"^bin_feature: special_values\[0\] must be text, an "
@@ -288,12 +289,12 @@ def test_from_dict_checks_schema_and_version():
     d = b.to_dict()
     with pytest.raises(
         InvalidInputError,
-        match=r"^Binning\.from_dict: d must have schema 'jiebei_credit\.scorecard\.Binning' version 1; "
+        match=r"^Binning\.from_dict: d must have schema 'jiebei_credit\.scorecard\.Binning' version 2; "
         r"got schema 'jiebei_credit\.scorecard\.Binning' version 99\. ",
     ):
         Binning.from_dict({**d, "version": 99})
     with pytest.raises(
-        InvalidInputError, match=r"^Binning\.from_dict: d must have schema .* got schema 'other' version 1\. "
+        InvalidInputError, match=r"^Binning\.from_dict: d must have schema .* got schema 'other' version 2\. "
     ):
         Binning.from_dict({**d, "schema": "other"})
 

@@ -216,7 +216,7 @@ BINNING_PARAMS = [
     *_p("n_prebins", [2, np.int16(20), 1000], [1, 1001, 10.0, True, None]),
     *_p("min_category_share", [0, 0.5, 1], [-0.1, 1.1, math.nan]),
     *_p("smoothing", [1e-9, 0.5, 100], [0, -1, math.inf, math.nan, 1e13, True]),
-    *_p("unseen", ["raise", "worst"], ["neutral", None]),
+    *_p("unseen", ["raise", "worst", "neutral", "missing", "rare"], ["explode", None, "Rare"]),
     *_p("sample_size", [None, 50, 10**9], [10, 50.0, -1, True]),
     *_p("seed", [0, np.int64(7), 2**63 - 1], [-1, 2**63, 1.5, "7", None]),
 ]
@@ -353,20 +353,44 @@ def check_counts(binning, x, y, w) -> None:
     np.testing.assert_allclose(binning.goods, goods, rtol=1e-9, atol=1e-300)
 
 
+def _policy_row(b, v) -> int:
+    """The row an unseen value takes under the binning's ``unseen`` policy (documented rules);
+    ``len(goods)`` is the neutral slot (WOE 0), ``-1`` under 'raise'."""
+    missing = v is None or (isinstance(v, float) and math.isnan(v))
+    if b.unseen == "raise":
+        return -1
+    if b.unseen == "worst":
+        return int(np.argmin(b.woe_values))
+    if b.unseen == "missing" and b.has_missing:
+        return len(b.goods) - 1
+    if b.unseen == "rare" and not missing and b.rare_bin >= 0:
+        return b.rare_bin
+    return len(b.goods)
+
+
+def _points_with_neutral(card, f) -> list[float]:
+    """The bin points of ``f`` and, last, its points at WOE 0: offset/m - factor * intercept/m."""
+    m = len(card.features_)
+    p = card.scaling_.offset / m - card.scaling_.factor * card.intercept_ / m
+    if card.round_points_:  # half away from zero
+        p = math.copysign(math.floor(abs(p) + 0.5), p)
+    return [*card.points_[f], p]
+
+
 def reference_points(card, X: pd.DataFrame) -> list[float | None]:
     """Per row, the sum of the points of each feature's bin (None where a value has no bin)."""
     rows = {}
     for f in card.features_:
         b = card.binnings_[f]
-        rows[f] = [_row_of(b, v) for v in _as_read(X[f], b.kind)]
-        if b.unseen == "worst":
-            rows[f] = [int(np.argmin(b.woe_values)) if r < 0 else r for r in rows[f]]
+        values = _as_read(X[f], b.kind)
+        rows[f] = [_row_of(b, v) for v in values]
+        rows[f] = [_policy_row(b, v) if r < 0 else r for r, v in zip(rows[f], values, strict=True)]
     out: list[float | None] = []
     for i in range(len(X)):
         total: float | None = 0.0
         for f in card.features_:
             r = rows[f][i]
-            total = None if r < 0 or total is None else total + card.points_[f][r]
+            total = None if r < 0 or total is None else total + _points_with_neutral(card, f)[r]
         out.append(total)
     return out
 
@@ -549,9 +573,10 @@ def test_scoring(variant, card, method):
         lost = {}
         for f in card.features_:
             b = card.binnings_[f]
-            rows = [_row_of(b, v) for v in _as_read(frame[f], b.kind)]
-            rows = [int(np.argmin(b.woe_values)) if r < 0 else r for r in rows]
-            lost[f] = [max(card.points_[f]) - card.points_[f][r] for r in rows]
+            values = _as_read(frame[f], b.kind)
+            rows = [_row_of(b, v) for v in values]
+            rows = [_policy_row(b, v) if r < 0 else r for r, v in zip(rows, values, strict=True)]
+            lost[f] = [max(card.points_[f]) - _points_with_neutral(card, f)[r] for r in rows]
         want = []
         for i, label in enumerate(frame.index):
             reasons = sorted(((lost[f][i], j, f) for j, f in enumerate(card.features_) if lost[f][i] > 0),

@@ -234,9 +234,10 @@ def _load(name="plain", **changes):
          r"are negative")),
         ("round_points", "false", r"round_points must be True or False; got 'false'\."),
         ("binnings['util'].unseen", "explode", (r"binnings\['util'\]\.unseen must be one of 'raise', "
-            r"'worst'; got "
+            r"'worst', 'neutral', 'missing', 'rare'; got "
          r"'explode'\.")),
-        ("params.unseen", "explode", r"params\.unseen must be one of 'raise', 'worst'; got 'explode'\."),
+        ("params.unseen", "explode", (r"params\.unseen must be one of 'raise', 'worst', "
+                                          r"'neutral', 'missing', 'rare'; got 'explode'\.")),
         ("binnings['inq'].goods[1]", -5.0, (r"binnings\['inq'\]\.goods\[1\] must be a finite number >= "
             r"0; got -5\.0")),
         ("params.max_bins", "many", r"params\.max_bins must be an integer >= 1; got 'many'\."),
@@ -282,12 +283,12 @@ def test_points_that_disagree_with_the_model_are_refused():
 
 def test_nested_headers_and_missing_keys_are_refused():
     payload = copy.deepcopy(PAYLOADS["plain"])
-    payload["binnings"]["util"]["version"] = 2
+    payload["binnings"]["util"]["version"] = 99
     del payload["binnings"]["inq"]["goods"]
     with pytest.raises(InvalidInputError) as info:
         Scorecard.from_dict(payload)
     text = str(info.value)
-    assert "binnings['util'] must have schema 'jiebei_credit.scorecard.Binning' version 1; got " in text
+    assert "binnings['util'] must have schema 'jiebei_credit.scorecard.Binning' version 2; got " in text
     assert "binnings['inq'] must have every key; got missing keys 'goods'." in text
 
 

@@ -136,7 +136,7 @@ def test_sql_matches_python_exactly(round_points):
 
 def test_sql_unseen_category_gives_null():
     X, y = _data(1000)
-    card = Scorecard().fit(X, y)
+    card = Scorecard(unseen="raise").fit(X, y)
     con = sqlite3.connect(":memory:")
     con.execute("CREATE TABLE features (util REAL, inq REAL, region TEXT)")
     con.execute("INSERT INTO features VALUES (0.5, 1.0, 'mars')")
@@ -323,7 +323,7 @@ def test_from_dict_rejects_bad_payloads_with_library_errors(fitted):
     card, _X, _y = fitted
     d = json.loads(json.dumps(card.to_dict()))
     with pytest.raises(
-        InvalidInputError, match=r"^Scorecard\.from_dict: d must have schema .* version 3; got "
+        InvalidInputError, match=r"^Scorecard\.from_dict: d must have schema .* version 4; got "
             r"schema .* version 2\. "
     ):
         Scorecard.from_dict({**d, "version": 2})

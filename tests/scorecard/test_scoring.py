@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import jiebei_credit as jc
-from jiebei_credit.errors import InvalidInputError
+from jiebei_credit.errors import DataWarning, InvalidInputError
 from jiebei_credit.scorecard import Binning, Scaling, Scorecard
 
 
@@ -99,13 +99,14 @@ def test_unseen_missing_and_special_values_when_scoring():
     X = pd.DataFrame({"a": rng.normal(size=n), "b": rng.poisson(2.0, n).astype(float)})
     y = (rng.random(n) < 1 / (1 + np.exp(2 - X["a"] - 0.3 * X["b"]))).astype(int)
     new = pd.DataFrame({"a": [0.1, np.nan, 0.2], "b": [1.0, 2.0, -1.0]}, index=[10, 11, 12])
-    strict = Scorecard(special_values={"b": (-1.0,)}).fit(X, y)
+    strict = Scorecard(special_values={"b": (-1.0,)}, unseen="raise").fit(X, y)
     with pytest.raises(InvalidInputError, match=r"^Scorecard\.points: column 'a' must hold only "
                        r"values seen in training "
                        r"\(unseen='raise'\); got unseen missing: 1 value \(nan\) at row 11\. Refit"):
         strict.points(new)
     worst = Scorecard(special_values={"b": (-1.0,)}, unseen="worst").fit(X, y)
-    got = worst.points(new)
+    with pytest.warns(DataWarning, match=r"unseen='worst' \('a': 1 row, 'b': 1 row\)"):
+        got = worst.points(new)
     # unseen values take the points of the feature's lowest-WOE bin
     lo = {f: worst.points_[f][int(np.argmin(worst.binnings_[f].woe_values))] for f in ("a", "b")}
     assert got.loc[11] == 0.0 + lo["a"] + worst.points_["b"][int(worst.binnings_["b"].bin_index([2.0])[0])]
@@ -178,7 +179,8 @@ def test_round_trip_keeps_scores_and_reasons_for_a_full_card():
     card = Scorecard(special_values={"b": (-1.0,)}, unseen="worst", round_points=True).fit(X, y)
     back = Scorecard.from_dict(json.loads(json.dumps(card.to_dict())))
     new = X.iloc[:200].assign(c=["w", *X["c"].iloc[1:200]])  # an unseen category
-    pd.testing.assert_series_equal(back.points(new), card.points(new))
+    with pytest.warns(DataWarning, match="values not seen in development"):
+        pd.testing.assert_series_equal(back.points(new), card.points(new))
     pd.testing.assert_frame_equal(back.explain(new), card.explain(new))
     pd.testing.assert_frame_equal(back.summary(), card.summary())
     assert back.summary().attrs == card.summary().attrs
@@ -193,16 +195,22 @@ def _explain_reference(card, X, top, descriptions):
         for j, f in enumerate(card.features_):
             pts = card.points_[f]
             k = int(card.binnings_[f].bin_index(X.loc[[label], f])[0])
-            losses.append((max(pts) - pts[k], j, f, k))
+            new = bool(card.unseen_flags(X.loc[[label]])[f].iloc[0])
+            losses.append((max(pts) - pts[k], j, f, k, new))
         losses.sort(key=lambda t: (-t[0], t[1]))  # most points lost first, ties in model order
         kept = [t for t in losses if t[0] > 0][:top]
-        for rank, (lost, _j, f, k) in enumerate(kept, start=1):
+        for rank, (lost, _j, f, k, new) in enumerate(kept, start=1):
             en, zh = descriptions.get(f, (f, f))
             b = card.binnings_[f].labels[k]
+            # a value not seen in development says so, with the bin its policy scored it in
+            why, why_zh = (b, b)
+            if new:
+                why = f"value not seen in development (scored as {b})"
+                why_zh = f"开发样本中未出现的取值（按 {b} 计分）"
             records.append({
                 "row": label, "rank": rank, "feature": f, "bin": b, "points": card.points_[f][k],
-                "points_lost": lost, "reason": f"{en.rstrip('.')}: {b}",
-                "reason_zh": f"{zh.rstrip('。')}：{b}",
+                "points_lost": lost, "reason": f"{en.rstrip('.')}: {why}",
+                "reason_zh": f"{zh.rstrip('。')}：{why_zh}",
             })  # fmt: skip
     out = pd.DataFrame(records)
     return out.astype({"rank": np.int64, "points": np.float64, "points_lost": np.float64})
@@ -231,7 +239,7 @@ def test_errors_name_the_public_function_called():
 
     X, y = _frame(2000, 21)
     X["b"] = X["b"].fillna(0.0)
-    card = Scorecard(min_iv=0.0, max_correlation=1.0).fit(X, y)
+    card = Scorecard(min_iv=0.0, max_correlation=1.0, unseen="raise").fit(X, y)
     woe = WOETransformer().fit(X, y)
     new_cat = X.iloc[:20].assign(c="new")
     new_nan = X.iloc[:20].assign(b=np.nan)  # numeric column without a missing bin
