@@ -21,4 +21,4 @@ OddsConvention = Literal["good:bad", "bad:good"]
 #: Trends a fitted binning can report (``auto`` is resolved at fit).
 Trend = Literal["ascending", "descending", "peak", "valley", "none"]
 #: Steps of :meth:`Scorecard.fit` that drop a feature (``drops_``).
-DropStep = Literal["iv", "constant", "correlation", "vif", "forward", "stepwise", "sign"]
+DropStep = Literal["iv", "constant", "correlation", "vif", "epv", "forward", "stepwise", "sign"]

@@ -33,7 +33,8 @@ class Scorecard(Params):
     features below ``min_iv`` and features whose WOE is constant, drops the
     lower-IV feature of each pair whose WOE correlation exceeds
     ``max_correlation`` (then, optionally, features with VIF above
-    ``max_vif``), selects features (``selection``), fits an unpenalised
+    ``max_vif``), keeps at most one feature per ``min_events_per_feature``
+    events, selects features (``selection``), fits an unpenalised
     logistic regression by Newton–Raphson, drops features whose coefficient
     has the wrong sign and refits, and scales to points.
 
@@ -59,8 +60,12 @@ class Scorecard(Params):
     min_bin_goods, min_bin_bads, n_prebins, min_category_share, smoothing,
     sample_size, seed, unseen
         Binning parameters (see :class:`WOETransformer` and :func:`bin_feature`).
-    min_iv : float, default 0.02
-        Features with a smaller IV are dropped ("useless" below 0.02).
+    min_iv : float, default 0.0
+        Features with a smaller IV are dropped. The default keeps every
+        feature: on public credit data a 0.02 floor dropped features with
+        Wald p-values down to 1e-50 and cost up to 0.036 holdout AUC, while
+        the events-per-feature limit (``min_events_per_feature``) already
+        keeps small data from holding too many features.
     max_correlation : float, default 0.7
         Largest allowed absolute Pearson correlation between WOE columns.
     max_vif : float or None, default None
@@ -76,6 +81,15 @@ class Scorecard(Params):
     round_points : bool, default False
         Round every bin's points to an integer (half away from zero); scores
         are then integers.
+    min_events_per_feature : float, default 10.0
+        Events-per-variable guard (Peduzzi et al., 1996): the model holds
+        at most ``max(1, floor(E / min_events_per_feature))`` features, where
+        ``E`` is the (weighted) count of the rarer outcome, usually the bads.
+        With ``selection='none'`` the features of highest IV are kept (the
+        others are dropped with step ``epv``); forward and stepwise
+        selection stop entering features at the limit. ``0`` turns the
+        limit off. A final model below 10 events per feature warns with
+        :class:`~jiebei_credit.errors.DataWarning` whatever this is.
 
     Attributes
     ----------
@@ -132,6 +146,9 @@ class Scorecard(Params):
 
     References
     ----------
+    P. Peduzzi, J. Concato, E. Kemper, T. R. Holford and A. R. Feinstein,
+    "A simulation study of the number of events per variable in logistic
+    regression analysis", *J. Clin. Epidemiol.* 49 (1996) 1373–1379.
     N. Siddiqi, *Credit Risk Scorecards*, 2nd ed., Wiley, 2017.
     A. Albert and J. A. Anderson, "On the existence of maximum likelihood
     estimates in logistic regression models", *Biometrika* 71 (1984) 1–10.
@@ -161,7 +178,7 @@ class Scorecard(Params):
         special_values: Sequence[Category] | Mapping[str, Sequence[Category]] = (),
         categorical: Sequence[str] | None = None,
         numeric: Sequence[str] | None = None,
-        min_iv: float = 0.02,
+        min_iv: float = 0.0,
         max_correlation: float = 0.7,
         max_vif: float | None = None,
         selection: Selection = "none",
@@ -177,6 +194,7 @@ class Scorecard(Params):
         smoothing: float = 0.5,
         sample_size: int | None = 100_000,
         seed: int = 0,
+        min_events_per_feature: float = 10.0,
     ) -> None:
         self.scaling = scaling
         self.max_bins = max_bins
@@ -201,6 +219,7 @@ class Scorecard(Params):
         self.smoothing = smoothing
         self.sample_size = sample_size
         self.seed = seed
+        self.min_events_per_feature = min_events_per_feature
 
     # ------------------------------------------------------ sklearn protocol ---
 
@@ -257,7 +276,7 @@ class Scorecard(Params):
             1, or undefined standard errors in the logistic fit.
         DataWarning
             A large, unstable coefficient on a feature whose WOE varies
-            little across its bins.
+            little across its bins; fewer than 10 events per model feature.
         """
         func = "Scorecard.fit"
         scaling = RULES["scaling"](self.scaling, func, "scaling")
@@ -265,7 +284,7 @@ class Scorecard(Params):
         steps = check_steps(
             func, min_iv=self.min_iv, max_correlation=self.max_correlation, max_vif=self.max_vif,
             selection=self.selection, criterion=self.criterion, p_enter=self.p_enter,
-            p_remove=self.p_remove,
+            p_remove=self.p_remove, min_events_per_feature=self.min_events_per_feature,
         )  # fmt: skip
         merge, rest = binning_params(func, self)
         frame, yv, w = fit_data(func, X, y, sample_weight)
@@ -390,7 +409,7 @@ class Scorecard(Params):
             vif, reason``. The intercept comes first, then the model features
             (status ``model``), then every dropped column in the order it was
             dropped, with status ``dropped (<step>)`` — ``iv``, ``constant``,
-            ``correlation``, ``vif``, ``forward``/``stepwise`` or ``sign`` —
+            ``correlation``, ``vif``, ``epv``, ``forward``/``stepwise`` or ``sign`` —
             and the reason. ``attrs`` holds the model's ``aic``, McFadden
             ``pseudo_r2`` (``1 − llf / llnull``), ``log_likelihood``,
             ``null_log_likelihood`` and ``n_obs`` (total weight).

@@ -133,6 +133,7 @@ RULES: dict[str, Rule] = {
     "p_enter": _real(0.0, 1.0),
     "p_remove": _real(0.0, 1.0),
     "round_points": lambda v, func, name: V.flag(v, func=func, name=name),
+    "min_events_per_feature": _real(0.0),
 }
 
 

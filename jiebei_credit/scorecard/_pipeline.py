@@ -19,9 +19,13 @@ from jiebei_credit.scorecard._logit import LogitFit
 from jiebei_credit.scorecard._params import check_all
 from jiebei_credit.scorecard._select import (
     Drop,
+    check_epv,
     check_fit,
     correlation_filter,
+    epv_trim,
+    events_of,
     extend,
+    feature_limit,
     fit_features,
     select,
     vif_filter,
@@ -43,6 +47,7 @@ class Steps:
     criterion: str
     p_enter: float
     p_remove: float
+    min_events_per_feature: float
 
 
 def check_steps(
@@ -55,11 +60,12 @@ def check_steps(
     criterion: Any,
     p_enter: Any,
     p_remove: Any,
+    min_events_per_feature: Any,
 ) -> Steps:
     """Check the filtering and selection parameters once; messages name ``func``."""
     values = check_all(func, {"min_iv": min_iv, "max_correlation": max_correlation, "max_vif": max_vif,
                               "selection": selection, "criterion": criterion, "p_enter": p_enter,
-                              "p_remove": p_remove})
+                              "p_remove": p_remove, "min_events_per_feature": min_events_per_feature})
     return Steps(**values)
 
 
@@ -106,10 +112,15 @@ def fit_card(
     if steps.max_vif is not None:
         chosen, more = vif_filter(corr, candidates, chosen, steps.max_vif)
         drops += more
-    chosen, more = select(
-        design, chosen, selection=steps.selection, criterion=steps.criterion,
-        p_enter=steps.p_enter, p_remove=steps.p_remove,
-    )  # fmt: skip
+    events = events_of(y, w)
+    limit = feature_limit(events, steps.min_events_per_feature)
+    if steps.selection == "none":
+        chosen, more = epv_trim(chosen, iv, limit, events, steps.min_events_per_feature)
+    else:
+        chosen, more = select(
+            design, chosen, selection=steps.selection, criterion=steps.criterion,
+            p_enter=steps.p_enter, p_remove=steps.p_remove, limit=limit,
+        )  # fmt: skip
     drops += more
     fit = None
     while True:
@@ -137,5 +148,6 @@ def fit_card(
         )
         chosen.pop(j)
     check_fit(func, fit)  # warnings speak of the final model only
+    check_epv(func, events, len(chosen))
     vif = vifs(corr, [candidates.index(f) for f in chosen])
     return CardFit(binnings=binnings, fit=fit, vif=vif, drops=tuple(drops))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -190,6 +191,57 @@ def _entry_value(fit: LogitFit, criterion: str) -> float:
     return value if fit.usable and np.isfinite(value) else np.inf
 
 
+def feature_limit(events: float, min_events_per_feature: float) -> int | None:
+    """Most features a model may hold: ``max(1, floor(events / min_events_per_feature))``.
+
+    ``events`` is the weight of the rarer outcome (Peduzzi et al., 1996);
+    ``None`` (no limit) when ``min_events_per_feature`` is 0.
+    """
+    if not min_events_per_feature > 0:
+        return None
+    return max(1, math.floor(events / min_events_per_feature + 1e-9))
+
+
+#: Events per feature below which a fit warns (Peduzzi et al., 1996).
+EPV_WARN = 10.0
+
+
+def events_of(y: FloatArray, w: FloatArray | None) -> float:
+    """Weight of the rarer outcome (bads, or goods when they are fewer)."""
+    weights = np.ones_like(y) if w is None else w
+    bads = float(weights @ y)
+    return min(bads, float(weights.sum()) - bads)
+
+
+def check_epv(func: str, events: float, n_features: int) -> None:
+    """Warn when the model has fewer than :data:`EPV_WARN` events per feature."""
+    if n_features and events / n_features < EPV_WARN:
+        warnings.warn(
+            f"{func}: the model has {n_features} feature(s) for {events:.6g} events (the rarer outcome), "
+            f"{events / n_features:.3g} events per feature, below {EPV_WARN:g}: its coefficients are biased "
+            "away from zero and its PDs overconfident on new data (Peduzzi et al., 1996). "
+            + ("Collect more data." if n_features == 1 else "Keep fewer features (min_events_per_feature=10) "
+               "or collect more data."),
+            DataWarning,
+            stacklevel=4,
+        )
+
+
+def epv_trim(
+    features: list[str], iv: dict[str, float], limit: int | None, events: float, epv: float
+) -> tuple[list[str], list[Drop]]:
+    """Keep the ``limit`` features of highest IV (the order of ``features`` is kept)."""
+    if limit is None or len(features) <= limit:
+        return list(features), []
+    keep = set(sorted(features, key=lambda f: -iv[f])[:limit])
+    drops = [
+        Drop(f, "epv", f"only {limit} feature(s) allowed: {events:.6g} events / {epv:g} events per "
+             f"feature; IV {iv[f]:.4f} is not among the {limit} highest")
+        for f in features if f not in keep
+    ]
+    return [f for f in features if f in keep], drops
+
+
 def select(
     design: Design,
     candidates: list[str],
@@ -198,12 +250,14 @@ def select(
     criterion: str,
     p_enter: float,
     p_remove: float,
+    limit: int | None = None,
 ) -> tuple[list[str], list[Drop]]:
     """Forward or stepwise selection by p-value or AIC (``none`` keeps all).
 
     Every candidate fit starts from the current model's coefficients (the
     new feature at 0), so it needs only a few Newton steps, and runs on the
-    patterns of its own features, merged where cheap.
+    patterns of its own features, merged where cheap. No feature enters
+    once ``limit`` features are in the model.
     """
     if selection == "none":
         return list(candidates), []
@@ -212,6 +266,8 @@ def select(
     remaining = list(candidates)
     removed: dict[str, str] = {}
     for _ in range(2 * len(candidates) + 1):
+        if limit is not None and len(chosen) >= limit:
+            break
         best: tuple[float, str, LogitFit] | None = None
         for f in remaining:
             feats = [*chosen, f]
@@ -240,14 +296,16 @@ def select(
                 rest = chosen[:worst] + chosen[worst + 1 :]
                 without = fit_features(design, rest, extend(current, rest))
                 if without.aic < current.aic:
-                    removed[chosen[worst]] = f"AIC {without.aic:.2f} < {current.aic:.2f} without it"
+                    removed[chosen[worst]] = f"AIC {without.aic:.2f} without it < {current.aic:.2f} with it"
                     chosen.pop(worst)
                     current = without
     drops = []
     for f in candidates:
         if f not in chosen:
             why = removed.get(f) or (
-                f"did not lower AIC ({current.aic:.2f})"
+                f"the model already holds the {limit} feature(s) the events allow"
+                if limit is not None and len(chosen) >= limit
+                else f"did not lower AIC ({current.aic:.2f})"
                 if criterion == "aic"
                 else f"p-value to enter >= {p_enter}"
             )

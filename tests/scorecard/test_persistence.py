@@ -45,7 +45,9 @@ def _cards():
     logit = -2.0 + 1.5 * X["util"].fillna(0.9) + 0.3 * X["inq"].clip(0) + 0.4 * (X["region"] == "west")
     y = pd.Series((rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int))
     X["util_twin"] = X["util"] * 2.0  # dropped by the correlation filter
-    plain = Scorecard(max_bins=4, special_values={"inq": (-1.0,), "region": ("south",)}).fit(X, y)
+    # min_iv=0.02 (the default is 0) so the card records an IV drop
+    specials = {"inq": (-1.0,), "region": ("south",)}
+    plain = Scorecard(max_bins=4, special_values=specials, min_iv=0.02).fit(X, y)
     rounded = Scorecard(max_bins=3, round_points=True, unseen="worst", categorical=["inq"]).fit(X, y)
     return X, {"plain": plain, "rounded": rounded}
 
