@@ -9,14 +9,14 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit._validation import FloatArray
-from jiebei_credit.errors import NotFittedError
+from jiebei_credit.errors import InvalidInputError, NotFittedError
 from jiebei_credit.scorecard._checks import Criterion, Monotonic, Selection, Unseen
 from jiebei_credit.scorecard._finebin import Category
 from jiebei_credit.scorecard._frames import as_frame, fit_data, require_columns
 from jiebei_credit.scorecard._params import RULES, Params
 from jiebei_credit.scorecard._persist import card_from_dict, card_to_dict
 from jiebei_credit.scorecard._pipeline import check_steps, fit_card
-from jiebei_credit.scorecard._report import card_points, card_summary, card_table
+from jiebei_credit.scorecard._report import card_points, card_summary, card_table, check_points
 from jiebei_credit.scorecard._scaling import Scaling
 from jiebei_credit.scorecard._scoring import score_points
 from jiebei_credit.scorecard._transformer import binning_params
@@ -263,7 +263,9 @@ class Scorecard(Params):
             Invalid parameters (each message names it), target or weights;
             ``y`` or ``sample_weight`` with other index labels than ``X``;
             a column of an unsupported type, with infinities, or with
-            categories SQL could not tell apart (``1`` and ``'1'``); no
+            categories SQL could not tell apart (``1`` and ``'1'``); a
+            ``scaling`` whose points are not finite or lose the differences
+            between bins (an impossible card); no
             feature left to fit; WOE columns that predict the target
             perfectly or are perfectly collinear.
         SchemaError
@@ -305,7 +307,13 @@ class Scorecard(Params):
         self.drops_ = tuple((d.feature, d.step, d.reason) for d in result.drops)
         self.scaling_ = scaling
         self.round_points_ = round_points
-        self.points_ = card_points(self)
+        points = card_points(self)
+        try:
+            check_points(func, self, points)
+        except InvalidInputError:
+            self.__dict__.pop("points_", None)  # never leave a refitted card with stale points
+            raise
+        self.points_ = points
         self.feature_names_in_ = np.asarray(list(frame.columns), dtype=object)
         self.n_features_in_ = len(frame.columns)
         self.classes_ = np.array([0, 1])
