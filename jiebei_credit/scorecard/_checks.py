@@ -16,7 +16,7 @@ Monotonic = Literal["auto", "ascending", "descending", "peak", "valley", "none"]
 Unseen = Literal["raise", "worst"]
 Kind = Literal["auto", "numeric", "categorical"]
 Selection = Literal["none", "forward", "stepwise"]
-Criterion = Literal["pvalue", "aic"]
+Criterion = Literal["pvalue", "aic", "bic", "ks"]
 OddsConvention = Literal["good:bad", "bad:good"]
 #: Trends a fitted binning can report (``auto`` is resolved at fit).
 Trend = Literal["ascending", "descending", "peak", "valley", "none"]

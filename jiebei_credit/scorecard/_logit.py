@@ -106,6 +106,14 @@ class LogitFit:
     """Largest coefficient change of the last Newton step."""
 
     @property
+    def bic(self) -> float:
+        """Bayesian (Schwarz) information criterion, ``−2 llf + (number of parameters) · ln n``.
+
+        ``n`` is the total (weighted) number of rows, as in statsmodels' ``Logit``.
+        """
+        return -2.0 * self.llf + self.params.size * math.log(self.n_obs) if self.n_obs > 0 else math.nan
+
+    @property
     def pseudo_r2(self) -> float:
         """McFadden's pseudo-R², ``1 − llf / llnull``."""
         return 1.0 - self.llf / self.llnull if self.llnull != 0 else math.nan

@@ -74,8 +74,15 @@ class Scorecard(Params):
     selection : {'none', 'forward', 'stepwise'}, default 'none'
         Feature selection after the filters. Each step refits the model once
         per candidate, so on large data prefer ``'none'`` or a sample.
-    criterion : {'pvalue', 'aic'}, default 'pvalue'
-        Entry (and, for stepwise, removal) criterion.
+    criterion : {'pvalue', 'aic', 'bic', 'ks'}, default 'pvalue'
+        Entry (and, for stepwise, removal) criterion. A feature enters when
+        its Wald p-value is below ``p_enter``, when it lowers AIC
+        (``−2 llf + 2 p``) or BIC (``−2 llf + p ln n``, ``p`` parameters,
+        ``n`` the total weight), or when it raises the training KS of the
+        fitted log-odds by more than 0.001. Stepwise removal looks at the
+        feature of largest p-value: out when that exceeds ``p_remove``, or
+        when the model without it has lower or equal AIC/BIC, or a KS at
+        most 0.001 lower.
     p_enter, p_remove : float, default 0.05 and 0.10
         p-value thresholds for entry and removal.
     round_points : bool, default False

@@ -232,10 +232,11 @@ CARD_PARAMS = [
     *_p("max_correlation", [0.5, 1.0], [1.5, -0.1, math.nan]),
     *_p("max_vif", [None, 5, math.inf], [0.5, math.nan, "5"]),
     *_p("selection", ["none", "forward", "stepwise"], ["all", None]),
-    *_p("criterion", ["pvalue", "aic"], ["bic"]),
+    *_p("criterion", ["pvalue", "aic", "bic", "ks"], ["gini", None]),
     *_p("p_enter", [0.05, 0.01], [1.5, -0.1, math.nan]),
     *_p("p_remove", [0.1, 1.0], [0.01, 2.0]),
     *_p("round_points", [True, False, np.bool_(True)], ["false", 1, None]),
+    *_p("min_events_per_feature", [10, 0, 2.5], [-1, math.nan, "10", None]),
 ]
 
 

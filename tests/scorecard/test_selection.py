@@ -121,3 +121,61 @@ def test_stepwise_aic_removes_a_feature_made_redundant():
     full = Scorecard(**kw).fit(X, y)
     assert set(full.features_) == {"s", "a", "b"}
     assert card.aic_ < full.aic_
+
+
+def _weak_second(seed: int = 4) -> tuple[pd.DataFrame, pd.Series]:
+    """A strong feature and a weak one whose likelihood-ratio statistic is about 6 (seed 4)."""
+    rng = np.random.default_rng(seed)
+    n = 20_000
+    X = pd.DataFrame({"strong": rng.integers(0, 4, n).astype(float),
+                      "weak": rng.integers(0, 2, n).astype(float)})
+    logit = -2 + 0.6 * X["strong"] + 0.08 * X["weak"]
+    return X, pd.Series((rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int))
+
+
+def test_bic_is_stricter_than_aic():
+    # AIC adds a feature when the likelihood-ratio statistic LR exceeds 2 (one parameter),
+    # BIC when it exceeds ln(n) = ln(20000) = 9.90 (Schwarz 1978): LR here is about 6
+    X, y = _weak_second()
+    full = Scorecard().fit(X, y)
+    one = Scorecard().fit(X[["strong"]], y)
+    lr = 2 * (full.log_likelihood_ - one.log_likelihood_)
+    assert 2 < lr < math.log(len(y))
+    assert Scorecard(selection="forward", criterion="aic").fit(X, y).features_ == ("strong", "weak")
+    card = Scorecard(selection="forward", criterion="bic").fit(X, y)
+    assert card.features_ == ("strong",)
+    ((feature, step, reason),) = card.drops_
+    # BIC = -2 llf + (k + 1) ln n of the one-feature model (two parameters)
+    bic = -2 * one.log_likelihood_ + 2 * math.log(len(y))
+    assert (feature, step) == ("weak", "forward")
+    assert reason == f"did not lower BIC ({bic:.2f})"
+
+
+def _ks(y: np.ndarray, s: np.ndarray) -> float:
+    """Two-sample KS of the bads' and goods' scores, by scipy (an independent computation)."""
+    from scipy import stats
+
+    return float(stats.ks_2samp(s[y == 1], s[y == 0]).statistic)
+
+
+def test_ks_criterion_enters_only_features_that_raise_ks():
+    X, y = _weak_second()
+    card = Scorecard(selection="forward", criterion="ks").fit(X, y)
+    assert card.features_ == ("strong",)
+    one = card.decision_function(X)
+    both = Scorecard().fit(X, y).decision_function(X)
+    yv = y.to_numpy()
+    # the weak feature raises the training KS by at most 0.001, the documented entry gain
+    assert _ks(yv, both) - _ks(yv, one) <= 0.001
+    (reason,) = [r for f, _, r in card.drops_ if f == "weak"]
+    assert reason == f"did not raise KS ({_ks(yv, one):.4f}) by more than 0.001"
+
+
+def test_ks_criterion_takes_an_informative_feature():
+    X, y = _wide(4000, 3, -3.0, seed=2)
+    card = Scorecard(selection="stepwise", criterion="ks", max_bins=3).fit(X, y)
+    assert len(card.features_) >= 2
+    # the first feature to enter is the one whose own model has the highest KS (scipy's)
+    yv = y.to_numpy()
+    single = {f: _ks(yv, Scorecard(max_bins=3).fit(X[[f]], y).decision_function(X[[f]])) for f in X.columns}
+    assert card.features_[0] == max(single, key=lambda f: single[f])
