@@ -10,7 +10,7 @@ import pandas as pd
 
 from jiebei_credit._validation import FloatArray
 from jiebei_credit.errors import InvalidInputError, NotFittedError
-from jiebei_credit.scorecard._checks import Criterion, Monotonic, Selection, Unseen
+from jiebei_credit.scorecard._checks import Criterion, Monotonic, Penalty, Selection, Unseen
 from jiebei_credit.scorecard._finebin import Category
 from jiebei_credit.scorecard._frames import as_frame, fit_data, require_columns
 from jiebei_credit.scorecard._params import RULES, Params
@@ -125,6 +125,8 @@ class Scorecard(Params):
         pseudo-R² and the total (weighted) number of rows.
     drops_ : tuple
         ``(feature, step, reason)`` for every feature removed during fit.
+    penalty_strength_ : float
+        The λ of the final fit (0 with ``penalty='none'``).
 
     Notes
     -----
@@ -202,6 +204,8 @@ class Scorecard(Params):
         sample_size: int | None = 100_000,
         seed: int = 0,
         min_events_per_feature: float = 10.0,
+        penalty: Penalty = "none",
+        penalty_strength: float | str = "cv",
     ) -> None:
         self.scaling = scaling
         self.max_bins = max_bins
@@ -227,6 +231,8 @@ class Scorecard(Params):
         self.sample_size = sample_size
         self.seed = seed
         self.min_events_per_feature = min_events_per_feature
+        self.penalty = penalty
+        self.penalty_strength = penalty_strength
 
     # ------------------------------------------------------ sklearn protocol ---
 
@@ -294,6 +300,7 @@ class Scorecard(Params):
             func, min_iv=self.min_iv, max_correlation=self.max_correlation, max_vif=self.max_vif,
             selection=self.selection, criterion=self.criterion, p_enter=self.p_enter,
             p_remove=self.p_remove, min_events_per_feature=self.min_events_per_feature,
+            penalty=self.penalty, penalty_strength=self.penalty_strength,
         )  # fmt: skip
         merge, rest = binning_params(func, self)
         frame, yv, w = fit_data(func, X, y, sample_weight)
@@ -312,6 +319,7 @@ class Scorecard(Params):
         self.pseudo_r2_ = fit.pseudo_r2
         self.n_obs_ = fit.n_obs
         self.drops_ = tuple((d.feature, d.step, d.reason) for d in result.drops)
+        self.penalty_strength_ = result.ridge
         self.scaling_ = scaling
         self.round_points_ = round_points
         points = card_points(self)

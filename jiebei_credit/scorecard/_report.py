@@ -92,4 +92,10 @@ def card_summary(card: Scorecard) -> pd.DataFrame:
         "null_log_likelihood": card.null_log_likelihood_,
         "n_obs": card.n_obs_,
     }
+    ridge = float(getattr(card, "penalty_strength_", 0.0))
+    if ridge > 0:
+        out.attrs["penalty_strength"] = ridge
+        out.attrs["note"] = (f"L2-penalised fit (lambda {ridge:.4g}): standard errors and p-values are NaN, "
+                             "because Wald statistics do not hold for shrunken estimates; the log-likelihood "
+                             "and AIC are unpenalised, at the penalised estimate")
     return out

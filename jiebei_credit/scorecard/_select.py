@@ -32,10 +32,12 @@ class Drop:
     reason: str
 
 
-def fit_features(design: Design, features: Sequence[str], start: FloatArray | None = None) -> LogitFit:
+def fit_features(
+    design: Design, features: Sequence[str], start: FloatArray | None = None, ridge: float = 0.0
+) -> LogitFit:
     """Logistic fit of the target on the WOE of ``features`` (patterns merged where cheap)."""
     woe, goods, bads = design.subset(features)
-    return fit_logit(tuple(features), woe, goods, bads, start=start)
+    return fit_logit(tuple(features), woe, goods, bads, start=start, ridge=ridge)
 
 
 def extend(fit: LogitFit, features: Sequence[str]) -> FloatArray:
@@ -102,7 +104,7 @@ def check_fit(func: str, fit: LogitFit, *, warn: bool = True) -> None:
             ConvergenceWarning,
             stacklevel=4,
         )
-    elif not np.all(np.isfinite(fit.bse)):
+    elif fit.ridge == 0 and not np.all(np.isfinite(fit.bse)):
         warnings.warn(
             f"{func}: the standard errors of the logistic regression on {feats} are undefined (the "
             "information matrix is singular at the estimate); p-values are NaN.",
@@ -255,8 +257,8 @@ def check_epv(func: str, events: float, n_features: int) -> None:
             f"{func}: the model has {n_features} feature(s) for {events:.6g} events (the rarer outcome), "
             f"{events / n_features:.3g} events per feature, below {EPV_WARN:g}: its coefficients are biased "
             "away from zero and its PDs overconfident on new data (Peduzzi et al., 1996). "
-            + ("Collect more data." if n_features == 1 else "Keep fewer features (min_events_per_feature=10) "
-               "or collect more data."),
+            + ("Collect more data." if n_features == 1 else "Keep fewer features "
+               "(min_events_per_feature=10), shrink the coefficients (penalty='l2') or collect more data."),
             DataWarning,
             stacklevel=4,
         )

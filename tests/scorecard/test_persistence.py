@@ -127,6 +127,8 @@ def _corruptions(path, value):
     """Values that are invalid at ``path`` whatever else the payload holds."""
     if path in ("schema", "version"):
         return ["other", None]
+    if path == "params.penalty_strength":  # 'cv' or a positive number: 5 would be valid
+        return ["x", None, ["x"], 0, -1.0]
     category = re.search(r"(groups\[\d+\]|special_values|params\.special_values\['\w+'\])\[\d+\]$", path)
     if category:
         return [None, math.nan, math.inf, [1], {"a": 1}]
@@ -140,7 +142,8 @@ def _corruptions(path, value):
             out.append(1e308)
         return out
     if isinstance(value, str):
-        enum = re.search(r"(kind|unseen|trend|monotonic|selection|criterion|odds|drops\[\d+\]\[1\])$", path)
+        enum = re.search(r"(kind|unseen|trend|monotonic|selection|criterion|penalty|odds|drops\[\d+\]\[1\])$",
+                         path)
         return [5, None, ["x"]] + (["explode"] if enum else [])
     if value is None:
         return ["x", -1.5, {"a": 1}]
