@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["Criterion", "DropStep", "Kind", "Monotonic", "OddsConvention", "Selection", "Trend", "Unseen"]
+__all__ = ["Criterion", "DropStep", "Kind", "Monotonic", "OddsConvention", "Penalty", "Selection", "Trend",
+           "Unseen"]
 
 Monotonic = Literal["auto", "ascending", "descending", "peak", "valley", "none"]
 Unseen = Literal["raise", "worst", "neutral", "missing", "rare"]
 Kind = Literal["auto", "numeric", "categorical"]
 Selection = Literal["none", "forward", "stepwise"]
-Criterion = Literal["pvalue", "aic"]
+Criterion = Literal["pvalue", "aic", "bic", "ks"]
+Penalty = Literal["none", "l2"]
 OddsConvention = Literal["good:bad", "bad:good"]
 #: Trends a fitted binning can report (``auto`` is resolved at fit).
 Trend = Literal["ascending", "descending", "peak", "valley", "none"]
 #: Steps of :meth:`Scorecard.fit` that drop a feature (``drops_``).
-DropStep = Literal["empty", "iv", "constant", "correlation", "vif", "forward", "stepwise", "sign"]
+DropStep = Literal["empty", "iv", "constant", "correlation", "vif", "epv", "forward", "stepwise", "sign"]

@@ -104,6 +104,16 @@ class LogitFit:
     """A numerical failure (singular information matrix), or ''."""
     last_step: float = 0.0
     """Largest coefficient change of the last Newton step."""
+    ridge: float = 0.0
+    """L2 penalty ``λ`` on the coefficients (not the intercept); 0 for maximum likelihood."""
+
+    @property
+    def bic(self) -> float:
+        """Bayesian (Schwarz) information criterion, ``−2 llf + (number of parameters) · ln n``.
+
+        ``n`` is the total (weighted) number of rows, as in statsmodels' ``Logit``.
+        """
+        return -2.0 * self.llf + self.params.size * math.log(self.n_obs) if self.n_obs > 0 else math.nan
 
     @property
     def pseudo_r2(self) -> float:
@@ -173,8 +183,17 @@ def fit_logit(
     bads: FloatArray,
     *,
     start: FloatArray | None = None,
+    ridge: float = 0.0,
 ) -> LogitFit:
     """Maximum-likelihood logistic regression of bad on the columns of ``woe``.
+
+    With ``ridge = λ > 0`` the estimate maximises ``llf(β) − (λ/2) Σ_{j≥1} βj²``
+    (the intercept is not penalised): Newton's method with score
+    ``U − λ β̃`` and information ``I + λ D`` (``β̃`` and ``D`` without the
+    intercept). This is scikit-learn's ``LogisticRegression(C=1/λ)`` on the
+    rows with frequency weights. Standard errors and p-values are NaN then
+    (the Wald theory does not hold for a penalised estimate); ``llf`` and
+    AIC are those of the unpenalised likelihood at the penalised estimate.
 
     Parameters
     ----------
@@ -208,14 +227,18 @@ def fit_logit(
         return LogitFit(features, nan, nan, nan, math.nan, llnull, math.nan, g_sum + b_sum, 0, False, False,
                         True, False, n_patterns=int(n.size), spread=spread)  # fmt: skip
     with np.errstate(all="ignore"):  # thread-local; every result is checked for finiteness below
-        return _newton(features, X, goods, bads, n, llnull, g_sum, b_sum, spread, start)
+        return _newton(features, X, goods, bads, n, llnull, g_sum, b_sum, spread, start, ridge)
 
 
 def _newton(
     features: tuple[str, ...], X: FloatArray, goods: FloatArray, bads: FloatArray, n: FloatArray,
     llnull: float, g_sum: float, b_sum: float, spread: FloatArray, start: FloatArray | None,
+    ridge: float = 0.0,
 ) -> LogitFit:
     n_par = X.shape[1]
+    mask = np.ones(n_par)
+    mask[0] = 0.0
+    pen = np.diag(ridge * mask)
     nan = np.full(n_par, np.nan)
     if start is None:
         beta = np.zeros(n_par)
@@ -224,7 +247,7 @@ def _newton(
         beta = np.asarray(start, dtype=np.float64).copy()
     sign = _pure_sign(goods, bads)
     eta = X @ beta
-    ll = _loglik(eta, goods, bads)
+    ll = _loglik(eta, goods, bads) - 0.5 * ridge * float(mask @ beta**2)
     converged = quasi = False
     problem = ""
     step = np.zeros(n_par)
@@ -232,8 +255,8 @@ def _newton(
     iterations = 0
     for iterations in range(1, MAX_ITER + 1):
         p = special.expit(eta)
-        score = X.T @ (bads - n * p)
-        info = _information(X, eta, n)
+        score = X.T @ (bads - n * p) - ridge * mask * beta
+        info = _information(X, eta, n) + pen
         try:
             step = np.asarray(np.linalg.solve(info, score), dtype=np.float64)
         except np.linalg.LinAlgError:
@@ -245,14 +268,14 @@ def _newton(
         full = float(np.abs(step).max())
         new = beta + step
         new_eta = X @ new
-        new_ll = _loglik(new_eta, goods, bads)
+        new_ll = _loglik(new_eta, goods, bads) - 0.5 * ridge * float(mask @ new**2)
         for _ in range(HALVINGS):
             if new_ll >= ll - 1e-9 * max(1.0, abs(ll)):
                 break
             step = step / 2.0
             new = beta + step
             new_eta = X @ new
-            new_ll = _loglik(new_eta, goods, bads)
+            new_ll = _loglik(new_eta, goods, bads) - 0.5 * ridge * float(mask @ new**2)
         beta, eta, ll = new, new_eta, new_ll
         if full <= TOL:
             converged = True
@@ -272,6 +295,9 @@ def _newton(
         bse = nan.copy()
     bse = np.where(np.isfinite(bse), bse, np.nan)
     pvalues = np.where(np.isfinite(bse), 2.0 * special.ndtr(-np.abs(beta / bse)), np.nan)
+    if ridge > 0:
+        bse, pvalues = nan.copy(), nan.copy()
+        ll = _loglik(eta, goods, bads)  # the unpenalised log-likelihood at the estimate
     at_boundary = np.abs(eta) > _BOUNDARY_LOGIT
     separated = bool(np.all(sign * eta > 0))  # every pattern pure and on its side of p = 1/2
     quasi_features: tuple[str, ...] = ()
@@ -302,4 +328,5 @@ def _newton(
         spread=np.asarray(spread, dtype=np.float64),
         problem=problem,
         last_step=full,
+        ridge=ridge,
     )

@@ -11,16 +11,16 @@ import pandas as pd
 
 from jiebei_credit import _validation as V
 from jiebei_credit._validation import FloatArray
-from jiebei_credit.errors import NotFittedError
+from jiebei_credit.errors import InvalidInputError, NotFittedError
 from jiebei_credit.scorecard._binning import Binning
-from jiebei_credit.scorecard._checks import Criterion, Monotonic, Selection, Unseen
+from jiebei_credit.scorecard._checks import Criterion, Monotonic, Penalty, Selection, Unseen
 from jiebei_credit.scorecard._finebin import Category
 from jiebei_credit.scorecard._fit import binning_spec
 from jiebei_credit.scorecard._frames import as_frame, fit_data, require_columns
 from jiebei_credit.scorecard._params import RULES, Params, bin_specs
 from jiebei_credit.scorecard._persist import card_from_dict, card_to_dict
 from jiebei_credit.scorecard._pipeline import check_steps, fit_card
-from jiebei_credit.scorecard._report import card_points, card_summary, card_table
+from jiebei_credit.scorecard._report import card_points, card_summary, card_table, check_points
 from jiebei_credit.scorecard._scaling import Scaling
 from jiebei_credit.scorecard._scoring import neutral_points, score_points, unseen_flags, warn_unseen
 from jiebei_credit.scorecard._transformer import apply_ordinal, binning_params
@@ -52,7 +52,8 @@ class Scorecard(Params):
     every row, is reported as ``constant``) and features whose WOE is constant, drops the
     lower-IV feature of each pair whose WOE correlation exceeds
     ``max_correlation`` (then, optionally, features with VIF above
-    ``max_vif``), selects features (``selection``), fits an unpenalised
+    ``max_vif``), keeps at most one feature per ``min_events_per_feature``
+    events, selects features (``selection``), fits an unpenalised
     logistic regression by Newton–Raphson, drops features whose coefficient
     has the wrong sign and refits, and scales to points.
 
@@ -114,8 +115,12 @@ class Scorecard(Params):
         Bins fixed by hand (see :class:`WOETransformer`): inner edges for a
         numeric column, disjoint groups of categories for a categorical
         one. :meth:`with_bins` refits a fitted card with new bins.
-    min_iv : float, default 0.02
-        Features with a smaller IV are dropped ("useless" below 0.02).
+    min_iv : float, default 0.0
+        Features with a smaller IV are dropped. The default keeps every
+        feature: on public credit data a 0.02 floor dropped features with
+        Wald p-values down to 1e-50 and cost up to 0.036 holdout AUC, while
+        the events-per-feature limit (``min_events_per_feature``) already
+        keeps small data from holding too many features.
     max_correlation : float, default 0.7
         Largest allowed absolute Pearson correlation between WOE columns.
     max_vif : float or None, default None
@@ -124,13 +129,29 @@ class Scorecard(Params):
     selection : {'none', 'forward', 'stepwise'}, default 'none'
         Feature selection after the filters. Each step refits the model once
         per candidate, so on large data prefer ``'none'`` or a sample.
-    criterion : {'pvalue', 'aic'}, default 'pvalue'
-        Entry (and, for stepwise, removal) criterion.
+    criterion : {'pvalue', 'aic', 'bic', 'ks'}, default 'pvalue'
+        Entry (and, for stepwise, removal) criterion. A feature enters when
+        its Wald p-value is below ``p_enter``, when it lowers AIC
+        (``−2 llf + 2 p``) or BIC (``−2 llf + p ln n``, ``p`` parameters,
+        ``n`` the total weight), or when it raises the training KS of the
+        fitted log-odds by more than 0.001. Stepwise removal looks at the
+        feature of largest p-value: out when that exceeds ``p_remove``, or
+        when the model without it has lower or equal AIC/BIC, or a KS at
+        most 0.001 lower.
     p_enter, p_remove : float, default 0.05 and 0.10
         p-value thresholds for entry and removal.
     round_points : bool, default False
         Round every bin's points to an integer (half away from zero); scores
         are then integers.
+    min_events_per_feature : float, default 10.0
+        Events-per-variable guard (Peduzzi et al., 1996): the model holds
+        at most ``max(1, floor(E / min_events_per_feature))`` features, where
+        ``E`` is the (weighted) count of the rarer outcome, usually the bads.
+        With ``selection='none'`` the features of highest IV are kept (the
+        others are dropped with step ``epv``); forward and stepwise
+        selection stop entering features at the limit. ``0`` turns the
+        limit off. A final model below 10 events per feature warns with
+        :class:`~jiebei_credit.errors.DataWarning` whatever this is.
 
     Attributes
     ----------
@@ -161,6 +182,8 @@ class Scorecard(Params):
         ``(feature, step, reason)`` for every feature removed during fit.
         Empty columns come first (step ``empty``); their entry in
         ``binnings_`` is a stand-in with one bin holding every row.
+    penalty_strength_ : float
+        The λ of the final fit (0 with ``penalty='none'``).
 
     Notes
     -----
@@ -198,6 +221,9 @@ class Scorecard(Params):
 
     References
     ----------
+    P. Peduzzi, J. Concato, E. Kemper, T. R. Holford and A. R. Feinstein,
+    "A simulation study of the number of events per variable in logistic
+    regression analysis", *J. Clin. Epidemiol.* 49 (1996) 1373–1379.
     N. Siddiqi, *Credit Risk Scorecards*, 2nd ed., Wiley, 2017.
     A. Albert and J. A. Anderson, "On the existence of maximum likelihood
     estimates in logistic regression models", *Biometrika* 71 (1984) 1–10.
@@ -227,7 +253,7 @@ class Scorecard(Params):
         special_values: Sequence[Category] | Mapping[str, Sequence[Category]] = (),
         categorical: Sequence[str] | None = None,
         numeric: Sequence[str] | None = None,
-        min_iv: float = 0.02,
+        min_iv: float = 0.0,
         max_correlation: float = 0.7,
         max_vif: float | None = None,
         selection: Selection = "none",
@@ -245,6 +271,9 @@ class Scorecard(Params):
         seed: int = 0,
         ordinal: Mapping[str, Sequence[Category]] | None = None,
         user_bins: Mapping[str, Sequence[Any]] | None = None,
+        min_events_per_feature: float = 10.0,
+        penalty: Penalty = "none",
+        penalty_strength: float | str = "cv",
     ) -> None:
         self.scaling = scaling
         self.max_bins = max_bins
@@ -271,6 +300,9 @@ class Scorecard(Params):
         self.seed = seed
         self.ordinal = ordinal
         self.user_bins = user_bins
+        self.min_events_per_feature = min_events_per_feature
+        self.penalty = penalty
+        self.penalty_strength = penalty_strength
 
     # ------------------------------------------------------ sklearn protocol ---
 
@@ -360,7 +392,9 @@ class Scorecard(Params):
             Invalid parameters (each message names it), target or weights;
             ``y`` or ``sample_weight`` with other index labels than ``X``;
             a column of an unsupported type, with infinities, or with
-            categories SQL could not tell apart (``1`` and ``'1'``); no
+            categories SQL could not tell apart (``1`` and ``'1'``); a
+            ``scaling`` whose points are not finite or lose the differences
+            between bins (an impossible card); no
             feature left to fit; WOE columns that predict the target
             perfectly or are perfectly collinear.
         SchemaError
@@ -373,7 +407,7 @@ class Scorecard(Params):
             1, or undefined standard errors in the logistic fit.
         DataWarning
             A large, unstable coefficient on a feature whose WOE varies
-            little across its bins.
+            little across its bins; fewer than 10 events per model feature.
         """
         return self._fit("Scorecard.fit", X, y, sample_weight, None)
 
@@ -384,7 +418,8 @@ class Scorecard(Params):
         steps = check_steps(
             func, min_iv=self.min_iv, max_correlation=self.max_correlation, max_vif=self.max_vif,
             selection=self.selection, criterion=self.criterion, p_enter=self.p_enter,
-            p_remove=self.p_remove,
+            p_remove=self.p_remove, min_events_per_feature=self.min_events_per_feature,
+            penalty=self.penalty, penalty_strength=self.penalty_strength,
         )  # fmt: skip
         merge, rest = binning_params(func, self)
         ordinal = rest.pop("ordinal")
@@ -427,9 +462,16 @@ class Scorecard(Params):
             *((c, "empty", f"every value is missing ({n} of {n} rows): nothing to bin") for c in empty),
             *(_constant(d.feature, d.step, d.reason, self.binnings_[d.feature]) for d in result.drops),
         )
+        self.penalty_strength_ = result.ridge
         self.scaling_ = scaling
         self.round_points_ = round_points
-        self.points_ = card_points(self)
+        points = card_points(self)
+        try:
+            check_points(func, self, points)
+        except InvalidInputError:
+            self.__dict__.pop("points_", None)  # never leave a refitted card with stale points
+            raise
+        self.points_ = points
         self.feature_names_in_ = np.asarray(list(frame.columns), dtype=object)
         self.n_features_in_ = len(frame.columns)
         self.classes_ = np.array([0, 1])
@@ -581,7 +623,7 @@ class Scorecard(Params):
             vif, reason``. The intercept comes first, then the model features
             (status ``model``), then every dropped column in the order it was
             dropped, with status ``dropped (<step>)`` — ``empty``, ``iv``, ``constant``,
-            ``correlation``, ``vif``, ``forward``/``stepwise`` or ``sign`` —
+            ``correlation``, ``vif``, ``epv``, ``forward``/``stepwise`` or ``sign`` —
             and the reason. ``attrs`` holds the model's ``aic``, McFadden
             ``pseudo_r2`` (``1 − llf / llnull``), ``log_likelihood``,
             ``null_log_likelihood`` and ``n_obs`` (total weight).
@@ -636,6 +678,72 @@ class Scorecard(Params):
         from jiebei_credit.scorecard._explain import explain
 
         return explain(self, X, top=top, descriptions=descriptions, _func="Scorecard.explain")
+
+    def counterfactual(self, X: Any, *, target_score: float, actionable: Sequence[str]) -> pd.DataFrame:
+        """Per row, the fewest changes of actionable features (by bin) that reach ``target_score``.
+
+        The constructive half of a PIPL Art. 24 explanation: what would have
+        to change for the card to give the target score.
+
+        Parameters
+        ----------
+        X : DataFrame or 2-D array, shape (n, k)
+            Rows to explain, with the model's features.
+        target_score : float
+            The score (points) to reach.
+        actionable : list of str
+            Model features the applicant can change (required: no default
+            takes every feature). Features whose name holds a protected
+            attribute word (gender, sex, ethnic(ity), race, religion,
+            marital, nationality, hukou, birth, pregnancy, disability) are
+            refused.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per change: ``row`` (index label of ``X``),
+            ``feature``, ``from_bin`` and ``to_bin`` (bin labels),
+            ``points_gained``, ``text`` (English) and ``text_zh`` (中文).
+            Rows already at or above the target have no change; rows that
+            cannot reach it even with every actionable feature at its best
+            bin get one row with ``feature`` None, the most points they
+            could gain and a text that says so (these come last).
+
+        Raises
+        ------
+        NotFittedError, SchemaError
+            Before ``fit``; a model feature missing from ``X``.
+        InvalidInputError
+            ``target_score`` not a finite number; ``actionable`` empty,
+            naming a feature outside the model, or a protected attribute;
+            values unseen in training with ``unseen='raise'``.
+
+        Notes
+        -----
+        Each actionable feature ``j`` of a row can gain at most
+        ``g_j = max_k points_jk − points_j(current bin)``, by moving to its
+        best bin (the nearest one, in bin order, when several tie). The
+        fewest features whose gains reach ``target − score`` are the ones of
+        largest ``g_j``: if any ``m`` features reach it, the ``m`` largest
+        gains do. So taking gains in decreasing order until the target is
+        reached is exact for the number of features changed (the test suite
+        checks it against a search over every subset).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from jiebei_credit.scorecard import Scorecard
+        >>> rng = np.random.default_rng(0)
+        >>> X = pd.DataFrame({"util": rng.random(3000), "inq": rng.poisson(1.0, 3000)})
+        >>> y = (rng.random(3000) < 1 / (1 + np.exp(3 - 2 * X["util"] - 0.5 * X["inq"]))).astype(int)
+        >>> card = Scorecard(max_bins=4).fit(X, y)
+        >>> cf = card.counterfactual(X.head(3), target_score=620, actionable=["util", "inq"])
+        >>> list(cf.columns)
+        ['row', 'feature', 'from_bin', 'to_bin', 'points_gained', 'text', 'text_zh']
+        """
+        from jiebei_credit.scorecard._counterfactual import counterfactual
+
+        return counterfactual(self, X, target_score=target_score, actionable=actionable)
 
     def to_sql(self, table: str = "features", *, score_column: str = "score", key: str | None = None) -> str:
         """A ``SELECT`` computing the score from ``table``; see :func:`scorecard_sql`."""

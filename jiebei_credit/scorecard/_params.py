@@ -15,7 +15,7 @@ from itertools import pairwise
 from typing import Any, ClassVar, Self
 
 from jiebei_credit import _validation as V
-from jiebei_credit.scorecard._checks import Criterion, Kind, Monotonic, Selection, Unseen
+from jiebei_credit.scorecard._checks import Criterion, Kind, Monotonic, Penalty, Selection, Unseen
 
 __all__: list[str] = []
 
@@ -171,6 +171,16 @@ def _scaling(value: Any, func: str, name: str) -> Any:
                  "base_odds=50, pdo=20).")
 
 
+def _penalty_strength(value: Any, func: str, name: str) -> float | str:
+    if isinstance(value, str) and value == "cv":
+        return value
+    if isinstance(value, str):
+        raise V.fail(func, name, "must be 'cv' or a positive number", repr(value),
+                     "Pass 'cv' to choose it by cross-validation.")
+    return V.real(value, func=func, name=name, low=0.0, low_open=True,
+                  fix="Pass 'cv' to choose it by cross-validation.")
+
+
 #: The rule of every parameter, by name (estimators and functions share names and rules).
 RULES: dict[str, Rule] = {
     "max_bins": _integer(1),
@@ -202,6 +212,9 @@ RULES: dict[str, Rule] = {
     "p_enter": _real(0.0, 1.0),
     "p_remove": _real(0.0, 1.0),
     "round_points": lambda v, func, name: V.flag(v, func=func, name=name),
+    "min_events_per_feature": _real(0.0),
+    "penalty": _choice(Penalty),
+    "penalty_strength": _penalty_strength,
 }
 
 

@@ -19,9 +19,13 @@ from jiebei_credit.scorecard._logit import LogitFit
 from jiebei_credit.scorecard._params import check_all
 from jiebei_credit.scorecard._select import (
     Drop,
+    check_epv,
     check_fit,
     correlation_filter,
+    epv_trim,
+    events_of,
     extend,
+    feature_limit,
     fit_features,
     select,
     vif_filter,
@@ -43,6 +47,53 @@ class Steps:
     criterion: str
     p_enter: float
     p_remove: float
+    min_events_per_feature: float
+    penalty: str
+    penalty_strength: float | str
+
+
+#: Penalty strengths λ tried by cross-validation (scikit-learn's ``C = 1/λ``).
+CV_GRID = tuple(float(v) for v in np.logspace(-3, 4, 15))
+#: Folds of the cross-validation of the penalty strength.
+CV_FOLDS = 5
+
+
+def cv_strength(
+    frame: pd.DataFrame, features: list[str], binnings: dict[str, Binning], y: FloatArray,
+    w: FloatArray | None, seed: int,
+) -> float:
+    """The λ of :data:`CV_GRID` with the largest held-out log-likelihood (stratified K-fold).
+
+    Rows are dealt to :data:`CV_FOLDS` folds per class by a permutation
+    from ``numpy.random.default_rng(seed)``; the bins stay those of the full
+    data. Ties go to the larger λ.
+    """
+    rng = np.random.default_rng(seed)
+    fold = np.empty(y.size, dtype=np.int64)
+    for cls in (0.0, 1.0):
+        rows = rng.permutation(np.flatnonzero(y == cls))
+        fold[rows] = np.arange(rows.size) % CV_FOLDS
+    weights = np.ones(y.size) if w is None else w
+    score = np.zeros(len(CV_GRID))
+    for k in range(CV_FOLDS):
+        train, test = fold != k, fold == k
+        if not (y[train].min() < y[train].max()):
+            continue
+        d_train = build_design(frame[train], features, binnings, y[train], weights[train])
+        d_test = build_design(frame[test], features, binnings, y[test], weights[test])
+        woe, goods, bads = d_test.subset(features)
+        start = None
+        for i, lam in enumerate(CV_GRID[::-1]):  # strong to weak: each fit starts from the last
+            fit = fit_features(d_train, features, start, ridge=lam)
+            if not fit.usable:
+                score[len(CV_GRID) - 1 - i] = -np.inf
+                continue
+            start = fit.params
+            eta = fit.params[0] + woe @ fit.params[1:]
+            held_out = bads @ np.logaddexp(0.0, -eta) + goods @ np.logaddexp(0.0, eta)
+            score[len(CV_GRID) - 1 - i] -= float(held_out)
+    best = np.flatnonzero(score >= score.max() - 1e-9 * abs(score.max()))
+    return CV_GRID[int(best.max())]
 
 
 def check_steps(
@@ -55,11 +106,15 @@ def check_steps(
     criterion: Any,
     p_enter: Any,
     p_remove: Any,
+    min_events_per_feature: Any,
+    penalty: Any,
+    penalty_strength: Any,
 ) -> Steps:
     """Check the filtering and selection parameters once; messages name ``func``."""
     values = check_all(func, {"min_iv": min_iv, "max_correlation": max_correlation, "max_vif": max_vif,
                               "selection": selection, "criterion": criterion, "p_enter": p_enter,
-                              "p_remove": p_remove})
+                              "p_remove": p_remove, "min_events_per_feature": min_events_per_feature,
+                              "penalty": penalty, "penalty_strength": penalty_strength})
     return Steps(**values)
 
 
@@ -71,6 +126,7 @@ class CardFit:
     fit: LogitFit
     vif: FloatArray
     drops: tuple[Drop, ...]
+    ridge: float = 0.0
 
 
 def fit_card(
@@ -106,11 +162,20 @@ def fit_card(
     if steps.max_vif is not None:
         chosen, more = vif_filter(corr, candidates, chosen, steps.max_vif)
         drops += more
-    chosen, more = select(
-        design, chosen, selection=steps.selection, criterion=steps.criterion,
-        p_enter=steps.p_enter, p_remove=steps.p_remove,
-    )  # fmt: skip
+    events = events_of(y, w)
+    limit = feature_limit(events, steps.min_events_per_feature)
+    if steps.selection == "none":
+        chosen, more = epv_trim(chosen, iv, limit, events, steps.min_events_per_feature)
+    else:
+        chosen, more = select(
+            design, chosen, selection=steps.selection, criterion=steps.criterion,
+            p_enter=steps.p_enter, p_remove=steps.p_remove, limit=limit,
+        )  # fmt: skip
     drops += more
+    ridge = 0.0
+    if steps.penalty == "l2" and chosen:
+        strength = steps.penalty_strength
+        ridge = cv_strength(frame, chosen, binnings, y, w, seed) if isinstance(strength, str) else strength
     fit = None
     while True:
         if not chosen:
@@ -121,7 +186,7 @@ def fit_card(
         # the first fit starts from the null model, a refit from the previous coefficients
         # without the dropped feature: Newton's method reaches the same maximum (to far below
         # its 1e-8 step tolerance) from either start, in fewer steps from the closer one
-        fit = fit_features(design, chosen, None if fit is None else extend(fit, chosen))
+        fit = fit_features(design, chosen, None if fit is None else extend(fit, chosen), ridge)
         check_fit(func, fit, warn=False)
         coefs = fit.params[1:]
         if np.all(coefs < 0):
@@ -137,5 +202,6 @@ def fit_card(
         )
         chosen.pop(j)
     check_fit(func, fit)  # warnings speak of the final model only
+    check_epv(func, events, len(chosen))
     vif = vifs(corr, [candidates.index(f) for f in chosen])
-    return CardFit(binnings=binnings, fit=fit, vif=vif, drops=tuple(drops))
+    return CardFit(binnings=binnings, fit=fit, vif=vif, drops=tuple(drops), ridge=ridge)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from jiebei_credit import _validation as V
 from jiebei_credit._validation import FloatArray
 
 if TYPE_CHECKING:
@@ -30,6 +31,32 @@ def card_points(card: Scorecard) -> dict[str, tuple[float, ...]]:
         pts = offset / m - factor * (card.intercept_ / m + beta * woe)
         out[f] = tuple((round_half_away(pts) if card.round_points_ else pts).tolist())
     return out
+
+
+def check_points(func: str, card: Scorecard, points: dict[str, tuple[float, ...]]) -> None:
+    """Raise when the points are not finite or do not carry the model's log-odds.
+
+    Between two bins of feature ``j`` the points must differ by
+    ``−factor · βj · (w_jk − w_j0)`` (to rounding, 1 point per feature
+    when ``round_points``); a scaling whose offset dwarfs its factor (or
+    overflows) loses those differences, and the card would score every row
+    alike.
+    """
+    factor = card.scaling_.factor
+    bad = []
+    for f, beta in zip(card.features_, card.coef_, strict=True):
+        pts = np.asarray(points[f], dtype=np.float64)
+        woe = card.binnings_[f].woe_values
+        exact = -factor * beta * (woe - woe[0])
+        # rounding, plus a millionth of the differences or a billionth of a log-odds unit
+        tol = (1.0 if card.round_points_ else 0.0) + 1e-6 * float(np.abs(exact).max()) + 1e-9 * factor
+        if not np.all(np.isfinite(pts)) or np.abs((pts - pts[0]) - exact).max() > tol:
+            bad.append(f)
+    if bad:
+        raise V.fail(func, "scaling", "must give finite points that carry the model's log-odds differences",
+                     f"{card.scaling_!r}, whose points for {V.show(bad, len(bad))} are not finite or lose "
+                     "the differences between bins (the card would score those bins alike)",
+                     "Use a scaling of ordinary size, e.g. Scaling(base_score=600, base_odds=50, pdo=20).")
 
 
 def card_table(card: Scorecard) -> pd.DataFrame:
@@ -65,4 +92,10 @@ def card_summary(card: Scorecard) -> pd.DataFrame:
         "null_log_likelihood": card.null_log_likelihood_,
         "n_obs": card.n_obs_,
     }
+    ridge = float(getattr(card, "penalty_strength_", 0.0))
+    if ridge > 0:
+        out.attrs["penalty_strength"] = ridge
+        out.attrs["note"] = (f"L2-penalised fit (lambda {ridge:.4g}): standard errors and p-values are NaN, "
+                             "because Wald statistics do not hold for shrunken estimates; the log-likelihood "
+                             "and AIC are unpenalised, at the penalised estimate")
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,10 +32,12 @@ class Drop:
     reason: str
 
 
-def fit_features(design: Design, features: Sequence[str], start: FloatArray | None = None) -> LogitFit:
+def fit_features(
+    design: Design, features: Sequence[str], start: FloatArray | None = None, ridge: float = 0.0
+) -> LogitFit:
     """Logistic fit of the target on the WOE of ``features`` (patterns merged where cheap)."""
     woe, goods, bads = design.subset(features)
-    return fit_logit(tuple(features), woe, goods, bads, start=start)
+    return fit_logit(tuple(features), woe, goods, bads, start=start, ridge=ridge)
 
 
 def extend(fit: LogitFit, features: Sequence[str]) -> FloatArray:
@@ -101,7 +104,7 @@ def check_fit(func: str, fit: LogitFit, *, warn: bool = True) -> None:
             ConvergenceWarning,
             stacklevel=4,
         )
-    elif not np.all(np.isfinite(fit.bse)):
+    elif fit.ridge == 0 and not np.all(np.isfinite(fit.bse)):
         warnings.warn(
             f"{func}: the standard errors of the logistic regression on {feats} are undefined (the "
             "information matrix is singular at the estimate); p-values are NaN.",
@@ -184,10 +187,96 @@ def vif_filter(
     return kept, drops
 
 
-def _entry_value(fit: LogitFit, criterion: str) -> float:
-    """AIC or the p-value of the last feature; ``inf`` for a fit that failed (never chosen)."""
-    value = fit.aic if criterion == "aic" else float(fit.pvalues[-1])
-    return value if fit.usable and np.isfinite(value) else np.inf
+#: Least rise of the training KS for a feature to enter (``criterion='ks'``), or to stay.
+KS_MIN_GAIN = 0.001
+
+
+def ks_of(design: Design, fit: LogitFit) -> float:
+    """Kolmogorov–Smirnov statistic of the fit's log-odds on the training patterns.
+
+    ``max_s |F_bad(s) − F_good(s)|`` over the distinct fitted log-odds ``s``
+    (weighted cumulative shares; tied patterns move together).
+    """
+    woe, goods, bads = design.subset(fit.features)
+    eta = fit.params[0] + woe @ fit.params[1:]
+    order = np.argsort(eta, kind="stable")
+    eta, goods, bads = eta[order], goods[order], bads[order]
+    last = np.append(eta[1:] != eta[:-1], True)  # end of each run of equal log-odds
+    cb, cg = np.cumsum(bads)[last], np.cumsum(goods)[last]
+    if not (cb[-1] > 0 and cg[-1] > 0):
+        return 0.0
+    return float(np.abs(cb / cb[-1] - cg / cg[-1]).max())
+
+
+def _value(design: Design, fit: LogitFit, criterion: str) -> float:
+    """The criterion of a fit, lower is better (KS negated); ``inf`` for a failed fit."""
+    if not fit.usable:
+        return np.inf
+    if criterion == "aic":
+        value = fit.aic
+    elif criterion == "bic":
+        value = fit.bic
+    elif criterion == "ks":
+        value = -ks_of(design, fit) if fit.features else 0.0
+    else:
+        value = float(fit.pvalues[-1])
+    return value if np.isfinite(value) else np.inf
+
+
+def _better(new: float, old: float, criterion: str) -> bool:
+    """True when ``new`` improves on ``old`` (both from :func:`_value` of full models)."""
+    return new < old - KS_MIN_GAIN if criterion == "ks" else new < old
+
+
+def feature_limit(events: float, min_events_per_feature: float) -> int | None:
+    """Most features a model may hold: ``max(1, floor(events / min_events_per_feature))``.
+
+    ``events`` is the weight of the rarer outcome (Peduzzi et al., 1996);
+    ``None`` (no limit) when ``min_events_per_feature`` is 0.
+    """
+    if not min_events_per_feature > 0:
+        return None
+    return max(1, math.floor(events / min_events_per_feature + 1e-9))
+
+
+#: Events per feature below which a fit warns (Peduzzi et al., 1996).
+EPV_WARN = 10.0
+
+
+def events_of(y: FloatArray, w: FloatArray | None) -> float:
+    """Weight of the rarer outcome (bads, or goods when they are fewer)."""
+    weights = np.ones_like(y) if w is None else w
+    bads = float(weights @ y)
+    return min(bads, float(weights.sum()) - bads)
+
+
+def check_epv(func: str, events: float, n_features: int) -> None:
+    """Warn when the model has fewer than :data:`EPV_WARN` events per feature."""
+    if n_features and events / n_features < EPV_WARN:
+        warnings.warn(
+            f"{func}: the model has {n_features} feature(s) for {events:.6g} events (the rarer outcome), "
+            f"{events / n_features:.3g} events per feature, below {EPV_WARN:g}: its coefficients are biased "
+            "away from zero and its PDs overconfident on new data (Peduzzi et al., 1996). "
+            + ("Collect more data." if n_features == 1 else "Keep fewer features "
+               "(min_events_per_feature=10), shrink the coefficients (penalty='l2') or collect more data."),
+            DataWarning,
+            stacklevel=4,
+        )
+
+
+def epv_trim(
+    features: list[str], iv: dict[str, float], limit: int | None, events: float, epv: float
+) -> tuple[list[str], list[Drop]]:
+    """Keep the ``limit`` features of highest IV (the order of ``features`` is kept)."""
+    if limit is None or len(features) <= limit:
+        return list(features), []
+    keep = set(sorted(features, key=lambda f: -iv[f])[:limit])
+    drops = [
+        Drop(f, "epv", f"only {limit} feature(s) allowed: {events:.6g} events / {epv:g} events per "
+             f"feature; IV {iv[f]:.4f} is not among the {limit} highest")
+        for f in features if f not in keep
+    ]
+    return [f for f in features if f in keep], drops
 
 
 def select(
@@ -198,12 +287,21 @@ def select(
     criterion: str,
     p_enter: float,
     p_remove: float,
+    limit: int | None = None,
 ) -> tuple[list[str], list[Drop]]:
-    """Forward or stepwise selection by p-value or AIC (``none`` keeps all).
+    """Forward or stepwise selection by p-value, AIC, BIC or KS (``none`` keeps all).
+
+    A feature enters when its p-value is below ``p_enter``, or when it
+    lowers AIC or BIC, or raises the training KS by more than
+    :data:`KS_MIN_GAIN`. Stepwise removal takes the feature of largest
+    p-value out when that p-value exceeds ``p_remove``, or when the model
+    without it has lower AIC or BIC, or a KS at most :data:`KS_MIN_GAIN`
+    lower.
 
     Every candidate fit starts from the current model's coefficients (the
     new feature at 0), so it needs only a few Newton steps, and runs on the
-    patterns of its own features, merged where cheap.
+    patterns of its own features, merged where cheap. No feature enters
+    once ``limit`` features are in the model.
     """
     if selection == "none":
         return list(candidates), []
@@ -212,17 +310,22 @@ def select(
     remaining = list(candidates)
     removed: dict[str, str] = {}
     for _ in range(2 * len(candidates) + 1):
+        if limit is not None and len(chosen) >= limit:
+            break
         best: tuple[float, str, LogitFit] | None = None
         for f in remaining:
             feats = [*chosen, f]
             fit = fit_features(design, feats, extend(current, feats))
-            value = _entry_value(fit, criterion)
+            value = _value(design, fit, criterion)
             if best is None or value < best[0]:
                 best = (value, f, fit)
         if best is None:
             break
         value, f, fit = best
-        enters = value < current.aic if criterion == "aic" else value < p_enter
+        if criterion == "pvalue":
+            enters = value < p_enter
+        else:
+            enters = _better(value, _value(design, current, criterion), criterion)
         if not enters:
             break
         chosen.append(f)
@@ -236,20 +339,36 @@ def select(
                 )
                 chosen.pop(worst)
                 current = fit_features(design, chosen, extend(current, chosen))
-            elif criterion == "aic":
+            elif criterion != "pvalue":
                 rest = chosen[:worst] + chosen[worst + 1 :]
                 without = fit_features(design, rest, extend(current, rest))
-                if without.aic < current.aic:
-                    removed[chosen[worst]] = f"AIC {without.aic:.2f} < {current.aic:.2f} without it"
+                w_value, c_value = _value(design, without, criterion), _value(design, current, criterion)
+                if not _better(c_value, w_value, criterion):
+                    removed[chosen[worst]] = _removal(criterion, w_value, c_value)
                     chosen.pop(worst)
                     current = without
     drops = []
     for f in candidates:
         if f not in chosen:
             why = removed.get(f) or (
-                f"did not lower AIC ({current.aic:.2f})"
-                if criterion == "aic"
-                else f"p-value to enter >= {p_enter}"
+                f"the model already holds the {limit} feature(s) the events allow"
+                if limit is not None and len(chosen) >= limit
+                else _no_entry(criterion, _value(design, current, criterion), p_enter)
             )
             drops.append(Drop(f, selection, why))
     return chosen, drops
+
+
+def _removal(criterion: str, without: float, with_: float) -> str:
+    if criterion == "ks":
+        return f"KS {-without:.4f} without it >= {-with_:.4f} with it - {KS_MIN_GAIN}"
+    name = criterion.upper()
+    return f"{name} {without:.2f} without it < {with_:.2f} with it"
+
+
+def _no_entry(criterion: str, current: float, p_enter: float) -> str:
+    if criterion == "ks":
+        return f"did not raise KS ({-current:.4f}) by more than {KS_MIN_GAIN}"
+    if criterion == "pvalue":
+        return f"p-value to enter >= {p_enter}"
+    return f"did not lower {criterion.upper()} ({current:.2f})"

@@ -317,7 +317,8 @@ def test_every_drop_step_is_reported_with_its_reason():
         util_twin=X["util"] * 3.0 - 1.0,  # same bins as util: |corr| 1
         inq_echo=X["inq"] + rng.poisson(2.0, len(X)),  # correlated with inq, below 0.7
     )
-    card = Scorecard(max_vif=1.2, max_bins=5).fit(X, y)
+    # min_iv is set: the default (0) keeps every feature, so the "iv" step would not show
+    card = Scorecard(max_vif=1.2, max_bins=5, min_iv=0.02).fit(X, y)
     steps = {f: s for f, s, _ in card.drops_}
     assert steps["noise"] == "iv"
     assert "correlation" in (steps.get("util_twin"), steps.get("util"))

@@ -45,7 +45,9 @@ def _cards():
     logit = -2.0 + 1.5 * X["util"].fillna(0.9) + 0.3 * X["inq"].clip(0) + 0.4 * (X["region"] == "west")
     y = pd.Series((rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int))
     X["util_twin"] = X["util"] * 2.0  # dropped by the correlation filter
-    plain = Scorecard(max_bins=4, special_values={"inq": (-1.0,), "region": ("south",)}).fit(X, y)
+    # min_iv=0.02 (the default is 0) so the card records an IV drop
+    specials = {"inq": (-1.0,), "region": ("south",)}
+    plain = Scorecard(max_bins=4, special_values=specials, min_iv=0.02).fit(X, y)
     rounded = Scorecard(max_bins=3, round_points=True, unseen="worst", categorical=["inq"]).fit(X, y)
     return X, {"plain": plain, "rounded": rounded}
 
@@ -125,6 +127,8 @@ def _corruptions(path, value):
     """Values that are invalid at ``path`` whatever else the payload holds."""
     if path in ("schema", "version"):
         return ["other", None]
+    if path == "params.penalty_strength":  # 'cv' or a positive number: 5 would be valid
+        return ["x", None, ["x"], 0, -1.0]
     category = re.search(r"(groups\[\d+\]|special_values|params\.special_values\['\w+'\])\[\d+\]$", path)
     if category:
         return [None, math.nan, math.inf, [1], {"a": 1}]
@@ -138,7 +142,8 @@ def _corruptions(path, value):
             out.append(1e308)
         return out
     if isinstance(value, str):
-        enum = re.search(r"(kind|unseen|trend|monotonic|selection|criterion|odds|drops\[\d+\]\[1\])$", path)
+        enum = re.search(r"(kind|unseen|trend|monotonic|selection|criterion|penalty|odds|drops\[\d+\]\[1\])$",
+                         path)
         return [5, None, ["x"]] + (["explode"] if enum else [])
     if value is None:
         return ["x", -1.5, {"a": 1}]

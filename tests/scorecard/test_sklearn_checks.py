@@ -7,7 +7,7 @@ The test asserts that each still fails in exactly that way (so the list cannot
 go stale, and a check cannot pass as "expected failure" while failing for
 another reason) and that every other check passes. Checks run with every
 warning turned into an error, independently of the pytest configuration, so an
-expected warning (``ConvergenceWarning``) is raised like an exception.
+expected warning (``DataWarning``) is raised like an exception.
 
 The lists follow the checks scikit-learn 1.8 and later generate, the lower
 bound of the ``test`` extra; scikit-learn 1.6 and 1.7 give more checks
@@ -22,7 +22,7 @@ from typing import NamedTuple
 import pytest
 from sklearn.utils.estimator_checks import estimator_checks_generator
 
-from jiebei_credit.errors import ConvergenceWarning, InvalidInputError
+from jiebei_credit.errors import DataWarning, InvalidInputError
 from jiebei_credit.scorecard import Scorecard, WOETransformer
 
 
@@ -38,27 +38,24 @@ TARGET = (
     "the target must be 1 (bad) / 0 (good) (DESIGN.md: anything else is an error); this "
     "check fits on other labels ({1, 2}, strings or three classes)"
 )
-TOY_SEPARABLE = (
-    "fits on scikit-learn's blob data, which some bin combinations separate perfectly: the fit "
-    "warns about quasi-separation (ConvergenceWarning), as issue 6 requires"
-)
-TOY_QUASI = (
-    "fits on 20 rows of rounded 3 * uniform noise where y = 0 on two rows only: the bins of x1 "
-    "and x2 quasi-separate y (their combination 'both >= 1', 12 rows, holds only bads), so the "
-    "maximum-likelihood estimate does not exist (Newton's method drives that combination's "
-    "probability of bad to 1 and stops when its odds pass 10^15 : 1) and fit warns about "
-    "quasi-separation (ConvergenceWarning), as issue 6 requires"
+TOY_FEW_EVENTS = (
+    "fits on scikit-learn's toy data (blobs, or 20 rows of rounded 3 * uniform noise), where the "
+    "rarer class has 2 to 7 rows: the events-per-feature limit (min_events_per_feature=10) lets "
+    "one feature in, which ends the quasi-separation the bin combinations of two features gave, "
+    "and fit warns that the model has fewer than 10 events per feature (DataWarning, Peduzzi et "
+    "al. 1996)"
 )
 TOY_NOISE = (
-    "fits on pure noise: every feature's IV is below min_iv (0.02), so fit raises "
-    "'no feature is left to fit' instead of producing a meaningless card"
+    "fits on pure noise: the binning finds no split worth a bin in any feature, so every "
+    "feature's WOE is constant and fit raises 'no feature is left to fit' instead of producing "
+    "a meaningless card"
 )
 
 #: The message of a target other than 0/1 (two labels other than 0/1, or more than two labels).
 NOT_01 = (r"y must hold 1 \(bad\) or 0 \(good\)(: Only binary classification is supported)?; got \d+ "
           r"values? \([-\d., …]+\) at positions [\d, …]+\. Recode the target to 0/1\.")
-#: The ConvergenceWarning of a quasi-separated fit (raised: warnings are errors in ``_run``).
-QUASI = r"^Scorecard\.fit: the WOE columns of .* quasi-separate the target: "
+#: The DataWarning of a model with fewer than 10 events per feature (raised: warnings are errors).
+FEW_EVENTS = r"^Scorecard\.fit: the model has 1 feature\(s\) for \d+ events \(the rarer outcome\)"
 #: The error of a fit where every feature's IV is below min_iv.
 NOTHING_LEFT = r"^Scorecard\.fit: X must leave at least one feature to fit \(no feature is left to fit\)"
 
@@ -107,14 +104,15 @@ EXPECTED_SCORECARD = {
         InvalidInputError,
         r"^Scorecard\.fit: y must hold 1 \(bad\) or 0 \(good\); got \d+ values \('one', ",
     ),
-    "check_estimators_overwrite_params": Expected(TOY_SEPARABLE, ConvergenceWarning, QUASI),
-    "check_dont_overwrite_parameters": Expected(TOY_QUASI, ConvergenceWarning, QUASI),
-    "check_f_contiguous_array_estimator": Expected(TOY_QUASI, ConvergenceWarning, QUASI),
-    "check_methods_sample_order_invariance": Expected(TOY_QUASI, ConvergenceWarning, QUASI),
-    "check_methods_subset_invariance": Expected(TOY_QUASI, ConvergenceWarning, QUASI),
-    "check_fit2d_predict1d": Expected(TOY_QUASI, ConvergenceWarning, QUASI),
-    "check_estimators_fit_returns_self": Expected(TOY_SEPARABLE, ConvergenceWarning, QUASI),
-    "check_readonly_memmap_input": Expected(TOY_SEPARABLE, ConvergenceWarning, QUASI),
+    "check_estimators_overwrite_params": Expected(TOY_FEW_EVENTS, DataWarning, FEW_EVENTS),
+    "check_dont_overwrite_parameters": Expected(TOY_FEW_EVENTS, DataWarning, FEW_EVENTS),
+    "check_f_contiguous_array_estimator": Expected(TOY_FEW_EVENTS, DataWarning, FEW_EVENTS),
+    "check_methods_sample_order_invariance": Expected(TOY_FEW_EVENTS, DataWarning, FEW_EVENTS),
+    "check_methods_subset_invariance": Expected(TOY_FEW_EVENTS, DataWarning, FEW_EVENTS),
+    "check_fit2d_predict1d": Expected(TOY_FEW_EVENTS, DataWarning, FEW_EVENTS),
+    "check_estimators_fit_returns_self": Expected(TOY_FEW_EVENTS, DataWarning, FEW_EVENTS),
+    "check_readonly_memmap_input": Expected(TOY_FEW_EVENTS, DataWarning, FEW_EVENTS),
+    "check_n_features_in_after_fitting": Expected(TOY_FEW_EVENTS, DataWarning, FEW_EVENTS),
     "check_sample_weight_equivalence_on_dense_data": Expected(TOY_NOISE, InvalidInputError, NOTHING_LEFT),
     "check_pipeline_consistency": Expected(TOY_NOISE, InvalidInputError, NOTHING_LEFT),
 }
