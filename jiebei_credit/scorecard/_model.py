@@ -38,8 +38,9 @@ def empty_binning(name: str, goods: float, bads: float, unseen: Any) -> Binning:
 
 def _constant(feature: str, step: str, reason: str, binning: Binning) -> tuple[str, str, str]:
     """A drop record; a column whose binning has one bin is reported as constant."""
-    if step == "iv" and len(binning.goods) == 1:
-        return (feature, "constant", f"one bin on every row ({binning.labels[0]}): nothing to fit; {reason}")
+    if step in ("iv", "constant") and len(binning.goods) == 1:
+        tail = f"; {reason}" if step == "iv" else ""
+        return (feature, "constant", f"one bin on every row ({binning.labels[0]}): nothing to fit{tail}")
     return (feature, step, reason)
 
 

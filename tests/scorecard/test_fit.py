@@ -357,7 +357,8 @@ def test_constant_woe_is_dropped_before_the_fit():
     # would make the fit singular, so it is dropped as 'constant'
     X, y = _credit(2000, seed=10)
     card = Scorecard(min_iv=0.0).fit(X.assign(flat=1.0), y)
-    assert ("flat", "constant", "WOE is the same on every row (one bin): nothing to fit") in card.drops_
+    # the reason names the one bin (every value of 'flat' falls in (-inf, inf))
+    assert ("flat", "constant", "one bin on every row ([-inf, inf)): nothing to fit") in card.drops_
 
 
 def test_vif_equals_inverse_correlation_diagonal():

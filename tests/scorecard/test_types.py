@@ -43,7 +43,8 @@ def test_a_constant_column_is_reported_as_constant():
     steps = {f: (step, reason) for f, step, reason in card.drops_}
     assert steps["one"][0] == "constant"
     assert steps["one"][1].startswith("one bin on every row ([-inf, inf)): nothing to fit")
-    assert steps["label"] == ("constant", "one bin on every row (x): nothing to fit; IV 0.0000 < 0.02")
+    # min_iv is 0 by default, so the constant-WOE step (not the IV floor) drops it
+    assert steps["label"] == ("constant", "one bin on every row (x): nothing to fit")
 
 
 def test_raise_only_when_no_feature_is_left():
