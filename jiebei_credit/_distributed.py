@@ -19,7 +19,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from jiebei_credit import features, metrics, records, synthetic
-from jiebei_credit.errors import InvalidInputError, JiebeiCreditError
+from jiebei_credit.errors import InvalidInputError, JiebeiCreditError, Problem, SchemaError
 
 __all__ = [
     "BORROWER_KEY",
@@ -79,9 +79,12 @@ def simulate_part(
 
     Every identifier column gets the partition prefix (``"P03-B0042"``), so
     ids are unique across partitions and a row's partition can be read from
-    its ids.
+    its ids. ``seed`` is copied first: ``simulate_portfolio`` spawns from the
+    sequence it is given, which advances it, and a partition must come out
+    the same however often it is recomputed.
     """
-    portfolio = synthetic.simulate_portfolio(n, start=start, end=end, seed=seed, config=config)
+    fresh = np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key, pool_size=seed.pool_size)
+    portfolio = synthetic.simulate_portfolio(n, start=start, end=end, seed=fresh, config=config)
     prefix = part_prefix(part, npartitions)
     out: dict[str, pd.DataFrame] = {}
     for name in portfolio.records.tables:
@@ -123,14 +126,21 @@ def check_tables(names: Iterable[str], *, func: str) -> list[str]:
     return [n for n in records.TABLE_NAMES if n in given]
 
 
-def table_meta(name: str, meta: pd.DataFrame, *, unknown_columns: str) -> None:
-    """Validate the engine's empty metadata frame of table ``name``.
+def table_meta(name: str, sample: pd.DataFrame, *, unknown_columns: str) -> list[Problem]:
+    """Column-level schema problems of table ``name`` seen in an engine's metadata.
 
-    Raises the library's :class:`~jiebei_credit.errors.SchemaError` for a
-    missing column or a dtype that cannot hold the column's values, before
-    any partition is computed.
+    ``sample`` is a small frame with the engine's column names and dtypes
+    and made-up values (Dask's ``_meta_nonempty``). ``records.validate``
+    runs on it and only the problems about whole columns are kept: missing,
+    duplicate or unknown columns and dtypes that cannot hold the column's
+    values. Problems about the made-up values are ignored; real rows are
+    checked by the workers.
     """
-    records.validate(name, meta, unknown_columns=unknown_columns)  # type: ignore[arg-type]
+    try:
+        records.validate(name, sample, unknown_columns=unknown_columns)  # type: ignore[arg-type]
+    except SchemaError as exc:
+        return [p for p in exc.problems if p.row is None]
+    return []
 
 
 def check_observation_columns(columns: Sequence[str], *, func: str) -> None:

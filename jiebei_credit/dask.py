@@ -196,10 +196,7 @@ def _check_frames(
     _d.check_observation_columns(list(observations.columns), func=func)
     problems: list[Problem] = []
     for n in names:  # schema problems visible in the metadata: before any compute
-        try:
-            _d.table_meta(n, tables[n]._meta, unknown_columns=unknown_columns)
-        except SchemaError as exc:
-            problems += exc.problems
+        problems += _d.table_meta(n, tables[n]._meta_nonempty, unknown_columns=unknown_columns)
     if problems:
         raise SchemaError(problems, context=func)
     return names
