@@ -149,13 +149,13 @@ def simulate_portfolio(
         )
         for i in range(p)
     ]
-    return MappingProxyType({
+    return {
         name: dd.from_delayed(
             [dask.delayed(operator.getitem, pure=True)(part, name) for part in parts],
             meta=meta[name], verify_meta=False,
         )
         for name in meta
-    })
+    }
 
 
 # ---- co-partitioning -------------------------------------------------------------
