@@ -334,3 +334,29 @@ def decode_error(text: str) -> JiebeiCreditError | None:
     except Exception:  # noqa: BLE001 - a damaged payload falls back to the engine's error
         return None
     return exc if isinstance(exc, JiebeiCreditError) else None
+
+
+# ---- made-up rows for dtype checks ---------------------------------------------------
+
+
+def nonempty_sample(empty: pd.DataFrame) -> pd.DataFrame:
+    """A two-row frame with ``empty``'s columns and dtypes and made-up values.
+
+    Like Dask's ``_meta_nonempty``, for engines that only give a schema:
+    :func:`table_meta` then sees the dtypes with values in them.
+    """
+    data: dict[Any, Any] = {}
+    for name, dtype in empty.dtypes.items():
+        if pd.api.types.is_bool_dtype(dtype):
+            values: Any = [True, False]
+        elif pd.api.types.is_datetime64_any_dtype(dtype):
+            values = [pd.Timestamp("2020-01-01"), pd.Timestamp("2020-01-02")]
+        elif pd.api.types.is_numeric_dtype(dtype):
+            values = [1, 2]
+        else:
+            values = ["x", "y"]
+        try:
+            data[name] = pd.Series(values, dtype=dtype)
+        except (TypeError, ValueError):
+            data[name] = pd.Series(values)
+    return pd.DataFrame(data)

@@ -83,9 +83,11 @@ def test_simulate_rejects_bad_arguments_before_generating() -> None:
 # ---- extract and outcomes --------------------------------------------------------
 
 
-def _extract(book: Book, client: Any) -> pd.DataFrame:
+@pytest.fixture(scope="module")
+def extracted(book: Book, dask_client: Any) -> pd.DataFrame:
+    # Computed once for the two extract tests.
     out = jcd.extract(_dask_tables(book), _dask_obs(book), npartitions=4)
-    return client.compute(out).result()
+    return dask_client.compute(out).result()
 
 
 @pytest.mark.xfail(
@@ -93,17 +95,19 @@ def _extract(book: Book, client: Any) -> pd.DataFrame:
     reason="features.extract still depends on the batch (~1e-8 relative, issue 13 item 2); "
     "strict: remove this marker when that lands",
 )
-def test_extract_equals_in_memory_exactly(book: Book, dask_client: Any) -> None:
-    got = _extract(book, dask_client)
+def test_extract_equals_in_memory_exactly(book: Book, extracted: pd.DataFrame) -> None:
+    got = extracted
     assert got.index.is_unique and set(got.index) == set(book.X.index)
     pd.testing.assert_frame_equal(got.loc[book.X.index], book.X, check_exact=True)
 
 
-def test_extract_equals_in_memory_within_batch_noise_temporary(book: Book, dask_client: Any) -> None:
+def test_extract_equals_in_memory_within_batch_noise_temporary(
+    book: Book, extracted: pd.DataFrame
+) -> None:
     # Temporary: features.extract still depends on the batch (table-wide cumulative sums,
     # issue 13 item 2): up to ~1e-8 relative, and ~4e-9 on a near-cancelling trend here. The
     # exact test above is the target; delete this one when it passes.
-    got = _extract(book, dask_client)
+    got = extracted
     pd.testing.assert_frame_equal(got.loc[book.X.index], book.X, check_exact=False, rtol=1e-6, atol=0)
 
 
@@ -148,7 +152,7 @@ def test_invalid_row_in_one_partition_surfaces_as_the_original_schema_error(
     # In memory the same table gives a SchemaError on loans.principal.
     with pytest.raises(jc.errors.SchemaError) as mem:
         jc.records.RecordSet.from_frames(**{**book.tables, "loans": loans})
-    out = jcd.extract(tables, _dask_obs(book), npartitions=4)
+    out = jcd.outcomes(tables, _dask_obs(book), npartitions=4, **OUTCOME_KW)
     with pytest.raises(jc.errors.SchemaError) as dist:
         dask_client.compute(out).result()
     assert type(dist.value) is jc.errors.SchemaError
@@ -161,7 +165,7 @@ def test_instalments_of_absent_loans_raise_schema_error(book: Book, dask_client:
     tables = _dask_tables(book)
     tables["loans"] = dd.from_pandas(loans, npartitions=3)
     with pytest.raises(jc.errors.SchemaError, match="loan_id"):
-        dask_client.compute(jcd.extract(tables, _dask_obs(book), npartitions=4)).result()
+        dask_client.compute(jcd.outcomes(tables, _dask_obs(book), npartitions=4, **OUTCOME_KW)).result()
 
 
 def test_unknown_borrower_raises_the_in_memory_error(book: Book, dask_client: Any) -> None:
