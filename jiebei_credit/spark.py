@@ -26,7 +26,9 @@ import numpy as np
 import pandas as pd
 
 try:
-    from pyspark.sql import DataFrame, functions as F, types as T
+    from pyspark.sql import DataFrame
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError(
         "jiebei_credit.spark needs PySpark: pip install 'jiebei_credit[spark]' (pyspark, pyarrow)"
@@ -175,7 +177,9 @@ def _union(tables: Mapping[str, DataFrame], names: list[str], observations: Data
     return union.withColumn(_d.PART_KEY, bucket)
 
 
-def _split(group: pd.DataFrame, columns: Mapping[str, list[str]]) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+def _split(
+    group: pd.DataFrame, columns: Mapping[str, list[str]]
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     tag = group[_TABLE].to_numpy()
     obs = group.loc[tag == _OBS, [_KEY, "borrower_id", "as_of"]].set_index(_KEY)
     obs.index.name = None
@@ -243,7 +247,7 @@ def extract(
     """
     func = "jiebei_credit.spark.extract"
     names = _check(tables, observations, key, func=func, unknown_columns=unknown_columns)
-    meta = _d.feature_meta({n: None for n in names}, kwargs)  # checks the keywords
+    meta = _d.feature_meta(dict.fromkeys(names), kwargs)  # checks the keywords
     p = _npartitions(npartitions, observations, func=func)
     key_type = observations.schema[key].dataType
     schema = _schema_of(meta, (key, key_type))
@@ -399,7 +403,8 @@ def _counts(df: DataFrame, column: str, reference: Any, *, bins: int, edges: Any
 
     rows = df.mapInPandas(run, schema=schema).toPandas().sort_values(["part", "pos"], kind="stable")
     return _d.merge_counts(
-        [pd.Series(g["count"].to_numpy(), index=g["label"].to_numpy()) for _, g in rows.groupby("part", sort=True)]
+        [pd.Series(g["count"].to_numpy(), index=g["label"].to_numpy())
+         for _, g in rows.groupby("part", sort=True)]
     )
 
 

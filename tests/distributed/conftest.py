@@ -97,7 +97,8 @@ def book() -> Book:
     rng = np.random.default_rng(0)
     obs = pd.DataFrame({
         "borrower_id": np.concatenate([ids, ids]),
-        "as_of": np.concatenate([np.full(ids.size, AS_OF), np.full(ids.size, AS_OF - pd.Timedelta(days=120))]),
+        "as_of": np.concatenate([np.full(ids.size, AS_OF),
+                                 np.full(ids.size, AS_OF - pd.Timedelta(days=120))]),
     })
     obs = obs.iloc[rng.permutation(len(obs))]
     obs.index = pd.Index([f"obs-{i:05d}" for i in range(len(obs))], name="observation_id")

@@ -45,7 +45,8 @@ def _same(a: Any, b: Any) -> None:
         for x, y in zip(a, b, strict=True):
             _same(x, y)
     elif isinstance(a, float) and np.isnan(a):
-        assert isinstance(b, float) and np.isnan(b)
+        assert isinstance(b, float)
+        assert np.isnan(b)
     else:
         assert a == b
 

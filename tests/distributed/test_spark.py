@@ -146,5 +146,6 @@ def test_psi_equals_in_memory_exactly(book: Book, spark: Any, feature: str) -> N
     want = jc.metrics.psi(ref[feature], cur[feature], missing="bin")
     got = jcs.psi(spark.createDataFrame(ref).repartition(3), spark.createDataFrame(cur).repartition(2),
                   column=feature, missing="bin")
-    assert got.value == want.value and got.status == want.status
+    assert got.value == want.value
+    assert got.status == want.status
     pd.testing.assert_frame_equal(got.table, want.table, check_exact=True)
