@@ -104,6 +104,14 @@ def _guarded(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
 # ---- schemas ----------------------------------------------------------------------
 
 
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """String columns as object arrays: PySpark's Arrow writer cannot take pandas 3's
+    Arrow-backed ``str`` columns (chunked arrays)."""
+    text = {c: object for c, t in frame.dtypes.items() if pd.api.types.is_string_dtype(t)
+            and not pd.api.types.is_object_dtype(t)}
+    return frame.astype(text) if text else frame
+
+
 def _spark_type(dtype: Any) -> T.DataType:
     if pd.api.types.is_bool_dtype(dtype):
         return T.BooleanType()
@@ -259,7 +267,7 @@ def extract(
         obs, frames = _split(group, columns)
         x = _d.extract_partition(obs, frames, unknown_columns=unknown_columns, kwargs=kwargs)
         out = x.reset_index(names=key) if len(x) else pd.DataFrame(columns=out_columns)
-        return out[out_columns]
+        return _plain(out[out_columns])
 
     union = _union(tables, names, observations, key, p)
     return union.groupBy(_d.PART_KEY).applyInPandas(run, schema=schema)
@@ -308,7 +316,7 @@ def outcomes(
     def run(group: pd.DataFrame) -> pd.DataFrame:
         obs, frames = _split(group, columns)
         y = _d.outcomes_partition(obs, frames, unknown_columns=unknown_columns, kwargs=kwargs)
-        return pd.DataFrame({key: y.index.to_numpy(), "bad": y.to_numpy()})
+        return _plain(pd.DataFrame({key: y.index.to_numpy(), "bad": y.to_numpy()}))
 
     union = _union(tables, names, observations, key, p)
     return union.groupBy(_d.PART_KEY).applyInPandas(run, schema=schema)
@@ -331,7 +339,7 @@ def _rowwise(X: DataFrame, key: str, fn: Callable[[pd.DataFrame], pd.DataFrame],
     @_guarded
     def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:
-            yield fn(batch.set_index(key)).reset_index(drop=True)
+            yield _plain(fn(batch.set_index(key)).reset_index(drop=True))
 
     return X.mapInPandas(run, schema=schema)
 
@@ -398,8 +406,8 @@ def _counts(df: DataFrame, column: str, reference: Any, *, bins: int, edges: Any
         x = pd.concat(values, ignore_index=True) if values else pd.Series([], dtype=np.float64)
         ref = x if reference is None else reference
         c = _d.bin_counts(ref, x, bins=bins, edges=edges, binning=binning)
-        yield pd.DataFrame({"part": part, "pos": np.arange(len(c)), "label": [str(v) for v in c.index],
-                            "count": c.to_numpy(dtype=np.int64)})
+        yield _plain(pd.DataFrame({"part": part, "pos": np.arange(len(c)),
+                                   "label": [str(v) for v in c.index], "count": c.to_numpy(dtype=np.int64)}))
 
     rows = df.mapInPandas(run, schema=schema).toPandas().sort_values(["part", "pos"], kind="stable")
     return _d.merge_counts(
