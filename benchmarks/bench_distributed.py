@@ -45,7 +45,6 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 import jiebei_credit as jc
@@ -56,7 +55,31 @@ FEATURES = ["util_now", "dpd_max_180d", "zhima_latest", "inq_count_90d", "net_in
 
 
 def _rss_mib() -> float:
+    """Peak resident set of this process image (``VmHWM``; ``ru_maxrss`` survives exec on Linux)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _in_child(fn: Any, *args: Any) -> Any:
+    """Run ``fn(*args)`` in a fresh spawned process, so its memory does not count for the client."""
+    import concurrent.futures
+    import multiprocessing
+
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as ex:
+        return ex.submit(fn, *args).result()
+
+
+def _dev_card_dict() -> dict[str, Any]:
+    return _dev_card().to_dict()
+
+
+def _in_memory_child(n: int, card: dict[str, Any]) -> dict[str, float]:
+    out = in_memory(n, jc.scorecard.Scorecard.from_dict(card))
+    out["peak_mib"] = _rss_mib()
+    return out
 
 
 def _dev_card() -> jc.scorecard.Scorecard:
@@ -89,7 +112,8 @@ def _observations(borrowers: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def dask_pipeline(n: int, card: jc.scorecard.Scorecard, *, part: int, memory_limit: str) -> dict[str, Any]:
+def dask_pipeline(n: int, card: jc.scorecard.Scorecard, *, part: int, memory_limit: str,
+                  aligned: bool) -> dict[str, Any]:
     import dask
     import distributed
 
@@ -106,8 +130,8 @@ def dask_pipeline(n: int, card: jc.scorecard.Scorecard, *, part: int, memory_lim
         tables = {k: v for k, v in tables.items() if k != "truth"}
         obs = tables["borrowers"].map_partitions(
             _observations, meta=_observations(tables["borrowers"]._meta))
-        X = jcd.extract(tables, obs, npartitions=p)
-        y = jcd.outcomes(tables, obs, npartitions=p, **OUTCOME_KW)
+        X = jcd.extract(tables, obs, npartitions=p, partitioned_by_borrower=aligned)
+        y = jcd.outcomes(tables, obs, npartitions=p, partitioned_by_borrower=aligned, **OUTCOME_KW)
         scores = jcd.score(card, X[FEATURES])
         scores, y = dask.persist(scores, y)
         distributed.wait([scores, y])
@@ -116,7 +140,7 @@ def dask_pipeline(n: int, card: jc.scorecard.Scorecard, *, part: int, memory_lim
         result = jcd.psi(scores.partitions[:half], scores.partitions[half:]) if p > 1 else None
         bad_rate = float(y.mean().compute())
         t2 = time.perf_counter()
-        workers = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0)
+        workers = client.run(_rss_mib)
         return {"partitions": p, "simulate+extract+outcomes+score": t1 - t0, "psi+reduce": t2 - t1,
                 "total": t2 - t0, "psi": None if result is None else result.value, "bad_rate": bad_rate,
                 "worker_peak_mib": sorted(workers.values()), "client_peak_mib": _rss_mib()}
@@ -176,6 +200,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--reference", type=int, default=100_000)
     parser.add_argument("--partition-borrowers", type=int, default=25_000)
     parser.add_argument("--memory-limit", default="4GiB")
+    parser.add_argument("--modes", nargs="+", default=["shuffle", "aligned"], choices=["shuffle", "aligned"],
+                        help="shuffle: co-partition by borrower hash (any input); aligned: the simulated "
+                        "partitions already hold whole borrowers (partitioned_by_borrower=True)")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
     if args.quick:
@@ -186,22 +213,27 @@ def main(argv: Sequence[str] | None = None) -> None:
         print("bench_distributed: dask is not installed (pip install 'jiebei_credit[dask]'); skipped")
         return
     print(f"load average before: {os.getloadavg()}")
-    card = _dev_card()
-    ref = in_memory(args.reference, card)
+    card_dict = _in_child(_dev_card_dict)
+    card = jc.scorecard.Scorecard.from_dict(card_dict)
+    ref = _in_child(_in_memory_child, args.reference, card_dict)
     per = 1e5 / args.reference
-    print(f"in memory, {args.reference:,} borrowers: " + ", ".join(f"{k} {v:.1f} s" for k, v in ref.items()))
+    print(f"in memory, {args.reference:,} borrowers: "
+          + ", ".join(f"{k} {v:.1f} s" for k, v in ref.items() if k != "peak_mib"))
     print(f"  pipeline (extract+outcomes+score) per 100k: {ref['pipeline'] * per:.1f} s; "
-          f"with simulation: {ref['total'] * per:.1f} s; process peak RSS {_rss_mib():.0f} MiB")
+          f"with simulation: {ref['total'] * per:.1f} s; process peak RSS {ref['peak_mib']:.0f} MiB")
     if "dask" in args.engines:
         for n in args.borrowers:
-            r = dask_pipeline(n, card, part=args.partition_borrowers, memory_limit=args.memory_limit)
-            t = r["total"]
-            print(f"dask {n:,} borrowers ({r['partitions']} partitions): total {t:.1f} s "
-                  f"({t * 1e5 / n:.1f} s per 100k; ratio to in-memory with simulation "
-                  f"{(t / n) / (ref['total'] / args.reference):.2f}); "
-                  f"stages: simulate+extract+outcomes+score {r['simulate+extract+outcomes+score']:.1f} s, "
-                  f"psi {r['psi+reduce']:.1f} s; worker peak RSS {[round(x) for x in r['worker_peak_mib']]} MiB, "
-                  f"client {r['client_peak_mib']:.0f} MiB; psi {r['psi']}, bad rate {r['bad_rate']:.4f}")
+            for mode in args.modes:
+                r = dask_pipeline(n, card, part=args.partition_borrowers, memory_limit=args.memory_limit,
+                                  aligned=mode == "aligned")
+                t = r["total"]
+                print(f"dask [{mode}] {n:,} borrowers ({r['partitions']} partitions): total {t:.1f} s "
+                      f"({t * 1e5 / n:.1f} s per 100k; ratio to in-memory with simulation "
+                      f"{(t / n) / (ref['total'] / args.reference):.2f}); "
+                      f"stages: simulate+extract+outcomes+score "
+                      f"{r['simulate+extract+outcomes+score']:.1f} s, psi {r['psi+reduce']:.1f} s; "
+                      f"worker peak RSS {[round(x) for x in r['worker_peak_mib']]} MiB, "
+                      f"client {r['client_peak_mib']:.0f} MiB; psi {r['psi']}, bad rate {r['bad_rate']:.4f}")
     if "spark" in args.engines:
         n = args.spark_borrowers
         r = spark_pipeline(n, card)

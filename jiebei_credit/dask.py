@@ -206,8 +206,17 @@ def _check_frames(
 
 def _copartition(
     tables: Mapping[str, dd.DataFrame], names: list[str], observations: dd.DataFrame,
-    npartitions: int | None, *, func: str,
+    npartitions: int | None, *, func: str, aligned: bool = False,
 ) -> tuple[dd.DataFrame, list[dd.DataFrame]]:
+    if aligned:
+        counts = {n: tables[n].npartitions for n in names} | {"observations": observations.npartitions}
+        if len(set(counts.values())) != 1:
+            raise InvalidInputError(
+                f"{func}: partitioned_by_borrower=True needs the same number of partitions in every "
+                f"table and the observations; got {counts}. Repartition them alike, or leave "
+                "partitioned_by_borrower=False to shuffle by borrower"
+            )
+        return observations, [tables[n] for n in names]
     if npartitions is None:
         npartitions = max([observations.npartitions] + [tables[n].npartitions for n in names])
     p = _int(npartitions, func=func, name="npartitions", low=1, high=10**6)
@@ -239,6 +248,7 @@ def extract(
     *,
     npartitions: int | None = None,
     unknown_columns: str = "raise",
+    partitioned_by_borrower: bool = False,
     **kwargs: Any,
 ) -> dd.DataFrame:
     """Point-in-time features of Dask observations, with :func:`jiebei_credit.features.extract`.
@@ -255,6 +265,12 @@ def extract(
         partition count. Each bucket becomes one RecordSet in one worker.
     unknown_columns : {"raise", "keep", "drop"}, default "raise"
         Passed to :meth:`RecordSet.from_frames`.
+    partitioned_by_borrower : bool, default False
+        True when partition ``i`` of every table and of the observations
+        already holds all the rows of the same borrowers (as
+        :func:`simulate_portfolio` makes them, or a dataset written by
+        borrower bucket): no shuffle is done. A borrower split across
+        partitions then fails the foreign-key checks of its partitions.
     **kwargs
         Keywords of :func:`jiebei_credit.features.extract` (``windows``,
         ``families``, ``sources``).
@@ -291,7 +307,8 @@ def extract(
     func = "jiebei_credit.dask.extract"
     names = _check_frames(tables, observations, func=func, unknown_columns=unknown_columns)
     meta = _d.feature_meta({n: tables[n]._meta for n in names}, kwargs)  # checks the keywords
-    obs, frames = _copartition(tables, names, observations, npartitions, func=func)
+    obs, frames = _copartition(tables, names, observations, npartitions, func=func,
+                               aligned=partitioned_by_borrower)
     meta.index = pd.Index([], dtype=observations._meta.index.dtype, name=observations._meta.index.name)
     return dd.map_partitions(
         _extract_part, obs, *frames, names=names, unknown_columns=unknown_columns,
@@ -305,6 +322,7 @@ def outcomes(
     *,
     npartitions: int | None = None,
     unknown_columns: str = "raise",
+    partitioned_by_borrower: bool = False,
     **kwargs: Any,
 ) -> dd.Series:
     """The bad flag of Dask observations, with :func:`jiebei_credit.features.outcomes`.
@@ -316,7 +334,7 @@ def outcomes(
         are not read).
     observations : dask.dataframe.DataFrame
         Columns ``borrower_id`` and ``as_of``; a unique index.
-    npartitions, unknown_columns
+    npartitions, unknown_columns, partitioned_by_borrower
         As in :func:`extract`.
     **kwargs
         Keywords of :func:`jiebei_credit.features.outcomes`
@@ -345,7 +363,8 @@ def outcomes(
     names = _check_frames(tables, observations, func=func, unknown_columns=unknown_columns)
     if "observed_until" not in kwargs:
         raise InvalidInputError(f"{func}: observed_until is required (the data extraction date)")
-    obs, frames = _copartition(tables, names, observations, npartitions, func=func)
+    obs, frames = _copartition(tables, names, observations, npartitions, func=func,
+                               aligned=partitioned_by_borrower)
     meta = pd.Series([], dtype=np.float64, name="bad",
                      index=pd.Index([], dtype=observations._meta.index.dtype,
                                     name=observations._meta.index.name))

@@ -274,3 +274,24 @@ def test_stability_report_equals_in_memory(book: Book, dask_client: Any) -> None
     for f in want.feature_psi:
         _psi_equal(got.feature_psi[f], want.feature_psi[f])
     pd.testing.assert_frame_equal(got.to_frame(), want.to_frame(), check_exact=True)
+
+
+def test_partitioned_by_borrower_skips_the_shuffle_and_gives_the_same_rows(dask_client: Any) -> None:
+    # Expected: the shuffled path on the same simulated book (each simulated partition already
+    # holds whole borrowers, so both must give the same features and outcomes, row for row).
+    tables = dict(jcd.simulate_portfolio(120, start="2023-06-01", end="2024-06-01", seed=4, npartitions=3))
+    tables.pop("truth")
+    obs = tables["borrowers"].map_partitions(
+        lambda b: b[["borrower_id"]].assign(as_of=pd.Timestamp("2024-03-01")).set_index(
+            pd.Index(b["borrower_id"].to_numpy(), name="obs")),
+        meta=pd.DataFrame({"borrower_id": pd.Series([], dtype="string"),
+                           "as_of": pd.Series([], dtype="datetime64[ns]")},
+                          index=pd.Index([], dtype=object, name="obs")))
+    aligned = jcd.extract(tables, obs, partitioned_by_borrower=True)
+    shuffled = jcd.extract(tables, obs, npartitions=2)
+    a, s = dask_client.compute([aligned, shuffled], sync=True)
+    pd.testing.assert_frame_equal(a.sort_index(), s.sort_index(), check_exact=False, rtol=1e-6, atol=0,
+                                  check_index_type=False)
+    with pytest.raises(jc.errors.InvalidInputError, match="same number of partitions"):
+        jcd.extract({**tables, "loans": tables["loans"].repartition(npartitions=2)}, obs,
+                    partitioned_by_borrower=True)
