@@ -402,12 +402,15 @@ def _counts(df: DataFrame, column: str, reference: Any, *, bins: int, edges: Any
 
         ctx = TaskContext.get()
         part = ctx.partitionId() if ctx is not None else 0
-        values = [b[column] for b in batches]
-        x = pd.concat(values, ignore_index=True) if values else pd.Series([], dtype=np.float64)
+        values = [b[column] for b in batches if len(b)]
+        if not values:  # an empty partition counts nothing
+            return
+        x = pd.concat(values, ignore_index=True)
         ref = x if reference is None else reference
         c = _d.bin_counts(ref, x, bins=bins, edges=edges, binning=binning)
         yield _plain(pd.DataFrame({"part": part, "pos": np.arange(len(c)),
-                                   "label": [str(v) for v in c.index], "count": c.to_numpy(dtype=np.int64)}))
+                                   "label": np.array([str(v) for v in c.index], dtype=object),
+                                   "count": c.to_numpy(dtype=np.int64)}))
 
     rows = df.mapInPandas(run, schema=schema).toPandas().sort_values(["part", "pos"], kind="stable")
     return _d.merge_counts(

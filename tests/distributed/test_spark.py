@@ -149,3 +149,16 @@ def test_psi_equals_in_memory_exactly(book: Book, spark: Any, feature: str) -> N
     assert got.value == want.value
     assert got.status == want.status
     pd.testing.assert_frame_equal(got.table, want.table, check_exact=True)
+
+
+def test_psi_counts_nothing_for_empty_partitions(book: Book, spark: Any) -> None:
+    # Expected: in-memory psi of the same rows; the filter leaves some partitions empty.
+    ref = book.X[["util_now"]].iloc[:3000]
+    cur = book.X[["util_now"]].iloc[3000:]
+    want = jc.metrics.psi(ref["util_now"], cur["util_now"].iloc[:100], missing="bin")
+    frame = spark.createDataFrame(cur.reset_index()).repartition(4, "observation_id")
+    kept = set(cur.index[:100])
+    part = frame.where(frame["observation_id"].isin(list(kept))).select("util_now")
+    got = jcs.psi(spark.createDataFrame(ref), part, column="util_now", missing="bin")
+    assert got.value == want.value
+    pd.testing.assert_frame_equal(got.table, want.table, check_exact=True)
