@@ -1,0 +1,629 @@
+# Dask is only partly typed (untyped calls, re-exports mypy cannot see):
+# mypy: disable-error-code="no-untyped-call,no-any-return,attr-defined"
+"""The flow on Dask DataFrames (optional extra ``dask``).
+
+Thin adapters over the in-memory functions: the tables are co-partitioned
+by borrower with one hash shuffle each, every partition becomes one
+:class:`~jiebei_credit.records.RecordSet`, and the in-memory function runs
+on it unchanged. Row-wise steps (scores, reasons, limits) are
+``map_partitions``; PSI and the stability report add per-partition bin
+counts and apply :func:`jiebei_credit.metrics.psi` to the sums. No formula
+is re-implemented here, and nothing reads or writes files: the caller's
+Dask reads the tables (``dd.read_parquet(...)``).
+
+Importing this module imports Dask; ``import jiebei_credit`` does not.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+try:
+    import dask
+    import dask.array as da
+    import dask.dataframe as dd
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise ImportError(
+        "jiebei_credit.dask needs Dask: pip install 'jiebei_credit[dask]' "
+        "(dask[dataframe] and distributed)"
+    ) from exc
+
+from jiebei_credit import _distributed as _d
+from jiebei_credit import limits, metrics, monitoring, synthetic
+from jiebei_credit.errors import InvalidInputError, Problem, SchemaError
+
+__all__ = [
+    "assign",
+    "explain",
+    "extract",
+    "outcomes",
+    "predict_proba",
+    "psi",
+    "score",
+    "simulate_portfolio",
+    "stability_report",
+]
+
+#: Largest reference sample collected whole for exact quantile bin edges.
+DEFAULT_SAMPLE_SIZE: Final = 1_000_000
+
+
+def _int(value: object, *, func: str, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not low <= value <= high:
+        raise InvalidInputError(
+            f"{func}: {name} must be a whole number in [{low}, {high}]; got {value!r}. "
+            f"Pass e.g. {name}={max(low, 1)}."
+        )
+    return int(value)
+
+
+# ---- simulation -----------------------------------------------------------------
+
+
+def simulate_portfolio(
+    n_borrowers: int,
+    *,
+    start: Any,
+    end: Any,
+    seed: int | np.random.SeedSequence,
+    npartitions: int,
+    config: synthetic.SimulationConfig | None = None,
+) -> Mapping[str, dd.DataFrame]:
+    """A simulated portfolio as lazy Dask DataFrames, one partition per seed.
+
+    Parameters
+    ----------
+    n_borrowers : int
+        Borrowers in all, at least ``npartitions``.
+    start, end : date
+        The observation ``[start, end)``, as in
+        :func:`jiebei_credit.synthetic.simulate_portfolio`.
+    seed : int or numpy.random.SeedSequence
+        Partition ``i`` uses the ``i``-th child of
+        ``SeedSequence(seed).spawn(npartitions)``.
+    npartitions : int
+        Partitions; partition ``i`` holds ``n // P`` borrowers (one more for
+        the first ``n % P``).
+    config : SimulationConfig, optional
+        Passed to every partition.
+
+    Returns
+    -------
+    mapping of str to dask.dataframe.DataFrame
+        The seven record tables (:data:`jiebei_credit.records.TABLE_NAMES`)
+        and ``"truth"`` (``Truth.borrowers`` with ``borrower_id`` as a
+        column). Lazy: nothing is generated until computed. Tables computed
+        together share one generation per partition.
+
+    Raises
+    ------
+    InvalidInputError
+        For a bad ``n_borrowers``, ``npartitions``, ``seed``, date or config
+        (checked before anything is generated).
+
+    Notes
+    -----
+    Each partition is ``synthetic.simulate_portfolio(n_i, seed=child_i)``
+    with every identifier prefixed by ``"P<i>-"`` (``"P03-B0042"``), so ids
+    are unique across partitions. The result depends only on ``seed`` and
+    ``npartitions``, never on the scheduler; it is not the same portfolio
+    as the in-memory generator with the same seed (that one draws all
+    borrowers from one stream).
+
+    Examples
+    --------
+    >>> import jiebei_credit.dask as jcd
+    >>> t = jcd.simulate_portfolio(40, start="2024-01-01", end="2024-06-01", seed=1, npartitions=2)
+    >>> t["borrowers"].npartitions
+    2
+    >>> b = t["borrowers"].compute(scheduler="sync")
+    >>> len(b), b["borrower_id"].is_unique, b["borrower_id"].iloc[0]
+    (40, True, 'P0-B00')
+    """
+    func = "jiebei_credit.dask.simulate_portfolio"
+    n = _int(n_borrowers, func=func, name="n_borrowers", low=1, high=10**9)
+    p = _int(npartitions, func=func, name="npartitions", low=1, high=n)
+    if isinstance(seed, np.random.SeedSequence):
+        root = seed
+    elif isinstance(seed, int | np.integer) and not isinstance(seed, bool) and seed >= 0:
+        root = np.random.SeedSequence(int(seed))
+    else:
+        raise InvalidInputError(
+            f"{func}: seed must be a non-negative int or a numpy.random.SeedSequence; got {seed!r}. "
+            "A Generator carries state, so partitions could not be regenerated alike."
+        )
+    children = root.spawn(p)
+    # The in-memory generator checks dates and config; a one-borrower run gives the dtypes too.
+    sample = _d.simulate_part(1, part=0, npartitions=p, start=start, end=end,
+                              seed=np.random.SeedSequence(0), config=config, truth=True)
+    meta = {name: frame.iloc[:0] for name, frame in sample.items()}
+    sizes = _d.part_sizes(n, p)
+    parts = [
+        dask.delayed(_d.simulate_part, pure=True)(
+            sizes[i], part=i, npartitions=p, start=start, end=end, seed=children[i], config=config,
+            truth=True, dask_key_name=f"jiebei-simulate-{root.entropy}-{p}-{n}-{i}",
+        )
+        for i in range(p)
+    ]
+    return {
+        name: dd.from_delayed(
+            [dask.delayed(operator.getitem, pure=True)(part, name) for part in parts],
+            meta=meta[name], verify_meta=False,
+        )
+        for name in meta
+    }
+
+
+# ---- co-partitioning -------------------------------------------------------------
+
+
+def _with_part(frame: pd.DataFrame, npartitions: int) -> pd.DataFrame:
+    ids = frame["borrower_id"].astype("string").to_numpy(dtype=object, na_value="")
+    part = (pd.util.hash_array(ids) % np.uint64(npartitions)).astype(np.int64)
+    return frame.assign(**{_d.PART_KEY: part})
+
+
+def _keyed(frame: dd.DataFrame, npartitions: int) -> dd.DataFrame:
+    meta = frame._meta.assign(**{_d.PART_KEY: np.array([], dtype=np.int64)})
+    keyed = frame.map_partitions(_with_part, npartitions, meta=meta)
+    return keyed.shuffle(on=_d.PART_KEY, npartitions=npartitions)
+
+
+def _check_frames(
+    tables: object, observations: object, *, func: str, unknown_columns: str
+) -> list[str]:
+    if not isinstance(tables, Mapping):
+        raise InvalidInputError(
+            f"{func}: tables must be a mapping of table name to dask DataFrame; got "
+            f"{type(tables).__name__}"
+        )
+    names = _d.check_tables(tables.keys(), func=func)
+    wrong = [n for n in names if not isinstance(tables[n], dd.DataFrame)]
+    if wrong:
+        raise InvalidInputError(
+            f"{func}: tables {wrong} must be dask DataFrames; got "
+            f"{[type(tables[n]).__name__ for n in wrong]}. Wrap pandas frames with dd.from_pandas"
+        )
+    if not isinstance(observations, dd.DataFrame):
+        raise InvalidInputError(
+            f"{func}: observations must be a dask DataFrame with columns borrower_id and as_of; got "
+            f"{type(observations).__name__}"
+        )
+    _d.check_observation_columns(list(observations.columns), func=func)
+    problems: list[Problem] = []
+    for n in names:  # schema problems visible in the metadata: before any compute
+        problems += _d.table_meta(n, tables[n]._meta_nonempty, unknown_columns=unknown_columns)
+    if problems:
+        raise SchemaError(problems, context=func)
+    return names
+
+
+def _copartition(
+    tables: Mapping[str, dd.DataFrame], names: list[str], observations: dd.DataFrame,
+    npartitions: int | None, *, func: str, aligned: bool = False,
+) -> tuple[dd.DataFrame, list[dd.DataFrame]]:
+    if aligned:
+        counts = {n: tables[n].npartitions for n in names} | {"observations": observations.npartitions}
+        if len(set(counts.values())) != 1:
+            raise InvalidInputError(
+                f"{func}: partitioned_by_borrower=True needs the same number of partitions in every "
+                f"table and the observations; got {counts}. Repartition them alike, or leave "
+                "partitioned_by_borrower=False to shuffle by borrower"
+            )
+        return observations, [tables[n] for n in names]
+    if npartitions is None:
+        npartitions = max([observations.npartitions] + [tables[n].npartitions for n in names])
+    p = _int(npartitions, func=func, name="npartitions", low=1, high=10**6)
+    frames = []
+    for n in names:
+        frame = tables[n]
+        if n == "installments":
+            owners = tables["loans"][["loan_id", "borrower_id"]]
+            frame = frame.merge(owners, on="loan_id", how="left")
+        frames.append(_keyed(frame, p))
+    return _keyed(observations, p), frames
+
+
+def _extract_part(obs: pd.DataFrame, *frames: pd.DataFrame, names: list[str], unknown_columns: str,
+                  kwargs: dict[str, Any]) -> pd.DataFrame:
+    return _d.extract_partition(obs, dict(zip(names, frames, strict=True)),
+                                unknown_columns=unknown_columns, kwargs=kwargs)
+
+
+def _outcomes_part(obs: pd.DataFrame, *frames: pd.DataFrame, names: list[str], unknown_columns: str,
+                   kwargs: dict[str, Any]) -> pd.Series:
+    return _d.outcomes_partition(obs, dict(zip(names, frames, strict=True)),
+                                 unknown_columns=unknown_columns, kwargs=kwargs)
+
+
+def extract(
+    tables: Mapping[str, dd.DataFrame],
+    observations: dd.DataFrame,
+    *,
+    npartitions: int | None = None,
+    unknown_columns: str = "raise",
+    partitioned_by_borrower: bool = False,
+    **kwargs: Any,
+) -> dd.DataFrame:
+    """Point-in-time features of Dask observations, with :func:`jiebei_credit.features.extract`.
+
+    Parameters
+    ----------
+    tables : mapping of str to dask.dataframe.DataFrame
+        Record tables by name (``borrowers`` required; ``installments``
+        needs ``loans``), as the caller's Dask reads them.
+    observations : dask.dataframe.DataFrame
+        Columns ``borrower_id`` and ``as_of``; a unique index.
+    npartitions : int, optional
+        Borrower buckets after the shuffle; by default the largest input
+        partition count. Each bucket becomes one RecordSet in one worker.
+    unknown_columns : {"raise", "keep", "drop"}, default "raise"
+        Passed to :meth:`RecordSet.from_frames`.
+    partitioned_by_borrower : bool, default False
+        True when partition ``i`` of every table and of the observations
+        already holds all the rows of the same borrowers (as
+        :func:`simulate_portfolio` makes them, or a dataset written by
+        borrower bucket): no shuffle is done. A borrower split across
+        partitions then fails the foreign-key checks of its partitions.
+    **kwargs
+        Keywords of :func:`jiebei_credit.features.extract` (``windows``,
+        ``families``, ``sources``).
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        Lazy; one row per observation with the observations' index, one
+        float64 column per feature (the in-memory columns). Rows come
+        grouped by borrower bucket: join or sort on the index.
+
+    Raises
+    ------
+    SchemaError
+        A missing column or a wrong dtype seen in the tables' metadata
+        (raised here, before any compute); a row-level problem (an
+        instalment of an absent loan, a duplicate key...) raised by the
+        worker when computed, as the original exception.
+    InvalidInputError
+        Bad keywords (raised here) or an unknown borrower in the
+        observations (raised when computed).
+
+    Notes
+    -----
+    Each row of every table gets bucket ``hash(borrower_id) mod P``;
+    instalments take the borrower of their loan (a left merge on
+    ``loan_id``; an orphan instalment lands in some bucket and fails the
+    foreign-key check there). Each table and the observations are then
+    shuffled once on the bucket, so a borrower's rows and observations meet
+    in one partition, and ``features.extract`` runs on that partition's
+    RecordSet. A feature reads only its borrower's rows, so the result
+    equals in-memory extraction.
+    """
+    func = "jiebei_credit.dask.extract"
+    names = _check_frames(tables, observations, func=func, unknown_columns=unknown_columns)
+    meta = _d.feature_meta({n: tables[n]._meta for n in names}, kwargs)  # checks the keywords
+    obs, frames = _copartition(tables, names, observations, npartitions, func=func,
+                               aligned=partitioned_by_borrower)
+    meta.index = pd.Index([], dtype=observations._meta.index.dtype, name=observations._meta.index.name)
+    return dd.map_partitions(
+        _extract_part, obs, *frames, names=names, unknown_columns=unknown_columns,
+        kwargs=dict(kwargs), meta=meta, align_dataframes=False, enforce_metadata=False,
+    )
+
+
+def outcomes(
+    tables: Mapping[str, dd.DataFrame],
+    observations: dd.DataFrame,
+    *,
+    npartitions: int | None = None,
+    unknown_columns: str = "raise",
+    partitioned_by_borrower: bool = False,
+    **kwargs: Any,
+) -> dd.Series:
+    """The bad flag of Dask observations, with :func:`jiebei_credit.features.outcomes`.
+
+    Parameters
+    ----------
+    tables : mapping of str to dask.dataframe.DataFrame
+        Needs ``borrowers``, ``loans`` and ``installments`` (other tables
+        are not read).
+    observations : dask.dataframe.DataFrame
+        Columns ``borrower_id`` and ``as_of``; a unique index.
+    npartitions, unknown_columns, partitioned_by_borrower
+        As in :func:`extract`.
+    **kwargs
+        Keywords of :func:`jiebei_credit.features.outcomes`
+        (``observed_until`` is required).
+
+    Returns
+    -------
+    dask.dataframe.Series
+        float64 named ``"bad"``, with the observations' index.
+
+    Raises
+    ------
+    SchemaError, InvalidInputError
+        As :func:`extract`; also when ``loans`` or ``installments`` is
+        absent.
+    """
+    func = "jiebei_credit.dask.outcomes"
+    if isinstance(tables, Mapping):
+        missing = [t for t in ("borrowers", "loans", "installments") if t not in tables]
+        if missing:
+            raise InvalidInputError(
+                f"{func}: tables lacks {missing}; the bad flag is defined on instalments, so pass "
+                "borrowers, loans and installments"
+            )
+        tables = {n: tables[n] for n in ("borrowers", "loans", "installments")}
+    names = _check_frames(tables, observations, func=func, unknown_columns=unknown_columns)
+    if "observed_until" not in kwargs:
+        raise InvalidInputError(f"{func}: observed_until is required (the data extraction date)")
+    obs, frames = _copartition(tables, names, observations, npartitions, func=func,
+                               aligned=partitioned_by_borrower)
+    meta = pd.Series([], dtype=np.float64, name="bad",
+                     index=pd.Index([], dtype=observations._meta.index.dtype,
+                                    name=observations._meta.index.name))
+    return dd.map_partitions(
+        _outcomes_part, obs, *frames, names=names, unknown_columns=unknown_columns,
+        kwargs=dict(kwargs), meta=meta, align_dataframes=False, enforce_metadata=False,
+    )
+
+
+# ---- row-wise steps -------------------------------------------------------------
+
+
+def _row_meta(fn: Callable[[pd.DataFrame], Any], X: dd.DataFrame) -> Any:
+    """The in-memory function's output on the metadata frame (its empty output)."""
+    return fn(X._meta)
+
+
+def _points(part: pd.DataFrame, card: Any) -> pd.Series:
+    return card.points(part)
+
+
+def _proba(part: pd.DataFrame, card: Any) -> Any:
+    return card.predict_proba(part)
+
+
+def _explain(part: pd.DataFrame, card: Any, top: int, descriptions: Any) -> pd.DataFrame:
+    return card.explain(part, top=top, descriptions=descriptions)
+
+
+def _assign(part: pd.DataFrame, policy: limits.LimitPolicy, kwargs: dict[str, Any]) -> pd.DataFrame:
+    return limits.assign(part, policy, **kwargs)
+
+
+def _check_dask_frame(X: object, *, func: str, name: str = "X") -> dd.DataFrame:
+    if not isinstance(X, dd.DataFrame):
+        raise InvalidInputError(f"{func}: {name} must be a dask DataFrame; got {type(X).__name__}")
+    return X
+
+
+def score(card: Any, X: dd.DataFrame) -> dd.Series:
+    """Credit points per row: ``card.points`` on each partition.
+
+    Parameters
+    ----------
+    card : jiebei_credit.scorecard.Scorecard
+        Fitted.
+    X : dask.dataframe.DataFrame
+        Features.
+
+    Returns
+    -------
+    dask.dataframe.Series
+        The in-memory ``card.points`` output, partition by partition (same
+        index, name and dtype).
+
+    Raises
+    ------
+    InvalidInputError, SchemaError, NotFittedError
+        As ``card.points`` (on the metadata here, or from a worker).
+    """
+    X = _check_dask_frame(X, func="jiebei_credit.dask.score")
+    meta = _row_meta(lambda f: card.points(f), X)
+    return X.map_partitions(_points, card, meta=meta)
+
+
+def predict_proba(card: Any, X: dd.DataFrame) -> da.Array:
+    """``[P(good), P(bad)]`` per row: ``card.predict_proba`` on each partition.
+
+    Returns
+    -------
+    dask.array.Array
+        Shape ``(n, 2)`` float64, chunked by partition (unknown chunk
+        sizes until computed).
+    """
+    X = _check_dask_frame(X, func="jiebei_credit.dask.predict_proba")
+    card.predict_proba(X._meta)  # the in-memory checks on the metadata
+    return da.concatenate([
+        da.from_delayed(dask.delayed(_proba)(part, card), shape=(np.nan, 2), dtype=np.float64)
+        for part in X.to_delayed()
+    ], allow_unknown_chunksizes=True)
+
+
+def explain(card: Any, X: dd.DataFrame, top: int = 4, *,
+            descriptions: Mapping[str, tuple[str, str]] | None = None) -> dd.DataFrame:
+    """Reasons per row: ``card.explain`` on each partition (same columns and index)."""
+    X = _check_dask_frame(X, func="jiebei_credit.dask.explain")
+    meta = _row_meta(lambda f: card.explain(f, top=top, descriptions=descriptions), X)
+    return X.map_partitions(_explain, card, top, descriptions, meta=meta)
+
+
+def assign(applicants: dd.DataFrame, policy: limits.LimitPolicy, **kwargs: Any) -> dd.DataFrame:
+    """Limits and decisions per applicant: :func:`jiebei_credit.limits.assign` on each partition."""
+    applicants = _check_dask_frame(applicants, func="jiebei_credit.dask.assign", name="applicants")
+    meta = _row_meta(lambda f: limits.assign(f, policy, **kwargs), applicants)
+    return applicants.map_partitions(_assign, policy, dict(kwargs), meta=meta)
+
+
+# ---- mergeable histograms -------------------------------------------------------
+
+
+def _series(x: object, *, func: str, name: str) -> dd.Series:
+    if not isinstance(x, dd.Series):
+        raise InvalidInputError(
+            f"{func}: {name} must be a dask Series (e.g. frame['score']); got {type(x).__name__}"
+        )
+    return x
+
+
+def _reference(expected: dd.Series, *, sample_size: int, seed: int) -> tuple[Any, bool]:
+    """The reference values for quantile edges: all of ``expected`` if small, else a sample."""
+    n = int(expected.shape[0].compute())
+    if n <= sample_size:
+        return expected.compute(), True
+    return expected.sample(frac=sample_size / n, random_state=seed).compute(), False
+
+
+def _partition_counts(x: dd.Series, reference: Any, *, bins: int, edges: Any, binning: Any) -> list[Any]:
+    ref = dask.delayed(reference) if reference is not None else None
+    tasks = [
+        dask.delayed(_count_part)(part, ref, bins, edges, binning)
+        for part in x.to_delayed()
+    ]
+    return list(dask.compute(*tasks))
+
+
+def _count_part(part: pd.Series, reference: Any, bins: int, edges: Any, binning: Any) -> pd.Series:
+    ref = part if reference is None else reference
+    return _d.bin_counts(ref, part, bins=bins, edges=edges, binning=binning)
+
+
+def psi(
+    expected: dd.Series,
+    actual: dd.Series,
+    *,
+    bins: int = 10,
+    edges: object = None,
+    binning: metrics.BinningLike | None = None,
+    missing: str = "raise",
+    smoothing: float = 0.5,
+    thresholds: tuple[float, float] = metrics.PSI_THRESHOLDS,
+    sample_size: int = DEFAULT_SAMPLE_SIZE,
+    seed: int = 0,
+) -> metrics.PSIResult:
+    """PSI of two Dask Series from per-partition bin counts.
+
+    Parameters
+    ----------
+    expected, actual : dask.dataframe.Series
+        Reference and current samples.
+    bins, edges, binning, missing, smoothing, thresholds
+        As in :func:`jiebei_credit.metrics.psi`.
+    sample_size : int, default 1 000 000
+        Quantile edges (numeric input without ``edges`` or ``binning``) come
+        from all of ``expected`` when it has at most this many rows (exact:
+        the in-memory result), else from a Bernoulli sample of about
+        ``sample_size`` rows drawn with ``seed`` (approximate edges; the
+        counts are still exact for those edges).
+    seed : int, default 0
+        Seed of that sample; with the same partitions the sample is the same.
+
+    Returns
+    -------
+    PSIResult
+        As :func:`jiebei_credit.metrics.psi`; equal to the in-memory result
+        when the edges are exact.
+
+    Raises
+    ------
+    InvalidInputError
+        As :func:`jiebei_credit.metrics.psi`.
+
+    Notes
+    -----
+    Each partition's counts are the ``actual_count`` of
+    ``metrics.psi(reference, partition, ...)`` (the bins of the reference,
+    the edges or the binning). Counts are summed per bin label, and
+    ``metrics.psi`` is applied to the sums; see that function for the
+    formula. Only the reference (up to ``sample_size`` values) and the
+    per-bin counts reach the client.
+    """
+    func = "jiebei_credit.dask.psi"
+    e = _series(expected, func=func, name="expected")
+    a = _series(actual, func=func, name="actual")
+    if missing not in ("raise", "bin"):
+        raise InvalidInputError(f"{func}: missing must be 'raise' or 'bin'; got {missing!r}")
+    size = _int(sample_size, func=func, name="sample_size", low=1, high=10**9)
+    reference = None
+    if edges is None and binning is None:
+        reference, _ = _reference(e, sample_size=size, seed=seed)
+    e_parts = _partition_counts(e, reference, bins=bins, edges=edges, binning=binning)
+    a_parts = _partition_counts(a, reference, bins=bins, edges=edges, binning=binning)
+    return _d.psi_from_merged_counts(
+        _d.merge_counts(e_parts), _d.merge_counts(a_parts), smoothing=smoothing,
+        thresholds=thresholds, missing=missing, func=func,
+    )
+
+
+def stability_report(
+    card: Any,
+    X_reference: dd.DataFrame,
+    X_current: dd.DataFrame,
+    *,
+    bins: int = 10,
+    smoothing: float = 0.5,
+    psi_thresholds: tuple[float, float] = metrics.PSI_THRESHOLDS,
+    sample_size: int = DEFAULT_SAMPLE_SIZE,
+    seed: int = 0,
+) -> monitoring.StabilityReport:
+    """Score PSI and feature CSI of a scorecard on Dask frames (no outcome comparison yet).
+
+    Parameters
+    ----------
+    card : jiebei_credit.scorecard.Scorecard
+        Fitted.
+    X_reference, X_current : dask.dataframe.DataFrame
+        Feature tables holding the card's features.
+    bins, smoothing, psi_thresholds
+        As in :func:`jiebei_credit.monitoring.stability_report`.
+    sample_size, seed
+        As in :func:`psi`, for the reference score bands.
+
+    Returns
+    -------
+    jiebei_credit.monitoring.StabilityReport
+        ``score_psi``, ``features`` and ``feature_psi`` as in memory;
+        ``bad_rates`` and ``discrimination`` are ``None``.
+
+    Raises
+    ------
+    SchemaError
+        If a feature of the card is missing from either frame.
+    NotFittedError
+        If the card is not fitted.
+    """
+    func = "jiebei_credit.dask.stability_report"
+    ref = _check_dask_frame(X_reference, func=func, name="X_reference")
+    cur = _check_dask_frame(X_current, func=func, name="X_current")
+    names = [str(f) for f in card.features_]
+    problems = [
+        Problem(table=table, column=f, row=None, value=None, rule="missing feature of the card")
+        for table, frame in (("X_reference", ref), ("X_current", cur))
+        for f in names
+        if f not in frame.columns
+    ]
+    if problems:
+        raise SchemaError(problems, context=func)
+    score_psi = psi(score(card, ref), score(card, cur), bins=bins, smoothing=smoothing,
+                    thresholds=psi_thresholds, sample_size=sample_size, seed=seed)
+    feature_psi = {
+        f: psi(ref[f], cur[f], binning=card.binnings_[f], smoothing=smoothing,
+               thresholds=psi_thresholds, missing="bin")
+        for f in names
+    }
+    features = pd.DataFrame(
+        [(r.value, r.status, len(r.table), len(r.empty_bins)) for r in feature_psi.values()],
+        columns=["csi", "status", "bins", "empty_bins"],
+        index=pd.Index(names, name="feature"),
+    )
+    return monitoring.StabilityReport(
+        score_psi=score_psi, features=features, feature_psi=MappingProxyType(feature_psi),
+        bad_rates=None, discrimination=None,
+    )
