@@ -85,31 +85,17 @@ def test_simulate_rejects_bad_arguments_before_generating() -> None:
 
 @pytest.fixture(scope="module")
 def extracted(book: Book, dask_client: Any) -> pd.DataFrame:
-    # Computed once for the two extract tests.
+    # Computed once for the extract tests.
     out = jcd.extract(_dask_tables(book), _dask_obs(book), npartitions=4)
     return dask_client.compute(out).result()
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="features.extract still depends on the batch (~1e-8 relative, issue 13 item 2); "
-    "strict: remove this marker when that lands",
-)
 def test_extract_equals_in_memory_exactly(book: Book, extracted: pd.DataFrame) -> None:
     got = extracted
     assert got.index.is_unique
     assert set(got.index) == set(book.X.index)
     pd.testing.assert_frame_equal(got.loc[book.X.index], book.X, check_exact=True)
 
-
-def test_extract_equals_in_memory_within_batch_noise_temporary(
-    book: Book, extracted: pd.DataFrame
-) -> None:
-    # Temporary: features.extract still depends on the batch (table-wide cumulative sums,
-    # issue 13 item 2): up to ~1e-8 relative, and ~4e-9 on a near-cancelling trend here. The
-    # exact test above is the target; delete this one when it passes.
-    got = extracted
-    pd.testing.assert_frame_equal(got.loc[book.X.index], book.X, check_exact=False, rtol=1e-6, atol=0)
 
 
 def test_outcomes_equal_in_memory_exactly(book: Book, dask_client: Any) -> None:
@@ -123,7 +109,8 @@ def test_extract_keeps_keywords_and_checks_them_early(book: Book) -> None:
     assert list(out.columns) == list(
         jc.features.extract(book.records, book.observations.head(2), families=["inquiries"],
                             windows=(30,)).columns)
-    with pytest.raises(jc.errors.InvalidInputError, match="families has unknown name"):
+    with pytest.raises(jc.errors.InvalidInputError,
+                       match=r"families may hold only .*; got 1 other value \('nope'\)"):
         jcd.extract(_dask_tables(book), _dask_obs(book), families=["nope"])
 
 
@@ -173,7 +160,9 @@ def test_unknown_borrower_raises_the_in_memory_error(book: Book, dask_client: An
     obs = book.observations.copy()
     obs.iloc[3, obs.columns.get_loc("borrower_id")] = "nobody"
     out = jcd.extract(_dask_tables(book), dd.from_pandas(obs, npartitions=2, sort=False), npartitions=4)
-    with pytest.raises(jc.errors.InvalidInputError, match=r"not in records\.borrowers, e\.g\. 'nobody'"):
+    with pytest.raises(jc.errors.InvalidInputError,
+                       match=(r"observations\.borrower_id must be borrowers of records\.borrowers; "
+                              r"got 1 value \('nobody'\)")):
         dask_client.compute(out).result()
 
 
@@ -213,8 +202,10 @@ def test_assign_equals_in_memory_exactly(book: Book, dask_client: Any) -> None:
     })
     policy = next(iter(jc.limits.PRESETS.values()))
     dapp = dd.from_pandas(applicants, npartitions=3, sort=False)
-    got = dask_client.compute(jcd.assign(dapp, policy)).result()
-    pd.testing.assert_frame_equal(got, jc.limits.assign(applicants, policy), check_exact=True)
+    # scores become PDs only through the card's scaling, which assign requires with a score column
+    got = dask_client.compute(jcd.assign(dapp, policy, scaling=book.card.scaling_)).result()
+    want = jc.limits.assign(applicants, policy, scaling=book.card.scaling_)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
 
 
 # ---- PSI and stability -------------------------------------------------------------
@@ -290,8 +281,7 @@ def test_partitioned_by_borrower_skips_the_shuffle_and_gives_the_same_rows(dask_
     aligned = jcd.extract(tables, obs, partitioned_by_borrower=True)
     shuffled = jcd.extract(tables, obs, npartitions=2)
     a, s = dask_client.compute([aligned, shuffled], sync=True)
-    pd.testing.assert_frame_equal(a.sort_index(), s.sort_index(), check_exact=False, rtol=1e-6, atol=0,
-                                  check_index_type=False)
+    pd.testing.assert_frame_equal(a.sort_index(), s.sort_index(), check_exact=True, check_index_type=False)
     with pytest.raises(jc.errors.InvalidInputError, match="same number of partitions"):
         jcd.extract({**tables, "loans": tables["loans"].repartition(npartitions=2)}, obs,
                     partitioned_by_borrower=True)

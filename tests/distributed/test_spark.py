@@ -43,30 +43,17 @@ def _by_key(frame: pd.DataFrame, key: str, order: pd.Index) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def extracted(book: Book, sbook: dict[str, Any]) -> pd.DataFrame:
-    # Computed once for the two extract tests (the slowest Spark job here).
+    # Computed once (the slowest Spark job here).
     out = jcs.extract(sbook["tables"], sbook["obs"], key="observation_id", npartitions=4)
     got = _by_key(jcs.to_pandas(out), "observation_id", book.X.index)
     got.columns = got.columns.astype(object)  # Arrow gives str labels; the names are compared
     return got
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="features.extract still depends on the batch (~1e-8 relative, issue 13 item 2); "
-    "strict: remove this marker when that lands",
-)
 def test_extract_equals_in_memory_exactly(book: Book, extracted: pd.DataFrame) -> None:
     got = extracted
     pd.testing.assert_frame_equal(got, book.X, check_exact=True, check_index_type=False)
 
-
-def test_extract_equals_in_memory_within_batch_noise_temporary(
-    book: Book, extracted: pd.DataFrame
-) -> None:
-    # Temporary, as in test_dask: delete when the exact test above passes.
-    got = extracted
-    pd.testing.assert_frame_equal(got, book.X, check_exact=False, rtol=1e-6, atol=0,
-                                  check_index_type=False)
 
 
 def test_outcomes_equal_in_memory_exactly(book: Book, sbook: dict[str, Any]) -> None:
