@@ -17,7 +17,7 @@ Importing this module imports Dask; ``import jiebei_credit`` does not.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -613,7 +613,7 @@ def stability_report(
         raise SchemaError(problems, context=func)
     score_psi = psi(score(card, ref), score(card, cur), bins=bins, smoothing=smoothing,
                     thresholds=psi_thresholds, sample_size=sample_size, seed=seed)
-    feature_psi = {
+    feature_psi: dict[Hashable, metrics.PSIResult] = {
         f: psi(ref[f], cur[f], binning=card.binnings_[f], smoothing=smoothing,
                thresholds=psi_thresholds, missing="bin")
         for f in names
