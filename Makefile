@@ -16,7 +16,7 @@ demo: $(PY)
 	$(PY) examples/quickstart.py
 
 test: $(PY)
-	$(PY) -m pip install --quiet -e ".[test,docs]"
+	$(PY) -m pip install --quiet -e ".[test,docs,dask,spark]"
 	$(PY) -m ruff check .
 	$(PY) -m mypy --strict jiebei_credit
 	$(PY) -m pytest
