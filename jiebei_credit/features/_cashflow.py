@@ -360,9 +360,16 @@ def _payers(ctx: Context, fl: Flows, windows: tuple[int, ...]) -> dict[str, Floa
     if n:
         inside = (days >= int(fl.day.min()) - max(windows)) & (days < int(fl.day.max()))
         rows, days = rows[inside], days[inside]
-    # Sorted codes: a borrower's payers come in the order of their identifiers,
-    # whatever other borrowers or rows the table holds.
-    payer, _ = pd.factorize(tx["counterparty_id"].to_numpy()[rows], sort=True)  # -1 for a missing payer
+    payer, uniques = pd.factorize(tx["counterparty_id"].to_numpy()[rows])  # -1 for a missing payer
+    if len(uniques):
+        # Codes ranked by the identifier's hash, not by first appearance: a borrower's
+        # payers come in one order whatever other borrowers or rows the table holds.
+        # (Sorting the identifiers themselves costs more; two of one borrower's payers
+        # would need equal 64-bit hashes to fall back to the input order.)
+        hashed = pd.util.hash_array(np.asarray(uniques, dtype=object))
+        rank = np.empty(len(uniques), dtype=np.int64)
+        rank[np.argsort(hashed, kind="stable")] = np.arange(len(uniques), dtype=np.int64)
+        payer = np.where(payer >= 0, rank[np.maximum(payer, 0)], -1)
     known = payer >= 0
     rows, days, payer = rows[known], days[known], payer[known].astype(np.int64)
     n_payers = int(payer.max()) + 1 if payer.size else 1
