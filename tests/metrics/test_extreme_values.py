@@ -68,7 +68,8 @@ def test_hosmer_lemeshow_with_a_grade_pd_near_zero_is_infinite_not_a_warning() -
     assert r.p_value == 0.0
 
 
-@pytest.mark.parametrize("value", [np.timedelta64(3, "D"), np.timedelta64(3)])
+# (a unit-less np.timedelta64(3) is deprecated from numpy 2.5 on; nanoseconds stand for it)
+@pytest.mark.parametrize("value", [np.timedelta64(3, "D"), np.timedelta64(3, "ns")])
 def test_numpy_durations_are_not_integers_or_numbers(value: np.timedelta64) -> None:
     # np.timedelta64 subclasses numpy's integers: it passed as an integer, then int() raised TypeError.
     with pytest.raises(InvalidInputError, match=r"^gains_table: bins must be an integer >= 1; got "):
