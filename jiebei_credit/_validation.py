@@ -569,9 +569,13 @@ def _from_datetimes(arr: npt.NDArray[Any]) -> tuple[npt.NDArray[np.datetime64], 
     nat = np.isnat(arr)
     days = arr.astype("datetime64[D]").view(np.int64)
     outside = ~nat & ((days < _DAY_MIN) | (days > _DAY_MAX))
-    safe = np.where(outside | nat, np.datetime64("NaT", "ns"), arr.astype("datetime64[ns]")) \
-        if outside.any() else arr.astype("datetime64[ns]")
-    return np.asarray(safe, dtype="datetime64[ns]"), outside
+    if not outside.any():
+        return np.asarray(arr.astype("datetime64[ns]"), dtype="datetime64[ns]"), outside
+    # only in-range dates are converted: numpy 2.5 raises on a unit conversion that overflows
+    safe = np.full(arr.shape, np.datetime64("NaT", "ns"))
+    keep = ~outside & ~nat
+    safe[keep] = arr[keep].astype("datetime64[ns]")
+    return safe, outside
 
 
 def parse_dates(values: Any, *, date_format: str | None = None) -> ParsedDates:
@@ -583,8 +587,8 @@ def parse_dates(values: Any, *, date_format: str | None = None) -> ParsedDates:
     Examples
     --------
     >>> p = parse_dates(["2024-01-05", "now", 20240105, None, "06/07/2023"])
-    >>> p.dates[0], p.missing.tolist()
-    (np.datetime64('2024-01-05T00:00:00.000000000'), [False, False, False, True, False])
+    >>> str(p.dates[0]), p.missing.tolist()
+    ('2024-01-05T00:00:00.000000000', [False, False, False, True, False])
     >>> sorted(int(m.nonzero()[0][0]) for m in p.problems.values())
     [1, 2, 4]
     """

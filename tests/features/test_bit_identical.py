@@ -46,7 +46,9 @@ def _renamed(frames: Frames, prefix: str) -> Frames:
 
 
 def _union(a: Frames, b: Frames) -> Frames:
-    return {name: pd.concat([a[name], b[name]], ignore_index=True) for name in a}
+    # empty parts are left out: pandas 2.2 warns when an empty frame takes part in dtype resolution
+    return {name: pd.concat([f for f in (a[name], b[name]) if len(f)] or [a[name]], ignore_index=True)
+            for name in a}
 
 
 def _only(frames: Frames, borrowers: set[str]) -> Frames:
