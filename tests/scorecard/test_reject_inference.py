@@ -51,7 +51,9 @@ def test_the_tiny_card_is_saturated():
 def test_fuzzy_by_hand():
     X, y, w = reject_inference(CARD, XA, YA, XR, method="fuzzy")
     assert len(X) == NA + 2 * NR
-    assert X.index.equals(pd.RangeIndex(NA + 2 * NR)) and y.index.equals(X.index) and w.index.equals(X.index)
+    assert X.index.equals(pd.RangeIndex(NA + 2 * NR))
+    assert y.index.equals(X.index)
+    assert w.index.equals(X.index)
     p = np.where(IS_RISKY, PD_RISKY, PD_SAFE)
     # each reject as a bad with weight p, then as a good with weight 1 - p
     np.testing.assert_array_equal(y.to_numpy()[NA:], [1] * NR + [0] * NR)
@@ -80,7 +82,8 @@ def test_parcelling_by_hand():
     # safe band: floor(4 * 0.1 + 0.5) = 0 bads
     yr = y.to_numpy()[NA:]
     assert len(X) == NA + NR
-    assert int(yr[IS_RISKY].sum()) == 2 and int(yr[~IS_RISKY].sum()) == 0
+    assert int(yr[IS_RISKY].sum()) == 2
+    assert int(yr[~IS_RISKY].sum()) == 0
     np.testing.assert_array_equal(w.to_numpy()[NA:], 1.0)
 
 
@@ -88,7 +91,8 @@ def test_parcelling_uplift_by_hand():
     _, y, _ = reject_inference(CARD, XA, YA, XR, method="parcelling", n_bands=2, uplift=2.0)
     # risky: floor(5 * 0.8 + 0.5) = 4; safe: floor(4 * 0.2 + 0.5) = 1
     yr = y.to_numpy()[NA:]
-    assert int(yr[IS_RISKY].sum()) == 4 and int(yr[~IS_RISKY].sum()) == 1
+    assert int(yr[IS_RISKY].sum()) == 4
+    assert int(yr[~IS_RISKY].sum()) == 1
 
 
 def test_parcelling_weighted_bad_rate_by_hand():
@@ -97,7 +101,8 @@ def test_parcelling_weighted_bad_rate_by_hand():
     wa = pd.Series(np.where((XA["util"] == RISKY) & (YA == 1), 2.0, 1.0), index=XA.index)
     _, y, w = reject_inference(CARD, XA, YA, XR, method="parcelling", n_bands=2, sample_weight=wa)
     yr = y.to_numpy()[NA:]
-    assert int(yr[IS_RISKY].sum()) == 3 and int(yr[~IS_RISKY].sum()) == 0
+    assert int(yr[IS_RISKY].sum()) == 3
+    assert int(yr[~IS_RISKY].sum()) == 0
     np.testing.assert_array_equal(w.to_numpy()[:NA], wa.to_numpy())
 
 
@@ -150,7 +155,8 @@ def test_accepted_rows_unchanged_and_inputs_not_mutated(values, method, r, u):
     pd.testing.assert_frame_equal(XA, before[0])
     pd.testing.assert_series_equal(YA, before[1])
     pd.testing.assert_frame_equal(xr, before[2])
-    assert y.dtype == np.int64 and w.dtype == np.float64
+    assert y.dtype == np.int64
+    assert w.dtype == np.float64
     assert set(np.unique(y)) <= {0, 1}
     # every reject carries a total weight r, whatever the method
     np.testing.assert_allclose(w.to_numpy()[NA:].sum(), r * len(values), rtol=1e-12)
@@ -210,7 +216,8 @@ def test_unfitted_card():
 
 
 def test_not_a_card():
-    with pytest.raises(InvalidInputError, match=r"reject_inference: card must be a fitted Scorecard; got a dict"):
+    with pytest.raises(InvalidInputError,
+                       match=r"reject_inference: card must be a fitted Scorecard; got a dict"):
         reject_inference({}, XA, YA, XR)  # type: ignore[arg-type]
 
 
