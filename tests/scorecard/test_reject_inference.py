@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jiebei_credit.errors import InvalidInputError, NotFittedError, SchemaError
+from jiebei_credit.errors import DataWarning, InvalidInputError, NotFittedError, SchemaError
 from jiebei_credit.scorecard import Scorecard, reject_inference
 
 RISKY, SAFE = 0.8, 0.2
@@ -305,3 +305,20 @@ def test_rejects_missing_a_model_feature_and_duplicate_columns():
     xa, xr = XA.rename(columns={"util": "u"}), XR.rename(columns={"util": "u"})
     with pytest.raises(SchemaError, match=r"X.util: column is missing"):
         reject_inference(CARD, xa, YA, xr)
+
+
+def test_missing_target_and_bad_column_names():
+    with pytest.raises(InvalidInputError, match=r"reject_inference: y_accepted is required"):
+        reject_inference(CARD, XA, None, XR)
+    with pytest.raises(SchemaError, match=r"column names must be strings"):
+        reject_inference(CARD, XA.set_axis([0], axis=1), YA, XR)
+
+
+def test_unseen_reject_values_warn_through_the_card():
+    xr = pd.DataFrame({"util": [np.nan, RISKY]})
+    with pytest.warns(DataWarning, match=r"unseen"):
+        _, _, w = reject_inference(CARD, XA, YA, xr, method="fuzzy")
+    with pytest.warns(DataWarning, match=r"unseen"):
+        p = CARD.predict_proba(xr)[:, 1]
+    # the unseen value takes the PD the card's own policy gives it, like any other reject
+    np.testing.assert_array_equal(w.to_numpy()[NA:NA + 2], p)
