@@ -12,6 +12,7 @@ from jiebei_credit.scorecard._explain import explain
 from jiebei_credit.scorecard._finebin import quantile_edges
 from jiebei_credit.scorecard._fit import bin_feature, optimal_binning
 from jiebei_credit.scorecard._model import Scorecard
+from jiebei_credit.scorecard._reject import reject_inference
 from jiebei_credit.scorecard._scaling import Scaling
 from jiebei_credit.scorecard._sql import scorecard_sql
 from jiebei_credit.scorecard._stats import BinStats
@@ -27,5 +28,6 @@ __all__ = [
     "explain",
     "optimal_binning",
     "quantile_edges",
+    "reject_inference",
     "scorecard_sql",
 ]

@@ -19,6 +19,7 @@ def test_public_names():
         "explain",
         "optimal_binning",
         "quantile_edges",
+        "reject_inference",
         "scorecard_sql",
     ]
     for name in jc.scorecard.__all__:
