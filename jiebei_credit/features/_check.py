@@ -183,7 +183,9 @@ def check_point_in_time(
         alone, the observations shuffled and split in two partitions; the
         table rows shuffled; truncation (everything known on or after an
         observation's ``as_of`` removed) and altered future (the values of
-        rows dated on or after ``as_of`` permuted among those rows).
+        rows known on or after ``as_of`` permuted among those rows).
+        "Known" is the knowledge time: the event date of a built-in table,
+        ``TableSchema.known_at`` of a user table.
 
     Raises
     ------

@@ -434,3 +434,11 @@ def test_empty_user_table_is_allowed() -> None:
     assert len(rs["utility_payments"]) == 0
     assert rs.summary().loc["utility_payments", "rows"] == 0
     assert pd.isna(rs.summary().loc["utility_payments", "first"])
+
+
+def test_with_table_replaces_a_user_table_of_the_same_name() -> None:
+    rs = with_utility()
+    again = rs.with_table(utility_schema(), utility_frame().iloc[1:])
+    assert again.tables == rs.tables
+    assert again["utility_payments"].index.tolist() == ["u2", "u3"]
+    assert rs["utility_payments"].index.tolist() == ["u1", "u2", "u3"]  # the original is unchanged
