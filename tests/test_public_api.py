@@ -30,6 +30,7 @@ PUBLIC: dict[str, list[str]] = {
         "SchemaError",
     ],
     "jiebei_credit.records": [
+        "DATA_CATEGORIES",
         "ENUM_LABELS_ZH",
         "RECORD_TYPES",
         "SCHEMAS",
@@ -38,6 +39,7 @@ PUBLIC: dict[str, list[str]] = {
         "BusinessType",
         "Column",
         "CreditLineEvent",
+        "DataCategory",
         "Direction",
         "ForeignKey",
         "Inquiry",

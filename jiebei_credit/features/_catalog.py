@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Final, Literal
+from typing import Final
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from jiebei_credit.features._line import LINE_BASES
 from jiebei_credit.features._profile import PROFILE_BASES
 from jiebei_credit.features._repayment import REPAYMENT_BASES
 from jiebei_credit.features._utilisation import UTILISATION_BASES
+from jiebei_credit.records import DATA_CATEGORIES, SCHEMAS, DataCategory
 
 __all__ = [
     "CATALOG",
@@ -36,10 +37,6 @@ __all__ = [
     "FeatureSpec",
     "catalog",
     "check_windows",
-]
-
-DataCategory = Literal[
-    "credit_history", "financial_account_flows", "third_party_score", "inquiries", "business_profile"
 ]
 
 #: Every feature definition, family by family.
@@ -55,27 +52,13 @@ BASES: Final[tuple[Base, ...]] = (
     *PROFILE_BASES,
 )
 
-#: Data category of each source table.
+#: Data category of each built-in table (its :attr:`TableSchema.category`).
 CATEGORY_OF_TABLE: Final[Mapping[str, DataCategory]] = MappingProxyType(
-    {
-        "credit_line_events": "credit_history",
-        "loans": "credit_history",
-        "installments": "credit_history",
-        "transactions": "financial_account_flows",
-        "zhima_scores": "third_party_score",
-        "inquiries": "inquiries",
-        "borrowers": "business_profile",
-    }
+    {name: schema.category for name, schema in SCHEMAS.items()}
 )
 
 #: Most sensitive first: a feature takes the first category any of its sources has.
-_SENSITIVITY: Final[tuple[DataCategory, ...]] = (
-    "financial_account_flows",
-    "third_party_score",
-    "inquiries",
-    "credit_history",
-    "business_profile",
-)
+_SENSITIVITY: Final[tuple[DataCategory, ...]] = tuple(DATA_CATEGORIES)
 
 #: Windows (days) used when ``windows`` is not given.
 DEFAULT_WINDOWS: Final[tuple[int, ...]] = (30, 90, 180, 365)
@@ -103,10 +86,10 @@ class FeatureSpec:
     sources : tuple of str
         Record tables the feature reads; :func:`extract` computes it only
         when every one of them is allowed by ``sources=``.
-    category : {"credit_history", "financial_account_flows", "third_party_score", \
-"inquiries", "business_profile"}
-        Data category, the most sensitive among the sources. Financial-account
-        flows are sensitive personal information under PIPL Art. 28.
+    category : str
+        Data category (a key of :data:`jiebei_credit.records.DATA_CATEGORIES`),
+        the most sensitive among the sources. Financial-account flows are
+        sensitive personal information under PIPL Art. 28.
     nan_meaning : str
         When the value is NaN.
 

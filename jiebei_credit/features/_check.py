@@ -13,7 +13,7 @@ from jiebei_credit import _validation as V
 from jiebei_credit.errors import InvalidInputError
 from jiebei_credit.features._catalog import DEFAULT_WINDOWS, catalog, check_windows
 from jiebei_credit.features._extract import BUILTIN_FAMILIES, extract
-from jiebei_credit.features._family import EVENT_DATE, FeatureFamily
+from jiebei_credit.features._family import FeatureFamily
 from jiebei_credit.features._observations import check_observations, check_records
 from jiebei_credit.records import RecordSet
 
@@ -103,8 +103,9 @@ def _known_before(rs: RecordSet, tables: Iterable[str], day: np.datetime64) -> d
         if t not in rs:
             continue
         f = rs[t]
-        if t in EVENT_DATE:
-            frames[t] = f[~(pd.to_datetime(f[EVENT_DATE[t]]) >= limit)]
+        known = rs.schema(t).known_at  # the event date of a built-in table
+        if known is not None:
+            frames[t] = f[~(pd.to_datetime(f[known]) >= limit)]
     if "installments" in tables and "installments" in rs and "loans" in rs:
         loans = frames.get("loans")
         if loans is None:
@@ -121,14 +122,15 @@ def _known_before(rs: RecordSet, tables: Iterable[str], day: np.datetime64) -> d
 def _altered(
     rs: RecordSet, tables: Iterable[str], day: np.datetime64, rng: np.random.Generator
 ) -> dict[str, pd.DataFrame]:
-    """Event tables with the numeric values of rows dated on or after ``day`` permuted among those rows."""
+    """Event tables with the numeric values of rows known on or after ``day`` permuted among those rows."""
     frames: dict[str, pd.DataFrame] = {}
     limit = pd.Timestamp(day)
     for t in tables:
-        if t not in rs or t not in EVENT_DATE or t == "loans":
+        known = rs.schema(t).known_at if t in rs else None
+        if known is None or t == "loans":
             continue
         f = rs[t].copy()
-        future = np.flatnonzero((pd.to_datetime(f[EVENT_DATE[t]]) >= limit).to_numpy())
+        future = np.flatnonzero((pd.to_datetime(f[known]) >= limit).to_numpy())
         if future.size < 2:
             continue
         for col in f.columns:
@@ -181,7 +183,9 @@ def check_point_in_time(
         alone, the observations shuffled and split in two partitions; the
         table rows shuffled; truncation (everything known on or after an
         observation's ``as_of`` removed) and altered future (the values of
-        rows dated on or after ``as_of`` permuted among those rows).
+        rows known on or after ``as_of`` permuted among those rows).
+        "Known" is the knowledge time: the event date of a built-in table,
+        ``TableSchema.known_at`` of a user table.
 
     Raises
     ------

@@ -170,9 +170,11 @@ def extract(
         ``sources``.
     sources : sequence of str, optional
         Tables the features may read (keys of
-        :data:`jiebei_credit.records.SCHEMAS`), e.g. the tables the borrower
-        consented to. A feature is extracted only when all its tables are
-        allowed. By default every table.
+        :data:`jiebei_credit.records.SCHEMAS` and user tables of
+        ``records``), e.g. the tables the borrower consented to. A built-in
+        feature is extracted only when all its tables are allowed; a family
+        named in ``families`` whose tables are not all allowed is refused
+        (never silently dropped). By default every table.
     date_format : str, optional
         The ``strftime`` format of ``as_of`` when it holds strings, e.g.
         ``"%d/%m/%Y"``. By default strings are read as ISO 8601
@@ -203,7 +205,9 @@ def extract(
     -----
     An event is visible at ``as_of`` iff its date is before ``as_of``
     (``occurred_at < as_of`` for transactions); a window of ``w`` days is
-    ``[as_of - w, as_of)``. Statuses (days past due, utilisation) are
+    ``[as_of - w, as_of)``. A row of a user table is visible iff its
+    knowledge time (``TableSchema.known_at``) is before ``as_of``, and
+    windows over it count knowledge days. Statuses (days past due, utilisation) are
     evaluated on status dates ``t`` using the events before ``t``, and the
     windowed status features cover ``(as_of - w, as_of]``. A loan's schedule
     (due dates and amounts) is part of its contract, known from the
@@ -244,14 +248,15 @@ def extract(
     ws = check_windows(windows, func=func)
     builtin, users = _split_families(families, func)
     fams = selection(builtin, func=func, param="families", allowed=tuple(FAMILIES))
-    srcs = selection(sources, func=func, param="sources", allowed=TABLE_NAMES)
+    tables = (*TABLE_NAMES, *rs.user_tables)
+    srcs = selection(sources, func=func, param="sources", allowed=tables)
     fmt = V.date_format_param(date_format, func=func)
-    allowed = frozenset(TABLE_NAMES if srcs is None else srcs)
+    allowed = frozenset(tables if srcs is None else srcs)
     requested: list[tuple[str, tuple[str, ...]]] = [(f, FAMILY_SOURCES[f]) for f in (fams or ())]
     requested += [(f.name, f.tables) for f in users]
     if requested:
         for family, need in requested:
-            excluded = [t for t in need if t not in allowed]
+            excluded = [t for t in need if srcs is not None and t not in allowed]
             if excluded:
                 raise V.fail(func, "families", f"may only name families whose tables sources= allows; "
                              f"{family!r} needs {', '.join(map(repr, excluded))}",
@@ -262,7 +267,8 @@ def extract(
                 raise V.fail(func, "families", f"may only name families whose tables records holds; "
                              f"{family!r} needs {', '.join(map(repr, absent))}",
                              f"records with {', '.join(rs.tables)}",
-                             "Pass the tables to RecordSet.from_frames or leave the family out.")
+                             "Pass the tables to RecordSet.from_frames (a user table with "
+                             "RecordSet.with_table) or leave the family out.")
     chosen = set(fams) if fams is not None else (set() if users else set(FAMILIES))
     specs = [
         s

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Final
 
 import numpy as np
@@ -28,18 +29,15 @@ from jiebei_credit.features._kernels import (
     day_numbers,
     range_reduce,
 )
-from jiebei_credit.records import TABLE_NAMES
+from jiebei_credit.records import SCHEMAS
 
 __all__ = ["EVENT_DATE", "FeatureFamily", "PointInTimeView", "Segments"]
 
-#: The event-date column of each built-in event table a user family may read through the view.
-EVENT_DATE: Final[Mapping[str, str]] = {
-    "credit_line_events": "effective_on",
-    "loans": "drawn_on",
-    "transactions": "occurred_at",
-    "zhima_scores": "observed_on",
-    "inquiries": "inquired_on",
-}
+#: The event-date column of each built-in event table a family may read through the view (its
+#: ``TableSchema.event_date``, which is also its knowledge time ``known_at``).
+EVENT_DATE: Final[Mapping[str, str]] = MappingProxyType(
+    {name: s.event_date for name, s in SCHEMAS.items() if s.event_date is not None}
+)
 
 Compute = Callable[["PointInTimeView"], Mapping[str, Any]]
 
@@ -53,9 +51,11 @@ class FeatureFamily:
     name : str
         Family name; must not be the name of a built-in family.
     tables : tuple of str
-        The record tables the family reads. :meth:`PointInTimeView.events`
-        refuses any other table, and ``features.extract(..., sources=)``
-        leaves the family out when one of them is not allowed.
+        The record tables the family reads: built-in tables and user tables
+        (added with :meth:`RecordSet.with_table`), by name.
+        :meth:`PointInTimeView.events` refuses any other table;
+        ``features.extract`` refuses the family when one of them is absent
+        from the records or not allowed by ``sources=``.
     features : tuple of FeatureSpec
         One catalog entry per output column, ``family`` equal to ``name``.
     compute : callable
@@ -65,8 +65,10 @@ class FeatureFamily:
     Raises
     ------
     InvalidInputError
-        When the name is empty, a table is unknown, a feature spec belongs
-        to another family, reads an undeclared table, or repeats a name.
+        When the name is empty, a table name is not a non-empty string or is
+        repeated, a feature spec belongs to another family, reads an
+        undeclared table, or repeats a name. Whether the tables exist is
+        checked against the records when the family is extracted.
 
     Examples
     --------
@@ -89,16 +91,25 @@ class FeatureFamily:
         func = "FeatureFamily"
         if not isinstance(self.name, str) or not self.name:
             raise V.fail(func, "name", "must be a non-empty string", repr(self.name), "Name the family.")
-        tables = tuple(self.tables)
-        unknown = [t for t in tables if t not in TABLE_NAMES]
-        if unknown:
+        given: object = self.tables
+        if isinstance(given, str | bytes) or not isinstance(given, tuple | list):
+            raise V.fail(func, "tables", f"of family {self.name!r} must be a tuple of table names",
+                         repr(given), "Pass e.g. tables=('inquiries',).")
+        tables = tuple(given)
+        odd = [t for t in tables if not isinstance(t, str) or not t]
+        if odd:
             raise V.fail(
                 func,
                 "tables",
-                f"of family {self.name!r} must be record tables {list(TABLE_NAMES)}",
-                repr(unknown),
-                "Declare only tables the RecordSet can hold.",
+                f"of family {self.name!r} must be table names (non-empty strings): built-in "
+                f"{list(SCHEMAS)} or user tables",
+                V.show(odd),
+                "Declare the tables by name.",
             )
+        repeated = sorted({t for t in tables if tables.count(t) > 1})
+        if repeated:
+            raise V.fail(func, "tables", f"of family {self.name!r} must name each table once",
+                         V.show(repeated), "Drop the repeats.")
         object.__setattr__(self, "tables", tables)
         specs = tuple(self.features)
         if not specs or not all(isinstance(s, FeatureSpec) for s in specs):
@@ -272,6 +283,9 @@ class Segments:
 class PointInTimeView:
     """What a family sees for a batch of observations: reductions over rows known before each ``as_of``.
 
+    "Known" is the table's knowledge time: the event date for the built-in
+    tables, the ``known_at`` column of a user table (see :meth:`events`).
+
     Attributes
     ----------
     as_of : ndarray of datetime64[D]
@@ -321,21 +335,60 @@ class PointInTimeView:
             )
 
     def events(self, table: str) -> Segments:
-        """The per-observation segments of an event table (rows dated before ``as_of``)."""
+        """The per-observation segments of an event table: the rows known before ``as_of``.
+
+        A row belongs to an observation's segment iff its borrower is the
+        observation's and its knowledge time (the table's
+        ``TableSchema.known_at``) falls on a day before ``as_of``; windows
+        ``[as_of - w, as_of)``, trend blocks and ``days_since_last`` count
+        in knowledge days too. For the built-in tables the knowledge time is
+        the event date (:data:`EVENT_DATE`). For a user table it may be
+        later: an invoice issued on the 3rd and reported on the 15th is in
+        no segment before the 16th, and counts in the 30-day window from
+        the 15th.
+
+        Raises
+        ------
+        InvalidInputError
+            When the family did not declare ``table``, or the table has no
+            knowledge-time column (``borrowers``: use :meth:`profile`;
+            ``installments``).
+        """
         self._check_table(table)
-        if table not in EVENT_DATE:
+        records = self._ctx.records
+        user = table in records.user_tables
+        if table not in EVENT_DATE and not user:
             raise V.fail(
                 "PointInTimeView",
                 "table",
-                f"must be an event table {sorted(EVENT_DATE)}",
+                f"must be an event table (one with a knowledge-time column): {sorted(EVENT_DATE)} or a "
+                "user table of the records",
                 repr(table),
                 "Read borrowers with profile().",
             )
         if table not in self._segments:
             frame = self._ctx.table(table)
-            day = day_numbers(frame[EVENT_DATE[table]].to_numpy())
-            self._segments[table] = Segments(self, frame, day, self._ctx.borrower_codes(table))
+            schema = records.schema(table)
+            known = EVENT_DATE[table] if not user else schema.known_at
+            key = schema.borrower_key
+            if known is None or key is None:  # pragma: no cover - RecordSet requires both of a user table
+                raise V.fail("PointInTimeView", "table", "must have known_at and borrower_key", repr(table))
+            day = day_numbers(frame[known].to_numpy())
+            self._segments[table] = Segments(self, frame, day, self._borrower_codes(table, key))
         return self._segments[table]
+
+    def _borrower_codes(self, table: str, key: str) -> IntArray:
+        """Row position in ``borrowers`` of each row's borrower (memoised per extraction)."""
+        if key == "borrower_id":
+            return self._ctx.borrower_codes(table)
+        ctx = self._ctx
+
+        def build() -> IntArray:
+            known = pd.Index(ctx.records._shared("borrowers")["borrower_id"])  # type: ignore[index]
+            codes: IntArray = known.get_indexer(ctx.table(table)[key]).astype(np.int64)
+            return codes
+
+        return ctx.memo(f"codes:{table}:{key}", build)
 
     def profile(self, column: str) -> np.ndarray:
         """A column of the ``borrowers`` table, one value per observation (static attributes)."""

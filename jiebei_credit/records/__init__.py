@@ -1,5 +1,6 @@
 """Typed record tables: schemas, validation and the immutable :class:`RecordSet`."""
 
+from jiebei_credit.records._categories import DATA_CATEGORIES, DataCategory
 from jiebei_credit.records._enums import (
     ENUM_LABELS_ZH,
     BusinessType,
@@ -26,6 +27,7 @@ from jiebei_credit.records._types import (
 from jiebei_credit.records._validate import validate
 
 __all__ = [
+    "DATA_CATEGORIES",
     "ENUM_LABELS_ZH",
     "RECORD_TYPES",
     "SCHEMAS",
@@ -34,6 +36,7 @@ __all__ = [
     "BusinessType",
     "Column",
     "CreditLineEvent",
+    "DataCategory",
     "Direction",
     "ForeignKey",
     "Inquiry",

@@ -7,18 +7,53 @@ from collections.abc import Mapping, Set
 import numpy as np
 import pandas as pd
 
+from jiebei_credit import _validation as V
 from jiebei_credit.errors import Problem
+from jiebei_credit.records._schema import ForeignKey, TableSchema
 from jiebei_credit.records._tables import SCHEMAS
 from jiebei_credit.records._validate import problems_at
 
-__all__ = ["cross_table_problems"]
+__all__ = ["cross_table_problems", "present_in", "references"]
 
 #: Tolerance of the principal-sum rule: one fen per instalment (plus float noise).
 FEN = 0.01
 
 
-def _foreign_keys(frames: Mapping[str, pd.DataFrame], present: Set[str]) -> list[Problem]:
-    """Foreign-key problems of the (clean) ``frames``.
+def references(schema: TableSchema) -> tuple[ForeignKey, ...]:
+    """The schema's foreign keys, plus ``borrower_key -> borrowers.borrower_id`` when not declared."""
+    fks = schema.foreign_keys
+    key = schema.borrower_key
+    if key is None or any(fk.columns == (key,) and fk.ref_table == "borrowers" for fk in fks):
+        return fks
+    return (*fks, ForeignKey(columns=(key,), ref_table="borrowers", ref_columns=("borrower_id",)))
+
+
+def present_in(
+    frame: pd.DataFrame, cols: tuple[str, ...], parent: pd.DataFrame, ref: tuple[str, ...]
+) -> np.ndarray:
+    if len(cols) == 1:
+        return np.asarray(frame[cols[0]].isin(parent[ref[0]]), dtype=bool)
+    keys = pd.MultiIndex.from_frame(frame[list(cols)])
+    return np.asarray(keys.isin(pd.MultiIndex.from_frame(parent[list(ref)].set_axis(list(cols), axis=1))),
+                      dtype=bool)
+
+
+def _tuples(frame: pd.DataFrame, cols: tuple[str, ...], mask: np.ndarray) -> np.ndarray:
+    """The key tuples of the masked rows (others None), for a multi-column reference's message."""
+    out = np.empty(len(frame), dtype=object)
+    sub = frame[list(cols)].iloc[np.flatnonzero(mask)]
+    for i, row in zip(np.flatnonzero(mask), sub.itertuples(index=False, name=None), strict=True):
+        out[i] = tuple(V.plain(v) for v in row)
+    return out
+
+
+def _foreign_keys(
+    frames: Mapping[str, pd.DataFrame],
+    present: Set[str],
+    schemas: Mapping[str, TableSchema],
+    only: Set[str] | None,
+) -> list[Problem]:
+    """Foreign-key problems of the (clean) ``frames`` (of the tables in ``only`` when given).
 
     A referenced table that was passed but has problems of its own is not
     "missing": those problems are reported already, and its keys cannot be
@@ -26,20 +61,23 @@ def _foreign_keys(frames: Mapping[str, pd.DataFrame], present: Set[str]) -> list
     """
     problems: list[Problem] = []
     for name, frame in frames.items():
-        for fk in SCHEMAS[name].foreign_keys:
-            (col,), (ref_col,) = fk.columns, fk.ref_columns
+        if only is not None and name not in only:
+            continue
+        for fk in references(schemas[name]):
+            cols, ref_cols = fk.columns, fk.ref_columns
             parent = frames.get(fk.ref_table)
+            ref_text = ", ".join(f"{fk.ref_table}.{c}" for c in ref_cols)
+            column = ", ".join(cols)
             if parent is None:
                 if fk.ref_table in present:
                     continue
-                rule = (
-                    f"table {name!r} references {fk.ref_table}.{ref_col}; pass the {fk.ref_table} table too"
-                )
-                problems.append(Problem(table=name, column=col, row=None, value=None, rule=rule))
+                rule = f"table {name!r} references {ref_text}; pass the {fk.ref_table} table too"
+                problems.append(Problem(table=name, column=column, row=None, value=None, rule=rule))
                 continue
-            bad = ~np.asarray(frame[col].isin(parent[ref_col]), dtype=bool)
-            rule = f"foreign key: no {fk.ref_table} row has this {ref_col}"
-            problems += problems_at(name, col, frame.index, bad, frame[col].to_numpy(), rule)
+            bad = ~present_in(frame, cols, parent, ref_cols)
+            rule = f"foreign key: no {fk.ref_table} row has this {', '.join(ref_cols)}"
+            values = frame[cols[0]].to_numpy() if len(cols) == 1 else _tuples(frame, cols, bad)
+            problems += problems_at(name, column, frame.index, bad, values, rule)
     return problems
 
 
@@ -110,10 +148,22 @@ def _installments(loans: pd.DataFrame, inst: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-def cross_table_problems(frames: Mapping[str, pd.DataFrame], clean: set[str]) -> list[Problem]:
-    """Every cross-table problem among the ``clean`` (individually valid) tables."""
+def cross_table_problems(
+    frames: Mapping[str, pd.DataFrame],
+    clean: set[str],
+    schemas: Mapping[str, TableSchema] | None = None,
+    only: Set[str] | None = None,
+) -> list[Problem]:
+    """Every cross-table problem among the ``clean`` (individually valid) tables.
+
+    ``schemas`` gives the schemas of user tables (built-ins come from
+    :data:`SCHEMAS`); ``only`` restricts the foreign-key checks to the
+    references of those tables (the others are known to hold).
+    """
+    lookup = {**SCHEMAS, **(schemas or {})}
     usable = {k: v for k, v in frames.items() if k in clean}
-    problems = _foreign_keys(usable, set(frames))
-    if "loans" in usable and "installments" in usable and not problems:
+    problems = _foreign_keys(usable, set(frames), lookup, only)
+    checked = only is None or bool({"loans", "installments"} & set(only))
+    if checked and "loans" in usable and "installments" in usable and not problems:
         problems += _installments(usable["loans"], usable["installments"])
     return problems

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, Final
 
 import numpy as np
@@ -10,7 +11,8 @@ import pandas as pd
 
 from jiebei_credit import _validation as V
 from jiebei_credit.errors import InvalidInputError, Problem, SchemaError
-from jiebei_credit.records._crosscheck import cross_table_problems
+from jiebei_credit.records._crosscheck import cross_table_problems, present_in, references
+from jiebei_credit.records._schema import TableSchema
 from jiebei_credit.records._tables import SCHEMAS, TABLE_NAMES
 from jiebei_credit.records._types import RECORD_TYPES, Record
 from jiebei_credit.records._validate import UnknownColumns, check_options, validate_frame
@@ -19,14 +21,11 @@ __all__ = ["RecordSet"]
 
 _PANDAS_COW: Final = int(pd.__version__.split(".")[0]) >= 3
 
-_DATE_COLUMN: Final = {
-    "credit_line_events": "effective_on",
-    "loans": "drawn_on",
-    "installments": "due_on",
-    "transactions": "occurred_at",
-    "zhima_scores": "observed_on",
-    "inquiries": "inquired_on",
-}
+#: The date summarised for tables without an event date of their own.
+_SUMMARY_DATE: Final = {"installments": "due_on"}
+
+#: A user table: its schema and its frame.
+UserTable = tuple[TableSchema, pd.DataFrame]
 
 
 def _protected(frame: pd.DataFrame) -> pd.DataFrame:
@@ -53,6 +52,16 @@ class RecordSet:
 
     Only ``borrowers`` is required; any other table may be absent (``None``).
     The table properties return copies, so a caller cannot change the set.
+
+    A lender's own tables (*user tables*: VAT invoices, utility bills, court
+    records, ...) join the set through :meth:`with_table` or the ``extra``
+    argument of :meth:`from_frames`, each with its :class:`TableSchema`.
+    They are validated by the same validator with the same messages, their
+    ``borrower_key`` must reference ``borrowers``, and every row must be
+    known no earlier than its event (``known_at >= event_date``). Indexing,
+    :attr:`tables`, ``in``, :meth:`replace`, :meth:`subset`, :meth:`summary`,
+    equality, pickling and copying cover them like the built-in tables, and
+    :meth:`schema` returns the schema of any table in the set.
     A RecordSet pickles and copies (``pickle``, ``copy.copy``,
     ``copy.deepcopy``), for instance to send it to a worker process; the
     copy is equal and gives the same results.
@@ -75,12 +84,16 @@ class RecordSet:
     True
     """
 
-    __slots__ = ("_frames",)
+    __slots__ = ("_frames", "_schemas")
     _frames: Mapping[str, pd.DataFrame]
+    _schemas: Mapping[str, TableSchema]  # user tables only
 
-    def __init__(self, *, _frames: Mapping[str, pd.DataFrame]) -> None:
-        # Private: use from_frames / from_records, which validate.
+    def __init__(
+        self, *, _frames: Mapping[str, pd.DataFrame], _schemas: Mapping[str, TableSchema] | None = None
+    ) -> None:
+        # Private: use from_frames / from_records / with_table, which validate.
         object.__setattr__(self, "_frames", dict(_frames))
+        object.__setattr__(self, "_schemas", dict(_schemas or {}))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"RecordSet is immutable; cannot set {name!r}")
@@ -91,13 +104,15 @@ class RecordSet:
     # ---- pickling and copying ------------------------------------------------
     def __reduce__(self) -> tuple[Any, ...]:
         # Rebuilt from its (already validated) tables; never through __setattr__.
-        return (_restore, (dict(self._frames),))
+        return (_restore, (dict(self._frames), dict(self._schemas)))
 
     def __copy__(self) -> RecordSet:
-        return RecordSet(_frames=self._frames)
+        return RecordSet(_frames=self._frames, _schemas=self._schemas)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> RecordSet:
-        return RecordSet(_frames={n: f.copy(deep=True) for n, f in self._frames.items()})
+        # Schemas are frozen (immutable): shared, not copied.
+        frames = {n: f.copy(deep=True) for n, f in self._frames.items()}
+        return RecordSet(_frames=frames, _schemas=self._schemas)
 
     # ---- construction ------------------------------------------------------
     @classmethod
@@ -113,6 +128,7 @@ class RecordSet:
         inquiries: pd.DataFrame | None = None,
         unknown_columns: UnknownColumns = "raise",
         date_format: str | None = None,
+        extra: Mapping[str, UserTable] | None = None,
     ) -> RecordSet:
         """Validate the tables and the rules between them.
 
@@ -129,6 +145,13 @@ class RecordSet:
         date_format : str, optional
             Passed to :func:`validate` for every table: the ``strftime``
             format of date strings (ISO 8601 when not given).
+        extra : mapping of str to (TableSchema, pandas.DataFrame), optional
+            User tables, keyed by table name: each key equals its schema's
+            ``name`` and is not a built-in table name; the schema sets
+            ``borrower_key`` and ``known_at``. Validated like the built-in
+            tables (same validator, options and messages), plus their
+            foreign keys and the knowledge-time rule
+            ``known_at >= event_date`` row by row.
 
         Returns
         -------
@@ -143,7 +166,37 @@ class RecordSet:
             those, not as absent).
         InvalidInputError
             When ``borrowers`` is missing (``None``), a table is not a
-            DataFrame, or an option is invalid.
+            DataFrame, an option is invalid, or ``extra`` is not a mapping of
+            user table names to ``(TableSchema, DataFrame)`` pairs as above.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from jiebei_credit.records import Column, RecordSet, TableSchema
+        >>> court = TableSchema(
+        ...     name="court_cases", primary_key=("case_id",), borrower_key="borrower_id",
+        ...     event_date="filed_on", known_at="published_on", category="public_records",
+        ...     description="Court cases naming the borrower.", description_zh="涉诉记录",
+        ...     columns=(Column(name="case_id", kind="id", description="Case.", description_zh="案号"),
+        ...              Column(name="borrower_id", kind="id", description="Borrower.",
+        ...                     description_zh="借款人"),
+        ...              Column(name="filed_on", kind="date", description="Filed.",
+        ...                     description_zh="立案日期"),
+        ...              Column(name="published_on", kind="date", description="Published.",
+        ...                     description_zh="公开日期")))
+        >>> borrowers = pd.DataFrame({"borrower_id": ["b1"], "business_type": ["unregistered"],
+        ...     "industry": [None], "business_registered_on": [None], "region": [None]})
+        >>> cases = pd.DataFrame({"case_id": ["c1"], "borrower_id": ["b1"], "filed_on": ["2024-03-01"],
+        ...                       "published_on": ["2024-02-20"]})
+        >>> RecordSet.from_frames(borrowers=borrowers, extra={"court_cases": (court, cases)})
+        Traceback (most recent call last):
+        ...
+        jiebei_credit.errors.SchemaError: RecordSet.from_frames: 1 schema problem:
+          court_cases.published_on row 0: value Timestamp('2024-02-20 00:00:00'): knowledge time must ...
+        >>> rs = RecordSet.from_frames(borrowers=borrowers,
+        ...     extra={"court_cases": (court, cases.assign(published_on=["2024-04-02"]))})
+        >>> rs.tables, rs.schema("court_cases").known_at
+        (('borrowers', 'court_cases'), 'published_on')
         """
         func = "RecordSet.from_frames"
         given = {
@@ -163,22 +216,24 @@ class RecordSet:
             frame = given[name]
             if frame is not None and not isinstance(frame, pd.DataFrame):
                 raise V.fail(func, name, "must be a pandas DataFrame or None", f"a {type(frame).__name__}")
+        user = _check_extra(extra, func=func)
         frames: dict[str, pd.DataFrame] = {}
         problems: list[Problem] = []
         clean: set[str] = set()
-        for name in TABLE_NAMES:
-            frame = given[name]
+        work = [(SCHEMAS[n], given[n]) for n in TABLE_NAMES] + [user[n] for n in sorted(user)]
+        for schema, frame in work:
             if frame is None:
                 continue
-            out, found = validate_frame(SCHEMAS[name], frame, unknown, fmt)
+            out, found = validate_frame(schema, frame, unknown, fmt)
             problems += found
-            frames[name] = out
+            frames[schema.name] = out
             if not found:
-                clean.add(name)
-        problems += cross_table_problems(frames, clean)
+                clean.add(schema.name)
+        schemas = {n: schema for n, (schema, _) in user.items()}
+        problems += cross_table_problems(frames, clean, schemas)
         if problems:
             raise SchemaError(problems, context=func)
-        return cls(_frames=frames)
+        return cls(_frames=frames, _schemas=schemas)
 
     @classmethod
     def from_records(
@@ -191,11 +246,14 @@ class RecordSet:
         transactions: Iterable[Record] | None = None,
         zhima_scores: Iterable[Record] | None = None,
         inquiries: Iterable[Record] | None = None,
+        extra: Mapping[str, UserTable] | None = None,
     ) -> RecordSet:
         """Build a RecordSet from typed records (see :class:`Loan` and friends).
 
         Each argument takes records of its table's type; the result equals
         ``from_frames`` on frames made of the records' ``to_row()`` dicts.
+        User tables have no record type: ``extra`` takes
+        ``{name: (TableSchema, DataFrame)}`` as in :meth:`from_frames`.
 
         Raises
         ------
@@ -221,6 +279,7 @@ class RecordSet:
             raise V.fail(func, "borrowers", "is required (every other table refers to it)", "None",
                          "Pass the borrower records.")
         frames: dict[str, pd.DataFrame | None] = {}
+        _check_extra(extra, func=func)
         for name, items in given.items():
             if items is None:
                 frames[name] = None
@@ -252,6 +311,7 @@ class RecordSet:
             transactions=frames["transactions"],
             zhima_scores=frames["zhima_scores"],
             inquiries=frames["inquiries"],
+            extra=extra,
         )
 
     @classmethod
@@ -278,8 +338,33 @@ class RecordSet:
     # ---- access ------------------------------------------------------------
     @property
     def tables(self) -> tuple[str, ...]:
-        """Names of the tables present, in :data:`TABLE_NAMES` order."""
-        return tuple(n for n in TABLE_NAMES if n in self._frames)
+        """Names of the tables present: built-ins in :data:`TABLE_NAMES` order, then user tables by name."""
+        return tuple(n for n in TABLE_NAMES if n in self._frames) + tuple(sorted(self._schemas))
+
+    @property
+    def user_tables(self) -> tuple[str, ...]:
+        """Names of the user tables present, sorted."""
+        return tuple(sorted(self._schemas))
+
+    def schema(self, name: str) -> TableSchema:
+        """The :class:`TableSchema` of table ``name`` of this set, built-in or user.
+
+        Raises
+        ------
+        InvalidInputError
+            When ``name`` is not a table of this set.
+        """
+        if isinstance(name, str) and name in self._schemas:
+            return self._schemas[name]
+        if isinstance(name, str) and name in self._frames:
+            return SCHEMAS[name]
+        raise V.fail("RecordSet.schema", "name", "must be a table of this RecordSet",
+                     V.show([name]), f"Use one of {', '.join(map(repr, self.tables))}.")
+
+    @property
+    def schemas(self) -> Mapping[str, TableSchema]:
+        """The schema of every table present, in :attr:`tables` order (read-only)."""
+        return MappingProxyType({n: self.schema(n) for n in self.tables})
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and name in self._frames
@@ -356,18 +441,101 @@ class RecordSet:
         ('borrowers', 'inquiries')
         """
         func = "RecordSet.replace"
-        unknown = [k for k in frames if k not in SCHEMAS]
+        names = (*TABLE_NAMES, *self.user_tables)
+        unknown = [k for k in frames if k not in names]
         if unknown:
-            raise V.fail(func, "tables", f"must be among {', '.join(map(repr, TABLE_NAMES))}",
-                         f"unknown tables {V.show(unknown)}")
+            raise V.fail(func, "tables", f"must be among {', '.join(map(repr, names))}",
+                         f"unknown tables {V.show(unknown)}",
+                         "Add a user table with with_table(schema, frame).")
         for name, frame in frames.items():
             if frame is not None and not isinstance(frame, pd.DataFrame):
                 raise V.fail(func, name, "must be a pandas DataFrame or None", f"a {type(frame).__name__}")
-        merged: dict[str, Any] = {n: self._frames.get(n) for n in TABLE_NAMES}
+        merged: dict[str, Any] = {n: self._frames.get(n) for n in names}
         merged.update(frames)
         if merged["borrowers"] is None:
             raise V.fail(func, "borrowers", "cannot be removed", "None", "Every other table refers to it.")
-        return RecordSet.from_frames(**merged)
+        extra = {n: (self._schemas[n], merged.pop(n)) for n in self.user_tables}
+        return RecordSet.from_frames(
+            **merged, extra={n: pair for n, pair in extra.items() if pair[1] is not None}
+        )
+
+    def with_table(
+        self,
+        schema: TableSchema,
+        frame: pd.DataFrame,
+        *,
+        unknown_columns: UnknownColumns = "raise",
+        date_format: str | None = None,
+    ) -> RecordSet:
+        """A new RecordSet with a user table added (or a user table of the same name replaced).
+
+        Parameters
+        ----------
+        schema : TableSchema
+            The table's schema: a name that is not a built-in table's, a
+            ``borrower_key`` and a ``known_at`` column.
+        frame : pandas.DataFrame
+            The table. Never modified.
+        unknown_columns, date_format
+            As for :func:`validate`.
+
+        Returns
+        -------
+        RecordSet
+            This set's tables (unchanged, not validated again) plus the new
+            one, normalised.
+
+        Raises
+        ------
+        SchemaError
+            When the frame breaks its schema (exactly as :func:`validate`
+            reports for a built-in table), a row's ``borrower_key`` is not a
+            borrower of this set, a foreign key points nowhere, or a row is
+            known before its event (``known_at < event_date``).
+        InvalidInputError
+            When ``schema`` is not a TableSchema fit for a user table or
+            ``frame`` is not a DataFrame.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from jiebei_credit.records import Column, RecordSet, TableSchema
+        >>> rs = RecordSet.from_frames(borrowers=pd.DataFrame({"borrower_id": ["b1"],
+        ...     "business_type": ["unregistered"], "industry": [None], "business_registered_on": [None],
+        ...     "region": [None]}))
+        >>> rent = TableSchema(name="rent", primary_key=("borrower_id", "month"), borrower_key="borrower_id",
+        ...     event_date="month", known_at="reported_on", category="utility_payments",
+        ...     description="Monthly rent.", description_zh="月租金",
+        ...     columns=(Column(name="borrower_id", kind="id", description="", description_zh=""),
+        ...              Column(name="month", kind="date", description="", description_zh=""),
+        ...              Column(name="reported_on", kind="date", description="", description_zh=""),
+        ...              Column(name="paid", kind="float", minimum=0, description="", description_zh="")))
+        >>> rs2 = rs.with_table(rent, pd.DataFrame({"borrower_id": ["b1"], "month": ["2024-01-01"],
+        ...                                         "reported_on": ["2024-02-10"], "paid": [3000]}))
+        >>> rs2.tables, "rent" in rs, rs2["rent"]["paid"].tolist()
+        (('borrowers', 'rent'), False, [3000.0])
+        """
+        func = "RecordSet.with_table"
+        if not isinstance(schema, TableSchema):
+            raise V.fail(func, "schema", "must be a jiebei_credit.records.TableSchema",
+                         f"a {type(schema).__name__}")
+        if not isinstance(frame, pd.DataFrame):
+            raise V.fail(func, "frame", "must be a pandas DataFrame", f"a {type(frame).__name__}")
+        unknown, fmt = check_options(unknown_columns, date_format, func=func)
+        name = schema.name
+        others = {n: s for n, s in self._schemas.items() if n != name}
+        _check_user_schema(schema, func=func, param="schema", names={*TABLE_NAMES, *others, name},
+                           lookup={**SCHEMAS, **others, name: schema})
+        out, problems = validate_frame(schema, frame, unknown, fmt)
+        frames = {**self._frames, name: out}
+        schemas = {**others, name: schema}
+        clean = set(self._frames) - {name} | (set() if problems else {name})
+        # Only the new table's references, and references to it, can break.
+        touched = {name} | {n for n, s in others.items() if any(fk.ref_table == name for fk in references(s))}
+        problems += cross_table_problems(frames, clean, schemas, only=touched)
+        if problems:
+            raise SchemaError(problems, context=func)
+        return RecordSet(_frames=frames, _schemas=schemas)
 
     def subset(self, borrower_ids: Iterable[str]) -> RecordSet:
         """The records of the given borrowers only (their loans' instalments included).
@@ -393,20 +561,35 @@ class RecordSet:
         for name, frame in self._frames.items():
             if name == "installments":
                 continue
-            keep = np.asarray(frame["borrower_id"].isin(ids), dtype=bool)
+            key = self.schema(name).borrower_key or "borrower_id"
+            keep = np.asarray(frame[key].isin(ids), dtype=bool)
             out[name] = frame.loc[keep].copy()
             if name == "loans":
                 loan_ids = out[name]["loan_id"]
         if "installments" in self._frames and loan_ids is not None:
             inst = self._frames["installments"]
             out["installments"] = inst.loc[np.asarray(inst["loan_id"].isin(loan_ids), dtype=bool)].copy()
-        return RecordSet(_frames=out)
+        # A user row that references another table's row (a loan, an invoice) of a borrower left
+        # out goes too; repeated until no reference breaks (chains of user tables).
+        changed = True
+        while changed:
+            changed = False
+            for name in self.user_tables:
+                for fk in references(self._schemas[name]):
+                    parent = out.get(fk.ref_table)
+                    if parent is None or fk.ref_table == "borrowers":
+                        continue
+                    keep = present_in(out[name], fk.columns, parent, fk.ref_columns)
+                    if not keep.all():
+                        out[name] = out[name].loc[keep]
+                        changed = True
+        return RecordSet(_frames=out, _schemas=self._schemas)
 
     # ---- comparison and display --------------------------------------------
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RecordSet):
             return NotImplemented
-        if self.tables != other.tables:
+        if self.tables != other.tables or self._schemas != other._schemas:
             return False
         return all(self._frames[n].equals(other._frames[n]) for n in self.tables)
 
@@ -423,19 +606,23 @@ class RecordSet:
         -------
         pandas.DataFrame
             Indexed by table name, with columns ``rows``, ``borrowers``,
-            ``first`` and ``last`` (dates; NaT for ``borrowers``).
+            ``first`` and ``last`` (the range of the table's event date,
+            due dates for ``installments``; NaT for ``borrowers`` and for a
+            user table without an event date).
         """
         loans = self._frames.get("loans")
         rows = []
         for name in self.tables:
             frame = self._frames[name]
-            if "borrower_id" in frame:
-                who = frame["borrower_id"].nunique()
+            schema = self.schema(name)
+            key = schema.borrower_key or ("borrower_id" if name == "borrowers" else None)
+            if key is not None:
+                who = frame[key].nunique()
             elif loans is not None:
                 who = loans.loc[loans["loan_id"].isin(frame["loan_id"]), "borrower_id"].nunique()
             else:  # pragma: no cover - installments always come with loans
                 who = 0
-            col = _DATE_COLUMN.get(name)
+            col = schema.event_date or _SUMMARY_DATE.get(name)
             first = frame[col].min() if col else pd.NaT
             last = frame[col].max() if col else pd.NaT
             rows.append({"table": name, "rows": len(frame), "borrowers": who, "first": first, "last": last})
@@ -446,6 +633,63 @@ def _empty_frame(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
 
 
-def _restore(frames: dict[str, pd.DataFrame]) -> RecordSet:
-    """Unpickle a RecordSet from its tables (see ``RecordSet.__reduce__``)."""
-    return RecordSet(_frames=frames)
+def _restore(
+    frames: dict[str, pd.DataFrame], schemas: dict[str, TableSchema] | None = None
+) -> RecordSet:
+    """Unpickle a RecordSet from its tables and user schemas (see ``RecordSet.__reduce__``)."""
+    return RecordSet(_frames=frames, _schemas=schemas)
+
+
+def _check_user_schema(
+    schema: TableSchema, *, func: str, param: str, names: set[str], lookup: Mapping[str, TableSchema]
+) -> None:
+    """The rules a user table's schema must meet beyond :class:`TableSchema`'s own."""
+    name = schema.name
+    if name in SCHEMAS:
+        raise V.fail(func, param, "may not reuse a built-in table name", repr(name),
+                     "Name the table differently, e.g. 'my_' + name.")
+    if schema.borrower_key is None:
+        raise V.fail(func, param, f"of user table {name!r} must set borrower_key (the column holding "
+                     "borrowers.borrower_id)", "borrower_key=None", "Set TableSchema(borrower_key=...).")
+    if schema.known_at is None:
+        raise V.fail(func, param, f"of user table {name!r} must set known_at (the knowledge-time column: "
+                     "when a row becomes known to the lender)", "known_at=None",
+                     "Set TableSchema(known_at=...); use the event date if rows are known when they happen.")
+    for fk in references(schema):
+        if fk.ref_table not in names:
+            raise V.fail(func, param, f"of user table {name!r} has a foreign key to an unknown table",
+                         repr(fk.ref_table), f"Reference one of {', '.join(map(repr, sorted(names)))}.")
+        ref = lookup.get(fk.ref_table)
+        absent = [c for c in fk.ref_columns if ref is not None and c not in ref.column_names]
+        if absent:
+            raise V.fail(func, param, f"of user table {name!r} has a foreign key to columns that "
+                         f"{fk.ref_table!r} lacks", V.show(absent), "Fix ForeignKey.ref_columns.")
+
+
+def _check_extra(extra: object, *, func: str) -> dict[str, UserTable]:
+    """``extra`` of from_frames: ``{name: (TableSchema, DataFrame)}`` for user tables, checked."""
+    if extra is None:
+        return {}
+    items = V.mapping(extra, func=func, name="extra")
+    out: dict[str, UserTable] = {}
+    for key, value in items.items():
+        where = f"extra[{key!r}]"
+        if not isinstance(key, str) or not key:
+            raise V.fail(func, "extra", "must be keyed by table names (non-empty strings)", repr(key))
+        if (not isinstance(value, tuple | list) or len(value) != 2
+                or not isinstance(value[0], TableSchema) or not isinstance(value[1], pd.DataFrame)):
+            raise V.fail(func, where, "must be a (TableSchema, DataFrame) pair",
+                         f"a {type(value).__name__}" if not isinstance(value, tuple | list)
+                         else f"({', '.join(type(v).__name__ for v in value)})",
+                         "Pass extra={name: (schema, frame)}.")
+        schema, frame = value
+        if schema.name != key:
+            raise V.fail(func, where, "must hold the schema of the table it is keyed by",
+                         f"a schema named {schema.name!r}",
+                         f"Key it by {schema.name!r} or rename the schema.")
+        out[key] = (schema, frame)
+    names = {*TABLE_NAMES, *out}
+    lookup = {**SCHEMAS, **{n: s for n, (s, _) in out.items()}}
+    for key, (schema, _) in out.items():
+        _check_user_schema(schema, func=func, param=f"extra[{key!r}]", names=names, lookup=lookup)
+    return out

@@ -20,6 +20,7 @@ import pandas as pd
 
 from jiebei_credit import _validation as V
 from jiebei_credit._validation import DATE_MAX, DATE_MIN
+from jiebei_credit.records._categories import DATA_CATEGORIES, DataCategory
 
 __all__ = ["Column", "ColumnKind", "ForeignKey", "TableSchema"]
 
@@ -278,6 +279,30 @@ def _text(value: Any, *, func: str, name: str, empty: bool = False) -> str:
     return value
 
 
+_ROLE_KIND: dict[tuple[str, ...], str] = {
+    ("id",): "an identifier column",
+    ("date", "datetime"): "a date column",
+}
+
+
+def _role(schema: TableSchema, by_name: Mapping[str, Column], role: str, kinds: tuple[str, ...]) -> None:
+    """``borrower_key`` / ``event_date`` / ``known_at``: None or a required column of the right kind."""
+    value = getattr(schema, role)
+    if value is None:
+        return
+    func = "TableSchema"
+    _text(value, func=func, name=role)
+    what = _ROLE_KIND[kinds]
+    col = by_name.get(value)
+    if col is None:
+        raise V.fail(func, role, f"must name {what} of the table", f"{value!r}, not a column of table "
+                     f"{schema.name!r} (columns: {V.show(list(by_name), len(by_name))})")
+    if col.kind not in kinds or col.nullable:
+        raise V.fail(func, role, f"must name {what} without missing values (nullable=False)",
+                     f"{value!r} (kind {col.kind!r}, nullable={col.nullable}) in table {schema.name!r}",
+                     "Declare the column nullable=False or choose another column.")
+
+
 def _names(value: Any, *, func: str, name: str, min_size: int = 1) -> tuple[str, ...]:
     items = V.listlike(value, func=func, name=name, min_size=min_size, unique=True)
     for item in items:
@@ -287,20 +312,97 @@ def _names(value: Any, *, func: str, name: str, min_size: int = 1) -> tuple[str,
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TableSchema:
-    """The schema of one record table.
+    """The schema of one record table, built-in or the lender's own.
 
     Parameters
     ----------
     name : str
-        Table name (a key of :data:`SCHEMAS`).
+        Table name (a key of :data:`SCHEMAS` for the built-in tables; any
+        other name for a user table).
     columns : tuple of Column
         Columns in canonical order.
     primary_key : tuple of str
         Columns that identify a row; duplicates are errors.
-    foreign_keys : tuple of ForeignKey
-        References checked by :class:`RecordSet`.
+    foreign_keys : tuple of ForeignKey, default ()
+        References checked by :class:`RecordSet`. The reference from
+        ``borrower_key`` to ``borrowers.borrower_id`` is checked whether or
+        not it is declared here.
     description, description_zh : str
         One row per what, in English and Chinese.
+    borrower_key : str or None, default None
+        The column holding ``borrowers.borrower_id``. None only for
+        ``borrowers`` itself and for ``installments``, which reach their
+        borrower through ``loans``. A user table must set it.
+    event_date : str or None, default None
+        The column dated when the row's event happened (an invoice's issue
+        date, a bill's date); a ``date`` or ``datetime`` column without
+        missing values. None for tables without a single event date
+        (``borrowers``; ``installments``, whose rows have a due date and a
+        payment date).
+    known_at : str or None, default None
+        The knowledge-time column: when the row became known to the lender;
+        a ``date`` or ``datetime`` column without missing values. Feature
+        families see a row at ``as_of`` iff ``known_at < as_of``. For the
+        built-in event tables it is the event date (the lender learns of its
+        own credit events, and receives flows, scores and inquiries, when
+        they happen). A user table must set it; when ``event_date`` is set
+        too, every row must have ``known_at >= event_date``.
+    category : str, default "other"
+        The PIPL data category, a key of :data:`DATA_CATEGORIES` (e.g.
+        ``"utility_payments"``, ``"tax_records"``, ``"public_records"``).
+
+    Raises
+    ------
+    InvalidInputError
+        When a field has the wrong type, two columns share a name, a key
+        names no column, ``event_date`` or ``known_at`` names a column that
+        is not a date or allows missing values, ``borrower_key`` names a
+        column that is not an identifier, or ``category`` is unknown.
+
+    Notes
+    -----
+    The knowledge time is what makes a feature honest: a utility bill dated
+    31 January that the utility reports to the lender on 20 February cannot
+    inform a decision on 10 February. Point-in-time views segment a user
+    table's rows by ``known_at``, never by ``event_date``.
+
+    Examples
+    --------
+    Monthly utility payments, reported to the lender after each bill is
+    settled:
+
+    >>> from jiebei_credit.records import Column, TableSchema
+    >>> utility = TableSchema(
+    ...     name="utility_payments",
+    ...     description="One row per monthly utility bill of the business premises.",
+    ...     description_zh="每行一期经营场所水电燃气账单",
+    ...     primary_key=("borrower_id", "period_month"),
+    ...     borrower_key="borrower_id",
+    ...     event_date="billed_on",
+    ...     known_at="known_on",
+    ...     category="utility_payments",
+    ...     columns=(
+    ...         Column(name="borrower_id", kind="id", description="Borrower.", description_zh="借款人"),
+    ...         Column(name="period_month", kind="date", description="First day of the billed month.",
+    ...                description_zh="账期(月初)"),
+    ...         Column(name="billed_on", kind="date", description="Bill date.", description_zh="出账日期"),
+    ...         Column(name="paid_on", kind="date", nullable=True, description="Payment date.",
+    ...                description_zh="缴费日期"),
+    ...         Column(name="known_on", kind="date", description="Date the lender received the row.",
+    ...                description_zh="数据到达日期"),
+    ...         Column(name="amount", kind="float", minimum=0.0, description="Billed amount, CNY.",
+    ...                description_zh="账单金额(元)"),
+    ...         Column(name="days_late", kind="int", minimum=0, description="Days paid after the due date.",
+    ...                description_zh="逾期缴费天数"),
+    ...     ),
+    ... )
+    >>> utility.known_at, utility.category
+    ('known_on', 'utility_payments')
+    >>> TableSchema(name="t", columns=utility.columns, primary_key=("borrower_id", "period_month"),
+    ...             borrower_key="borrower_id", known_at="paid_on", description="", description_zh="")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: TableSchema: known_at must name a date column without ...
     """
 
     name: str
@@ -309,6 +411,10 @@ class TableSchema:
     foreign_keys: tuple[ForeignKey, ...] = ()
     description: str
     description_zh: str
+    borrower_key: str | None = None
+    event_date: str | None = None
+    known_at: str | None = None
+    category: DataCategory = "other"
     _by_name: Mapping[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -341,6 +447,11 @@ class TableSchema:
                              f"{V.show(absent)} (table {self.name!r})")
         _text(self.description, func=func, name="description", empty=True)
         _text(self.description_zh, func=func, name="description_zh", empty=True)
+        _role(self, by_name, "borrower_key", ("id",))
+        _role(self, by_name, "event_date", ("date", "datetime"))
+        _role(self, by_name, "known_at", ("date", "datetime"))
+        V.choice(self.category, tuple(DATA_CATEGORIES), func=func, name="category",
+                 fix="Pick the PIPL data category of the table (records.DATA_CATEGORIES).")
         object.__setattr__(self, "_by_name", by_name)
 
     @property

@@ -53,6 +53,7 @@ BORROWERS = TableSchema(
     description="One row per small-business owner and their business.",
     description_zh="每行一位小微经营者及其经营主体",
     primary_key=("borrower_id",),
+    category="business_profile",
     columns=(
         _borrower_id(),
         Column(
@@ -95,6 +96,10 @@ CREDIT_LINE_EVENTS = TableSchema(
     description_zh="每行一次授信额度或利率变更(开通、调额、调价、冻结)",
     primary_key=("borrower_id", "effective_on"),
     foreign_keys=(_borrower_fk(),),
+    borrower_key="borrower_id",
+    event_date="effective_on",
+    known_at="effective_on",
+    category="credit_history",
     columns=(
         _borrower_id(),
         Column(
@@ -121,6 +126,10 @@ LOANS = TableSchema(
     description_zh="每行一笔支用(借款)",
     primary_key=("loan_id",),
     foreign_keys=(_borrower_fk(),),
+    borrower_key="borrower_id",
+    event_date="drawn_on",
+    known_at="drawn_on",
+    category="credit_history",
     columns=(
         Column(name="loan_id", kind="id", description="Loan identifier.", description_zh="借据号"),
         _borrower_id(),
@@ -166,6 +175,9 @@ INSTALLMENTS = TableSchema(
     description_zh="每行一期还款计划",
     primary_key=("loan_id", "seq"),
     foreign_keys=(ForeignKey(columns=("loan_id",), ref_table="loans", ref_columns=("loan_id",)),),
+    # No borrower column (the loan has it) and no single event date: a schedule is known from the
+    # loan's drawdown, its due and payment dates come later.
+    category="credit_history",
     columns=(
         Column(name="loan_id", kind="id", description="Loan identifier.", description_zh="借据号"),
         Column(
@@ -209,6 +221,10 @@ TRANSACTIONS = TableSchema(
     description_zh="每行一笔支付宝商家账户流水",
     primary_key=("transaction_id",),
     foreign_keys=(_borrower_fk(),),
+    borrower_key="borrower_id",
+    event_date="occurred_at",
+    known_at="occurred_at",
+    category="financial_account_flows",
     columns=(
         Column(
             name="transaction_id", kind="id", description="Transaction identifier.", description_zh="流水号"
@@ -259,6 +275,10 @@ ZHIMA_SCORES = TableSchema(
     description_zh="每行一次芝麻分快照",
     primary_key=("borrower_id", "observed_on"),
     foreign_keys=(_borrower_fk(),),
+    borrower_key="borrower_id",
+    event_date="observed_on",
+    known_at="observed_on",
+    category="third_party_score",
     columns=(
         _borrower_id(),
         Column(name="observed_on", kind="date", description="Snapshot date.", description_zh="观测日期"),
@@ -279,6 +299,10 @@ INQUIRIES = TableSchema(
     description_zh="每行一次机构征信查询",
     primary_key=("inquiry_id",),
     foreign_keys=(_borrower_fk(),),
+    borrower_key="borrower_id",
+    event_date="inquired_on",
+    known_at="inquired_on",
+    category="inquiries",
     columns=(
         Column(name="inquiry_id", kind="id", description="Inquiry identifier.", description_zh="查询记录号"),
         _borrower_id(),

@@ -325,7 +325,28 @@ def validate_frame(
         problems += _duplicate_keys(table, schema.primary_key, out)
     if table == "transactions" and clean.issuperset(("kind", "direction")):
         problems += _kind_direction(out)
+    known, event = schema.known_at, schema.event_date
+    if known is not None and event is not None and known != event and clean.issuperset((known, event)):
+        problems += _known_before_event(schema, known, event, out)
     return out, problems
+
+
+def _known_before_event(schema: TableSchema, known: str, event: str, out: pd.DataFrame) -> list[Problem]:
+    """Rows known to the lender before their event happened (``known_at < event_date``).
+
+    Two timestamps compare exactly; when either column is a ``date``, they
+    compare by day (a row known on the day of its event is known at or
+    after it).
+    """
+    k = out[known].to_numpy(dtype="datetime64[ns]")
+    e = out[event].to_numpy(dtype="datetime64[ns]")
+    if schema.column(known).kind == "date" or schema.column(event).kind == "date":
+        early = k.astype("datetime64[D]") < e.astype("datetime64[D]")
+    else:
+        early = k < e
+    rule = (f"knowledge time must not be before the event date {event!r} (known_at >= event_date); "
+            f"fix the row's {known} or {event}")
+    return problems_at(schema.name, known, out.index, early, k, rule)
 
 
 def validate(
