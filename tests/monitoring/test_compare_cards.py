@@ -85,19 +85,23 @@ def test_calibration_is_that_of_each_cards_own_pd() -> None:
 
 
 def test_score_psi_is_metrics_psi_of_the_two_point_distributions() -> None:
-    X, y, champion, challenger = setting()
+    X, _y, champion, challenger = setting()
     r = compare_cards(champion, challenger, X, bins=8)
     want = jc.metrics.psi(champion.points(X), challenger.points(X), bins=8)
-    assert r.on == "points" and r.same_scaling
+    assert r.on == "points"
+    assert r.same_scaling
     assert r.score_psi.value == pytest.approx(want.value, rel=1e-12)
-    assert r.discrimination is None and r.delong is None and r.calibration is None
+    assert r.discrimination is None
+    assert r.delong is None
+    assert r.calibration is None
     assert "No outcomes given" in r.summary()
 
 
 def _slow_swap_table(X: pd.DataFrame, y: pd.Series | None, champion: Scorecard, challenger: Scorecard
                      ) -> dict[tuple[str, str], list[float]]:
     """Row by row: assign each applicant alone under each card, then tally the pairs."""
-    cells: dict[tuple[str, str], list[float]] = {(a, b): [0, 0, 0.0, 0.0] for a in DECISIONS for b in DECISIONS}
+    cells: dict[tuple[str, str], list[float]] = {
+        (a, b): [0, 0, 0.0, 0.0] for a in DECISIONS for b in DECISIONS}
     columns = ["monthly_income", "existing_debt_service", "existing_balance"]
     for i in range(len(X)):
         row = X.iloc[[i]]
@@ -145,7 +149,8 @@ def test_swap_set_without_outcomes_has_no_bad_rates_and_applicants_can_be_separa
     applicants = X[["monthly_income", "existing_debt_service", "existing_balance"]]
     a = compare_cards(champion, challenger, features, policy=POLICY, applicants=applicants)
     b = compare_cards(champion, challenger, X, policy=POLICY)
-    assert a.swap_sets is not None and b.swap_sets is not None
+    assert a.swap_sets is not None
+    assert b.swap_sets is not None
     pd.testing.assert_frame_equal(a.swap_sets, b.swap_sets)
     assert a.swap_sets["bad_rate"].isna().all()
     frame = a.to_frame()
@@ -190,7 +195,8 @@ def test_different_scalings_are_never_compared_on_points_silently() -> None:
                        r"scalings differ"):
         compare_cards(champion, other, X, y, on="points")
     r = compare_cards(champion, other, X, y, on="log_odds")
-    assert r.on == "log_odds" and not r.same_scaling
+    assert r.on == "log_odds"
+    assert not r.same_scaling
     # log-odds through each card's own Scaling (the one home of the formula)
     la = champion.scaling_.log_odds_from_score(champion.points(X).to_numpy())
     lb = other.scaling_.log_odds_from_score(other.points(X).to_numpy())
@@ -198,7 +204,8 @@ def test_different_scalings_are_never_compared_on_points_silently() -> None:
     # rank statistics do not depend on the scaling
     same = Scorecard(max_bins=4).fit(X[["util", "inq"]], y)
     assert r.delong == compare_cards(champion, same, X, y).delong
-    assert "scalings differ" in r.summary() and "刻度不同" in r.summary_zh()
+    assert "scalings differ" in r.summary()
+    assert "刻度不同" in r.summary_zh()
 
 
 def test_equivalent_scalings_count_as_the_same() -> None:
@@ -206,7 +213,8 @@ def test_equivalent_scalings_count_as_the_same() -> None:
     # 600 at 50:1 good:bad is 600 at 1:50 bad:good: same offset and factor
     twin = Scorecard(max_bins=4, scaling=Scaling(base_odds=1 / 50, odds="bad:good")).fit(X[["util"]], y)
     r = compare_cards(champion, twin, X, y)
-    assert r.same_scaling and r.on == "points"
+    assert r.same_scaling
+    assert r.on == "points"
 
 
 def test_summaries_carry_the_numbers_in_both_languages() -> None:
@@ -214,9 +222,13 @@ def test_summaries_carry_the_numbers_in_both_languages() -> None:
     r = compare_cards(champion, challenger, X, y, policy=POLICY)
     en, zh = r.summary(), r.summary_zh()
     assert r.delong is not None
-    assert f"DeLong p = {r.delong.p_value:.3g}" in en and f"DeLong 检验 p = {r.delong.p_value:.3g}" in zh
-    assert f"{r.score_psi.value:.4f}" in en and f"{r.score_psi.value:.4f}" in zh
-    assert "冠军模型" in zh and "换入换出" in zh and "坏账率" in zh
+    assert f"DeLong p = {r.delong.p_value:.3g}" in en
+    assert f"DeLong 检验 p = {r.delong.p_value:.3g}" in zh
+    assert f"{r.score_psi.value:.4f}" in en
+    assert f"{r.score_psi.value:.4f}" in zh
+    assert "冠军模型" in zh
+    assert "换入换出" in zh
+    assert "坏账率" in zh
     assert len(en.splitlines()) == len(zh.splitlines())
 
 
@@ -232,7 +244,8 @@ def test_bad_inputs_get_library_errors() -> None:
     X, y, champion, challenger = setting()
     cases = [
         (lambda: compare_cards(champion, challenger, X, np.zeros(len(X))),
-         r"^compare_cards: y must hold at least two bads \(1\) and two goods \(0\); got 0 bads and 3000 goods"),
+         (r"^compare_cards: y must hold at least two bads \(1\) and two goods \(0\); "
+         r"got 0 bads and 3000 goods")),
         (lambda: compare_cards(champion, challenger, X, y.iloc[:-1]),
          r"^compare_cards: y must have one value per row of X \(3000\); got 2999 values"),
         (lambda: compare_cards(champion, challenger, X, y.set_axis(y.index[::-1])),
@@ -241,7 +254,8 @@ def test_bad_inputs_get_library_errors() -> None:
          r"^compare_cards: y must hold 1 \(bad\) or 0 \(good\)"),
         (lambda: compare_cards(champion, challenger, X.to_numpy(), y),
          r"^compare_cards: X must be a pandas DataFrame; got a ndarray"),
-        (lambda: compare_cards(champion, challenger, X.iloc[:0]), r"^compare_cards: X must have at least one row"),
+        (lambda: compare_cards(champion, challenger, X.iloc[:0]),
+         r"^compare_cards: X must have at least one row"),
         (lambda: compare_cards(champion, challenger, X, y, on="pd"),
          r"^compare_cards: on must be one of 'points', 'log_odds'; got 'pd'"),
         (lambda: compare_cards(champion, challenger, X, y, policy={"pd_cutoff": 0.1}),
@@ -273,7 +287,7 @@ def test_bad_inputs_get_library_errors() -> None:
 
 
 def test_one_bad_is_not_enough_for_the_delong_variance() -> None:
-    X, y, champion, challenger = setting()
+    X, _y, champion, challenger = setting()
     one = pd.Series(np.r_[1, np.zeros(len(X) - 1)].astype(int), index=X.index)
     with pytest.raises(InvalidInputError, match=r"got 1 bad and 2999 goods\. .*bads - 1 and goods - 1"):
         compare_cards(champion, challenger, X, one)

@@ -63,7 +63,8 @@ def test_a_stable_calibrated_card_is_kept() -> None:
     Xc, yc = _current(11)
     h = model_health(card, X, Xc, yc, development_auc=card.score(X, y))
     assert isinstance(h, ModelHealth)
-    assert h.verdict == "keep" and h.complete
+    assert h.verdict == "keep"
+    assert h.complete
     assert h.rules.index.tolist() == RULES
     assert (h.rules["triggered"] == False).all()  # noqa: E712 (every rule ran and passed)
     assert h.summary().startswith("Verdict: keep.")
@@ -106,7 +107,8 @@ def test_lost_ranking_calls_for_a_rebuild() -> None:
     Xc, yc = _current(13, noise=True)
     h = model_health(card, X, Xc, yc, development_auc=card.score(X, y))
     assert h.rules.loc["auc_drop", "triggered"] is True
-    assert h.auc_ci is not None and h.auc_ci[1] < card.score(X, y)
+    assert h.auc_ci is not None
+    assert h.auc_ci[1] < card.score(X, y)
     assert h.verdict == "rebuild"
     assert "TRIGGERED -> rebuild" in h.summary()
 
@@ -130,8 +132,10 @@ def test_without_outcomes_the_outcome_rules_do_not_run() -> None:
     assert not_run == ["calibration_in_the_large", "calibration_slope", "hosmer_lemeshow", "auc_drop"]
     assert h.rules.loc[not_run, "triggered"].map(lambda t: t is None).all()
     assert h.rules.loc[not_run, "value"].isna().all()
-    assert h.calibration is None and h.auc is None
-    assert "partial evidence" in h.summary() and "证据不完整" in h.summary_zh()
+    assert h.calibration is None
+    assert h.auc is None
+    assert "partial evidence" in h.summary()
+    assert "证据不完整" in h.summary_zh()
 
 
 def test_thresholds_are_parameters() -> None:
@@ -147,7 +151,7 @@ def test_thresholds_are_parameters() -> None:
 
 @given(seed=st.integers(0, 20))
 def test_verdict_is_the_most_severe_triggered_action(seed: int) -> None:
-    X, y, card = development()
+    X, _y, card = development()
     rng = np.random.default_rng(seed)
     Xc, yc = _current(100 + seed, shift=float(rng.uniform(0, 0.4)), extra_risk=float(rng.uniform(0, 0.05)),
                       n=800)
@@ -158,7 +162,7 @@ def test_verdict_is_the_most_severe_triggered_action(seed: int) -> None:
 
 
 def test_inputs_are_not_modified() -> None:
-    X, y, card = development()
+    X, _y, card = development()
     Xc, yc = _current(17)
     X0, Xc0, yc0 = X.copy(), Xc.copy(), yc.copy()
     model_health(card, X, Xc, yc, development_auc=0.7)
@@ -186,7 +190,8 @@ def test_bad_inputs_get_errors_naming_model_health() -> None:
         (lambda: model_health(card, X, Xc, max_auc_drop=True), r"^model_health: max_auc_drop must be"),
         (lambda: model_health(card, X, Xc, grades=2.0), r"^model_health: grades must be an integer"),
         (lambda: model_health(card, X, Xc.iloc[:0]), r"^model_health: X_current must have at least one row"),
-        (lambda: model_health(card, X.to_dict(), Xc), r"^model_health: X_reference must be a pandas DataFrame"),
+        (lambda: model_health(card, X.to_dict(), Xc),
+         r"^model_health: X_reference must be a pandas DataFrame"),
         (lambda: model_health(object(), X, Xc), r"^model_health: card"),
     ]
     for call, pattern in cases:

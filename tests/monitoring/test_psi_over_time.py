@@ -87,7 +87,8 @@ def test_empty_periods_are_nan_with_n_zero_never_zero() -> None:
     empty = r.table.loc[r.table["n"] == 0]
     assert empty["psi"].isna().all()
     assert (empty["status"] == "insufficient").all()
-    assert r.results[1] is None and r.results[0] is not None
+    assert r.results[1] is None
+    assert r.results[0] is not None
     assert r.status in ("insufficient", "amber", "red")  # an empty month keeps the series from green
     pd.testing.assert_frame_equal(r.to_frame(), r.table)
 
@@ -131,7 +132,8 @@ def test_bad_inputs_get_library_errors() -> None:
         (lambda: psi_over_time([], values, when), r"^psi_over_time: reference must not be empty"),
         (lambda: psi_over_time(reference, values.where(values > 600), when),
          r"^psi_over_time: values must not be missing \(NaN\)"),
-        (lambda: psi_over_time(reference, values, when, bins=0), r"^psi_over_time: bins must be an integer >= 1"),
+        (lambda: psi_over_time(reference, values, when, bins=0),
+         r"^psi_over_time: bins must be an integer >= 1"),
         (lambda: psi_over_time(reference, values, when, thresholds=(0.3, 0.1)),
          r"^psi_over_time: thresholds must be a pair"),
         (lambda: psi_over_time(reference, values, when, smoothing=-1),

@@ -54,7 +54,8 @@ def test_draws_one_marker_per_non_empty_period_in_its_light() -> None:
     np.testing.assert_allclose(points.get_facecolors(), [to_rgba(c) for c in (GREEN, AMBER, RED)])
     line, amber, red = ax.get_lines()
     assert np.isnan(line.get_ydata()[1])  # the empty month breaks the line, it is not drawn at 0
-    assert amber.get_ydata()[0] == pytest.approx(0.1) and red.get_ydata()[0] == pytest.approx(0.25)
+    assert amber.get_ydata()[0] == pytest.approx(0.1)
+    assert red.get_ydata()[0] == pytest.approx(0.25)
     assert ax.get_title() == "PSI by period (MS)"
 
 
