@@ -93,6 +93,13 @@ def _calendar(first: np.datetime64, last: np.datetime64, freq: Freq) -> npt.NDAr
     return out
 
 
+def _plain_numbers(x: object, arr: npt.NDArray[np.generic]) -> bool:
+    """Whether a sample is read as numbers (not categories) by metrics.psi: a real numeric array."""
+    dtype = getattr(x, "dtype", arr.dtype)
+    return arr.dtype.kind in "iuf" and not isinstance(dtype, pd.CategoricalDtype) and not (
+        pd.api.types.is_bool_dtype(dtype))
+
+
 def psi_over_time(
     reference: object,
     values: object,
@@ -177,12 +184,14 @@ def psi_over_time(
     cut_offs = index_thresholds(thresholds, func=_FUNC)
     n_bins = integer(bins, func=_FUNC, name="bins", low=1)
     arr, v_index = vector(values, func=_FUNC, name="values")
+    vector(dates, func=_FUNC, name="dates")  # one-dimensional, not empty
     when = date_vector(dates, func=_FUNC, name="dates")
     d_index = dates.index if isinstance(dates, pd.Series) else None
     same_rows(_FUNC, ("values", arr.size, v_index), ("dates", when.size, d_index))
     ref_arr, _ = vector(reference, func=_FUNC, name="reference")
-    if binning is None and edges is None and ref_arr.dtype.kind in "iuf":
-        # numeric reference: quantile cuts from the reference alone, fixed for every period
+    numeric = _plain_numbers(reference, ref_arr) and _plain_numbers(values, arr)
+    if binning is None and edges is None and numeric:
+        # numeric samples: the reference's quantile cuts, computed once (as metrics.psi would each time)
         ref, _ = float_vector(reference, func=_FUNC, name="reference", allow_nan=True)
         observed = ref[~np.isnan(ref)]
         cuts = quantile_edges(observed, n_bins) if observed.size else np.empty(0)
