@@ -337,7 +337,8 @@ def model_health(
         lacking = "y_current" if current_auc is None else "development_auc"
         rules["auc_drop"] = _rule(float("nan"), drop_cut, None, "rebuild", f"no {lacking} given.")
     table = pd.DataFrame.from_dict(rules, orient="index", columns=list(_RULE_COLUMNS))
-    table["triggered"] = table["triggered"].astype(object)
+    # True / False / None exactly as decided (no NaN for "not run", no numpy bools)
+    table["triggered"] = pd.Series([r["triggered"] for r in rules.values()], index=table.index, dtype=object)
     table.index.name = "rule"
     hits = [VERDICTS.index(a) for a, t in zip(table["action"], table["triggered"], strict=True) if t is True]
     verdict = VERDICTS[max(hits, default=0)]
