@@ -197,6 +197,7 @@ def test_public_names_are_pinned() -> None:
         "plot_calibration",
         "plot_ks",
         "plot_psi",
+        "plot_psi_over_time",
         "plot_roc",
         "plot_roll_rates",
         "plot_score_distribution",
