@@ -159,14 +159,17 @@ class Scorecard(Params):
         Where the columns come from, for :meth:`data_sources` and
         :meth:`data_categories`: a mapping of column name to a
         :class:`~jiebei_credit.features.FeatureSpec` (e.g.
-        ``jiebei_credit.features.catalog(windows)``, or
-        ``jiebei_credit.features.specs_for(X.columns, families=...)``), a
-        list of FeatureSpec (e.g. a user ``FeatureFamily.features``), or
-        per column ``{"tables": [...], "category": "..."}``. Any object with
-        ``sources`` and ``category`` attributes works. A model feature not
-        described is recorded as table and category ``"unknown"``. The
-        scorecard does not import the features package (it works on any
-        feature table), so it does not look columns up itself.
+        ``jiebei_credit.features.specs_for(X.columns, families=...)``, or
+        ``dict(jiebei_credit.features.catalog(windows))``), a list of
+        FeatureSpec (e.g. a user ``FeatureFamily.features``), or per column
+        ``{"tables": [...], "category": "..."}``. Any object with
+        ``sources`` and ``category`` attributes works. Prefer a plain dict or
+        list to the read-only catalog itself: scikit-learn's ``clone``
+        deep-copies parameters, which a read-only mapping does not allow. A
+        model feature not described is recorded as table and category
+        ``"unknown"``. The scorecard does not import the features package
+        (it works on any feature table), so it does not look columns up
+        itself; ``to_dict`` keeps the entries of the fitted columns.
 
     Attributes
     ----------
@@ -832,12 +835,12 @@ class Scorecard(Params):
         Examples
         --------
         >>> import numpy as np, pandas as pd
-        >>> from jiebei_credit.features import CATALOG
+        >>> from jiebei_credit.features import specs_for
         >>> from jiebei_credit.scorecard import Scorecard
         >>> rng = np.random.default_rng(0)
-        >>> X = pd.DataFrame({"inq_count_30d": rng.poisson(1.0, 3000), "mine": rng.random(3000)})
-        >>> y = (rng.random(3000) < 0.05 + 0.05 * X["inq_count_30d"] + 0.1 * X["mine"]).astype(int)
-        >>> card = Scorecard(max_bins=3, feature_sources=CATALOG).fit(X, y)
+        >>> X = pd.DataFrame({"inq_count_45d": rng.poisson(1.0, 3000), "mine": rng.random(3000)})
+        >>> y = (rng.random(3000) < 0.05 + 0.05 * X["inq_count_45d"] + 0.1 * X["mine"]).astype(int)
+        >>> card = Scorecard(max_bins=3, feature_sources=specs_for(X.columns)).fit(X, y)
         >>> card.data_sources(), card.data_categories()
         (('inquiries', 'unknown'), ('inquiries', 'unknown'))
         """

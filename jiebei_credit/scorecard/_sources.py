@@ -3,8 +3,8 @@
 The scorecard imports neither ``records`` nor ``features`` (see the layering
 in the design notes), so it does not look features up itself: the caller
 says where the columns come from with ``Scorecard(feature_sources=...)``,
-typically ``jiebei_credit.features.catalog(windows)`` or
-``jiebei_credit.features.specs_for(X.columns, families=...)``. Any object
+typically ``jiebei_credit.features.specs_for(X.columns, families=...)``
+or ``dict(jiebei_credit.features.catalog(windows))``. Any object
 with ``sources`` (table names) and ``category`` attributes describes a
 column, as :class:`jiebei_credit.features.FeatureSpec` does, so user
 feature families (``FeatureFamily.features``) work unchanged. A model

@@ -187,3 +187,11 @@ def test_specs_for_refuses_a_user_feature_named_like_a_built_in():
     with pytest.raises(InvalidInputError, match=r"^specs_for: families may not hold a user feature named "
                        r"like a built-in feature; got 1: \['dpd_now'\]"):
         specs_for(["dpd_now"], families=[fam])
+
+
+def test_a_card_with_sources_clones_for_scikit_learn(card):
+    from sklearn.base import clone
+
+    fitted, frame = card
+    again = clone(fitted).fit(frame, _target(frame))
+    assert again.feature_sources_ == fitted.feature_sources_
