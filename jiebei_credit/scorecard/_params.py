@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Self
 
 from jiebei_credit import _validation as V
 from jiebei_credit.scorecard._checks import Criterion, Kind, Monotonic, Penalty, Selection, Unseen
+from jiebei_credit.scorecard._sources import feature_sources_rule
 
 __all__: list[str] = []
 
@@ -215,6 +216,7 @@ RULES: dict[str, Rule] = {
     "min_events_per_feature": _real(0.0),
     "penalty": _choice(Penalty),
     "penalty_strength": _penalty_strength,
+    "feature_sources": feature_sources_rule,
 }
 
 
