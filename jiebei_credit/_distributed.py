@@ -397,6 +397,8 @@ partition_totals = _distfit.partition_totals
 partition_sample = _distfit.partition_sample
 partition_stats = _distfit.partition_stats
 partition_combinations = _distfit.partition_combinations
+#: Names of the good and bad weight columns of a combination table.
+COMBINATION_WEIGHTS: Final = (_distfit.GOODS, _distfit.BADS)
 
 
 def plan_fit(func: str, estimator: Any, meta: pd.DataFrame) -> _distfit.FitPlan:
