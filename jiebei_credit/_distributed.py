@@ -425,6 +425,7 @@ def fit_scorecard(engine: FitEngine, estimator: Any, plan: _distfit.FitPlan, *, 
     if n <= max_rows:
         X, y, w = engine.collect()
         return type(estimator)(**estimator.get_params()).fit(X, y, w)
+    plan.check_statistics_path()
     target = plan.sample_size if plan.sample_size is not None else max_rows
     fraction = min(1.0, target / n)
     parts = [p for p in engine.sample(plan, fraction) if len(p)]

@@ -579,7 +579,9 @@ def fit(estimator: Any, X: dd.DataFrame, y: dd.Series, *, sample_weight: dd.Seri
     X = _check_dask_frame(X, func=func)
     yd = _series(y, func=func, name="y")
     w = None if sample_weight is None else _series(sample_weight, func=func, name="sample_weight")
-    counts = {"X": X.npartitions, "y": yd.npartitions} | ({} if w is None else {"sample_weight": w.npartitions})
+    counts = {"X": X.npartitions, "y": yd.npartitions}
+    if w is not None:
+        counts["sample_weight"] = w.npartitions
     if len(set(counts.values())) != 1:
         raise InvalidInputError(
             f"{func}: X, y and sample_weight must have the same partitions; got {counts} partitions. "

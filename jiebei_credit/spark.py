@@ -18,8 +18,8 @@ Importing this module imports PySpark; ``import jiebei_credit`` does not.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
 import json
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Final
 
@@ -413,7 +413,8 @@ class _SparkFit:
         # the functions sent to the workers must not hold the DataFrame (no Spark context there)
         self._xyw = _splitter(features, target, weight)
 
-    def _map(self, part_fn: Callable[[pd.DataFrame, int], pd.DataFrame], schema: T.StructType) -> pd.DataFrame:
+    def _map(self, part_fn: Callable[[pd.DataFrame, int], pd.DataFrame],
+             schema: T.StructType) -> pd.DataFrame:
         @_guarded
         def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
             frame = _partition_frame(batches)
@@ -434,7 +435,8 @@ class _SparkFit:
             return pd.DataFrame({"n": [n], "goods": [g], "bads": [b]})
 
         rows = self._map(part, schema)
-        return [(int(r.n), float(r.goods), float(r.bads)) for r in rows.itertuples(index=False)]
+        return list(zip(rows["n"].astype(np.int64).tolist(), rows["goods"].astype(np.float64).tolist(),
+                        rows["bads"].astype(np.float64).tolist(), strict=True))
 
     def collect(self) -> tuple[pd.DataFrame, pd.Series, pd.Series | None]:
         with library_errors():
@@ -468,8 +470,8 @@ class _SparkFit:
 
     def combinations(self, plan: Any, binnings: Mapping[str, Any]) -> list[pd.DataFrame]:
         names = list(binnings)
-        schema = T.StructType([T.StructField(f"b{k}", T.LongType()) for k in range(len(names))]
-                              + [T.StructField("goods", T.DoubleType()), T.StructField("bads", T.DoubleType())])
+        weights = [T.StructField("goods", T.DoubleType()), T.StructField("bads", T.DoubleType())]
+        schema = T.StructType([T.StructField(f"b{k}", T.LongType()) for k in range(len(names))] + weights)
 
         xyw = self._xyw
 

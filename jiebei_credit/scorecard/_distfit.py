@@ -86,6 +86,13 @@ class FitPlan:
     n_prebins: int
     sample_size: int | None
     seed: int
+    #: ``(name, rule, got, fix)`` of settings an in-memory fit takes but a fit from statistics cannot.
+    refusals: tuple[tuple[str, str, str, str], ...] = ()
+
+    def check_statistics_path(self) -> None:
+        """Raise the first refusal: the fit must run from statistics and this setting needs rows."""
+        if self.refusals:
+            raise V.fail(self.func, *self.refusals[0])
 
     @property
     def sampled(self) -> list[str]:
@@ -100,7 +107,8 @@ def plan_fit(func: str, estimator: Any, meta: pd.DataFrame) -> FitPlan:
     not unique strings, columns of an unsupported type (dates, durations,
     complex numbers), parameters naming absent columns. ``ordinal`` columns,
     ordered categoricals and a cross-validated penalty read rows beyond the
-    bin counts, so they are refused here (fit those on a sample in memory).
+    bin counts: they are recorded in ``refusals`` and refused when the fit
+    has to run from statistics (:meth:`FitPlan.check_statistics_path`).
     """
     if not isinstance(estimator, Scorecard):
         raise V.fail(func, "estimator", "must be an unfitted jiebei_credit.scorecard.Scorecard",
@@ -125,29 +133,31 @@ def plan_fit(func: str, estimator: Any, meta: pd.DataFrame) -> FitPlan:
     for param, columns in named:
         unknown = [c for c in columns if c not in frame.columns]
         if unknown:
-            raise V.fail(func, param, "must name columns of X", f"unknown columns {V.show(unknown, len(unknown))}",
+            raise V.fail(func, param, "must name columns of X",
+                         f"unknown columns {V.show(unknown, len(unknown))}",
                          f"X has {V.show(list(frame.columns), frame.shape[1])}.")
     both = sorted(set(categorical) & set(numeric))
     if both:
         raise V.fail(func, "categorical and numeric", "must not name the same column",
                      V.show(both, len(both)), "Name each column in one of them only.")
+    refusals: list[tuple[str, str, str, str]] = []
     if rest["ordinal"]:
-        raise V.fail(func, "ordinal", "must be None for a fit from partition statistics",
-                     V.show(list(rest["ordinal"])),
-                     "Recode the ordinal columns to their level numbers (numeric columns), or fit on a "
-                     "sample in memory.")
+        refusals.append(("ordinal", "must be None for a fit from partition statistics",
+                         V.show(list(rest["ordinal"])),
+                         ("Recode the ordinal columns to their level numbers (numeric columns), or fit "
+                          "on a sample in memory (max_rows).")))
     if steps.penalty == "l2" and isinstance(steps.penalty_strength, str):
-        raise V.fail(func, "penalty_strength", "must be a number for a fit from partition statistics "
-                     "(cross-validation deals rows to folds)", repr(steps.penalty_strength),
-                     "Pass a number, e.g. the penalty_strength_ of an in-memory fit on a sample.")
+        refusals.append(("penalty_strength", ("must be a number for a fit from partition statistics "
+                         "(cross-validation deals rows to folds)"), repr(steps.penalty_strength),
+                         "Pass a number, e.g. the penalty_strength_ of an in-memory fit on a sample."))
     cols = []
     for col in frame.columns:
         x = frame[col]
         label = f"column {col!r}"
         kind = "categorical" if col in categorical else "numeric" if col in numeric else detect_kind(x)
         if isinstance(x.dtype, pd.CategoricalDtype) and x.dtype.ordered:
-            raise V.fail(func, label, "must not be an ordered categorical for a fit from partition statistics",
-                         f"dtype {x.dtype}", "Recode it to its level numbers (a numeric column).")
+            refusals.append((label, "must not be an ordered categorical for a fit from partition statistics",
+                             f"dtype {x.dtype}", "Recode it to its level numbers (a numeric column)."))
         if isinstance(special_values, dict):
             specials = check_specials(func, kind, special_values.get(col, ()), f"special_values[{col!r}]")
         else:
@@ -159,7 +169,7 @@ def plan_fit(func: str, estimator: Any, meta: pd.DataFrame) -> FitPlan:
         fixed = (merge.user_bins or {}).get(col)
         cols.append(Column(name=col, kind=kind, specials=specials, fixed=fixed))
     return FitPlan(func=func, columns=tuple(cols), merge=merge, n_prebins=rest["n_prebins"],
-                   sample_size=rest["sample_size"], seed=rest["seed"])
+                   sample_size=rest["sample_size"], seed=rest["seed"], refusals=tuple(refusals))
 
 
 def _part(plan: FitPlan, X: Any, y: Any, w: Any) -> tuple[pd.DataFrame, V.FloatArray, V.FloatArray]:
@@ -214,7 +224,8 @@ def sample_edges(plan: FitPlan, sample: pd.DataFrame) -> dict[str, tuple[float, 
             out[c.name] = tuple(float(e) for e in c.fixed)
             continue
         xv, _ = as_float(plan.func, sample[c.name], f"column {c.name!r}")
-        edges = fine_edges(xv, n_prebins=plan.n_prebins, specials=c.specials, sample_size=None, seed=plan.seed)
+        edges = fine_edges(xv, n_prebins=plan.n_prebins, specials=c.specials, sample_size=None,
+                           seed=plan.seed)
         out[c.name] = tuple(float(e) for e in edges)
     return out
 
@@ -310,7 +321,8 @@ def _representatives(binning: Binning) -> list[Any]:
     """One value per table row of ``binning``: inside the bin, the special value, or missing."""
     values: list[Any] = []
     if binning.kind == "numeric":
-        values = [_regular_value(binning.edges, k, binning.special_values) for k in range(len(binning.edges) + 1)]
+        values = [_regular_value(binning.edges, k, binning.special_values)
+                  for k in range(len(binning.edges) + 1)]
         missing: Any = math.nan
     else:
         values = [grp[0] for grp in binning.groups]
