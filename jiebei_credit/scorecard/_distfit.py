@@ -307,13 +307,21 @@ def merge_combinations(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _regular_value(edges: Sequence[float], k: int, specials: Sequence[Category]) -> float:
-    """A value of regular bin ``k`` (``[e_{k-1}, e_k)``) that is no special value."""
-    lo = -math.inf if k == 0 else float(edges[k - 1])
-    hi = math.inf if k == len(edges) else float(edges[k])
-    v = 0.0 if not edges else (lo if k > 0 else hi - 1.0)
+    """A value of regular bin ``k`` (``[e_{k-1}, e_k)``) that is no special value.
+
+    The bin's lower edge (it belongs to the bin), or for the first bin the
+    largest float below the first edge; stepped away from special values
+    to the next float inside the bin.
+    """
+    if not edges:
+        v, toward = 0.0, math.inf
+    elif k == 0:
+        v, toward = float(np.nextafter(float(edges[0]), -math.inf)), -math.inf
+    else:
+        v, toward = float(edges[k - 1]), math.inf
     taken = {float(s) for s in specials}
     while v in taken:
-        v = float(np.nextafter(v, hi))
+        v = float(np.nextafter(v, toward))
     return v
 
 

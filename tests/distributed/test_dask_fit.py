@@ -220,3 +220,52 @@ def test_settings_that_need_rows_are_refused_only_on_the_statistics_path(
         jcd.fit(jc.scorecard.Scorecard(ordinal=ordinal), Xd, yd, max_rows=0)
     with pytest.raises(jc.errors.InvalidInputError, match="penalty_strength must be a number"):
         jcd.fit(jc.scorecard.Scorecard(penalty="l2"), Xd, yd, max_rows=0)
+
+
+# ---- properties ---------------------------------------------------------------------
+
+from hypothesis import assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def _books(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.Series, int]:
+    """Small feature tables with a logistic target, a special value, missing values and text."""
+    n = draw(st.integers(300, 800))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=n).round(2)
+    b = rng.poisson(2.0, n).astype(np.float64)
+    b[rng.random(n) < 0.1] = -1.0  # special value
+    a[rng.random(n) < 0.05] = np.nan
+    city = rng.choice(np.array(["n", "s", "e", "w", "x"], dtype=object), n, p=[0.4, 0.3, 0.2, 0.09, 0.01])
+    eta = -1.0 + 0.8 * np.nan_to_num(a) - 0.3 * b + (city == "s") * 0.7
+    y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(np.int64)
+    X = pd.DataFrame({"a": a, "b": b, "city": city}, index=pd.Index([f"r{i}" for i in range(n)]))
+    return X, pd.Series(y, index=X.index), draw(st.integers(1, 5))
+
+
+@settings(max_examples=15, deadline=None)
+@given(book=_books())
+def test_statistics_fit_depends_on_the_rows_only_and_equals_the_fit_with_its_bins(
+    book: tuple[pd.DataFrame, pd.Series, int],
+) -> None:
+    X, y, parts = book
+    assume(0 < int(y.sum()) < len(y))
+    params = {"special_values": {"b": [-1.0]}, "max_bins": 4, "min_bin_share": 0.02,
+              "min_events_per_feature": 0.0}
+    with dask.config.set(scheduler="sync"):
+        one = jcd.fit(jc.scorecard.Scorecard(**params), dd.from_pandas(X, npartitions=1),
+                      dd.from_pandas(y, npartitions=1), max_rows=0)
+        split = jcd.fit(jc.scorecard.Scorecard(**params), dd.from_pandas(X, npartitions=parts),
+                        dd.from_pandas(y, npartitions=parts), max_rows=0)
+    # unweighted counts are whole numbers, added exactly in any order, and with fewer rows than
+    # sample_size every row is in the pre-bin sample: the partitioning cannot change the card
+    assert split.to_dict() == one.to_dict()
+    # the in-memory fit with the same bins: the same estimates, to rounding
+    same = jc.scorecard.Scorecard(**params, user_bins=_bins(one)).fit(X, y)
+    assert same.features_ == one.features_
+    np.testing.assert_allclose(one.coef_, same.coef_, rtol=0, atol=1e-8)
+    # and with exact pre-bins the bins are those of the in-memory fit
+    mem = jc.scorecard.Scorecard(**params).fit(X, y)
+    assert {c: b.labels for c, b in one.binnings_.items()} == {c: b.labels for c, b in mem.binnings_.items()}
