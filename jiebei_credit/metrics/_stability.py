@@ -46,6 +46,14 @@ class PSIResult:
     table: pd.DataFrame
     empty_bins: tuple[str, ...]
 
+    def _repr_html_(self) -> str:
+        """Notebook display: the PSI, its traffic light and the bin table."""
+        from jiebei_credit._html import render
+
+        rows = [("PSI", self.value), ("status", self.status), ("bins", len(self.table)),
+                ("empty bins", ", ".join(self.empty_bins) or "none")]
+        return render("PSIResult", rows, self.table, caption="Bins")
+
 
 def psi_status(value: float, *, thresholds: tuple[float, float] = PSI_THRESHOLDS) -> Status:
     """Traffic light of a PSI or CSI value.

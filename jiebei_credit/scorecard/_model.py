@@ -667,7 +667,7 @@ class Scorecard(Params):
         """
         return card_from_dict(cls, d)
 
-    # --------------------------------------------- scikit-learn routing ---
+    # ------------------------------------- scikit-learn routing and notebooks ---
 
     def set_score_request(self, *, sample_weight: bool | str | None = "$UNCHANGED$") -> Scorecard:
         """Request ``sample_weight`` for :meth:`score` when scikit-learn routes metadata.
@@ -695,6 +695,12 @@ class Scorecard(Params):
             A value other than True, False, None or an identifier.
         """
         return self._set_request("score", sample_weight=sample_weight)
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the parameters before ``fit``; size, scaling and summary after."""
+        from jiebei_credit.scorecard._reprs import scorecard_html
+
+        return scorecard_html(self)
 
     # ------------------------------------------------------- explain and SQL ---
 

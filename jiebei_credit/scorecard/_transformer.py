@@ -24,6 +24,7 @@ from jiebei_credit.scorecard._finebin import (
 from jiebei_credit.scorecard._fit import MergeParams, fit_stats, fixed_binning, user_bins_of
 from jiebei_credit.scorecard._frames import as_frame, fit_data, require_columns
 from jiebei_credit.scorecard._params import Params, bin_specs, check_all
+from jiebei_credit.scorecard._reprs import transformer_html
 from jiebei_credit.scorecard._sklearn import OutputKind, set_output_config
 from jiebei_credit.scorecard._stats import categorical_stats, numeric_stats
 
@@ -398,3 +399,7 @@ class WOETransformer(Params):
         """
         set_output_config(self, transform, "WOETransformer.set_output")
         return self
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the parameters before ``fit``, the IV summary after."""
+        return transformer_html(self)
