@@ -84,8 +84,9 @@ def render(
 
     Examples
     --------
-    >>> render("Card <1>", {"features": 3})[:60]
-    '<div class="jiebei-credit-repr"><p><strong>Card &lt;1&gt;</'
+    >>> html = render("Card <1>", {"features": 3})
+    >>> html.startswith('<div class="jiebei-credit-repr"><p><strong>Card &lt;1&gt;</strong></p>')
+    True
     """
     pairs = list(rows.items()) if isinstance(rows, Mapping) else list(rows)
     parts = [f'<div class="jiebei-credit-repr"><p><strong>{html.escape(title)}</strong></p>']

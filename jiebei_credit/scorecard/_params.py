@@ -242,7 +242,7 @@ class Params(MetadataConsumer):
     """``get_params``/``set_params``/``repr`` over the parameters of ``__init__``.
 
     Metadata routing (``set_fit_request``, ``get_metadata_routing``) comes
-    from :class:`~jiebei_credit.scorecard._sklearn.MetadataConsumer`.
+    from ``MetadataConsumer`` (scikit-learn's protocol, without scikit-learn).
 
     ``__init__`` of a subclass stores each parameter under its own name and
     does nothing else, as scikit-learn's ``clone`` expects. ``_PARAMS`` is
