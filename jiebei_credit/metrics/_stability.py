@@ -50,9 +50,12 @@ class PSIResult:
         """Notebook display: the PSI, its traffic light and the bin table."""
         from jiebei_credit._html import render
 
-        rows = [("PSI", self.value), ("status", self.status), ("bins", len(self.table)),
-                ("empty bins", ", ".join(self.empty_bins) or "none")]
-        return render("PSIResult", rows, self.table, caption="Bins")
+        # a result built by hand may hold anything: show what is there, never fail to display
+        table = self.table if isinstance(self.table, pd.DataFrame) else None
+        rows = [("PSI", self.value), ("status", self.status),
+                ("bins", "?" if table is None else len(table)),
+                ("empty bins", ", ".join(map(str, self.empty_bins)) or "none")]
+        return render("PSIResult", rows, table, caption="Bins")
 
 
 def psi_status(value: float, *, thresholds: tuple[float, float] = PSI_THRESHOLDS) -> Status:
