@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import jiebei_credit as jc
 from jiebei_credit.scorecard import Scorecard, WOETransformer, bin_feature
@@ -171,3 +173,15 @@ def test_stability_report_repr_is_short_and_html_lists_every_check(data):
         assert item in cells
         assert f"{value:.6g}" in cells
     assert HOSTILE in set(checks["item"])  # the hostile feature's CSI row, shown as text
+
+
+@given(label=st.text(max_size=60))
+def test_any_text_is_shown_as_text(label):
+    # property: whatever a label holds (markup, quotes, ampersands, control characters), the
+    # repr parses as well-formed HTML without extra elements and shows the label as it is
+    table = pd.DataFrame({"psi": [0.1]}, index=pd.Index([label], name="bin"))
+    r = jc.metrics.PSIResult(value=0.1, status="green", table=table, empty_bins=(label,))
+    page = parse(r._repr_html_())
+    assert page.tags.count("tr") == 4 + 2  # four key/value rows, the header and one bin
+    if label:  # an empty label is an empty cell, which the parser reports no text for
+        assert page.text.count(label) >= 2  # the empty-bins row and the bin's row (other cells may match)
