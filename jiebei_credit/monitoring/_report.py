@@ -87,6 +87,22 @@ class StabilityReport:
     bad_rates: pd.DataFrame | None
     discrimination: pd.DataFrame | None
 
+    def __repr__(self) -> str:
+        # the dataclass repr prints every table in full; this one stays on one line
+        flagged = self.features["status"].isin(("amber", "red")).sum() if "status" in self.features else 0
+        return (f"StabilityReport(status={self.status!r}, score_psi={self.score_psi.value:.4g} "
+                f"({self.score_psi.status}), features={len(self.features)} ({int(flagged)} amber or red), "
+                f"outcomes={'yes' if self.bad_rates is not None else 'no'})")
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the overall light, the score PSI, then every check."""
+        from jiebei_credit._html import render
+
+        rows = [("status", self.status), ("score PSI", self.score_psi.value),
+                ("score PSI status", self.score_psi.status), ("features", len(self.features)),
+                ("outcomes given", self.bad_rates is not None)]
+        return render("StabilityReport", rows, self.to_frame(), caption="Checks", max_rows=50)
+
     def __reduce__(self) -> tuple[Any, ...]:
         # The read-only feature_psi mapping does not pickle; it is rebuilt on load.
         return (_restore_report, (self.score_psi, self.features, dict(self.feature_psi), self.bad_rates,

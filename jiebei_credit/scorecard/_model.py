@@ -879,6 +879,41 @@ class Scorecard(Params):
         self._check_fitted(func)
         return missing(func, self.feature_sources_, sources)
 
+    # ------------------------------------- scikit-learn routing and notebooks ---
+
+    def set_score_request(self, *, sample_weight: bool | str | None = "$UNCHANGED$") -> Scorecard:
+        """Request ``sample_weight`` for :meth:`score` when scikit-learn routes metadata.
+
+        With ``sklearn.set_config(enable_metadata_routing=True)``, a router
+        (``GridSearchCV`` or ``cross_validate`` under default scoring) passes
+        ``sample_weight`` to :meth:`score` only if it was requested here;
+        :meth:`set_fit_request` does the same for :meth:`fit`.
+
+        Parameters
+        ----------
+        sample_weight : bool, str or None, default unchanged
+            True: pass it; False: do not; None: a router given it raises
+            (scikit-learn's default); a string: pass the metadata of that
+            name as ``sample_weight``.
+
+        Returns
+        -------
+        Scorecard
+            ``self``, with the request stored (kept by ``clone``).
+
+        Raises
+        ------
+        InvalidInputError
+            A value other than True, False, None or an identifier.
+        """
+        return self._set_request("score", sample_weight=sample_weight)
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the parameters before ``fit``; size, scaling and summary after."""
+        from jiebei_credit.scorecard._reprs import scorecard_html
+
+        return scorecard_html(self)
+
     # ------------------------------------------------------- explain and SQL ---
 
     def explain(
