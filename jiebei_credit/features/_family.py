@@ -10,12 +10,11 @@ so a family written against it cannot see the future.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from jiebei_credit import _validation as V
@@ -307,7 +306,7 @@ class Segments:
         ...         "observed_on": ["2024-01-10", "2024-05-20"], "score": [650, 700]}))
         >>> spec = FeatureSpec(name="score_60d_ago", family="mine", window=None, unit="points",
         ...     description="Score 60 days before as_of.", description_zh="60天前芝麻分",
-        ...     sources=("zhima_scores",), category="third_party", nan_meaning="no score then")
+        ...     sources=("zhima_scores",), category="third_party_score", nan_meaning="no score then")
         >>> fam = FeatureFamily("mine", ("zhima_scores",), (spec,),
         ...     lambda v: {"score_60d_ago": v.events("zhima_scores").last_before("score", 60)})
         >>> obs = pd.DataFrame({"borrower_id": ["b1"], "as_of": ["2024-06-01"]})
@@ -345,13 +344,13 @@ class Segments:
         out[has] = (self._view._obs.day[has] - days[self._start[has]]).astype(np.float64)
         return out
 
-    def _count_flags(self, flags: npt.NDArray[np.bool_], window: int | None) -> FloatArray:
+    def _count_flags(self, flags: np.ndarray[Any, np.dtype[np.bool_]], window: int | None) -> FloatArray:
         """Rows with ``flags`` (sorted order) in each observation's segment, as exact float counts."""
         cs = np.zeros(flags.size + 1, dtype=np.int64)
         np.cumsum(flags, out=cs[1:])
         return (cs[self._hi] - cs[self._lo(window)]).astype(np.float64)
 
-    def count_where(self, column: str, values: Sequence[object], window: int | None = None) -> FloatArray:
+    def count_where(self, column: str, values: object, window: int | None = None) -> FloatArray:
         """Rows before ``as_of`` (in the last ``window`` days) whose ``column`` is one of ``values``.
 
         Parameters
@@ -359,8 +358,8 @@ class Segments:
         column : str
             Any column of the table (category, text, number); a missing value
             matches nothing.
-        values : sequence
-            The values counted, e.g. ``["bank"]``.
+        values : list-like
+            The values counted, e.g. ``["bank"]`` (a list, tuple, array or Index).
         window : int, optional
             Days before ``as_of``; by default every row before ``as_of``.
 
