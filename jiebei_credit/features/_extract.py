@@ -32,6 +32,8 @@ _ViewCompute = Callable[[PointInTimeView], dict[str, FloatArray]]
 
 #: Built-in families written against the public point-in-time view, like a user family.
 _COMPUTE: Final[Mapping[str, _ViewCompute]] = {
+    "draws": draw_features,
+    "line": line_features,
     "zhima": zhima_features,
     "inquiries": inquiry_features,
     "profile": profile_features,
@@ -39,9 +41,7 @@ _COMPUTE: Final[Mapping[str, _ViewCompute]] = {
 
 #: Built-in families still computed from the extraction context (shared loan and instalment views).
 _LEGACY: Final[Mapping[str, _Legacy]] = {
-    "line": line_features,
     "utilisation": utilisation_features,
-    "draws": draw_features,
     "repayment": repayment_features,
     "cashflow": cashflow_features,
     "capacity": capacity_features,
