@@ -158,3 +158,29 @@ def spark_scores(spark: Any, card: Scorecard, frame: pd.DataFrame, *, nan: bool 
     spark.sql(f"CREATE OR REPLACE TEMP VIEW {qt} AS SELECT {', '.join(cols)} FROM src")
     got = {r[0]: r[1] for r in spark.sql(card.to_sql(table, key="k", dialect="spark")).collect()}
     return [got[k] for k in frame.index]
+
+
+def assert_same(got: list[Any], expected: list[float | None], exact: bool) -> None:
+    """Each SQL score equals the expected one: exactly, or to 1e-9 relative; ``None`` for ``None``."""
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected, strict=True):
+        if e is None:
+            assert g is None
+        elif exact:
+            assert g == e
+        else:
+            assert g is not None
+            assert math.isclose(g, e, rel_tol=1e-9, abs_tol=1e-9), (g, e)
+
+
+def hostile_card(round_points: bool = False, unseen: str = "neutral") -> Scorecard:
+    """A card on the hostile names with text categories holding quotes, a backslash and Chinese."""
+    rng = np.random.default_rng(3)
+    n = 3000
+    num = rng.normal(size=n).round(2) * 0.37
+    num[rng.random(n) < 0.05] = np.nan
+    cat = rng.choice(np.array(["it's", 'say "hi"', "back\\slash", "中文"], dtype=object), n)
+    logit = -1.0 + 2.0 * np.nan_to_num(num) + (cat == "中文")
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    X = pd.DataFrame({NUM: num, CAT: cat})
+    return Scorecard(min_iv=0.0, max_bins=4, round_points=round_points, unseen=unseen).fit(X, y)

@@ -11,8 +11,6 @@ is checked the same way in ``tests/distributed/test_spark_sql.py``.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -23,22 +21,13 @@ from jiebei_credit.scorecard import Scorecard
 from tests.scorecard.sql_cases import (
     CAT,
     NUM,
+    assert_same,
     duckdb_scores,
+    hostile_card,
     python_scores,
     sqlite_scores,
     typed_cards_and_rows,
 )
-
-
-def assert_same(got, expected, exact):
-    assert len(got) == len(expected)
-    for g, e in zip(got, expected, strict=True):
-        if e is None:
-            assert g is None
-        elif exact:
-            assert g == e
-        else:
-            assert g is not None and math.isclose(g, e, rel_tol=1e-9, abs_tol=1e-9), (g, e)
 
 
 @given(case=typed_cards_and_rows())
@@ -61,26 +50,16 @@ def test_duckdb_dialect_equals_points(case):
         assert_same(duckdb_scores(card, rows, nan=nan, table='my "t"'), expected, card.round_points_)
 
 
-def _card(round_points=False, unseen="neutral"):
-    rng = np.random.default_rng(3)
-    n = 3000
-    num = rng.normal(size=n).round(2) * 0.37
-    num[rng.random(n) < 0.05] = np.nan
-    cat = rng.choice(np.array(["it's", 'say "hi"', "back\\slash", "中文"], dtype=object), n)
-    logit = -1.0 + 2.0 * np.nan_to_num(num) + (cat == "中文")
-    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
-    X = pd.DataFrame({NUM: num, CAT: cat})
-    return Scorecard(min_iv=0.0, max_bins=4, round_points=round_points, unseen=unseen).fit(X, y)
-
-
 def test_default_dialect_is_sqlite_and_statements_differ():
-    card = _card()
+    card = hostile_card()
     assert card.to_sql() == card.to_sql(dialect="sqlite")
     spark, duck = card.to_sql(dialect="spark"), card.to_sql(dialect="duckdb")
     assert spark.startswith("SELECT 0E0 + (CASE WHEN `util \"now\" ``x``.月` IS NULL OR isnan(")
     assert duck.startswith('SELECT 0E0 + (CASE WHEN "util ""now"" `x`.月" IS NULL OR isnan(')
-    assert "'it\\'s'" in spark and "'back\\\\slash'" in spark  # Spark's backslash escapes
-    assert "'it''s'" in duck and "'back\\slash'" in duck  # standard SQL: quotes doubled
+    assert "'it\\'s'" in spark  # Spark's backslash escapes
+    assert "'back\\\\slash'" in spark
+    assert "'it''s'" in duck  # standard SQL: quotes doubled, backslash literal
+    assert "'back\\slash'" in duck
 
 
 def test_no_decimal_literals_in_spark_and_duckdb():
@@ -88,7 +67,7 @@ def test_no_decimal_literals_in_spark_and_duckdb():
     # literal (scientific notation) so the sum is IEEE double arithmetic, as in Python
     import re
 
-    card = _card()
+    card = hostile_card()
     for dialect in ("spark", "duckdb"):
         sql = card.to_sql(dialect=dialect)
         code = re.sub(r"'(?:[^'\\]|\\.|'')*'", "''", sql)  # drop text literals
@@ -99,7 +78,7 @@ def test_no_decimal_literals_in_spark_and_duckdb():
 def test_rounded_points_need_no_sql_round():
     # with round_points=True the points are rounded (half away from zero) at fit and written as
     # integers; the SQL has no ROUND, so the engine's ROUND semantics never enter
-    card = _card(round_points=True)
+    card = hostile_card(round_points=True)
     for dialect in ("sqlite", "spark", "duckdb"):
         assert "ROUND" not in card.to_sql(dialect=dialect).upper()
     rows = pd.DataFrame({NUM: [-1e6, 0.0, 1e6, np.nan], CAT: ["it's", "中文", None, "back\\slash"]})
@@ -109,7 +88,7 @@ def test_rounded_points_need_no_sql_round():
 def test_duckdb_hostile_rows():
     pytest.importorskip("duckdb")
     for round_points in (False, True):
-        card = _card(round_points=round_points)
+        card = hostile_card(round_points=round_points)
         rows = pd.DataFrame({
             NUM: [-1e6, 0.0, 0.37, 1e6, np.nan, -0.0],
             CAT: pd.Series(["it's", 'say "hi"', None, "unseen'", "back\\slash", "中文"], dtype=object),
@@ -120,7 +99,7 @@ def test_duckdb_hostile_rows():
 
 
 def test_bad_dialect_and_names():
-    card = _card()
+    card = hostile_card()
     with pytest.raises(InvalidInputError, match=r"^Scorecard\.to_sql: dialect must be one of 'sqlite', "
                        r"'spark', 'duckdb'; got 'postgres'\.$"):
         card.to_sql(dialect="postgres")
