@@ -22,10 +22,10 @@ def _ident(func: str, what: str, name: Any, dialect: str) -> str:
 
     SQLite and DuckDB quote with ``"`` (standard SQL), Spark with backticks.
     """
-    name = V.sql_name(name, func=func, name=what)
+    text = V.sql_name(name, func=func, name=what)
     if dialect == "spark":
-        return "`" + name.replace("`", "``") + "`"
-    return '"' + name.replace('"', '""') + '"'
+        return "`" + text.replace("`", "``") + "`"
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _fold(name: str, dialect: str) -> str:
