@@ -119,3 +119,14 @@ def test_features_differing_only_in_case_are_refused():
         with pytest.raises(InvalidInputError, match=rf"^Scorecard\.to_sql: the model features must have "
                            rf"names {dialect} can tell apart .*; got 'x' and 'X'\. Rename one"):
             card.to_sql(dialect=dialect)
+
+
+def test_duckdb_enum_column():
+    # DuckDB reads a pandas Categorical as an ENUM; its values must match the text categories
+    pytest.importorskip("duckdb")
+    card = hostile_card(unseen="worst")
+    rows = pd.DataFrame({NUM: [0.1, 0.5, np.nan, 2.0],
+                         CAT: pd.Categorical(["it's", "中文", None, "back\\slash"])})
+    expected = python_scores(card, rows)
+    assert len(set(expected)) == 4  # distinct points: a category read wrongly would show
+    assert_same(duckdb_scores(card, rows), expected, exact=False)
