@@ -1852,3 +1852,34 @@ def callable_member(obj: Any, member: str, *, func: str, name: str, what: str) -
         raise fail(func, name, f"must be {what} (an object with a {member}() method)",
                    f"a {type(obj).__name__}" if not isinstance(obj, int | float | str) else _what(obj))
     return got
+
+
+# --- added for scorecard SQL dialects ---
+
+
+def sql_name(value: Any, *, func: str, name: str) -> str:
+    """A name an SQL statement can quote: non-empty text without NUL characters or lone surrogates.
+
+    Any other character (spaces, quotes, dots, Chinese) is allowed: the
+    caller quotes the name, doubling the quote character inside it.
+
+    Examples
+    --------
+    >>> sql_name("月 收入", func="f", name="table")
+    '月 收入'
+    >>> sql_name("", func="f", name="table")
+    Traceback (most recent call last):
+    ...
+    jiebei_credit.errors.InvalidInputError: f: table must be a non-empty name without NUL characters \
+or lone surrogates; got ''. Rename it.
+    """
+    ok = isinstance(value, str) and bool(value) and "\x00" not in value
+    if ok:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            ok = False
+    if not ok:
+        raise fail(func, name, "must be a non-empty name without NUL characters or lone surrogates",
+                   _what(value), "Rename it.")
+    return str(value)

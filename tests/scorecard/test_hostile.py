@@ -601,12 +601,13 @@ def test_scoring(variant, card, method):
         assert got == want
 
 
-@given(table=st.sampled_from(["features", "t_1", "a b", "1x", "", 5, None, "x;drop"]),
+@given(table=st.sampled_from(["features", "t_1", "a b", "1x", "", 5, None, 'x";drop', "表 1", "a\x00b"]),
        key=st.sampled_from([None, "id", "bad-key", 3.5]),
-       score=st.sampled_from(["score", "s", "", "x y"]), card=st.sampled_from([CARD, WORST]))
+       score=st.sampled_from(["score", "s", "", "x y", 'it"s']), card=st.sampled_from([CARD, WORST]))
 def test_to_sql(table, key, score, card):
-    valid = all(isinstance(v, str) and v.isidentifier() and v.isascii() for v in (table, score)) and (
-        key is None or (isinstance(key, str) and key.isidentifier()))
+    # names are quoted (quotes doubled inside), so any non-empty text without NUL is a valid name
+    valid = all(isinstance(v, str) and v and "\x00" not in v for v in (table, score)) and (
+        key is None or isinstance(key, str))
     variant = Variant("to_sql", f"{table!r}, {key!r}, {score!r}", lambda: None, valid,
                       ("table", "key", "score_column"))
     sql, error = run(lambda: card.to_sql(table, key=key, score_column=score))
