@@ -162,6 +162,12 @@ class Binning:
             }
         )
 
+    def _repr_html_(self) -> str:
+        """Notebook display: feature, kind, bins, IV and trend, then the bin table."""
+        from jiebei_credit.scorecard._reprs import binning_html
+
+        return binning_html(self)
+
     # ---------------------------------------------------------- transform ---
 
     @property

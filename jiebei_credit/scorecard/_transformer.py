@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,8 @@ from jiebei_credit.scorecard._finebin import (
 from jiebei_credit.scorecard._fit import MergeParams, fit_stats, fixed_binning, user_bins_of
 from jiebei_credit.scorecard._frames import as_frame, fit_data, require_columns
 from jiebei_credit.scorecard._params import Params, bin_specs, check_all
+from jiebei_credit.scorecard._reprs import transformer_html
+from jiebei_credit.scorecard._sklearn import OutputKind, set_output_config
 from jiebei_credit.scorecard._stats import categorical_stats, numeric_stats
 
 __all__ = ["WOETransformer", "binning_params", "fit_binnings"]
@@ -334,5 +336,70 @@ class WOETransformer(Params):
         return df.sort_values("iv", ascending=False, kind="stable").reset_index(drop=True)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray[Any, Any]:
-        """Names of the output columns (the fitted columns)."""
-        return np.asarray(list(self._fitted("WOETransformer.get_feature_names_out")), dtype=object)
+        """Names of the output columns (the fitted columns).
+
+        Parameters
+        ----------
+        input_features : array-like of str, optional
+            Accepted for scikit-learn; when given it must equal the columns
+            seen in ``fit`` (``feature_names_in_``), in order.
+
+        Returns
+        -------
+        numpy.ndarray of str (object dtype)
+            The fitted columns, in order: one WOE column each.
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
+        InvalidInputError
+            ``input_features`` other than the columns seen in ``fit``.
+        """
+        func = "WOETransformer.get_feature_names_out"
+        names = list(self._fitted(func))
+        if input_features is not None:
+            given = [str(v) for v in V.listlike(input_features, func=func, name="input_features")]
+            if given != names:
+                raise V.fail(func, "input_features", "must be the columns seen in fit, in order",
+                             V.show(given, len(given)), f"fit saw {V.show(names, len(names))}.")
+        return np.asarray(names, dtype=object)
+
+    def set_output(self, *, transform: OutputKind | None = None) -> Self:
+        """Choose the output container of ``transform`` (scikit-learn's ``set_output``).
+
+        ``transform`` always returns a pandas DataFrame (the WOE columns on
+        the input's index), which is what both options ask for; the choice is
+        stored so that ``Pipeline.set_output`` and
+        ``ColumnTransformer.set_output`` accept this transformer, and
+        ``clone`` keeps it.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas"} or None, default None
+            ``"default"`` (the transformer's own container, a DataFrame),
+            ``"pandas"``, or None to leave the setting unchanged. Other
+            containers (scikit-learn's ``"polars"``) are refused.
+
+        Returns
+        -------
+        WOETransformer
+            ``self``.
+
+        Raises
+        ------
+        InvalidInputError
+            ``transform`` other than "default", "pandas" or None.
+
+        Examples
+        --------
+        >>> from jiebei_credit.scorecard import WOETransformer
+        >>> WOETransformer().set_output(transform="pandas")._sklearn_output_config
+        {'transform': 'pandas'}
+        """
+        set_output_config(self, transform, "WOETransformer.set_output")
+        return self
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the parameters before ``fit``, the IV summary after."""
+        return transformer_html(self)

@@ -42,6 +42,7 @@ def test_public_names_are_pinned() -> None:
             "check_point_in_time",
             "extract",
             "outcomes",
+            "specs_for",
         ]
     )
     for name in jc.features.__all__:

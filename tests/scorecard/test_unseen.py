@@ -165,7 +165,7 @@ def test_sql_applies_the_same_policy(fitted, policy):
 def test_policy_round_trips_through_to_dict(fitted):
     for card in fitted.values():
         d = json.loads(json.dumps(card.to_dict()))
-        assert d["version"] == 4
+        assert d["version"] == 5
         back = Scorecard.from_dict(d)
         assert back.unseen == card.unseen
         assert back.binnings_["city"].rare_bin == card.binnings_["city"].rare_bin
@@ -189,5 +189,5 @@ def test_a_version_3_card_still_loads_and_keeps_its_policy():
     with pytest.raises(InvalidInputError, match="unseen='raise'"):
         card.points(X.assign(city="new"))
     again = card.to_dict()
-    assert again["version"] == 4
+    assert again["version"] == 5
     assert Scorecard.from_dict(again).to_dict() == again
