@@ -64,5 +64,9 @@ def test_bring_your_own_tables_page_runs_and_says_true() -> None:
     # the card on built-in and utility features keeps a utility feature, as the page says
     card = ns["card_with"]
     assert any(f.startswith("utility_") for f in card.features_)
+    # ... knows it reads the utility table, and the consented tables are enough to score with it
+    assert "utility_bills" in card.data_sources()
+    assert "utility_payments" in card.data_categories()
+    assert card.missing_sources(sorted(ns["consented"])) == ()
     # a card on the utility features alone ranks the holdout better than chance
     assert ns["cards"]["utility bills only"][1] > 0.6
