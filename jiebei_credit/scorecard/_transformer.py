@@ -25,6 +25,7 @@ from jiebei_credit.scorecard._fit import MergeParams, fit_stats, fixed_binning, 
 from jiebei_credit.scorecard._frames import as_frame, fit_data, require_columns
 from jiebei_credit.scorecard._params import Params, bin_specs, check_all
 from jiebei_credit.scorecard._reprs import transformer_html
+from jiebei_credit.scorecard._scoring import unseen_flags, warn_unseen
 from jiebei_credit.scorecard._sklearn import OutputKind, set_output_config
 from jiebei_credit.scorecard._stats import categorical_stats, numeric_stats
 
@@ -221,7 +222,7 @@ class WOETransformer(Params):
         n_prebins: int = 50,
         min_category_share: float = 0.01,
         smoothing: float = 0.5,
-        unseen: Unseen = "raise",
+        unseen: Unseen = "rare",
         sample_size: int | None = 100_000,
         seed: int = 0,
         ordinal: Mapping[str, Sequence[Category]] | None = None,
@@ -305,7 +306,39 @@ class WOETransformer(Params):
         binnings = self._fitted(func)
         frame = as_frame(func, X, n_features=self.n_features_in_)
         require_columns(func, frame, list(binnings))
-        return pd.DataFrame({c: b.woe(frame[c], _func=func) for c, b in binnings.items()}, index=frame.index)
+        out = pd.DataFrame({c: b.woe(frame[c], _func=func) for c, b in binnings.items()}, index=frame.index)
+        if self.unseen != "raise":
+            warn_unseen(func, unseen_flags(func, frame, list(binnings), binnings), self.unseen,
+                        owner="WOETransformer")
+        return out
+
+    def unseen_flags(self, X: Any) -> pd.DataFrame:
+        """Which values of ``X`` no training row had, per fitted column.
+
+        Parameters
+        ----------
+        X : DataFrame
+            Rows to check, with every fitted column.
+
+        Returns
+        -------
+        DataFrame of bool
+            Index of ``X``, one column per fitted column: True where the value
+            (a new category, or a missing or special value absent in training)
+            was scored by the ``unseen`` policy rather than a training bin.
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
+        SchemaError
+            A fitted column is missing from ``X``.
+        """
+        func = "WOETransformer.unseen_flags"
+        binnings = self._fitted(func)
+        frame = as_frame(func, X, n_features=self.n_features_in_)
+        require_columns(func, frame, list(binnings))
+        return unseen_flags(func, frame, list(binnings), binnings)
 
     def fit_transform(self, X: Any, y: Any, sample_weight: Any = None) -> pd.DataFrame:
         """``fit(X, y, sample_weight).transform(X)``."""
