@@ -207,6 +207,12 @@ def model_health(
     and so does a major score shift (the card's bins no longer describe the
     population).
 
+    **After a recalibration** the population is still shifted against the
+    development sample (recalibration changes the PDs, not the people), so
+    the stability rules keep triggering while ``X_reference`` is the
+    development sample. Pass the recalibration sample as ``X_reference``:
+    it is the population the recalibrated PDs describe.
+
     **AUC interval.** The current AUC's standard error is DeLong's
     (DeLong et al. 1988), obtained from
     :func:`jiebei_credit.metrics.delong_test` against a constant score (whose

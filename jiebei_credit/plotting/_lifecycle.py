@@ -59,8 +59,14 @@ def plot_vintage(table: VintageTable, *, ax: Axes | None = None) -> Axes:
     ax = target_axes(ax, func=func)
     mob = shares.columns.to_numpy(dtype=np.float64)
     values = shares.to_numpy(dtype=np.float64)
-    for label, row in zip(shares.index, values, strict=True):
-        ax.plot(mob, row, marker="." if len(mob) <= 24 else None, label=str(label))
+    from matplotlib import colormaps
+
+    # cohorts in order on a sequential map, oldest dark: the default cycle repeats after ten
+    cmap = colormaps["viridis"]
+    n = len(values)
+    for i, (label, row) in enumerate(zip(shares.index, values, strict=True)):
+        ax.plot(mob, row, marker="." if len(mob) <= 24 else None, label=str(label),
+                color=cmap(0.9 * i / max(n - 1, 1)))
     what = "principal" if table.measure == "balance" else "loans"
     ax.set_xlabel("month on book")
     ax.set_ylabel(f"cumulative share of {what} {table.min_dpd}+ DPD")

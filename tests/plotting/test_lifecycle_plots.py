@@ -61,6 +61,17 @@ def test_plot_vintage_draws_one_curve_per_cohort() -> None:
     assert ax.get_title() == "Vintage curves, 30+ DPD, as of 2024-01-01"
 
 
+def test_plot_vintage_gives_every_cohort_its_own_colour() -> None:
+    # more cohorts than the default colour cycle has colours (10): none may repeat
+    records = jc.synthetic.simulate_portfolio(300, start="2023-01-01", end="2026-01-01", seed=1).records
+    vt = vintage_table(records, as_of="2026-01-01", cohort="quarter")
+    assert len(vt.shares) > 10
+    ax = plot_vintage(vt)
+    colours = [matplotlib.colors.to_hex(line.get_color()) for line in ax.get_lines()]
+    assert len(set(colours)) == len(colours)
+    plt.close(ax.figure)
+
+
 def test_plots_draw_on_the_given_axes() -> None:
     fig, (left, right) = plt.subplots(1, 2)
     assert plot_vintage(vintage(), ax=left) is left
