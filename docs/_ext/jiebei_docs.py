@@ -1,7 +1,8 @@
 """Sphinx directives that render the library's own data as tables.
 
 ``.. jiebei-schema:: loans`` renders ``jiebei_credit.records.SCHEMAS["loans"]``,
-so the docs and the validator share one source of truth.
+so the docs and the validator share one source of truth;
+``.. jiebei-data-categories::`` renders ``jiebei_credit.records.DATA_CATEGORIES``.
 """
 
 from __future__ import annotations
@@ -110,7 +111,28 @@ class FeatureCatalogDirective(_TableDirective):
         return lines
 
 
+class DataCategoriesDirective(_TableDirective):
+    """Render ``jiebei_credit.records.DATA_CATEGORIES``, most sensitive first, with their built-in tables."""
+
+    optional_arguments = 0
+
+    def rst_lines(self) -> list[str]:
+        from jiebei_credit.records import DATA_CATEGORIES, SCHEMAS
+
+        rows = [
+            [
+                f"``{name}``",
+                en,
+                zh,
+                ", ".join(f"``{t}``" for t, s in SCHEMAS.items() if s.category == name) or " ",
+            ]
+            for name, (en, zh) in DATA_CATEGORIES.items()
+        ]
+        return list_table(["category", "description", "说明", "built-in tables"], rows, [20, 38, 24, 18])
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_directive("jiebei-schema", SchemaDirective)
     app.add_directive("jiebei-feature-catalog", FeatureCatalogDirective)
+    app.add_directive("jiebei-data-categories", DataCategoriesDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
