@@ -76,6 +76,12 @@ def _bits(frame: pd.DataFrame) -> np.ndarray:
     return out
 
 
+def _plain(value: object) -> object:
+    """A numpy scalar as its Python value, so a report reads ``1902: 4.0``, not ``np.int64(1902)``."""
+    item = getattr(value, "item", None)
+    return item() if isinstance(value, np.generic) and item is not None else value
+
+
 def _compare(check: str, expected: pd.DataFrame, got: pd.DataFrame, out: list[PointInTimeFailure]) -> None:
     """Record every column whose bits differ (NaN equal to NaN) between two frames of the same rows."""
     got = got.reindex(index=expected.index, columns=expected.columns)
@@ -84,13 +90,13 @@ def _compare(check: str, expected: pd.DataFrame, got: pd.DataFrame, out: list[Po
     differ = (a != b) & ~nan
     for j in np.flatnonzero(differ.any(axis=0)):
         rows = np.flatnonzero(differ[:, j])
-        first = expected.index[rows[0]]
+        first = _plain(expected.index[rows[0]])
         out.append(
             PointInTimeFailure(
                 check,
                 str(expected.columns[int(j)]),
                 f"{rows.size} of {len(expected)} observation(s) differ, e.g. {first!r}: "
-                f"{expected.to_numpy()[rows[0], j]!r} vs {got.to_numpy()[rows[0], j]!r}",
+                f"{_plain(expected.to_numpy()[rows[0], j])!r} vs {_plain(got.to_numpy()[rows[0], j])!r}",
             )
         )
 

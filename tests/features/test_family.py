@@ -107,6 +107,9 @@ def test_batch_dependent_family_is_caught(portfolio: tuple[RecordSet, pd.DataFra
     assert not report.passed
     assert report.failing_features() == ("inq_all",)
     assert {"alone", "partitioned_observations"} <= {f.check for f in report.failures}
+    # the detail quotes plain Python values (``3: 4.0 vs 3.0``), never numpy reprs like np.float64(4.0)
+    assert all("np." not in f.detail and "differ, e.g." in f.detail for f in report.failures
+               if f.check == "alone")
     with pytest.raises(
         InvalidInputError, match="check_point_in_time: family must pass every point-in-time check"
     ):
