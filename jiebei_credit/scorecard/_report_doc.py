@@ -60,6 +60,7 @@ h3{margin-top:1.5em}
 section{margin-bottom:1.5em}
 nav ol{columns:2}
 svg{max-width:100%;height:auto}
+table{display:block;overflow-x:auto;max-width:100%}
 .figures{display:flex;flex-wrap:wrap;gap:1em}
 .note{color:#555;font-size:.9em}
 """.strip()
