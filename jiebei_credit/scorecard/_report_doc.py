@@ -16,6 +16,7 @@ import dataclasses
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,8 +30,6 @@ from jiebei_credit.errors import Problem, SchemaError
 from jiebei_credit.scorecard._report_svg import figure_svg, require_matplotlib
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-
     from jiebei_credit.scorecard._model import Scorecard
 
 __all__: list[str] = []
@@ -121,13 +120,16 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 class Figures:
-    """Numbered inline SVG figures, or nothing when the report has no plots."""
+    """Numbered inline SVG figures, or nothing when the report has no plots.
+
+    A figure is drawn by ``draw(ax=ax)``: a plotting function with its other arguments bound.
+    """
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.count = 0
 
-    def __call__(self, draw: Callable[[Axes], Any], caption: str, size: tuple[float, float] = (6.4, 3.4)
+    def __call__(self, draw: Callable[..., Any], caption: str, size: tuple[float, float] = (6.4, 3.4)
                  ) -> str:
         if not self.enabled:
             return ""
@@ -172,7 +174,7 @@ def section_binning(card: Scorecard, figures: Figures) -> str:
                                        ("IV", binning.iv), ("trend", binning.trend)]
         parts.append(f'<section id="binning-{n}">' + f"<h3>{text(feature)}</h3>" + key_values(rows)
                      + _table(binning.table)
-                     + figures(lambda ax, b=binning: plot_binning(b, ax=ax),
+                     + figures(partial(plot_binning, binning),
                                f"Binning of {feature}: rows per bin and bad rate.")
                      + "</section>")
     return "".join(parts)
@@ -225,9 +227,9 @@ def section_discrimination(samples: list[Sample], figures: Figures) -> str:
     out += _p("AUC, Gini (2 AUC - 1) and KS of the card's PD against the outcome (higher PD = riskier).",
               note=True)
     plots = "".join(
-        figures(lambda ax, s=s: plot_roc(s.y, s.pd, higher="riskier", label=s.label, ax=ax),
+        figures(partial(plot_roc, s.y, s.pd, higher="riskier", label=s.label),
                 f"ROC curve, {s.label} sample.", size=(4.2, 3.6))
-        + figures(lambda ax, s=s: plot_ks(s.y, s.pd, higher="riskier", ax=ax),
+        + figures(partial(plot_ks, s.y, s.pd, higher="riskier"),
                   f"KS curves, {s.label} sample.", size=(4.2, 3.6))
         for s in samples
     )
@@ -244,7 +246,8 @@ def section_calibration(samples: list[Sample], grades: int, figures: Figures) ->
         slope = calibration_slope(s.y, s.pd)
         rows.append({"sample": s.label, "bad_rate": float(s.y.mean()), "mean_pd": float(s.pd.mean()),
                      "brier": brier_score(s.y, s.pd), "hl_statistic": hl.statistic, "hl_dof": hl.dof,
-                     "hl_p_value": hl.p_value, "intercept": slope.intercept, "intercept_se": slope.intercept_se,
+                     "hl_p_value": hl.p_value, "intercept": slope.intercept,
+                     "intercept_se": slope.intercept_se,
                      "slope": slope.slope, "slope_se": slope.slope_se})
         tables.append((s, calibration_table(s.y, s.pd, grades=grades)))
     out = _table(pd.DataFrame(rows).set_index("sample"))
@@ -253,7 +256,7 @@ def section_calibration(samples: list[Sample], grades: int, figures: Figures) ->
               "recalibration of the outcome on logit(PD); Brier score.", note=True)
     for s, table in tables:
         out += (_heading(3, f"Per grade, {s.label} sample", f"分级检验（{s.label}）") + _table(table)
-                + figures(lambda ax, t=table: plot_calibration(t, ax=ax),
+                + figures(partial(plot_calibration, table),
                           f"Observed default rate against PD per grade, {s.label} sample."))
     return out + _p("binomial_p and jeffreys_p are one-sided per-grade tests (small: PD too low); "
                     "ci_lower and ci_upper bound the Jeffreys interval of the default rate.", note=True)
@@ -273,7 +276,7 @@ def section_stability(card: Scorecard, samples: list[Sample], figures: Figures) 
     out = _p("Development (reference) against holdout (current): population stability of the score, "
              "characteristic stability (CSI) of each model feature, and bad rate by score band.")
     out += key_values(rows) + _table(report.score_psi.table)
-    out += figures(lambda ax: plot_psi(report.score_psi, ax=ax), "Score distribution, development "
+    out += figures(partial(plot_psi, report.score_psi), "Score distribution, development "
                    "against holdout (PSI).")
     out += _heading(3, "Characteristic stability", "变量稳定性") + _table(report.features)
     if report.bad_rates is not None:

@@ -22,10 +22,7 @@ import importlib.util
 import io
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
+from typing import Any
 
 __all__: list[str] = []
 
@@ -66,13 +63,13 @@ def clean_svg(svg: str, key: str) -> str:
     return pattern.sub(lambda m: m.group(1) + new[m.group(2)], svg)
 
 
-def figure_svg(draw: Callable[[Axes], Any], *, key: str, size: tuple[float, float] = (6.4, 3.4)) -> str:
-    """Draw on a new off-screen figure with ``draw(ax)`` and return it as inline SVG."""
+def figure_svg(draw: Callable[..., Any], *, key: str, size: tuple[float, float] = (6.4, 3.4)) -> str:
+    """Draw on a new off-screen figure with ``draw(ax=ax)`` and return it as inline SVG."""
     from matplotlib.figure import Figure
     from matplotlib.text import Text
 
     fig = Figure(figsize=size, layout="constrained")
-    draw(fig.add_subplot())
+    draw(ax=fig.add_subplot())
     for text in fig.findobj(Text):
         text.set_parse_math(False)
     buffer = io.BytesIO()
