@@ -998,7 +998,9 @@ class Scorecard(Params):
         -----
         Discrimination uses the card's PD with ``higher="riskier"``; Gini is
         ``2 AUC − 1``. The calibration tests and the sample summary are
-        unweighted: they count rows.
+        unweighted: they count rows. Numbers are shown to 6 significant
+        digits and texts longer than 200 characters are cut with "…", as
+        in the notebook displays.
 
         Examples
         --------
