@@ -13,7 +13,11 @@ reproducible and safe to inline into one HTML document:
   ``<key>-<n>`` in order of appearance, with the references to it, so the
   same figure gives the same bytes and ids never clash between figures;
 - label texts are drawn literally (no mathtext), so a ``$`` in a feature
-  name or a category neither fails the report nor changes the text.
+  name or a category neither fails the report nor changes the text;
+- label texts fall back, after the figure's own fonts, to the installed
+  fonts of :data:`CJK_FONTS`, so Chinese feature names and categories are
+  drawn (set on each text, never in ``rcParams``). Without such a font,
+  matplotlib warns that the glyphs are missing.
 """
 
 from __future__ import annotations
@@ -31,6 +35,10 @@ NEEDS_MATPLOTLIB = (
     "Scorecard.report: plots=True needs matplotlib, which is not installed; install the plot "
     "extra (pip install 'jiebei-credit[plot]') or pass plots=False for a report of tables only."
 )
+
+#: Fonts with Chinese glyphs, tried in this order (those installed) after a figure's own fonts.
+CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
+             "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "Arial Unicode MS")
 
 _ID = re.compile(r'\bid="([^"]+)"')
 _COMMENT = re.compile(r"<!--.*?-->\s*", flags=re.DOTALL)
@@ -66,12 +74,17 @@ def clean_svg(svg: str, key: str) -> str:
 def figure_svg(draw: Callable[..., Any], *, key: str, size: tuple[float, float] = (6.4, 3.4)) -> str:
     """Draw on a new off-screen figure with ``draw(ax=ax)`` and return it as inline SVG."""
     from matplotlib.figure import Figure
+    from matplotlib.font_manager import fontManager
     from matplotlib.text import Text
 
+    installed = {font.name for font in fontManager.ttflist}
+    fallbacks = [name for name in CJK_FONTS if name in installed]
     fig = Figure(figsize=size, layout="constrained")
     draw(ax=fig.add_subplot())
     for text in fig.findobj(Text):
         text.set_parse_math(False)
+        if fallbacks:
+            text.set_fontfamily([*text.get_fontfamily(), *fallbacks])
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     return clean_svg(buffer.getvalue().decode("utf-8"), key)

@@ -403,3 +403,23 @@ def test_bad_inputs(fitted: tuple[Any, ...]) -> None:
         kwargs: dict[str, Any] = {"X_dev": Xd, "y_dev": yd, "plots": False, **change}
         with pytest.raises(error, match=message):
             card.report(**kwargs)
+
+
+def _cjk_font() -> bool:
+    if not HAS_MPL:
+        return False
+    from matplotlib.font_manager import fontManager
+
+    names = {font.name for font in fontManager.ttflist}
+    return bool(names & {"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
+                         "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "Arial Unicode MS"})
+
+
+@pytest.mark.skipif(not _cjk_font(), reason="matplotlib knows no font with Chinese glyphs on this machine")
+def test_chinese_names_are_drawn_without_missing_glyphs() -> None:
+    # warnings are errors in the suite: matplotlib's "Glyph ... missing" warning would fail this test
+    rng = np.random.default_rng(5)
+    X = pd.DataFrame({"地区": rng.choice(["华东", "华南", "华北"], 2000), "util": rng.random(2000)})
+    y = (rng.random(2000) < 0.1 + 0.3 * X["util"]).astype(int)
+    doc = Scorecard(max_bins=3).fit(X, y).report(X, y)
+    assert "地区" in [t for tag, t in parse(doc).headings if tag == "h3"]
