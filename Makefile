@@ -17,6 +17,19 @@ demo: $(PY)
 
 test: $(PY)
 	$(PY) -m pip install --quiet -e ".[test,docs,dask,spark]"
+	@# headless Chromium renders the model report (tests/scorecard/test_report_browser.py)
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "make test: no chromium and no apt-get (not Debian); the browser tests will skip."; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei \
+	  || echo "make test: installing chromium failed; the browser tests will skip."; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei \
+	  || echo "make test: installing chromium failed; the browser tests will skip."; \
+	else \
+	  echo "make test: chromium is not installed and cannot be installed here (not root, no passwordless sudo); the browser tests will skip. Install it with: sudo apt-get install chromium"; \
+	fi
 	$(PY) -m ruff check .
 	$(PY) -m mypy --strict jiebei_credit
 	$(PY) -m pytest

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 
-import pytest
 from hypothesis import HealthCheck, settings
 
 _SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
@@ -45,7 +44,3 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-
-def pytest_configure(config: pytest.Config) -> None:
-    # tests/scorecard/test_report_browser.py: they skip themselves when no chromium binary is found
-    config.addinivalue_line("markers", "browser: renders in a real headless browser (Chromium)")
