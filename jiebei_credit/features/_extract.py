@@ -13,9 +13,10 @@ from jiebei_credit import _validation as V
 from jiebei_credit.features._bureau import inquiry_features, zhima_features
 from jiebei_credit.features._capacity import capacity_features
 from jiebei_credit.features._cashflow import cashflow_features
-from jiebei_credit.features._catalog import DEFAULT_WINDOWS, FAMILIES, catalog, check_windows
+from jiebei_credit.features._catalog import BUILTIN_TABLES, DEFAULT_WINDOWS, FAMILIES, catalog, check_windows
 from jiebei_credit.features._context import Context
 from jiebei_credit.features._draws import draw_features
+from jiebei_credit.features._invoices import invoice_features
 from jiebei_credit.features._family import FeatureFamily, PointInTimeView
 from jiebei_credit.features._kernels import FloatArray
 from jiebei_credit.features._line import line_features
@@ -47,19 +48,28 @@ def _family_sources() -> dict[str, tuple[str, ...]]:
     for spec in catalog(DEFAULT_WINDOWS).values():
         for table in spec.sources:
             union[spec.family][table] = None
-    return {f: tuple(t for t in TABLE_NAMES if t in tables) for f, tables in union.items()}
+    return {f: tuple(t for t in BUILTIN_TABLES if t in tables) for f, tables in union.items()}
 
 
 #: Tables each family reads (the union over its features), in TABLE_NAMES order.
 FAMILY_SOURCES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(_family_sources())
 
 
+#: Built-in families written against the public point-in-time view, like a user family.
+_VIEW_COMPUTE: Final[Mapping[str, Callable[[PointInTimeView], dict[str, FloatArray]]]] = {
+    "invoices": invoice_features,
+}
+
+
 def _builtin(name: str) -> FeatureFamily:
+    specs = tuple(s for s in catalog(DEFAULT_WINDOWS).values() if s.family == name)
+    if name in _VIEW_COMPUTE:
+        return FeatureFamily(name, FAMILY_SOURCES[name], specs, _VIEW_COMPUTE[name])
     compute = _COMPUTE[name]
     return FeatureFamily(
         name,
         FAMILY_SOURCES[name],
-        tuple(s for s in catalog(DEFAULT_WINDOWS).values() if s.family == name),
+        specs,
         lambda view: compute(view._ctx, view.windows),
     )
 
