@@ -59,7 +59,7 @@ VAT_INVOICES: Final = TableSchema(
                description_zh="不含税金额(元);红字发票记冲销金额的绝对值"),
         Column(name="tax", kind="float", minimum=0.0, description="VAT on the invoice, CNY (amount × "
                "tax_rate, to the fen).", description_zh="税额(元)"),
-        Column(name="tax_rate", kind="float", minimum=0.0, maximum=0.13, description="VAT rate as a "
+        Column(name="tax_rate", kind="float", minimum=0.0, description="VAT rate as a "
                "decimal: one of 0.13, 0.09, 0.06, 0.03, 0.01, 0.", description_zh="税率(13%、9%、6%、"
                "3%、1% 或 0)"),
         Column(name="status", kind="category", enum=InvoiceStatus,
