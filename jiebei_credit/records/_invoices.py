@@ -112,27 +112,32 @@ def invoice_problems(out: pd.DataFrame, clean: set[str]) -> list[Problem]:
     needed = ("invoice_id", "borrower_id", "direction", "issued_on")
     if not clean.issuperset(needed):
         return problems
-    check = red & has_ref
-    if not check.any():
+    pos = np.flatnonzero(red & has_ref)  # only the red-letter rows are looked up (few)
+    if pos.size == 0:
         return problems
-    target = pd.Index(out["invoice_id"]).get_indexer(ref.where(pd.Series(check, index=out.index)))
-    unknown = check & (target < 0)
-    problems += _rule_rows(out, unknown, "reverses_invoice_id", refs,
+    n = len(out)
+
+    def at(mask: np.ndarray) -> np.ndarray:
+        full = np.zeros(n, dtype=bool)
+        full[pos[mask]] = True
+        return full
+
+    target = pd.Index(out["invoice_id"]).get_indexer(ref.iloc[pos])
+    unknown = target < 0
+    problems += _rule_rows(out, at(unknown), "reverses_invoice_id", refs,
                            "must be the invoice_id of an invoice of the table (a red-letter note "
                            "reverses an invoice the table holds); add the reversed invoice or fix the id")
-    found = check & (target >= 0)
-    t = np.where(found, target, 0)
-    other = found & (
-        (out["borrower_id"].to_numpy(dtype=object)[t] != out["borrower_id"].to_numpy(dtype=object))
-        | (out["direction"].to_numpy(dtype=object)[t] != out["direction"].to_numpy(dtype=object))
-    )
-    problems += _rule_rows(out, other, "reverses_invoice_id", refs,
+    t = np.where(unknown, 0, target)
+    borrower = out["borrower_id"].to_numpy(dtype=object)
+    direction = out["direction"].cat.codes.to_numpy()
+    other = ~unknown & ((borrower[t] != borrower[pos]) | (direction[t] != direction[pos]))
+    problems += _rule_rows(out, at(other), "reverses_invoice_id", refs,
                            "must name an invoice of the same borrower and direction")
-    chained = found & ~other & red[t]
-    problems += _rule_rows(out, chained, "reverses_invoice_id", refs,
+    chained = ~unknown & ~other & red[t]
+    problems += _rule_rows(out, at(chained), "reverses_invoice_id", refs,
                            "must name an invoice that is not itself a red-letter note")
     issued = out["issued_on"].to_numpy(dtype="datetime64[ns]")
-    later = found & ~other & ~chained & (issued[t] > issued)
-    problems += _rule_rows(out, later, "reverses_invoice_id", refs,
+    later = ~unknown & ~other & ~chained & (issued[t] > issued[pos])
+    problems += _rule_rows(out, at(later), "reverses_invoice_id", refs,
                            "must name an invoice issued on or before the red-letter note's issued_on")
     return problems
