@@ -26,11 +26,21 @@ Pipeline (one observation per borrower on 2024-07-01, tables over
   ``features.extract``, ``features.outcomes`` and ``card.points`` on the
   reference book.
 
-The card is fitted in memory on a separate 20 000-borrower development book
-(distributed ``fit`` is not built yet). Reported: wall time of each stage
+The card is fitted in memory on a separate 20 000-borrower development book.
+Reported: wall time of each stage
 and in all, seconds per 100 000 borrowers, the ratio to the in-memory
 pipeline at the reference size, and the peak RSS of every Dask worker and
 of the client process (which also hosts the scheduler).
+
+**Fit** (``--fit-borrowers``, default 300 000; ``--engines`` must include
+``dask``): a lazily simulated book, features and outcomes extracted and
+persisted on the workers (the five card features and the target only), the
+borrowers split by a hash of their id into a training half and a holdout
+half. ``jiebei_credit.dask.fit(Scorecard(), ...)`` fits the training half
+(above ``max_rows`` = ``sample_size`` = 100 000 rows: from partition
+statistics, four passes over the persisted features), and
+``Scorecard.fit`` fits the same rows collected in memory. Reported: both
+fit times, their holdout AUCs and the difference.
 """
 
 from __future__ import annotations
@@ -149,6 +159,59 @@ def dask_pipeline(n: int, card: jc.scorecard.Scorecard, *, part: int, memory_lim
         cluster.close()
 
 
+def _labelled(x: pd.DataFrame, y: pd.Series, *, holdout: bool) -> pd.DataFrame:
+    """The card features and the target of one partition, labelled rows of one half of the borrowers."""
+    frame = x[FEATURES].assign(bad=y)
+    ids = pd.Series(frame.index.to_numpy(), index=frame.index)
+    half = (pd.util.hash_pandas_object(ids, index=False).to_numpy() % 2) == (1 if holdout else 0)
+    return frame[half & frame["bad"].notna().to_numpy()]
+
+
+def dask_fit(n: int, *, part: int, memory_limit: str) -> dict[str, Any]:
+    import dask
+    import dask.dataframe as dd
+    import distributed
+
+    import jiebei_credit.dask as jcd
+
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       memory_limit=memory_limit, dashboard_address=":0",
+                                       silence_logs=40)
+    client = distributed.Client(cluster)
+    try:
+        p = max(1, math.ceil(n / part))
+        t0 = time.perf_counter()
+        tables = jcd.simulate_portfolio(n, start=START, end=END, seed=1, npartitions=p)
+        tables = {k: v for k, v in tables.items() if k != "truth"}
+        obs = tables["borrowers"].map_partitions(
+            _observations, meta=_observations(tables["borrowers"]._meta))
+        X = jcd.extract(tables, obs, npartitions=p, partitioned_by_borrower=True)
+        y = jcd.outcomes(tables, obs, npartitions=p, partitioned_by_borrower=True, **OUTCOME_KW)
+        meta = _labelled(X._meta, y._meta, holdout=False)
+        train = dd.map_partitions(_labelled, X, y, holdout=False, meta=meta, align_dataframes=False)
+        test = dd.map_partitions(_labelled, X, y, holdout=True, meta=meta, align_dataframes=False)
+        train, test = dask.persist(train, test)
+        distributed.wait([train, test])
+        t1 = time.perf_counter()
+        with dask.config.set(scheduler=client):
+            card = jcd.fit(jc.scorecard.Scorecard(), train[FEATURES], train["bad"])
+        t2 = time.perf_counter()
+        train_rows, test_rows = client.compute([train, test], sync=True)
+        t3 = time.perf_counter()
+        mem = jc.scorecard.Scorecard().fit(train_rows[FEATURES], train_rows["bad"])
+        t4 = time.perf_counter()
+        auc_d = jc.metrics.auc(test_rows["bad"], card.points(test_rows[FEATURES]), higher="safer")
+        auc_m = jc.metrics.auc(test_rows["bad"], mem.points(test_rows[FEATURES]), higher="safer")
+        return {"partitions": p, "features": t1 - t0, "fit": t2 - t1, "collect": t3 - t2,
+                "fit_in_memory": t4 - t3, "train_rows": len(train_rows), "test_rows": len(test_rows),
+                "auc": auc_d, "auc_in_memory": auc_m, "features_": card.features_,
+                "features_in_memory": mem.features_,
+                "worker_peak_mib": sorted(client.run(_rss_mib).values())}
+    finally:
+        client.close()
+        cluster.close()
+
+
 def spark_pipeline(n: int, card: jc.scorecard.Scorecard) -> dict[str, Any]:
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
@@ -203,16 +266,32 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--modes", nargs="+", default=["shuffle", "aligned"], choices=["shuffle", "aligned"],
                         help="shuffle: co-partition by borrower hash (any input); aligned: the simulated "
                         "partitions already hold whole borrowers (partitioned_by_borrower=True)")
+    parser.add_argument("--fit-borrowers", type=int, nargs="*", default=[300_000],
+                        help="books for the fit benchmark (none: skip it)")
+    parser.add_argument("--skip-pipeline", action="store_true", help="run only the fit benchmark")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
     if args.quick:
         args.borrowers, args.engines, args.reference = [20_000], ["dask"], 20_000
+        args.fit_borrowers = [20_000]
     try:
         import dask  # noqa: F401
     except ImportError:
         print("bench_distributed: dask is not installed (pip install 'jiebei_credit[dask]'); skipped")
         return
     print(f"load average before: {os.getloadavg()}")
+    if "dask" in args.engines:
+        for n in args.fit_borrowers:
+            r = dask_fit(n, part=args.partition_borrowers, memory_limit=args.memory_limit)
+            print(f"dask fit {n:,} borrowers ({r['partitions']} partitions; {r['train_rows']:,} training "
+                  f"rows, {r['test_rows']:,} holdout): features persisted in {r['features']:.1f} s; "
+                  f"jcd.fit {r['fit']:.1f} s, collect {r['collect']:.1f} s + Scorecard.fit "
+                  f"{r['fit_in_memory']:.1f} s; holdout AUC {r['auc']:.5f} vs in memory "
+                  f"{r['auc_in_memory']:.5f} (difference {r['auc'] - r['auc_in_memory']:+.5f}); features "
+                  f"{r['features_']} vs {r['features_in_memory']}; worker peak RSS "
+                  f"{[round(x) for x in r['worker_peak_mib']]} MiB")
+    if args.skip_pipeline:
+        return
     card_dict = _in_child(_dev_card_dict)
     card = jc.scorecard.Scorecard.from_dict(card_dict)
     ref = _in_child(_in_memory_child, args.reference, card_dict)

@@ -12,14 +12,16 @@ from __future__ import annotations
 import base64
 import pickle
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jiebei_credit import features, metrics, records, synthetic
+from jiebei_credit import _validation as V
+from jiebei_credit import features, metrics, records, scorecard, synthetic
 from jiebei_credit.errors import InvalidInputError, JiebeiCreditError, Problem, SchemaError
+from jiebei_credit.scorecard import _distfit
 
 __all__ = [
     "BORROWER_KEY",
@@ -33,6 +35,7 @@ __all__ = [
     "decode_error",
     "encode_error",
     "extract_partition",
+    "fit_scorecard",
     "outcomes_partition",
     "part_sizes",
     "psi_from_merged_counts",
@@ -360,3 +363,75 @@ def nonempty_sample(empty: pd.DataFrame) -> pd.DataFrame:
         except (TypeError, ValueError):
             data[name] = pd.Series(values)
     return pd.DataFrame(data)
+
+
+# ---- fitting a scorecard from partition statistics ------------------------------------
+
+#: Rows collected for an in-memory fit when the estimator's ``sample_size`` is None.
+DEFAULT_MAX_ROWS: Final = 100_000
+
+
+class FitEngine(Protocol):
+    """What an engine does for :func:`fit_scorecard`: run a step on every partition, collect results."""
+
+    def totals(self, plan: _distfit.FitPlan) -> list[tuple[int, float, float]]:
+        """:func:`_distfit.partition_totals` of every partition."""
+
+    def collect(self) -> tuple[pd.DataFrame, pd.Series, pd.Series | None]:
+        """All rows: ``X``, ``y`` and the weights (or None), as the in-memory fit takes them."""
+
+    def sample(self, plan: _distfit.FitPlan, fraction: float) -> list[pd.DataFrame]:
+        """:func:`_distfit.partition_sample` of every partition."""
+
+    def stats(self, plan: _distfit.FitPlan, edges: Mapping[str, Sequence[float]]) -> list[
+            dict[str, scorecard.BinStats]]:
+        """:func:`_distfit.partition_stats` of every partition."""
+
+    def combinations(self, plan: _distfit.FitPlan, binnings: Mapping[str, scorecard.Binning]) -> list[
+            pd.DataFrame]:
+        """:func:`_distfit.partition_combinations` of every partition."""
+
+
+#: The per-partition steps, run by the engines (see :mod:`jiebei_credit.scorecard._distfit`).
+partition_totals = _distfit.partition_totals
+partition_sample = _distfit.partition_sample
+partition_stats = _distfit.partition_stats
+partition_combinations = _distfit.partition_combinations
+#: Names of the good and bad weight columns of a combination table.
+COMBINATION_WEIGHTS: Final = (_distfit.GOODS, _distfit.BADS)
+
+
+def plan_fit(func: str, estimator: Any, meta: pd.DataFrame) -> _distfit.FitPlan:
+    """The estimator's parameters and the columns of ``meta`` checked before any compute."""
+    return _distfit.plan_fit(func, estimator, meta)
+
+
+def max_rows_of(func: str, estimator: Any, max_rows: Any) -> int:
+    """``max_rows``, by default the estimator's ``sample_size`` (or :data:`DEFAULT_MAX_ROWS`)."""
+    if max_rows is None:
+        size = getattr(estimator, "sample_size", None)
+        return DEFAULT_MAX_ROWS if size is None else int(size)
+    return V.integer(max_rows, func=func, name="max_rows", low=0,
+                     fix="Pass the most rows to collect for an in-memory fit, e.g. max_rows=100_000.")
+
+
+def fit_scorecard(engine: FitEngine, estimator: Any, plan: _distfit.FitPlan, *, max_rows: int) -> Any:
+    """Fit a clone of ``estimator``: in memory up to ``max_rows`` rows, else from partition statistics.
+
+    Passes over the data: one (totals) plus, in memory, one collect; from
+    statistics, three more (sample, fine-bin statistics, combinations).
+    """
+    n, _, _ = _distfit.merge_totals(plan.func, engine.totals(plan))
+    if n <= max_rows:
+        X, y, w = engine.collect()
+        return type(estimator)(**estimator.get_params()).fit(X, y, w)
+    plan.check_statistics_path()
+    target = plan.sample_size if plan.sample_size is not None else max_rows
+    fraction = min(1.0, target / n)
+    parts = [p for p in engine.sample(plan, fraction) if len(p)]
+    sample = pd.concat(parts) if parts else pd.DataFrame({c: pd.Series([], dtype=np.float64)
+                                                          for c in plan.sampled})
+    edges = _distfit.sample_edges(plan, sample)
+    binnings = _distfit.fit_binnings_from_stats(plan, _distfit.merge_stats(engine.stats(plan, edges)))
+    combos = _distfit.merge_combinations(engine.combinations(plan, binnings))
+    return _distfit.fit_combinations(plan, estimator, binnings, combos, n)

@@ -18,6 +18,7 @@ Importing this module imports PySpark; ``import jiebei_credit`` does not.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Final
@@ -35,13 +36,14 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 from jiebei_credit import _distributed as _d
-from jiebei_credit import limits, metrics
+from jiebei_credit import limits, metrics, scorecard
 from jiebei_credit.errors import InvalidInputError, JiebeiCreditError, Problem, SchemaError
 
 __all__ = [
     "assign",
     "explain",
     "extract",
+    "fit",
     "library_errors",
     "outcomes",
     "psi",
@@ -377,6 +379,177 @@ def assign(applicants: DataFrame, policy: limits.LimitPolicy, *, key: str, **kwa
 def _with_key_type(out: DataFrame, X: DataFrame, key: str, column: str | None = None) -> DataFrame:
     column = column or key
     return out.withColumn(column, F.col(column).cast(X.schema[key].dataType))
+
+
+# ---- fitting ------------------------------------------------------------------------
+
+
+def _partition_frame(batches: Iterator[pd.DataFrame]) -> pd.DataFrame | None:
+    """The batches of one Spark partition as one frame (None when it has no rows)."""
+    frames = [b for b in batches if len(b)]
+    return pd.concat(frames, ignore_index=True) if frames else None
+
+
+def _partition_id() -> int:
+    from pyspark import TaskContext
+
+    ctx = TaskContext.get()
+    return ctx.partitionId() if ctx is not None else 0
+
+
+def _splitter(features: list[str], target: str, weight: str | None) -> Callable[
+        [pd.DataFrame], tuple[pd.DataFrame, pd.Series, pd.Series | None]]:
+    def split(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, pd.Series | None]:
+        return frame[features], frame[target], (frame[weight] if weight else None)
+
+    return split
+
+
+class _SparkFit:
+    """The steps of :func:`jiebei_credit._distributed.fit_scorecard` on Spark partitions."""
+
+    def __init__(self, df: DataFrame, features: list[str], target: str, weight: str | None) -> None:
+        self.df = df.select(*features, target, *([weight] if weight else []))
+        # the functions sent to the workers must not hold the DataFrame (no Spark context there)
+        self._xyw = _splitter(features, target, weight)
+
+    def _map(self, part_fn: Callable[[pd.DataFrame, int], pd.DataFrame],
+             schema: T.StructType) -> pd.DataFrame:
+        @_guarded
+        def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+            frame = _partition_frame(batches)
+            if frame is not None:
+                yield _plain(part_fn(frame, _partition_id()))
+
+        with library_errors():
+            return self.df.mapInPandas(run, schema=schema).toPandas()
+
+    def totals(self, plan: Any) -> list[tuple[int, float, float]]:
+        schema = T.StructType([T.StructField("n", T.LongType()), T.StructField("goods", T.DoubleType()),
+                               T.StructField("bads", T.DoubleType())])
+
+        xyw = self._xyw
+
+        def part(frame: pd.DataFrame, _: int) -> pd.DataFrame:
+            n, g, b = _d.partition_totals(plan, *xyw(frame))
+            return pd.DataFrame({"n": [n], "goods": [g], "bads": [b]})
+
+        rows = self._map(part, schema)
+        return list(zip(rows["n"].astype(np.int64).tolist(), rows["goods"].astype(np.float64).tolist(),
+                        rows["bads"].astype(np.float64).tolist(), strict=True))
+
+    def collect(self) -> tuple[pd.DataFrame, pd.Series, pd.Series | None]:
+        with library_errors():
+            frame = self.df.toPandas()
+        return self._xyw(frame)
+
+    def sample(self, plan: Any, fraction: float) -> list[pd.DataFrame]:
+        schema = T.StructType([T.StructField(c, T.DoubleType(), True) for c in plan.sampled])
+
+        xyw = self._xyw
+
+        def part(frame: pd.DataFrame, i: int) -> pd.DataFrame:
+            out = _d.partition_sample(plan, xyw(frame)[0], fraction=fraction, part=i)
+            return out.astype(np.float64)
+
+        return [self._map(part, schema)]
+
+    def stats(self, plan: Any, edges: Mapping[str, Any]) -> list[Any]:
+        schema = T.StructType([T.StructField("part", T.LongType()), T.StructField("stats", T.StringType())])
+
+        xyw = self._xyw
+
+        def part(frame: pd.DataFrame, i: int) -> pd.DataFrame:
+            stats = _d.partition_stats(plan, edges, *xyw(frame))
+            text = json.dumps({k: v.to_dict() for k, v in stats.items()})
+            return pd.DataFrame({"part": [i], "stats": np.array([text], dtype=object)})
+
+        rows = self._map(part, schema)
+        return [{k: scorecard.BinStats.from_dict(v) for k, v in json.loads(text).items()}
+                for text in rows["stats"]]
+
+    def combinations(self, plan: Any, binnings: Mapping[str, Any]) -> list[pd.DataFrame]:
+        names = list(binnings)
+        weights = [T.StructField("goods", T.DoubleType()), T.StructField("bads", T.DoubleType())]
+        schema = T.StructType([T.StructField(f"b{k}", T.LongType()) for k in range(len(names))] + weights)
+
+        xyw = self._xyw
+
+        def part(frame: pd.DataFrame, _: int) -> pd.DataFrame:
+            table = _d.partition_combinations(plan, binnings, *xyw(frame))
+            table.columns = [f"b{k}" for k in range(len(names))] + ["goods", "bads"]
+            return table
+
+        table = self._map(part, schema)
+        table.columns = [*names, *_d.COMBINATION_WEIGHTS]
+        return [table]
+
+
+def fit(estimator: Any, df: DataFrame, *, target: str, weight: str | None = None,
+        features: list[str] | None = None, max_rows: int | None = None) -> Any:
+    """Fit a scorecard on a Spark DataFrame; returns a fitted in-memory clone of ``estimator``.
+
+    Parameters
+    ----------
+    estimator : jiebei_credit.scorecard.Scorecard
+        Unfitted (its parameters are used; it is not changed).
+    df : pyspark.sql.DataFrame
+        Features, the target and optionally the weights, one row each.
+    target : str
+        Column of the target (1 bad, 0 good).
+    weight : str, optional
+        Column of frequency weights.
+    features : list of str, optional
+        Feature columns, in order; by default every other column.
+    max_rows : int, optional
+        As in :func:`jiebei_credit.dask.fit`: up to this many rows the card
+        is fitted in memory on ``df.toPandas()``.
+
+    Returns
+    -------
+    Scorecard
+        A new fitted in-memory card with ``estimator``'s parameters.
+
+    Raises
+    ------
+    InvalidInputError, SchemaError
+        As :func:`jiebei_credit.dask.fit`; also unknown ``target``,
+        ``weight`` or ``features`` columns (before any job). Failures in a
+        worker surface as the original library exception.
+
+    Notes
+    -----
+    The same passes as :func:`jiebei_credit.dask.fit`, each a
+    ``mapInPandas`` over the partitions (the sample is seeded by the
+    partition id, so it depends on the partitioning): rows per partition,
+    a sample for the fine edges, fine-bin statistics, and counts of bin
+    combinations. Only those small results reach the driver.
+    """
+    func = "jiebei_credit.spark.fit"
+    if not isinstance(df, DataFrame):
+        raise InvalidInputError(f"{func}: df must be a Spark DataFrame; got {type(df).__name__}")
+    named = [("target", target), *([("weight", weight)] if weight is not None else [])]
+    for name, col in named:
+        if not isinstance(col, str) or col not in df.columns:
+            raise InvalidInputError(
+                f"{func}: {name} must name a column of df; got {col!r} (columns: {df.columns[:10]})"
+            )
+    if features is None:
+        features = [c for c in df.columns if c not in (target, weight)]
+    else:
+        unknown = [c for c in features if c not in df.columns]
+        if unknown or not features:
+            raise InvalidInputError(
+                f"{func}: features must name columns of df; got {len(unknown)} unknown "
+                f"({unknown[:5]}) of {list(features)[:10]}. Columns: {df.columns[:10]}"
+            )
+        features = list(features)
+    clash = [c for c in features if c in (target, weight)]
+    if clash:
+        raise InvalidInputError(f"{func}: features must not hold the target or weight column; got {clash}")
+    plan = _d.plan_fit(func, estimator, _empty_pandas(df.select(*features)))
+    limit = _d.max_rows_of(func, estimator, max_rows)
+    return _d.fit_scorecard(_SparkFit(df, features, target, weight), estimator, plan, max_rows=limit)
 
 
 # ---- mergeable histograms -------------------------------------------------------------

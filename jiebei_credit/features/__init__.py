@@ -35,6 +35,7 @@ from jiebei_credit.features._check import (
 )
 from jiebei_credit.features._extract import BUILTIN_FAMILIES, FAMILY_SOURCES, extract
 from jiebei_credit.features._family import FeatureFamily, PointInTimeView, Segments
+from jiebei_credit.features._lookup import specs_for
 from jiebei_credit.features._outcomes import outcomes
 
 __all__ = [
@@ -55,4 +56,5 @@ __all__ = [
     "check_point_in_time",
     "extract",
     "outcomes",
+    "specs_for",
 ]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Final
-
-import numpy as np
+from typing import TYPE_CHECKING, Final
 
 from jiebei_credit.features._bases import INQ, ZHIMA, Base, per_window, point
-from jiebei_credit.features._context import Context, category_codes
-from jiebei_credit.features._kernels import FloatArray, Timeline, csum, day_numbers, range_reduce
+from jiebei_credit.features._kernels import FloatArray
+
+if TYPE_CHECKING:
+    from jiebei_credit.features._family import PointInTimeView
 
 __all__ = ["INQUIRY_BASES", "ZHIMA_BASES", "inquiry_features", "zhima_features"]
 
@@ -87,49 +87,24 @@ ZHIMA_BASES: Final[tuple[Base, ...]] = (
 )
 
 
-def zhima_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:
+def zhima_features(view: PointInTimeView) -> dict[str, FloatArray]:
     """Features of the ``zhima`` family (see the catalog for definitions)."""
-    zs = ctx.table("zhima_scores")
-    seen = zs["observed_on"].to_numpy()
-    raw_score = zs["score"].to_numpy(dtype=np.float64)
-    ties = (seen.astype("datetime64[ns]").view(np.int64), raw_score)
-    tl = Timeline.build(ctx.borrower_codes("zhima_scores"), day_numbers(seen), ties=ties)
-    score = tl.take(raw_score).astype(np.float64)
-    days = tl.days()
-    code, day = ctx.obs.code, ctx.obs.day
-    start = tl.start(code)
-    now = tl.query(code, day)
-    has = now > start
-    last = np.maximum(now - 1, 0)
-    latest = np.where(has, score[last], np.nan) if len(tl) else np.full(len(code), np.nan)
-    out: dict[str, FloatArray] = {"zhima_latest": latest}
-    out["zhima_age_days"] = np.where(has, day - days[last], np.nan) if len(tl) else latest.copy()
-    for w in windows:
-        then = tl.query(code, day - w)
-        before = then > start
-        earlier = score[np.maximum(then - 1, 0)] if len(tl) else latest
-        out[f"zhima_change_{w}d"] = np.where(before, latest - earlier, np.nan)
-    for w in windows:
-        out[f"zhima_min_{w}d"] = range_reduce(np.minimum, score, tl.query(code, day - w), now, np.nan)
+    scores = view.events("zhima_scores")
+    latest = scores.last("score")
+    out: dict[str, FloatArray] = {"zhima_latest": latest, "zhima_age_days": scores.days_since_last()}
+    for w in view.windows:
+        out[f"zhima_change_{w}d"] = latest - scores.last_before("score", w)
+    for w in view.windows:
+        out[f"zhima_min_{w}d"] = scores.min("score", w)
     return out
 
 
-def inquiry_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:
+def inquiry_features(view: PointInTimeView) -> dict[str, FloatArray]:
     """Features of the ``inquiries`` family (see the catalog for definitions)."""
-    inq = ctx.table("inquiries")
-    tl = Timeline.build(ctx.borrower_codes("inquiries"), day_numbers(inq["inquired_on"].to_numpy()))
-    nonbank = csum(~tl.take(category_codes(inq["institution_type"], "bank")))
-    code, day = ctx.obs.code, ctx.obs.day
-    start = tl.start(code)
-    now = tl.query(code, day)
-    has = now > start
-    out: dict[str, FloatArray] = {}
-    days = tl.days()
-    out["inq_days_since"] = (
-        np.where(has, day - days[np.maximum(now - 1, 0)], np.nan) if len(tl) else (np.full(len(code), np.nan))
-    )
-    for w in windows:
-        out[f"inq_count_{w}d"] = (now - tl.query(code, day - w)).astype(np.float64)
-    for w in windows:
-        out[f"inq_nonbank_count_{w}d"] = nonbank[now] - nonbank[tl.query(code, day - w)]
+    inq = view.events("inquiries")
+    out: dict[str, FloatArray] = {"inq_days_since": inq.days_since_last()}
+    counts = {w: inq.count(w) for w in view.windows}
+    out.update({f"inq_count_{w}d": counts[w] for w in view.windows})
+    for w in view.windows:
+        out[f"inq_nonbank_count_{w}d"] = counts[w] - inq.count_where("institution_type", ["bank"], w)
     return out

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
 from jiebei_credit.features._bases import LOANS, NO_LOAN, REDRAW_DAYS, REPAY, Base, per_window, point
-from jiebei_credit.features._context import Context, category_codes
+from jiebei_credit.features._context import Context
 from jiebei_credit.features._kernels import (
     MONTH_DAYS,
     NEVER,
@@ -19,7 +19,10 @@ from jiebei_credit.features._kernels import (
     safe_div,
 )
 
-__all__ = ["DRAW_BASES", "draw_features", "drawn_principal", "payoff_days"]
+if TYPE_CHECKING:
+    from jiebei_credit.features._family import PointInTimeView
+
+__all__ = ["DRAW_BASES", "draw_features", "drawn_principal", "payoff_days", "redraw_counts"]
 
 
 #: Definitions of the ``draws`` features (rendered in the catalog and the docs).
@@ -119,35 +122,25 @@ def _redraw_flags(ctx: Context) -> FloatArray:
     return (hits > 0).astype(np.float64)
 
 
-def draw_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:
-    """Features of the ``draws`` family (see the catalog for definitions)."""
-    loans = ctx.table("loans")
-    lv = ctx.loans()
-    tl = lv.timeline
+def redraw_counts(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:
+    """``redraw_after_payoff_count_<w>d``: flagged loans drawn in each window (needs the instalments)."""
+    tl = ctx.loans().timeline
     code, day = ctx.obs.code, ctx.obs.day
-    n = len(code)
-    start = tl.start(code)
+    flags = csum(_redraw_flags(ctx))
     now = tl.query(code, day)
-    count = (now - start).astype(np.float64)
-    has = count > 0
-    drawn_days = tl.days()
-    out: dict[str, FloatArray] = {}
-    lows = {w: tl.query(code, day - w) for w in windows}
-    for w in windows:
-        out[f"draw_count_{w}d"] = (now - lows[w]).astype(np.float64)
-    if ctx.has("installments"):
-        flags = csum(_redraw_flags(ctx))
-        for w in windows:
-            out[f"redraw_after_payoff_count_{w}d"] = flags[now] - flags[lows[w]]
-    if len(tl):
-        last = drawn_days[np.maximum(now - 1, 0)]
-        first = drawn_days[np.minimum(start, len(tl) - 1)]
-    else:
-        last = first = np.zeros(n, dtype=np.int64)
-    out["days_since_last_draw"] = np.where(has, day - last, np.nan)
-    out["credit_history_months"] = np.where(has, (day - first) / MONTH_DAYS, np.nan)
-    long_term = csum(tl.take(loans["term_months"].to_numpy(dtype=np.int64) >= 12))
-    business = csum(tl.take(category_codes(loans["purpose"], "business")))
-    out["long_term_share"] = safe_div(long_term[now] - long_term[start], count)
-    out["business_purpose_share"] = safe_div(business[now] - business[start], count)
+    return {f"redraw_after_payoff_count_{w}d": flags[now] - flags[tl.query(code, day - w)] for w in windows}
+
+
+def draw_features(view: PointInTimeView) -> dict[str, FloatArray]:
+    """Features of the ``draws`` family (see the catalog for definitions)."""
+    loans = view.events("loans")
+    out: dict[str, FloatArray] = {f"draw_count_{w}d": loans.count(w) for w in view.windows}
+    if view._ctx.has("installments"):
+        # A loan's payoff needs its instalments: per-loan state the view does not offer yet.
+        out.update(redraw_counts(view._ctx, view.windows))
+    count = loans.count()
+    out["days_since_last_draw"] = loans.days_since_last()
+    out["credit_history_months"] = loans.days_since_first() / MONTH_DAYS
+    out["long_term_share"] = safe_div(loans.count_at_least("term_months", 12), count)
+    out["business_purpose_share"] = safe_div(loans.count_where("purpose", ["business"]), count)
     return out

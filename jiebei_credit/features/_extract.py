@@ -28,18 +28,25 @@ from jiebei_credit.records import TABLE_NAMES
 
 __all__ = ["BUILTIN_FAMILIES", "FAMILY_SOURCES", "extract"]
 
-_Family = Callable[[Context, tuple[int, ...]], dict[str, FloatArray]]
+_Legacy = Callable[[Context, tuple[int, ...]], dict[str, FloatArray]]
+_ViewCompute = Callable[[PointInTimeView], dict[str, FloatArray]]
 
-_COMPUTE: Final[Mapping[str, _Family]] = {
-    "line": line_features,
-    "utilisation": utilisation_features,
+#: Built-in families written against the public point-in-time view, like a user family.
+_COMPUTE: Final[Mapping[str, _ViewCompute]] = {
     "draws": draw_features,
-    "repayment": repayment_features,
-    "cashflow": cashflow_features,
-    "capacity": capacity_features,
+    "line": line_features,
     "zhima": zhima_features,
     "inquiries": inquiry_features,
     "profile": profile_features,
+    "invoices": invoice_features,
+}
+
+#: Built-in families still computed from the extraction context (shared loan and instalment views).
+_LEGACY: Final[Mapping[str, _Legacy]] = {
+    "utilisation": utilisation_features,
+    "repayment": repayment_features,
+    "cashflow": cashflow_features,
+    "capacity": capacity_features,
 }
 
 
@@ -51,26 +58,25 @@ def _family_sources() -> dict[str, tuple[str, ...]]:
     return {f: tuple(t for t in BUILTIN_TABLES if t in tables) for f, tables in union.items()}
 
 
-#: Tables each family reads (the union over its features), in TABLE_NAMES order.
+#: Tables each family reads (the union over its features), in TABLE_NAMES order, then vat_invoices.
 FAMILY_SOURCES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(_family_sources())
 
 
-#: Built-in families written against the public point-in-time view, like a user family.
-_VIEW_COMPUTE: Final[Mapping[str, Callable[[PointInTimeView], dict[str, FloatArray]]]] = {
-    "invoices": invoice_features,
-}
-
-
 def _builtin(name: str) -> FeatureFamily:
-    specs = tuple(s for s in catalog(DEFAULT_WINDOWS).values() if s.family == name)
-    if name in _VIEW_COMPUTE:
-        return FeatureFamily(name, FAMILY_SOURCES[name], specs, _VIEW_COMPUTE[name])
-    compute = _COMPUTE[name]
+    compute: _ViewCompute
+    if name in _COMPUTE:
+        compute = _COMPUTE[name]
+    else:
+        legacy = _LEGACY[name]
+
+        def compute(view: PointInTimeView) -> dict[str, FloatArray]:
+            return legacy(view._ctx, view.windows)
+
     return FeatureFamily(
         name,
         FAMILY_SOURCES[name],
-        specs,
-        lambda view: compute(view._ctx, view.windows),
+        tuple(s for s in catalog(DEFAULT_WINDOWS).values() if s.family == name),
+        compute,
     )
 
 

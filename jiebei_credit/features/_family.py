@@ -272,23 +272,13 @@ class Segments:
         >>> extract(rs, obs, families=[fam])["sales_30"].tolist()
         [350.0]
         """
-        self._any_column_name(column)
+        self._any_column(column)
         wanted = V.listlike(values, func="PointInTimeView", name="values")
         key = (column, tuple(sorted(repr(v) for v in wanted)))
         if key not in self._subsets:
             keep = self._frame[column].isin(list(wanted)).to_numpy(dtype=bool)
             self._subsets[key] = Segments(self._view, self._frame[keep], self._day[keep], self._borrower[keep])
         return self._subsets[key]
-
-    def _any_column_name(self, column: str) -> None:
-        if not isinstance(column, str) or column not in self._frame.columns:
-            raise V.fail(
-                "PointInTimeView",
-                "column",
-                f"must be a column of the table; family {self._view._family!r} asked for {column!r}",
-                f"columns {list(self._frame.columns)}",
-                "Use a declared column.",
-            )
 
     def _group_sums(self, column: str, by: str, window: int | None) -> tuple[IntArray, FloatArray]:
         """Sum of ``column`` per value of ``by`` in each segment: (observation of each group, its sum).
@@ -297,7 +287,7 @@ class Segments:
         and each sum adds its rows in canonical order, so the bits depend
         only on the observation's own rows.
         """
-        self._any_column_name(by)
+        self._any_column(by)
         values = self._column(column)
         codes, _ = pd.factorize(self._frame[by], sort=True, use_na_sentinel=True)
         group = self._tl.take(np.asarray(codes, dtype=np.int64))
@@ -387,7 +377,7 @@ class Segments:
         InvalidInputError
             When ``by`` is not a column of the table.
         """
-        self._any_column_name(by)
+        self._any_column(by)
         codes, _ = pd.factorize(self._frame[by], sort=True, use_na_sentinel=True)
         group = self._tl.take(np.asarray(codes, dtype=np.int64))
         owner, item = expand(self._lo(window), self._hi)
@@ -464,6 +454,227 @@ class Segments:
             slope = slope + (blocks[k] - mean) * x[k]
         result: FloatArray = slope / float(np.sum(x * x))
         return result
+
+    def last_before(self, column: str, days: int) -> FloatArray:
+        """``column`` of the latest row dated before ``as_of - days``; NaN with none.
+
+        The value in force ``days`` days before the observation, e.g. the
+        credit limit a window ago; ``last_before(column, 0)`` equals
+        :meth:`last`.
+
+        Parameters
+        ----------
+        column : str
+            A numeric column of the table.
+        days : int
+            How many days before ``as_of`` the value is read, 0 to 3650.
+
+        Returns
+        -------
+        ndarray of float64
+            One value per observation; NaN when the borrower has no row dated
+            before ``as_of - days``.
+
+        Raises
+        ------
+        InvalidInputError
+            When the column is not a numeric column of the table, or ``days``
+            is not an integer from 0 to 3650.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from jiebei_credit.records import RecordSet
+        >>> from jiebei_credit.features import BUILTIN_FAMILIES, FeatureFamily, FeatureSpec, extract
+        >>> rs = RecordSet.from_frames(
+        ...     borrowers=pd.DataFrame({"borrower_id": ["b1"], "business_type": ["individual_business"],
+        ...         "industry": [None], "business_registered_on": ["2020-01-01"], "region": [None]}),
+        ...     zhima_scores=pd.DataFrame({"borrower_id": ["b1", "b1"],
+        ...         "observed_on": ["2024-01-10", "2024-05-20"], "score": [650, 700]}))
+        >>> spec = FeatureSpec(name="score_60d_ago", family="mine", window=None, unit="points",
+        ...     description="Score 60 days before as_of.", description_zh="60天前芝麻分",
+        ...     sources=("zhima_scores",), category="third_party_score", nan_meaning="no score then")
+        >>> fam = FeatureFamily("mine", ("zhima_scores",), (spec,),
+        ...     lambda v: {"score_60d_ago": v.events("zhima_scores").last_before("score", 60)})
+        >>> obs = pd.DataFrame({"borrower_id": ["b1"], "as_of": ["2024-06-01"]})
+        >>> extract(rs, obs, families=[fam])["score_60d_ago"].tolist()
+        [650.0]
+        """
+        d = V.integer(days, func="PointInTimeView", name="days", low=0, high=3650)
+        values = self._column(column)
+        hi = self._hi if d == 0 else self._tl.query(self._view._obs.code, self._view._obs.day - d)
+        has = hi > self._start
+        out = np.full(has.size, np.nan)
+        out[has] = values[hi[has] - 1]
+        return out
+
+    def days_since_first(self) -> FloatArray:
+        """Days from the borrower's first row's event day to ``as_of``; NaN with no row before ``as_of``.
+
+        Returns
+        -------
+        ndarray of float64
+            ``as_of - first event day`` in days, one per observation.
+
+        Notes
+        -----
+        The first row is the borrower's earliest; it is visible whenever any
+        row is, so the value never depends on rows dated on or after ``as_of``.
+
+        Examples
+        --------
+        See :meth:`last_before` for how a family calls the view.
+        """
+        days = self._tl.days()
+        has = self._hi > self._start
+        out = np.full(has.size, np.nan)
+        out[has] = (self._view._obs.day[has] - days[self._start[has]]).astype(np.float64)
+        return out
+
+    def _count_flags(self, flags: np.ndarray[Any, np.dtype[np.bool_]], window: int | None) -> FloatArray:
+        """Rows with ``flags`` (sorted order) in each observation's segment, as exact float counts."""
+        cs = np.zeros(flags.size + 1, dtype=np.int64)
+        np.cumsum(flags, out=cs[1:])
+        return (cs[self._hi] - cs[self._lo(window)]).astype(np.float64)
+
+    def count_where(self, column: str, values: object, window: int | None = None) -> FloatArray:
+        """Rows before ``as_of`` (in the last ``window`` days) whose ``column`` is one of ``values``.
+
+        Parameters
+        ----------
+        column : str
+            Any column of the table (category, text, number); a missing value
+            matches nothing.
+        values : list-like
+            The values counted, e.g. ``["bank"]`` (a list, tuple, array or Index).
+        window : int, optional
+            Days before ``as_of``; by default every row before ``as_of``.
+
+        Returns
+        -------
+        ndarray of float64
+            Counts, 0 with no matching row (never NaN).
+
+        Raises
+        ------
+        InvalidInputError
+            When the column is not a column of the table or ``values`` is not a
+            list-like.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from jiebei_credit.records import RecordSet
+        >>> from jiebei_credit.features import FeatureFamily, FeatureSpec, extract
+        >>> rs = RecordSet.from_frames(
+        ...     borrowers=pd.DataFrame({"borrower_id": ["b1"], "business_type": ["individual_business"],
+        ...         "industry": [None], "business_registered_on": ["2020-01-01"], "region": [None]}),
+        ...     inquiries=pd.DataFrame({"inquiry_id": ["q1", "q2"], "borrower_id": ["b1", "b1"],
+        ...         "inquired_on": ["2024-05-20", "2024-05-25"],
+        ...         "institution_type": ["bank", "micro_loan"]}))
+        >>> spec = FeatureSpec(name="bank_inq", family="mine", window=None, unit="count",
+        ...     description="Bank inquiries.", description_zh="银行查询次数",
+        ...     sources=("inquiries",), category="inquiries", nan_meaning="never NaN")
+        >>> fam = FeatureFamily("mine", ("inquiries",), (spec,),
+        ...     lambda v: {"bank_inq": v.events("inquiries").count_where("institution_type", ["bank"])})
+        >>> obs = pd.DataFrame({"borrower_id": ["b1"], "as_of": ["2024-06-01"]})
+        >>> extract(rs, obs, families=[fam])["bank_inq"].tolist()
+        [1.0]
+        """
+        self._any_column(column)
+        wanted = V.listlike(values, func="PointInTimeView", name="values")
+        flags = self._tl.take(self._frame[column].isin(list(wanted)).to_numpy(dtype=bool))
+        return self._count_flags(flags, window)
+
+    def count_at_least(self, column: str, threshold: float, window: int | None = None) -> FloatArray:
+        """Number of rows before ``as_of`` (in the last ``window`` days) whose ``column`` is ``>= threshold``.
+
+        Parameters
+        ----------
+        column : str
+            A numeric column of the table; a missing value is not counted.
+        threshold : float
+            The smallest value counted.
+        window : int, optional
+            Days before ``as_of``; by default every row before ``as_of``.
+
+        Returns
+        -------
+        ndarray of float64
+            Counts, 0 with no matching row (never NaN).
+
+        Raises
+        ------
+        InvalidInputError
+            When the column is not a numeric column of the table or the
+            threshold is not a real number.
+
+        Examples
+        --------
+        See :meth:`count_where`; ``count_at_least("term_months", 12)`` counts
+        the loans of a year or more.
+        """
+        t = V.real(threshold, func="PointInTimeView", name="threshold")
+        flags = self._column(column) >= t  # NaN compares False, without a warning
+        return self._count_flags(flags, window)
+
+    def count_changes(self, column: str, direction: str, window: int | None = None) -> FloatArray:
+        """Rows in the window whose ``column`` moved ``"up"`` or ``"down"`` from the borrower's previous row.
+
+        Parameters
+        ----------
+        column : str
+            A numeric column of the table, e.g. the credit limit.
+        direction : {"up", "down"}
+            Count rows above (``"up"``) or below (``"down"``) the value of the
+            borrower's previous row, in canonical order (which may lie before
+            the window). The borrower's first row never counts.
+        window : int, optional
+            Days before ``as_of``; by default every row before ``as_of``.
+
+        Returns
+        -------
+        ndarray of float64
+            Counts, 0 with no such row (never NaN).
+
+        Raises
+        ------
+        InvalidInputError
+            When the column is not a numeric column of the table, or
+            ``direction`` is neither ``"up"`` nor ``"down"``.
+
+        Notes
+        -----
+        Row ``k`` counts when ``v[k] > v[k - 1]`` (``"up"``) or
+        ``v[k] < v[k - 1]`` (``"down"``) and rows ``k - 1`` and ``k`` belong to
+        the same borrower. The previous row is dated no later than row ``k``,
+        so it is known whenever row ``k`` is.
+
+        Examples
+        --------
+        See :meth:`count_where`; ``count_changes("limit", "up", 90)`` counts
+        the limit increases of the last 90 days.
+        """
+        way = V.choice(direction, ("up", "down"), func="PointInTimeView", name="direction")
+        values = self._column(column)
+        groups = self._tl.groups()
+        flags = np.zeros(values.size, dtype=bool)
+        if values.size > 1:
+            same = groups[1:] == groups[:-1]
+            moved = values[1:] > values[:-1] if way == "up" else values[1:] < values[:-1]
+            flags[1:] = same & moved
+        return self._count_flags(flags, window)
+
+    def _any_column(self, column: str) -> None:
+        """Refuse a name that is not a column of the table."""
+        if not isinstance(column, str) or column not in self._frame.columns:
+            raise V.fail(
+                "PointInTimeView",
+                "column",
+                f"must be a column of the table; family {self._view._family!r} asked for {column!r}",
+                f"columns {list(self._frame.columns)}",
+                "Use a declared column.",
+            )
 
 
 class PointInTimeView:

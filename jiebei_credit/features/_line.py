@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
 from jiebei_credit.features._bases import CLE, NO_LINE, Base, per_window, point
 from jiebei_credit.features._context import Context
-from jiebei_credit.features._kernels import MONTH_DAYS, FloatArray, IntArray, Timeline, csum, day_numbers
+from jiebei_credit.features._kernels import MONTH_DAYS, FloatArray, IntArray, Timeline, day_numbers
+
+if TYPE_CHECKING:
+    from jiebei_credit.features._family import PointInTimeView
 
 __all__ = ["LINE_BASES", "LineState", "line_features", "line_state"]
 
@@ -116,39 +119,22 @@ def line_state(ctx: Context) -> LineState:
     return ctx.memo("line", build)
 
 
-def line_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:
+def line_features(view: PointInTimeView) -> dict[str, FloatArray]:
     """Features of the ``line`` family (see the catalog for definitions)."""
-    state = line_state(ctx)
-    tl = state.timeline
-    code, day = ctx.obs.code, ctx.obs.day
-    start = tl.start(code)
-    now = tl.query(code, day)
-    has = now > start
-    out: dict[str, FloatArray] = {}
-    out["limit_now"] = state.limit_at(code, day)
-    pos, _ = state.in_force(code, day)
-    out["daily_rate_now"] = np.where(has, state.rate[pos] if len(tl) else np.nan, np.nan)
-    first_day = (
-        tl.days()[np.minimum(start, max(len(tl) - 1, 0))] if len(tl) else np.zeros(len(code), np.int64)
-    )
-    out["line_age_months"] = np.where(has, (day - first_day) / MONTH_DAYS, np.nan)
-
-    groups = tl.groups()
-    same = np.zeros(len(tl), dtype=bool)
-    same[1:] = groups[1:] == groups[:-1]
-    prev = np.empty(len(tl))
-    if len(tl):
-        prev[0] = np.nan
-        prev[1:] = state.limit[:-1]
-    up = csum(same & (state.limit > prev))
-    down = csum(same & (state.limit < prev))
-    for w in windows:
-        lo = tl.query(code, day - w)
-        out[f"limit_increase_count_{w}d"] = np.where(has, up[now] - up[lo], np.nan)
-        out[f"limit_decrease_count_{w}d"] = np.where(has, down[now] - down[lo], np.nan)
-        before = state.limit_at(code, day - w)
-        ratio = np.full(len(code), np.nan)
+    events = view.events("credit_line_events")
+    has = events.count() > 0
+    limit_now = events.last("limit")
+    out: dict[str, FloatArray] = {
+        "limit_now": limit_now,
+        "daily_rate_now": events.last("daily_rate"),
+        "line_age_months": events.days_since_first() / MONTH_DAYS,
+    }
+    for w in view.windows:
+        out[f"limit_increase_count_{w}d"] = np.where(has, events.count_changes("limit", "up", w), np.nan)
+        out[f"limit_decrease_count_{w}d"] = np.where(has, events.count_changes("limit", "down", w), np.nan)
+        before = events.last_before("limit", w)
+        ratio = np.full(len(view), np.nan)
         ok = has & (before > 0)
-        ratio[ok] = out["limit_now"][ok] / before[ok]
+        ratio[ok] = limit_now[ok] / before[ok]
         out[f"limit_ratio_{w}d"] = ratio
     return out

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
 from jiebei_credit.features._bases import PROFILE, Base, point
-from jiebei_credit.features._context import Context, category_codes
 from jiebei_credit.features._kernels import MONTH_DAYS, FloatArray, day_numbers
+
+if TYPE_CHECKING:
+    from jiebei_credit.features._family import PointInTimeView
 
 __all__ = ["PROFILE_BASES", "profile_features"]
 
@@ -47,19 +49,16 @@ PROFILE_BASES: Final[tuple[Base, ...]] = (
 )
 
 
-def profile_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:
+def profile_features(view: PointInTimeView) -> dict[str, FloatArray]:
     """Features of the ``profile`` family (see the catalog for definitions)."""
-    b = ctx.table("borrowers")
-    code, day = ctx.obs.code, ctx.obs.day
-    registered = day_numbers(b["business_registered_on"].to_numpy())[code]
-    kind = b["business_type"]
+    day = view.as_of.astype(np.int64)
+    registered = day_numbers(view.profile("business_registered_on"))
+    kind = view.profile("business_type")
     # The borrowers table is today's snapshot: a legal form counts only from its
     # registration date (a missing date is NEVER, so it never counts).
     in_force = registered < day
     return {
         "business_age_months": np.where(in_force, (day - registered) / MONTH_DAYS, np.nan),
-        "is_registered_business": ((~category_codes(kind, "unregistered"))[code] & in_force).astype(
-            np.float64
-        ),
-        "is_limited_company": (category_codes(kind, "limited_company")[code] & in_force).astype(np.float64),
+        "is_registered_business": ((kind != "unregistered") & in_force).astype(np.float64),
+        "is_limited_company": ((kind == "limited_company") & in_force).astype(np.float64),
     }

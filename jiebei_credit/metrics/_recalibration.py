@@ -6,15 +6,12 @@ The PD argument is named ``pd`` as in the validation literature.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
 
 import numpy as np
 from scipy import special
 
-from jiebei_credit._validation import FloatArray, both_classes, fail, offending, outcome_and_score
-
-#: Newton iterations allowed per fit (each fit has one or two parameters).
-_MAX_ITER: Final = 100
+from jiebei_credit._logistic import newton as _newton
+from jiebei_credit._validation import both_classes, fail, offending, outcome_and_score
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,49 +48,6 @@ class CalibrationSlopeResult:
     slope_se: float
     recalibration_intercept: float
     recalibration_intercept_se: float
-
-
-def _newton(
-    design: FloatArray, y: FloatArray, w: FloatArray, offset: FloatArray, start: FloatArray, *, func: str
-) -> tuple[FloatArray, FloatArray]:
-    """Weighted logistic maximum likelihood by Newton's method with step halving.
-
-    Returns the estimates and the inverse of the observed information (their covariance).
-    """
-
-    def loglik(beta: FloatArray) -> float:
-        eta = design @ beta + offset
-        return float(np.dot(w, y * eta - np.logaddexp(0.0, eta)))
-
-    beta = start.astype(np.float64)
-    current = loglik(beta)
-    for _ in range(_MAX_ITER):
-        eta = design @ beta + offset
-        mu = special.expit(eta)
-        grad = design.T @ (w * (y - mu))
-        info = (design * (w * mu * (1.0 - mu))[:, None]).T @ design
-        try:
-            step = np.linalg.solve(info, grad)
-        except np.linalg.LinAlgError:
-            break
-        t = 1.0
-        while True:
-            candidate = beta + t * step
-            value = loglik(candidate)
-            if value >= current - 1e-12 * abs(current) or t < 1e-10:
-                break
-            t /= 2.0
-        beta, current = candidate, value
-        if np.max(np.abs(t * step)) <= 1e-10 * (1.0 + np.max(np.abs(beta))):
-            eta = design @ beta + offset
-            mu = special.expit(eta)
-            info = (design * (w * mu * (1.0 - mu))[:, None]).T @ design
-            cov: FloatArray = np.asarray(np.linalg.inv(info), dtype=np.float64)
-            if np.all(np.isfinite(beta)) and np.all(np.isfinite(cov)):
-                return beta, cov
-            break
-    raise fail(func, "pd", "must not (nearly) separate the outcomes", "a recalibration fit that does not "
-               "converge", "The slope is unbounded: check the PDs against the outcomes for leakage.")
 
 
 def calibration_slope(

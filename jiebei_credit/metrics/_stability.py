@@ -46,6 +46,17 @@ class PSIResult:
     table: pd.DataFrame
     empty_bins: tuple[str, ...]
 
+    def _repr_html_(self) -> str:
+        """Notebook display: the PSI, its traffic light and the bin table."""
+        from jiebei_credit._html import render
+
+        # a result built by hand may hold anything: show what is there, never fail to display
+        table = self.table if isinstance(self.table, pd.DataFrame) else None
+        rows = [("PSI", self.value), ("status", self.status),
+                ("bins", "?" if table is None else len(table)),
+                ("empty bins", ", ".join(map(str, self.empty_bins)) or "none")]
+        return render("PSIResult", rows, table, caption="Bins")
+
 
 def psi_status(value: float, *, thresholds: tuple[float, float] = PSI_THRESHOLDS) -> Status:
     """Traffic light of a PSI or CSI value.

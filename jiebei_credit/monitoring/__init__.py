@@ -8,6 +8,10 @@ thresholds of typed :class:`WarningRule` records (:data:`DEFAULT_RULES`).
 cohort by month on book; :func:`roll_rates` the transitions of accounts
 between delinquency buckets, and :func:`flow_through` the flow-through rate
 from current to 90+.
+:func:`compare_cards` sets a challenger card against the champion
+(discrimination with the DeLong test, calibration, score shift, swap set);
+:func:`model_health` decides whether to keep, recalibrate or rebuild a card,
+rule by rule; :func:`psi_over_time` tracks the PSI of each calendar period.
 
 Examples
 --------
@@ -16,7 +20,10 @@ Examples
 ['new_delinquency', 'delinquency_over_30', 'utilisation_jump']
 """
 
+from jiebei_credit.monitoring._compare import CardComparison, compare_cards
 from jiebei_credit.monitoring._early_warnings import early_warnings
+from jiebei_credit.monitoring._health import ModelHealth, model_health
+from jiebei_credit.monitoring._psi_time import PSIOverTime, psi_over_time
 from jiebei_credit.monitoring._report import ScorecardLike, StabilityReport, stability_report
 from jiebei_credit.monitoring._roll_rates import FlowThrough, RollRates, flow_through, roll_rates
 from jiebei_credit.monitoring._rules import DEFAULT_RULES, WarningRule
@@ -24,14 +31,20 @@ from jiebei_credit.monitoring._vintage import VintageTable, vintage_table
 
 __all__ = [
     "DEFAULT_RULES",
+    "CardComparison",
     "FlowThrough",
+    "ModelHealth",
+    "PSIOverTime",
     "RollRates",
     "ScorecardLike",
     "StabilityReport",
     "VintageTable",
     "WarningRule",
+    "compare_cards",
     "early_warnings",
     "flow_through",
+    "model_health",
+    "psi_over_time",
     "roll_rates",
     "stability_report",
     "vintage_table",

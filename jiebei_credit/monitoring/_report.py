@@ -87,6 +87,22 @@ class StabilityReport:
     bad_rates: pd.DataFrame | None
     discrimination: pd.DataFrame | None
 
+    def __repr__(self) -> str:
+        # the dataclass repr prints every table in full; this one stays on one line
+        flagged = self.features["status"].isin(("amber", "red")).sum() if "status" in self.features else 0
+        return (f"StabilityReport(status={self.status!r}, score_psi={self.score_psi.value:.4g} "
+                f"({self.score_psi.status}), features={len(self.features)} ({int(flagged)} amber or red), "
+                f"outcomes={'yes' if self.bad_rates is not None else 'no'})")
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the overall light, the score PSI, then every check."""
+        from jiebei_credit._html import render
+
+        rows = [("status", self.status), ("score PSI", self.score_psi.value),
+                ("score PSI status", self.score_psi.status), ("features", len(self.features)),
+                ("outcomes given", self.bad_rates is not None)]
+        return render("StabilityReport", rows, self.to_frame(), caption="Checks", max_rows=50)
+
     def __reduce__(self) -> tuple[Any, ...]:
         # The read-only feature_psi mapping does not pickle; it is rebuilt on load.
         return (_restore_report, (self.score_psi, self.features, dict(self.feature_psi), self.bad_rates,
@@ -123,57 +139,60 @@ class StabilityReport:
         return pd.DataFrame(rows, columns=["check", "item", "value", "status"])
 
 
-def _features_of(card: object) -> tuple[list[Hashable], dict[Hashable, object], Callable[..., Any]]:
+def features_of(
+    card: object, func: str = _FUNC
+) -> tuple[list[Hashable], dict[Hashable, object], Callable[..., Any]]:
     """The card's features, their binnings (checked) and its points method."""
     try:
         raw_features = card.features_  # type: ignore[attr-defined]
         raw_binnings = card.binnings_  # type: ignore[attr-defined]
     except AttributeError as exc:
         raise NotFittedError(
-            f"{_FUNC}: card has no features_/binnings_ (is it fitted?); call card.fit(X, y) "
+            f"{func}: card has no features_/binnings_ (is it fitted?); call card.fit(X, y) "
             "first."
         ) from exc
-    names = list(listlike(raw_features, func=_FUNC, name="card.features_", min_size=1, unique=True))
+    names = list(listlike(raw_features, func=func, name="card.features_", min_size=1, unique=True))
     unhashable = [f for f in names if not isinstance(f, Hashable)]
     if unhashable:
-        raise fail(_FUNC, "card.features_", "must hold column labels", f"{unhashable[:3]!r}")
-    binnings = mapping(raw_binnings, func=_FUNC, name="card.binnings_")
+        raise fail(func, "card.features_", "must hold column labels", f"{unhashable[:3]!r}")
+    binnings = mapping(raw_binnings, func=func, name="card.binnings_")
     lacking = [f for f in names if f not in binnings]
     if lacking:
-        raise fail(_FUNC, "card.binnings_", "must hold a binning for every feature in card.features_",
+        raise fail(func, "card.binnings_", "must hold a binning for every feature in card.features_",
                    f"none for {lacking[:5]!r}", "The scorecard is inconsistent.")
     for f in names:
-        binning_parts(binnings[f], func=_FUNC, name=f"card.binnings_[{f!r}]")
+        binning_parts(binnings[f], func=func, name=f"card.binnings_[{f!r}]")
     points = getattr(card, "points", None)
     if not callable(points):
-        raise fail(_FUNC, "card", "must have a points(X) method (credit points, higher = safer)",
+        raise fail(func, "card", "must have a points(X) method (credit points, higher = safer)",
                    f"a {type(card).__name__} without one")
     return names, {f: binnings[f] for f in names}, points
 
 
-def _points(points: Callable[..., Any], X: pd.DataFrame, name: str) -> FloatArray:
+def card_points(points: Callable[..., Any], X: pd.DataFrame, name: str, func: str = _FUNC,
+                card_name: str = "card") -> FloatArray:
     """``card.points(X)`` as finite floats, one per row of ``X`` (same index for a Series)."""
-    label = f"card.points({name})"
+    label = f"{card_name}.points({name})"
     try:
         raw = points(X)
     except JiebeiCreditError:
         raise
     except Exception as exc:  # a scorecard built elsewhere failed on this table
-        raise fail(_FUNC, "card", "must score the feature table", f"{label} raised "
+        raise fail(func, card_name, "must score the feature table", f"{label} raised "
                    f"{type(exc).__name__}: {exc}") from exc
-    s, index = float_vector(raw, func=_FUNC, name=label)
-    same_rows(_FUNC, (name, len(X), X.index), (label, s.size, index))
+    s, index = float_vector(raw, func=func, name=label)
+    same_rows(func, (name, len(X), X.index), (label, s.size, index))
     return s
 
 
-def _outcome(y: object, frame: pd.DataFrame, name: str, frame_name: str) -> FloatArray:
+def outcome(y: object, frame: pd.DataFrame, name: str, frame_name: str, func: str = _FUNC) -> FloatArray:
     """0/1 outcome with NaN for 'not observed'; one per row of ``frame``."""
-    arr, index = float_vector(y, func=_FUNC, name=name, allow_nan=True,
+    arr, index = float_vector(y, func=func, name=name, allow_nan=True,
                               fix="Outcomes are 1 (bad), 0 (good) or NaN (not yet observed).")
-    same_rows(_FUNC, (frame_name, len(frame), frame.index), (name, arr.size, index))
+    same_rows(func, (frame_name, len(frame), frame.index), (name, arr.size, index))
     bad = ~np.isnan(arr) & (arr != 0.0) & (arr != 1.0)
     if bad.any():
-        raise fail(_FUNC, name, "must hold 1 (bad), 0 (good) or NaN (not observed)",
+        raise fail(func, name, "must hold 1 (bad), 0 (good) or NaN (not observed)",
                    offending(bad, arr, index), "Recode the target to 0/1.")
     return arr
 
@@ -358,17 +377,36 @@ def stability_report(
     >>> report.status
     'red'
     """
-    X_reference = as_frame(X_reference, func=_FUNC, name="X_reference")
-    X_current = as_frame(X_current, func=_FUNC, name="X_current")
-    n_bins = integer(bins, func=_FUNC, name="bins", low=1)
-    alpha_smooth = check_smoothing(smoothing, func=_FUNC)
-    amber, red = index_thresholds(psi_thresholds, func=_FUNC, name="psi_thresholds")
-    alpha = alpha_levels(bad_rate_alpha, func=_FUNC, name="bad_rate_alpha")
+    return build_report(card, X_reference, X_current, y_reference=y_reference, y_current=y_current,
+                        bins=bins, smoothing=smoothing, psi_thresholds=psi_thresholds,
+                        bad_rate_alpha=bad_rate_alpha, func=_FUNC)
+
+
+def build_report(
+    card: object,
+    X_reference: object,
+    X_current: object,
+    *,
+    y_reference: object,
+    y_current: object,
+    bins: object,
+    smoothing: object,
+    psi_thresholds: object,
+    bad_rate_alpha: object,
+    func: str,
+) -> StabilityReport:
+    """:func:`stability_report`, its refusals naming ``func`` (the public function called)."""
+    X_reference = as_frame(X_reference, func=func, name="X_reference")
+    X_current = as_frame(X_current, func=func, name="X_current")
+    n_bins = integer(bins, func=func, name="bins", low=1)
+    alpha_smooth = check_smoothing(smoothing, func=func)
+    amber, red = index_thresholds(psi_thresholds, func=func, name="psi_thresholds")
+    alpha = alpha_levels(bad_rate_alpha, func=func, name="bad_rate_alpha")
     if (y_reference is None) != (y_current is None):
         given, lacking = ("y_reference", "y_current") if y_current is None else ("y_current", "y_reference")
-        raise fail(_FUNC, lacking, f"must be given with {given}", "None",
+        raise fail(func, lacking, f"must be given with {given}", "None",
                    "Pass both y_reference and y_current to compare bad rates, or neither.")
-    names, binnings, points = _features_of(card)
+    names, binnings, points = features_of(card, func)
     problems = [
         Problem(table=table, column=str(f), row=None, value=None, rule=rule)
         for table, frame in (("X_reference", X_reference), ("X_current", X_current))
@@ -380,25 +418,25 @@ def stability_report(
         )
     ]
     if problems:
-        raise SchemaError(problems, context=_FUNC)
+        raise SchemaError(problems, context=func)
 
-    s_ref = _points(points, X_reference, "X_reference")
-    s_cur = _points(points, X_current, "X_current")
+    s_ref = card_points(points, X_reference, "X_reference", func)
+    s_cur = card_points(points, X_current, "X_current", func)
     # Score bands: reference quantiles, shared by the score PSI and the bad-rate table.
     cuts = quantile_edges(s_ref, n_bins)
     e_count, a_count, labels, _ = bin_samples(
         s_ref, s_cur, bins=1, edges=cuts if cuts.size else None, binning=None, missing="raise",
-        func=_FUNC, names=("card.points(X_reference)", "card.points(X_current)"),
+        func=func, names=("card.points(X_reference)", "card.points(X_current)"),
     )
-    score_psi = _psi_result(e_count, a_count, labels, alpha_smooth, (amber, red))
+    score_psi = _psi_result(e_count, a_count, labels, alpha_smooth, (amber, red), func)
     feature_psi: dict[Hashable, PSIResult] = {}
     for f in names:
         e_count, a_count, labels, _ = bin_samples(
             X_reference[f], X_current[f], bins=1, edges=None, binning=binnings[f], missing="bin",
-            func=_FUNC, names=(f"X_reference[{f!r}]", f"X_current[{f!r}]"),
+            func=func, names=(f"X_reference[{f!r}]", f"X_current[{f!r}]"),
             binning_name=f"card.binnings_[{f!r}]",
         )
-        feature_psi[f] = _psi_result(e_count, a_count, labels, alpha_smooth, (amber, red))
+        feature_psi[f] = _psi_result(e_count, a_count, labels, alpha_smooth, (amber, red), func)
     features = pd.DataFrame(
         [(r.value, r.status, len(r.table), len(r.empty_bins)) for r in feature_psi.values()],
         columns=["csi", "status", "bins", "empty_bins"],
@@ -406,8 +444,8 @@ def stability_report(
     )
     bad_rates = discrimination = None
     if y_reference is not None:
-        y_ref = _outcome(y_reference, X_reference, "y_reference", "X_reference")
-        y_cur = _outcome(y_current, X_current, "y_current", "X_current")
+        y_ref = outcome(y_reference, X_reference, "y_reference", "X_reference", func)
+        y_cur = outcome(y_current, X_current, "y_current", "X_current", func)
         labels = [str(label) for label in score_psi.table.index]
         bad_rates = _bad_rate_table(
             labels, band_index(s_ref, cuts), band_index(s_cur, cuts), y_ref, y_cur, alpha
@@ -434,8 +472,8 @@ def _restore_report(
 
 def _psi_result(
     e_count: IntArray, a_count: IntArray, labels: list[str], smoothing: float,
-    thresholds: tuple[float, float],
+    thresholds: tuple[float, float], func: str,
 ) -> PSIResult:
-    value, table, empty_bins = psi_parts(e_count, a_count, labels, smoothing=smoothing, func=_FUNC)
-    status = index_light(value, *thresholds, func=_FUNC)
+    value, table, empty_bins = psi_parts(e_count, a_count, labels, smoothing=smoothing, func=func)
+    status = index_light(value, *thresholds, func=func)
     return PSIResult(value=value, status=status, table=table, empty_bins=empty_bins)

@@ -12,7 +12,7 @@ Examples
 """
 
 from jiebei_credit.plotting._discrimination import plot_ks, plot_roc, plot_score_distribution
-from jiebei_credit.plotting._lifecycle import plot_roll_rates, plot_vintage
+from jiebei_credit.plotting._lifecycle import plot_psi_over_time, plot_roll_rates, plot_vintage
 from jiebei_credit.plotting._tables import plot_binning, plot_calibration, plot_psi
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "plot_calibration",
     "plot_ks",
     "plot_psi",
+    "plot_psi_over_time",
     "plot_roc",
     "plot_roll_rates",
     "plot_score_distribution",

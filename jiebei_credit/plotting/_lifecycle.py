@@ -1,4 +1,4 @@
-"""Plots of portfolio performance: vintage curves and a roll-rate heatmap."""
+"""Plots of portfolio performance: vintage curves, a roll-rate heatmap and PSI over time."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from jiebei_credit._validation import fail, integer
-from jiebei_credit.monitoring import RollRates, VintageTable
-from jiebei_credit.plotting._common import target_axes
+from jiebei_credit.monitoring import PSIOverTime, RollRates, VintageTable
+from jiebei_credit.plotting._common import LIGHTS, REFERENCE, target_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -133,4 +133,64 @@ def plot_roll_rates(result: RollRates, *, period: int = -1, ax: Axes | None = No
     ax.set_ylabel(f"bucket on {start.date()}")
     weight = "outstanding principal" if result.measure == "balance" else "accounts"
     ax.set_title(f"Roll rates {start.date()} to {end.date()} ({weight})")
+    return ax
+
+
+def plot_psi_over_time(result: PSIOverTime, *, ax: Axes | None = None) -> Axes:
+    """Plot the PSI of each period, coloured by its traffic light, with the two cut-offs.
+
+    Parameters
+    ----------
+    result : PSIOverTime
+        Output of :func:`jiebei_credit.monitoring.psi_over_time`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is made when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on: a grey line through the PSI of each period
+        (x = first day of the period), one marker per period coloured green,
+        amber or red, and dashed horizontal lines at the amber and red
+        cut-offs. Periods without rows (PSI NaN) are not drawn and break the
+        line.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``result`` is not a PSIOverTime.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from jiebei_credit.monitoring import psi_over_time
+    >>> from jiebei_credit.plotting import plot_psi_over_time
+    >>> rng = np.random.default_rng(0)
+    >>> when = pd.to_datetime(["2024-01-15"] * 500 + ["2024-03-10"] * 500)
+    >>> result = psi_over_time(rng.normal(size=2000), rng.normal(size=1000), when)
+    >>> ax = plot_psi_over_time(result)
+    >>> ax.get_title(), ax.get_ylabel()
+    ('PSI by period (MS)', 'PSI')
+    >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
+    """
+    func = "plot_psi_over_time"
+    if not isinstance(result, PSIOverTime):
+        raise fail(func, "result", "must be a PSIOverTime (the output of monitoring.psi_over_time)",
+                   type(result).__name__)
+    ax = target_axes(ax, func=func)
+    table = result.table
+    x = table.index.to_numpy()
+    y = table["psi"].to_numpy(dtype=np.float64)
+    ax.plot(x, y, color=REFERENCE, linewidth=1.0, zorder=1)
+    colours = [LIGHTS[str(s)] for s in table["status"]]
+    drawn = ~np.isnan(y)
+    ax.scatter(x[drawn], y[drawn], c=[c for c, d in zip(colours, drawn, strict=True) if d], zorder=2)
+    amber, red = result.thresholds
+    ax.axhline(amber, color=LIGHTS["amber"], linestyle="--", linewidth=1.0, label=f"amber {amber:g}")
+    ax.axhline(red, color=LIGHTS["red"], linestyle="--", linewidth=1.0, label=f"red {red:g}")
+    ax.set_xlabel("period start")
+    ax.set_ylabel("PSI")
+    ax.set_title(f"PSI by period ({result.freq})")
+    ax.set_ylim(bottom=0.0)
+    ax.legend(loc="upper left", fontsize="small")
     return ax

@@ -32,6 +32,9 @@ BINNING_LINES: tuple[BinningLine, ...] = ("bad_rate", "woe")
 def plot_binning(binning: object, *, line: BinningLine = "bad_rate", ax: Axes | None = None) -> Axes:
     """Plot a binning: bars of row counts per bin and a line of bad rate or WOE.
 
+    The title is the binning's feature name (its ``name``; "Binning" when it
+    has none) with its IV.
+
     Parameters
     ----------
     binning : Binning
@@ -88,7 +91,9 @@ def plot_binning(binning: object, *, line: BinningLine = "bad_rate", ax: Axes | 
     if shown == "woe":
         twin.axhline(0.0, color=REFERENCE, linewidth=0.8)
     iv = getattr(binning, "iv", None)
-    ax.set_title(f"Binning (IV = {iv:.3f})" if isinstance(iv, float) else "Binning")
+    name = getattr(binning, "name", None)
+    title = "Binning" if name is None else str(name)
+    ax.set_title(f"{title} (IV = {iv:.3f})" if isinstance(iv, float) else title)
     return ax
 
 

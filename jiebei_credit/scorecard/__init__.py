@@ -11,6 +11,7 @@ from jiebei_credit.scorecard._binning import Binning
 from jiebei_credit.scorecard._explain import explain
 from jiebei_credit.scorecard._finebin import quantile_edges
 from jiebei_credit.scorecard._fit import bin_feature, optimal_binning
+from jiebei_credit.scorecard._lineage import LineageRecord
 from jiebei_credit.scorecard._model import Scorecard
 from jiebei_credit.scorecard._reject import reject_inference
 from jiebei_credit.scorecard._scaling import Scaling
@@ -21,6 +22,7 @@ from jiebei_credit.scorecard._transformer import WOETransformer
 __all__ = [
     "BinStats",
     "Binning",
+    "LineageRecord",
     "Scaling",
     "Scorecard",
     "WOETransformer",

@@ -59,7 +59,7 @@ class Binning:
         One label per bin (table order).
     smoothing : float, default 0.5
         Added to each bin's goods and bads in WOE and IV.
-    unseen : {'raise', 'worst', 'neutral', 'missing', 'rare'}, default 'raise'
+    unseen : {'rare', 'missing', 'neutral', 'worst', 'raise'}, default 'rare'
         What :meth:`bin_index` does with a value no training row had (a new
         category, a special value or missing value absent in training):
         ``'raise'`` refuses it; ``'worst'`` puts it in the bin with the
@@ -99,7 +99,7 @@ class Binning:
     bads: tuple[float, ...]
     labels: tuple[str, ...]
     smoothing: float = 0.5
-    unseen: Unseen = "raise"
+    unseen: Unseen = "rare"
     trend: str = "none"
     name: str | None = None
     rare_bin: int = -1
@@ -161,6 +161,12 @@ class Binning:
                 "iv": (p - q) * woe,
             }
         )
+
+    def _repr_html_(self) -> str:
+        """Notebook display: feature, kind, bins, IV and trend, then the bin table."""
+        from jiebei_credit.scorecard._reprs import binning_html
+
+        return binning_html(self)
 
     # ---------------------------------------------------------- transform ---
 

@@ -242,7 +242,7 @@ def optimal_binning(
     min_bin_bads: float = 1.0,
     min_category_share: float = 0.01,
     smoothing: float = 0.5,
-    unseen: Unseen = "raise",
+    unseen: Unseen = "rare",
 ) -> Binning:
     """Merge the fine bins of ``stats`` into the IV-maximising binning.
 
@@ -300,7 +300,7 @@ def bin_feature(
     n_prebins: int = 50,
     min_category_share: float = 0.01,
     smoothing: float = 0.5,
-    unseen: Unseen = "raise",
+    unseen: Unseen = "rare",
     sample_weight: Any = None,
     sample_size: int | None = 100_000,
     seed: int = 0,
@@ -348,10 +348,12 @@ def bin_feature(
         levels and the target rejects at 5 %; otherwise it is one bin.
     smoothing : float > 0, default 0.5
         Added to each bin's goods and bads in WOE and IV.
-    unseen : {'raise', 'worst', 'neutral', 'missing', 'rare'}, default 'raise'
+    unseen : {'rare', 'missing', 'neutral', 'worst', 'raise'}, default 'rare'
         Values without a training bin at transform time (new categories,
         special or missing values absent in training); see :class:`Binning`
         (``'raise'``, ``'worst'``, ``'neutral'``, ``'missing'``, ``'rare'``).
+        The default never fails a batch, as in :class:`Scorecard`, which
+        says why.
     sample_weight : array-like of float, shape (n,), optional
         Non-negative row weights (a Series is matched to a Series ``x`` by
         label).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -17,12 +17,14 @@ from jiebei_credit.scorecard._checks import Criterion, Monotonic, Penalty, Selec
 from jiebei_credit.scorecard._finebin import Category
 from jiebei_credit.scorecard._fit import binning_spec
 from jiebei_credit.scorecard._frames import as_frame, fit_data, require_columns
+from jiebei_credit.scorecard._lineage import LineageRecord, fingerprint, recalibrate
 from jiebei_credit.scorecard._params import RULES, Params, bin_specs
 from jiebei_credit.scorecard._persist import card_from_dict, card_to_dict
 from jiebei_credit.scorecard._pipeline import check_steps, fit_card
 from jiebei_credit.scorecard._report import card_points, card_summary, card_table, check_points
 from jiebei_credit.scorecard._scaling import Scaling
 from jiebei_credit.scorecard._scoring import neutral_points, score_points, unseen_flags, warn_unseen
+from jiebei_credit.scorecard._sources import categories_of, missing, resolve, tables_of
 from jiebei_credit.scorecard._transformer import apply_ordinal, binning_params
 
 __all__ = ["Scorecard"]
@@ -153,6 +155,21 @@ class Scorecard(Params):
         selection stop entering features at the limit. ``0`` turns the
         limit off. A final model below 10 events per feature warns with
         :class:`~jiebei_credit.errors.DataWarning` whatever this is.
+    feature_sources : mapping or list of FeatureSpec, optional
+        Where the columns come from, for :meth:`data_sources` and
+        :meth:`data_categories`: a mapping of column name to a
+        :class:`~jiebei_credit.features.FeatureSpec` (e.g.
+        ``jiebei_credit.features.specs_for(X.columns, families=...)``, or
+        ``dict(jiebei_credit.features.catalog(windows))``), a list of
+        FeatureSpec (e.g. a user ``FeatureFamily.features``), or per column
+        ``{"tables": [...], "category": "..."}``. Any object with
+        ``sources`` and ``category`` attributes works. Prefer a plain dict or
+        list to the read-only catalog itself: scikit-learn's ``clone``
+        deep-copies parameters, which a read-only mapping does not allow. A
+        model feature not described is recorded as table and category
+        ``"unknown"``. The scorecard does not import the features package
+        (it works on any feature table), so it does not look columns up
+        itself; ``to_dict`` keeps the entries of the fitted columns.
 
     Attributes
     ----------
@@ -185,6 +202,13 @@ class Scorecard(Params):
         ``binnings_`` is a stand-in with one bin holding every row.
     penalty_strength_ : float
         The λ of the final fit (0 with ``penalty='none'``).
+    feature_sources_ : dict of str to (tables, category)
+        Per model feature, the tables it reads and its data category, from
+        ``feature_sources`` at fit time (``("unknown",), "unknown"`` for a
+        feature it did not describe).
+    lineage_ : tuple of LineageRecord
+        The recalibrations since the card was fitted, oldest first (empty
+        for a fitted card; see :meth:`recalibrate`).
 
     Notes
     -----
@@ -275,6 +299,7 @@ class Scorecard(Params):
         min_events_per_feature: float = 10.0,
         penalty: Penalty = "none",
         penalty_strength: float | str = "cv",
+        feature_sources: Mapping[str, Any] | Iterable[Any] | None = None,
     ) -> None:
         self.scaling = scaling
         self.max_bins = max_bins
@@ -304,6 +329,7 @@ class Scorecard(Params):
         self.min_events_per_feature = min_events_per_feature
         self.penalty = penalty
         self.penalty_strength = penalty_strength
+        self.feature_sources = feature_sources
 
     # ------------------------------------------------------ sklearn protocol ---
 
@@ -416,6 +442,7 @@ class Scorecard(Params):
              frozen: Mapping[str, tuple[Any, ...]] | None) -> Scorecard:
         scaling = RULES["scaling"](self.scaling, func, "scaling")
         round_points = RULES["round_points"](self.round_points, func, "round_points")
+        sources = RULES["feature_sources"](self.feature_sources, func, "feature_sources")
         steps = check_steps(
             func, min_iv=self.min_iv, max_correlation=self.max_correlation, max_vif=self.max_vif,
             selection=self.selection, criterion=self.criterion, p_enter=self.p_enter,
@@ -464,6 +491,8 @@ class Scorecard(Params):
             *(_constant(d.feature, d.step, d.reason, self.binnings_[d.feature]) for d in result.drops),
         )
         self.penalty_strength_ = result.ridge
+        self.feature_sources_ = resolve(self.features_, sources)
+        self.lineage_: tuple[LineageRecord, ...] = ()
         self.scaling_ = scaling
         self.round_points_ = round_points
         points = card_points(self)
@@ -666,6 +695,224 @@ class Scorecard(Params):
             keys (top level or ``params``), values of the wrong type.
         """
         return card_from_dict(cls, d)
+
+    def fingerprint(self) -> str:
+        """A stable hash of the card: SHA-256 (hex) of the canonical JSON of :meth:`to_dict`.
+
+        The JSON has its keys sorted and no spaces, so the fingerprint does
+        not depend on the process, the Python hash seed or the order of any
+        dict; two cards share it iff their :meth:`to_dict` payloads are equal.
+        A recalibrated card names its parent by it (:attr:`lineage_`).
+
+        Returns
+        -------
+        str
+            64 lowercase hexadecimal digits.
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from jiebei_credit.scorecard import Scorecard
+        >>> rng = np.random.default_rng(0)
+        >>> X = pd.DataFrame({"util": rng.random(2000)})
+        >>> y = (rng.random(2000) < 0.1 + 0.3 * X["util"]).astype(int)
+        >>> card = Scorecard(max_bins=3).fit(X, y)
+        >>> fp = card.fingerprint()
+        >>> len(fp), Scorecard.from_dict(card.to_dict()).fingerprint() == fp
+        (64, True)
+        """
+        self._check_fitted("Scorecard.fingerprint")
+        return fingerprint(card_to_dict(self))
+
+    def recalibrate(
+        self, X: Any, y: Any, *, method: str = "intercept", sample_weight: Any = None, as_of: Any = None
+    ) -> Scorecard:
+        """A new card with the same bins, its PDs recalibrated on ``(X, y)``; this card is unchanged.
+
+        Parameters
+        ----------
+        X : DataFrame or 2-D array, shape (n, k)
+            Recent rows with at least the model's features. Not modified.
+        y : array-like of {0, 1}, shape (n,)
+            Their observed outcomes, 1 = bad (a Series is matched to a
+            DataFrame ``X`` by index label).
+        method : {'intercept', 'logistic'}, default 'intercept'
+            ``'intercept'``: calibration in the large, the mean PD on ``X``
+            becomes the observed bad rate and the ranking is untouched.
+            ``'logistic'``: an intercept and a slope on the card's log-odds,
+            which also corrects PDs that are too extreme or too moderate.
+        sample_weight : array-like of float, shape (n,), optional
+            Non-negative frequency weights.
+        as_of : date-like, optional
+            Date of the data (e.g. the end of its outcome window), kept in
+            the lineage.
+
+        Returns
+        -------
+        Scorecard
+            A fitted card with the same bins and WOE, coefficients ``b βj``,
+            intercept ``b β0 + a``, points recomputed with the same scaling,
+            and :attr:`lineage_` this card's lineage plus one
+            :class:`LineageRecord`.
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
+        InvalidInputError
+            ``method`` unknown; ``as_of`` not a date; ``y`` not 0/1 or with one
+            class only; ``y`` or ``sample_weight`` not matching ``X``'s rows;
+            for ``'logistic'``, a single distinct score, scores that separate
+            the outcomes, or a slope that is not positive (the card ranks
+            the data backwards: rebuild it).
+        SchemaError
+            A model feature missing from ``X``.
+
+        Warns
+        -----
+        DataWarning
+            Values unseen in development (scored by the ``unseen`` policy).
+
+        Notes
+        -----
+        With ``x_i`` the card's log-odds of bad on row ``i``
+        (``logit PD_i = −(score_i − offset) / factor``), the recalibration
+        model is ``logit PD'_i = a + b x_i``, fitted by weighted maximum
+        likelihood with the Newton solver of
+        :func:`jiebei_credit.metrics.calibration_slope` (Cox, 1958):
+
+        - ``'intercept'``: ``b = 1`` and ``a`` solves
+          ``Σ w_i (y_i − expit(a + x_i)) = 0``, so the weighted mean PD of
+          the new card on ``X`` equals the weighted bad rate (to the
+          solver's precision, with unrounded points);
+        - ``'logistic'``: ``a`` and ``b`` jointly; the score equations make
+          the mean PD equal the bad rate here too.
+
+        Since ``x = β0 + Σ βj w_j``, the new model is ``(b β0 + a) + Σ (b βj) w_j``;
+        the points follow from it as at fit (class Notes), so the new
+        card's score is ``offset − factor · (a + b x)`` before rounding,
+        and ``to_sql``, ``explain`` and ``to_dict`` read these points. The
+        development statistics stay those of the development fit, except
+        that the standard errors are multiplied by ``b`` (conditional on
+        ``a`` and ``b``) and the intercept's p-value recomputed from them.
+
+        References
+        ----------
+        D. R. Cox, "Two further applications of a model for binary
+        regression", *Biometrika* 45 (1958) 562–565.
+        N. Siddiqi, *Credit Risk Scorecards*, 2nd ed., Wiley, 2017, ch. 12.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from jiebei_credit.scorecard import Scorecard
+        >>> rng = np.random.default_rng(0)
+        >>> X = pd.DataFrame({"util": rng.random(4000)})
+        >>> y = (rng.random(4000) < 0.05 + 0.2 * X["util"]).astype(int)
+        >>> card = Scorecard(max_bins=4).fit(X, y)
+        >>> y_now = (rng.random(4000) < 0.10 + 0.3 * X["util"]).astype(int)   # defaults doubled
+        >>> new = card.recalibrate(X, y_now, method="intercept", as_of="2025-06-30")
+        >>> bool(np.isclose(new.predict_proba(X)[:, 1].mean(), y_now.mean()))
+        True
+        >>> new.lineage_[0].parent == card.fingerprint(), new.binnings_ == card.binnings_
+        (True, True)
+        """
+        return recalibrate(self, X, y, method=method, sample_weight=sample_weight, as_of=as_of)
+
+    # ----------------------------------------------------------- data sources ---
+
+    def data_sources(self) -> tuple[str, ...]:
+        """The tables the model features read, sorted (``"unknown"`` for undescribed features).
+
+        What the card's decisions use, for a privacy notice (PIPL Art. 17
+        and 24); set by ``feature_sources`` at fit and kept by ``to_dict``.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from jiebei_credit.features import specs_for
+        >>> from jiebei_credit.scorecard import Scorecard
+        >>> rng = np.random.default_rng(0)
+        >>> X = pd.DataFrame({"inq_count_45d": rng.poisson(1.0, 3000), "mine": rng.random(3000)})
+        >>> y = (rng.random(3000) < 0.05 + 0.05 * X["inq_count_45d"] + 0.1 * X["mine"]).astype(int)
+        >>> card = Scorecard(max_bins=3, feature_sources=specs_for(X.columns)).fit(X, y)
+        >>> card.data_sources(), card.data_categories()
+        (('inquiries', 'unknown'), ('inquiries', 'unknown'))
+        """
+        self._check_fitted("Scorecard.data_sources")
+        return tables_of(self.feature_sources_)
+
+    def data_categories(self) -> tuple[str, ...]:
+        """The data categories of the model features, sorted (``"unknown"`` for undescribed ones)."""
+        self._check_fitted("Scorecard.data_categories")
+        return categories_of(self.feature_sources_)
+
+    def missing_sources(self, sources: Sequence[str]) -> tuple[str, ...]:
+        """The tables the card needs that ``sources`` (e.g. the consented tables) does not allow.
+
+        An empty tuple proves that a consent-limited extraction,
+        ``features.extract(records, obs, sources=sources)``, yields every
+        column the card scores with (for catalog features). A card with
+        an undescribed feature always misses ``"unknown"``.
+
+        Parameters
+        ----------
+        sources : list of str
+            Allowed table names.
+
+        Returns
+        -------
+        tuple of str
+            The tables of :meth:`data_sources` not in ``sources``, sorted.
+
+        Raises
+        ------
+        NotFittedError, InvalidInputError
+            Before ``fit``; ``sources`` not a list of strings.
+        """
+        func = "Scorecard.missing_sources"
+        self._check_fitted(func)
+        return missing(func, self.feature_sources_, sources)
+
+    # ------------------------------------- scikit-learn routing and notebooks ---
+
+    def set_score_request(self, *, sample_weight: bool | str | None = "$UNCHANGED$") -> Scorecard:
+        """Request ``sample_weight`` for :meth:`score` when scikit-learn routes metadata.
+
+        With ``sklearn.set_config(enable_metadata_routing=True)``, a router
+        (``GridSearchCV`` or ``cross_validate`` under default scoring) passes
+        ``sample_weight`` to :meth:`score` only if it was requested here;
+        :meth:`set_fit_request` does the same for :meth:`fit`.
+
+        Parameters
+        ----------
+        sample_weight : bool, str or None, default unchanged
+            True: pass it; False: do not; None: a router given it raises
+            (scikit-learn's default); a string: pass the metadata of that
+            name as ``sample_weight``.
+
+        Returns
+        -------
+        Scorecard
+            ``self``, with the request stored (kept by ``clone``).
+
+        Raises
+        ------
+        InvalidInputError
+            A value other than True, False, None or an identifier.
+        """
+        return self._set_request("score", sample_weight=sample_weight)
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the parameters before ``fit``; size, scaling and summary after."""
+        from jiebei_credit.scorecard._reprs import scorecard_html
+
+        return scorecard_html(self)
 
     # ------------------------------------------------------- explain and SQL ---
 

@@ -16,6 +16,8 @@ from typing import Any, ClassVar, Self
 
 from jiebei_credit import _validation as V
 from jiebei_credit.scorecard._checks import Criterion, Kind, Monotonic, Penalty, Selection, Unseen
+from jiebei_credit.scorecard._sklearn import MetadataConsumer
+from jiebei_credit.scorecard._sources import feature_sources_rule
 
 __all__: list[str] = []
 
@@ -215,6 +217,7 @@ RULES: dict[str, Rule] = {
     "min_events_per_feature": _real(0.0),
     "penalty": _choice(Penalty),
     "penalty_strength": _penalty_strength,
+    "feature_sources": feature_sources_rule,
 }
 
 
@@ -237,8 +240,11 @@ def check_all(func: str, values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-class Params:
+class Params(MetadataConsumer):
     """``get_params``/``set_params``/``repr`` over the parameters of ``__init__``.
+
+    Metadata routing (``set_fit_request``, ``get_metadata_routing``) comes
+    from ``MetadataConsumer`` (scikit-learn's protocol, without scikit-learn).
 
     ``__init__`` of a subclass stores each parameter under its own name and
     does nothing else, as scikit-learn's ``clone`` expects. ``_PARAMS`` is

@@ -22,10 +22,12 @@ from jiebei_credit.errors import InvalidInputError
 from jiebei_credit.scorecard._binning import BINNING_SCHEMA, BINNING_VERSION, Binning, migrate_binning
 from jiebei_credit.scorecard._checks import DropStep
 from jiebei_credit.scorecard._fit import bin_labels
+from jiebei_credit.scorecard._lineage import LineageRecord
 from jiebei_credit.scorecard._params import RULES
 from jiebei_credit.scorecard._payload import Checker, check_binning
 from jiebei_credit.scorecard._report import card_points
 from jiebei_credit.scorecard._scaling import FIELD_RULES, Scaling
+from jiebei_credit.scorecard._sources import params_payload, resolve, sources_payload
 
 if TYPE_CHECKING:
     from jiebei_credit.scorecard._model import Scorecard
@@ -35,15 +37,16 @@ __all__: list[str] = []
 T = TypeVar("T")
 
 CARD_SCHEMA = "jiebei_credit.scorecard.Scorecard"
-CARD_VERSION = 4
+CARD_VERSION = 5
 #: Earlier card versions :meth:`Scorecard.from_dict` still reads (migrated forward).
-#: Version 3 had binnings of version 1 (no ``rare_bin``) and the two policies 'raise' and 'worst'.
-MIGRATED_VERSIONS = (3,)
+#: Version 3 had binnings of version 1 (no ``rare_bin``) and the two policies 'raise' and 'worst';
+#: version 4 had no ``feature_sources`` (parameter and fitted) and no ``lineage``.
+MIGRATED_VERSIONS = (3, 4)
 #: Top-level keys of a card payload besides ``schema`` and ``version``.
 CARD_KEYS = (
     "params", "scaling", "round_points", "features", "binnings", "intercept", "coef",
     "std_errors", "p_values", "vif", "aic", "log_likelihood", "null_log_likelihood",
-    "pseudo_r2", "n_obs", "drops", "points", "feature_names_in",
+    "pseudo_r2", "n_obs", "drops", "points", "feature_names_in", "feature_sources", "lineage",
 )  # fmt: skip
 #: Largest absolute points of a bin in a stored card; beyond it a score means nothing.
 MAX_POINTS = 1e9
@@ -69,6 +72,8 @@ def card_to_dict(card: Scorecard) -> dict[str, Any]:
     bins = RULES["user_bins"](p["user_bins"], "Scorecard.to_dict", "user_bins")
     p["user_bins"] = None if bins is None else {
         c: [list(g) if isinstance(g, tuple) else g for g in v] for c, v in bins.items()}
+    sources = RULES["feature_sources"](p["feature_sources"], "Scorecard.to_dict", "feature_sources")
+    p["feature_sources"] = params_payload(sources, card.feature_names_in_)
     return {
         "schema": CARD_SCHEMA,
         "version": CARD_VERSION,
@@ -90,6 +95,8 @@ def card_to_dict(card: Scorecard) -> dict[str, Any]:
         "drops": [list(d) for d in card.drops_],
         "points": {f: list(v) for f, v in card.points_.items()},
         "feature_names_in": list(card.feature_names_in_),
+        "feature_sources": sources_payload(card.feature_sources_),
+        "lineage": [r.to_dict() for r in card.lineage_],
     }
 
 
@@ -156,12 +163,15 @@ def _names(ck: Checker, v: Any, path: str) -> list[str] | None:
 
 
 def migrate_card(cls: type[Scorecard], d: Any) -> Any:
-    """A version-3 card payload as version 4; anything else unchanged (the checks judge it).
+    """A version-3 or -4 card payload as version 5; anything else unchanged (the checks judge it).
 
     Version 4 added ``rare_bin`` to the binnings (version 2; a version-1
     binning reads as ``rare_bin=-1``) and the unseen policies 'neutral',
     'missing' and 'rare'. A stored card keeps the policy it was saved with
     (``'raise'`` or ``'worst'``); parameters added since take their defaults.
+    Version 5 added the sources of the model features (an older card's are
+    ``"unknown"``: it was never told them) and the recalibration lineage
+    (empty: older cards could not be recalibrated).
     """
     if not isinstance(d, Mapping) or d.get("schema") != CARD_SCHEMA:
         return d
@@ -178,6 +188,11 @@ def migrate_card(cls: type[Scorecard], d: Any) -> Any:
                 v = defaults[name]
                 params[name] = v.to_dict() if isinstance(v, Scaling) else v
         out["params"] = params
+    features = d.get("features")
+    if "feature_sources" not in d and isinstance(features, list) and all(isinstance(f, str)
+                                                                           for f in features):
+        out["feature_sources"] = sources_payload(resolve(features, None))
+    out.setdefault("lineage", [])
     return out
 
 
@@ -223,6 +238,18 @@ def card_from_dict(cls: type[Scorecard], d: Mapping[str, Any]) -> Scorecard:
     n_obs = ck.real(get("n_obs"), "n_obs", low=0.0, low_open=True) if "n_obs" in body else None
     drops = _drops(ck, get("drops")) if "drops" in body else None
     points = _points(ck, get("points"), bool(round_points)) if "points" in body else None
+    sources, n0 = None, len(ck.problems)
+    with ck.field():
+        sources = RULES["feature_sources"](get("feature_sources"), ck.func, "feature_sources")
+    if sources is None and "feature_sources" in body and len(ck.problems) == n0:
+        ck.add("feature_sources", "must be a mapping of each model feature to its source", "None")
+    if sources is not None and features is not None and sorted(sources) != sorted(features):
+        ck.add("feature_sources", "must have one entry per model feature (features)",
+               f"entries for {_show(sorted(sources))} and features {_show(features)}")
+    lineage = []
+    for j, r in enumerate(ck.seq(get("lineage"), "lineage") or [] if "lineage" in body else []):
+        with ck.field():
+            lineage.append(LineageRecord.from_dict(r, _func=ck.func, _name=f"lineage[{j}]"))
     ck.raise_if_any()
     # every field has the right type: now the consistency between them
     params, scaling, names, features = _known(params), _known(scaling), _known(names), _known(features)
@@ -251,6 +278,8 @@ def card_from_dict(cls: type[Scorecard], d: Mapping[str, Any]) -> Scorecard:
     card.feature_names_in_ = np.asarray(names, dtype=object)
     card.n_features_in_ = len(names)
     card.classes_ = np.array([0, 1])
+    card.feature_sources_ = resolve(features, sources)
+    card.lineage_ = tuple(lineage)
     _points_agree(ck, card)
     ck.raise_if_any()
     return card

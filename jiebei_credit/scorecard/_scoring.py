@@ -100,7 +100,7 @@ def unseen_flags(func: str, frame: pd.DataFrame, features: Sequence[str],
     return pd.DataFrame(out, index=frame.index, columns=list(features))
 
 
-def warn_unseen(func: str, flags: pd.DataFrame, policy: str) -> None:
+def warn_unseen(func: str, flags: pd.DataFrame, policy: str, owner: str = "Scorecard") -> None:
     """One DataWarning with the count of unseen values per column, if any."""
     counts = flags.sum(axis=0)
     counts = counts[counts > 0]
@@ -109,5 +109,5 @@ def warn_unseen(func: str, flags: pd.DataFrame, policy: str) -> None:
     per = ", ".join(f"{c!r}: {int(k)} row{'s' if k != 1 else ''}" for c, k in counts.items())
     warnings.warn(
         f"{func}: values not seen in development were scored with unseen={policy!r} ({per}); "
-        "Scorecard.unseen_flags(X) returns the rows.", DataWarning, stacklevel=4,
+        f"{owner}.unseen_flags(X) returns the rows.", DataWarning, stacklevel=4,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,9 @@ from jiebei_credit.scorecard._finebin import (
 from jiebei_credit.scorecard._fit import MergeParams, fit_stats, fixed_binning, user_bins_of
 from jiebei_credit.scorecard._frames import as_frame, fit_data, require_columns
 from jiebei_credit.scorecard._params import Params, bin_specs, check_all
+from jiebei_credit.scorecard._reprs import transformer_html
+from jiebei_credit.scorecard._scoring import unseen_flags, warn_unseen
+from jiebei_credit.scorecard._sklearn import OutputKind, set_output_config
 from jiebei_credit.scorecard._stats import categorical_stats, numeric_stats
 
 __all__ = ["WOETransformer", "binning_params", "fit_binnings"]
@@ -219,7 +222,7 @@ class WOETransformer(Params):
         n_prebins: int = 50,
         min_category_share: float = 0.01,
         smoothing: float = 0.5,
-        unseen: Unseen = "raise",
+        unseen: Unseen = "rare",
         sample_size: int | None = 100_000,
         seed: int = 0,
         ordinal: Mapping[str, Sequence[Category]] | None = None,
@@ -303,7 +306,39 @@ class WOETransformer(Params):
         binnings = self._fitted(func)
         frame = as_frame(func, X, n_features=self.n_features_in_)
         require_columns(func, frame, list(binnings))
-        return pd.DataFrame({c: b.woe(frame[c], _func=func) for c, b in binnings.items()}, index=frame.index)
+        out = pd.DataFrame({c: b.woe(frame[c], _func=func) for c, b in binnings.items()}, index=frame.index)
+        if self.unseen != "raise":
+            warn_unseen(func, unseen_flags(func, frame, list(binnings), binnings), self.unseen,
+                        owner="WOETransformer")
+        return out
+
+    def unseen_flags(self, X: Any) -> pd.DataFrame:
+        """Which values of ``X`` no training row had, per fitted column.
+
+        Parameters
+        ----------
+        X : DataFrame
+            Rows to check, with every fitted column.
+
+        Returns
+        -------
+        DataFrame of bool
+            Index of ``X``, one column per fitted column: True where the value
+            (a new category, or a missing or special value absent in training)
+            was scored by the ``unseen`` policy rather than a training bin.
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
+        SchemaError
+            A fitted column is missing from ``X``.
+        """
+        func = "WOETransformer.unseen_flags"
+        binnings = self._fitted(func)
+        frame = as_frame(func, X, n_features=self.n_features_in_)
+        require_columns(func, frame, list(binnings))
+        return unseen_flags(func, frame, list(binnings), binnings)
 
     def fit_transform(self, X: Any, y: Any, sample_weight: Any = None) -> pd.DataFrame:
         """``fit(X, y, sample_weight).transform(X)``."""
@@ -334,5 +369,70 @@ class WOETransformer(Params):
         return df.sort_values("iv", ascending=False, kind="stable").reset_index(drop=True)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray[Any, Any]:
-        """Names of the output columns (the fitted columns)."""
-        return np.asarray(list(self._fitted("WOETransformer.get_feature_names_out")), dtype=object)
+        """Names of the output columns (the fitted columns).
+
+        Parameters
+        ----------
+        input_features : array-like of str, optional
+            Accepted for scikit-learn; when given it must equal the columns
+            seen in ``fit`` (``feature_names_in_``), in order.
+
+        Returns
+        -------
+        numpy.ndarray of str (object dtype)
+            The fitted columns, in order: one WOE column each.
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
+        InvalidInputError
+            ``input_features`` other than the columns seen in ``fit``.
+        """
+        func = "WOETransformer.get_feature_names_out"
+        names = list(self._fitted(func))
+        if input_features is not None:
+            given = [str(v) for v in V.listlike(input_features, func=func, name="input_features")]
+            if given != names:
+                raise V.fail(func, "input_features", "must be the columns seen in fit, in order",
+                             V.show(given, len(given)), f"fit saw {V.show(names, len(names))}.")
+        return np.asarray(names, dtype=object)
+
+    def set_output(self, *, transform: OutputKind | None = None) -> Self:
+        """Choose the output container of ``transform`` (scikit-learn's ``set_output``).
+
+        ``transform`` always returns a pandas DataFrame (the WOE columns on
+        the input's index), which is what both options ask for; the choice is
+        stored so that ``Pipeline.set_output`` and
+        ``ColumnTransformer.set_output`` accept this transformer, and
+        ``clone`` keeps it.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas"} or None, default None
+            ``"default"`` (the transformer's own container, a DataFrame),
+            ``"pandas"``, or None to leave the setting unchanged. Other
+            containers (scikit-learn's ``"polars"``) are refused.
+
+        Returns
+        -------
+        WOETransformer
+            ``self``.
+
+        Raises
+        ------
+        InvalidInputError
+            ``transform`` other than "default", "pandas" or None.
+
+        Examples
+        --------
+        >>> from jiebei_credit.scorecard import WOETransformer
+        >>> WOETransformer().set_output(transform="pandas")._sklearn_output_config
+        {'transform': 'pandas'}
+        """
+        set_output_config(self, transform, "WOETransformer.set_output")
+        return self
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the parameters before ``fit``, the IV summary after."""
+        return transformer_html(self)

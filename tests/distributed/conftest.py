@@ -33,8 +33,10 @@ def dask_client() -> Iterator[Any]:
     dask = pytest.importorskip("dask")
     pytest.importorskip("dask.dataframe")
     distributed = pytest.importorskip("distributed")
+    # ":0": the scheduler's HTTP server takes a free port; the default 8787 may be held by
+    # another test session on the machine, and the port warning would fail the session.
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
         memory_limit="3GiB", silence_logs=40,
     )
     client = distributed.Client(cluster, set_as_default=False)

@@ -7,15 +7,21 @@ import jiebei_credit as jc
 
 def test_public_names_are_pinned() -> None:
     assert sorted(jc.monitoring.__all__) == [
+        "CardComparison",
         "DEFAULT_RULES",
         "FlowThrough",
+        "ModelHealth",
+        "PSIOverTime",
         "RollRates",
         "ScorecardLike",
         "StabilityReport",
         "VintageTable",
         "WarningRule",
+        "compare_cards",
         "early_warnings",
         "flow_through",
+        "model_health",
+        "psi_over_time",
         "roll_rates",
         "stability_report",
         "vintage_table",

@@ -114,6 +114,18 @@ def test_plot_binning_with_a_real_binning() -> None:
     np.testing.assert_allclose(twin.get_lines()[0].get_ydata(), table["woe"])
 
 
+def test_plot_binning_titles_with_the_feature_name() -> None:
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame({"util_90d": rng.random(1500), "inq": rng.poisson(1.0, 1500)})
+    y = (rng.random(1500) < 0.05 + 0.3 * X["util_90d"]).astype(int)
+    named = jc.scorecard.bin_feature(X["util_90d"], y, max_bins=4, name="util_90d")
+    assert plot_binning(named).get_title() == f"util_90d (IV = {named.iv:.3f})"
+    # the binnings a fitted transformer holds carry their column's name
+    fitted = jc.scorecard.WOETransformer(max_bins=3).fit(X, y).binnings_["inq"]
+    assert plot_binning(fitted).get_title() == f"inq (IV = {fitted.iv:.3f})"
+    plt.close("all")
+
+
 def test_plot_calibration_points_and_intervals() -> None:
     grades = ["A"] * 200 + ["B"] * 200
     y = np.r_[np.ones(3), np.zeros(197), np.ones(40), np.zeros(160)]
@@ -197,6 +209,7 @@ def test_public_names_are_pinned() -> None:
         "plot_calibration",
         "plot_ks",
         "plot_psi",
+        "plot_psi_over_time",
         "plot_roc",
         "plot_roll_rates",
         "plot_score_distribution",

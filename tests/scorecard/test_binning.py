@@ -125,7 +125,7 @@ def test_special_values_get_their_own_bins():
     x = x.copy()
     x[:50] = -999.0
     x[50:60] = -998.0
-    b = bin_feature(x, y, special_values=(-999, -998, -997))
+    b = bin_feature(x, y, special_values=(-999, -998, -997), unseen="raise")
     labels = list(b.labels)
     assert labels[-2:] == ["special: -999", "special: -998"]
     assert b.special_bins[2] == -1  # never seen in training
@@ -133,6 +133,10 @@ def test_special_values_get_their_own_bins():
     with pytest.raises(InvalidInputError, match=r"^Binning\.bin_index: x must hold only values seen "
                        r"in training \(unseen='raise'\); got unseen special value: 1 value \(-997\.0\)"):
         b.bin_index([-997.0])
+    # the default policy, "rare", scores an unseen special value neutral (WOE 0, Binning docstring)
+    default = bin_feature(x, y, special_values=(-999, -998, -997))
+    assert default.unseen == "rare"
+    assert default.woe([-997.0, -999.0]).tolist() == [0.0, b.woe([-999.0])[0]]
 
 
 def test_values_beyond_training_range_fall_in_edge_bins():
@@ -159,7 +163,7 @@ def test_categorical_bins_ordered_by_woe_and_unseen_policy():
     cats = rng.choice(list("abcdef"), size=5000)
     risk = {"a": 0.02, "b": 0.05, "c": 0.1, "d": 0.2, "e": 0.3, "f": 0.4}
     y = (rng.random(5000) < pd.Series(cats).map(risk).to_numpy()).astype(int)
-    b = bin_feature(pd.Series(cats, dtype="category"), y)
+    b = bin_feature(pd.Series(cats, dtype="category"), y, unseen="raise")
     assert b.kind == "categorical"
     assert (np.diff(b.table["woe"]) > 0).all()
     assert "a" in b.groups[-1]
@@ -167,6 +171,11 @@ def test_categorical_bins_ordered_by_woe_and_unseen_policy():
     with pytest.raises(InvalidInputError, match=r"seen in training \(unseen='raise'\); got unseen "
                        r"category: 1 value \('z'\) at position 1\."):
         b.woe(["a", "z"])
+    # default "rare": no level is rarer than min_category_share, so no rare bin and a new level is
+    # neutral (WOE 0), never an error
+    default = bin_feature(pd.Series(cats, dtype="category"), y)
+    assert default.rare_bin == -1
+    assert default.woe(["a", "z"]).tolist() == [b.woe(["a"])[0], 0.0]
     worst = bin_feature(cats, y, unseen="worst")
     assert worst.bin_index(["z"])[0] == int(np.argmin(worst.table["woe"]))
     with pytest.raises(InvalidInputError, match="does not apply to categorical"):

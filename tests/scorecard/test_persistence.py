@@ -48,8 +48,13 @@ def _cards():
     # min_iv=0.02 (the default is 0) so the card records an IV drop
     specials = {"inq": (-1.0,), "region": ("south",)}
     plain = Scorecard(max_bins=4, special_values=specials, min_iv=0.02).fit(X, y)
-    rounded = Scorecard(max_bins=3, round_points=True, unseen="worst", categorical=["inq"]).fit(X, y)
-    return X, {"plain": plain, "rounded": rounded}
+    sources = {"util": {"tables": ["loans", "installments"], "category": "credit_history"}}
+    rounded = Scorecard(max_bins=3, round_points=True, unseen="worst", categorical=["inq"],
+                        feature_sources=sources).fit(X, y)
+    # a recalibrated card carries a lineage record (as_of None: every corruption of it is invalid)
+    y_now = pd.Series((rng.random(n) < 1 / (1 + np.exp(-0.5 - 0.8 * logit))).astype(int))
+    recalibrated = plain.recalibrate(X, y_now, method="logistic")
+    return X, {"plain": plain, "rounded": rounded, "recalibrated": recalibrated}
 
 
 X, CARDS = _cards()
@@ -65,6 +70,8 @@ def test_cards_cover_the_interesting_fields():
     assert rounded.binnings_["inq"].kind == "categorical"
     assert rounded.round_points_
     assert rounded.binnings_["util"].unseen == "worst"
+    assert "util" in rounded.features_
+    assert rounded.feature_sources_["util"].tables == ("loans", "installments")
 
 
 # ------------------------------------------------------------- the paths ---
@@ -77,7 +84,8 @@ def _walk(node, path, out):
         for k, v in node.items():
             if k in ("schema", "version") and path:
                 continue  # a nested header is checked like the top-level one (own test below)
-            if path in ("binnings", "points", "params.special_values"):
+            if path in ("binnings", "points", "params.special_values", "feature_sources",
+                        "params.feature_sources"):
                 child = f"{path}[{k!r}]"
             else:
                 child = f"{path}.{k}" if path else k
@@ -120,7 +128,8 @@ def _set(payload, path, value):
 
 _DROP_LAST = object()
 #: Paths whose lists are free-form (any length and any category is a valid parameter).
-_FREE_LISTS = ("params.special_values", "params.categorical", "params.numeric")
+_FREE_LISTS = ("params.special_values", "params.categorical", "params.numeric", "params.feature_sources",
+               "feature_sources", "lineage")
 
 
 def _corruptions(path, value):

@@ -12,6 +12,7 @@ def test_public_names():
     assert sorted(jc.scorecard.__all__) == [
         "BinStats",
         "Binning",
+        "LineageRecord",
         "Scaling",
         "Scorecard",
         "WOETransformer",

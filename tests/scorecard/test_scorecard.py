@@ -324,7 +324,7 @@ def test_from_dict_rejects_bad_payloads_with_library_errors(fitted):
     card, _X, _y = fitted
     d = json.loads(json.dumps(card.to_dict()))
     with pytest.raises(
-        InvalidInputError, match=r"^Scorecard\.from_dict: d must have schema .* version 4; got "
+        InvalidInputError, match=r"^Scorecard\.from_dict: d must have schema .* version 5; got "
             r"schema .* version 2\. "
     ):
         Scorecard.from_dict({**d, "version": 2})

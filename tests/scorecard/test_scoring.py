@@ -240,7 +240,7 @@ def test_errors_name_the_public_function_called():
     X, y = _frame(2000, 21)
     X["b"] = X["b"].fillna(0.0)
     card = Scorecard(min_iv=0.0, max_correlation=1.0, unseen="raise").fit(X, y)
-    woe = WOETransformer().fit(X, y)
+    woe = WOETransformer(unseen="raise").fit(X, y)
     new_cat = X.iloc[:20].assign(c="new")
     new_nan = X.iloc[:20].assign(b=np.nan)  # numeric column without a missing bin
     inf = X.iloc[:20].assign(a=np.inf)

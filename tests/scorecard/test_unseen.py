@@ -72,6 +72,27 @@ def test_default_never_fails_and_uses_the_rare_bin(fitted):
     assert card.to_dict()["params"]["unseen"] == "rare"
 
 
+def test_transformer_and_bin_feature_default_never_fail_either():
+    # the same default as the card: a pipeline with WOETransformer scores the batch too
+    from jiebei_credit.scorecard import WOETransformer, bin_feature
+
+    X, y = _data()
+    woe = WOETransformer(max_bins=4, min_category_share=0.05).fit(X, y)
+    assert woe.unseen == "rare"
+    with pytest.warns(DataWarning, match=r"^WOETransformer\.transform: values not seen in development were "
+                      r"scored with unseen='rare' \('util': 1 row, 'city': 1 row\); "
+                      r"WOETransformer\.unseen_flags\(X\)"):
+        got = woe.transform(NEW)
+    assert woe.unseen_flags(NEW).to_numpy().tolist() == [[False, False], [True, False], [False, True]]
+    city = woe.binnings_["city"]
+    # new category 'zz' -> the pooled rare bin's WOE; NaN util (no missing bin) -> neutral, WOE 0
+    assert got.loc[12, "city"] == city.table["woe"].iloc[city.rare_bin]
+    assert got.loc[11, "util"] == 0.0
+    b = bin_feature(X["city"], y, max_bins=4, min_category_share=0.05)
+    assert b.unseen == "rare"
+    assert b.woe(["zz"])[0] == b.table["woe"].iloc[b.rare_bin]
+
+
 def test_each_policy_scores_as_documented(fitted):
     raise_ = fitted["raise"]
     with pytest.raises(InvalidInputError, match=r"^Scorecard\.points: column 'util' must hold only values "
@@ -165,7 +186,7 @@ def test_sql_applies_the_same_policy(fitted, policy):
 def test_policy_round_trips_through_to_dict(fitted):
     for card in fitted.values():
         d = json.loads(json.dumps(card.to_dict()))
-        assert d["version"] == 4
+        assert d["version"] == 5
         back = Scorecard.from_dict(d)
         assert back.unseen == card.unseen
         assert back.binnings_["city"].rare_bin == card.binnings_["city"].rare_bin
@@ -189,5 +210,5 @@ def test_a_version_3_card_still_loads_and_keeps_its_policy():
     with pytest.raises(InvalidInputError, match="unseen='raise'"):
         card.points(X.assign(city="new"))
     again = card.to_dict()
-    assert again["version"] == 4
+    assert again["version"] == 5
     assert Scorecard.from_dict(again).to_dict() == again
