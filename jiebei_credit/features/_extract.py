@@ -16,8 +16,8 @@ from jiebei_credit.features._cashflow import cashflow_features
 from jiebei_credit.features._catalog import BUILTIN_TABLES, DEFAULT_WINDOWS, FAMILIES, catalog, check_windows
 from jiebei_credit.features._context import Context
 from jiebei_credit.features._draws import draw_features
-from jiebei_credit.features._invoices import invoice_features
 from jiebei_credit.features._family import FeatureFamily, PointInTimeView
+from jiebei_credit.features._invoices import invoice_features
 from jiebei_credit.features._kernels import FloatArray
 from jiebei_credit.features._line import line_features
 from jiebei_credit.features._observations import check_observations, check_records, selection

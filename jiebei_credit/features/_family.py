@@ -277,7 +277,9 @@ class Segments:
         key = (column, tuple(sorted(repr(v) for v in wanted)))
         if key not in self._subsets:
             keep = self._frame[column].isin(list(wanted)).to_numpy(dtype=bool)
-            self._subsets[key] = Segments(self._view, self._frame[keep], self._day[keep], self._borrower[keep])
+            self._subsets[key] = Segments(
+                self._view, self._frame[keep], self._day[keep], self._borrower[keep]
+            )
         return self._subsets[key]
 
     def _group_sums(self, column: str, by: str, window: int | None) -> tuple[IntArray, FloatArray]:
@@ -305,7 +307,9 @@ class Segments:
         sums: FloatArray = np.add.reduceat(values[item], starts)
         return owner[starts], sums
 
-    def _per_observation(self, ufunc: np.ufunc, owner: IntArray, values: FloatArray, empty: float) -> FloatArray:
+    def _per_observation(
+        self, ufunc: np.ufunc, owner: IntArray, values: FloatArray, empty: float
+    ) -> FloatArray:
         """``ufunc`` over each observation's run of ``values`` (owner-sorted); ``empty`` without one."""
         out = np.full(len(self._view), empty)
         if owner.size == 0:
@@ -711,7 +715,7 @@ class PointInTimeView:
         return len(self._obs)
 
     def has(self, table: str) -> bool:
-        """Whether the family may read ``table`` here: declared, held by the records and allowed by ``sources=``.
+        """Whether the family may read ``table``: declared, held by the records and allowed by ``sources=``.
 
         A user family is extracted only when all its tables are available,
         so this is always true for its declared tables; a built-in family

@@ -1,4 +1,4 @@
-"""VAT-invoice features (增值税发票): invoiced sales, customers, credit notes, tax and agreement with receipts.
+"""VAT-invoice features (增值税发票): invoiced sales, customers, credit notes, tax, agreement with receipts.
 
 Written against the public point-in-time view only, like a user family: an
 invoice counts from the day after the lender learns of it (``known_on``),

@@ -19,7 +19,7 @@ from jiebei_credit.errors import Problem
 from jiebei_credit.records._enums import InvoiceDirection, InvoiceStatus
 from jiebei_credit.records._schema import Column, TableSchema
 
-__all__ = ["VAT_RATES", "VAT_INVOICES", "invoice_problems"]
+__all__ = ["VAT_INVOICES", "VAT_RATES", "invoice_problems"]
 
 #: The VAT rates of the People's Republic of China an invoice may carry: the general rates 13 %
 #: (goods), 9 % (transport, construction, agricultural products) and 6 % (modern services), the
@@ -73,10 +73,12 @@ VAT_INVOICES: Final = TableSchema(
 )
 
 
-def _rule_rows(out: pd.DataFrame, mask: np.ndarray, column: str, values: np.ndarray, rule: str) -> list[Problem]:
+def _rule_rows(
+    out: pd.DataFrame, mask: np.ndarray, column: str, values: np.ndarray, rule: str
+) -> list[Problem]:
     pos = np.flatnonzero(mask)
     return [
-        Problem(table="vat_invoices", column=column, row=out.index[p],
+        Problem(table="vat_invoices", column=column, row=out.index[int(p)],
                 value=None if pd.isna(values[p]) else values[p], rule=rule)
         for p in pos
     ]
@@ -102,7 +104,7 @@ def invoice_problems(out: pd.DataFrame, clean: set[str]) -> list[Problem]:
     ref = out["reverses_invoice_id"]
     has_ref = ref.notna().to_numpy(dtype=bool)
     red = (out["status"] == InvoiceStatus.RED_LETTER.value).to_numpy(dtype=bool)
-    refs = ref.to_numpy(dtype=object, na_value=None)
+    refs = np.asarray(ref.astype(object).where(ref.notna(), None), dtype=object)
     problems += _rule_rows(out, red & ~has_ref, "reverses_invoice_id", refs,
                            "a red-letter invoice (status 'red_letter') must name the invoice it reverses; "
                            "set reverses_invoice_id")

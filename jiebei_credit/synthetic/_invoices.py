@@ -96,7 +96,7 @@ def _sigmoid(x: FloatArray) -> FloatArray:
 def _rows(rng: np.random.Generator, mean: FloatArray, grid: MonthGrid, start: int, end: int
           ) -> tuple[IntArray, IntArray, IntArray]:
     """Borrower, month and day of a Poisson(mean[i, m]) number of rows per cell, days uniform in the month."""
-    n, n_months = mean.shape
+    n_months = mean.shape[1]
     counts = rng.poisson(mean).reshape(-1)
     cell = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
     who, month = cell // n_months, cell % n_months

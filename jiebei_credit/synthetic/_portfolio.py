@@ -17,7 +17,6 @@ from jiebei_credit.synthetic._bureau import INSTITUTIONS, inquiries, zhima_score
 from jiebei_credit.synthetic._calendar import MonthGrid, as_day, day_to_datetime
 from jiebei_credit.synthetic._config import SimulationConfig, check_borrowers, seed_sequence
 from jiebei_credit.synthetic._final import plan_final_draws
-from jiebei_credit.synthetic._invoices import invoices_frame
 from jiebei_credit.synthetic._flows import DIRECTIONS, DISBURSE, KINDS, REPAY, merchant_flows
 from jiebei_credit.synthetic._frames import (
     BorrowerIds,
@@ -27,6 +26,7 @@ from jiebei_credit.synthetic._frames import (
     transactions_frame,
     zhima_frame,
 )
+from jiebei_credit.synthetic._invoices import invoices_frame
 from jiebei_credit.synthetic._lines import stop_freezes
 from jiebei_credit.synthetic._loans import METHODS, NEVER, PURPOSES, TERMS, run_book
 from jiebei_credit.synthetic._regime import (

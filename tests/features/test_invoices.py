@@ -262,7 +262,8 @@ def test_shuffled_invoices_give_identical_bits(case: tuple[pd.DataFrame, pd.Data
 @settings(max_examples=25)
 @given(case=invoice_cases(), other=invoice_cases())
 def test_unrelated_borrowers_and_partitions_change_no_bit(
-    case: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame], other: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
+    case: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
+    other: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
 ) -> None:
     inv, tx, obs = case
     o_inv, o_tx, _ = other
@@ -316,13 +317,17 @@ def test_invoices_known_on_or_after_as_of_change_no_bit(
 # ------------------------------------------- consent, catalog, checker ---
 
 def test_catalog_entries() -> None:
-    assert "invoices" in FAMILIES and "invoices" in BUILTIN_FAMILIES
+    assert "invoices" in FAMILIES
+    assert "invoices" in BUILTIN_FAMILIES
     assert FAMILY_SOURCES["invoices"] == ("transactions", "vat_invoices")
     specs = [s for s in CATALOG.values() if s.family == "invoices"]
     bases = {s.name.rsplit("_", 1)[0] if s.window and s.name.endswith("d") else s.name for s in specs}
     assert len(bases) >= 15
     for s in specs:
-        assert s.description and s.description_zh and s.unit and s.nan_meaning
+        assert s.description
+        assert s.description_zh
+        assert s.unit
+        assert s.nan_meaning
         assert "vat_invoices" in s.sources
         # The most sensitive source wins: merchant flows (PIPL Art. 28) for the agreement features.
         want = "financial_account_flows" if "transactions" in s.sources else "tax_records"
@@ -338,7 +343,8 @@ def test_sources_without_invoices_leave_the_family_out() -> None:
     assert not any(c.startswith("inv_") for c in no_inv.columns)
     no_tx = extract(rs, obs, sources=[t for t in rs.tables if t != "transactions"])
     inv_cols = [c for c in no_tx.columns if c.startswith("inv_")]
-    assert inv_cols and not any("receipts" in c for c in inv_cols)
+    assert inv_cols
+    assert not any("receipts" in c for c in inv_cols)
     with pytest.raises(InvalidInputError, match="'invoices' needs 'transactions'"):
         extract(rs, obs, families=["invoices"], sources=["borrowers", "vat_invoices"])
 

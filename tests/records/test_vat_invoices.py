@@ -63,12 +63,14 @@ def _problems(frame: pd.DataFrame) -> SchemaError:
 
 def test_schema_is_a_tax_records_user_table_outside_the_seven() -> None:
     assert VAT_INVOICES.name == "vat_invoices"
-    assert VAT_INVOICES.category == "tax_records" and "tax_records" in DATA_CATEGORIES
+    assert VAT_INVOICES.category == "tax_records"
+    assert "tax_records" in DATA_CATEGORIES
     assert (VAT_INVOICES.borrower_key, VAT_INVOICES.event_date, VAT_INVOICES.known_at) == (
         "borrower_id", "issued_on", "known_on")
     assert VAT_INVOICES.primary_key == ("invoice_id",)
     # The seven-table book is unchanged: the schema is shipped, not a built-in table.
-    assert "vat_invoices" not in SCHEMAS and "vat_invoices" not in TABLE_NAMES
+    assert "vat_invoices" not in SCHEMAS
+    assert "vat_invoices" not in TABLE_NAMES
     assert all(c.description and c.description_zh for c in VAT_INVOICES.columns)
     # The rates of the PRC VAT law and the small-scale levy rates (13, 9, 6, 3, 1 %, 0).
     assert VAT_RATES == (0.13, 0.09, 0.06, 0.03, 0.01, 0.0)

@@ -57,8 +57,10 @@ def test_invoices_follow_the_documented_mechanics(pair: tuple[Portfolio, Portfol
     v = p.records["vat_invoices"]
     assert p.records.schema("vat_invoices") == jc.records.VAT_INVOICES
     lag = (v["known_on"] - v["issued_on"]).dt.days
-    assert lag.min() >= 1 and lag.max() <= 20  # reporting lag of 1 to 20 days
-    assert v["issued_on"].min() >= pd.Timestamp(START) and v["issued_on"].max() < pd.Timestamp(END)
+    assert lag.min() >= 1
+    assert lag.max() <= 20
+    assert v["issued_on"].min() >= pd.Timestamp(START)
+    assert v["issued_on"].max() < pd.Timestamp(END)
     assert set(v["tax_rate"].unique()) <= set(jc.records.VAT_RATES)
     # tax is the amount times the rate, to the fen
     assert np.allclose(v["tax"], np.round(v["amount"] * v["tax_rate"], 2), atol=0.005, rtol=0.0)
