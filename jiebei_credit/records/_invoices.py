@@ -26,6 +26,8 @@ __all__ = ["VAT_INVOICES", "VAT_RATES", "invoice_problems"]
 #: small-scale taxpayer's levy rates 3 % and 1 % (reduced rate), and 0 (exempt or zero-rated).
 VAT_RATES: Final[tuple[float, ...]] = (0.13, 0.09, 0.06, 0.03, 0.01, 0.0)
 
+#: The schema of the ``vat_invoices`` table: one row per VAT invoice issued or received by the
+#: borrower's business, known to the lender on ``known_on`` (category ``tax_records``).
 VAT_INVOICES: Final = TableSchema(
     name="vat_invoices",
     description=(
