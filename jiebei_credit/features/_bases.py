@@ -17,8 +17,11 @@ __all__ = [
     "CLE",
     "FAMILY_TEXT",
     "INQ",
+    "INV",
+    "INV_TX",
     "LOANS",
     "NO_FLOW",
+    "NO_INVOICE",
     "NO_LINE",
     "NO_LOAN",
     "PROFILE",
@@ -44,10 +47,13 @@ CAP = ("transactions", "loans", "installments")
 ZHIMA = ("zhima_scores",)
 INQ = ("inquiries",)
 PROFILE = ("borrowers",)
+INV = ("vat_invoices",)
+INV_TX = ("vat_invoices", "transactions")
 
 NO_LINE = "no credit-line event before as_of (no line yet)"
 NO_LOAN = "no loan drawn before as_of"
 NO_FLOW = "no merchant transaction of any kind before as_of (no cash-flow history)"
+NO_INVOICE = "no VAT invoice of any kind known before as_of (no invoice history)"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -113,4 +119,8 @@ FAMILY_TEXT: Final[dict[str, tuple[str, str]]] = {
     "zhima": ("Zhima credit score snapshots.", "芝麻分"),
     "inquiries": ("Credit inquiries by lenders (multi-lender borrowing, 多头借贷).", "征信查询"),
     "profile": ("Business profile of the borrower.", "经营主体信息"),
+    "invoices": (
+        "VAT invoices (增值税发票) issued and received: invoiced sales, customers, credit notes, tax.",
+        "增值税发票:开票销售、客户集中度、红冲与作废、税负",
+    ),
 }

@@ -21,13 +21,15 @@ from jiebei_credit.features._bureau import INQUIRY_BASES, ZHIMA_BASES
 from jiebei_credit.features._capacity import CAPACITY_BASES
 from jiebei_credit.features._cashflow import CASHFLOW_BASES
 from jiebei_credit.features._draws import DRAW_BASES
+from jiebei_credit.features._invoices import INVOICE_BASES
 from jiebei_credit.features._line import LINE_BASES
 from jiebei_credit.features._profile import PROFILE_BASES
 from jiebei_credit.features._repayment import REPAYMENT_BASES
 from jiebei_credit.features._utilisation import UTILISATION_BASES
-from jiebei_credit.records import DATA_CATEGORIES, SCHEMAS, DataCategory
+from jiebei_credit.records import DATA_CATEGORIES, SCHEMAS, VAT_INVOICES, DataCategory, TableSchema
 
 __all__ = [
+    "BUILTIN_TABLES",
     "CATALOG",
     "CATEGORY_OF_TABLE",
     "DEFAULT_WINDOWS",
@@ -50,11 +52,18 @@ BASES: Final[tuple[Base, ...]] = (
     *ZHIMA_BASES,
     *INQUIRY_BASES,
     *PROFILE_BASES,
+    *INVOICE_BASES,
 )
 
-#: Data category of each built-in table (its :attr:`TableSchema.category`).
+#: Tables the built-in families read: the seven of :data:`SCHEMAS`, then the shipped
+#: :data:`~jiebei_credit.records.VAT_INVOICES` (added to records with ``with_table``).
+BUILTIN_TABLES: Final[Mapping[str, TableSchema]] = MappingProxyType(
+    {**SCHEMAS, VAT_INVOICES.name: VAT_INVOICES}
+)
+
+#: Data category of each table a built-in feature reads (its :attr:`TableSchema.category`).
 CATEGORY_OF_TABLE: Final[Mapping[str, DataCategory]] = MappingProxyType(
-    {name: schema.category for name, schema in SCHEMAS.items()}
+    {name: schema.category for name, schema in BUILTIN_TABLES.items()}
 )
 
 #: Most sensitive first: a feature takes the first category any of its sources has.

@@ -13,10 +13,11 @@ from jiebei_credit import _validation as V
 from jiebei_credit.features._bureau import inquiry_features, zhima_features
 from jiebei_credit.features._capacity import capacity_features
 from jiebei_credit.features._cashflow import cashflow_features
-from jiebei_credit.features._catalog import DEFAULT_WINDOWS, FAMILIES, catalog, check_windows
+from jiebei_credit.features._catalog import BUILTIN_TABLES, DEFAULT_WINDOWS, FAMILIES, catalog, check_windows
 from jiebei_credit.features._context import Context
 from jiebei_credit.features._draws import draw_features
 from jiebei_credit.features._family import FeatureFamily, PointInTimeView
+from jiebei_credit.features._invoices import invoice_features
 from jiebei_credit.features._kernels import FloatArray
 from jiebei_credit.features._line import line_features
 from jiebei_credit.features._observations import check_observations, check_records, selection
@@ -37,6 +38,7 @@ _COMPUTE: Final[Mapping[str, _ViewCompute]] = {
     "zhima": zhima_features,
     "inquiries": inquiry_features,
     "profile": profile_features,
+    "invoices": invoice_features,
 }
 
 #: Built-in families still computed from the extraction context (shared loan and instalment views).
@@ -53,10 +55,10 @@ def _family_sources() -> dict[str, tuple[str, ...]]:
     for spec in catalog(DEFAULT_WINDOWS).values():
         for table in spec.sources:
             union[spec.family][table] = None
-    return {f: tuple(t for t in TABLE_NAMES if t in tables) for f, tables in union.items()}
+    return {f: tuple(t for t in BUILTIN_TABLES if t in tables) for f, tables in union.items()}
 
 
-#: Tables each family reads (the union over its features), in TABLE_NAMES order.
+#: Tables each family reads (the union over its features), in TABLE_NAMES order, then vat_invoices.
 FAMILY_SOURCES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(_family_sources())
 
 

@@ -27,6 +27,7 @@ from jiebei_credit.features._kernels import (
     IntArray,
     Timeline,
     day_numbers,
+    expand,
     range_reduce,
 )
 from jiebei_credit.records import SCHEMAS
@@ -173,16 +174,19 @@ class Segments:
     (or the window ``[as_of - w, as_of)``).
     """
 
-    __slots__ = ("_frame", "_hi", "_lows", "_start", "_tl", "_view")
+    __slots__ = ("_borrower", "_day", "_frame", "_hi", "_lows", "_start", "_subsets", "_tl", "_view")
 
     def __init__(self, view: PointInTimeView, frame: pd.DataFrame, day: IntArray, borrower: IntArray) -> None:
         content = pd.util.hash_pandas_object(frame, index=False).to_numpy().view(np.int64)
         self._tl = Timeline.build(borrower, day, ties=(content,))
         self._frame = frame
         self._view = view
+        self._day = day
+        self._borrower = borrower
         self._start = self._tl.start(view._obs.code)
         self._hi = self._tl.query(view._obs.code, view._obs.day)
         self._lows: dict[int, IntArray] = {}
+        self._subsets: dict[tuple[str, tuple[str, ...]], Segments] = {}
 
     def _lo(self, window: int | None) -> IntArray:
         if window is None:
@@ -213,6 +217,182 @@ class Segments:
                 "Reduce a numeric column.",
             )
         out: FloatArray = self._tl.take(values.to_numpy(dtype=np.float64, na_value=np.nan))
+        return out
+
+    def where(self, column: str, values: object) -> Segments:
+        """The same segments restricted to the rows whose ``column`` is one of ``values``.
+
+        Every reduction of the result (sums, counts, last value, trend,
+        group reductions, another :meth:`where`) reads only those rows, with
+        the same knowledge time and windows.
+
+        Parameters
+        ----------
+        column : str
+            Any column of the table (category, text, number); a missing
+            value matches nothing.
+        values : list-like
+            The values kept, e.g. ``["issued"]`` (a list, tuple, array or Index).
+
+        Returns
+        -------
+        Segments
+            The filtered segments (memoised: asking again is free).
+
+        Raises
+        ------
+        InvalidInputError
+            When ``column`` is not a column of the table or ``values`` is not
+            a list-like.
+
+        Notes
+        -----
+        The kept rows keep their canonical order (borrower, knowledge day,
+        row content), so a reduction over them is bit-identical whatever
+        the other rows of the table.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from jiebei_credit.records import RecordSet
+        >>> from jiebei_credit.features import FeatureFamily, FeatureSpec, extract
+        >>> rs = RecordSet.from_frames(
+        ...     borrowers=pd.DataFrame({"borrower_id": ["b1"], "business_type": ["individual_business"],
+        ...         "industry": [None], "business_registered_on": ["2020-01-01"], "region": [None]}),
+        ...     transactions=pd.DataFrame({"transaction_id": ["t1", "t2", "t3"],
+        ...         "borrower_id": ["b1"] * 3, "occurred_at": ["2024-05-02", "2024-05-03", "2024-05-04"],
+        ...         "amount": [100.0, 40.0, 250.0], "direction": ["in", "out", "in"],
+        ...         "kind": ["sale", "refund", "sale"], "counterparty_id": ["p1", "p1", "p2"]}))
+        >>> spec = FeatureSpec(name="sales_30", family="mine", window=30, unit="CNY",
+        ...     description="Sale receipts, last 30 days.", description_zh="近30天销售收款",
+        ...     sources=("transactions",), category="financial_account_flows", nan_meaning="never NaN")
+        >>> fam = FeatureFamily("mine", ("transactions",), (spec,),
+        ...     lambda v: {"sales_30": v.events("transactions").where("kind", ["sale"]).sum("amount", 30)})
+        >>> obs = pd.DataFrame({"borrower_id": ["b1"], "as_of": ["2024-06-01"]})
+        >>> extract(rs, obs, families=[fam])["sales_30"].tolist()
+        [350.0]
+        """
+        self._any_column(column)
+        wanted = V.listlike(values, func="PointInTimeView", name="values")
+        key = (column, tuple(sorted(repr(v) for v in wanted)))
+        if key not in self._subsets:
+            keep = self._frame[column].isin(list(wanted)).to_numpy(dtype=bool)
+            self._subsets[key] = Segments(
+                self._view, self._frame[keep], self._day[keep], self._borrower[keep]
+            )
+        return self._subsets[key]
+
+    def _group_sums(self, column: str, by: str, window: int | None) -> tuple[IntArray, FloatArray]:
+        """Sum of ``column`` per value of ``by`` in each segment: (observation of each group, its sum).
+
+        Groups of one observation come in the order of their ``by`` values
+        and each sum adds its rows in canonical order, so the bits depend
+        only on the observation's own rows.
+        """
+        self._any_column(by)
+        values = self._column(column)
+        codes, _ = pd.factorize(self._frame[by], sort=True, use_na_sentinel=True)
+        group = self._tl.take(np.asarray(codes, dtype=np.int64))
+        owner, item = expand(self._lo(window), self._hi)
+        g = group[item]
+        named = g >= 0  # rows without a group value take no part
+        owner, item, g = owner[named], item[named], g[named]
+        order = np.lexsort((g, owner))  # stable: rows of a group stay in canonical order
+        owner, item, g = owner[order], item[order], g[order]
+        if owner.size == 0:
+            return owner, np.zeros(0)
+        first = np.ones(owner.size, dtype=bool)
+        first[1:] = (owner[1:] != owner[:-1]) | (g[1:] != g[:-1])
+        starts = np.flatnonzero(first)
+        sums: FloatArray = np.add.reduceat(values[item], starts)
+        return owner[starts], sums
+
+    def _per_observation(
+        self, ufunc: np.ufunc, owner: IntArray, values: FloatArray, empty: float
+    ) -> FloatArray:
+        """``ufunc`` over each observation's run of ``values`` (owner-sorted); ``empty`` without one."""
+        out = np.full(len(self._view), empty)
+        if owner.size == 0:
+            return out
+        first = np.ones(owner.size, dtype=bool)
+        first[1:] = owner[1:] != owner[:-1]
+        starts = np.flatnonzero(first)
+        out[owner[starts]] = ufunc.reduceat(values, starts)
+        return out
+
+    def _shares(self, column: str, by: str, window: int | None) -> tuple[IntArray, FloatArray]:
+        owner, sums = self._group_sums(column, by, window)
+        total = self._per_observation(np.add, owner, sums, np.nan)
+        t = total[owner]
+        share = np.full(sums.size, np.nan)
+        np.divide(sums, t, out=share, where=t > 0)
+        return owner, share
+
+    def hhi(self, column: str, by: str, window: int | None = None) -> FloatArray:
+        """Herfindahl-Hirschman index of ``column`` by value of ``by``: the sum of squared group shares.
+
+        Parameters
+        ----------
+        column : str
+            A numeric column, non-negative for shares to mean anything
+            (an amount).
+        by : str
+            The column whose values form the groups (a counterparty); rows
+            where it is missing take no part.
+        window : int, optional
+            Days before ``as_of``; by default every row before ``as_of``.
+
+        Returns
+        -------
+        ndarray of float64
+            In ``[1 / k, 1]`` for ``k`` groups; 1 is a single group. NaN
+            when the segment has no row with a group, or its total is not
+            positive.
+
+        Raises
+        ------
+        InvalidInputError
+            When a column is not a column of the table, or ``column`` is not
+            numeric.
+
+        Notes
+        -----
+        ``HHI = Σ_g (S_g / S)²`` with ``S_g`` the sum of ``column`` over the
+        rows of group ``g`` in the segment and ``S = Σ_g S_g``.
+
+        Examples
+        --------
+        See :meth:`where`; ``events("transactions").where("kind", ["sale"]).hhi("amount",
+        "counterparty_id", 90)`` is the payer concentration of the last 90 days.
+        """
+        owner, share = self._shares(column, by, window)
+        return self._per_observation(np.add, owner, share * share, np.nan)
+
+    def top_share(self, column: str, by: str, window: int | None = None) -> FloatArray:
+        """Largest group's share of ``column``: ``max_g S_g / S`` (see :meth:`hhi`); NaN as there."""
+        owner, share = self._shares(column, by, window)
+        return self._per_observation(np.fmax, owner, share, np.nan)
+
+    def count_distinct(self, by: str, window: int | None = None) -> FloatArray:
+        """Number of distinct non-missing values of ``by`` in each segment (0 with no row, never NaN).
+
+        Raises
+        ------
+        InvalidInputError
+            When ``by`` is not a column of the table.
+        """
+        self._any_column(by)
+        codes, _ = pd.factorize(self._frame[by], sort=True, use_na_sentinel=True)
+        group = self._tl.take(np.asarray(codes, dtype=np.int64))
+        owner, item = expand(self._lo(window), self._hi)
+        g = group[item]
+        named = g >= 0
+        owner, g = owner[named], g[named]
+        order = np.lexsort((g, owner))
+        owner, g = owner[order], g[order]
+        first = np.ones(owner.size, dtype=bool)
+        first[1:] = (owner[1:] != owner[:-1]) | (g[1:] != g[:-1])
+        out: FloatArray = np.bincount(owner[first], minlength=len(self._view)).astype(np.float64)
         return out
 
     def count(self, window: int | None = None) -> FloatArray:
@@ -533,6 +713,16 @@ class PointInTimeView:
 
     def __len__(self) -> int:
         return len(self._obs)
+
+    def has(self, table: str) -> bool:
+        """Whether the family may read ``table``: declared, held by the records and allowed by ``sources=``.
+
+        A user family is extracted only when all its tables are available,
+        so this is always true for its declared tables; a built-in family
+        whose features read optional tables asks before reading them.
+        """
+        self._check_table(table)
+        return self._ctx.has(table)
 
     @property
     def as_of(self) -> np.ndarray:

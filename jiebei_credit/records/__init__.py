@@ -6,10 +6,13 @@ from jiebei_credit.records._enums import (
     BusinessType,
     Direction,
     InstitutionType,
+    InvoiceDirection,
+    InvoiceStatus,
     LoanPurpose,
     RepaymentMethod,
     TransactionKind,
 )
+from jiebei_credit.records._invoices import VAT_INVOICES, VAT_RATES
 from jiebei_credit.records._recordset import RecordSet
 from jiebei_credit.records._schema import Column, ForeignKey, TableSchema
 from jiebei_credit.records._tables import SCHEMAS, TABLE_NAMES
@@ -32,6 +35,8 @@ __all__ = [
     "RECORD_TYPES",
     "SCHEMAS",
     "TABLE_NAMES",
+    "VAT_INVOICES",
+    "VAT_RATES",
     "Borrower",
     "BusinessType",
     "Column",
@@ -42,6 +47,8 @@ __all__ = [
     "Inquiry",
     "Installment",
     "InstitutionType",
+    "InvoiceDirection",
+    "InvoiceStatus",
     "Loan",
     "LoanPurpose",
     "Record",

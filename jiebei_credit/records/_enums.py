@@ -13,6 +13,8 @@ __all__ = [
     "BusinessType",
     "Direction",
     "InstitutionType",
+    "InvoiceDirection",
+    "InvoiceStatus",
     "LoanPurpose",
     "RepaymentMethod",
     "TransactionKind",
@@ -95,6 +97,21 @@ class InstitutionType(StrEnum):
     OTHER = "other"  # 其他机构
 
 
+class InvoiceDirection(StrEnum):
+    """Direction of a VAT invoice (增值税发票), seen from the borrower."""
+
+    ISSUED = "issued"  # 销项发票: the borrower's sales to its customers
+    RECEIVED = "received"  # 进项发票: the borrower's purchases from its suppliers
+
+
+class InvoiceStatus(StrEnum):
+    """Status of a VAT invoice."""
+
+    NORMAL = "normal"  # 正常
+    VOIDED = "voided"  # 作废: cancelled, never valid
+    RED_LETTER = "red_letter"  # 红冲: a credit note reversing (part of) an earlier invoice
+
+
 #: Chinese labels of every enum value, for documentation and reports.
 ENUM_LABELS_ZH: dict[StrEnum, str] = {
     RepaymentMethod.EQUAL_INSTALLMENT: "等额本息",
@@ -122,4 +139,9 @@ ENUM_LABELS_ZH: dict[StrEnum, str] = {
     InstitutionType.MICRO_LOAN: "小额贷款公司",
     InstitutionType.GUARANTEE: "融资担保公司",
     InstitutionType.OTHER: "其他机构",
+    InvoiceDirection.ISSUED: "销项发票",
+    InvoiceDirection.RECEIVED: "进项发票",
+    InvoiceStatus.NORMAL: "正常",
+    InvoiceStatus.VOIDED: "作废",
+    InvoiceStatus.RED_LETTER: "红冲",
 }

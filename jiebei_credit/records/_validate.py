@@ -11,6 +11,7 @@ import pandas as pd
 from jiebei_credit import _validation as V
 from jiebei_credit.errors import Problem, SchemaError
 from jiebei_credit.records._enums import KIND_DIRECTION, kind_direction_rule
+from jiebei_credit.records._invoices import VAT_INVOICES, invoice_problems
 from jiebei_credit.records._schema import Column, TableSchema
 from jiebei_credit.records._tables import SCHEMAS
 
@@ -325,6 +326,8 @@ def validate_frame(
         problems += _duplicate_keys(table, schema.primary_key, out)
     if table == "transactions" and clean.issuperset(("kind", "direction")):
         problems += _kind_direction(out)
+    if schema == VAT_INVOICES:
+        problems += invoice_problems(out, clean)
     known, event = schema.known_at, schema.event_date
     if known is not None and event is not None and known != event and clean.issuperset((known, event)):
         problems += _known_before_event(schema, known, event, out)

@@ -9,7 +9,7 @@ from typing import Any, Final
 import numpy as np
 
 from jiebei_credit._persist import payload_fields
-from jiebei_credit._validation import fail, integer, real, seed
+from jiebei_credit._validation import fail, flag, integer, real, seed
 
 __all__ = ["MAX_BORROWERS", "SimulationConfig", "check_borrowers", "seed_sequence"]
 
@@ -44,12 +44,19 @@ class SimulationConfig:
     min_limit, max_limit : float, default 1 000 and 200 000
         Range of every positive credit limit, CNY (0 is a frozen line).
         ``1 <= min_limit < max_limit <= 10 000 000``.
+    vat_invoices : bool, default False
+        Also simulate the borrowers' VAT invoices (增值税发票) and add them
+        to the records as the ``vat_invoices`` table
+        (:data:`jiebei_credit.records.VAT_INVOICES`). They come from a
+        random stream of their own, so the seven other tables are the same,
+        bit for bit, with and without them.
 
     Raises
     ------
     InvalidInputError
         When a field has the wrong type (the day and month counts are
-        integers, so ``30.0`` is refused; a bool is not a number) or is
+        integers, so ``30.0`` is refused; a bool is not a number;
+        ``vat_invoices`` is a bool) or is
         outside its range, or ``min_limit >= max_limit``.
 
     Examples
@@ -69,6 +76,7 @@ class SimulationConfig:
     review_months: int = 6
     min_limit: float = 1_000.0
     max_limit: float = 200_000.0
+    vat_invoices: bool = False
 
     def __post_init__(self) -> None:
         # Store plain Python numbers (numpy scalars included) so to_dict() is JSON-ready.
@@ -83,6 +91,7 @@ class SimulationConfig:
             "review_months": integer(self.review_months, func=o, name="review_months", low=1, high=36),
             "min_limit": real(self.min_limit, func=o, name="min_limit", low=1.0, high=10_000_000.0),
             "max_limit": real(self.max_limit, func=o, name="max_limit", low=1.0, high=10_000_000.0),
+            "vat_invoices": flag(self.vat_invoices, func=o, name="vat_invoices"),
         }
         for name, value in checked.items():
             object.__setattr__(self, name, value)

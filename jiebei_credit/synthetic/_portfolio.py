@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit._validation import DATE_MAX, DATE_MIN, fail
-from jiebei_credit.records import RecordSet
+from jiebei_credit.records import VAT_INVOICES, RecordSet
 from jiebei_credit.synthetic._borrowers import MAX_AGE_DAYS, draw_borrowers
 from jiebei_credit.synthetic._bureau import INSTITUTIONS, inquiries, zhima_scores
 from jiebei_credit.synthetic._calendar import MonthGrid, as_day, day_to_datetime
@@ -26,6 +26,7 @@ from jiebei_credit.synthetic._frames import (
     transactions_frame,
     zhima_frame,
 )
+from jiebei_credit.synthetic._invoices import invoices_frame
 from jiebei_credit.synthetic._lines import stop_freezes
 from jiebei_credit.synthetic._loans import METHODS, NEVER, PURPOSES, TERMS, run_book
 from jiebei_credit.synthetic._regime import (
@@ -51,7 +52,9 @@ END_MAX: Final = DATE_MAX.normalize() - pd.DateOffset(months=int(TERMS.max())) +
 #: Months simulated beyond the end so that final draws before the end can precede later stops.
 EXTRA_MONTHS: Final = 4
 #: Independent random streams, one per component, spawned from the seed in this order.
-STREAMS: Final = ("borrowers", "regimes", "final", "book", "repayment", "flows", "zhima", "inquiries")
+#: New streams go at the end, so that the earlier ones (and their tables) stay the same for a seed.
+STREAMS: Final = ("borrowers", "regimes", "final", "book", "repayment", "flows", "zhima", "inquiries",
+                  "invoices")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,7 +64,8 @@ class Portfolio:
     Attributes
     ----------
     records : RecordSet
-        All seven tables, valid against :data:`jiebei_credit.records.SCHEMAS`.
+        All seven tables, valid against :data:`jiebei_credit.records.SCHEMAS`,
+        and the ``vat_invoices`` table when ``config.vat_invoices``.
     truth : Truth
         Latent risk, regimes, hazard, true PDs and default dates.
     start, end : pandas.Timestamp
@@ -259,6 +263,10 @@ def simulate_portfolio(
     frames["zhima_scores"] = zhima_frame(z_who, z_day, z_score, ids)
     frames["inquiries"] = inquiries_frame(q_who, q_day, q_inst, ids, INSTITUTIONS)
     records = RecordSet._from_normalised(frames)
+    if config.vat_invoices:
+        invoices = invoices_frame(rng["invoices"], b, states=states, grid=grid, start=s, end=e, flows=flows,
+                                  ids=ids)
+        records = records.with_table(VAT_INVOICES, invoices)
     truth = Truth(
         ids=pd.Index(ids.ids, name="borrower_id"),
         latent=b.latent,

@@ -19,12 +19,14 @@ from jiebei_credit.features import (
     extract,
 )
 from jiebei_credit.records import RecordSet
-from jiebei_credit.synthetic import simulate_portfolio
+from jiebei_credit.synthetic import SimulationConfig, simulate_portfolio
 
 
 @pytest.fixture(scope="module")
 def portfolio() -> tuple[RecordSet, pd.DataFrame]:
-    rs = simulate_portfolio(40, start="2023-01-01", end="2024-06-01", seed=3).records
+    # With VAT invoices, so that the checker runs over the invoices family too.
+    rs = simulate_portfolio(40, start="2023-01-01", end="2024-06-01", seed=3,
+                            config=SimulationConfig(vat_invoices=True)).records
     ids = rs.borrowers["borrower_id"][:12].tolist()
     obs = pd.DataFrame(
         {

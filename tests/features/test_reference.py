@@ -36,9 +36,11 @@ def test_every_family_matches_reference(case: tuple[dict[str, pd.DataFrame], pd.
     frames, obs = case
     rs = RecordSet.from_frames(**frames)
     got = extract(rs, obs)
-    assert list(got.columns) == list(CATALOG)
+    # These records hold the seven tables, not vat_invoices: every feature but the invoices
+    # family's, whose row-by-row reference is in test_invoices.py.
+    assert list(got.columns) == [n for n, s in CATALOG.items() if s.family != "invoices"]
     assert all(dtype == np.float64 for dtype in got.dtypes)
-    assert_same(got, reference_frame(rs, obs, list(FAMILIES)))
+    assert_same(got, reference_frame(rs, obs, [f for f in FAMILIES if f != "invoices"]))
 
 
 @given(case=feature_cases(max_observations=3))
