@@ -41,7 +41,13 @@ from jiebei_credit.scorecard._finebin import (
     fine_edges,
 )
 from jiebei_credit.scorecard._fit import MergeParams, binning_spec, fit_stats, fixed_binning
-from jiebei_credit.scorecard._frames import as_frame, check_both_classes, target, weights
+from jiebei_credit.scorecard._frames import (
+    as_frame,
+    check_both_classes,
+    named_columns_exist,
+    target,
+    weights,
+)
 from jiebei_credit.scorecard._model import Scorecard
 from jiebei_credit.scorecard._pipeline import check_steps
 from jiebei_credit.scorecard._stats import BinStats, categorical_stats, numeric_stats
@@ -130,12 +136,7 @@ def plan_fit(func: str, estimator: Any, meta: pd.DataFrame) -> FitPlan:
         named.append(("special_values", tuple(special_values)))
     if merge.user_bins:
         named.append(("user_bins", tuple(merge.user_bins)))
-    for param, columns in named:
-        unknown = [c for c in columns if c not in frame.columns]
-        if unknown:
-            raise V.fail(func, param, "must name columns of X",
-                         f"unknown columns {V.show(unknown, len(unknown))}",
-                         f"X has {V.show(list(frame.columns), frame.shape[1])}.")
+    named_columns_exist(func, frame, named)
     both = sorted(set(categorical) & set(numeric))
     if both:
         raise V.fail(func, "categorical and numeric", "must not name the same column",

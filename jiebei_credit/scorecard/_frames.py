@@ -106,6 +106,17 @@ def require_columns(func: str, X: pd.DataFrame, columns: Sequence[str]) -> None:
         )
 
 
+def named_columns_exist(func: str, X: pd.DataFrame,
+                        named: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    """Every column a parameter names (``(parameter, columns)`` pairs) is a column of ``X``."""
+    for param, columns in named:
+        unknown = [c for c in columns if c not in X.columns]
+        if unknown:
+            raise V.fail(func, param, "must name columns of X",
+                         f"unknown columns {V.show(unknown, len(unknown))}",
+                         f"X has {V.show(list(X.columns), X.shape[1])}.")
+
+
 def _index(X: Any) -> pd.Index | None:
     """The labels rows are matched on: a DataFrame's or Series' index, else none (positions)."""
     return X.index if isinstance(X, pd.DataFrame | pd.Series) else None

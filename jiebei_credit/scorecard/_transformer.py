@@ -22,7 +22,7 @@ from jiebei_credit.scorecard._finebin import (
     py_scalar,
 )
 from jiebei_credit.scorecard._fit import MergeParams, fit_stats, fixed_binning, user_bins_of
-from jiebei_credit.scorecard._frames import as_frame, fit_data, require_columns
+from jiebei_credit.scorecard._frames import as_frame, fit_data, named_columns_exist, require_columns
 from jiebei_credit.scorecard._params import Params, bin_specs, check_all
 from jiebei_credit.scorecard._reprs import transformer_html
 from jiebei_credit.scorecard._scoring import unseen_flags, warn_unseen
@@ -103,12 +103,7 @@ def fit_binnings(
         named.append(("special_values", tuple(special_values)))
     if params.user_bins:
         named.append(("user_bins", tuple(params.user_bins)))
-    for param, columns in named:
-        unknown = [c for c in columns if c not in X.columns]
-        if unknown:
-            raise V.fail(func, param, "must name columns of X",
-                         f"unknown columns {V.show(unknown, len(unknown))}",
-                         f"X has {V.show(list(X.columns), X.shape[1])}.")
+    named_columns_exist(func, X, named)
     out: dict[str, Binning] = {}
     for col in X.columns:
         x = X[col]
