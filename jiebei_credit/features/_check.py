@@ -76,12 +76,6 @@ def _bits(frame: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _plain(value: object) -> object:
-    """A numpy scalar as its Python value, so a report reads ``1902: 4.0``, not ``np.int64(1902)``."""
-    item = getattr(value, "item", None)
-    return item() if isinstance(value, np.generic) and item is not None else value
-
-
 def _compare(check: str, expected: pd.DataFrame, got: pd.DataFrame, out: list[PointInTimeFailure]) -> None:
     """Record every column whose bits differ (NaN equal to NaN) between two frames of the same rows."""
     got = got.reindex(index=expected.index, columns=expected.columns)
@@ -90,13 +84,13 @@ def _compare(check: str, expected: pd.DataFrame, got: pd.DataFrame, out: list[Po
     differ = (a != b) & ~nan
     for j in np.flatnonzero(differ.any(axis=0)):
         rows = np.flatnonzero(differ[:, j])
-        first = _plain(expected.index[rows[0]])
+        first = V.plain(expected.index[rows[0]])
         out.append(
             PointInTimeFailure(
                 check,
                 str(expected.columns[int(j)]),
                 f"{rows.size} of {len(expected)} observation(s) differ, e.g. {first!r}: "
-                f"{_plain(expected.to_numpy()[rows[0], j])!r} vs {_plain(got.to_numpy()[rows[0], j])!r}",
+                f"{V.plain(expected.to_numpy()[rows[0], j])!r} vs {V.plain(got.to_numpy()[rows[0], j])!r}",
             )
         )
 
