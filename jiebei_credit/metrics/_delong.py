@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from scipy import special
 
+from jiebei_credit._normal import two_sided_p
 from jiebei_credit._ranking import Higher, check_higher, risk_of
 from jiebei_credit._validation import (
     BoolArray,
@@ -254,7 +255,7 @@ def delong_test(
     se = float(np.sqrt(var10 / m + var01 / n))
     if se > 0.0:
         z = difference / se
-        p_value = float(2.0 * special.ndtr(-abs(z)))
+        p_value = float(two_sided_p(z))
     elif difference == 0.0:
         z, p_value = 0.0, 1.0
     else:

@@ -14,8 +14,8 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
+from jiebei_credit._normal import two_sided_p
 from jiebei_credit._validation import (
     BoolArray,
     FloatArray,
@@ -109,7 +109,7 @@ def target(y: object, X: pd.DataFrame, *, func: str, name: str = "y", frame_name
 
 
 def _two_sided(z: float) -> float:
-    return float(2.0 * special.ndtr(-abs(z))) if np.isfinite(z) else float("nan")
+    return float(two_sided_p(z)) if np.isfinite(z) else float("nan")
 
 
 def calibration_row(is_bad: BoolArray, pd_: FloatArray, *, grades: int, notes: list[str], who: str

@@ -9,10 +9,10 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from jiebei_credit._bands import band_index, quantile_edges
 from jiebei_credit._lights import Status, alpha_levels, index_light, index_thresholds, p_value_lights, worst
+from jiebei_credit._normal import two_sided_p
 from jiebei_credit._psi import bin_samples, binning_parts, check_smoothing, psi_parts
 from jiebei_credit._validation import (
     FloatArray,
@@ -207,7 +207,7 @@ def _two_proportion(
         z = np.where(se > 0, (b2 / n2 - b1 / n1) / se, 0.0)
     empty = (n1 == 0) | (n2 == 0)
     z = np.where(empty, np.nan, z)
-    p = np.where(empty, np.nan, 2.0 * special.ndtr(-np.abs(z)))
+    p = np.where(empty, np.nan, two_sided_p(z))
     return z, p
 
 

@@ -28,6 +28,7 @@ from scipy import special
 
 from jiebei_credit import _validation as V
 from jiebei_credit._logistic import newton
+from jiebei_credit._normal import two_sided_p
 from jiebei_credit.scorecard._frames import as_frame, check_shape, require_columns, target, weights
 from jiebei_credit.scorecard._report import card_points, check_points
 
@@ -187,7 +188,7 @@ def recalibrate(card: Scorecard, X: Any, y: Any, *, method: Any, sample_weight: 
     new.std_errors_ = np.asarray(b * card.std_errors_, dtype=np.float64)
     p = np.asarray(card.p_values_, dtype=np.float64).copy()
     if np.isfinite(new.std_errors_[0]) and new.std_errors_[0] > 0:
-        p[0] = 2.0 * special.ndtr(-abs(new.intercept_) / new.std_errors_[0])
+        p[0] = float(two_sided_p(new.intercept_ / new.std_errors_[0]))
     new.p_values_ = p
     points = card_points(new)
     check_points(func, new, points)

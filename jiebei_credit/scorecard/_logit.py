@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import special
 
+from jiebei_credit._normal import two_sided_p
 from jiebei_credit._validation import FloatArray
 
 __all__: list[str] = []
@@ -294,7 +295,7 @@ def _newton(
     except np.linalg.LinAlgError:
         bse = nan.copy()
     bse = np.where(np.isfinite(bse), bse, np.nan)
-    pvalues = np.where(np.isfinite(bse), 2.0 * special.ndtr(-np.abs(beta / bse)), np.nan)
+    pvalues = np.where(np.isfinite(bse), two_sided_p(beta / bse), np.nan)
     if ridge > 0:
         bse, pvalues = nan.copy(), nan.copy()
         ll = _loglik(eta, goods, bads)  # the unpenalised log-likelihood at the estimate
