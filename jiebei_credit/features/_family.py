@@ -23,6 +23,7 @@ from jiebei_credit.features._catalog import FeatureSpec
 from jiebei_credit.features._context import Context
 from jiebei_credit.features._kernels import (
     BLOCK_DAYS,
+    NEVER,
     FloatArray,
     IntArray,
     Timeline,
@@ -32,13 +33,19 @@ from jiebei_credit.features._kernels import (
 )
 from jiebei_credit.records import SCHEMAS
 
-__all__ = ["EVENT_DATE", "FeatureFamily", "PointInTimeView", "Segments"]
+__all__ = ["EVENT_DATE", "REVEALED", "FeatureFamily", "PointInTimeView", "Segments"]
 
 #: The event-date column of each built-in event table a family may read through the view (its
 #: ``TableSchema.event_date``, which is also its knowledge time ``known_at``).
 EVENT_DATE: Final[Mapping[str, str]] = MappingProxyType(
     {name: s.event_date for name, s in SCHEMAS.items() if s.event_date is not None}
 )
+
+#: Date columns of a built-in table that record a later event than the row's knowledge time: an
+#: instalment is known from its loan's drawdown, its ``paid_on`` only from the payment. The
+#: default segments leave these columns out; ``events(table, at=column)`` reads the rows as
+#: events of that date.
+REVEALED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType({"installments": ("paid_on",)})
 
 Compute = Callable[["PointInTimeView"], Mapping[str, Any]]
 
@@ -745,48 +752,135 @@ class PointInTimeView:
                 "Add it to FeatureFamily.tables.",
             )
 
-    def events(self, table: str) -> Segments:
+    def events(self, table: str, *, at: str | None = None) -> Segments:
         """The per-observation segments of an event table: the rows known before ``as_of``.
 
         A row belongs to an observation's segment iff its borrower is the
-        observation's and its knowledge time (the table's
-        ``TableSchema.known_at``) falls on a day before ``as_of``; windows
-        ``[as_of - w, as_of)``, trend blocks and ``days_since_last`` count
-        in knowledge days too. For the built-in tables the knowledge time is
-        the event date (:data:`EVENT_DATE`). For a user table it may be
-        later: an invoice issued on the 3rd and reported on the 15th is in
-        no segment before the 16th, and counts in the 30-day window from
-        the 15th.
+        observation's and its knowledge time falls on a day before ``as_of``;
+        windows ``[as_of - w, as_of)``, trend blocks and ``days_since_last``
+        count in knowledge days too. The knowledge time is:
+
+        * the event date for the built-in event tables (:data:`EVENT_DATE`);
+        * for ``installments``, the drawdown date of the instalment's loan
+          (the schedule is known from the drawdown), so a family reading
+          them declares ``loans`` too;
+        * the ``known_at`` column of a user table, which may be later than
+          its event date: an invoice issued on the 3rd and reported on the
+          15th is in no segment before the 16th, and counts in the 30-day
+          window from the 15th.
+
+        Columns that record a later event (:data:`REVEALED`: an instalment's
+        ``paid_on``) are left out of these segments. ``at=column`` reads the
+        rows as events of that date instead: a row's knowledge time becomes
+        the later of its own and ``column``, and rows without a ``column``
+        date are in no segment. ``events("installments", at="paid_on")`` are
+        the payments, each known from its payment day.
+
+        Parameters
+        ----------
+        table : str
+            A table the family declared.
+        at : str, optional
+            A date column of the table whose date the rows are read at.
+
+        Returns
+        -------
+        Segments
+            Memoised per ``(table, at)`` for the extraction.
 
         Raises
         ------
         InvalidInputError
-            When the family did not declare ``table``, or the table has no
-            knowledge-time column (``borrowers``: use :meth:`profile`;
-            ``installments``).
+            When the family did not declare ``table`` (or ``loans`` with
+            ``installments``), the table has no knowledge time
+            (``borrowers``: use :meth:`profile`), or ``at`` is not a date
+            column of the table.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from jiebei_credit.records import RecordSet
+        >>> from jiebei_credit.features import FeatureFamily, FeatureSpec, extract
+        >>> rs = RecordSet.from_frames(
+        ...     borrowers=pd.DataFrame({"borrower_id": ["b1"], "business_type": ["individual_business"],
+        ...         "industry": [None], "business_registered_on": ["2020-01-01"], "region": [None]}),
+        ...     loans=pd.DataFrame({"loan_id": ["L1"], "borrower_id": ["b1"], "drawn_on": ["2024-01-10"],
+        ...         "principal": [300.0], "term_months": [3], "repayment_method": ["equal_principal"],
+        ...         "daily_rate": [0.0004], "purpose": ["business"]}),
+        ...     installments=pd.DataFrame({"loan_id": ["L1"] * 3, "seq": [1, 2, 3],
+        ...         "due_on": ["2024-02-10", "2024-03-10", "2024-04-10"],
+        ...         "principal_due": [100.0] * 3, "interest_due": [12.0, 8.0, 4.0],
+        ...         "paid_on": ["2024-02-09", "2024-03-20", None]}))
+        >>> spec = [FeatureSpec(name=n, family="mine", window=None, unit="CNY", description=d,
+        ...     description_zh=d, sources=("loans", "installments"), category="credit_history",
+        ...     nan_meaning="never NaN") for n, d in [("scheduled", "Principal scheduled."),
+        ...     ("repaid", "Principal repaid.")]]
+        >>> fam = FeatureFamily("mine", ("loans", "installments"), tuple(spec), lambda v: {
+        ...     "scheduled": v.events("installments").sum("principal_due"),
+        ...     "repaid": v.events("installments", at="paid_on").sum("principal_due")})
+        >>> obs = pd.DataFrame({"borrower_id": ["b1"] * 2, "as_of": ["2024-03-01", "2024-06-01"]})
+        >>> extract(rs, obs, families=[fam])[["scheduled", "repaid"]].to_numpy().tolist()
+        [[300.0, 100.0], [300.0, 200.0]]
         """
         self._check_table(table)
         records = self._ctx.records
         user = table in records.user_tables
-        if table not in EVENT_DATE and not user:
+        if table not in EVENT_DATE and table != "installments" and not user:
             raise V.fail(
                 "PointInTimeView",
                 "table",
-                f"must be an event table (one with a knowledge-time column): {sorted(EVENT_DATE)} or a "
-                "user table of the records",
+                "must be an event table (one with a knowledge time): "
+                f"{sorted([*EVENT_DATE, 'installments'])} or a user table of the records",
                 repr(table),
                 "Read borrowers with profile().",
             )
-        if table not in self._segments:
+        if table == "installments" and "loans" not in self._tables:
+            raise V.fail(
+                "PointInTimeView",
+                "table",
+                f"'installments' needs 'loans' (an instalment is known from its loan's drawdown); family "
+                f"{self._family!r} declared {self._tables}",
+                "'installments' without 'loans'",
+                "Add 'loans' to FeatureFamily.tables.",
+            )
+        memo = table if at is None else f"{table}@{at}"
+        if memo not in self._segments:
             frame = self._ctx.table(table)
-            schema = records.schema(table)
-            known = EVENT_DATE[table] if not user else schema.known_at
-            key = schema.borrower_key
-            if known is None or key is None:  # pragma: no cover - RecordSet requires both of a user table
-                raise V.fail("PointInTimeView", "table", "must have known_at and borrower_key", repr(table))
-            day = day_numbers(frame[known].to_numpy())
-            self._segments[table] = Segments(self, frame, day, self._borrower_codes(table, key))
-        return self._segments[table]
+            day, borrower = self._knowledge(table, frame, user)
+            if at is None:
+                hidden = [c for c in REVEALED.get(table, ()) if c in frame.columns]
+                if hidden:
+                    frame = frame.drop(columns=hidden)
+            else:
+                if at not in frame.columns or not pd.api.types.is_datetime64_any_dtype(frame[at]):
+                    dates = [str(c) for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
+                    raise V.fail(
+                        "PointInTimeView",
+                        "at",
+                        f"must be a date column of {table!r}",
+                        repr(at),
+                        f"Use one of {dates}.",
+                    )
+                event = day_numbers(frame[at].to_numpy())
+                keep = event != NEVER
+                frame = frame[keep]
+                day = np.maximum(day[keep], event[keep])
+                borrower = borrower[keep]
+            self._segments[memo] = Segments(self, frame, day, borrower)
+        return self._segments[memo]
+
+    def _knowledge(self, table: str, frame: pd.DataFrame, user: bool) -> tuple[IntArray, IntArray]:
+        """Knowledge day and borrower code of each row of ``table`` (original row order)."""
+        if table == "installments":
+            loans = self._ctx.loans()
+            row = pd.Index(self._ctx.table("loans")["loan_id"]).get_indexer(frame["loan_id"])
+            return loans.drawn[row], loans.borrower[row]
+        schema = self._ctx.records.schema(table)
+        known = EVENT_DATE[table] if not user else schema.known_at
+        key = schema.borrower_key
+        if known is None or key is None:  # pragma: no cover - RecordSet requires both of a user table
+            raise V.fail("PointInTimeView", "table", "must have known_at and borrower_key", repr(table))
+        return day_numbers(frame[known].to_numpy()), self._borrower_codes(table, key)
 
     def _borrower_codes(self, table: str, key: str) -> IntArray:
         """Row position in ``borrowers`` of each row's borrower (memoised per extraction)."""

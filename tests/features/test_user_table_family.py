@@ -149,7 +149,7 @@ def test_family_tables_are_names_and_the_view_refuses_tables_without_knowledge_t
                        sources=("borrowers",), category="business_profile", nan_meaning="never")
     fam = FeatureFamily("f", ("borrowers",), (spec,), lambda v: {"x": v.events("borrowers").count()})
     with pytest.raises(InvalidInputError, match=r"PointInTimeView: table must be an event table \(one with "
-                       r"a knowledge-time column\)"):
+                       r"a knowledge time\)"):
         extract(with_utility(), pd.DataFrame({"borrower_id": ["b1"], "as_of": ["2024-03-01"]}),
                 families=[fam])
 
