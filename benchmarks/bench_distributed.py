@@ -1,11 +1,11 @@
 """The flow on Dask and Spark: scaling curve, memory, and the ratio to in-memory.
 
-Run: ``python -m benchmarks.bench_distributed [--borrowers N ...] [--engines dask spark]
-[--reference N] [--partition-borrowers N] [--memory-limit 4GiB] [--quick]``
-(default: Dask at 100 000 and 300 000 borrowers, Spark at 100 000, the
-in-memory reference at 100 000; ``--quick`` runs Dask and the reference at
-20 000). The issue's full curve is ``--borrowers 100000 300000 1000000
-10000000``.
+Run: ``python -m benchmarks.bench_distributed [--end-to-end N ...] [--borrowers N ...]
+[--engines dask spark] [--reference N] [--partition-borrowers N] [--memory-limit 4GiB] [--quick]``
+(default: the end-to-end run at 300 000 borrowers, the Dask pipeline at
+100 000 and 300 000, Spark at 100 000, the in-memory reference at 100 000;
+``--quick`` runs Dask and the reference at 20 000). The scaling curve is
+``--end-to-end 100000 300000 1000000 10000000``.
 
 Pipeline (one observation per borrower on 2024-07-01, tables over
 2023-01-01 .. 2025-01-01):
@@ -32,15 +32,20 @@ and in all, seconds per 100 000 borrowers, the ratio to the in-memory
 pipeline at the reference size, and the peak RSS of every Dask worker and
 of the client process (which also hosts the scheduler).
 
-**Fit** (``--fit-borrowers``, default 300 000; ``--engines`` must include
-``dask``): a lazily simulated book, features and outcomes extracted and
-persisted on the workers (the five card features and the target only), the
-borrowers split by a hash of their id into a training half and a holdout
-half. ``jiebei_credit.dask.fit(Scorecard(), ...)`` fits the training half
-(above ``max_rows`` = ``sample_size`` = 100 000 rows: from partition
-statistics, four passes over the persisted features), and
-``Scorecard.fit`` fits the same rows collected in memory. Reported: both
-fit times, their holdout AUCs and the difference.
+**End to end** (``--end-to-end N ...``, default 300 000; ``--engines``
+must include ``dask``): the whole flow in one graph, features computed
+once. A lazily simulated book; ``extract`` and ``outcomes``; the five card
+features, the target and a holdout flag (a hash of the borrower id splits
+the borrowers in halves) persisted on the workers (the feature table is
+never collected); ``jiebei_credit.dask.fit(Scorecard(), ...)`` on the
+training half (above ``max_rows`` = 100 000 rows: from partition
+statistics, four passes over the persisted rows); ``score`` of every row,
+persisted; ``psi`` of the scores of the first against the second half of
+the partitions; the holdout AUC from the (score, bad) counts, a table of a
+few thousand rows. Up to 1 000 000 borrowers the training rows are also
+collected and fitted in memory, and that card's holdout AUC is printed
+beside. ``--skip-pipeline`` runs only this. The issue's 10M run is
+``--end-to-end 10000000 --skip-pipeline --engines dask``.
 """
 
 from __future__ import annotations
@@ -159,15 +164,22 @@ def dask_pipeline(n: int, card: jc.scorecard.Scorecard, *, part: int, memory_lim
         cluster.close()
 
 
-def _labelled(x: pd.DataFrame, y: pd.Series, *, holdout: bool) -> pd.DataFrame:
-    """The card features and the target of one partition, labelled rows of one half of the borrowers."""
+def _card_rows(x: pd.DataFrame, y: pd.Series) -> pd.DataFrame:
+    """The card features, the target and the holdout half (a hash of the borrower id) of one partition."""
     frame = x[FEATURES].assign(bad=y)
     ids = pd.Series(frame.index.to_numpy(), index=frame.index)
-    half = (pd.util.hash_pandas_object(ids, index=False).to_numpy() % 2) == (1 if holdout else 0)
-    return frame[half & frame["bad"].notna().to_numpy()]
+    return frame.assign(holdout=(pd.util.hash_pandas_object(ids, index=False).to_numpy() % 2) == 1)
 
 
-def dask_fit(n: int, *, part: int, memory_limit: str) -> dict[str, Any]:
+def _auc_from_counts(counts: pd.Series) -> float:
+    """Holdout AUC from the (score, bad) counts: exact, ties included, from a small table."""
+    table = counts.reset_index()
+    table.columns = ["score", "bad", "n"]
+    return jc.metrics.auc(table["bad"], table["score"], higher="safer", sample_weight=table["n"])
+
+
+def dask_end_to_end(n: int, *, part: int, memory_limit: str, compare_in_memory: bool) -> dict[str, Any]:
+    """simulate, extract, outcomes, fit, score and PSI in one graph: features are computed once."""
     import dask
     import dask.dataframe as dd
     import distributed
@@ -179,7 +191,7 @@ def dask_fit(n: int, *, part: int, memory_limit: str) -> dict[str, Any]:
                                        silence_logs=40)
     client = distributed.Client(cluster)
     try:
-        p = max(1, math.ceil(n / part))
+        p = max(2, math.ceil(n / part))
         t0 = time.perf_counter()
         tables = jcd.simulate_portfolio(n, start=START, end=END, seed=1, npartitions=p)
         tables = {k: v for k, v in tables.items() if k != "truth"}
@@ -187,26 +199,38 @@ def dask_fit(n: int, *, part: int, memory_limit: str) -> dict[str, Any]:
             _observations, meta=_observations(tables["borrowers"]._meta))
         X = jcd.extract(tables, obs, npartitions=p, partitioned_by_borrower=True)
         y = jcd.outcomes(tables, obs, npartitions=p, partitioned_by_borrower=True, **OUTCOME_KW)
-        meta = _labelled(X._meta, y._meta, holdout=False)
-        train = dd.map_partitions(_labelled, X, y, holdout=False, meta=meta, align_dataframes=False)
-        test = dd.map_partitions(_labelled, X, y, holdout=True, meta=meta, align_dataframes=False)
-        train, test = dask.persist(train, test)
-        distributed.wait([train, test])
+        rows = dd.map_partitions(_card_rows, X, y, meta=_card_rows(X._meta, y._meta), align_dataframes=False)
+        rows = rows.persist()
+        distributed.wait(rows)
         t1 = time.perf_counter()
+        train = rows[~rows["holdout"] & ~rows["bad"].isna()]
         with dask.config.set(scheduler=client):
             card = jcd.fit(jc.scorecard.Scorecard(), train[FEATURES], train["bad"])
         t2 = time.perf_counter()
-        train_rows, test_rows = client.compute([train, test], sync=True)
+        scored = rows.assign(score=jcd.score(card, rows[FEATURES])).persist()
+        distributed.wait(scored)
         t3 = time.perf_counter()
-        mem = jc.scorecard.Scorecard().fit(train_rows[FEATURES], train_rows["bad"])
+        half = scored.npartitions // 2
+        result = jcd.psi(scored["score"].partitions[:half], scored["score"].partitions[half:])
+        held = scored[scored["holdout"] & ~scored["bad"].isna()]
+        counts, labelled, bads = dask.compute(held.groupby(["score", "bad"]).size(),
+                                              held["bad"].count(), held["bad"].sum())
+        auc = _auc_from_counts(counts)
         t4 = time.perf_counter()
-        auc_d = jc.metrics.auc(test_rows["bad"], card.points(test_rows[FEATURES]), higher="safer")
-        auc_m = jc.metrics.auc(test_rows["bad"], mem.points(test_rows[FEATURES]), higher="safer")
-        return {"partitions": p, "features": t1 - t0, "fit": t2 - t1, "collect": t3 - t2,
-                "fit_in_memory": t4 - t3, "train_rows": len(train_rows), "test_rows": len(test_rows),
-                "auc": auc_d, "auc_in_memory": auc_m, "features_": card.features_,
-                "features_in_memory": mem.features_,
-                "worker_peak_mib": sorted(client.run(_rss_mib).values())}
+        out: dict[str, Any] = {
+            "partitions": p, "features": t1 - t0, "fit": t2 - t1, "score": t3 - t2, "psi+auc": t4 - t3,
+            "total": t4 - t0, "psi": result.value, "auc": auc, "holdout_rows": int(labelled),
+            "holdout_bad_rate": float(bads) / max(int(labelled), 1), "distinct_scores": len(counts),
+            "features_": card.features_, "worker_peak_mib": sorted(client.run(_rss_mib).values()),
+            "client_peak_mib": _rss_mib()}
+        if compare_in_memory:
+            train_rows, test_rows = client.compute([train, held], sync=True)
+            t5 = time.perf_counter()
+            mem = jc.scorecard.Scorecard().fit(train_rows[FEATURES], train_rows["bad"])
+            out["fit_in_memory"] = time.perf_counter() - t5
+            out["auc_in_memory"] = jc.metrics.auc(test_rows["bad"], mem.points(test_rows[FEATURES]),
+                                                  higher="safer")
+        return out
     finally:
         client.close()
         cluster.close()
@@ -266,14 +290,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--modes", nargs="+", default=["shuffle", "aligned"], choices=["shuffle", "aligned"],
                         help="shuffle: co-partition by borrower hash (any input); aligned: the simulated "
                         "partitions already hold whole borrowers (partitioned_by_borrower=True)")
-    parser.add_argument("--fit-borrowers", type=int, nargs="*", default=[300_000],
-                        help="books for the fit benchmark (none: skip it)")
-    parser.add_argument("--skip-pipeline", action="store_true", help="run only the fit benchmark")
+    parser.add_argument("--skip-pipeline", action="store_true", help="run only the end-to-end runs")
+    parser.add_argument("--end-to-end", type=int, nargs="*", default=[300_000],
+                        help="books for the end-to-end run (simulate, extract, outcomes, fit, score, PSI "
+                        "with features computed once); the in-memory fit is compared up to 1 000 000")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
     if args.quick:
         args.borrowers, args.engines, args.reference = [20_000], ["dask"], 20_000
-        args.fit_borrowers = [20_000]
+        args.end_to_end = [20_000]
     try:
         import dask  # noqa: F401
     except ImportError:
@@ -281,15 +306,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     print(f"load average before: {os.getloadavg()}")
     if "dask" in args.engines:
-        for n in args.fit_borrowers:
-            r = dask_fit(n, part=args.partition_borrowers, memory_limit=args.memory_limit)
-            print(f"dask fit {n:,} borrowers ({r['partitions']} partitions; {r['train_rows']:,} training "
-                  f"rows, {r['test_rows']:,} holdout): features persisted in {r['features']:.1f} s; "
-                  f"jcd.fit {r['fit']:.1f} s, collect {r['collect']:.1f} s + Scorecard.fit "
-                  f"{r['fit_in_memory']:.1f} s; holdout AUC {r['auc']:.5f} vs in memory "
-                  f"{r['auc_in_memory']:.5f} (difference {r['auc'] - r['auc_in_memory']:+.5f}); features "
-                  f"{r['features_']} vs {r['features_in_memory']}; worker peak RSS "
-                  f"{[round(x) for x in r['worker_peak_mib']]} MiB")
+        for n in args.end_to_end:
+            r = dask_end_to_end(n, part=args.partition_borrowers, memory_limit=args.memory_limit,
+                                compare_in_memory=n <= 1_000_000)
+            t = r["total"]
+            line = (f"dask end-to-end {n:,} borrowers ({r['partitions']} partitions): total {t:.1f} s "
+                    f"({t * 1e5 / n:.1f} s per 100k); simulate+extract+outcomes (persisted) "
+                    f"{r['features']:.1f} s, fit {r['fit']:.1f} s, score {r['score']:.1f} s, psi+auc "
+                    f"{r['psi+auc']:.1f} s; holdout AUC {r['auc']:.5f} on {r['holdout_rows']:,} rows "
+                    f"(bad rate {r['holdout_bad_rate']:.4f}, {r['distinct_scores']} distinct scores), "
+                    f"psi {r['psi']:.2e}; features {r['features_']}; worker peak RSS "
+                    f"{[round(x) for x in r['worker_peak_mib']]} MiB, client {r['client_peak_mib']:.0f} MiB")
+            if "auc_in_memory" in r:
+                line += (f"; in-memory Scorecard.fit on the collected rows {r['fit_in_memory']:.1f} s, "
+                         f"holdout AUC {r['auc_in_memory']:.5f} "
+                         f"(difference {r['auc'] - r['auc_in_memory']:+.5f})")
+            print(line, flush=True)
     if args.skip_pipeline:
         return
     card_dict = _in_child(_dev_card_dict)
