@@ -203,12 +203,19 @@ def empty_like_schema(name: str) -> pd.DataFrame:
     return records.validate(name, pd.DataFrame({c: pd.Series([], dtype=object) for c in columns}))
 
 
-def feature_meta(frames: Mapping[str, object], kwargs: Mapping[str, Any]) -> pd.DataFrame:
+def feature_meta(frames: Mapping[str, object], kwargs: Mapping[str, Any], *, func: str) -> pd.DataFrame:
     """The empty output of ``features.extract`` for these tables and keywords.
 
     Computed by the in-memory function itself on empty tables, so the
-    column list and dtypes can never drift from it.
+    column list and dtypes can never drift from it. ``progress`` is refused:
+    a callback or bar per partition would run on the workers, so the
+    engine's own progress display is the one to use.
     """
+    if "progress" in kwargs:
+        raise V.fail(func, "progress", "is not taken per partition (it would run on the workers)",
+                     f"progress={kwargs['progress']!r}",
+                     "Use the engine's progress display: distributed.progress(...) or "
+                     "dask.diagnostics.ProgressBar with Dask, the Spark UI with Spark.")
     empty = {n: empty_like_schema(n) for n in frames}
     rs = records.RecordSet.from_frames(**empty)  # type: ignore[arg-type]
     obs = pd.DataFrame({"borrower_id": pd.Series([], dtype="string"),

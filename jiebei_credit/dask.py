@@ -307,7 +307,7 @@ def extract(
     """
     func = "jiebei_credit.dask.extract"
     names = _check_frames(tables, observations, func=func, unknown_columns=unknown_columns)
-    meta = _d.feature_meta({n: tables[n]._meta for n in names}, kwargs)  # checks the keywords
+    meta = _d.feature_meta({n: tables[n]._meta for n in names}, kwargs, func=func)  # checks the keywords
     obs, frames = _copartition(tables, names, observations, npartitions, func=func,
                                aligned=partitioned_by_borrower)
     meta.index = pd.Index([], dtype=observations._meta.index.dtype, name=observations._meta.index.name)

@@ -257,7 +257,7 @@ def extract(
     """
     func = "jiebei_credit.spark.extract"
     names = _check(tables, observations, key, func=func, unknown_columns=unknown_columns)
-    meta = _d.feature_meta(dict.fromkeys(names), kwargs)  # checks the keywords
+    meta = _d.feature_meta(dict.fromkeys(names), kwargs, func=func)  # checks the keywords
     p = _npartitions(npartitions, observations, func=func)
     key_type = observations.schema[key].dataType
     schema = _schema_of(meta, (key, key_type))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Final
@@ -10,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit import _validation as V
+from jiebei_credit._progress import Progress, check_progress, reporter
 from jiebei_credit.features._bureau import inquiry_features, zhima_features
 from jiebei_credit.features._capacity import capacity_features
 from jiebei_credit.features._cashflow import cashflow_features
@@ -27,6 +29,9 @@ from jiebei_credit.features._utilisation import utilisation_features
 from jiebei_credit.records import TABLE_NAMES
 
 __all__ = ["BUILTIN_FAMILIES", "FAMILY_SOURCES", "extract"]
+
+#: Extraction progress and timings (no handler is configured by the library).
+LOGGER = logging.getLogger("jiebei_credit.features")
 
 _Legacy = Callable[[Context, tuple[int, ...]], dict[str, FloatArray]]
 _ViewCompute = Callable[[PointInTimeView], dict[str, FloatArray]]
@@ -162,6 +167,7 @@ def extract(
     families: Iterable[str | FeatureFamily] | None = None,
     sources: Iterable[str] | None = None,
     date_format: str | None = None,
+    progress: Progress = None,
 ) -> pd.DataFrame:
     """Point-in-time features of each observation, from the records known at its date.
 
@@ -196,6 +202,12 @@ def extract(
         ``"%d/%m/%Y"``. By default strings are read as ISO 8601
         (``"2024-06-01"``). Dates, datetimes and pyarrow ``timestamp`` /
         ``date32`` columns need no format.
+    progress : bool or callable, optional
+        Feedback while extracting (off by default): ``True`` shows a
+        ``tqdm`` bar (extra ``progress``); a callable is called as
+        ``progress(done, total, label)`` after each family. The families
+        are also logged on the ``jiebei_credit.features`` logger (DEBUG;
+        start and end at INFO).
 
     Returns
     -------
@@ -267,6 +279,7 @@ def extract(
     tables = (*TABLE_NAMES, *rs.user_tables)
     srcs = selection(sources, func=func, param="sources", allowed=tables)
     fmt = V.date_format_param(date_format, func=func)
+    check_progress(func, progress)
     allowed = frozenset(tables if srcs is None else srcs)
     requested: list[tuple[str, tuple[str, ...]]] = [(f, FAMILY_SOURCES[f]) for f in (fams or ())]
     requested += [(f.name, f.tables) for f in users]
@@ -294,14 +307,18 @@ def extract(
     obs = check_observations(observations, rs, func=func, date_format=fmt)
     ctx = Context(rs, obs, allowed)
     values: dict[str, FloatArray] = {}
-    for family in FAMILIES:
-        if any(s.family == family for s in specs):
+    builtins = [f for f in FAMILIES if any(s.family == f for s in specs)]
+    with reporter(progress, func=func, desc="extract", total=len(builtins) + len(users),
+                  logger=LOGGER) as report:
+        for family in builtins:
             fam = BUILTIN_FAMILIES[family]
             values.update(fam.compute(PointInTimeView(ctx, family, fam.tables, ws)))
-    data = {s.name: np.asarray(values[s.name], dtype=np.float64) for s in specs}
-    names = [s.name for s in specs]
-    for fam in users:
-        got = fam.compute(PointInTimeView(ctx, fam.name, fam.tables, ws))
-        data.update(_family_output(fam, got, obs.index, func))
-        names += fam.feature_names
+            report.advance(family)
+        data = {s.name: np.asarray(values[s.name], dtype=np.float64) for s in specs}
+        names = [s.name for s in specs]
+        for fam in users:
+            got = fam.compute(PointInTimeView(ctx, fam.name, fam.tables, ws))
+            data.update(_family_output(fam, got, obs.index, func))
+            names += fam.feature_names
+            report.advance(fam.name)
     return pd.DataFrame(data, index=obs.index, columns=pd.Index(names, dtype=object))

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit import _validation as V
+from jiebei_credit._progress import Progress, check_progress
 from jiebei_credit._validation import FloatArray
 from jiebei_credit.errors import InvalidInputError, NotFittedError
 from jiebei_credit.scorecard._binning import Binning
@@ -392,7 +393,7 @@ class Scorecard(Params):
         new.user_bins = {**(self.user_bins or {}), **bins}
         return new._fit(func, X, y, sample_weight, frozen)
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Scorecard:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None, *, progress: Progress = None) -> Scorecard:
         """Bin, filter, select, fit and scale; see the class docstring.
 
         Parameters
@@ -407,6 +408,15 @@ class Scorecard(Params):
         sample_weight : array-like of float, shape (n,), optional
             Non-negative frequency weights (a row of weight 2 counts like two
             identical rows); a Series is matched to ``X`` by label.
+        progress : bool or callable, optional
+            Feedback while fitting (off by default): ``True`` shows a
+            ``tqdm`` bar (extra ``progress``); a callable is called as
+            ``progress(done, total, label)`` after each binned column (phase
+            ``binning``, ``total`` = the number of columns), then after each
+            round of candidate fits of the selection (``total`` None: the
+            number of rounds is not known in advance). The steps are also
+            logged on the ``jiebei_credit.scorecard`` logger (DEBUG; the
+            phases at INFO). Not metadata: never routed by scikit-learn.
 
         Returns
         -------
@@ -436,10 +446,11 @@ class Scorecard(Params):
             A large, unstable coefficient on a feature whose WOE varies
             little across its bins; fewer than 10 events per model feature.
         """
-        return self._fit("Scorecard.fit", X, y, sample_weight, None)
+        check_progress("Scorecard.fit", progress)
+        return self._fit("Scorecard.fit", X, y, sample_weight, None, progress=progress)
 
     def _fit(self, func: str, X: Any, y: Any, sample_weight: Any,
-             frozen: Mapping[str, tuple[Any, ...]] | None) -> Scorecard:
+             frozen: Mapping[str, tuple[Any, ...]] | None, *, progress: Progress = None) -> Scorecard:
         scaling = RULES["scaling"](self.scaling, func, "scaling")
         round_points = RULES["round_points"](self.round_points, func, "round_points")
         sources = RULES["feature_sources"](self.feature_sources, func, "feature_sources")
@@ -466,7 +477,8 @@ class Scorecard(Params):
         for param in ("categorical", "numeric"):
             if empty and rest.get(param) is not None:
                 rest[param] = tuple(c for c in rest[param] if c not in empty)
-        result = fit_card(func, apply_ordinal(func, used, ordinal), yv, w, merge, steps, **rest)
+        result = fit_card(func, apply_ordinal(func, used, ordinal), yv, w, merge, steps, **rest,
+                          progress=progress)
         fit = result.fit
         binnings = dict(result.binnings)
         wv = np.ones_like(yv) if w is None else w

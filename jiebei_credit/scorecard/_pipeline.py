@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit import _validation as V
+from jiebei_credit._progress import reporter
 from jiebei_credit._validation import FloatArray
 from jiebei_credit.scorecard._binning import Binning
 from jiebei_credit.scorecard._checks import Criterion, Selection
@@ -35,6 +37,9 @@ from jiebei_credit.scorecard._transformer import fit_binnings
 
 __all__ = ["Criterion", "Selection"]
 
+
+#: Fit progress and timings (no handler is configured by the library).
+LOGGER = logging.getLogger("jiebei_credit.scorecard")
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Steps:
@@ -143,12 +148,18 @@ def fit_card(
     n_prebins: int,
     sample_size: int | None,
     seed: int,
+    progress: object = None,
 ) -> CardFit:
-    """Run the fitting steps on validated inputs; see :class:`Scorecard`."""
-    binnings = fit_binnings(
-        func, frame, y, w, merge, special_values=special_values, categorical=categorical,
-        numeric=numeric, n_prebins=n_prebins, sample_size=sample_size, seed=seed,
-    )  # fmt: skip
+    """Run the fitting steps on validated inputs; see :class:`Scorecard`.
+
+    ``progress`` (see :mod:`jiebei_credit._progress`) reports one step per
+    binned column, then one per round of the selection.
+    """
+    with reporter(progress, func=func, desc="binning", total=frame.shape[1], logger=LOGGER) as report:
+        binnings = fit_binnings(
+            func, frame, y, w, merge, special_values=special_values, categorical=categorical,
+            numeric=numeric, n_prebins=n_prebins, sample_size=sample_size, seed=seed, report=report,
+        )  # fmt: skip
     iv = {f: b.iv for f, b in binnings.items()}
     drops = [Drop(f, "iv", f"IV {iv[f]:.4f} < {steps.min_iv}") for f in binnings if iv[f] < steps.min_iv]
     candidates = [f for f in binnings if iv[f] >= steps.min_iv]
@@ -167,10 +178,12 @@ def fit_card(
     if steps.selection == "none":
         chosen, more = epv_trim(chosen, iv, limit, events, steps.min_events_per_feature)
     else:
-        chosen, more = select(
-            design, chosen, selection=steps.selection, criterion=steps.criterion,
-            p_enter=steps.p_enter, p_remove=steps.p_remove, limit=limit,
-        )  # fmt: skip
+        with reporter(progress, func=func, desc=f"{steps.selection} selection", total=None,
+                      logger=LOGGER) as report:
+            chosen, more = select(
+                design, chosen, selection=steps.selection, criterion=steps.criterion,
+                p_enter=steps.p_enter, p_remove=steps.p_remove, limit=limit, report=report,
+            )  # fmt: skip
     drops += more
     ridge = 0.0
     if steps.penalty == "l2" and chosen:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from jiebei_credit import _validation as V
+from jiebei_credit._progress import Reporter
 from jiebei_credit._validation import FloatArray
 from jiebei_credit.errors import ConvergenceWarning, DataWarning
 from jiebei_credit.scorecard._design import Design
@@ -288,6 +289,7 @@ def select(
     p_enter: float,
     p_remove: float,
     limit: int | None = None,
+    report: Reporter | None = None,
 ) -> tuple[list[str], list[Drop]]:
     """Forward or stepwise selection by p-value, AIC, BIC or KS (``none`` keeps all).
 
@@ -301,7 +303,8 @@ def select(
     Every candidate fit starts from the current model's coefficients (the
     new feature at 0), so it needs only a few Newton steps, and runs on the
     patterns of its own features, merged where cheap. No feature enters
-    once ``limit`` features are in the model.
+    once ``limit`` features are in the model. ``report`` advances one step
+    per round of candidate fits.
     """
     if selection == "none":
         return list(candidates), []
@@ -322,6 +325,8 @@ def select(
         if best is None:
             break
         value, f, fit = best
+        if report is not None:
+            report.advance(f"{len(remaining)} candidate fit(s); best {f!r}")
         if criterion == "pvalue":
             enters = value < p_enter
         else:

@@ -37,6 +37,8 @@ ROUTABLE = ("fit", "partial_fit", "predict", "predict_proba", "predict_log_proba
             "decision_function", "score", "split", "transform", "inverse_transform")
 #: Parameters that are data, never metadata (scikit-learn ignores the same names).
 DATA_PARAMS = frozenset({"self", "X", "y", "Y", "Xt", "yt"})
+#: Keyword arguments of the routed methods that are options, not metadata (never routed).
+OPTION_PARAMS = frozenset({"progress"})
 #: Containers ``set_output`` accepts: transform always returns a pandas DataFrame.
 OutputKind = Literal["default", "pandas"]
 
@@ -96,7 +98,7 @@ class MetadataConsumer:
             if not inspect.isfunction(func):
                 continue
             params = inspect.signature(func).parameters.values()
-            out[method] = {p.name: None for p in params if p.name not in DATA_PARAMS
+            out[method] = {p.name: None for p in params if p.name not in DATA_PARAMS | OPTION_PARAMS
                            and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
         return out
 

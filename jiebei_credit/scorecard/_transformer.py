@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit import _validation as V
+from jiebei_credit._progress import Reporter
 from jiebei_credit.errors import NotFittedError
 from jiebei_credit.scorecard._binning import Binning
 from jiebei_credit.scorecard._checks import Monotonic, Unseen
@@ -90,8 +91,12 @@ def fit_binnings(
     n_prebins: int,
     sample_size: int | None,
     seed: int,
+    report: Reporter | None = None,
 ) -> dict[str, Binning]:
-    """Fit one :class:`Binning` per column of ``X`` (checked parameters, target and weights)."""
+    """Fit one :class:`Binning` per column of ``X`` (checked parameters, target and weights).
+
+    ``report`` advances one step per column.
+    """
     forced_cat = set(categorical or ())
     forced_num = set(numeric or ())
     both = sorted(forced_cat & forced_num)
@@ -134,6 +139,8 @@ def fit_binnings(
             out[col] = fit_stats(stats, params, func, order)
         else:
             out[col] = fixed_binning(stats, params, func, spec)
+        if report is not None:
+            report.advance(str(col))
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -10,6 +11,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from jiebei_credit._progress import Progress, check_progress, reporter
 from jiebei_credit._validation import DATE_MAX, DATE_MIN, fail
 from jiebei_credit.records import VAT_INVOICES, RecordSet
 from jiebei_credit.synthetic._borrowers import MAX_AGE_DAYS, draw_borrowers
@@ -52,6 +54,8 @@ END_MAX: Final = DATE_MAX.normalize() - pd.DateOffset(months=int(TERMS.max())) +
 #: Months simulated beyond the end so that final draws before the end can precede later stops.
 EXTRA_MONTHS: Final = 4
 #: Independent random streams, one per component, spawned from the seed in this order.
+#: Simulation stages and timings (no handler is configured by the library).
+LOGGER = logging.getLogger("jiebei_credit.synthetic")
 #: New streams go at the end, so that the earlier ones (and their tables) stay the same for a seed.
 STREAMS: Final = ("borrowers", "regimes", "final", "book", "repayment", "flows", "zhima", "inquiries",
                   "invoices")
@@ -123,6 +127,7 @@ def simulate_portfolio(
     seed: int | np.random.Generator | np.random.SeedSequence,
     config: SimulationConfig | None = None,
     date_format: str | None = None,
+    progress: Progress = None,
 ) -> Portfolio:
     """Simulate a portfolio of small-business borrowers with known ground truth.
 
@@ -152,6 +157,14 @@ def simulate_portfolio(
     date_format : str, optional
         ``strftime`` format of ``start`` and ``end`` when they are strings
         (e.g. ``"%d/%m/%Y"``); ISO 8601 (``"2025-01-31"``) when not given.
+    progress : bool or callable, optional
+        Feedback while simulating (off by default): ``True`` shows a
+        ``tqdm`` bar (extra ``progress``); a callable is called as
+        ``progress(done, total, label)`` after each stage (borrowers,
+        regimes, loans, repayments, merchant flows, Zhima scores, inquiries,
+        tables, and VAT invoices when asked for). The stages are also logged
+        on the ``jiebei_credit.synthetic`` logger (DEBUG; start and end at
+        INFO).
 
     Returns
     -------
@@ -211,62 +224,75 @@ def simulate_portfolio(
     if e - s < MIN_SPAN_DAYS:
         raise fail(func, "end", f"must be at least {MIN_SPAN_DAYS} days after start",
                    f"start={day_to_datetime(s).date()}, end={day_to_datetime(e).date()} ({e - s} days)")
+    check_progress(func, progress)
     if config is None:
         config = SimulationConfig()
     elif not isinstance(config, SimulationConfig):
         raise fail(func, "config", "must be a SimulationConfig", f"a {type(config).__name__}",
                    "Build one with SimulationConfig(...).")
-    rng = dict(zip(STREAMS, (np.random.default_rng(c) for c in seed_sequence(seed).spawn(len(STREAMS))),
-                   strict=True))
-    b = draw_borrowers(rng["borrowers"], n, start=s, end=e, config=config)
-    grid = MonthGrid.covering(s, e - 1, extra=EXTRA_MONTHS)
-    risk = b.risk
-    trans = transition_matrices(risk)
-    states = simulate_states(rng["regimes"], trans, grid.n)
-    base = base_hazard(risk, b.open_day, grid.starts[:-1], intensity=config.default_intensity)
-    stop_time = sample_stops(rng["regimes"], base * MULT[states], grid, s)
-    planned = np.where(np.isfinite(stop_time), np.floor(stop_time), NEVER).astype(np.int64)
-    final = plan_final_draws(rng["final"], planned, b.open_day)
-    book = run_book(rng["book"], b, states=states, grid=grid, start=s, end=e, stop_day=planned,
-                    final=final, config=config)
-    rep = repay(rng["repayment"], book, risk=risk, states=states, grid=grid, planned_stop=planned, end=e)
-    f_who, f_day, f_limit, f_rate = stop_freezes(
-        book.event_borrower, book.event_day, book.event_limit, book.event_rate, stop_day=rep.stop_day, end=e
-    )
-    book = replace(
-        book,
-        event_borrower=np.concatenate([book.event_borrower, f_who]),
-        event_day=np.concatenate([book.event_day, f_day]),
-        event_limit=np.concatenate([book.event_limit, f_limit]),
-        event_rate=np.concatenate([book.event_rate, f_rate]),
-    )
-    sched = book.schedule
-    paid = rep.paid_day < NEVER
-    amount_due = (sched["principal"].to_numpy() + sched["interest"].to_numpy())[paid]
-    loan_flows = (
-        np.concatenate([book.loan_borrower, rep.owner[paid]]),
-        np.concatenate([book.loan_day, rep.paid_day[paid]]),
-        np.concatenate([book.loan_principal, np.round(amount_due, 2)]),
-        np.concatenate([np.full(book.loan_borrower.size, DISBURSE), np.full(int(paid.sum()), REPAY)]),
-    )
-    flows = merchant_flows(rng["flows"], b, states=states, grid=grid, start=s, end=e,
-                           sales_per_month=config.sales_per_month, loan_flows=loan_flows)
-    severe = book.episode_severity > 0
-    late = (book.episode_borrower[severe], book.episode_start[severe] + 30)
-    z_who, z_day, z_score = zhima_scores(rng["zhima"], b, states=states, grid=grid, start=s, end=e,
-                                         late_days=late, stop_day=rep.stop_day)
-    q_who, q_day, q_inst = inquiries(rng["inquiries"], b, states=states, grid=grid, start=s, end=e)
-    ids = BorrowerIds(n)
-    frames = {"borrowers": borrowers_frame(b, ids)}
-    frames.update(book_frames(book, rep, ids, METHODS, PURPOSES))
-    frames["transactions"] = transactions_frame(flows, ids, KINDS, DIRECTIONS)
-    frames["zhima_scores"] = zhima_frame(z_who, z_day, z_score, ids)
-    frames["inquiries"] = inquiries_frame(q_who, q_day, q_inst, ids, INSTITUTIONS)
-    records = RecordSet._from_normalised(frames)
-    if config.vat_invoices:
-        invoices = invoices_frame(rng["invoices"], b, states=states, grid=grid, start=s, end=e, flows=flows,
-                                  ids=ids)
-        records = records.with_table(VAT_INVOICES, invoices)
+    steps = 8 + bool(config.vat_invoices)
+    with reporter(progress, func=func, desc="simulate_portfolio", total=steps, logger=LOGGER) as report:
+        rng = dict(zip(STREAMS, (np.random.default_rng(c) for c in seed_sequence(seed).spawn(len(STREAMS))),
+                       strict=True))
+        b = draw_borrowers(rng["borrowers"], n, start=s, end=e, config=config)
+        report.advance("borrowers")
+        grid = MonthGrid.covering(s, e - 1, extra=EXTRA_MONTHS)
+        risk = b.risk
+        trans = transition_matrices(risk)
+        states = simulate_states(rng["regimes"], trans, grid.n)
+        base = base_hazard(risk, b.open_day, grid.starts[:-1], intensity=config.default_intensity)
+        stop_time = sample_stops(rng["regimes"], base * MULT[states], grid, s)
+        report.advance("regimes and stops")
+        planned = np.where(np.isfinite(stop_time), np.floor(stop_time), NEVER).astype(np.int64)
+        final = plan_final_draws(rng["final"], planned, b.open_day)
+        book = run_book(rng["book"], b, states=states, grid=grid, start=s, end=e, stop_day=planned,
+                        final=final, config=config)
+        report.advance("loans and credit lines")
+        rep = repay(rng["repayment"], book, risk=risk, states=states, grid=grid, planned_stop=planned, end=e)
+        report.advance("repayments")
+        f_who, f_day, f_limit, f_rate = stop_freezes(
+            book.event_borrower, book.event_day, book.event_limit, book.event_rate, stop_day=rep.stop_day,
+            end=e,
+        )
+        book = replace(
+            book,
+            event_borrower=np.concatenate([book.event_borrower, f_who]),
+            event_day=np.concatenate([book.event_day, f_day]),
+            event_limit=np.concatenate([book.event_limit, f_limit]),
+            event_rate=np.concatenate([book.event_rate, f_rate]),
+        )
+        sched = book.schedule
+        paid = rep.paid_day < NEVER
+        amount_due = (sched["principal"].to_numpy() + sched["interest"].to_numpy())[paid]
+        loan_flows = (
+            np.concatenate([book.loan_borrower, rep.owner[paid]]),
+            np.concatenate([book.loan_day, rep.paid_day[paid]]),
+            np.concatenate([book.loan_principal, np.round(amount_due, 2)]),
+            np.concatenate([np.full(book.loan_borrower.size, DISBURSE), np.full(int(paid.sum()), REPAY)]),
+        )
+        flows = merchant_flows(rng["flows"], b, states=states, grid=grid, start=s, end=e,
+                               sales_per_month=config.sales_per_month, loan_flows=loan_flows)
+        report.advance("merchant flows")
+        severe = book.episode_severity > 0
+        late = (book.episode_borrower[severe], book.episode_start[severe] + 30)
+        z_who, z_day, z_score = zhima_scores(rng["zhima"], b, states=states, grid=grid, start=s, end=e,
+                                             late_days=late, stop_day=rep.stop_day)
+        report.advance("Zhima scores")
+        q_who, q_day, q_inst = inquiries(rng["inquiries"], b, states=states, grid=grid, start=s, end=e)
+        report.advance("inquiries")
+        ids = BorrowerIds(n)
+        frames = {"borrowers": borrowers_frame(b, ids)}
+        frames.update(book_frames(book, rep, ids, METHODS, PURPOSES))
+        frames["transactions"] = transactions_frame(flows, ids, KINDS, DIRECTIONS)
+        frames["zhima_scores"] = zhima_frame(z_who, z_day, z_score, ids)
+        frames["inquiries"] = inquiries_frame(q_who, q_day, q_inst, ids, INSTITUTIONS)
+        report.advance("tables")
+        records = RecordSet._from_normalised(frames)
+        if config.vat_invoices:
+            invoices = invoices_frame(rng["invoices"], b, states=states, grid=grid, start=s, end=e,
+                                      flows=flows, ids=ids)
+            records = records.with_table(VAT_INVOICES, invoices)
+            report.advance("VAT invoices")
     truth = Truth(
         ids=pd.Index(ids.ids, name="borrower_id"),
         latent=b.latent,

@@ -112,6 +112,10 @@ def test_extract_keeps_keywords_and_checks_them_early(book: Book) -> None:
     with pytest.raises(jc.errors.InvalidInputError,
                        match=r"families may hold only .*; got 1 other value \('nope'\)"):
         jcd.extract(_dask_tables(book), _dask_obs(book), families=["nope"])
+    # A progress callback or bar would run once per partition on the workers: refused.
+    with pytest.raises(jc.errors.InvalidInputError,
+                       match=r"jiebei_credit.dask.extract: progress is not taken per partition"):
+        jcd.extract(_dask_tables(book), _dask_obs(book), progress=True)
 
 
 def test_missing_column_raises_schema_error_before_compute(book: Book) -> None:

@@ -70,6 +70,13 @@ def test_missing_column_raises_schema_error_before_any_job(book: Book, sbook: di
     assert [(p.table, p.column) for p in info.value.problems] == [("loans", "principal")]
 
 
+def test_progress_is_refused_before_any_job(sbook: dict[str, Any]) -> None:
+    # A progress callback would run once per group on the executors: the Spark UI shows progress.
+    with pytest.raises(jc.errors.InvalidInputError,
+                       match=r"jiebei_credit.spark.extract: progress is not taken per partition"):
+        jcs.extract(sbook["tables"], sbook["obs"], key="observation_id", progress=print)
+
+
 def test_invalid_row_surfaces_as_the_original_schema_error(
     book: Book, spark: Any, sbook: dict[str, Any]
 ) -> None:
