@@ -199,8 +199,10 @@ def bin_samples(
     names: tuple[str, str] = ("expected", "actual"),
     binning_name: str = "binning",
 ) -> tuple[IntArray, IntArray, list[str], str]:
-    """Rows per bin of both samples, binned the same way, the bin labels, and how they were made
-    (``"binning"``, ``"quantile"``, ``"edges"`` or ``"category"``)."""
+    """Rows per bin of both samples, binned the same way, the bin labels, and how they were made.
+
+    How: ``"binning"``, ``"quantile"``, ``"edges"`` or ``"category"``.
+    """
     how: Missing = choice(missing, MISSING_OPTIONS, func=func, name="missing")
     if binning is not None:
         if edges is not None:

@@ -63,6 +63,7 @@ class Problem:
     rule: str
 
     def __str__(self) -> str:
+        """``table.column row r: value v: rule``, leaving out the parts that are None."""
         where = self.table
         if self.column is not None:
             where += f".{self.column}"
@@ -113,9 +114,11 @@ class SchemaError(JiebeiCreditError, ValueError):
         return "\n".join(lines)
 
     def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the problems and the context (the message is rebuilt from them)."""
         return (type(self), (self.problems,), {"context": self.context})
 
     def __setstate__(self, state: dict[str, Any] | None) -> None:
+        """Restore the context after unpickling and rebuild the message."""
         self.context = (state or {}).get("context")
         self.args = (self._message(),)
 

@@ -107,8 +107,11 @@ def _guarded(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """String columns as object arrays: PySpark's Arrow writer cannot take pandas 3's
-    Arrow-backed ``str`` columns (chunked arrays)."""
+    """String columns as object arrays.
+
+    PySpark's Arrow writer cannot take pandas 3's Arrow-backed ``str``
+    columns (chunked arrays).
+    """
     text = {c: object for c, t in frame.dtypes.items() if pd.api.types.is_string_dtype(t)
             and not pd.api.types.is_object_dtype(t)}
     return frame.astype(text) if text else frame

@@ -45,7 +45,7 @@ class ScalingLike(Protocol):
 def assign(
     applicants: pd.DataFrame, policy: LimitPolicy, *, scaling: ScalingLike | None = None
 ) -> pd.DataFrame:
-    """Assign a credit limit, a decision and its reason to every applicant.
+    r"""Assign a credit limit, a decision and its reason to every applicant.
 
     Parameters
     ----------
@@ -163,7 +163,7 @@ def assign(
     a  36000.0  approve    income_multiple
     b   1100.0    refer           capacity
     c      0.0  decline          pd_cutoff
-    >>> print(out.loc["b", "reason"].replace("; ", ";\\n"))
+    >>> print(out.loc["b", "reason"].replace("; ", ";\n"))
     referred for human review: PD in the grey band (5.00%, 10.00%];
     limit set by debt-service capacity (θ = 0.5, 12 months, equal_installment at 14.40% a year)
     """

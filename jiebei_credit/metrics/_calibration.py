@@ -163,16 +163,16 @@ def calibration_table(
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class HosmerLemeshowResult:
-    """Result of :func:`hosmer_lemeshow`.
+    r"""Result of :func:`hosmer_lemeshow`.
 
     Attributes
     ----------
     statistic : float
-        The Hosmer–Lemeshow :math:`\\chi^2` statistic.
+        The Hosmer–Lemeshow :math:`\chi^2` statistic.
     dof : int
         Degrees of freedom used.
     p_value : float
-        :math:`P(\\chi^2_{\\mathrm{dof}} \\ge \\text{statistic})`.
+        :math:`P(\chi^2_{\mathrm{dof}} \ge \text{statistic})`.
     table : pandas.DataFrame
         Per grade: ``count``, ``defaults``, ``pd_mean``,
         ``expected_defaults`` and ``contribution`` to the statistic.

@@ -27,7 +27,7 @@ MAX_ROWS = 2**53
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DeLongResult:
-    """Result of :func:`delong_test`.
+    r"""Result of :func:`delong_test`.
 
     Attributes
     ----------
@@ -40,7 +40,7 @@ class DeLongResult:
     z : float
         ``difference / se`` (0 when both are 0; ``±inf`` when only ``se`` is).
     p_value : float
-        Two-sided p-value, :math:`2\\,\\Phi(-|z|)`.
+        Two-sided p-value, :math:`2\,\Phi(-|z|)`.
     ci_lower, ci_upper : float
         Wald confidence interval of the difference at ``level``:
         ``difference ∓ Φ⁻¹((1 + level) / 2) · se``.

@@ -16,13 +16,13 @@ from jiebei_credit._validation import both_classes, fail, offending, outcome_and
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CalibrationSlopeResult:
-    """Result of :func:`calibration_slope`.
+    r"""Result of :func:`calibration_slope`.
 
     Attributes
     ----------
     intercept : float
         Calibration intercept ("calibration in the large"): :math:`a` in
-        :math:`\\operatorname{logit} P(y=1) = a + \\operatorname{logit}(\\mathrm{pd})`,
+        :math:`\operatorname{logit} P(y=1) = a + \operatorname{logit}(\mathrm{pd})`,
         the slope held at 1 (logit(pd) as an offset). 0 when the PDs are
         right on average; > 0 when they are too low (defaults
         underestimated), < 0 when too high.
@@ -30,14 +30,14 @@ class CalibrationSlopeResult:
         Its standard error.
     slope : float
         Calibration slope: :math:`b` in
-        :math:`\\operatorname{logit} P(y=1) = a' + b \\operatorname{logit}(\\mathrm{pd})`.
+        :math:`\operatorname{logit} P(y=1) = a' + b \operatorname{logit}(\mathrm{pd})`.
         1 when the PDs are as spread as they should be; < 1 when they are
         too extreme (overfitting), > 1 when too moderate.
     slope_se : float
         Its standard error.
     recalibration_intercept : float
         :math:`a'`, the intercept fitted together with the slope: the
-        recalibrated PD is :math:`\\operatorname{expit}(a' + b\\,\\operatorname{logit}(\\mathrm{pd}))`.
+        recalibrated PD is :math:`\operatorname{expit}(a' + b\,\operatorname{logit}(\mathrm{pd}))`.
     recalibration_intercept_se : float
         Its standard error.
     """

@@ -84,9 +84,9 @@ def _double(v: float) -> str:
 
 
 def _text(v: str, dialect: str) -> str:
-    """A text literal: quotes doubled (standard SQL), or backslash escapes in Spark SQL.
+    r"""A text literal: quotes doubled (standard SQL), or backslash escapes in Spark SQL.
 
-    Spark SQL reads ``\\`` escapes in its literals, and Spark before 4.0
+    Spark SQL reads ``\`` escapes in its literals, and Spark before 4.0
     reads ``'a''b'`` as two adjacent literals, ``'ab'``.
     """
     if dialect == "spark":
