@@ -282,7 +282,7 @@ def review_frames(draw, min_size: int = 1, max_size: int = 25):
 
     frame = _pd_lim.DataFrame({
         "limit": column(_st_lim.one_of(_st_lim.just(0.0), _fen_amounts(0, 300_000))),
-        "utilization": column(_st_lim.floats(0, 1.5)),
+        "utilisation": column(_st_lim.floats(0, 1.5)),
         "dpd_now": column(_st_lim.one_of(_st_lim.just(0), _st_lim.integers(0, 200))),
         "max_dpd_recent": column(_st_lim.one_of(_st_lim.just(0), _st_lim.integers(0, 200))),
         "months_on_book": column(_st_lim.integers(0, 120)),

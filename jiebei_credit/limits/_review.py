@@ -17,7 +17,7 @@ from jiebei_credit.limits._frames import categorical
 _FUNC = "review_line"
 ACTIONS: Final = ("increase", "keep", "decrease", "freeze")
 REQUIRED: Final = (
-    "limit", "utilization", "dpd_now", "max_dpd_recent", "months_on_book", "score",
+    "limit", "utilisation", "dpd_now", "max_dpd_recent", "months_on_book", "score",
     "score_change", "cashflow_change",
 )
 REVIEW_SCHEMA: Final = "jiebei_credit.limits.LineReviewPolicy"
@@ -36,7 +36,7 @@ class LineReviewPolicy:
         Decrease when current DPD or the recent maximum DPD is at least this.
     score_drop : float, default 40
         Decrease when the score fell by at least this many points.
-    utilization_spike : float, default 0.95
+    utilisation_spike : float, default 0.95
         Decrease when utilisation (outstanding / limit) is at least this.
     cashflow_fall : float, default 0.30
         Decrease when monthly receipts fell by at least this fraction.
@@ -44,7 +44,7 @@ class LineReviewPolicy:
         An increase needs at least this many months on book.
     min_score : float, default 600
         An increase needs a current score of at least this.
-    min_utilization : float, default 0.30
+    min_utilisation : float, default 0.30
         An increase needs utilisation of at least this (the line is used).
     increase_fraction : float, default 0.20
         An increase raises the limit by this fraction (then floors it to
@@ -74,11 +74,11 @@ class LineReviewPolicy:
     freeze_dpd: int = 30
     decrease_dpd: int = 1
     score_drop: float = 40.0
-    utilization_spike: float = 0.95
+    utilisation_spike: float = 0.95
     cashflow_fall: float = 0.30
     min_months_on_book: int = 6
     min_score: float = 600.0
-    min_utilization: float = 0.30
+    min_utilisation: float = 0.30
     increase_fraction: float = 0.20
     decrease_fraction: float = 0.30
     max_limit: float | None = None
@@ -91,15 +91,15 @@ class LineReviewPolicy:
         s("decrease_dpd", integer(self.decrease_dpd, func=o, name="decrease_dpd", low=1,
                                   high=self.freeze_dpd, fix="Decreases start at or before freezes."))
         s("score_drop", real(self.score_drop, func=o, name="score_drop", low=0, high=1e6, low_open=True))
-        s("utilization_spike", real(self.utilization_spike, func=o, name="utilization_spike", low=0,
+        s("utilisation_spike", real(self.utilisation_spike, func=o, name="utilisation_spike", low=0,
                                     high=100, low_open=True))
         s("cashflow_fall", real(self.cashflow_fall, func=o, name="cashflow_fall", low=0, high=1,
                                 low_open=True))
         s("min_months_on_book", integer(self.min_months_on_book, func=o, name="min_months_on_book",
                                         low=0, high=1200))
         s("min_score", real(self.min_score, func=o, name="min_score", low=-1e6, high=1e6))
-        s("min_utilization", real(self.min_utilization, func=o, name="min_utilization", low=0,
-                                  high=self.utilization_spike, fix="It must not exceed utilization_spike."))
+        s("min_utilisation", real(self.min_utilisation, func=o, name="min_utilisation", low=0,
+                                  high=self.utilisation_spike, fix="It must not exceed utilisation_spike."))
         s("increase_fraction", real(self.increase_fraction, func=o, name="increase_fraction", low=0,
                                     high=10, low_open=True))
         s("decrease_fraction", real(self.decrease_fraction, func=o, name="decrease_fraction", low=0,
@@ -141,7 +141,7 @@ def review_line(lines: pd.DataFrame, policy: LineReviewPolicy) -> pd.DataFrame:
         One row per line (any index), with numeric columns:
 
         * ``limit``: limit in force, CNY, ``>= 0``;
-        * ``utilization``: outstanding principal / limit, ``>= 0``
+        * ``utilisation``: outstanding principal / limit, ``>= 0``
           (feature ``util_now``);
         * ``dpd_now``: current days past due, ``>= 0``;
         * ``max_dpd_recent``: maximum DPD over the review's look-back
@@ -180,7 +180,7 @@ def review_line(lines: pd.DataFrame, policy: LineReviewPolicy) -> pd.DataFrame:
     1. freeze (new draws blocked, limit kept) when ``dpd_now >= freeze_dpd``;
     2. decrease to ``⌊limit·(1 − decrease_fraction)⌋_step`` when
        ``dpd_now`` or ``max_dpd_recent >= decrease_dpd``, the score fell by
-       ``score_drop`` or more, utilisation reached ``utilization_spike``, or
+       ``score_drop`` or more, utilisation reached ``utilisation_spike``, or
        receipts fell by ``cashflow_fall`` or more;
     3. increase to ``min(⌊limit·(1 + increase_fraction)⌋_step, caps)`` when
        there is no DPD now or recently, months on book, score and
@@ -195,7 +195,7 @@ def review_line(lines: pd.DataFrame, policy: LineReviewPolicy) -> pd.DataFrame:
     >>> from jiebei_credit.limits import LineReviewPolicy, review_line
     >>> lines = pd.DataFrame({
     ...     "limit": [20_000.0, 20_000.0, 20_000.0, 20_000.0],
-    ...     "utilization": [0.6, 0.6, 0.6, 0.1],
+    ...     "utilisation": [0.6, 0.6, 0.6, 0.1],
     ...     "dpd_now": [0, 45, 0, 0], "max_dpd_recent": [0, 45, 0, 0],
     ...     "months_on_book": [12, 12, 12, 12], "score": [650.0, 600.0, 640.0, 650.0],
     ...     "score_change": [5.0, -10.0, -60.0, 0.0],
@@ -205,7 +205,7 @@ def review_line(lines: pd.DataFrame, policy: LineReviewPolicy) -> pd.DataFrame:
     0  increase    24000.0  clean history, score, tenure and use
     1    freeze    20000.0                     dpd_now at freeze_dpd
     2  decrease    14000.0                    score drop
-    3      keep    20000.0          utilization below minimum
+    3      keep    20000.0          utilisation below minimum
     """
     frame = frame_columns(lines, REQUIRED, func=_FUNC, name="lines")
     if not isinstance(policy, LineReviewPolicy):
@@ -219,7 +219,7 @@ def review_line(lines: pd.DataFrame, policy: LineReviewPolicy) -> pd.DataFrame:
         "dpd_now at decrease_dpd": col["dpd_now"] >= p.decrease_dpd,
         "recent DPD": col["max_dpd_recent"] >= p.decrease_dpd,
         "score drop": col["score_change"] <= -p.score_drop,
-        "utilization spike": col["utilization"] >= p.utilization_spike,
+        "utilisation spike": col["utilisation"] >= p.utilisation_spike,
         "cash-flow fall": col["cashflow_change"] <= -p.cashflow_fall,
     }
     cut = floor_to_step(limit * (1.0 - p.decrease_fraction), p.rounding_step)
@@ -233,7 +233,7 @@ def review_line(lines: pd.DataFrame, policy: LineReviewPolicy) -> pd.DataFrame:
         "DPD now or recently": (col["dpd_now"] > 0) | (col["max_dpd_recent"] > 0),
         "months on book below minimum": col["months_on_book"] < p.min_months_on_book,
         "score below minimum": col["score"] < p.min_score,
-        "utilization below minimum": col["utilization"] < p.min_utilization,
+        "utilisation below minimum": col["utilisation"] < p.min_utilisation,
         "at the cap": raised <= limit,
     }
     increase = ~freeze & ~decrease & ~np.logical_or.reduce(list(unmet.values()))
@@ -264,7 +264,7 @@ def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray[Any, np.dtype[np.float
     fix = "Fix or drop those rows."
     spec: dict[str, tuple[float, float]] = {
         "limit": (0, MAX_AMOUNT),
-        "utilization": (0, 100),
+        "utilisation": (0, 100),
         "dpd_now": (0, 100_000),
         "max_dpd_recent": (0, 100_000),
         "months_on_book": (0, 12_000),

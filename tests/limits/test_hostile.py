@@ -733,12 +733,12 @@ REVIEW_FIELDS: dict[str, tuple[Callable[[Any], Any], st.SearchStrategy[Any]]] = 
     "freeze_dpd": (lambda v: int_ok(v, 1, 10_000), st.sampled_from([30, 60])),
     "decrease_dpd": (lambda v: int_ok(v, 1, 30), st.sampled_from([1, 15])),
     "score_drop": (lambda v: real_ok(v, 0, 1e6, True), st.floats(1, 100)),
-    # ... and at least min_utilization (default 0.3)
-    "utilization_spike": (lambda v: real_ok(v, 0.3, 100), st.floats(0.5, 2)),
+    # ... and at least min_utilisation (default 0.3)
+    "utilisation_spike": (lambda v: real_ok(v, 0.3, 100), st.floats(0.5, 2)),
     "cashflow_fall": (lambda v: real_ok(v, 0, 1, True), st.floats(0.05, 1)),
     "min_months_on_book": (lambda v: int_ok(v, 0, 1200), st.sampled_from([0, 6])),
     "min_score": (lambda v: real_ok(v, -1e6, 1e6), st.floats(300, 900)),
-    "min_utilization": (lambda v: real_ok(v, 0, 0.95), st.floats(0, 0.95)),
+    "min_utilisation": (lambda v: real_ok(v, 0, 0.95), st.floats(0, 0.95)),
     "increase_fraction": (lambda v: real_ok(v, 0, 10, True), st.floats(0.05, 1)),
     "decrease_fraction": (lambda v: real_ok(v, 0, 1, True), st.floats(0.05, 1)),
     "max_limit": (lambda v: None if v is None else real_ok(v, 0, 1e8, True), st.floats(1_000, 1e6)),
@@ -944,11 +944,11 @@ def test_assign_scores(scores: list[float], scaling: str, with_pd: str | None) -
 
 # --------------------------------------------------------------- review_line ---
 
-REVIEW_RANGES = {"limit": (0, 1e8), "utilization": (0, 100), "dpd_now": (0, 1e5), "max_dpd_recent": (0, 1e5),
+REVIEW_RANGES = {"limit": (0, 1e8), "utilisation": (0, 100), "dpd_now": (0, 1e5), "max_dpd_recent": (0, 1e5),
                  "months_on_book": (0, 12_000), "score": (-1e6, 1e6), "score_change": (-1e6, 1e6),
                  "cashflow_change": (-1, 1e6)}
 REVIEW_COLUMNS = {
-    "limit": [0.0, 20_000.0, 50_000.0], "utilization": [0.0, 0.6, 0.97], "dpd_now": [0.0, 3.0, 45.0],
+    "limit": [0.0, 20_000.0, 50_000.0], "utilisation": [0.0, 0.6, 0.97], "dpd_now": [0.0, 3.0, 45.0],
     "max_dpd_recent": [0.0, 10.0, 45.0], "months_on_book": [3.0, 12.0], "score": [590.0, 650.0],
     "score_change": [-60.0, 0.0, 5.0], "cashflow_change": [-0.5, 0.0, 0.1],
 }
@@ -966,13 +966,13 @@ def ref_review(row: dict[str, float], p: limits.LineReviewPolicy) -> tuple[str, 
         return "freeze", limit
     cut = floor_step(limit * (1 - p.decrease_fraction))
     if (row["dpd_now"] >= p.decrease_dpd or row["max_dpd_recent"] >= p.decrease_dpd
-            or row["score_change"] <= -p.score_drop or row["utilization"] >= p.utilization_spike
+            or row["score_change"] <= -p.score_drop or row["utilisation"] >= p.utilisation_spike
             or row["cashflow_change"] <= -p.cashflow_fall) and cut < limit:
         return "decrease", cut
     cap = math.inf if p.max_limit is None else p.max_limit
     raised = min(floor_step(limit * (1 + p.increase_fraction)), floor_step(cap))
     if (row["dpd_now"] == 0 and row["max_dpd_recent"] == 0 and row["months_on_book"] >= p.min_months_on_book
-            and row["score"] >= p.min_score and row["utilization"] >= p.min_utilization and raised > limit):
+            and row["score"] >= p.min_score and row["utilisation"] >= p.min_utilisation and raised > limit):
         return "increase", raised
     return "keep", limit
 

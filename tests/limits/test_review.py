@@ -18,7 +18,7 @@ RANK = {"freeze": 0, "decrease": 1, "keep": 2, "increase": 3}
 
 
 def line(**cols: float) -> pd.DataFrame:
-    base = {"limit": 20_000.0, "utilization": 0.6, "dpd_now": 0.0, "max_dpd_recent": 0.0,
+    base = {"limit": 20_000.0, "utilisation": 0.6, "dpd_now": 0.0, "max_dpd_recent": 0.0,
             "months_on_book": 12.0, "score": 650.0, "score_change": 0.0,
             "cashflow_change": 0.0}
     base.update(cols)
@@ -35,11 +35,11 @@ def line(**cols: float) -> pd.DataFrame:
         ({"dpd_now": 3.0, "max_dpd_recent": 3.0}, "decrease", 14_000.0, "dpd_now at decrease_dpd"),
         ({"max_dpd_recent": 10.0}, "decrease", 14_000.0, "recent DPD"),
         ({"score_change": -40.0}, "decrease", 14_000.0, "score drop"),
-        ({"utilization": 0.97}, "decrease", 14_000.0, "utilization spike"),
+        ({"utilisation": 0.97}, "decrease", 14_000.0, "utilisation spike"),
         ({"cashflow_change": -0.5}, "decrease", 14_000.0, "cash-flow fall"),
         ({"months_on_book": 3.0}, "keep", 20_000.0, "months on book below minimum"),
         ({"score": 590.0}, "keep", 20_000.0, "score below minimum"),
-        ({"utilization": 0.1}, "keep", 20_000.0, "utilization below minimum"),
+        ({"utilisation": 0.1}, "keep", 20_000.0, "utilisation below minimum"),
         ({"limit": 0.0, "score_change": -90.0}, "keep", 0.0,
          "decrease trigger with the limit already 0"),
     ],
@@ -100,7 +100,7 @@ def test_policy_round_trip(policy: LineReviewPolicy) -> None:
     ("kwargs", "message"),
     [
         ({"decrease_dpd": 40, "freeze_dpd": 30}, r"decrease_dpd must be an integer in \[1, 30\]"),
-        ({"min_utilization": 0.99}, r"min_utilization must be a finite number in \[0, 0.95\]"),
+        ({"min_utilisation": 0.99}, r"min_utilisation must be a finite number in \[0, 0.95\]"),
         ({"decrease_fraction": 0.0}, r"decrease_fraction must be a finite number in \(0, 1\]"),
     ],
 )
