@@ -230,11 +230,15 @@ class Binning:
         idx[missing] = len(self.goods) - 1 if self.has_missing else -1
         return idx, missing, s.to_numpy(dtype=object), index, label
 
-    def unseen_mask(self, x: Any, *, _func: str = "Binning.unseen_mask") -> npt.NDArray[np.bool_]:
+    def unseen_mask(self, x: Any) -> npt.NDArray[np.bool_]:
         """``True`` for each value of ``x`` that no training row had (bool array, shape (n,))."""
-        return np.asarray(self._raw_index(x, _func)[0] < 0, dtype=bool)
+        return self._unseen_mask(x, "Binning.unseen_mask")
 
-    def bin_index(self, x: Any, *, _func: str = "Binning.bin_index") -> IntArray:
+    def _unseen_mask(self, x: Any, func: str) -> npt.NDArray[np.bool_]:
+        """:meth:`unseen_mask`, with errors naming ``func`` (the public function the user called)."""
+        return np.asarray(self._raw_index(x, func)[0] < 0, dtype=bool)
+
+    def bin_index(self, x: Any) -> IntArray:
         """Row of :attr:`table` for each value of ``x``.
 
         Parameters
@@ -259,7 +263,10 @@ class Binning:
         Numeric values below the first edge fall in the first bin and values
         above the last edge in the last bin.
         """
-        func = _func  # callers inside the library pass the public function the user called
+        return self._bin_index(x, "Binning.bin_index")
+
+    def _bin_index(self, x: Any, func: str) -> IntArray:
+        """:meth:`bin_index`, with errors naming ``func`` (the public function the user called)."""
         idx, missing, raw, index, label = self._raw_index(x, func)
         bad = idx < 0
         if bad.any():
@@ -275,10 +282,14 @@ class Binning:
             idx[bad & ~missing] = self.unseen_row(False)
         return np.asarray(idx, dtype=np.int64)
 
-    def woe(self, x: Any, *, _func: str = "Binning.woe") -> FloatArray:
+    def woe(self, x: Any) -> FloatArray:
         """WOE of each value of ``x`` (float64, shape (n,)); see :meth:`bin_index` (neutral slot: 0)."""
+        return self._woe(x, "Binning.woe")
+
+    def _woe(self, x: Any, func: str) -> FloatArray:
+        """:meth:`woe`, with errors naming ``func`` (the public function the user called)."""
         woe = np.append(self.woe_values, 0.0)
-        return np.asarray(woe[self.bin_index(x, _func=_func)], dtype=np.float64)
+        return np.asarray(woe[self._bin_index(x, func)], dtype=np.float64)
 
     # -------------------------------------------------------- persistence ---
 

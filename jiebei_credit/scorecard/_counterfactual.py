@@ -51,7 +51,7 @@ def counterfactual(card: Scorecard, X: Any, *, target_score: Any, actionable: An
     gain = np.empty((n, a), dtype=np.float64)
     for j, f in enumerate(feats):
         pts = np.asarray(card.points_[f], dtype=np.float64)
-        idx = card.binnings_[f].bin_index(frame[f], _func=func)
+        idx = card.binnings_[f]._bin_index(frame[f], func)
         # the best bin nearest the current one (fewest bins away) among the bins of most points
         top = np.flatnonzero(pts == pts.max())
         dist = np.abs(idx[:, None] - top[None, :])

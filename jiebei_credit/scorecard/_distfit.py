@@ -287,7 +287,7 @@ def partition_combinations(
     frame, yv, wv = _part(plan, X, y, w)
     names = list(binnings)
     data: dict[str, Any] = {
-        n: binnings[n].bin_index(frame[n], _func=plan.func) for n in names
+        n: binnings[n]._bin_index(frame[n], plan.func) for n in names
     }
     data[GOODS] = (1.0 - yv) * wv
     data[BADS] = yv * wv

@@ -15,7 +15,7 @@ from jiebei_credit.scorecard._frames import as_frame, require_columns
 if TYPE_CHECKING:
     from jiebei_credit.scorecard._model import Scorecard
 
-__all__ = ["catalog_descriptions", "explain"]
+__all__ = ["catalog_descriptions", "explain", "explain_rows"]
 
 
 def catalog_descriptions(features: Iterable[str]) -> dict[str, tuple[str, str]]:
@@ -56,7 +56,6 @@ def explain(
     *,
     top: int = 4,
     descriptions: Mapping[str, tuple[str, str]] | None = None,
-    _func: str = "explain",
 ) -> pd.DataFrame:
     """Per row, the ``top`` features that lost the most points against their best bin.
 
@@ -93,9 +92,14 @@ def explain(
     SchemaError
         A model feature is missing from ``X``.
     """
+    return explain_rows(card, X, top=top, descriptions=descriptions, func="explain")
+
+
+def explain_rows(card: Scorecard, X: Any, *, top: int, descriptions: Mapping[str, tuple[str, str]] | None,
+                 func: str) -> pd.DataFrame:
+    """:func:`explain`, with errors naming ``func`` (the public function the user called)."""
     from jiebei_credit.scorecard._model import Scorecard
 
-    func = _func  # the method passes its own name
     if not isinstance(card, Scorecard):
         raise V.fail(func, "card", "must be a fitted Scorecard", f"a {type(card).__name__}")
     card._check_fitted(func)
@@ -136,9 +140,9 @@ def explain(
     lost = np.empty((n, m), dtype=np.float64)
     for j, f in enumerate(feats):
         b = card.binnings_[f]
-        col = b.bin_index(frame[f], _func=func)
+        col = b._bin_index(frame[f], func)
         lost[:, j] = points[j][:-1].max() - points[j][col]
-        idx[:, j] = col + width[j] * b.unseen_mask(frame[f], _func=func) if b.unseen != "raise" else col
+        idx[:, j] = col + width[j] * b._unseen_mask(frame[f], func) if b.unseen != "raise" else col
     order = np.argsort(-lost, axis=1, kind="stable")[:, :top]
     k = order.shape[1]
     rows = np.repeat(np.arange(n), k)

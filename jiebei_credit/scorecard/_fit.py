@@ -424,7 +424,7 @@ def bin_feature(
     key = name if name is not None else "x"
     spec = None if user_bins is None else (bin_specs(RULES["user_bins"]({key: user_bins}, func, "user_bins"))
                                            or {})[key]
-    stats = BinStats.from_data(
+    stats = BinStats._from_data(
         x,
         y,
         kind=kind,
@@ -435,7 +435,7 @@ def bin_feature(
         seed=seed,
         sample_weight=sample_weight,
         name=name,
-        _func=func,
+        func=func,
     )
     return fit_stats(stats, params, func) if spec is None else fixed_binning(stats, params, func, spec)
 

@@ -98,10 +98,13 @@ class LineageRecord:
                 "slope": self.slope}  # fmt: skip
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any], *, _func: str = "LineageRecord.from_dict",
-                  _name: str = "d") -> LineageRecord:
+    def from_dict(cls, d: Mapping[str, Any]) -> LineageRecord:
         """Rebuild a record from :meth:`to_dict` output, every field checked."""
-        func, name = _func, _name
+        return cls._from_dict(d, "LineageRecord.from_dict", "d")
+
+    @classmethod
+    def _from_dict(cls, d: Mapping[str, Any], func: str, name: str) -> LineageRecord:
+        """:meth:`from_dict`, with errors naming ``func`` and the parameter ``name`` the user passed."""
         V.mapping(d, func=func, name=name)
         keys = ("parent", "method", "as_of", "n", "bad_rate", "mean_pd", "intercept", "slope")
         if sorted(map(str, d)) != sorted(keys):

@@ -1039,9 +1039,9 @@ class Scorecard(Params):
 
         See :func:`jiebei_credit.scorecard.explain` for the output columns.
         """
-        from jiebei_credit.scorecard._explain import explain
+        from jiebei_credit.scorecard._explain import explain_rows
 
-        return explain(self, X, top=top, descriptions=descriptions, _func="Scorecard.explain")
+        return explain_rows(self, X, top=top, descriptions=descriptions, func="Scorecard.explain")
 
     def counterfactual(self, X: Any, *, target_score: float, actionable: Sequence[str]) -> pd.DataFrame:
         """Per row, the fewest changes of actionable features (by bin) that reach ``target_score``.

@@ -249,7 +249,7 @@ def card_from_dict(cls: type[Scorecard], d: Mapping[str, Any]) -> Scorecard:
     lineage = []
     for j, r in enumerate(ck.seq(get("lineage"), "lineage") or [] if "lineage" in body else []):
         with ck.field():
-            lineage.append(LineageRecord.from_dict(r, _func=ck.func, _name=f"lineage[{j}]"))
+            lineage.append(LineageRecord._from_dict(r, ck.func, f"lineage[{j}]"))
     ck.raise_if_any()
     # every field has the right type: now the consistency between them
     params, scaling, names, features = _known(params), _known(scaling), _known(names), _known(features)

@@ -53,7 +53,7 @@ def _numeric_term(func: str, binning: Binning, column: pd.Series, points: FloatA
                 bool(unseen[m + 2 + k]) and bool((xv == v).any()) for k, v in enumerate(specials)
             )
             if hit:
-                binning.bin_index(column, _func=func)  # raises the documented error
+                binning._bin_index(column, func)  # raises the documented error
             rows = np.where(unseen, 0, rows)  # never reached: no value falls in these slots
     return NumericTerm(
         points=points[rows], values=xv, edges=binning.edge_array, specials=specials, has_nan=has_nan
@@ -83,7 +83,7 @@ def score_points(
         if b.kind == "numeric":
             terms.append(_numeric_term(func, b, frame[f], pts))
         else:
-            terms.append(SlotTerm(points=pts, slots=b.bin_index(frame[f], _func=func)))
+            terms.append(SlotTerm(points=pts, slots=b._bin_index(frame[f], func)))
     return add_points(terms, len(frame))
 
 
@@ -96,7 +96,7 @@ def unseen_flags(func: str, frame: pd.DataFrame, features: Sequence[str],
         if b.kind == "numeric" and b.slot_rows().min() >= 0:
             out[f] = np.zeros(len(frame), dtype=bool)
         else:
-            out[f] = b.unseen_mask(frame[f], _func=func)
+            out[f] = b._unseen_mask(frame[f], func)
     return pd.DataFrame(out, index=frame.index, columns=list(features))
 
 

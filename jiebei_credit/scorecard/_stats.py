@@ -128,7 +128,6 @@ class BinStats:
         seed: int = 0,
         sample_weight: Any = None,
         name: str | None = None,
-        _func: str = "BinStats.from_data",
     ) -> BinStats:
         """Count goods and bads per fine bin.
 
@@ -165,7 +164,15 @@ class BinStats:
             Bad target, weights, lengths, values or parameters (see
             :func:`bin_feature`).
         """
-        func = _func  # bin_feature passes its own name
+        return cls._from_data(x, y, kind=kind, edges=edges, n_prebins=n_prebins,
+                              special_values=special_values, sample_size=sample_size, seed=seed,
+                              sample_weight=sample_weight, name=name, func="BinStats.from_data")
+
+    @classmethod
+    def _from_data(cls, x: Any, y: Any, *, kind: Kind, edges: Sequence[float] | None, n_prebins: int,
+                   special_values: Sequence[Category], sample_size: int | None, seed: int,
+                   sample_weight: Any, name: str | None, func: str) -> BinStats:
+        """:meth:`from_data`, with errors naming ``func`` (the public function the user called)."""
         kind = RULES["kind"](kind, func, "kind")
         name = RULES["name"](name, func, "name")
         n_prebins = RULES["n_prebins"](n_prebins, func, "n_prebins")

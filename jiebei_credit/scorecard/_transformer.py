@@ -308,7 +308,7 @@ class WOETransformer(Params):
         binnings = self._fitted(func)
         frame = as_frame(func, X, n_features=self.n_features_in_)
         require_columns(func, frame, list(binnings))
-        out = pd.DataFrame({c: b.woe(frame[c], _func=func) for c, b in binnings.items()}, index=frame.index)
+        out = pd.DataFrame({c: b._woe(frame[c], func) for c, b in binnings.items()}, index=frame.index)
         if self.unseen != "raise":
             warn_unseen(func, unseen_flags(func, frame, list(binnings), binnings), self.unseen,
                         owner="WOETransformer")
@@ -353,7 +353,7 @@ class WOETransformer(Params):
         frame = as_frame(func, X, n_features=self.n_features_in_)
         require_columns(func, frame, list(binnings))
         return pd.DataFrame(
-            {c: b.bin_index(frame[c], _func=func) for c, b in binnings.items()}, index=frame.index
+            {c: b._bin_index(frame[c], func) for c, b in binnings.items()}, index=frame.index
         )
 
     def iv_summary(self) -> pd.DataFrame:
