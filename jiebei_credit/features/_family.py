@@ -465,8 +465,30 @@ class Segments:
 
         Examples
         --------
-        See :meth:`where`; ``where("kind", ["sale"]).count_distinct("counterparty_id", 90,
-        min_rows=2)`` counts the payers who paid twice or more in the last 90 days.
+        >>> import pandas as pd
+        >>> from jiebei_credit.records import RecordSet
+        >>> from jiebei_credit.features import FeatureFamily, FeatureSpec, extract
+        >>> rs = RecordSet.from_frames(
+        ...     borrowers=pd.DataFrame({"borrower_id": ["b1"], "business_type": ["individual_business"],
+        ...         "industry": [None], "business_registered_on": ["2020-01-01"], "region": [None]}),
+        ...     transactions=pd.DataFrame({"transaction_id": ["t1", "t2", "t3", "t4"],
+        ...         "borrower_id": ["b1"] * 4,
+        ...         "occurred_at": ["2024-05-02", "2024-05-09", "2024-05-10", "2024-05-20"],
+        ...         "amount": [100.0, 40.0, 250.0, 60.0], "direction": ["in"] * 4, "kind": ["sale"] * 4,
+        ...         "counterparty_id": ["p1", "p1", "p2", None]}))
+        >>> names = ("payers_90", "repeat_payers_90")
+        >>> specs = tuple(FeatureSpec(name=n, family="mine", window=90, unit="count",
+        ...     description="Payers of the last 90 days.", description_zh="近90天付款方个数",
+        ...     sources=("transactions",), category="financial_account_flows", nan_meaning="never NaN")
+        ...     for n in names)
+        >>> def compute(v):
+        ...     sales = v.events("transactions").where("kind", ["sale"])
+        ...     return {"payers_90": sales.count_distinct("counterparty_id", 90),
+        ...             "repeat_payers_90": sales.count_distinct("counterparty_id", 90, min_rows=2)}
+        >>> obs = pd.DataFrame({"borrower_id": ["b1"], "as_of": ["2024-06-01"]})
+        >>> fam = FeatureFamily("mine", ("transactions",), specs, compute)
+        >>> extract(rs, obs, families=[fam]).iloc[0].tolist()  # p1 twice, p2 once; t4 has no payer
+        [2.0, 1.0]
         """
         k = V.integer(min_rows, func="PointInTimeView", name="min_rows", low=1)
         owner, _, starts = self._grouping(by, window)
