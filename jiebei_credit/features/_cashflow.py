@@ -1,19 +1,20 @@
 """Cash-flow features from the merchant account: receipts level, stability, trend, payers.
 
-Transactions are sorted once by ``(borrower, day)`` (a timestamp's day is its
-floor, so ``occurred_at < as_of`` is ``day < as_of`` for a midnight
-``as_of``). Windowed sums are differences of cumulative sums at two
-``searchsorted`` positions; "month" blocks are the 30-day blocks counted
-back from ``as_of``. Payer features pair each observation with the
-``(borrower, payer)`` groups of its borrower, never with single transactions.
+:func:`cashflow_features` is written against the public point-in-time view
+only, like a user family: a transaction's day is the floor of its timestamp,
+so ``occurred_at < as_of`` is ``day < as_of`` for a midnight ``as_of``, and
+"month" blocks are the 30-day blocks counted back from ``as_of``
+(:meth:`Segments.block_sums`).
+
+:class:`Flows` (sale receipts by borrower and day from the extraction
+context) remains for the ``capacity`` family until it reads the view too.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
-import pandas as pd
 
 from jiebei_credit.features._bases import NO_FLOW, TX, Base, per_window, point
 from jiebei_credit.features._context import Context, category_codes
@@ -23,16 +24,15 @@ from jiebei_credit.features._kernels import (
     FloatArray,
     IntArray,
     Timeline,
-    chunk_bounds,
     csum,
     day_numbers,
-    expand,
     padded,
-    per_owner,
     range_reduce,
-    range_sum,
     safe_div,
 )
+
+if TYPE_CHECKING:  # the view module imports the catalog, which imports these bases
+    from jiebei_credit.features._family import PointInTimeView
 
 __all__ = ["CASHFLOW_BASES", "Flows", "cashflow_features", "flows"]
 
@@ -176,8 +176,8 @@ CASHFLOW_BASES: Final[tuple[Base, ...]] = (
     ),
 )
 
-#: Most (observation, payer) pairs held in memory at once.
-PAYER_BUDGET: Final = 4_000_000
+#: The column naming the payer of a sale; sales without one take no part in the payer features.
+PAYER: Final = "counterparty_id"
 #: Look-back of the growth feature: the last 90 days against the 90 days before.
 GROWTH_DAYS: Final = 90
 
@@ -238,15 +238,6 @@ def flows(ctx: Context) -> Flows:
     return ctx.memo("flows", lambda: Flows(ctx))
 
 
-def _blocks(fl: Flows, m: int) -> tuple[FloatArray, FloatArray]:
-    """Sale receipts and counts of the ``m`` 30-day blocks before as_of, newest first (n x m)."""
-    sums = np.empty((len(fl.code), m))
-    counts = np.empty((len(fl.code), m))
-    for k in range(m):
-        sums[:, k], counts[:, k] = fl.sales(k * BLOCK_DAYS, (k + 1) * BLOCK_DAYS)
-    return sums, counts
-
-
 def _row_sum(values: FloatArray) -> FloatArray:
     """Sum of each row, column by column: each row's bits depend on that row alone."""
     out = np.zeros(values.shape[0])
@@ -255,21 +246,25 @@ def _row_sum(values: FloatArray) -> FloatArray:
     return out
 
 
-def cashflow_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:
-    """Features of the ``cashflow`` family (see the catalog for definitions)."""
-    tx = ctx.table("transactions")
-    fl = flows(ctx)
-    tl = fl.timeline
-    day = fl.day
-    out: dict[str, FloatArray] = {}
-    first = tl.days()[np.minimum(fl.start, len(tl) - 1)] if len(tl) else day
-    out["merchant_tenure_months"] = (day - first) / MONTH_DAYS
+def cashflow_features(view: PointInTimeView) -> dict[str, FloatArray]:
+    """Features of the ``cashflow`` family (see the catalog for definitions).
+
+    Written against the public point-in-time view only, like a user family.
+    """
+    tx = view.events("transactions")
+    sales = tx.where("kind", ["sale"])
+    refunds = tx.where("kind", ["refund"])
+    lent = tx.where("kind", ["loan_disbursement"])
+    inflow = tx.where("direction", ["in"])
+    operating_in = inflow.where_not("kind", ["loan_disbursement"])
+    operating_out = tx.where("direction", ["out"]).where_not("kind", ["loan_repayment"])
+    windows = view.windows
+    out: dict[str, FloatArray] = {"merchant_tenure_months": tx.days_since_first() / MONTH_DAYS}
 
     m_max = max([w // BLOCK_DAYS for w in windows] + [1])
-    block_sum, block_count = _blocks(fl, m_max)
+    block_sum, block_count = sales.block_sums("amount", m_max), sales.block_counts(m_max)
     for w in windows:
-        s, _ = fl.sales(0, w)
-        out[f"receipts_monthly_mean_{w}d"] = s * BLOCK_DAYS / w
+        out[f"receipts_monthly_mean_{w}d"] = sales.sum("amount", w) * BLOCK_DAYS / w
     for w in windows:
         m = w // BLOCK_DAYS
         if m >= 2:
@@ -280,141 +275,36 @@ def cashflow_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, Float
         m = w // BLOCK_DAYS
         if m >= 3:
             y = np.log1p(block_sum[:, :m])
-            x = (m - 1 - np.arange(m)) - (m - 1) / 2  # centred time, oldest block first
+            x = (m - 1 - np.arange(m)) - (m - 1) / 2  # centred time, block 0 newest
             yc = y - (_row_sum(y) / m)[:, None]
             out[f"receipts_trend_{w}d"] = _row_sum(yc * x) / float(np.sum(x * x))
-    recent, _ = fl.sales(0, GROWTH_DAYS)
-    earlier, n_earlier = fl.sales(GROWTH_DAYS, 2 * GROWTH_DAYS)
-    out["receipts_growth_3v3m"] = np.where(n_earlier > 0, safe_div(recent, earlier) - 1.0, np.nan)
-
-    sorted_sale = np.diff(fl.sale_count) > 0
-    idx = np.flatnonzero(sorted_sale)
-    first_of_day = np.zeros(len(tl), dtype=bool)
-    if idx.size:
-        keys = tl.key[idx]
-        lead = np.ones(idx.size, dtype=bool)
-        lead[1:] = keys[1:] != keys[:-1]
-        first_of_day[idx[lead]] = True
-    active = csum(first_of_day)
+    earlier = sales.sum_between("amount", GROWTH_DAYS, 2 * GROWTH_DAYS)
+    growth = safe_div(sales.sum("amount", GROWTH_DAYS), earlier) - 1.0
+    any_earlier = sales.count_between(GROWTH_DAYS, 2 * GROWTH_DAYS) > 0
+    out["receipts_growth_3v3m"] = np.where(any_earlier, growth, np.nan)
     for w in windows:
-        out[f"active_day_ratio_{w}d"] = (active[fl.at(0)] - active[fl.at(w)]) / w
+        out[f"active_day_ratio_{w}d"] = sales.active_days(w) / w
     for w in windows:
         m = w // BLOCK_DAYS
         if m >= 1:
             out[f"zero_sale_months_{w}d"] = (block_count[:, :m] == 0).sum(axis=1).astype(np.float64)
-    del block_sum, block_count, active, first_of_day
-
-    out.update(_payers(ctx, fl, windows))
-
-    amount = tl.take(tx["amount"].to_numpy(dtype=np.float64))
-    kind = tx["kind"]
-    inflow = tl.take(category_codes(tx["direction"], "in"))
-    loan_in = tl.take(category_codes(kind, "loan_disbursement"))
-    loan_out = tl.take(category_codes(kind, "loan_repayment"))
-    refund = tl.take(category_codes(kind, "refund"))
-    refund_cs = padded(np.where(refund, amount, 0.0))
-    refund_n = csum(refund)
-    op_in = padded(np.where(inflow & ~loan_in, amount, 0.0))
-    op_in_n = csum(inflow & ~loan_in)
-    op_out = padded(np.where(~inflow & ~loan_out, amount, 0.0))
-    op_out_n = csum(~inflow & ~loan_out)
     for w in windows:
-        sales, n_sales = fl.sales(0, w)
-        refunds, _ = fl.total(refund_cs, refund_n, 0, w)
-        out[f"refund_ratio_{w}d"] = np.where(n_sales > 0, safe_div(refunds, sales), np.nan)
+        payers = sales.count_distinct(PAYER, w)
+        out[f"payer_count_{w}d"] = payers
+        out[f"payer_hhi_{w}d"] = sales.hhi("amount", PAYER, w)
+        out[f"payer_top1_share_{w}d"] = sales.top_share("amount", PAYER, w)
+        out[f"repeat_payer_ratio_{w}d"] = safe_div(sales.count_distinct(PAYER, w, min_rows=2), payers)
     for w in windows:
-        got, _ = fl.total(op_in, op_in_n, 0, w)
-        paid, _ = fl.total(op_out, op_out_n, 0, w)
-        out[f"net_inflow_monthly_{w}d"] = (got - paid) * BLOCK_DAYS / w
-    del refund_cs, refund_n, op_in, op_in_n, op_out, op_out_n
-    all_in = padded(np.where(inflow, amount, 0.0))
-    all_in_n = csum(inflow)
-    borrowed = padded(np.where(loan_in, amount, 0.0))
-    borrowed_n = csum(loan_in)
+        receipts = sales.sum("amount", w)
+        ratio = safe_div(refunds.sum("amount", w), receipts)
+        out[f"refund_ratio_{w}d"] = np.where(sales.count(w) > 0, ratio, np.nan)
     for w in windows:
-        total_in, n_in = fl.total(all_in, all_in_n, 0, w)
-        lent, _ = fl.total(borrowed, borrowed_n, 0, w)
-        out[f"loan_inflow_share_{w}d"] = np.where(n_in > 0, safe_div(lent, total_in), np.nan)
+        net = operating_in.sum("amount", w) - operating_out.sum("amount", w)
+        out[f"net_inflow_monthly_{w}d"] = net * BLOCK_DAYS / w
+    for w in windows:
+        share = safe_div(lent.sum("amount", w), inflow.sum("amount", w))
+        out[f"loan_inflow_share_{w}d"] = np.where(inflow.count(w) > 0, share, np.nan)
+    known = tx.count() > 0
     for values in out.values():
-        values[~fl.has] = np.nan
-    return out
-
-
-def _payers(ctx: Context, fl: Flows, windows: tuple[int, ...]) -> dict[str, FloatArray]:
-    """Payer count, HHI, top-1 share and repeat ratio per window.
-
-    Only sales inside some observation's widest window can count, so the
-    others are dropped before the payer identifiers are factorised (the
-    costly step: hashing millions of strings). Observations are processed
-    in borrower order, which makes the timeline lookups monotone.
-    """
-    tx = ctx.table("transactions")
-    n = len(fl.code)
-    out = {
-        f"{name}_{w}d": np.zeros(n)
-        for w in windows
-        for name in ("payer_count", "payer_hhi", "payer_top1_share", "repeat_payer_ratio")
-    }
-    rows = np.flatnonzero(category_codes(tx["kind"], "sale"))
-    days = day_numbers(tx["occurred_at"].to_numpy()[rows])
-    if n:
-        inside = (days >= int(fl.day.min()) - max(windows)) & (days < int(fl.day.max()))
-        rows, days = rows[inside], days[inside]
-    payer, uniques = pd.factorize(tx["counterparty_id"].to_numpy()[rows])  # -1 for a missing payer
-    if len(uniques):
-        # Codes ranked by the identifier's hash, not by first appearance: a borrower's
-        # payers come in one order whatever other borrowers or rows the table holds.
-        # (Sorting the identifiers themselves costs more; two of one borrower's payers
-        # would need equal 64-bit hashes to fall back to the input order.)
-        hashed = pd.util.hash_array(np.asarray(uniques, dtype=object))
-        rank = np.empty(len(uniques), dtype=np.int64)
-        rank[np.argsort(hashed, kind="stable")] = np.arange(len(uniques), dtype=np.int64)
-        payer = np.where(payer >= 0, rank[np.maximum(payer, 0)], -1)
-    known = payer >= 0
-    rows, days, payer = rows[known], days[known], payer[known].astype(np.int64)
-    n_payers = int(payer.max()) + 1 if payer.size else 1
-    borrower = ctx.borrower_codes("transactions")[rows]
-    group = borrower * n_payers + payer
-    span = int(days.max() - days.min()) + 2 if days.size else 1
-    if group.size and (int(group.max()) + 1) * span >= 2**62:  # pragma: no cover - > 10**13 pairs
-        _, group = np.unique(group, return_inverse=True)
-        n_payers = 0
-    pay_amount = tx["amount"].to_numpy(dtype=np.float64)[rows]
-    tl = Timeline.build(group, days, ties=(pay_amount,))
-    cs = tl.take(pay_amount)
-    sorted_groups = tl.groups()
-    lead = np.ones(len(tl), dtype=bool)
-    lead[1:] = sorted_groups[1:] != sorted_groups[:-1]
-    groups = sorted_groups[lead]
-    owner_of_group = groups // n_payers if n_payers else borrower[tl.order][lead]
-    by_code = np.argsort(fl.code, kind="stable")
-    code, day = fl.code[by_code], fl.day[by_code]
-    g_lo = np.searchsorted(owner_of_group, code, side="left").astype(np.int64)
-    g_hi = np.searchsorted(owner_of_group, code, side="right").astype(np.int64)
-    for a, b in chunk_bounds(g_hi - g_lo, PAYER_BUDGET):
-        owner, gi = expand(g_lo[a:b], g_hi[a:b])
-        length = g_hi[a:b] - g_lo[a:b]
-        run_hi = np.cumsum(length)
-        run_lo = run_hi - length
-        g = groups[gi]
-        d = day[a:b][owner]
-        top = tl.query(g, d)
-        m = b - a
-        target = by_code[a:b]
-        for w in windows:
-            bottom = tl.query(g, d - w)
-            count = top - bottom
-            amount = np.where(count > 0, range_sum(cs, bottom, top), 0.0)
-            payers = per_owner(owner, count > 0, m)
-            total = per_owner(owner, amount, m)
-            out[f"payer_count_{w}d"][target] = payers
-            out[f"payer_hhi_{w}d"][target] = safe_div(per_owner(owner, amount**2, m), total**2)
-            largest = range_reduce(np.maximum, amount, run_lo, run_hi, 0.0)
-            out[f"payer_top1_share_{w}d"][target] = safe_div(largest, total)
-            repeat = per_owner(owner, count >= 2, m)
-            out[f"repeat_payer_ratio_{w}d"][target] = safe_div(repeat, payers)
-    for w in windows:
-        none = out[f"payer_count_{w}d"] == 0
-        for name in ("payer_hhi", "payer_top1_share", "repeat_payer_ratio"):
-            out[f"{name}_{w}d"][none] = np.nan
+        values[~known] = np.nan
     return out

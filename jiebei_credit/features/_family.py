@@ -181,50 +181,87 @@ class Segments:
     (or the window ``[as_of - w, as_of)``).
     """
 
-    __slots__ = ("_borrower", "_day", "_frame", "_hi", "_lows", "_start", "_subsets", "_tl", "_view")
+    __slots__ = (
+        "_codes", "_frame", "_grouped", "_hi", "_lows", "_padded", "_start", "_subsets", "_tl", "_view"
+    )
 
     def __init__(self, view: PointInTimeView, frame: pd.DataFrame, day: IntArray, borrower: IntArray) -> None:
-        content = pd.util.hash_pandas_object(frame, index=False).to_numpy().view(np.int64)
-        self._tl = Timeline.build(borrower, day, ties=(content,))
+        def content(rows: np.ndarray) -> tuple[IntArray]:
+            # Hashed only for the rows sharing their (borrower, day) with another row: the others
+            # need no tie-break. A row's hash depends on its own values alone.
+            h: IntArray = pd.util.hash_pandas_object(frame.iloc[rows], index=False).to_numpy().view(np.int64)
+            return (h,)
+
+        self._setup(view, frame, Timeline.build(borrower, day, ties=content))
+
+    def _setup(self, view: PointInTimeView, frame: pd.DataFrame, timeline: Timeline) -> None:
+        """Hold ``timeline`` (sorted positions of rows of ``frame``) and each observation's segment bounds."""
+        self._tl = timeline
         self._frame = frame
         self._view = view
-        self._day = day
-        self._borrower = borrower
-        self._start = self._tl.start(view._obs.code)
-        self._hi = self._tl.query(view._obs.code, view._obs.day)
+        self._start = timeline.start(view._obs.code)
+        self._hi = timeline.query(view._obs.code, view._obs.day)
         self._lows: dict[int, IntArray] = {}
-        self._subsets: dict[tuple[str, tuple[str, ...]], Segments] = {}
+        self._subsets: dict[tuple[str, tuple[str, ...], bool], Segments] = {}
+        self._padded: dict[str, FloatArray] = {}
+        self._codes: dict[str, IntArray] = {}
+        self._grouped: tuple[tuple[str, int | None], tuple[IntArray, IntArray, IntArray]] | None = None
+
+    def _restricted(self, keep: np.ndarray[Any, np.dtype[np.bool_]]) -> Segments:
+        """The segments of the rows flagged in ``keep`` (in sorted order), keeping the canonical order."""
+        tl = self._tl
+        sub = Timeline(order=tl.order[keep], key=tl.key[keep], day0=tl.day0, span=tl.span)
+        out = Segments.__new__(Segments)
+        out._setup(self._view, self._frame, sub)
+        return out
 
     def _lo(self, window: int | None) -> IntArray:
         if window is None:
             return self._start
         w = V.integer(window, func="PointInTimeView", name="window", low=1, high=3650)
-        if w not in self._lows:
-            self._lows[w] = np.maximum(
-                self._tl.query(self._view._obs.code, self._view._obs.day - w), self._start
+        return self._position(w)
+
+    def _position(self, days: int) -> IntArray:
+        """Sorted position of each observation's first row known on or after ``as_of - days``."""
+        if days == 0:
+            return self._hi
+        if days not in self._lows:
+            self._lows[days] = np.maximum(
+                self._tl.query(self._view._obs.code, self._view._obs.day - days), self._start
             )
-        return self._lows[w]
+        return self._lows[days]
 
     def _column(self, column: str) -> FloatArray:
-        if column not in self._frame.columns:
-            raise V.fail(
-                "PointInTimeView",
-                "column",
-                f"must be a column of the table; family {self._view._family!r} asked for {column!r}",
-                f"columns {list(self._frame.columns)}",
-                "Use a declared column.",
-            )
-        values = self._frame[column]
-        if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_complex_dtype(values)):
-            raise V.fail(
-                "PointInTimeView",
-                "column",
-                f"must be numeric to reduce; {column!r} is not",
-                str(values.dtype),
-                "Reduce a numeric column.",
-            )
-        out: FloatArray = self._tl.take(values.to_numpy(dtype=np.float64, na_value=np.nan))
+        """A numeric ``column`` as float64, in sorted order."""
+        out: FloatArray = self._column_padded(column)[:-1]
         return out
+
+    def _column_padded(self, column: str) -> FloatArray:
+        """``column`` as float64 in sorted order with one trailing 0.0 (:func:`range_reduce`'s ``padded``)."""
+        if column not in self._padded:
+            if column not in self._frame.columns:
+                raise V.fail(
+                    "PointInTimeView",
+                    "column",
+                    f"must be a column of the table; family {self._view._family!r} asked for {column!r}",
+                    f"columns {list(self._frame.columns)}",
+                    "Use a declared column.",
+                )
+            values = self._frame[column]
+            if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_complex_dtype(values)):
+                raise V.fail(
+                    "PointInTimeView",
+                    "column",
+                    f"must be numeric to reduce; {column!r} is not",
+                    str(values.dtype),
+                    "Reduce a numeric column.",
+                )
+            raw = values.to_numpy(dtype=np.float64, na_value=np.nan)
+            padded = np.empty(len(self._tl) + 1)
+            np.take(raw, self._tl.order, out=padded[:-1])
+            padded[-1] = 0.0
+            self._padded[column] = padded
+        return self._padded[column]
 
     def where(self, column: str, values: object) -> Segments:
         """The same segments restricted to the rows whose ``column`` is one of ``values``.
@@ -279,14 +316,16 @@ class Segments:
         >>> extract(rs, obs, families=[fam])["sales_30"].tolist()
         [350.0]
         """
+        return self._filtered(column, values, keep=True)
+
+    def _filtered(self, column: str, values: object, *, keep: bool) -> Segments:
+        """The rows whose ``column`` is (``keep``) or is not (not ``keep``) one of ``values`` (memoised)."""
         self._any_column(column)
         wanted = V.listlike(values, func="PointInTimeView", name="values")
-        key = (column, tuple(sorted(repr(v) for v in wanted)))
+        key = (column, tuple(sorted(repr(v) for v in wanted)), keep)
         if key not in self._subsets:
-            keep = self._frame[column].isin(list(wanted)).to_numpy(dtype=bool)
-            self._subsets[key] = Segments(
-                self._view, self._frame[keep], self._day[keep], self._borrower[keep]
-            )
+            match = self._frame[column].isin(list(wanted)).to_numpy(dtype=bool)[self._tl.order]
+            self._subsets[key] = self._restricted(match if keep else ~match)
         return self._subsets[key]
 
     def _group_sums(self, column: str, by: str, window: int | None) -> tuple[IntArray, FloatArray]:
@@ -296,23 +335,45 @@ class Segments:
         and each sum adds its rows in canonical order, so the bits depend
         only on the observation's own rows.
         """
-        self._any_column(by)
         values = self._column(column)
-        codes, _ = pd.factorize(self._frame[by], sort=True, use_na_sentinel=True)
-        group = self._tl.take(np.asarray(codes, dtype=np.int64))
+        owner, item, starts = self._grouping(by, window)
+        if owner.size == 0:
+            return owner, np.zeros(0)
+        sums: FloatArray = np.add.reduceat(values[item], starts)
+        return owner[starts], sums
+
+    def _group_codes(self, by: str) -> IntArray:
+        """Code of each row's ``by`` value in sorted order, ranked by value; -1 where missing (memoised)."""
+        self._any_column(by)
+        if by not in self._codes:
+            codes, _ = pd.factorize(self._frame[by].take(self._tl.order), sort=True, use_na_sentinel=True)
+            self._codes[by] = np.asarray(codes, dtype=np.int64)
+        return self._codes[by]
+
+    def _grouping(self, by: str, window: int | None) -> tuple[IntArray, IntArray, IntArray]:
+        """The segments' rows with a ``by`` value, grouped: ``(owner, item, starts)``.
+
+        ``item`` lists the sorted positions of each observation's rows in the
+        window, ordered by observation, then group (``by`` value), then
+        canonical order; ``owner`` is the observation of each; ``starts``
+        marks where each (observation, group) run begins. The last grouping
+        is kept: the group reductions of one window share it.
+        """
+        key = (by, window)
+        if self._grouped is not None and self._grouped[0] == key:
+            return self._grouped[1]
+        group = self._group_codes(by)
         owner, item = expand(self._lo(window), self._hi)
         g = group[item]
         named = g >= 0  # rows without a group value take no part
         owner, item, g = owner[named], item[named], g[named]
         order = np.lexsort((g, owner))  # stable: rows of a group stay in canonical order
         owner, item, g = owner[order], item[order], g[order]
-        if owner.size == 0:
-            return owner, np.zeros(0)
         first = np.ones(owner.size, dtype=bool)
         first[1:] = (owner[1:] != owner[:-1]) | (g[1:] != g[:-1])
-        starts = np.flatnonzero(first)
-        sums: FloatArray = np.add.reduceat(values[item], starts)
-        return owner[starts], sums
+        grouped = (owner, item, np.flatnonzero(first))
+        self._grouped = (key, grouped)
+        return grouped
 
     def _per_observation(
         self, ufunc: np.ufunc, owner: IntArray, values: FloatArray, empty: float
@@ -380,26 +441,66 @@ class Segments:
         owner, share = self._shares(column, by, window)
         return self._per_observation(np.fmax, owner, share, np.nan)
 
-    def count_distinct(self, by: str, window: int | None = None) -> FloatArray:
+    def count_distinct(self, by: str, window: int | None = None, *, min_rows: int = 1) -> FloatArray:
         """Number of distinct non-missing values of ``by`` in each segment (0 with no row, never NaN).
+
+        Parameters
+        ----------
+        by : str
+            Any column of the table (a counterparty); missing values are not counted.
+        window : int, optional
+            Days before ``as_of``; by default every row before ``as_of``.
+        min_rows : int, default 1
+            Count only the values held by at least this many rows of the
+            segment (window): ``min_rows=2`` counts the repeat counterparties.
+
+        Returns
+        -------
+        ndarray of float64
+            Counts, 0 with no such value (never NaN).
 
         Raises
         ------
         InvalidInputError
-            When ``by`` is not a column of the table.
+            When ``by`` is not a column of the table, or ``min_rows`` is not
+            an integer >= 1.
+
+        Notes
+        -----
+        ``#{g : n_g >= min_rows}`` with ``n_g`` the number of the segment's
+        rows whose ``by`` value is ``g``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from jiebei_credit.records import RecordSet
+        >>> from jiebei_credit.features import FeatureFamily, FeatureSpec, extract
+        >>> rs = RecordSet.from_frames(
+        ...     borrowers=pd.DataFrame({"borrower_id": ["b1"], "business_type": ["individual_business"],
+        ...         "industry": [None], "business_registered_on": ["2020-01-01"], "region": [None]}),
+        ...     transactions=pd.DataFrame({"transaction_id": ["t1", "t2", "t3", "t4"],
+        ...         "borrower_id": ["b1"] * 4,
+        ...         "occurred_at": ["2024-05-02", "2024-05-09", "2024-05-10", "2024-05-20"],
+        ...         "amount": [100.0, 40.0, 250.0, 60.0], "direction": ["in"] * 4, "kind": ["sale"] * 4,
+        ...         "counterparty_id": ["p1", "p1", "p2", None]}))
+        >>> names = ("payers_90", "repeat_payers_90")
+        >>> specs = tuple(FeatureSpec(name=n, family="mine", window=90, unit="count",
+        ...     description="Payers of the last 90 days.", description_zh="近90天付款方个数",
+        ...     sources=("transactions",), category="financial_account_flows", nan_meaning="never NaN")
+        ...     for n in names)
+        >>> def compute(v):
+        ...     sales = v.events("transactions").where("kind", ["sale"])
+        ...     return {"payers_90": sales.count_distinct("counterparty_id", 90),
+        ...             "repeat_payers_90": sales.count_distinct("counterparty_id", 90, min_rows=2)}
+        >>> obs = pd.DataFrame({"borrower_id": ["b1"], "as_of": ["2024-06-01"]})
+        >>> fam = FeatureFamily("mine", ("transactions",), specs, compute)
+        >>> extract(rs, obs, families=[fam]).iloc[0].tolist()  # p1 twice, p2 once; t4 has no payer
+        [2.0, 1.0]
         """
-        self._any_column(by)
-        codes, _ = pd.factorize(self._frame[by], sort=True, use_na_sentinel=True)
-        group = self._tl.take(np.asarray(codes, dtype=np.int64))
-        owner, item = expand(self._lo(window), self._hi)
-        g = group[item]
-        named = g >= 0
-        owner, g = owner[named], g[named]
-        order = np.lexsort((g, owner))
-        owner, g = owner[order], g[order]
-        first = np.ones(owner.size, dtype=bool)
-        first[1:] = (owner[1:] != owner[:-1]) | (g[1:] != g[:-1])
-        out: FloatArray = np.bincount(owner[first], minlength=len(self._view)).astype(np.float64)
+        k = V.integer(min_rows, func="PointInTimeView", name="min_rows", low=1)
+        owner, _, starts = self._grouping(by, window)
+        rows = np.diff(np.append(starts, owner.size))
+        out: FloatArray = np.bincount(owner[starts[rows >= k]], minlength=len(self._view)).astype(np.float64)
         return out
 
     def count(self, window: int | None = None) -> FloatArray:
@@ -408,7 +509,7 @@ class Segments:
 
     def sum(self, column: str, window: int | None = None) -> FloatArray:
         """Sum of ``column`` over the rows before ``as_of`` (in the window); 0 with no row."""
-        return range_reduce(np.add, self._column(column), self._lo(window), self._hi, 0.0)
+        return range_reduce(np.add, self._column_padded(column), self._lo(window), self._hi, 0.0, padded=True)
 
     def mean(self, column: str, window: int | None = None) -> FloatArray:
         """Mean of ``column`` (NaN with no row)."""
@@ -448,21 +549,15 @@ class Segments:
         Blocks are ``[as_of - 30(k+1), as_of - 30k)``, k = 0 (newest) … ``months - 1``.
         """
         m = V.integer(months, func="PointInTimeView", name="months", low=2, high=120)
-        values = self._column(column)
-        code, day = self._view._obs.code, self._view._obs.day
+        blocks = self._block_sums(column, m)
         x = np.arange(m, dtype=np.float64)[::-1] - (m - 1) / 2.0  # centred time, block 0 newest
-        total = np.zeros(code.size)
-        blocks = []
+        total = np.zeros(len(self._view))
         for k in range(m):
-            hi = np.maximum(self._tl.query(code, day - k * BLOCK_DAYS), self._start)
-            lo = np.maximum(self._tl.query(code, day - (k + 1) * BLOCK_DAYS), self._start)
-            b = range_reduce(np.add, values, lo, hi, 0.0)
-            blocks.append(b)
-            total = total + b
+            total = total + blocks[:, k]
         mean = total / m
-        slope = np.zeros(code.size)
+        slope = np.zeros(len(self._view))
         for k in range(m):
-            slope = slope + (blocks[k] - mean) * x[k]
+            slope = slope + (blocks[:, k] - mean) * x[k]
         result: FloatArray = slope / float(np.sum(x * x))
         return result
 
@@ -686,6 +781,359 @@ class Segments:
                 f"columns {list(self._frame.columns)}",
                 "Use a declared column.",
             )
+
+    # --- reductions for cash-flow features ---
+
+    def _block_bounds(self, months: int) -> tuple[IntArray, IntArray]:
+        """``(lo, hi)``, each (observations x months): sorted positions of the 30-day blocks, newest first."""
+        at = np.stack([self._position(k * BLOCK_DAYS) for k in range(months + 1)], axis=1)
+        return at[:, 1:], at[:, :-1]
+
+    def _block_sums(self, column: str, months: int) -> FloatArray:
+        """:meth:`block_sums` without the argument checks (``trend`` shares it)."""
+        lo, hi = self._block_bounds(months)
+        sums = range_reduce(np.add, self._column_padded(column), lo.ravel(), hi.ravel(), 0.0, padded=True)
+        out: FloatArray = sums.reshape(lo.shape)
+        return out
+
+    def block_sums(self, column: str, months: int) -> FloatArray:
+        """Sums of ``column`` over each of the last ``months`` 30-day blocks, newest first.
+
+        Parameters
+        ----------
+        column : str
+            A numeric column of the table.
+        months : int
+            Number of 30-day blocks, 1 to 120.
+
+        Returns
+        -------
+        ndarray of float64, shape (observations, months)
+            Column ``k`` is the sum over the block ``[as_of - 30(k+1), as_of - 30k)``:
+            column 0 the last 30 days. 0 for a block without rows; NaN when a
+            row of the block has a missing value.
+
+        Raises
+        ------
+        InvalidInputError
+            When the column is not a numeric column of the table, or
+            ``months`` is not an integer from 1 to 120.
+
+        Notes
+        -----
+        ``B[i, k] = Σ {v_r : as_of_i - 30(k+1) <= d_r < as_of_i - 30k}`` over
+        the rows ``r`` of observation ``i``'s segment, ``d_r`` their knowledge
+        day. Each block adds its own rows in canonical order, so its bits
+        depend on those rows alone. :meth:`trend` is the least-squares slope
+        of these sums; :meth:`block_counts` counts the rows of the same blocks.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from jiebei_credit.records import RecordSet
+        >>> from jiebei_credit.features import FeatureFamily, FeatureSpec, extract
+        >>> rs = RecordSet.from_frames(
+        ...     borrowers=pd.DataFrame({"borrower_id": ["b1"], "business_type": ["individual_business"],
+        ...         "industry": [None], "business_registered_on": ["2020-01-01"], "region": [None]}),
+        ...     transactions=pd.DataFrame({"transaction_id": ["t1", "t2", "t3", "t4"],
+        ...         "borrower_id": ["b1"] * 4,
+        ...         "occurred_at": ["2024-03-10", "2024-05-05", "2024-05-20", "2024-05-20"],
+        ...         "amount": [200.0, 100.0, 300.0, 50.0], "direction": ["in", "in", "in", "out"],
+        ...         "kind": ["sale", "sale", "sale", "refund"], "counterparty_id": ["p1", "p1", "p2", "p2"]}))
+        >>> names = ("sales_0_30", "sales_30_60", "sales_60_90")
+        >>> specs = tuple(FeatureSpec(name=n, family="mine", window=90, unit="CNY",
+        ...     description="Sale receipts of one 30-day block.", description_zh="一个 30 天分段的销售收款",
+        ...     sources=("transactions",), category="financial_account_flows", nan_meaning="never NaN")
+        ...     for n in names)
+        >>> def compute(v):
+        ...     blocks = v.events("transactions").where("kind", ["sale"]).block_sums("amount", 3)
+        ...     return {n: blocks[:, k] for k, n in enumerate(names)}
+        >>> obs = pd.DataFrame({"borrower_id": ["b1"], "as_of": ["2024-06-01"]})
+        >>> fam = FeatureFamily("mine", ("transactions",), specs, compute)
+        >>> extract(rs, obs, families=[fam]).iloc[0].tolist()
+        [400.0, 0.0, 200.0]
+        """
+        m = V.integer(months, func="PointInTimeView", name="months", low=1, high=120)
+        return self._block_sums(column, m)
+
+    def block_counts(self, months: int) -> FloatArray:
+        """Number of rows in each of the last ``months`` 30-day blocks, newest first.
+
+        Parameters
+        ----------
+        months : int
+            Number of 30-day blocks, 1 to 120.
+
+        Returns
+        -------
+        ndarray of float64, shape (observations, months)
+            Column ``k`` counts the rows known in ``[as_of - 30(k+1), as_of - 30k)``
+            (exact counts, 0 for an empty block, never NaN).
+
+        Raises
+        ------
+        InvalidInputError
+            When ``months`` is not an integer from 1 to 120.
+
+        Notes
+        -----
+        ``N[i, k] = #{r : as_of_i - 30(k+1) <= d_r < as_of_i - 30k}``, the
+        blocks of :meth:`block_sums`; ``(N == 0).sum(axis=1)`` is the number of
+        empty blocks (months without a row).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from jiebei_credit.records import RecordSet
+        >>> from jiebei_credit.features import FeatureFamily, FeatureSpec, extract
+        >>> rs = RecordSet.from_frames(
+        ...     borrowers=pd.DataFrame({"borrower_id": ["b1"], "business_type": ["individual_business"],
+        ...         "industry": [None], "business_registered_on": ["2020-01-01"], "region": [None]}),
+        ...     transactions=pd.DataFrame({"transaction_id": ["t1", "t2", "t3"], "borrower_id": ["b1"] * 3,
+        ...         "occurred_at": ["2024-03-10", "2024-05-05", "2024-05-20"],
+        ...         "amount": [200.0, 100.0, 300.0],
+        ...         "direction": ["in"] * 3, "kind": ["sale"] * 3, "counterparty_id": ["p1", "p1", "p2"]}))
+        >>> spec = FeatureSpec(name="months_without_sale_90", family="mine", window=90, unit="count",
+        ...     description="30-day blocks of the last 90 days without a transaction.",
+        ...     description_zh="近90天无流水的分段数",
+        ...     sources=("transactions",), category="financial_account_flows", nan_meaning="never NaN")
+        >>> fam = FeatureFamily("mine", ("transactions",), (spec,), lambda v: {
+        ...     "months_without_sale_90": (v.events("transactions").block_counts(3) == 0).sum(axis=1)})
+        >>> obs = pd.DataFrame({"borrower_id": ["b1"], "as_of": ["2024-06-01"]})
+        >>> extract(rs, obs, families=[fam])["months_without_sale_90"].tolist()  # counts 2, 0, 1
+        [1.0]
+        """
+        m = V.integer(months, func="PointInTimeView", name="months", low=1, high=120)
+        lo, hi = self._block_bounds(m)
+        out: FloatArray = (hi - lo).astype(np.float64)
+        return out
+
+    def _between(self, newer: int, older: int) -> tuple[IntArray, IntArray]:
+        """Sorted positions ``(lo, hi)`` of the window ``[as_of - older, as_of - newer)``, checked."""
+        a = V.integer(newer, func="PointInTimeView", name="newer", low=0, high=3649)
+        b = V.integer(older, func="PointInTimeView", name="older", low=1, high=3650)
+        if b <= a:
+            raise V.fail("PointInTimeView", "older", f"must be greater than newer={a} (days before as_of)",
+                         str(b), "The window is [as_of - older, as_of - newer).")
+        return self._position(b), self._position(a)
+
+    def sum_between(self, column: str, newer: int, older: int) -> FloatArray:
+        """Sum of ``column`` over the rows known in ``[as_of - older, as_of - newer)``: an earlier window.
+
+        Parameters
+        ----------
+        column : str
+            A numeric column of the table.
+        newer : int
+            Days before ``as_of`` where the window ends (excluded), 0 to 3649;
+            0 is ``sum(column, older)``.
+        older : int
+            Days before ``as_of`` where the window starts (included),
+            ``newer + 1`` to 3650.
+
+        Returns
+        -------
+        ndarray of float64
+            One sum per observation; 0 with no row in the window, NaN when a
+            row of the window has a missing value.
+
+        Raises
+        ------
+        InvalidInputError
+            When the column is not a numeric column of the table, or
+            ``newer`` / ``older`` are not integers with
+            ``0 <= newer < older <= 3650``.
+
+        Notes
+        -----
+        ``Σ {v_r : as_of - older <= d_r < as_of - newer}``, ``d_r`` the
+        knowledge day of row ``r``. The growth of the last 90 days over the 90
+        before is ``sum(c, 90) / sum_between(c, 90, 180) - 1``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from jiebei_credit.records import RecordSet
+        >>> from jiebei_credit.features import FeatureFamily, FeatureSpec, extract
+        >>> rs = RecordSet.from_frames(
+        ...     borrowers=pd.DataFrame({"borrower_id": ["b1"], "business_type": ["individual_business"],
+        ...         "industry": [None], "business_registered_on": ["2020-01-01"], "region": [None]}),
+        ...     transactions=pd.DataFrame({"transaction_id": ["t1", "t2", "t3"], "borrower_id": ["b1"] * 3,
+        ...         "occurred_at": ["2024-03-10", "2024-05-05", "2024-05-20"],
+        ...         "amount": [200.0, 100.0, 300.0],
+        ...         "direction": ["in"] * 3, "kind": ["sale"] * 3, "counterparty_id": ["p1", "p1", "p2"]}))
+        >>> spec = FeatureSpec(name="sales_30_90_ago", family="mine", window=90, unit="CNY",
+        ...     description="Sales 90 to 30 days before as_of.", description_zh="观测日前90至30天销售收款",
+        ...     sources=("transactions",), category="financial_account_flows", nan_meaning="never NaN")
+        >>> fam = FeatureFamily("mine", ("transactions",), (spec,), lambda v: {
+        ...     "sales_30_90_ago": v.events("transactions").sum_between("amount", 30, 90)})
+        >>> obs = pd.DataFrame({"borrower_id": ["b1"], "as_of": ["2024-06-01"]})
+        >>> extract(rs, obs, families=[fam])["sales_30_90_ago"].tolist()  # [03-03, 05-02): the 03-10 sale
+        [200.0]
+        """
+        lo, hi = self._between(newer, older)
+        return range_reduce(np.add, self._column_padded(column), lo, hi, 0.0, padded=True)
+
+    def count_between(self, newer: int, older: int) -> FloatArray:
+        """Number of rows known in ``[as_of - older, as_of - newer)`` (see :meth:`sum_between`).
+
+        Parameters
+        ----------
+        newer : int
+            Days before ``as_of`` where the window ends (excluded), 0 to 3649.
+        older : int
+            Days before ``as_of`` where the window starts (included),
+            ``newer + 1`` to 3650.
+
+        Returns
+        -------
+        ndarray of float64
+            Exact counts, 0 with no row in the window (never NaN).
+
+        Raises
+        ------
+        InvalidInputError
+            When ``newer`` / ``older`` are not integers with
+            ``0 <= newer < older <= 3650``.
+
+        Notes
+        -----
+        ``#{r : as_of - older <= d_r < as_of - newer}``; ``count_between(0, w)``
+        equals ``count(w)``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from jiebei_credit.records import RecordSet
+        >>> from jiebei_credit.features import FeatureFamily, FeatureSpec, extract
+        >>> rs = RecordSet.from_frames(
+        ...     borrowers=pd.DataFrame({"borrower_id": ["b1"], "business_type": ["individual_business"],
+        ...         "industry": [None], "business_registered_on": ["2020-01-01"], "region": [None]}),
+        ...     inquiries=pd.DataFrame({"inquiry_id": ["q1", "q2", "q3"], "borrower_id": ["b1"] * 3,
+        ...         "inquired_on": ["2024-01-15", "2024-04-20", "2024-05-25"],
+        ...         "institution_type": ["bank", "bank", "micro_loan"]}))
+        >>> spec = FeatureSpec(name="inq_30_180_ago", family="mine", window=180, unit="count",
+        ...     description="Inquiries 180 to 30 days before as_of.",
+        ...     description_zh="观测日前180至30天查询次数",
+        ...     sources=("inquiries",), category="inquiries", nan_meaning="never NaN")
+        >>> fam = FeatureFamily("mine", ("inquiries",), (spec,), lambda v: {
+        ...     "inq_30_180_ago": v.events("inquiries").count_between(30, 180)})
+        >>> obs = pd.DataFrame({"borrower_id": ["b1"], "as_of": ["2024-06-01"]})
+        >>> extract(rs, obs, families=[fam])["inq_30_180_ago"].tolist()  # [2023-12-04, 2024-05-02)
+        [2.0]
+        """
+        lo, hi = self._between(newer, older)
+        out: FloatArray = (hi - lo).astype(np.float64)
+        return out
+
+    def active_days(self, window: int | None = None) -> FloatArray:
+        """Number of distinct days with at least one row before ``as_of`` (in the last ``window`` days).
+
+        Parameters
+        ----------
+        window : int, optional
+            Days before ``as_of``; by default every row before ``as_of``.
+
+        Returns
+        -------
+        ndarray of float64
+            Exact counts from 0 to ``window``, 0 with no row (never NaN).
+
+        Raises
+        ------
+        InvalidInputError
+            When ``window`` is not an integer from 1 to 3650.
+
+        Notes
+        -----
+        ``#{d_r : r in the segment (window)}``, the distinct knowledge days
+        ``d_r`` (the calendar day of a timestamp: two sales at 09:00 and 21:00
+        are one active day). ``active_days(w) / w`` is the share of active days.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from jiebei_credit.records import RecordSet
+        >>> from jiebei_credit.features import FeatureFamily, FeatureSpec, extract
+        >>> rs = RecordSet.from_frames(
+        ...     borrowers=pd.DataFrame({"borrower_id": ["b1"], "business_type": ["individual_business"],
+        ...         "industry": [None], "business_registered_on": ["2020-01-01"], "region": [None]}),
+        ...     transactions=pd.DataFrame({"transaction_id": ["t1", "t2", "t3"], "borrower_id": ["b1"] * 3,
+        ...         "occurred_at": ["2024-05-20 09:00", "2024-05-20 21:00", "2024-05-25 12:00"],
+        ...         "amount": [100.0, 300.0, 80.0], "direction": ["in"] * 3, "kind": ["sale"] * 3,
+        ...         "counterparty_id": ["p1", "p1", "p2"]}))
+        >>> spec = FeatureSpec(name="sale_days_30", family="mine", window=30, unit="days",
+        ...     description="Days with a sale, last 30 days.", description_zh="近30天有销售的天数",
+        ...     sources=("transactions",), category="financial_account_flows", nan_meaning="never NaN")
+        >>> fam = FeatureFamily("mine", ("transactions",), (spec,), lambda v: {
+        ...     "sale_days_30": v.events("transactions").where("kind", ["sale"]).active_days(30)})
+        >>> obs = pd.DataFrame({"borrower_id": ["b1"], "as_of": ["2024-06-01"]})
+        >>> extract(rs, obs, families=[fam])["sale_days_30"].tolist()  # 05-20 (twice) and 05-25
+        [2.0]
+        """
+        key = self._tl.key  # (borrower, day) in sorted order: a run per borrower and day
+        first = np.ones(key.size, dtype=bool)
+        first[1:] = key[1:] != key[:-1]
+        # Every segment and window starts at the first row of a day, so the runs starting
+        # inside it are exactly its distinct days.
+        return self._count_flags(first, window)
+
+    def where_not(self, column: str, values: object) -> Segments:
+        """The same segments restricted to the rows whose ``column`` is not one of ``values``.
+
+        The complement of :meth:`where`: ``where(column, values)`` and
+        ``where_not(column, values)`` split the rows in two, so a missing
+        value (which :meth:`where` never matches) is kept here.
+
+        Parameters
+        ----------
+        column : str
+            Any column of the table (category, text, number).
+        values : list-like
+            The values left out, e.g. ``["loan_disbursement"]`` (a list, tuple,
+            array or Index).
+
+        Returns
+        -------
+        Segments
+            The filtered segments (memoised), in canonical order.
+
+        Raises
+        ------
+        InvalidInputError
+            When ``column`` is not a column of the table or ``values`` is not
+            a list-like.
+
+        Notes
+        -----
+        Row ``r`` is kept iff ``c_r ∉ values``; every reduction of the result
+        reads the kept rows only, with the same knowledge time and windows.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from jiebei_credit.records import RecordSet
+        >>> from jiebei_credit.features import FeatureFamily, FeatureSpec, extract
+        >>> rs = RecordSet.from_frames(
+        ...     borrowers=pd.DataFrame({"borrower_id": ["b1"], "business_type": ["individual_business"],
+        ...         "industry": [None], "business_registered_on": ["2020-01-01"], "region": [None]}),
+        ...     transactions=pd.DataFrame({"transaction_id": ["t1", "t2", "t3"], "borrower_id": ["b1"] * 3,
+        ...         "occurred_at": ["2024-05-05", "2024-05-20", "2024-05-25"],
+        ...         "amount": [100.0, 300.0, 1000.0],
+        ...         "direction": ["in"] * 3, "kind": ["sale", "transfer", "loan_disbursement"],
+        ...         "counterparty_id": ["p1", None, None]}))
+        >>> spec = FeatureSpec(name="inflow_no_loans_30", family="mine", window=30, unit="CNY",
+        ...     description="Inflows but loan disbursements, last 30 days.",
+        ...     description_zh="近30天非贷款流入",
+        ...     sources=("transactions",), category="financial_account_flows", nan_meaning="never NaN")
+        >>> fam = FeatureFamily("mine", ("transactions",), (spec,), lambda v: {"inflow_no_loans_30":
+        ...     v.events("transactions").where("direction", ["in"]).where_not("kind", ["loan_disbursement"])
+        ...     .sum("amount", 30)})
+        >>> obs = pd.DataFrame({"borrower_id": ["b1"], "as_of": ["2024-06-01"]})
+        >>> extract(rs, obs, families=[fam])["inflow_no_loans_30"].tolist()
+        [400.0]
+        """
+        return self._filtered(column, values, keep=False)
 
 
 class PointInTimeView:
