@@ -872,9 +872,14 @@ class PointInTimeView:
     def _knowledge(self, table: str, frame: pd.DataFrame, user: bool) -> tuple[IntArray, IntArray]:
         """Knowledge day and borrower code of each row of ``table`` (original row order)."""
         if table == "installments":
-            loans = self._ctx.loans()
-            row = pd.Index(self._ctx.table("loans")["loan_id"]).get_indexer(frame["loan_id"])
-            return loans.drawn[row], loans.borrower[row]
+            ctx = self._ctx
+
+            def build() -> tuple[IntArray, IntArray]:  # one look-up per extraction, shared by the segments
+                loans = ctx.loans()
+                row = pd.Index(ctx.table("loans")["loan_id"]).get_indexer(frame["loan_id"])
+                return loans.drawn[row], loans.borrower[row]
+
+            return ctx.memo("knowledge:installments", build)
         schema = self._ctx.records.schema(table)
         known = EVENT_DATE[table] if not user else schema.known_at
         key = schema.borrower_key
