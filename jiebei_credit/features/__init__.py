@@ -37,6 +37,7 @@ from jiebei_credit.features._extract import BUILTIN_FAMILIES, FAMILY_SOURCES, ex
 from jiebei_credit.features._family import FeatureFamily, PointInTimeView, Segments
 from jiebei_credit.features._lookup import specs_for
 from jiebei_credit.features._outcomes import outcomes
+from jiebei_credit.features._steps import StepSeries
 
 __all__ = [
     "BUILTIN_FAMILIES",
@@ -52,6 +53,7 @@ __all__ = [
     "PointInTimeReport",
     "PointInTimeView",
     "Segments",
+    "StepSeries",
     "catalog",
     "check_point_in_time",
     "extract",

@@ -45,11 +45,11 @@ _COMPUTE: Final[Mapping[str, _ViewCompute]] = {
     "profile": profile_features,
     "invoices": invoice_features,
     "cashflow": cashflow_features,
+    "utilisation": utilisation_features,
 }
 
 #: Built-in families still computed from the extraction context (shared loan and instalment views).
 _LEGACY: Final[Mapping[str, _Legacy]] = {
-    "utilisation": utilisation_features,
     "repayment": repayment_features,
     "capacity": capacity_features,
 }

@@ -31,6 +31,7 @@ from jiebei_credit.features._kernels import (
     expand,
     range_reduce,
 )
+from jiebei_credit.features._steps import StepSeries, step_series
 from jiebei_credit.records import SCHEMAS
 
 __all__ = ["EVENT_DATE", "REVEALED", "FeatureFamily", "PointInTimeView", "Segments"]
@@ -1135,6 +1136,128 @@ class Segments:
         """
         return self._filtered(column, values, keep=False)
 
+    # --- step series ---
+    def running_sum(self, column: str) -> StepSeries:
+        """The running sum of ``column`` as a step series of the status date ``t``.
+
+        On status date ``t`` the series is the sum of ``column`` over the
+        borrower's rows known before ``t`` (0 before the first); read it at
+        each observation with :meth:`StepSeries.now`, or over the status
+        dates of a window with :meth:`StepSeries.mean` / :meth:`StepSeries.max`.
+
+        Parameters
+        ----------
+        column : str
+            A numeric column of the table.
+
+        Returns
+        -------
+        StepSeries
+            ``S(t) = Σ {x_r : row r of the borrower, known on a day < t}``;
+            NaN from the first known row whose ``column`` is missing.
+
+        Raises
+        ------
+        InvalidInputError
+            When ``column`` is not a column of the table or is not numeric.
+
+        Notes
+        -----
+        The sum runs over the borrower's rows in canonical order and restarts
+        at each borrower, so its bits depend on the borrower's rows only.
+        ``running_sum(c).now()`` equals :meth:`sum` up to float rounding.
+
+        Examples
+        --------
+        The principal outstanding on each status date is the principal
+        scheduled minus the principal repaid:
+
+        >>> import pandas as pd
+        >>> from jiebei_credit.records import RecordSet
+        >>> from jiebei_credit.features import FeatureFamily, FeatureSpec, extract
+        >>> rs = RecordSet.from_frames(
+        ...     borrowers=pd.DataFrame({"borrower_id": ["b1"], "business_type": ["individual_business"],
+        ...         "industry": [None], "business_registered_on": ["2020-01-01"], "region": [None]}),
+        ...     loans=pd.DataFrame({"loan_id": ["L1"], "borrower_id": ["b1"], "drawn_on": ["2024-01-10"],
+        ...         "principal": [300.0], "term_months": [3], "repayment_method": ["equal_principal"],
+        ...         "daily_rate": [0.0004], "purpose": ["business"]}),
+        ...     installments=pd.DataFrame({"loan_id": ["L1"] * 3, "seq": [1, 2, 3],
+        ...         "due_on": ["2024-02-10", "2024-03-10", "2024-04-10"],
+        ...         "principal_due": [100.0] * 3, "interest_due": [12.0, 8.0, 4.0],
+        ...         "paid_on": ["2024-02-09", "2024-03-09", None]}))
+        >>> def owed(v):
+        ...     o = (v.events("installments").running_sum("principal_due")
+        ...          - v.events("installments", at="paid_on").running_sum("principal_due")).snap_to_zero()
+        ...     return {"owed_now": o.now(), "owed_max_60": o.max(60)}
+        >>> specs = tuple(FeatureSpec(name=n, family="mine", window=None, unit="CNY",
+        ...     description="Principal outstanding.", description_zh="未还本金",
+        ...     sources=("loans", "installments"), category="credit_history", nan_meaning="never NaN")
+        ...     for n in ("owed_now", "owed_max_60"))
+        >>> fam = FeatureFamily("mine", ("loans", "installments"), specs, owed)
+        >>> obs = pd.DataFrame({"borrower_id": ["b1"], "as_of": ["2024-03-15"]})
+        >>> extract(rs, obs, families=[fam]).iloc[0].tolist()
+        [100.0, 300.0]
+        """
+        self._any_column(column)
+        return step_series(self._view, self._tl, self._column(column), "sum")
+
+    def running_last(self, column: str) -> StepSeries:
+        """The latest value of ``column`` as a step series of the status date ``t``.
+
+        On status date ``t`` the series is ``column`` of the borrower's
+        latest row known before ``t`` (canonical among same-day rows, as
+        :meth:`last`): the value in force, such as the credit limit.
+
+        Parameters
+        ----------
+        column : str
+            A numeric column of the table.
+
+        Returns
+        -------
+        StepSeries
+            ``L(t) = x_r`` for the borrower's latest row ``r`` known on a
+            day ``< t``; NaN (undefined) before the first row.
+
+        Raises
+        ------
+        InvalidInputError
+            When ``column`` is not a column of the table or is not numeric.
+
+        Notes
+        -----
+        ``running_last(c).now()`` equals :meth:`last` bit for bit.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from jiebei_credit.records import RecordSet
+        >>> from jiebei_credit.features import FeatureFamily, FeatureSpec, extract
+        >>> rs = RecordSet.from_frames(
+        ...     borrowers=pd.DataFrame({"borrower_id": ["b1"], "business_type": ["individual_business"],
+        ...         "industry": [None], "business_registered_on": ["2020-01-01"], "region": [None]}),
+        ...     credit_line_events=pd.DataFrame({"borrower_id": ["b1", "b1"],
+        ...         "effective_on": ["2024-01-01", "2024-05-21"], "limit": [1000.0, 4000.0],
+        ...         "daily_rate": [0.0004, 0.0004]}))
+        >>> def limits(v):
+        ...     limit = v.events("credit_line_events").running_last("limit")
+        ...     return {"limit_mean_30": limit.mean(30), "limit_min_30": limit.min(30)}
+        >>> specs = tuple(FeatureSpec(name=n, family="mine", window=None, unit="CNY",
+        ...     description="Limit over 30 days.", description_zh="近30天额度",
+        ...     sources=("credit_line_events",), category="credit_history", nan_meaning="no line")
+        ...     for n in ("limit_mean_30", "limit_min_30"))
+        >>> fam = FeatureFamily("mine", ("credit_line_events",), specs, limits)
+        >>> obs = pd.DataFrame({"borrower_id": ["b1"], "as_of": ["2024-06-01"]})
+        >>> extract(rs, obs, families=[fam]).iloc[0].tolist()
+        [2100.0, 1000.0]
+
+        The status dates May 3 to June 1: the 4000 limit holds from May 22
+        (the day after it took effect), 11 days; 1000 on the other 19:
+        ``(19 × 1000 + 11 × 4000) / 30 = 2100``.
+        """
+        self._any_column(column)
+        return step_series(self._view, self._tl, self._column(column), "last")
+
 
 class PointInTimeView:
     """What a family sees for a batch of observations: reductions over rows known before each ``as_of``.
@@ -1320,9 +1443,14 @@ class PointInTimeView:
     def _knowledge(self, table: str, frame: pd.DataFrame, user: bool) -> tuple[IntArray, IntArray]:
         """Knowledge day and borrower code of each row of ``table`` (original row order)."""
         if table == "installments":
-            loans = self._ctx.loans()
-            row = pd.Index(self._ctx.table("loans")["loan_id"]).get_indexer(frame["loan_id"])
-            return loans.drawn[row], loans.borrower[row]
+            ctx = self._ctx
+
+            def build() -> tuple[IntArray, IntArray]:  # one look-up per extraction, shared by the segments
+                loans = ctx.loans()
+                row = pd.Index(ctx.table("loans")["loan_id"]).get_indexer(frame["loan_id"])
+                return loans.drawn[row], loans.borrower[row]
+
+            return ctx.memo("knowledge:installments", build)
         schema = self._ctx.records.schema(table)
         known = EVENT_DATE[table] if not user else schema.known_at
         key = schema.borrower_key

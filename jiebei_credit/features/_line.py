@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 
 from jiebei_credit.features._bases import CLE, NO_LINE, Base, per_window, point
-from jiebei_credit.features._context import Context
-from jiebei_credit.features._kernels import MONTH_DAYS, FloatArray, IntArray, Timeline, day_numbers
+from jiebei_credit.features._kernels import MONTH_DAYS, FloatArray
 
 if TYPE_CHECKING:
     from jiebei_credit.features._family import PointInTimeView
 
-__all__ = ["LINE_BASES", "LineState", "line_features", "line_state"]
+__all__ = ["LINE_BASES", "line_features"]
 
 
 #: Definitions of the ``line`` features (rendered in the catalog and the docs).
@@ -75,48 +74,6 @@ LINE_BASES: Final[tuple[Base, ...]] = (
         "no line {w} days before as_of, or that limit was 0",
     ),
 )
-
-
-class LineState:
-    """The credit-line timeline: events sorted by ``(borrower, effective day)``."""
-
-    __slots__ = ("limit", "rate", "timeline")
-
-    def __init__(self, timeline: Timeline, limit: FloatArray, rate: FloatArray) -> None:
-        self.timeline = timeline
-        self.limit = limit
-        self.rate = rate
-
-    def in_force(self, code: IntArray, day: IntArray) -> tuple[IntArray, np.ndarray]:
-        """Sorted position of the event in force at ``day`` (latest effective before it), and a found mask."""
-        tl = self.timeline
-        p = tl.query(code, day)
-        found = p > tl.start(code)
-        return np.where(found, p - 1, 0), found
-
-    def limit_at(self, code: IntArray, day: IntArray) -> FloatArray:
-        """Limit in force at ``day``; NaN without a line."""
-        pos, found = self.in_force(code, day)
-        if not len(self.limit):
-            return np.full(len(pos), np.nan)
-        return np.where(found, self.limit[pos], np.nan)
-
-
-def line_state(ctx: Context) -> LineState:
-    """The memoised :class:`LineState` of the records' credit-line events."""
-
-    def build() -> LineState:
-        cle = ctx.table("credit_line_events")
-        effective = cle["effective_on"].to_numpy()
-        raw_limit = cle["limit"].to_numpy(dtype=np.float64)
-        raw_rate = cle["daily_rate"].to_numpy(dtype=np.float64)
-        ties = (effective.astype("datetime64[ns]").view(np.int64), raw_limit, raw_rate)
-        tl = Timeline.build(ctx.borrower_codes("credit_line_events"), day_numbers(effective), ties=ties)
-        limit = tl.take(raw_limit).astype(np.float64)
-        rate = tl.take(raw_rate).astype(np.float64)
-        return LineState(tl, limit, rate)
-
-    return ctx.memo("line", build)
 
 
 def line_features(view: PointInTimeView) -> dict[str, FloatArray]:

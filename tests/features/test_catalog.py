@@ -38,6 +38,7 @@ def test_public_names_are_pinned() -> None:
             "PointInTimeReport",
             "PointInTimeView",
             "Segments",
+            "StepSeries",
             "catalog",
             "check_point_in_time",
             "extract",
