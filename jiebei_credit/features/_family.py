@@ -31,6 +31,7 @@ from jiebei_credit.features._kernels import (
     expand,
     range_reduce,
 )
+from jiebei_credit.features._pairs import PAIR_BUDGET, Pairs, run_pairs
 from jiebei_credit.records import SCHEMAS
 
 __all__ = ["EVENT_DATE", "REVEALED", "FeatureFamily", "PointInTimeView", "Segments"]
@@ -181,12 +182,23 @@ class Segments:
     (or the window ``[as_of - w, as_of)``).
     """
 
-    __slots__ = ("_borrower", "_day", "_frame", "_hi", "_lows", "_start", "_subsets", "_tl", "_view")
+    __slots__ = ("_borrower", "_day", "_frame", "_hi", "_lows", "_revealed", "_start", "_subsets", "_tl",
+                 "_view")
 
-    def __init__(self, view: PointInTimeView, frame: pd.DataFrame, day: IntArray, borrower: IntArray) -> None:
+    def __init__(
+        self,
+        view: PointInTimeView,
+        frame: pd.DataFrame,
+        day: IntArray,
+        borrower: IntArray,
+        revealed: pd.DataFrame | None = None,
+    ) -> None:
         content = pd.util.hash_pandas_object(frame, index=False).to_numpy().view(np.int64)
         self._tl = Timeline.build(borrower, day, ties=(content,))
         self._frame = frame
+        # Later-event columns (REVEALED), row-aligned with ``frame``: out of every reduction and of
+        # the canonical order, read only by map_pairs, masked per pair.
+        self._revealed = frame.iloc[:, :0] if revealed is None else revealed
         self._view = view
         self._day = day
         self._borrower = borrower
@@ -285,7 +297,7 @@ class Segments:
         if key not in self._subsets:
             keep = self._frame[column].isin(list(wanted)).to_numpy(dtype=bool)
             self._subsets[key] = Segments(
-                self._view, self._frame[keep], self._day[keep], self._borrower[keep]
+                self._view, self._frame[keep], self._day[keep], self._borrower[keep], self._revealed[keep]
             )
         return self._subsets[key]
 
@@ -687,6 +699,96 @@ class Segments:
                 "Use a declared column.",
             )
 
+    # --- per-row pairs ---
+    def map_pairs(
+        self,
+        fn: Callable[[Pairs], Mapping[str, Any]],
+        *,
+        window: int | None = None,
+        budget: int = PAIR_BUDGET,
+    ) -> dict[str, FloatArray]:
+        """Compute per (observation, row) pairs and reduce per observation, chunk by chunk.
+
+        For the reductions the other methods do not offer: the status of
+        each row at each ``as_of`` (an instalment paid or past due then),
+        runs of rows, distinct values among rows in a state.
+
+        Parameters
+        ----------
+        fn : callable
+            ``fn(pairs) -> {name: array}``: receives one :class:`Pairs` per
+            contiguous chunk of observations and returns, for each name, one
+            real value per observation of the chunk (``pairs.observations``),
+            the same names for every chunk.
+        window : int, optional
+            Pair each observation with the rows of the last ``window`` days
+            only (knowledge days ``[as_of - window, as_of)``); by default
+            every row before ``as_of``.
+        budget : int, default 4_000_000
+            Most pairs per chunk (bounds memory); an observation with more
+            rows than that gets a chunk of its own. Results do not depend
+            on it.
+
+        Returns
+        -------
+        dict of str to ndarray of float64
+            Each name's values for every observation, in the caller's order.
+
+        Raises
+        ------
+        InvalidInputError
+            When ``fn`` is not callable or returns anything but the same
+            names with one real value per observation of the chunk, when
+            ``budget`` is not a positive integer or ``window`` not an integer
+            from 1 to 3650, and (from :class:`Pairs`) when a column is not
+            one of the table or not of the kind asked.
+
+        Notes
+        -----
+        The pairs of observation ``i`` are ``(i, r)`` for the rows ``r`` of
+        its segment, in canonical order. A later-event column
+        (:data:`REVEALED`) is read per pair as
+        ``v(i, r) = x_r if x_r < as_of_i else missing``, which keeps the
+        pairs point in time: ``paid_on`` is seen only once the payment is.
+        Chunks hold whole observations, so each result depends only on the
+        observation's own rows.
+
+        Examples
+        --------
+        Amount overdue at ``as_of``: instalments due before it and not paid
+        before it (the March 20 payment is not yet known on March 20).
+
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> from jiebei_credit.records import RecordSet
+        >>> from jiebei_credit.features import FeatureFamily, FeatureSpec, extract
+        >>> rs = RecordSet.from_frames(
+        ...     borrowers=pd.DataFrame({"borrower_id": ["b1"], "business_type": ["individual_business"],
+        ...         "industry": [None], "business_registered_on": ["2020-01-01"], "region": [None]}),
+        ...     loans=pd.DataFrame({"loan_id": ["L1"], "borrower_id": ["b1"], "drawn_on": ["2024-01-10"],
+        ...         "principal": [300.0], "term_months": [3], "repayment_method": ["equal_principal"],
+        ...         "daily_rate": [0.0004], "purpose": ["business"]}),
+        ...     installments=pd.DataFrame({"loan_id": ["L1"] * 3, "seq": [1, 2, 3],
+        ...         "due_on": ["2024-02-10", "2024-03-10", "2024-04-10"],
+        ...         "principal_due": [100.0] * 3, "interest_due": [12.0, 8.0, 4.0],
+        ...         "paid_on": ["2024-02-09", "2024-03-20", None]}))
+        >>> def overdue(p):
+        ...     late = (p.dates("due_on") < p.as_of) & np.isnan(p.dates("paid_on"))
+        ...     return {"overdue": p.sum(late * (p.column("principal_due") + p.column("interest_due")))}
+        >>> spec = FeatureSpec(name="overdue", family="mine", window=None, unit="CNY",
+        ...     description="Overdue at as_of.", description_zh="观测日逾期金额",
+        ...     sources=("loans", "installments"), category="credit_history", nan_meaning="never NaN")
+        >>> fam = FeatureFamily("mine", ("loans", "installments"), (spec,),
+        ...     lambda v: v.events("installments").map_pairs(overdue))
+        >>> obs = pd.DataFrame({"borrower_id": ["b1"] * 2, "as_of": ["2024-03-20", "2024-03-21"]})
+        >>> extract(rs, obs, families=[fam])["overdue"].tolist()
+        [108.0, 0.0]
+        """
+        return run_pairs(
+            fn, budget, frame=self._frame, revealed=self._revealed, order=self._tl.order,
+            days=self._tl.days(), lo=self._lo(window), hi=self._hi, as_of=self._view._obs.day,
+        )
+
 
 class PointInTimeView:
     """What a family sees for a batch of observations: reductions over rows known before each ``as_of``.
@@ -847,9 +949,11 @@ class PointInTimeView:
         if memo not in self._segments:
             frame = self._ctx.table(table)
             day, borrower = self._knowledge(table, frame, user)
+            revealed = None
             if at is None:
                 hidden = [c for c in REVEALED.get(table, ()) if c in frame.columns]
                 if hidden:
+                    revealed = frame[hidden]
                     frame = frame.drop(columns=hidden)
             else:
                 if at not in frame.columns or not pd.api.types.is_datetime64_any_dtype(frame[at]):
@@ -866,7 +970,7 @@ class PointInTimeView:
                 frame = frame[keep]
                 day = np.maximum(day[keep], event[keep])
                 borrower = borrower[keep]
-            self._segments[memo] = Segments(self, frame, day, borrower)
+            self._segments[memo] = Segments(self, frame, day, borrower, revealed)
         return self._segments[memo]
 
     def _knowledge(self, table: str, frame: pd.DataFrame, user: bool) -> tuple[IntArray, IntArray]:
