@@ -39,14 +39,14 @@ _COMPUTE: Final[Mapping[str, _ViewCompute]] = {
     "inquiries": inquiry_features,
     "profile": profile_features,
     "invoices": invoice_features,
+    "repayment": repayment_features,
+    "capacity": capacity_features,
 }
 
 #: Built-in families still computed from the extraction context (shared loan and instalment views).
 _LEGACY: Final[Mapping[str, _Legacy]] = {
     "utilisation": utilisation_features,
-    "repayment": repayment_features,
     "cashflow": cashflow_features,
-    "capacity": capacity_features,
 }
 
 
