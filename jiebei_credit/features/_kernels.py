@@ -18,7 +18,7 @@ the same test because ``as_of`` is a midnight.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -125,15 +125,19 @@ class Timeline:
         days: IntArray,
         *,
         presorted: bool = False,
-        ties: Sequence[npt.ArrayLike] = (),
+        ties: Sequence[npt.ArrayLike] | Callable[[npt.NDArray[np.intp]], Sequence[npt.ArrayLike]] = (),
     ) -> Timeline:
         """Sort events of non-negative integer ``groups`` by group, then day, then ``ties``.
 
         ``ties`` are per-row content keys, most significant first, that order
         events of one group on one day canonically, whatever the input order
         (rows equal on every tie key are interchangeable for the caller).
-        Without ties the sort is stable. ``presorted=True`` declares the
-        events already in that order (no sort).
+        Without ties the sort is stable. ``ties`` may also be a function of
+        an array of original rows returning their keys: it is called once,
+        with only the rows that share their ``(group, day)`` with another row,
+        so a costly key (a hash of the row content) is computed for those
+        alone. ``presorted=True`` declares the events already in that order
+        (no sort).
         """
         groups = np.asarray(groups, dtype=np.int64)
         days = np.asarray(days, dtype=np.int64)
@@ -149,7 +153,7 @@ class Timeline:
         if presorted:
             return cls(order=np.arange(key.size, dtype=np.intp), key=key, day0=day0, span=span)
         order = np.argsort(key, kind="stable")
-        if ties and key.size > 1:
+        if (callable(ties) or len(ties)) and key.size > 1:
             # Only rows sharing a (group, day) key with another row need the tie keys.
             sorted_key = key[order]
             dup = sorted_key[1:] == sorted_key[:-1]
@@ -159,7 +163,8 @@ class Timeline:
                 in_run[:-1] |= dup
                 pos = np.flatnonzero(in_run)
                 rows = order[pos]
-                sub = np.lexsort((*[np.asarray(t)[rows] for t in reversed(ties)], sorted_key[pos]))
+                keys = ties(rows) if callable(ties) else [np.asarray(t)[rows] for t in ties]
+                sub = np.lexsort((*[np.asarray(t) for t in reversed(keys)], sorted_key[pos]))
                 order[pos] = rows[sub]
         return cls(order=order, key=key[order], day0=day0, span=span)
 
