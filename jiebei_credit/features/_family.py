@@ -182,8 +182,10 @@ class Segments:
     (or the window ``[as_of - w, as_of)``).
     """
 
-    __slots__ = ("_borrower", "_day", "_frame", "_hi", "_lows", "_revealed", "_start", "_subsets", "_tl",
-                 "_view")
+    __slots__ = (
+        "_codes", "_frame", "_grouped", "_hi", "_lows", "_padded", "_revealed", "_start", "_subsets", "_tl",
+        "_view",
+    )
 
     def __init__(
         self,
@@ -193,50 +195,86 @@ class Segments:
         borrower: IntArray,
         revealed: pd.DataFrame | None = None,
     ) -> None:
-        content = pd.util.hash_pandas_object(frame, index=False).to_numpy().view(np.int64)
-        self._tl = Timeline.build(borrower, day, ties=(content,))
-        self._frame = frame
+        def content(rows: np.ndarray) -> tuple[IntArray]:
+            # Hashed only for the rows sharing their (borrower, day) with another row: the others
+            # need no tie-break. A row's hash depends on its own values alone.
+            h: IntArray = pd.util.hash_pandas_object(frame.iloc[rows], index=False).to_numpy().view(np.int64)
+            return (h,)
+
+        self._setup(view, frame, Timeline.build(borrower, day, ties=content))
         # Later-event columns (REVEALED), row-aligned with ``frame``: out of every reduction and of
         # the canonical order, read only by map_pairs, masked per pair.
         self._revealed = frame.iloc[:, :0] if revealed is None else revealed
+
+    def _setup(self, view: PointInTimeView, frame: pd.DataFrame, timeline: Timeline) -> None:
+        """Hold ``timeline`` (sorted positions of rows of ``frame``) and each observation's segment bounds."""
+        self._tl = timeline
+        self._frame = frame
         self._view = view
-        self._day = day
-        self._borrower = borrower
-        self._start = self._tl.start(view._obs.code)
-        self._hi = self._tl.query(view._obs.code, view._obs.day)
+        self._start = timeline.start(view._obs.code)
+        self._hi = timeline.query(view._obs.code, view._obs.day)
         self._lows: dict[int, IntArray] = {}
-        self._subsets: dict[tuple[str, tuple[str, ...]], Segments] = {}
+        self._subsets: dict[tuple[str, tuple[str, ...], bool], Segments] = {}
+        self._padded: dict[str, FloatArray] = {}
+        self._codes: dict[str, IntArray] = {}
+        self._grouped: tuple[tuple[str, int | None], tuple[IntArray, IntArray, IntArray]] | None = None
+
+    def _restricted(self, keep: np.ndarray[Any, np.dtype[np.bool_]]) -> Segments:
+        """The segments of the rows flagged in ``keep`` (in sorted order), keeping the canonical order."""
+        tl = self._tl
+        sub = Timeline(order=tl.order[keep], key=tl.key[keep], day0=tl.day0, span=tl.span)
+        out = Segments.__new__(Segments)
+        out._setup(self._view, self._frame, sub)
+        out._revealed = self._revealed  # the parent's rows: the same frame and later-event columns
+        return out
 
     def _lo(self, window: int | None) -> IntArray:
         if window is None:
             return self._start
         w = V.integer(window, func="PointInTimeView", name="window", low=1, high=3650)
-        if w not in self._lows:
-            self._lows[w] = np.maximum(
-                self._tl.query(self._view._obs.code, self._view._obs.day - w), self._start
+        return self._position(w)
+
+    def _position(self, days: int) -> IntArray:
+        """Sorted position of each observation's first row known on or after ``as_of - days``."""
+        if days == 0:
+            return self._hi
+        if days not in self._lows:
+            self._lows[days] = np.maximum(
+                self._tl.query(self._view._obs.code, self._view._obs.day - days), self._start
             )
-        return self._lows[w]
+        return self._lows[days]
 
     def _column(self, column: str) -> FloatArray:
-        if column not in self._frame.columns:
-            raise V.fail(
-                "PointInTimeView",
-                "column",
-                f"must be a column of the table; family {self._view._family!r} asked for {column!r}",
-                f"columns {list(self._frame.columns)}",
-                "Use a declared column.",
-            )
-        values = self._frame[column]
-        if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_complex_dtype(values)):
-            raise V.fail(
-                "PointInTimeView",
-                "column",
-                f"must be numeric to reduce; {column!r} is not",
-                str(values.dtype),
-                "Reduce a numeric column.",
-            )
-        out: FloatArray = self._tl.take(values.to_numpy(dtype=np.float64, na_value=np.nan))
+        """A numeric ``column`` as float64, in sorted order."""
+        out: FloatArray = self._column_padded(column)[:-1]
         return out
+
+    def _column_padded(self, column: str) -> FloatArray:
+        """``column`` as float64 in sorted order with one trailing 0.0 (:func:`range_reduce`'s ``padded``)."""
+        if column not in self._padded:
+            if column not in self._frame.columns:
+                raise V.fail(
+                    "PointInTimeView",
+                    "column",
+                    f"must be a column of the table; family {self._view._family!r} asked for {column!r}",
+                    f"columns {list(self._frame.columns)}",
+                    "Use a declared column.",
+                )
+            values = self._frame[column]
+            if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_complex_dtype(values)):
+                raise V.fail(
+                    "PointInTimeView",
+                    "column",
+                    f"must be numeric to reduce; {column!r} is not",
+                    str(values.dtype),
+                    "Reduce a numeric column.",
+                )
+            raw = values.to_numpy(dtype=np.float64, na_value=np.nan)
+            padded = np.empty(len(self._tl) + 1)
+            np.take(raw, self._tl.order, out=padded[:-1])
+            padded[-1] = 0.0
+            self._padded[column] = padded
+        return self._padded[column]
 
     def where(self, column: str, values: object) -> Segments:
         """The same segments restricted to the rows whose ``column`` is one of ``values``.
@@ -291,14 +329,16 @@ class Segments:
         >>> extract(rs, obs, families=[fam])["sales_30"].tolist()
         [350.0]
         """
+        return self._filtered(column, values, keep=True)
+
+    def _filtered(self, column: str, values: object, *, keep: bool) -> Segments:
+        """The rows whose ``column`` is (``keep``) or is not (not ``keep``) one of ``values`` (memoised)."""
         self._any_column(column)
         wanted = V.listlike(values, func="PointInTimeView", name="values")
-        key = (column, tuple(sorted(repr(v) for v in wanted)))
+        key = (column, tuple(sorted(repr(v) for v in wanted)), keep)
         if key not in self._subsets:
-            keep = self._frame[column].isin(list(wanted)).to_numpy(dtype=bool)
-            self._subsets[key] = Segments(
-                self._view, self._frame[keep], self._day[keep], self._borrower[keep], self._revealed[keep]
-            )
+            match = self._frame[column].isin(list(wanted)).to_numpy(dtype=bool)[self._tl.order]
+            self._subsets[key] = self._restricted(match if keep else ~match)
         return self._subsets[key]
 
     def _group_sums(self, column: str, by: str, window: int | None) -> tuple[IntArray, FloatArray]:
@@ -308,23 +348,45 @@ class Segments:
         and each sum adds its rows in canonical order, so the bits depend
         only on the observation's own rows.
         """
-        self._any_column(by)
         values = self._column(column)
-        codes, _ = pd.factorize(self._frame[by], sort=True, use_na_sentinel=True)
-        group = self._tl.take(np.asarray(codes, dtype=np.int64))
+        owner, item, starts = self._grouping(by, window)
+        if owner.size == 0:
+            return owner, np.zeros(0)
+        sums: FloatArray = np.add.reduceat(values[item], starts)
+        return owner[starts], sums
+
+    def _group_codes(self, by: str) -> IntArray:
+        """Code of each row's ``by`` value in sorted order, ranked by value; -1 where missing (memoised)."""
+        self._any_column(by)
+        if by not in self._codes:
+            codes, _ = pd.factorize(self._frame[by].take(self._tl.order), sort=True, use_na_sentinel=True)
+            self._codes[by] = np.asarray(codes, dtype=np.int64)
+        return self._codes[by]
+
+    def _grouping(self, by: str, window: int | None) -> tuple[IntArray, IntArray, IntArray]:
+        """The segments' rows with a ``by`` value, grouped: ``(owner, item, starts)``.
+
+        ``item`` lists the sorted positions of each observation's rows in the
+        window, ordered by observation, then group (``by`` value), then
+        canonical order; ``owner`` is the observation of each; ``starts``
+        marks where each (observation, group) run begins. The last grouping
+        is kept: the group reductions of one window share it.
+        """
+        key = (by, window)
+        if self._grouped is not None and self._grouped[0] == key:
+            return self._grouped[1]
+        group = self._group_codes(by)
         owner, item = expand(self._lo(window), self._hi)
         g = group[item]
         named = g >= 0  # rows without a group value take no part
         owner, item, g = owner[named], item[named], g[named]
         order = np.lexsort((g, owner))  # stable: rows of a group stay in canonical order
         owner, item, g = owner[order], item[order], g[order]
-        if owner.size == 0:
-            return owner, np.zeros(0)
         first = np.ones(owner.size, dtype=bool)
         first[1:] = (owner[1:] != owner[:-1]) | (g[1:] != g[:-1])
-        starts = np.flatnonzero(first)
-        sums: FloatArray = np.add.reduceat(values[item], starts)
-        return owner[starts], sums
+        grouped = (owner, item, np.flatnonzero(first))
+        self._grouped = (key, grouped)
+        return grouped
 
     def _per_observation(
         self, ufunc: np.ufunc, owner: IntArray, values: FloatArray, empty: float
@@ -420,7 +482,7 @@ class Segments:
 
     def sum(self, column: str, window: int | None = None) -> FloatArray:
         """Sum of ``column`` over the rows before ``as_of`` (in the window); 0 with no row."""
-        return range_reduce(np.add, self._column(column), self._lo(window), self._hi, 0.0)
+        return range_reduce(np.add, self._column_padded(column), self._lo(window), self._hi, 0.0, padded=True)
 
     def mean(self, column: str, window: int | None = None) -> FloatArray:
         """Mean of ``column`` (NaN with no row)."""
