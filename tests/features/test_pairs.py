@@ -137,7 +137,8 @@ def test_hand_worked_case(small: RecordSet) -> None:
     x = extract(small, obs, families=[_family(2)])[list(NAMES)]
     # 2024-01-10: L1 is drawn on as_of, so not yet known: no pair; distances NaN, the rest 0.
     assert x.iloc[0].tolist()[:3] == [0.0, 0.0, 0.0]
-    assert math.isnan(x.iloc[0]["since_first_due"]) and math.isnan(x.iloc[0]["since_last_paid"])
+    assert math.isnan(x.iloc[0]["since_first_due"])
+    assert math.isnan(x.iloc[0]["since_last_paid"])
     # 2024-03-20: L1's three instalments; only the Feb 9 payment is before as_of (Mar 20 is on it):
     # unpaid principal 200; due Feb 10 and Mar 10 passed; first due Feb 10 = 39 days before
     # (Feb has 29 days in 2024: 19 + 20); last payment Feb 9 = 40 days; one open loan; L1 drawn
@@ -206,5 +207,5 @@ def test_changing_names_between_chunks_is_refused(small: RecordSet) -> None:
 
     obs = pd.DataFrame({"borrower_id": ["b1"] * 2, "as_of": ["2024-06-01", "2024-06-02"]})
     fam = _one(lambda v: {"x": _inst(v).map_pairs(fn, budget=1)["x"]})
-    with pytest.raises(InvalidInputError, match="^PointInTimeView: fn must return the same names"):
+    with pytest.raises(InvalidInputError, match=r"^PointInTimeView: fn must return the same names"):
         extract(small, obs, families=[fam])
