@@ -102,17 +102,16 @@ def _redraws(windows: tuple[int, ...]) -> Callable[[Pairs], dict[str, FloatArray
 
     def fn(p: Pairs) -> dict[str, FloatArray]:
         loan = p.codes("loan_id")
-        order = p.order(loan)  # the instalments of each (observation, loan) together
-        owner, lo = p.owner[order], loan[order]
-        first = np.ones(order.size, dtype=bool)
-        first[1:] = (owner[1:] != owner[:-1]) | (lo[1:] != lo[:-1])
+        owner = p.owner  # the pairs of an observation come loan by loan
+        first = np.ones(len(p), dtype=bool)
+        first[1:] = (owner[1:] != owner[:-1]) | (loan[1:] != loan[:-1])
         starts = np.flatnonzero(first)
         flags = np.zeros(len(p), dtype=bool)  # one flag per (observation, loan), on its first pair
         if starts.size:
-            paid = p.dates("paid_on")[order]  # NaN unless paid before as_of
+            paid = p.dates("paid_on")  # NaN unless paid before as_of
             payoff = np.maximum.reduceat(paid, starts)  # NaN while an instalment is unpaid
             g_owner = owner[starts]
-            drawn = p.known[order][starts]  # an instalment is known from its loan's drawdown
+            drawn = p.known[starts]  # an instalment is known from its loan's drawdown
             done = ~np.isnan(payoff)
             # Paid-off loans sorted by (observation, payoff day); count those in [drawn - 7, drawn].
             base = float(min(np.min(drawn), np.min(payoff, initial=np.inf, where=done))) - REDRAW_DAYS - 1
@@ -125,7 +124,7 @@ def _redraws(windows: tuple[int, ...]) -> Callable[[Pairs], dict[str, FloatArray
             )
             # Its own payoff is not another loan's.
             own = done & (payoff >= drawn - REDRAW_DAYS) & (payoff <= drawn)
-            flags[order[starts]] = hits - own > 0
+            flags[starts] = hits - own > 0
         since = p.as_of - p.known
         return {f"redraw_after_payoff_count_{w}d": p.count(flags & (since <= w)) for w in windows}
 

@@ -177,9 +177,11 @@ class Segments:
     """One table's rows per observation: the borrower's rows known before ``as_of``, in canonical order.
 
     Rows are sorted by borrower, event day, then the full row content, so
-    same-day rows come in the same order whatever the input order. Every
-    reduction reads only the observation's own segment ``[start, as_of)``
-    (or the window ``[as_of - w, as_of)``).
+    same-day rows come in the same order whatever the input order
+    (instalments: loan by loan, each loan's in ``seq`` order; see
+    :meth:`PointInTimeView.events`). Every reduction reads only the
+    observation's own segment ``[start, as_of)`` (or the window
+    ``[as_of - w, as_of)``).
     """
 
     __slots__ = (
@@ -933,6 +935,11 @@ class PointInTimeView:
           15th is in no segment before the 16th, and counts in the 30-day
           window from the 15th.
 
+        Rows of one borrower known on the same day come in canonical order:
+        by row content, except the instalments, which come loan by loan (the
+        loans in the order of their drawdown time, then of a hash of their
+        ``loan_id``), each loan's in ``seq`` order.
+
         Columns that record a later event (:data:`REVEALED`: an instalment's
         ``paid_on``) are left out of these segments. ``at=column`` reads the
         rows as events of that date instead: a row's knowledge time becomes
@@ -1009,31 +1016,46 @@ class PointInTimeView:
             )
         memo = table if at is None else f"{table}@{at}"
         if memo not in self._segments:
-            frame = self._ctx.table(table)
-            day, borrower = self._knowledge(table, frame, user)
-            revealed = None
-            if at is None:
-                hidden = [c for c in REVEALED.get(table, ()) if c in frame.columns]
-                if hidden:
-                    revealed = frame[hidden]
-                    frame = frame.drop(columns=hidden)
-            else:
-                if at not in frame.columns or not pd.api.types.is_datetime64_any_dtype(frame[at]):
-                    dates = [str(c) for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
-                    raise V.fail(
-                        "PointInTimeView",
-                        "at",
-                        f"must be a date column of {table!r}",
-                        repr(at),
-                        f"Use one of {dates}.",
-                    )
-                event = day_numbers(frame[at].to_numpy())
-                keep = event != NEVER
-                frame = frame[keep]
-                day = np.maximum(day[keep], event[keep])
-                borrower = borrower[keep]
-            self._segments[memo] = Segments(self, frame, day, borrower, revealed)
+            # The rows and their canonical order depend on the table alone, not on the family:
+            # built once per extraction and shared by the views of every family.
+            frame, revealed, timeline = self._ctx.memo(f"view:{memo}", lambda: self._rows(table, at, user))
+            seg = Segments.__new__(Segments)
+            seg._setup(self, frame, timeline)
+            seg._revealed = revealed
+            self._segments[memo] = seg
         return self._segments[memo]
+
+    def _rows(self, table: str, at: str | None, user: bool) -> tuple[pd.DataFrame, pd.DataFrame, Timeline]:
+        """The rows of ``table`` read at ``at``, their later-event columns, and their canonical order."""
+        frame = self._ctx.table(table)
+        hidden = [c for c in REVEALED.get(table, ()) if c in frame.columns] if at is None else []
+        if table == "installments" and at is None:
+            # Instalments known on one day come loan by loan (the loans' canonical order: drawdown
+            # time, then a hash of the loan id), each loan's in seq order: the order of the
+            # extraction's shared instalment index, reused rather than sorted again.
+            return frame.drop(columns=hidden), frame[hidden], self._ctx.installments().timeline
+        day, borrower = self._knowledge(table, frame, user)
+        revealed = frame[hidden]
+        if hidden:
+            frame = frame.drop(columns=hidden)
+        if at is not None:
+            if at not in frame.columns or not pd.api.types.is_datetime64_any_dtype(frame[at]):
+                dates = [str(c) for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
+                raise V.fail(
+                    "PointInTimeView",
+                    "at",
+                    f"must be a date column of {table!r}",
+                    repr(at),
+                    f"Use one of {dates}.",
+                )
+            event = day_numbers(frame[at].to_numpy())
+            keep = event != NEVER
+            frame = frame[keep]
+            revealed = revealed[keep]
+            day = np.maximum(day[keep], event[keep])
+            borrower = borrower[keep]
+        seg = Segments(self, frame, day, borrower, revealed)
+        return seg._frame, seg._revealed, seg._tl
 
     def _knowledge(self, table: str, frame: pd.DataFrame, user: bool) -> tuple[IntArray, IntArray]:
         """Knowledge day and borrower code of each row of ``table`` (original row order)."""

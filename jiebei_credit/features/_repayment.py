@@ -188,11 +188,11 @@ def _features(windows: tuple[int, ...]) -> Callable[[Pairs], dict[str, FloatArra
         out["days_since_delinquency"] = p.observation_as_of - p.max(np.where(e > due, e, np.nan))
 
         late = (due >= d - FLAG_DAYS) & (due < d) & (~known | (paid > due))
-        order = p.order(loan, p.column("seq"))  # each loan's instalments in sequence
-        lt, lo, ow = late[order], loan[order], p.owner[order]
+        # The pairs of an observation come loan by loan, each loan's instalments in seq order.
+        ow = p.owner
         run3 = np.zeros(late.size, dtype=bool)
         if late.size > 2:
-            run3[order[2:]] = lt[2:] & lt[1:-1] & lt[:-2] & (ow[2:] == ow[:-2]) & (lo[2:] == lo[:-2])
+            run3[2:] = late[2:] & late[1:-1] & late[:-2] & (ow[2:] == ow[:-2]) & (loan[2:] == loan[:-2])
         out["delinq_3c6c_24m"] = ((p.count(late) >= 6) | (p.count(run3) > 0)).astype(np.float64)
 
         lateness = e - due

@@ -209,3 +209,31 @@ def test_changing_names_between_chunks_is_refused(small: RecordSet) -> None:
     fam = _one(lambda v: {"x": _inst(v).map_pairs(fn, budget=1)["x"]})
     with pytest.raises(InvalidInputError, match=r"^PointInTimeView: fn must return the same names"):
         extract(small, obs, families=[fam])
+
+
+def _order_breaks(p: Pairs) -> dict[str, Any]:
+    """Pairs breaking "loan by loan, each loan's instalments in seq order" (events() docstring)."""
+    loan, seq, owner = p.codes("loan_id"), p.column("seq"), p.owner
+    same = np.zeros(len(p), dtype=bool)
+    back = np.zeros(len(p), dtype=bool)
+    if len(p) > 1:
+        same[1:] = (owner[1:] == owner[:-1]) & (loan[1:] == loan[:-1])
+        back[1:] = same[1:] & (seq[1:] <= seq[:-1])  # seq must rise within a loan's run
+    # A loan met again after another loan's run in the same observation is split.
+    runs = p.count(~same)
+    loans = p.count_distinct(loan)
+    return {"x": p.count(back) + (runs - loans)}
+
+
+@given(case=feature_cases())
+def test_instalments_come_loan_by_loan_in_seq_order(
+    case: tuple[dict[str, pd.DataFrame], pd.DataFrame],
+) -> None:
+    frames, obs = case
+    # Reversed rows: the order must come from the content, not the input.
+    frames = dict(frames, installments=frames["installments"].iloc[::-1])
+    rs = RecordSet.from_frames(**frames)
+    if "installments" not in rs:
+        return
+    x = extract(rs, obs, families=[_one(lambda v: _inst(v).map_pairs(_order_breaks))])
+    assert (x["x"] == 0.0).all()  # no pair breaks the documented order
