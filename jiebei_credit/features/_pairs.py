@@ -85,8 +85,10 @@ class Pairs:
     Pair ``k`` joins observation ``owner[k]`` of the chunk (0 to
     ``observations - 1``, in the caller's order) with one row of that
     observation's segment. The pairs of an observation are contiguous and
-    in the segment's canonical order (knowledge day, then row content), so
-    every reduction below is a function of the observation's own rows only.
+    in the segment's canonical order (knowledge day, then as
+    :meth:`PointInTimeView.events` states: instalments loan by loan, each
+    loan's in ``seq`` order), so every reduction below is a function of the
+    observation's own rows only.
 
     Attributes
     ----------
@@ -206,8 +208,10 @@ class Pairs:
 
     def count(self, flags: npt.ArrayLike) -> FloatArray:
         """Per observation: the number of its pairs where ``flags`` is true (0 with none)."""
-        arr = self._per_pair(flags, "flags").astype(bool, copy=False)
-        return np.bincount(self.owner[arr], minlength=self.observations).astype(np.float64)
+        hits = np.flatnonzero(self._per_pair(flags, "flags"))  # pairs of an observation are contiguous
+        found = np.searchsorted(hits, self._stop) - np.searchsorted(hits, self._start)
+        out: FloatArray = found.astype(np.float64)
+        return out
 
     def min(self, values: npt.ArrayLike, empty: float = np.nan) -> FloatArray:
         """Per observation: the smallest non-missing value of its pairs; ``empty`` when there is none."""
@@ -249,8 +253,34 @@ class Pairs:
         instalment order.
         """
         arrays = [self._per_pair(k, "keys") for k in keys]
+        packed = _packed((self.owner, *arrays))
+        if packed is not None:  # one int64 key: a single stable sort, the same permutation
+            fast: npt.NDArray[np.intp] = np.argsort(packed, kind="stable")
+            return fast
         out: npt.NDArray[np.intp] = np.lexsort((*reversed(arrays), self.owner))
         return out
+
+
+def _packed(keys: tuple[npt.NDArray[Any], ...]) -> IntArray | None:
+    """The keys (most significant first) packed into one int64 with the same order, or None.
+
+    Possible when every key holds whole numbers (no NaN) and the product of
+    their ranges stays below 2**62.
+    """
+    out = np.zeros(keys[0].size, dtype=np.int64)
+    if out.size == 0:
+        return out
+    total = 1
+    for k in keys:
+        if k.dtype.kind == "f" and not (np.isfinite(k).all() and (k == np.round(k)).all()):
+            return None
+        low, high = int(k.min()), int(k.max())
+        span = high - low + 1
+        total *= span
+        if total >= 2**62:
+            return None
+        out = out * span + (k.astype(np.int64) - low)
+    return out
 
 
 def _is_nan(x: object) -> bool:
