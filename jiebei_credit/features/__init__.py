@@ -37,6 +37,7 @@ from jiebei_credit.features._extract import BUILTIN_FAMILIES, FAMILY_SOURCES, ex
 from jiebei_credit.features._family import FeatureFamily, PointInTimeView, Segments
 from jiebei_credit.features._lookup import specs_for
 from jiebei_credit.features._outcomes import outcomes
+from jiebei_credit.features._pairs import Pairs
 from jiebei_credit.features._steps import StepSeries
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "DataCategory",
     "FeatureFamily",
     "FeatureSpec",
+    "Pairs",
     "PointInTimeFailure",
     "PointInTimeReport",
     "PointInTimeView",

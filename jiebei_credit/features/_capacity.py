@@ -1,17 +1,24 @@
-"""Repayment-capacity features: the line's debt service against merchant receipts."""
+"""Repayment-capacity features: the line's debt service against merchant receipts.
+
+Written against the public point-in-time view: sale receipts are window sums
+over ``events("transactions").where("kind", ["sale"])``, drawn principal over
+``events("loans")``, and the debt service a pass of
+:meth:`Segments.map_pairs` over the instalments (see
+:func:`~jiebei_credit.features._repayment.debt_service`).
+"""
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
 from jiebei_credit.features._bases import CAP, Base, per_window
-from jiebei_credit.features._cashflow import flows
-from jiebei_credit.features._context import Context
-from jiebei_credit.features._draws import drawn_principal
 from jiebei_credit.features._kernels import FloatArray, safe_div
-from jiebei_credit.features._repayment import SERVICE_DAYS, repayment_stats
+from jiebei_credit.features._repayment import SERVICE_DAYS, debt_service
+
+if TYPE_CHECKING:
+    from jiebei_credit.features._family import PointInTimeView
 
 __all__ = ["CAPACITY_BASES", "capacity_features"]
 
@@ -42,21 +49,21 @@ CAPACITY_BASES: Final[tuple[Base, ...]] = (
 )
 
 
-def capacity_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:
+def capacity_features(view: PointInTimeView) -> dict[str, FloatArray]:
     """Features of the ``capacity`` family (see the catalog for definitions)."""
-    fl = flows(ctx)
-    code, day = ctx.obs.code, ctx.obs.day
+    tx = view.events("transactions")
+    sales = tx.where("kind", ["sale"])
+    loans = view.events("loans")
+    has = tx.count() > 0  # any cash-flow history before as_of
     out: dict[str, FloatArray] = {}
-    if ctx.has("installments"):
-        key = f"repayment:{windows}"
-        stats = repayment_stats(ctx, windows if ctx.memoised(key) else ())
-        service = stats["_debt_service_90d"]
-        receipts, _ = fl.sales(0, SERVICE_DAYS)
+    if view.has("installments"):
+        service = debt_service(view)
+        receipts = sales.sum("amount", SERVICE_DAYS)
         out["debt_service_coverage_90d"] = safe_div(receipts, np.where(service > 0, service, np.nan))
-    for w in windows:
-        receipts, count = fl.sales(0, w)
-        drawn = drawn_principal(ctx, code, day - w, day)
+    for w in view.windows:
+        receipts, count = sales.sum("amount", w), sales.count(w)
+        drawn = loans.sum("principal", w)
         out[f"draw_to_receipts_{w}d"] = np.where(count > 0, safe_div(drawn, receipts), np.nan)
     for values in out.values():
-        values[~fl.has] = np.nan
+        values[~has] = np.nan
     return out

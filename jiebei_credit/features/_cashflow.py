@@ -17,24 +17,17 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 
 from jiebei_credit.features._bases import NO_FLOW, TX, Base, per_window, point
-from jiebei_credit.features._context import Context, category_codes
 from jiebei_credit.features._kernels import (
     BLOCK_DAYS,
     MONTH_DAYS,
     FloatArray,
-    IntArray,
-    Timeline,
-    csum,
-    day_numbers,
-    padded,
-    range_reduce,
     safe_div,
 )
 
 if TYPE_CHECKING:  # the view module imports the catalog, which imports these bases
     from jiebei_credit.features._family import PointInTimeView
 
-__all__ = ["CASHFLOW_BASES", "Flows", "cashflow_features", "flows"]
+__all__ = ["CASHFLOW_BASES", "cashflow_features"]
 
 
 #: Definitions of the ``cashflow`` features (rendered in the catalog and the docs).
@@ -180,62 +173,6 @@ CASHFLOW_BASES: Final[tuple[Base, ...]] = (
 PAYER: Final = "counterparty_id"
 #: Look-back of the growth feature: the last 90 days against the 90 days before.
 GROWTH_DAYS: Final = 90
-
-
-class Flows:
-    """Transactions sorted by ``(borrower, day)`` with cumulative sums of sales, and as-of positions."""
-
-    __slots__ = ("_positions", "code", "day", "has", "sale_amount", "sale_count", "start", "timeline")
-
-    def __init__(self, ctx: Context) -> None:
-        tx = ctx.table("transactions")
-        at = tx["occurred_at"].to_numpy()
-        amount = tx["amount"].to_numpy(dtype=np.float64)
-        # Same-day rows in a canonical order of the columns the family reads.
-        ties = (
-            at.astype("datetime64[ns]").view(np.int64),
-            tx["kind"].cat.codes.to_numpy(),
-            tx["direction"].cat.codes.to_numpy(),
-            amount,
-        )
-        tl = Timeline.build(ctx.borrower_codes("transactions"), day_numbers(at), ties=ties)
-        self.timeline = tl
-        sale = tl.take(category_codes(tx["kind"], "sale"))
-        self.sale_amount = padded(np.where(sale, tl.take(amount), 0.0))
-        self.sale_count = csum(sale)
-        self.code, self.day = ctx.obs.code, ctx.obs.day
-        self.start = tl.start(self.code)
-        self._positions: dict[int, IntArray] = {}
-        self.has = self.at(0) > self.start
-
-    def at(self, offset: int) -> IntArray:
-        """Sorted position of each observation's first transaction on or after ``as_of - offset``."""
-        if offset not in self._positions:
-            self._positions[offset] = self.timeline.query(self.code, self.day - offset)
-        return self._positions[offset]
-
-    def total(
-        self, amount: FloatArray, count: FloatArray, newer: int, older: int
-    ) -> tuple[FloatArray, FloatArray]:
-        """Sum of ``amount`` (sorted values, :func:`padded`) and ``count`` (cumulative) in a window.
-
-        The window is days ``[as_of - older, as_of - newer)``.
-
-        The sum reads only the rows of the window (:func:`range_sum`); it is exactly 0 with no rows.
-        """
-        hi, lo = self.at(newer), self.at(older)
-        n = count[hi] - count[lo]
-        s = np.where(n > 0, range_reduce(np.add, amount, lo, hi, 0.0, padded=True), 0.0)
-        return s, n
-
-    def sales(self, newer: int, older: int) -> tuple[FloatArray, FloatArray]:
-        """Sale receipts and sale count on days ``[as_of - older, as_of - newer)``."""
-        return self.total(self.sale_amount, self.sale_count, newer, older)
-
-
-def flows(ctx: Context) -> Flows:
-    """The memoised :class:`Flows` of the records' transactions."""
-    return ctx.memo("flows", lambda: Flows(ctx))
 
 
 def _row_sum(values: FloatArray) -> FloatArray:

@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
 from jiebei_credit.features._bases import LOANS, NO_LOAN, REDRAW_DAYS, REPAY, Base, per_window, point
-from jiebei_credit.features._context import Context
 from jiebei_credit.features._kernels import (
     MONTH_DAYS,
-    NEVER,
     FloatArray,
-    IntArray,
-    Timeline,
-    csum,
-    range_sum,
     safe_div,
 )
+from jiebei_credit.features._pairs import PAIR_BUDGET, Pairs
 
 if TYPE_CHECKING:
     from jiebei_credit.features._family import PointInTimeView
 
-__all__ = ["DRAW_BASES", "draw_features", "drawn_principal", "payoff_days", "redraw_counts"]
+__all__ = ["DRAW_BASES", "draw_features"]
 
 
 #: Definitions of the ``draws`` features (rendered in the catalog and the docs).
@@ -85,59 +81,52 @@ DRAW_BASES: Final[tuple[Base, ...]] = (
 )
 
 
-def payoff_days(ctx: Context) -> IntArray:
-    """Payoff day of each loan (by sorted position): its last payment, NEVER while an instalment is open."""
+def _redraws(windows: tuple[int, ...]) -> Callable[[Pairs], dict[str, FloatArray]]:
+    """Pairs function: per window, the loans drawn in it within REDRAW_DAYS after another loan's payoff.
 
-    def build() -> IntArray:
-        iv = ctx.installments()
-        n = len(ctx.loans().timeline)
-        out = np.full(n, NEVER, dtype=np.int64)
-        if len(iv.loan):
-            first = np.ones(len(iv.loan), dtype=bool)
-            first[1:] = iv.loan[1:] != iv.loan[:-1]
-            starts = np.flatnonzero(first)
-            out[iv.loan[starts]] = np.maximum.reduceat(iv.paid, starts)
-        return out
+    A loan's payoff at ``as_of`` is its last payment when every instalment was
+    paid before ``as_of`` (``paid_on`` is masked per pair), else none. Loan
+    ``B`` counts when some other loan ``A`` has ``drawn_B - 7 <= payoff_A <= drawn_B``.
+    """
 
-    return ctx.memo("payoff", build)
+    def fn(p: Pairs) -> dict[str, FloatArray]:
+        loan = p.codes("loan_id")
+        owner = p.owner  # the pairs of an observation come loan by loan
+        first = np.ones(len(p), dtype=bool)
+        first[1:] = (owner[1:] != owner[:-1]) | (loan[1:] != loan[:-1])
+        starts = np.flatnonzero(first)
+        flags = np.zeros(len(p), dtype=bool)  # one flag per (observation, loan), on its first pair
+        if starts.size:
+            paid = p.dates("paid_on")  # NaN unless paid before as_of
+            payoff = np.maximum.reduceat(paid, starts)  # NaN while an instalment is unpaid
+            g_owner = owner[starts]
+            drawn = p.known[starts]  # an instalment is known from its loan's drawdown
+            done = ~np.isnan(payoff)
+            # Paid-off loans sorted by (observation, payoff day); count those in [drawn - 7, drawn].
+            base = float(min(np.min(drawn), np.min(payoff, initial=np.inf, where=done))) - REDRAW_DAYS - 1
+            top = float(max(np.max(drawn), np.max(payoff, initial=-np.inf, where=done)))
+            span = top - base + 1  # every day of the chunk inside one observation's key range
+            keys = np.sort(g_owner[done] * span + (payoff[done] - base))
+            here = g_owner * span + (drawn - base)
+            hits = np.searchsorted(keys, here, side="right") - np.searchsorted(
+                keys, here - REDRAW_DAYS, side="left"
+            )
+            # Its own payoff is not another loan's.
+            own = done & (payoff >= drawn - REDRAW_DAYS) & (payoff <= drawn)
+            flags[starts] = hits - own > 0
+        since = p.as_of - p.known
+        return {f"redraw_after_payoff_count_{w}d": p.count(flags & (since <= w)) for w in windows}
 
-
-def drawn_principal(ctx: Context, code: IntArray, first: IntArray, stop: IntArray) -> FloatArray:
-    """Principal drawn on days ``[first, stop)``."""
-    tl = ctx.loans().timeline
-    principal = ctx.memo("sorted:drawn", lambda: tl.take(ctx.loans().principal))
-    result: FloatArray = range_sum(principal, tl.query(code, first), tl.query(code, stop))
-    return result
-
-
-def _redraw_flags(ctx: Context) -> FloatArray:
-    """1.0 for each loan (sorted position) drawn within REDRAW_DAYS after another loan's payoff."""
-    tl = ctx.loans().timeline
-    payoff = payoff_days(ctx)
-    group, drawn = tl.groups(), tl.days()
-    done = payoff != NEVER
-    paid_tl = Timeline.build(group[done], payoff[done])
-    hits = paid_tl.query(group, drawn + 1) - paid_tl.query(group, drawn - REDRAW_DAYS)
-    hits -= (payoff == drawn).astype(np.int64)  # a loan's own same-day payoff is not another loan
-    return (hits > 0).astype(np.float64)
-
-
-def redraw_counts(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:
-    """``redraw_after_payoff_count_<w>d``: flagged loans drawn in each window (needs the instalments)."""
-    tl = ctx.loans().timeline
-    code, day = ctx.obs.code, ctx.obs.day
-    flags = csum(_redraw_flags(ctx))
-    now = tl.query(code, day)
-    return {f"redraw_after_payoff_count_{w}d": flags[now] - flags[tl.query(code, day - w)] for w in windows}
+    return fn
 
 
 def draw_features(view: PointInTimeView) -> dict[str, FloatArray]:
     """Features of the ``draws`` family (see the catalog for definitions)."""
     loans = view.events("loans")
     out: dict[str, FloatArray] = {f"draw_count_{w}d": loans.count(w) for w in view.windows}
-    if view._ctx.has("installments"):
-        # A loan's payoff needs its instalments: per-loan state the view does not offer yet.
-        out.update(redraw_counts(view._ctx, view.windows))
+    if view.has("installments"):
+        # A loan's payoff needs its instalments' payments, read per (observation, instalment).
+        out.update(view.events("installments").map_pairs(_redraws(view.windows), budget=PAIR_BUDGET))
     count = loans.count()
     out["days_since_last_draw"] = loans.days_since_last()
     out["credit_history_months"] = loans.days_since_first() / MONTH_DAYS

@@ -33,10 +33,9 @@ __all__ = ["BUILTIN_FAMILIES", "FAMILY_SOURCES", "extract"]
 #: Extraction progress and timings (no handler is configured by the library).
 LOGGER = logging.getLogger("jiebei_credit.features")
 
-_Legacy = Callable[[Context, tuple[int, ...]], dict[str, FloatArray]]
 _ViewCompute = Callable[[PointInTimeView], dict[str, FloatArray]]
 
-#: Built-in families written against the public point-in-time view, like a user family.
+#: The built-in families: each written against the public point-in-time view, like a user family.
 _COMPUTE: Final[Mapping[str, _ViewCompute]] = {
     "draws": draw_features,
     "line": line_features,
@@ -46,10 +45,6 @@ _COMPUTE: Final[Mapping[str, _ViewCompute]] = {
     "invoices": invoice_features,
     "cashflow": cashflow_features,
     "utilisation": utilisation_features,
-}
-
-#: Built-in families still computed from the extraction context (shared loan and instalment views).
-_LEGACY: Final[Mapping[str, _Legacy]] = {
     "repayment": repayment_features,
     "capacity": capacity_features,
 }
@@ -68,20 +63,11 @@ FAMILY_SOURCES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(_family_
 
 
 def _builtin(name: str) -> FeatureFamily:
-    compute: _ViewCompute
-    if name in _COMPUTE:
-        compute = _COMPUTE[name]
-    else:
-        legacy = _LEGACY[name]
-
-        def compute(view: PointInTimeView) -> dict[str, FloatArray]:
-            return legacy(view._ctx, view.windows)
-
     return FeatureFamily(
         name,
         FAMILY_SOURCES[name],
         tuple(s for s in catalog(DEFAULT_WINDOWS).values() if s.family == name),
-        compute,
+        _COMPUTE[name],
     )
 
 

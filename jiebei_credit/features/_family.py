@@ -31,6 +31,7 @@ from jiebei_credit.features._kernels import (
     expand,
     range_reduce,
 )
+from jiebei_credit.features._pairs import PAIR_BUDGET, Pairs, run_pairs
 from jiebei_credit.features._steps import StepSeries, step_series
 from jiebei_credit.records import SCHEMAS
 
@@ -177,16 +178,26 @@ class Segments:
     """One table's rows per observation: the borrower's rows known before ``as_of``, in canonical order.
 
     Rows are sorted by borrower, event day, then the full row content, so
-    same-day rows come in the same order whatever the input order. Every
-    reduction reads only the observation's own segment ``[start, as_of)``
-    (or the window ``[as_of - w, as_of)``).
+    same-day rows come in the same order whatever the input order
+    (instalments: loan by loan, each loan's in ``seq`` order; see
+    :meth:`PointInTimeView.events`). Every reduction reads only the
+    observation's own segment ``[start, as_of)`` (or the window
+    ``[as_of - w, as_of)``).
     """
 
     __slots__ = (
-        "_codes", "_frame", "_grouped", "_hi", "_lows", "_padded", "_start", "_subsets", "_tl", "_view"
+        "_codes", "_frame", "_grouped", "_hi", "_lows", "_padded", "_revealed", "_start", "_subsets", "_tl",
+        "_view",
     )
 
-    def __init__(self, view: PointInTimeView, frame: pd.DataFrame, day: IntArray, borrower: IntArray) -> None:
+    def __init__(
+        self,
+        view: PointInTimeView,
+        frame: pd.DataFrame,
+        day: IntArray,
+        borrower: IntArray,
+        revealed: pd.DataFrame | None = None,
+    ) -> None:
         def content(rows: np.ndarray) -> tuple[IntArray]:
             # Hashed only for the rows sharing their (borrower, day) with another row: the others
             # need no tie-break. A row's hash depends on its own values alone.
@@ -194,6 +205,9 @@ class Segments:
             return (h,)
 
         self._setup(view, frame, Timeline.build(borrower, day, ties=content))
+        # Later-event columns (REVEALED), row-aligned with ``frame``: out of every reduction and of
+        # the canonical order, read only by map_pairs, masked per pair.
+        self._revealed = frame.iloc[:, :0] if revealed is None else revealed
 
     def _setup(self, view: PointInTimeView, frame: pd.DataFrame, timeline: Timeline) -> None:
         """Hold ``timeline`` (sorted positions of rows of ``frame``) and each observation's segment bounds."""
@@ -214,6 +228,7 @@ class Segments:
         sub = Timeline(order=tl.order[keep], key=tl.key[keep], day0=tl.day0, span=tl.span)
         out = Segments.__new__(Segments)
         out._setup(self._view, self._frame, sub)
+        out._revealed = self._revealed  # the parent's rows: the same frame and later-event columns
         return out
 
     def _lo(self, window: int | None) -> IntArray:
@@ -783,6 +798,96 @@ class Segments:
                 "Use a declared column.",
             )
 
+    # --- per-row pairs ---
+    def map_pairs(
+        self,
+        fn: Callable[[Pairs], Mapping[str, Any]],
+        *,
+        window: int | None = None,
+        budget: int = PAIR_BUDGET,
+    ) -> dict[str, FloatArray]:
+        """Compute per (observation, row) pairs and reduce per observation, chunk by chunk.
+
+        For the reductions the other methods do not offer: the status of
+        each row at each ``as_of`` (an instalment paid or past due then),
+        runs of rows, distinct values among rows in a state.
+
+        Parameters
+        ----------
+        fn : callable
+            ``fn(pairs) -> {name: array}``: receives one :class:`Pairs` per
+            contiguous chunk of observations and returns, for each name, one
+            real value per observation of the chunk (``pairs.observations``),
+            the same names for every chunk.
+        window : int, optional
+            Pair each observation with the rows of the last ``window`` days
+            only (knowledge days ``[as_of - window, as_of)``); by default
+            every row before ``as_of``.
+        budget : int, default 4_000_000
+            Most pairs per chunk (bounds memory); an observation with more
+            rows than that gets a chunk of its own. Results do not depend
+            on it.
+
+        Returns
+        -------
+        dict of str to ndarray of float64
+            Each name's values for every observation, in the caller's order.
+
+        Raises
+        ------
+        InvalidInputError
+            When ``fn`` is not callable or returns anything but the same
+            names with one real value per observation of the chunk, when
+            ``budget`` is not a positive integer or ``window`` not an integer
+            from 1 to 3650, and (from :class:`Pairs`) when a column is not
+            one of the table or not of the kind asked.
+
+        Notes
+        -----
+        The pairs of observation ``i`` are ``(i, r)`` for the rows ``r`` of
+        its segment, in canonical order. A later-event column
+        (:data:`REVEALED`) is read per pair as
+        ``v(i, r) = x_r if x_r < as_of_i else missing``, which keeps the
+        pairs point in time: ``paid_on`` is seen only once the payment is.
+        Chunks hold whole observations, so each result depends only on the
+        observation's own rows.
+
+        Examples
+        --------
+        Amount overdue at ``as_of``: instalments due before it and not paid
+        before it (the March 20 payment is not yet known on March 20).
+
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> from jiebei_credit.records import RecordSet
+        >>> from jiebei_credit.features import FeatureFamily, FeatureSpec, extract
+        >>> rs = RecordSet.from_frames(
+        ...     borrowers=pd.DataFrame({"borrower_id": ["b1"], "business_type": ["individual_business"],
+        ...         "industry": [None], "business_registered_on": ["2020-01-01"], "region": [None]}),
+        ...     loans=pd.DataFrame({"loan_id": ["L1"], "borrower_id": ["b1"], "drawn_on": ["2024-01-10"],
+        ...         "principal": [300.0], "term_months": [3], "repayment_method": ["equal_principal"],
+        ...         "daily_rate": [0.0004], "purpose": ["business"]}),
+        ...     installments=pd.DataFrame({"loan_id": ["L1"] * 3, "seq": [1, 2, 3],
+        ...         "due_on": ["2024-02-10", "2024-03-10", "2024-04-10"],
+        ...         "principal_due": [100.0] * 3, "interest_due": [12.0, 8.0, 4.0],
+        ...         "paid_on": ["2024-02-09", "2024-03-20", None]}))
+        >>> def overdue(p):
+        ...     late = (p.dates("due_on") < p.as_of) & np.isnan(p.dates("paid_on"))
+        ...     return {"overdue": p.sum(late * (p.column("principal_due") + p.column("interest_due")))}
+        >>> spec = FeatureSpec(name="overdue", family="mine", window=None, unit="CNY",
+        ...     description="Overdue at as_of.", description_zh="观测日逾期金额",
+        ...     sources=("loans", "installments"), category="credit_history", nan_meaning="never NaN")
+        >>> fam = FeatureFamily("mine", ("loans", "installments"), (spec,),
+        ...     lambda v: v.events("installments").map_pairs(overdue))
+        >>> obs = pd.DataFrame({"borrower_id": ["b1"] * 2, "as_of": ["2024-03-20", "2024-03-21"]})
+        >>> extract(rs, obs, families=[fam])["overdue"].tolist()
+        [108.0, 0.0]
+        """
+        return run_pairs(
+            fn, budget, frame=self._frame, revealed=self._revealed, order=self._tl.order,
+            days=self._tl.days(), lo=self._lo(window), hi=self._hi, as_of=self._view._obs.day,
+        )
+
     # --- reductions for cash-flow features ---
 
     def _block_bounds(self, months: int) -> tuple[IntArray, IntArray]:
@@ -1340,6 +1445,11 @@ class PointInTimeView:
           15th is in no segment before the 16th, and counts in the 30-day
           window from the 15th.
 
+        Rows of one borrower known on the same day come in canonical order:
+        by row content, except the instalments, which come loan by loan (the
+        loans in the order of their drawdown time, then of a hash of their
+        ``loan_id``), each loan's in ``seq`` order.
+
         Columns that record a later event (:data:`REVEALED`: an instalment's
         ``paid_on``) are left out of these segments. ``at=column`` reads the
         rows as events of that date instead: a row's knowledge time becomes
@@ -1416,41 +1526,53 @@ class PointInTimeView:
             )
         memo = table if at is None else f"{table}@{at}"
         if memo not in self._segments:
-            frame = self._ctx.table(table)
-            day, borrower = self._knowledge(table, frame, user)
-            if at is None:
-                hidden = [c for c in REVEALED.get(table, ()) if c in frame.columns]
-                if hidden:
-                    frame = frame.drop(columns=hidden)
-            else:
-                if at not in frame.columns or not pd.api.types.is_datetime64_any_dtype(frame[at]):
-                    dates = [str(c) for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
-                    raise V.fail(
-                        "PointInTimeView",
-                        "at",
-                        f"must be a date column of {table!r}",
-                        repr(at),
-                        f"Use one of {dates}.",
-                    )
-                event = day_numbers(frame[at].to_numpy())
-                keep = event != NEVER
-                frame = frame[keep]
-                day = np.maximum(day[keep], event[keep])
-                borrower = borrower[keep]
-            self._segments[memo] = Segments(self, frame, day, borrower)
+            # The rows and their canonical order depend on the table alone, not on the family:
+            # built once per extraction and shared by the views of every family.
+            frame, revealed, timeline = self._ctx.memo(f"view:{memo}", lambda: self._rows(table, at, user))
+            seg = Segments.__new__(Segments)
+            seg._setup(self, frame, timeline)
+            seg._revealed = revealed
+            self._segments[memo] = seg
         return self._segments[memo]
+
+    def _rows(self, table: str, at: str | None, user: bool) -> tuple[pd.DataFrame, pd.DataFrame, Timeline]:
+        """The rows of ``table`` read at ``at``, their later-event columns, and their canonical order."""
+        frame = self._ctx.table(table)
+        hidden = [c for c in REVEALED.get(table, ()) if c in frame.columns] if at is None else []
+        if table == "installments" and at is None:
+            # Instalments known on one day come loan by loan (the loans' canonical order: drawdown
+            # time, then a hash of the loan id), each loan's in seq order: the order of the
+            # extraction's shared instalment index, reused rather than sorted again.
+            return frame.drop(columns=hidden), frame[hidden], self._ctx.installments().timeline
+        day, borrower = self._knowledge(table, frame, user)
+        revealed = frame[hidden]
+        if hidden:
+            frame = frame.drop(columns=hidden)
+        if at is not None:
+            if at not in frame.columns or not pd.api.types.is_datetime64_any_dtype(frame[at]):
+                dates = [str(c) for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
+                raise V.fail(
+                    "PointInTimeView",
+                    "at",
+                    f"must be a date column of {table!r}",
+                    repr(at),
+                    f"Use one of {dates}.",
+                )
+            event = day_numbers(frame[at].to_numpy())
+            keep = event != NEVER
+            frame = frame[keep]
+            revealed = revealed[keep]
+            day = np.maximum(day[keep], event[keep])
+            borrower = borrower[keep]
+        seg = Segments(self, frame, day, borrower, revealed)
+        return seg._frame, seg._revealed, seg._tl
 
     def _knowledge(self, table: str, frame: pd.DataFrame, user: bool) -> tuple[IntArray, IntArray]:
         """Knowledge day and borrower code of each row of ``table`` (original row order)."""
         if table == "installments":
-            ctx = self._ctx
-
-            def build() -> tuple[IntArray, IntArray]:  # one look-up per extraction, shared by the segments
-                loans = ctx.loans()
-                row = pd.Index(ctx.table("loans")["loan_id"]).get_indexer(frame["loan_id"])
-                return loans.drawn[row], loans.borrower[row]
-
-            return ctx.memo("knowledge:installments", build)
+            loans = self._ctx.loans()
+            row = pd.Index(self._ctx.table("loans")["loan_id"]).get_indexer(frame["loan_id"])
+            return loans.drawn[row], loans.borrower[row]
         schema = self._ctx.records.schema(table)
         known = EVENT_DATE[table] if not user else schema.known_at
         key = schema.borrower_key

@@ -164,8 +164,7 @@ class Timeline:
                 pos = np.flatnonzero(in_run)
                 rows = order[pos]
                 keys = ties(rows) if callable(ties) else [np.asarray(t)[rows] for t in ties]
-                sub = np.lexsort((*[np.asarray(t) for t in reversed(keys)], sorted_key[pos]))
-                order[pos] = rows[sub]
+                order[pos] = rows[_sort_runs(sorted_key[pos], [np.asarray(t) for t in keys])]
         return cls(order=order, key=key[order], day0=day0, span=span)
 
     def __len__(self) -> int:
@@ -204,6 +203,25 @@ class Timeline:
     def take(self, values: npt.ArrayLike) -> npt.NDArray[Any]:
         """``values`` (one per original row) in sorted order."""
         return np.asarray(values)[self.order]
+
+
+def _sort_runs(run_key: IntArray, keys: Sequence[npt.NDArray[Any]]) -> npt.NDArray[np.intp]:
+    """``np.lexsort((*reversed(keys), run_key))`` for a non-decreasing ``run_key``, the same permutation.
+
+    With one tie key (a row hash), its stable rank and the run number pack
+    into one int64 sorted stably: two single-key sorts instead of lexsort's
+    slower two-key merge.
+    """
+    n = run_key.size
+    if len(keys) != 1 or n >= 2**31:
+        out: npt.NDArray[np.intp] = np.lexsort((*reversed(keys), run_key))
+        return out
+    run = np.zeros(n, dtype=np.int64)
+    np.cumsum(run_key[1:] != run_key[:-1], out=run[1:])
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.argsort(keys[0], kind="stable")] = np.arange(n, dtype=np.int64)
+    packed: npt.NDArray[np.intp] = np.argsort(run * n + rank, kind="stable")
+    return packed
 
 
 def range_reduce(

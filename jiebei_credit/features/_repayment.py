@@ -1,11 +1,11 @@
 """Repayment and delinquency features.
 
-Each observation is paired with the instalments of the loans drawn before
-its ``as_of`` (a prefix of the borrower's instalments, which are sorted by
-drawdown date), the status of every pair is computed with array operations,
-and the pairs are reduced per observation. Observations are processed in
-chunks of at most :data:`PAIR_BUDGET` pairs, which bounds memory when a
-borrower has many observations.
+Written against the public point-in-time view: each observation is paired
+with the instalments of the loans drawn before its ``as_of``
+(:meth:`Segments.map_pairs` over ``events("installments")``), whose
+``paid_on`` is read per pair and kept only when it is before ``as_of``; the
+status of every pair is computed with array operations and reduced per
+observation. Chunks of at most :data:`PAIR_BUDGET` pairs bound memory.
 
 Status of instalment ``i`` seen at ``as_of = d``: it is *paid* iff
 ``paid_on < d``. It is past due on status date ``t`` iff ``due_on < t`` and
@@ -17,29 +17,25 @@ largest of them.
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
 from jiebei_credit.features._bases import NO_LOAN, REPAY, Base, per_window, point
-from jiebei_credit.features._context import Context, InstallmentView
-from jiebei_credit.features._kernels import (
-    NEVER,
-    FloatArray,
-    IntArray,
-    chunk_bounds,
-    expand,
-    per_owner,
-    range_reduce,
-)
+from jiebei_credit.features._kernels import FloatArray
+from jiebei_credit.features._pairs import PAIR_BUDGET, Pairs
+
+if TYPE_CHECKING:
+    from jiebei_credit.features._family import PointInTimeView
 
 __all__ = [
     "DPD_THRESHOLDS",
     "PAIR_BUDGET",
     "PREPAY_DAYS",
     "REPAYMENT_BASES",
+    "debt_service",
     "repayment_features",
-    "repayment_stats",
 ]
 
 
@@ -160,8 +156,6 @@ REPAYMENT_BASES: Final[tuple[Base, ...]] = (
     ),
 )
 
-#: Most (observation, instalment) pairs held in memory at once.
-PAIR_BUDGET: Final = 4_000_000
 #: Days-past-due thresholds of the ``dpd<k>_count`` features.
 DPD_THRESHOLDS: Final = (1, 30, 90)
 #: An instalment paid this many days or more before its due date is a prepayment.
@@ -172,94 +166,67 @@ FLAG_DAYS: Final = 730
 SERVICE_DAYS: Final = 90
 
 
-def _names(windows: tuple[int, ...]) -> list[str]:
-    names = [
-        "dpd_now",
-        "overdue_amount_now",
-        "outstanding_now",
-        "active_loans_now",
-        "days_since_delinquency",
-        "delinq_3c6c_24m",
-        "_debt_service_90d",
-    ]
-    for w in windows:
-        names += [f"dpd_max_{w}d", *(f"dpd{k}_count_{w}d" for k in DPD_THRESHOLDS)]
-        names += [f"ontime_ratio_{w}d", f"prepaid_share_{w}d"]
-    return names
+def _status(p: Pairs) -> tuple[FloatArray, FloatArray, FloatArray, np.ndarray, FloatArray]:
+    """Per pair: as_of, due day, payment day (NaN unless paid before as_of), paid flag, P + I."""
+    d, due, paid = p.as_of, p.dates("due_on"), p.dates("paid_on")
+    amount = p.column("principal_due") + p.column("interest_due")
+    return d, due, paid, ~np.isnan(paid), amount
 
 
-def repayment_stats(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:
-    """Every repayment feature plus ``_debt_service_90d`` (for the capacity family), memoised."""
-    return ctx.memo(f"repayment:{windows}", lambda: _compute(ctx, windows))
+def _features(windows: tuple[int, ...]) -> Callable[[Pairs], dict[str, FloatArray]]:
+    def fn(p: Pairs) -> dict[str, FloatArray]:
+        d, due, paid, known, amount = _status(p)
+        e = np.where(known, paid, d)  # last status date the instalment can be past due
+        overdue = (due < d) & ~known
+        out: dict[str, FloatArray] = {}
+        first_due = p.min(np.where(overdue, due, np.nan))
+        out["dpd_now"] = np.where(np.isnan(first_due), 0.0, p.observation_as_of - first_due)
+        out["overdue_amount_now"] = p.sum(overdue * amount)
+        out["outstanding_now"] = p.sum(~known * p.column("principal_due"))
+        loan = p.codes("loan_id")
+        out["active_loans_now"] = p.count_distinct(loan, where=~known)
+        out["days_since_delinquency"] = p.observation_as_of - p.max(np.where(e > due, e, np.nan))
+
+        late = (due >= d - FLAG_DAYS) & (due < d) & (~known | (paid > due))
+        # The pairs of an observation come loan by loan, each loan's instalments in seq order.
+        ow = p.owner
+        run3 = np.zeros(late.size, dtype=bool)
+        if late.size > 2:
+            run3[2:] = late[2:] & late[1:-1] & late[:-2] & (ow[2:] == ow[:-2]) & (loan[2:] == loan[:-2])
+        out["delinq_3c6c_24m"] = ((p.count(late) >= 6) | (p.count(run3) > 0)).astype(np.float64)
+
+        lateness = e - due
+        for w in windows:
+            seen = e > d - w  # past due on some status date of (d - w, d] ...
+            reach = np.where(seen & (lateness > 0), lateness, 0.0)  # ... for this many days at most
+            out[f"dpd_max_{w}d"] = p.max(reach, empty=0.0)
+            for k in DPD_THRESHOLDS:
+                out[f"dpd{k}_count_{w}d"] = p.count(seen & (lateness >= k))
+            due_in = (due >= d - w) & (due < d)
+            out[f"ontime_ratio_{w}d"] = _ratio(p.count(due_in & known & (paid <= due)), p.count(due_in))
+            paid_in = known & (paid >= d - w)
+            early = paid_in & (due - paid >= PREPAY_DAYS)
+            out[f"prepaid_share_{w}d"] = _ratio(p.count(early), p.count(paid_in))
+        return out
+
+    return fn
 
 
-def _compute(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:
-    iv = ctx.installments()
-    tl = iv.timeline
-    code, day = ctx.obs.code, ctx.obs.day
-    start = tl.start(code)
-    stop = tl.query(code, day)
-    n = len(code)
-    out = {name: np.full(n, np.nan) for name in _names(windows)}
-    for a, b in chunk_bounds(stop - start, PAIR_BUDGET):
-        part = _chunk(iv, start[a:b], stop[a:b], day[a:b], windows)
-        for name, values in part.items():
-            out[name][a:b] = values
-    has = stop > start
-    for values in out.values():
-        values[~has] = np.nan
-    return out
+def _service(p: Pairs) -> dict[str, FloatArray]:
+    d, due, _, known, amount = _status(p)
+    return {"service": p.sum(~known * (due < d + SERVICE_DAYS) * amount)}
 
 
-def _chunk(
-    iv: InstallmentView, lo: IntArray, hi: IntArray, day: IntArray, windows: tuple[int, ...]
-) -> dict[str, FloatArray]:
-    m = lo.size
-    owner, item = expand(lo, hi)
-    length = hi - lo
-    run_hi = np.cumsum(length)
-    run_lo = run_hi - length
-    d = day[owner]
-    due, paid = iv.due[item], iv.paid[item]
-    amount = iv.principal[item] + iv.interest[item]
-    known = paid < d
-    e = np.where(known, paid, d)  # last status date the instalment can be past due
-    overdue = (due < d) & ~known
+def debt_service(view: PointInTimeView) -> FloatArray:
+    """Debt service of the line at ``as_of``.
 
-    def per(weights: np.ndarray) -> FloatArray:
-        return per_owner(owner, weights, m)
-
-    out: dict[str, FloatArray] = {}
-    first_due = range_reduce(np.minimum, np.where(overdue, due, NEVER), run_lo, run_hi, NEVER)
-    out["dpd_now"] = np.where(first_due < NEVER, day - first_due, 0.0)
-    out["overdue_amount_now"] = per(overdue * amount)
-    out["outstanding_now"] = per(~known * iv.principal[item])
-    open_idx = np.flatnonzero(~known)
-    loan = iv.loan[item]
-    new = np.ones(open_idx.size, dtype=bool)
-    new[1:] = (owner[open_idx[1:]] != owner[open_idx[:-1]]) | (loan[open_idx[1:]] != loan[open_idx[:-1]])
-    out["active_loans_now"] = np.bincount(owner[open_idx[new]], minlength=m).astype(np.float64)
-    last_late = range_reduce(np.maximum, np.where(e > due, e, -NEVER), run_lo, run_hi, -NEVER)
-    out["days_since_delinquency"] = np.where(last_late > -NEVER, day - last_late, np.nan)
-
-    late = (due >= d - FLAG_DAYS) & (due < d) & (~known | (paid > due))
-    run3 = np.zeros(late.size, dtype=bool)
-    if late.size > 2:
-        run3[2:] = late[2:] & late[1:-1] & late[:-2] & (owner[2:] == owner[:-2]) & (loan[2:] == loan[:-2])
-    out["delinq_3c6c_24m"] = ((per(late) >= 6) | (per(run3) > 0)).astype(np.float64)
-    out["_debt_service_90d"] = per(~known * (due < d + SERVICE_DAYS) * amount)
-
-    lateness = e - due
-    for w in windows:
-        seen = e > d - w  # past due on some status date of (d - w, d] ...
-        reach = np.where(seen & (lateness > 0), lateness, 0)  # ... for this many days at most
-        out[f"dpd_max_{w}d"] = range_reduce(np.maximum, reach, run_lo, run_hi, 0.0)
-        for k in DPD_THRESHOLDS:
-            out[f"dpd{k}_count_{w}d"] = per(seen & (lateness >= k))
-        due_in = (due >= d - w) & (due < d)
-        out[f"ontime_ratio_{w}d"] = _ratio(per(due_in & known & (paid <= due)), per(due_in))
-        paid_in = known & (paid >= d - w)
-        out[f"prepaid_share_{w}d"] = _ratio(per(paid_in & (due - paid >= PREPAY_DAYS)), per(paid_in))
+    Principal and interest of the instalments not paid before ``as_of`` that
+    are overdue or due in the :data:`SERVICE_DAYS` days from ``as_of``. 0 with
+    no such instalment, NaN with no loan drawn before ``as_of``.
+    """
+    inst = view.events("installments")
+    out = inst.map_pairs(_service, budget=PAIR_BUDGET)["service"]
+    out[inst.count() == 0] = np.nan
     return out
 
 
@@ -270,7 +237,11 @@ def _ratio(num: FloatArray, den: FloatArray) -> FloatArray:
     return out
 
 
-def repayment_features(ctx: Context, windows: tuple[int, ...]) -> dict[str, FloatArray]:
+def repayment_features(view: PointInTimeView) -> dict[str, FloatArray]:
     """Features of the ``repayment`` family (see the catalog for definitions)."""
-    stats = repayment_stats(ctx, windows)
-    return {k: v for k, v in stats.items() if not k.startswith("_")}
+    inst = view.events("installments")
+    out = inst.map_pairs(_features(view.windows), budget=PAIR_BUDGET)
+    none = inst.count() == 0
+    for values in out.values():
+        values[none] = np.nan
+    return out

@@ -34,6 +34,7 @@ def test_public_names_are_pinned() -> None:
             "DataCategory",
             "FeatureFamily",
             "FeatureSpec",
+            "Pairs",
             "PointInTimeFailure",
             "PointInTimeReport",
             "PointInTimeView",
