@@ -335,8 +335,13 @@ def outcomes(
         are not read).
     observations : dask.dataframe.DataFrame
         Columns ``borrower_id`` and ``as_of``; a unique index.
-    npartitions, unknown_columns, partitioned_by_borrower
-        As in :func:`extract`.
+    npartitions : int, optional
+        Borrower buckets after the shuffle, as in :func:`extract`.
+    unknown_columns : {"raise", "keep", "drop"}, default "raise"
+        Passed to :meth:`RecordSet.from_frames`, as in :func:`extract`.
+    partitioned_by_borrower : bool, default False
+        True when the inputs are already partitioned by borrower (no
+        shuffle), as in :func:`extract`.
     **kwargs
         Keywords of :func:`jiebei_credit.features.outcomes`
         (``observed_until`` is required).
@@ -434,11 +439,23 @@ def score(card: Any, X: dd.DataFrame) -> dd.Series:
 def predict_proba(card: Any, X: dd.DataFrame) -> da.Array:
     """``[P(good), P(bad)]`` per row: ``card.predict_proba`` on each partition.
 
+    Parameters
+    ----------
+    card : jiebei_credit.scorecard.Scorecard
+        A fitted card.
+    X : dask.dataframe.DataFrame
+        Features.
+
     Returns
     -------
     dask.array.Array
         Shape ``(n, 2)`` float64, chunked by partition (unknown chunk
         sizes until computed).
+
+    Raises
+    ------
+    InvalidInputError, SchemaError, NotFittedError
+        As ``card.predict_proba`` (on the metadata here, or from a worker).
     """
     X = _check_dask_frame(X, func="jiebei_credit.dask.predict_proba")
     card.predict_proba(X._meta)  # the in-memory checks on the metadata
@@ -450,14 +467,59 @@ def predict_proba(card: Any, X: dd.DataFrame) -> da.Array:
 
 def explain(card: Any, X: dd.DataFrame, top: int = 4, *,
             descriptions: Mapping[str, tuple[str, str]] | None = None) -> dd.DataFrame:
-    """Reasons per row: ``card.explain`` on each partition (same columns and index)."""
+    """The reasons per row: ``card.explain`` on each partition (same columns and index).
+
+    Parameters
+    ----------
+    card : jiebei_credit.scorecard.Scorecard
+        A fitted card.
+    X : dask.dataframe.DataFrame
+        Features.
+    top : int, default 4
+        Reasons per row (fewer when fewer features lost points).
+    descriptions : mapping of str to (English, Chinese), optional
+        Texts per feature, as for :func:`jiebei_credit.scorecard.explain`.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        The in-memory ``card.explain`` output, partition by partition: one row
+        per reason (``row``, ``rank``, ``feature``, ``bin``, ``points``,
+        ``points_lost``, ``reason``, ``reason_zh``).
+
+    Raises
+    ------
+    InvalidInputError, SchemaError, NotFittedError
+        As ``card.explain`` (on the metadata here, or from a worker).
+    """
     X = _check_dask_frame(X, func="jiebei_credit.dask.explain")
     meta = _row_meta(lambda f: card.explain(f, top=top, descriptions=descriptions), X)
     return X.map_partitions(_explain, card, top, descriptions, meta=meta)
 
 
 def assign(applicants: dd.DataFrame, policy: limits.LimitPolicy, **kwargs: Any) -> dd.DataFrame:
-    """Limits and decisions per applicant: :func:`jiebei_credit.limits.assign` on each partition."""
+    """The limits and decisions per applicant: :func:`jiebei_credit.limits.assign` on each partition.
+
+    Parameters
+    ----------
+    applicants : dask.dataframe.DataFrame
+        One row per applicant, with the columns :func:`jiebei_credit.limits.assign` reads.
+    policy : jiebei_credit.limits.LimitPolicy
+        Caps, capacity assumptions, cut-offs and rounding.
+    **kwargs
+        Keywords of :func:`jiebei_credit.limits.assign` (e.g. ``scaling``,
+        required when ``applicants`` has a ``score`` column).
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        The in-memory output, partition by partition (same index and columns).
+
+    Raises
+    ------
+    InvalidInputError, SchemaError
+        As :func:`jiebei_credit.limits.assign` (on the metadata here, or from a worker).
+    """
     applicants = _check_dask_frame(applicants, func="jiebei_credit.dask.assign", name="applicants")
     meta = _row_meta(lambda f: limits.assign(f, policy, **kwargs), applicants)
     return applicants.map_partitions(_assign, policy, dict(kwargs), meta=meta)
@@ -644,8 +706,25 @@ def psi(
     ----------
     expected, actual : dask.dataframe.Series
         Reference and current samples.
-    bins, edges, binning, missing, smoothing, thresholds
-        As in :func:`jiebei_credit.metrics.psi`.
+    bins : int, default 10
+        For numeric input: number of bins, cut at quantiles of the reference
+        (left-closed; ties can merge bins). Not used with ``edges`` or
+        ``binning``.
+    edges : array-like of float, optional
+        Strictly increasing interior cut points for numeric input.
+    binning : BinningLike, optional
+        A fitted binning (e.g. :class:`jiebei_credit.scorecard.Binning`): its
+        bins are used as they are, including its missing and special bins.
+    missing : {"raise", "bin"}, default "raise"
+        Missing values raise, or are counted in a separate ``"missing"`` bin.
+        Not used with ``binning``.
+    smoothing : float, default 0.5
+        Added to every bin's count in both samples before taking shares, so
+        bins empty in one sample give a finite PSI; ``0`` gives the textbook
+        PSI.
+    thresholds : tuple of two floats, default (0.1, 0.25)
+        Traffic-light cut-offs ``(amber, red)``, see
+        :func:`jiebei_credit.metrics.psi_status`.
     sample_size : int, default 1 000 000
         Quantile edges (numeric input without ``edges`` or ``binning``) come
         from all of ``expected`` when it has at most this many rows (exact:
@@ -711,10 +790,16 @@ def stability_report(
         Fitted.
     X_reference, X_current : dask.dataframe.DataFrame
         Feature tables holding the card's features.
-    bins, smoothing, psi_thresholds
-        As in :func:`jiebei_credit.monitoring.stability_report`.
-    sample_size, seed
-        As in :func:`psi`, for the reference score bands.
+    bins : int, default 10
+        Score bands: quantiles of the reference score (left-closed).
+    smoothing : float, default 0.5
+        PSI smoothing, see :func:`jiebei_credit.metrics.psi`.
+    psi_thresholds : tuple of two floats, default (0.1, 0.25)
+        Amber and red cut-offs for PSI and CSI.
+    sample_size : int, default 1 000 000
+        Size of the sample the reference score bands come from, as in :func:`psi`.
+    seed : int, default 0
+        Seed of that sample.
 
     Returns
     -------

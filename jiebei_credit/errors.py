@@ -77,11 +77,20 @@ class Problem:
 class SchemaError(JiebeiCreditError, ValueError):
     """A table or a set of tables breaks its schema.
 
+    Parameters
+    ----------
+    problems : iterable of Problem
+        Every violation found, not only the first; stored as the tuple
+        ``problems``. The message shows the first ten and the total count.
+    context : str, optional
+        The public function or class that found them; it leads the message.
+
     Attributes
     ----------
     problems : tuple of Problem
-        Every violation found, not only the first. The message shows the
-        first ten and the total count.
+        The violations, in the order found.
+    context : str or None
+        As given.
 
     Examples
     --------

@@ -65,6 +65,13 @@ DEFAULT_SAMPLE_SIZE: Final = 1_000_000
 def library_errors() -> Iterator[None]:
     """Re-raise a library exception from a Spark worker as the original exception.
 
+    Yields
+    ------
+    None
+        Control to the ``with`` block; a Spark error that carries an encoded
+        library exception is re-raised as that exception, any other
+        exception unchanged.
+
     Examples
     --------
     >>> from jiebei_credit.spark import library_errors
@@ -83,7 +90,19 @@ def library_errors() -> Iterator[None]:
 
 
 def to_pandas(df: DataFrame) -> pd.DataFrame:
-    """``df.toPandas()`` inside :func:`library_errors`."""
+    """``df.toPandas()`` inside :func:`library_errors`.
+
+    Parameters
+    ----------
+    df : pyspark.sql.DataFrame
+        A Spark frame, e.g. the output of :func:`extract` or :func:`score`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The collected rows; a library error raised on a worker is re-raised
+        as itself.
+    """
     with library_errors():
         return df.toPandas()
 
@@ -289,6 +308,24 @@ def outcomes(
 ) -> DataFrame:
     """The bad flag of Spark observations, with :func:`jiebei_credit.features.outcomes`.
 
+    Parameters
+    ----------
+    tables : mapping of str to pyspark.sql.DataFrame
+        Needs ``borrowers``, ``loans`` and ``installments`` (other tables
+        are not read).
+    observations : pyspark.sql.DataFrame
+        Columns ``borrower_id``, ``as_of`` and ``key``.
+    key : str
+        Column identifying each observation (unique); it is the first
+        output column.
+    npartitions : int, optional
+        Borrower buckets, as in :func:`extract`.
+    unknown_columns : {"raise", "keep", "drop"}, default "raise"
+        Passed to :meth:`RecordSet.from_frames`.
+    **kwargs
+        Keywords of :func:`jiebei_credit.features.outcomes`
+        (``observed_until`` is required).
+
     Returns
     -------
     pyspark.sql.DataFrame
@@ -350,7 +387,30 @@ def _rowwise(X: DataFrame, key: str, fn: Callable[[pd.DataFrame], pd.DataFrame],
 
 
 def score(card: Any, X: DataFrame, *, key: str, name: str = "score") -> DataFrame:
-    """``card.points`` per row: columns ``key`` and ``name`` (double)."""
+    """``card.points`` per row: columns ``key`` and ``name`` (double).
+
+    Parameters
+    ----------
+    card : jiebei_credit.scorecard.Scorecard
+        A fitted card.
+    X : pyspark.sql.DataFrame
+        Features and the ``key`` column.
+    key : str
+        Column identifying each row; copied to the output with its type.
+    name : str, default "score"
+        Name of the points column.
+
+    Returns
+    -------
+    pyspark.sql.DataFrame
+        Columns ``key`` and ``name``, one row per row of ``X``.
+
+    Raises
+    ------
+    InvalidInputError, SchemaError, NotFittedError
+        ``X`` is not a Spark DataFrame or lacks ``key``; otherwise as
+        ``card.points`` (on the schema here, or from a worker).
+    """
     def fn(frame: pd.DataFrame) -> pd.DataFrame:
         points = card.points(frame)
         return pd.DataFrame({key: frame.index.to_numpy(), name: np.asarray(points, dtype=np.float64)})
@@ -361,7 +421,33 @@ def score(card: Any, X: DataFrame, *, key: str, name: str = "score") -> DataFram
 
 def explain(card: Any, X: DataFrame, *, key: str, top: int = 4,
             descriptions: Mapping[str, tuple[str, str]] | None = None) -> DataFrame:
-    """``card.explain`` per row; its ``row`` column holds the ``key`` values."""
+    """``card.explain`` per row; its ``row`` column holds the ``key`` values.
+
+    Parameters
+    ----------
+    card : jiebei_credit.scorecard.Scorecard
+        A fitted card.
+    X : pyspark.sql.DataFrame
+        Features and the ``key`` column.
+    key : str
+        Column identifying each row.
+    top : int, default 4
+        Reasons per row (fewer when fewer features lost points).
+    descriptions : mapping of str to (English, Chinese), optional
+        Texts per feature, as for :func:`jiebei_credit.scorecard.explain`.
+
+    Returns
+    -------
+    pyspark.sql.DataFrame
+        The in-memory ``card.explain`` columns, one row per reason, ``row``
+        holding the ``key`` values (with ``key``'s type).
+
+    Raises
+    ------
+    InvalidInputError, SchemaError, NotFittedError
+        ``X`` is not a Spark DataFrame or lacks ``key``; otherwise as
+        ``card.explain``.
+    """
     def fn(frame: pd.DataFrame) -> pd.DataFrame:
         return card.explain(frame, top=top, descriptions=descriptions)  # type: ignore[no-any-return]
 
@@ -370,7 +456,32 @@ def explain(card: Any, X: DataFrame, *, key: str, top: int = 4,
 
 
 def assign(applicants: DataFrame, policy: limits.LimitPolicy, *, key: str, **kwargs: Any) -> DataFrame:
-    """:func:`jiebei_credit.limits.assign` per row: ``key`` then the in-memory columns."""
+    """Apply :func:`jiebei_credit.limits.assign` per row: ``key`` then the in-memory columns.
+
+    Parameters
+    ----------
+    applicants : pyspark.sql.DataFrame
+        One row per applicant, with the ``key`` column and the columns
+        :func:`jiebei_credit.limits.assign` reads.
+    policy : jiebei_credit.limits.LimitPolicy
+        Caps, capacity assumptions, cut-offs and rounding.
+    key : str
+        Column identifying each applicant.
+    **kwargs
+        Keywords of :func:`jiebei_credit.limits.assign` (e.g. ``scaling``,
+        required when ``applicants`` has a ``score`` column).
+
+    Returns
+    -------
+    pyspark.sql.DataFrame
+        ``key``, then the columns of the in-memory output.
+
+    Raises
+    ------
+    InvalidInputError, SchemaError
+        ``applicants`` is not a Spark DataFrame or lacks ``key``; otherwise
+        as :func:`jiebei_credit.limits.assign`.
+    """
     def fn(frame: pd.DataFrame) -> pd.DataFrame:
         out = limits.assign(frame, policy, **kwargs)
         return out.reset_index(names=key)
@@ -617,16 +728,37 @@ def psi(
         Reference and current rows.
     column : str
         The variable.
-    bins, edges, binning, missing, smoothing, thresholds
-        As in :func:`jiebei_credit.metrics.psi`.
-    sample_size, seed
-        As in :func:`jiebei_credit.dask.psi`: quantile edges from all of
-        ``expected`` up to ``sample_size`` rows (exact), else from
-        ``expected.sample(fraction, seed)`` (approximate edges, exact counts).
+    bins : int, default 10
+        For numeric input: number of bins, cut at quantiles of the reference
+        (left-closed; ties can merge bins). Not used with ``edges`` or
+        ``binning``.
+    edges : array-like of float, optional
+        Strictly increasing interior cut points for numeric input.
+    binning : BinningLike, optional
+        A fitted binning (e.g. :class:`jiebei_credit.scorecard.Binning`): its
+        bins are used as they are, including its missing and special bins.
+    missing : {"raise", "bin"}, default "raise"
+        Missing values raise, or are counted in a separate ``"missing"`` bin.
+        Not used with ``binning``.
+    smoothing : float, default 0.5
+        Added to every bin's count in both samples before taking shares, so
+        bins empty in one sample give a finite PSI; ``0`` gives the textbook
+        PSI.
+    thresholds : tuple of two floats, default (0.1, 0.25)
+        Traffic-light cut-offs ``(amber, red)``, see
+        :func:`jiebei_credit.metrics.psi_status`.
+    sample_size : int, default 1 000 000
+        Quantile edges come from all of ``expected`` up to ``sample_size``
+        rows (exact), else from ``expected.sample(fraction, seed)``
+        (approximate edges, exact counts), as in :func:`jiebei_credit.dask.psi`.
+    seed : int, default 0
+        Seed of that sample.
 
     Returns
     -------
     PSIResult
+        As :func:`jiebei_credit.metrics.psi`; equal to the in-memory result
+        when the edges are exact.
 
     Raises
     ------

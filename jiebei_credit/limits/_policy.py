@@ -87,10 +87,13 @@ class LimitPolicy:
     dsr : float, default 0.5
         Debt-service ratio θ: the share of monthly income that may go to debt
         service, in ``(0, 1]``.
-    capacity_term_months, capacity_annual_rate, capacity_method
-        Term (1–60), nominal annual rate and repayment method used to turn
-        spare monthly capacity into a principal (:func:`max_principal`).
-        Defaults 12 months, 14.4 % (0.04 % a day × 360), equal instalments.
+    capacity_term_months : int, default 12
+        Term in months (1–60) used to turn spare monthly capacity into a
+        principal (:func:`max_principal`).
+    capacity_annual_rate : float, default 0.144
+        Nominal annual rate for that conversion: 14.4 % is 0.04 % a day × 360.
+    capacity_method : {'equal_installment', 'equal_principal', 'interest_first'}, default 'equal_installment'
+        Repayment method for that conversion.
     pd_cutoff : float, default 0.10
         Applicants with a PD above this are declined.
     refer_pd : float, optional
@@ -256,6 +259,12 @@ class LimitPolicy:
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict with ``schema`` and ``version`` keys.
 
+        Returns
+        -------
+        dict of str to object
+            ``schema``, ``version`` and every field (tuples as lists, bands as
+            dicts with ``max_pd`` and ``multiple``).
+
         Examples
         --------
         >>> from jiebei_credit.limits import PRESETS
@@ -276,6 +285,16 @@ class LimitPolicy:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LimitPolicy:
         """Rebuild a policy from :meth:`to_dict` output.
+
+        Parameters
+        ----------
+        data : dict of str to object
+            The output of :meth:`to_dict`, e.g. read back from JSON.
+
+        Returns
+        -------
+        LimitPolicy
+            A policy equal to the one that wrote ``data``.
 
         Raises
         ------

@@ -30,7 +30,7 @@ _RULES: Final[dict[str, str]] = {
 class PricingCheck:
     """Result of :func:`check_pricing`.
 
-    Attributes
+    Parameters
     ----------
     regime : {"licensed", "private_lending"}
         The rule applied.

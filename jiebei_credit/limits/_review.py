@@ -114,7 +114,13 @@ class LineReviewPolicy:
         object.__setattr__(self, name, value)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dict with ``schema`` and ``version`` keys."""
+        """JSON-safe dict with ``schema`` and ``version`` keys.
+
+        Returns
+        -------
+        dict of str to object
+            ``schema``, ``version`` and every field by name.
+        """
         out: dict[str, Any] = {"schema": REVIEW_SCHEMA, "version": REVIEW_VERSION}
         out.update({f.name: getattr(self, f.name) for f in fields(self)})
         return out
@@ -122,6 +128,16 @@ class LineReviewPolicy:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LineReviewPolicy:
         """Rebuild a policy from :meth:`to_dict` output.
+
+        Parameters
+        ----------
+        data : dict of str to object
+            The output of :meth:`to_dict`, e.g. read back from JSON.
+
+        Returns
+        -------
+        LineReviewPolicy
+            A policy equal to the one that wrote ``data``.
 
         Raises
         ------

@@ -24,5 +24,16 @@ class BinningLike(Protocol):
         ...
 
     def bin_index(self, x: Any) -> npt.NDArray[np.int64]:
-        """Row index into ``labels`` for every value of ``x``."""
+        """Row index into ``labels`` for every value of ``x``.
+
+        Parameters
+        ----------
+        x : array-like, shape (n,)
+            Values of the binned variable.
+
+        Returns
+        -------
+        numpy.ndarray of int64, shape (n,)
+            For each value, its bin: an integer in ``0 .. len(labels) - 1``.
+        """
         ...

@@ -165,7 +165,7 @@ def calibration_table(
 class HosmerLemeshowResult:
     r"""Result of :func:`hosmer_lemeshow`.
 
-    Attributes
+    Parameters
     ----------
     statistic : float
         The Hosmer–Lemeshow :math:`\chi^2` statistic.

@@ -29,7 +29,7 @@ MAX_ROWS = 2**53
 class DeLongResult:
     r"""Result of :func:`delong_test`.
 
-    Attributes
+    Parameters
     ----------
     auc_a, auc_b : float
         AUC of each score on the same rows.

@@ -25,7 +25,7 @@ def gains_table(
     bins: int = 10,
     edges: object = None,
 ) -> pd.DataFrame:
-    r"""Gains table: per score band count, bads, bad rate, cumulative capture, lift and KS.
+    r"""The gains table: per score band count, bads, bad rate, cumulative capture, lift and KS.
 
     Parameters
     ----------

@@ -134,7 +134,7 @@ def binomial_test(
 
 
 def jeffreys_test(defaults: object, count: object, pd: object) -> float | FloatArray:
-    r"""Jeffreys test of a grade's PD (ECB 2019): posterior probability that PD is not too low.
+    r"""The Jeffreys test of a grade's PD (ECB 2019): posterior probability that PD is not too low.
 
     Parameters
     ----------

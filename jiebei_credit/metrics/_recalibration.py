@@ -18,7 +18,7 @@ from jiebei_credit._validation import both_classes, fail, offending, outcome_and
 class CalibrationSlopeResult:
     r"""Result of :func:`calibration_slope`.
 
-    Attributes
+    Parameters
     ----------
     intercept : float
         Calibration intercept ("calibration in the large"): :math:`a` in

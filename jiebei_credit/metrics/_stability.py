@@ -21,7 +21,7 @@ PSI_THRESHOLDS: tuple[float, float] = (0.1, 0.25)
 class PSIResult:
     """Population stability index of one variable, with its bin table.
 
-    Attributes
+    Parameters
     ----------
     value : float
         The PSI (smoothed), >= 0.

@@ -51,7 +51,7 @@ _DECISION_ZH: Final = {"approve": "通过", "refer": "转人工", "decline": "�
 class CardComparison:
     """Result of :func:`compare_cards`: champion against challenger on the same rows.
 
-    Attributes
+    Parameters
     ----------
     n : int
         Rows compared.
@@ -165,7 +165,14 @@ class CardComparison:
         return out
 
     def summary(self) -> str:
-        """The comparison in a few English sentences, one per line."""
+        """The comparison in a few English sentences, one per line.
+
+        Returns
+        -------
+        str
+            Lines joined by newlines: rows and scale, then discrimination (with the DeLong test),
+            calibration and the policy's swap sets when they were computed.
+        """
         scale = ("on points (same scaling)" if self.on == "points" else
                  "on log-odds" + ("" if self.same_scaling else " (the cards' scalings differ: "
                                   f"champion {self.scalings[0]}; challenger {self.scalings[1]})"))
@@ -203,7 +210,13 @@ class CardComparison:
         return "\n".join(lines)
 
     def summary_zh(self) -> str:
-        """The comparison in Chinese (简体中文), one sentence per line."""
+        """The comparison in Chinese (简体中文), one sentence per line.
+
+        Returns
+        -------
+        str
+            The sentences of :meth:`summary` in Chinese, joined by newlines.
+        """
         scale = ("按分数比较(评分刻度相同)" if self.on == "points" else
                  "按对数几率比较" + ("" if self.same_scaling else "(两张评分卡刻度不同:"
                                   f"冠军 {self.scalings[0]};挑战者 {self.scalings[1]})"))

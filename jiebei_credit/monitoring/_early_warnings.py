@@ -192,6 +192,11 @@ def early_warnings(
         sequence of uniquely named :class:`WarningRule` records, or
         ``missing_columns`` is not ``"raise"`` or ``"skip"``.
 
+    See Also
+    --------
+    DEFAULT_RULES : new delinquency, 31+ DPD, utilisation jump and high
+        utilisation, receipts drop, inquiry spike, Zhima drop, limit cut.
+
     Notes
     -----
     For a rule with comparison :math:`\circ` and threshold :math:`t`, with
@@ -213,11 +218,6 @@ def early_warnings(
     ``"insufficient"`` status of :func:`stability_report`: a rule that
     cannot be evaluated is ``<NA>``, never ``False`` (no warning is not the
     same as no evidence).
-
-    See Also
-    --------
-    DEFAULT_RULES : new delinquency, 31+ DPD, utilisation jump and high
-        utilisation, receipts drop, inquiry spike, Zhima drop, limit cut.
 
     Examples
     --------

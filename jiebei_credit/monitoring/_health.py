@@ -41,7 +41,7 @@ _RULE_ZH: Final = {
 class ModelHealth:
     """Result of :func:`model_health`: a verdict and the evidence of every rule.
 
-    Attributes
+    Parameters
     ----------
     verdict : {"keep", "recalibrate", "rebuild"}
         The most severe action among the rules triggered (``"keep"`` when
@@ -82,11 +82,24 @@ class ModelHealth:
     notes: tuple[str, ...]
 
     def to_frame(self) -> pd.DataFrame:
-        """The rule table (a copy of :attr:`rules`)."""
+        """The rule table (a copy of :attr:`rules`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per rule, as :attr:`rules`; changing it does not change this object.
+        """
         return self.rules.copy()
 
     def summary(self) -> str:
-        """The verdict and every rule, in English, one per line."""
+        """The verdict and every rule, in English, one per line.
+
+        Returns
+        -------
+        str
+            The verdict, then one line per rule (triggered, passed or not run, with its
+            reason), then the notes; joined by newlines.
+        """
         partial = "" if self.complete else " (on partial evidence: some rules could not run)"
         lines = [f"Verdict: {self.verdict}{partial}."]
         for name, r in self.rules.iterrows():
@@ -97,7 +110,13 @@ class ModelHealth:
         return "\n".join(lines)
 
     def summary_zh(self) -> str:
-        """The verdict and every rule, in Chinese (简体中文), one per line."""
+        """The verdict and every rule, in Chinese (简体中文), one per line.
+
+        Returns
+        -------
+        str
+            The verdict, then one line per rule with its value and threshold; joined by newlines.
+        """
         partial = "" if self.complete else "(证据不完整:部分规则未能执行)"
         lines = [f"结论:{_VERDICT_ZH[self.verdict]}{partial}。"]
         for name, r in self.rules.iterrows():

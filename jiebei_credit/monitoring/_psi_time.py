@@ -27,7 +27,7 @@ _MONDAY: Final = 4  # 1970-01-05, day 4 of the epoch, is a Monday
 class PSIOverTime:
     """Result of :func:`psi_over_time`: one PSI per period.
 
-    Attributes
+    Parameters
     ----------
     freq : {"W-MON", "MS", "QS", "YS"}
         The period length.
@@ -58,7 +58,13 @@ class PSIOverTime:
         return worst(self.table["status"])
 
     def to_frame(self) -> pd.DataFrame:
-        """The per-period table (a copy of :attr:`table`)."""
+        """The per-period table (a copy of :attr:`table`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per period, as :attr:`table`; changing it does not change this object.
+        """
         return self.table.copy()
 
 
@@ -128,11 +134,25 @@ def psi_over_time(
     freq : {"MS", "QS", "YS", "W-MON"}, default "MS"
         Periods: calendar months, quarters, years or weeks from Monday,
         each labelled by its first day (the pandas aliases).
-    bins, edges, binning, missing, smoothing, thresholds
-        As in :func:`jiebei_credit.metrics.psi`: quantile bins of the
-        reference (default 10), fixed interior ``edges``, or a fitted
-        ``binning``; missing values raised or binned; smoothing and
-        traffic-light cut-offs.
+    bins : int, default 10
+        For numeric input: number of bins, cut at quantiles of the reference
+        (left-closed; ties can merge bins). Not used with ``edges`` or
+        ``binning``.
+    edges : array-like of float, optional
+        Strictly increasing interior cut points for numeric input.
+    binning : BinningLike, optional
+        A fitted binning (e.g. :class:`jiebei_credit.scorecard.Binning`): its
+        bins are used as they are, including its missing and special bins.
+    missing : {"raise", "bin"}, default "raise"
+        Missing values raise, or are counted in a separate ``"missing"`` bin.
+        Not used with ``binning``.
+    smoothing : float, default 0.5
+        Added to every bin's count in both samples before taking shares, so
+        bins empty in one sample give a finite PSI; ``0`` gives the textbook
+        PSI.
+    thresholds : tuple of two floats, default (0.1, 0.25)
+        Traffic-light cut-offs ``(amber, red)``, see
+        :func:`jiebei_credit.metrics.psi_status`.
 
     Returns
     -------

@@ -51,7 +51,18 @@ class ScorecardLike(Protocol):
         ...
 
     def points(self, X: pd.DataFrame) -> pd.Series[Any]:
-        """Points per row of ``X``, higher = lower risk."""
+        """The points per row of ``X``, higher = lower risk.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame
+            Rows with at least the model's features.
+
+        Returns
+        -------
+        pandas.Series
+            Points on ``X``'s index.
+        """
         ...
 
 
@@ -59,7 +70,7 @@ class ScorecardLike(Protocol):
 class StabilityReport:
     """Result of :func:`stability_report`.
 
-    Attributes
+    Parameters
     ----------
     score_psi : PSIResult
         PSI of the score over the reference score bands.
@@ -124,6 +135,12 @@ class StabilityReport:
         ``check`` is ``"score_psi"`` (value: PSI), ``"csi"`` (item: the
         feature; value: CSI) or ``"bad_rate"`` (item: the score band; value:
         change in bad rate, current - reference).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``check``, ``item``, ``value`` and ``status``, the score PSI
+            first, then the features, then the score bands.
         """
         rows: list[tuple[str, str, float, str]] = [
             ("score_psi", "score", self.score_psi.value, self.score_psi.status)

@@ -89,7 +89,7 @@ def _status_dates(values: object, *, func: str) -> tuple[pd.Timestamp, ...]:
 class RollRates:
     """Transition matrices of accounts between delinquency buckets, one per period.
 
-    Attributes
+    Parameters
     ----------
     dates : tuple of pandas.Timestamp
         The status dates; period ``i`` runs from ``dates[i]`` to ``dates[i + 1]``.
@@ -129,6 +129,18 @@ class RollRates:
     def matrix(self, period: int = -1) -> pd.DataFrame:
         """The rates of one period (by position; -1 is the last), indexed by bucket.
 
+        Parameters
+        ----------
+        period : int, default -1
+            Position of the period among the transitions between consecutive
+            ``dates`` (0 is the first; negative positions count from the end).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by bucket (``from``), columns ``states``: the share of each
+            bucket's weight that moved to each state in that period.
+
         Raises
         ------
         InvalidInputError
@@ -143,7 +155,7 @@ class RollRates:
                             index=pd.Index(list(self.buckets), name="from"), columns=self.rates.columns)
 
     def pooled(self) -> pd.DataFrame:
-        """Rates of all periods pooled: summed weights (accounts or balances) over periods, per row.
+        """The rates of all periods pooled: summed weights (accounts or balances) over periods, per row.
 
         Returns
         -------
@@ -304,7 +316,7 @@ def roll_rates(
 class FlowThrough:
     """Flow-through rate from the first bucket to the last.
 
-    Attributes
+    Parameters
     ----------
     rate : float
         Product of the pooled forward roll rates (NaN when a bucket on the

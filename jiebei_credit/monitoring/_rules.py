@@ -97,7 +97,13 @@ class WarningRule:
         return self.kind != "level"
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dict with ``schema`` and ``version``; inverse of :meth:`from_dict`."""
+        """JSON-safe dict with ``schema`` and ``version``; inverse of :meth:`from_dict`.
+
+        Returns
+        -------
+        dict of str to object
+            ``schema``, ``version`` and every field by name.
+        """
         out: dict[str, Any] = {"schema": _SCHEMA, "version": _VERSION}
         out.update({f.name: getattr(self, f.name) for f in fields(self)})
         return out
@@ -105,6 +111,16 @@ class WarningRule:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> WarningRule:
         """Rebuild a rule from :meth:`to_dict` output.
+
+        Parameters
+        ----------
+        data : mapping
+            The output of :meth:`to_dict`, e.g. read back from JSON.
+
+        Returns
+        -------
+        WarningRule
+            A rule equal to the one that wrote ``data``.
 
         Raises
         ------

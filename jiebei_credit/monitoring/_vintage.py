@@ -31,7 +31,7 @@ COHORTS: Final[tuple[Cohort, ...]] = ("month", "quarter")
 class VintageTable:
     """Cumulative bad shares of origination cohorts by month on book.
 
-    Attributes
+    Parameters
     ----------
     shares : pandas.DataFrame
         One row per cohort (a ``PeriodIndex`` named ``cohort``), one column

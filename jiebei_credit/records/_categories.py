@@ -14,6 +14,7 @@ from typing import Final, Literal
 
 __all__ = ["DATA_CATEGORIES", "DataCategory"]
 
+#: The names of the data categories, as a ``Literal`` type of their strings.
 DataCategory = Literal[
     "credit_history",
     "financial_account_flows",

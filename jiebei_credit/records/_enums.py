@@ -24,6 +24,12 @@ __all__ = [
 class RepaymentMethod(StrEnum):
     """How a drawdown is repaid.
 
+    Parameters
+    ----------
+    value : str
+        One of the stored strings below, e.g. ``RepaymentMethod("equal_installment")``; any other
+        string raises ValueError.
+
     Examples
     --------
     >>> RepaymentMethod("equal_installment") is RepaymentMethod.EQUAL_INSTALLMENT
@@ -36,7 +42,14 @@ class RepaymentMethod(StrEnum):
 
 
 class LoanPurpose(StrEnum):
-    """Declared use of a drawdown."""
+    """Declared use of a drawdown.
+
+    Parameters
+    ----------
+    value : str
+        One of the stored strings below, e.g. ``LoanPurpose("business")``; any other
+        string raises ValueError.
+    """
 
     CONSUMPTION = "consumption"  # 消费
     BUSINESS = "business"  # 经营
@@ -44,7 +57,14 @@ class LoanPurpose(StrEnum):
 
 
 class BusinessType(StrEnum):
-    """Legal form of the borrower's business."""
+    """Legal form of the borrower's business.
+
+    Parameters
+    ----------
+    value : str
+        One of the stored strings below, e.g. ``BusinessType("partnership")``; any other
+        string raises ValueError.
+    """
 
     INDIVIDUAL_BUSINESS = "individual_business"  # 个体工商户
     SOLE_PROPRIETORSHIP = "sole_proprietorship"  # 个人独资企业
@@ -54,14 +74,28 @@ class BusinessType(StrEnum):
 
 
 class Direction(StrEnum):
-    """Direction of a merchant-account flow, seen from the borrower."""
+    """Direction of a merchant-account flow, seen from the borrower.
+
+    Parameters
+    ----------
+    value : str
+        One of the stored strings below, e.g. ``Direction("in")``; any other
+        string raises ValueError.
+    """
 
     IN = "in"  # 收入
     OUT = "out"  # 支出
 
 
 class TransactionKind(StrEnum):
-    """What a merchant-account flow is."""
+    """What a merchant-account flow is.
+
+    Parameters
+    ----------
+    value : str
+        One of the stored strings below, e.g. ``TransactionKind("sale")``; any other
+        string raises ValueError.
+    """
 
     SALE = "sale"  # 销售收款
     REFUND = "refund"  # 退款
@@ -88,7 +122,14 @@ def kind_direction_rule(kind: str, direction: str) -> str:
 
 
 class InstitutionType(StrEnum):
-    """Type of lender behind a credit inquiry."""
+    """Type of lender behind a credit inquiry.
+
+    Parameters
+    ----------
+    value : str
+        One of the stored strings below, e.g. ``InstitutionType("bank")``; any other
+        string raises ValueError.
+    """
 
     BANK = "bank"  # 商业银行
     CONSUMER_FINANCE = "consumer_finance"  # 消费金融公司
@@ -98,14 +139,28 @@ class InstitutionType(StrEnum):
 
 
 class InvoiceDirection(StrEnum):
-    """Direction of a VAT invoice (增值税发票), seen from the borrower."""
+    """Direction of a VAT invoice (增值税发票), seen from the borrower.
+
+    Parameters
+    ----------
+    value : str
+        One of the stored strings below, e.g. ``InvoiceDirection("issued")``; any other
+        string raises ValueError.
+    """
 
     ISSUED = "issued"  # 销项发票: the borrower's sales to its customers
     RECEIVED = "received"  # 进项发票: the borrower's purchases from its suppliers
 
 
 class InvoiceStatus(StrEnum):
-    """Status of a VAT invoice."""
+    """Status of a VAT invoice.
+
+    Parameters
+    ----------
+    value : str
+        One of the stored strings below, e.g. ``InvoiceStatus("normal")``; any other
+        string raises ValueError.
+    """
 
     NORMAL = "normal"  # 正常
     VOIDED = "voided"  # 作废: cancelled, never valid

@@ -66,6 +66,15 @@ class RecordSet:
     ``copy.deepcopy``), for instance to send it to a worker process; the
     copy is equal and gives the same results.
 
+    Parameters
+    ----------
+    _frames : mapping of str to pandas.DataFrame
+        Private: the validated tables by name. Build a set with
+        :meth:`from_frames`, :meth:`from_records` or :meth:`with_table`,
+        which validate; the constructor does not.
+    _schemas : mapping of str to TableSchema, optional
+        Private: the schemas of the user tables among ``_frames``.
+
     Examples
     --------
     >>> import pandas as pd
@@ -255,6 +264,30 @@ class RecordSet:
         User tables have no record type: ``extra`` takes
         ``{name: (TableSchema, DataFrame)}`` as in :meth:`from_frames`.
 
+        Parameters
+        ----------
+        borrowers : iterable of Borrower
+            Required.
+        credit_line_events : iterable of CreditLineEvent, optional
+            Absent tables are ``None`` (an empty iterable gives an empty table).
+        loans : iterable of Loan, optional
+            Drawdowns.
+        installments : iterable of Installment, optional
+            Instalments; needs ``loans``.
+        transactions : iterable of Transaction, optional
+            Merchant-account flows.
+        zhima_scores : iterable of ZhimaScore, optional
+            Zhima score snapshots.
+        inquiries : iterable of Inquiry, optional
+            Credit inquiries.
+        extra : mapping of str to (TableSchema, pandas.DataFrame), optional
+            User tables, as for :meth:`from_frames`.
+
+        Returns
+        -------
+        RecordSet
+            The validated set; equal to ``from_frames`` on the records' rows.
+
         Raises
         ------
         InvalidInputError
@@ -349,6 +382,16 @@ class RecordSet:
     def schema(self, name: str) -> TableSchema:
         """The :class:`TableSchema` of table ``name`` of this set, built-in or user.
 
+        Parameters
+        ----------
+        name : str
+            A table of this set (see :attr:`tables`).
+
+        Returns
+        -------
+        TableSchema
+            The built-in schema from :data:`SCHEMAS`, or the user table's own.
+
         Raises
         ------
         InvalidInputError
@@ -429,6 +472,25 @@ class RecordSet:
     def replace(self, **frames: pd.DataFrame | None) -> RecordSet:
         """A new, fully validated RecordSet with some tables replaced or removed.
 
+        Parameters
+        ----------
+        **frames : pandas.DataFrame or None
+            Table name (built-in or a user table of this set) to its new frame, or to ``None``
+            to remove the table. Tables not named keep their current frames.
+
+        Returns
+        -------
+        RecordSet
+            A new set, validated again as by :meth:`from_frames`; this one is unchanged.
+
+        Raises
+        ------
+        InvalidInputError
+            When a name is not a table of this set, a value is neither a DataFrame nor None,
+            or ``borrowers`` would be removed.
+        SchemaError
+            When the resulting tables break a table or cross-table rule.
+
         Examples
         --------
         >>> import pandas as pd
@@ -476,8 +538,11 @@ class RecordSet:
             ``borrower_key`` and a ``known_at`` column.
         frame : pandas.DataFrame
             The table. Never modified.
-        unknown_columns, date_format
-            As for :func:`validate`.
+        unknown_columns : {"raise", "keep", "drop"}, default "raise"
+            What to do with columns the schema does not declare, as for :func:`validate`.
+        date_format : str, optional
+            The ``strftime`` format of date strings (ISO 8601 when not given), as for
+            :func:`validate`.
 
         Returns
         -------
@@ -543,6 +608,23 @@ class RecordSet:
         ``borrower_ids`` is a list, tuple, array, Index or Series of
         identifiers (strings, or whole numbers read as their decimal text).
         Unknown identifiers raise :class:`InvalidInputError`.
+
+        Parameters
+        ----------
+        borrower_ids : iterable of str
+            Borrowers of this set (a set is read in sorted order).
+
+        Returns
+        -------
+        RecordSet
+            Every table restricted to those borrowers' rows (instalments through their
+            loans), user tables included.
+
+        Raises
+        ------
+        InvalidInputError
+            When ``borrower_ids`` is not list-like, holds an invalid identifier or names
+            a borrower not in this set.
         """
         func = "RecordSet.subset"
         if isinstance(borrower_ids, set | frozenset):

@@ -131,11 +131,24 @@ class Column:
         return tuple(m.value for m in self.enum) if self.enum is not None else ()
 
     def dtype_label(self) -> str:
-        """The pandas dtype of the normalised column."""
+        """The pandas dtype of the normalised column.
+
+        Returns
+        -------
+        str
+            A dtype name such as ``"float64"``, ``"Int64"`` or ``"datetime64[ns]"``.
+        """
         return _DTYPE_LABEL[self.kind]
 
     def range_text(self) -> str | None:
-        """The numeric range as ``a ≤ value < b``, or None when unbounded."""
+        """The numeric range as ``a ≤ value < b``, or None when unbounded.
+
+        Returns
+        -------
+        str or None
+            The range in words, e.g. ``"0 < value ≤ 10,000,000"``; None when the column has
+            neither a minimum nor a maximum.
+        """
         if self.minimum is None and self.maximum is None:
             return None
         parts = []
@@ -147,7 +160,14 @@ class Column:
         return "".join(parts)
 
     def rule_text(self) -> str:
-        """All rules of the column in words, as shown in the documentation."""
+        """All rules of the column in words, as shown in the documentation.
+
+        Returns
+        -------
+        str
+            E.g. ``"finite number, 0 < value ≤ 10,000,000"``; a category column lists its
+            allowed values.
+        """
         if self.kind == "category":
             return "one of " + ", ".join(f"``{v}``" for v in self.allowed)
         if self.kind == "date":
@@ -161,33 +181,103 @@ class Column:
         return "non-empty string" if not self.nullable else "string"
 
     def msg_coerce(self) -> str:
+        """The rule broken by a value that cannot be read as the column's kind.
+
+        Returns
+        -------
+        str
+            The rule in words, as it appears in a :class:`~jiebei_credit.errors.Problem`.
+        """
         return f"cannot be read as {_KIND_LABEL[self.kind]}"
 
     def msg_required(self) -> str:
+        """The rule broken by a missing value in a required column.
+
+        Returns
+        -------
+        str
+            The rule in words, as it appears in a :class:`~jiebei_credit.errors.Problem`.
+        """
         return "is required (must not be missing)"
 
     def msg_missing(self) -> str:
+        """The rule broken by NaN, NaT or NA in a nullable record field (a record uses None).
+
+        Returns
+        -------
+        str
+            The rule in words, as it appears in a :class:`~jiebei_credit.errors.Problem`.
+        """
         return "a missing value is None in a record (not NaN, NaT or NA)"
 
     def msg_finite(self) -> str:
+        """The rule broken by an infinite number.
+
+        Returns
+        -------
+        str
+            The rule in words, as it appears in a :class:`~jiebei_credit.errors.Problem`.
+        """
         return "must be finite (not ±inf); use NaN for unknown values where the column allows it"
 
     def msg_integral(self) -> str:
+        """The rule broken by a fractional value in a whole-number column.
+
+        Returns
+        -------
+        str
+            The rule in words, as it appears in a :class:`~jiebei_credit.errors.Problem`.
+        """
         return "must be a whole number"
 
     def msg_range(self) -> str:
+        """The rule broken by a number outside the column's range.
+
+        Returns
+        -------
+        str
+            The rule in words, as it appears in a :class:`~jiebei_credit.errors.Problem`.
+        """
         return f"must satisfy {self.range_text()}"
 
     def msg_allowed(self) -> str:
+        """The rule broken by a value outside a category column's allowed values.
+
+        Returns
+        -------
+        str
+            The rule in words, as it appears in a :class:`~jiebei_credit.errors.Problem`.
+        """
         return "must be one of: " + ", ".join(self.allowed)
 
     def msg_time_of_day(self) -> str:
+        """The rule broken by a time of day in a date column.
+
+        Returns
+        -------
+        str
+            The rule in words, as it appears in a :class:`~jiebei_credit.errors.Problem`.
+        """
         return "must be a date without time of day (use .dt.normalize() if the time is irrelevant)"
 
     def msg_date_range(self) -> str:
+        """The rule broken by a date outside the supported range.
+
+        Returns
+        -------
+        str
+            The rule in words, as it appears in a :class:`~jiebei_credit.errors.Problem`.
+        """
         return V.RULE_RANGE
 
     def msg_empty(self) -> str:
+        """The rule broken by an empty string in an identifier column.
+
+        Returns
+        -------
+        str
+            The rule in words, as it appears in a :class:`~jiebei_credit.errors.Problem`.
+        """
         return "must not be an empty string"
 
     # ---- scalar evaluation (record construction) ---------------------------
@@ -200,6 +290,17 @@ class Column:
         timestamps, a real number (``float``, ``int`` or a numpy number, not
         a ``bool``) for amounts, an integer (``int`` or a numpy integer, not
         a float) for whole numbers.
+
+        Parameters
+        ----------
+        value : object
+            A record field value, or None.
+
+        Returns
+        -------
+        str or None
+            The broken rule in words (one of the ``msg_*`` texts), or None when ``value``
+            satisfies every rule of the column.
         """
         if value is None:
             return None if self.nullable else self.msg_required()
@@ -248,6 +349,19 @@ class Column:
         return None if _FIRST_DAY <= day <= _LAST_DAY else self.msg_date_range()
 
     def in_range_scalar(self, x: float) -> bool:
+        """Whether ``x`` lies within the column's minimum and maximum.
+
+        Parameters
+        ----------
+        x : float
+            A finite number.
+
+        Returns
+        -------
+        bool
+            True when ``x`` satisfies the bounds (exclusive or inclusive as declared); always
+            True for a column without bounds.
+        """
         if self.minimum is not None and (x <= self.minimum if self.exclusive_minimum else x < self.minimum):
             return False
         return not (
@@ -257,7 +371,22 @@ class Column:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ForeignKey:
-    """Columns of one table that must exist as a key of another table."""
+    """Columns of one table that must exist as a key of another table.
+
+    Parameters
+    ----------
+    columns : tuple of str
+        The referencing columns of this table (a list is accepted and stored as a tuple).
+    ref_table : str
+        Name of the referenced table.
+    ref_columns : tuple of str
+        The referenced columns of ``ref_table``, one per entry of ``columns``, in order.
+
+    Raises
+    ------
+    InvalidInputError
+        When a name is empty or not a string, or ``ref_columns`` and ``columns`` differ in length.
+    """
 
     columns: tuple[str, ...]
     ref_table: str
@@ -460,11 +589,33 @@ class TableSchema:
         return tuple(c.name for c in self.columns)
 
     def column(self, name: str) -> Column:
-        """The column called ``name`` (KeyError when there is none)."""
+        """The column called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            A column name of this table.
+
+        Returns
+        -------
+        Column
+            The column's declaration.
+
+        Raises
+        ------
+        KeyError
+            When the table has no column ``name``.
+        """
         return self._by_name[name]
 
     def to_frame(self) -> pd.DataFrame:
         """The schema as a DataFrame, one row per column (for display).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``column``, ``dtype``, ``nullable``, ``rule`` (in words), ``description``
+            and ``description_zh``, one row per column in canonical order.
 
         Examples
         --------

@@ -145,6 +145,16 @@ class Record:
         at midnight to dates, whole floats to ints); missing values (None,
         NaN, NaT, NA) become None. Nullable columns may be absent.
 
+        Parameters
+        ----------
+        row : Mapping or pandas.Series
+            One row: the table's column names as keys (strings), e.g. ``frame.iloc[0]``.
+
+        Returns
+        -------
+        Self
+            A record of this class with the row's values.
+
         Raises
         ------
         InvalidInputError
@@ -187,7 +197,13 @@ class Record:
         return cls(**values)
 
     def to_row(self) -> dict[str, Any]:
-        """The record as a plain dict (enum values as strings), in column order."""
+        """The record as a plain dict (enum values as strings), in column order.
+
+        Returns
+        -------
+        dict of str to object
+            Field name to value; ``from_row`` of this dict gives an equal record.
+        """
         out: dict[str, Any] = {}
         for f in fields(self):
             v = getattr(self, f.name)
@@ -197,7 +213,28 @@ class Record:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Borrower(Record):
-    """A small-business owner and their business (table ``borrowers``)."""
+    """A small-business owner and their business (table ``borrowers``).
+
+    Parameters
+    ----------
+    borrower_id : str
+        Pseudonymous borrower (business owner) identifier; non-empty string.
+    business_type : BusinessType or str
+        Legal form of the business; one of ``individual_business``, ``sole_proprietorship``,
+        ``partnership``, ``limited_company``, ``unregistered``.
+    industry : str, default None
+        Industry of the business (free text or a lender's code).
+    business_registered_on : datetime.date, default None
+        Business registration date; missing for unregistered businesses; date without time of day,
+        1950-01-01 to 2100-12-31.
+    region : str, default None
+        Region of the business (e.g. province).
+
+    Raises
+    ------
+    SchemaError
+        A value breaks its column's rule, listing every broken rule.
+    """
 
     table: ClassVar[str] = "borrowers"
     borrower_id: str
@@ -209,7 +246,25 @@ class Borrower(Record):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CreditLineEvent(Record):
-    """A change of limit or rate on a credit line (table ``credit_line_events``)."""
+    """A change of limit or rate on a credit line (table ``credit_line_events``).
+
+    Parameters
+    ----------
+    borrower_id : str
+        Pseudonymous borrower (business owner) identifier; non-empty string.
+    effective_on : datetime.date
+        Date from which the limit and rate apply; date without time of day, 1950-01-01 to 2100-12-31.
+    limit : float
+        Credit limit in CNY; 0 means the line is frozen or closed; finite number, 0 ≤ value ≤ 10,000,000.
+    daily_rate : float
+        Daily interest rate of the line as a decimal (0.0004 is 0.04 % a day); finite number, 0 < value ≤
+        0.01.
+
+    Raises
+    ------
+    SchemaError
+        A value breaks its column's rule, listing every broken rule.
+    """
 
     table: ClassVar[str] = "credit_line_events"
     borrower_id: str
@@ -221,6 +276,31 @@ class CreditLineEvent(Record):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Loan(Record):
     """A drawdown on the credit line (table ``loans``).
+
+    Parameters
+    ----------
+    loan_id : str
+        Loan identifier; non-empty string.
+    borrower_id : str
+        Pseudonymous borrower (business owner) identifier; non-empty string.
+    drawn_on : datetime.date
+        Drawdown date; date without time of day, 1950-01-01 to 2100-12-31.
+    principal : float
+        Principal drawn, CNY; finite number, 0 < value ≤ 10,000,000.
+    term_months : int
+        Number of monthly instalments; whole number, 1 ≤ value ≤ 60.
+    repayment_method : RepaymentMethod or str
+        Repayment method; one of ``equal_installment``, ``equal_principal``, ``interest_first``.
+    daily_rate : float
+        Daily interest rate of the loan as a decimal (0.0004 is 0.04 % a day); finite number, 0 < value ≤
+        0.01.
+    purpose : LoanPurpose or str
+        Declared purpose of the loan; one of ``consumption``, ``business``, ``unknown``.
+
+    Raises
+    ------
+    SchemaError
+        A value breaks its column's rule, listing every broken rule.
 
     Examples
     --------
@@ -248,7 +328,29 @@ class Loan(Record):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Installment(Record):
-    """One scheduled instalment of a loan (table ``installments``)."""
+    """One scheduled instalment of a loan (table ``installments``).
+
+    Parameters
+    ----------
+    loan_id : str
+        Loan identifier; non-empty string.
+    seq : int
+        Instalment number, 1 for the first; whole number, 1 ≤ value ≤ 360.
+    due_on : datetime.date
+        Due date; date without time of day, 1950-01-01 to 2100-12-31.
+    principal_due : float
+        Principal due in this instalment, CNY; finite number, 0 ≤ value ≤ 10,000,000.
+    interest_due : float
+        Interest due in this instalment, CNY; finite number, 0 ≤ value ≤ 10,000,000.
+    paid_on : datetime.date, default None
+        Date the instalment was cleared in full; missing while it is open; date without time of day,
+        1950-01-01 to 2100-12-31.
+
+    Raises
+    ------
+    SchemaError
+        A value breaks its column's rule, listing every broken rule.
+    """
 
     table: ClassVar[str] = "installments"
     loan_id: str
@@ -261,7 +363,32 @@ class Installment(Record):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Transaction(Record):
-    """A merchant-account flow (table ``transactions``)."""
+    """A merchant-account flow (table ``transactions``).
+
+    Parameters
+    ----------
+    transaction_id : str
+        Transaction identifier; non-empty string.
+    borrower_id : str
+        Pseudonymous borrower (business owner) identifier; non-empty string.
+    occurred_at : datetime.datetime
+        When the flow happened (China local time, naive); naive timestamp, 1950-01-01 to 2100-12-31.
+    amount : float
+        Amount in CNY, always positive; the direction says which way; finite number, 0 < value ≤
+        10,000,000.
+    direction : Direction or str
+        Inflow or outflow; one of ``in``, ``out``.
+    kind : TransactionKind or str
+        What the flow is; one of ``sale``, ``refund``, ``purchase``, ``transfer``, ``loan_disbursement``,
+        ``loan_repayment``, ``other``.
+    counterparty_id : str, default None
+        Pseudonymous payer or payee; missing when unknown.
+
+    Raises
+    ------
+    SchemaError
+        A value breaks its column's rule, listing every broken rule.
+    """
 
     table: ClassVar[str] = "transactions"
     transaction_id: str
@@ -283,7 +410,22 @@ class Transaction(Record):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ZhimaScore(Record):
-    """A Zhima score snapshot (table ``zhima_scores``)."""
+    """A Zhima score snapshot (table ``zhima_scores``).
+
+    Parameters
+    ----------
+    borrower_id : str
+        Pseudonymous borrower (business owner) identifier; non-empty string.
+    observed_on : datetime.date
+        Snapshot date; date without time of day, 1950-01-01 to 2100-12-31.
+    score : int
+        Zhima score (350-950); whole number, 350 ≤ value ≤ 950.
+
+    Raises
+    ------
+    SchemaError
+        A value breaks its column's rule, listing every broken rule.
+    """
 
     table: ClassVar[str] = "zhima_scores"
     borrower_id: str
@@ -293,7 +435,25 @@ class ZhimaScore(Record):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Inquiry(Record):
-    """A credit inquiry by a lender (table ``inquiries``)."""
+    """A credit inquiry by a lender (table ``inquiries``).
+
+    Parameters
+    ----------
+    inquiry_id : str
+        Inquiry identifier; non-empty string.
+    borrower_id : str
+        Pseudonymous borrower (business owner) identifier; non-empty string.
+    inquired_on : datetime.date
+        Inquiry date; date without time of day, 1950-01-01 to 2100-12-31.
+    institution_type : InstitutionType or str
+        Type of the inquiring institution; one of ``bank``, ``consumer_finance``, ``micro_loan``,
+        ``guarantee``, ``other``.
+
+    Raises
+    ------
+    SchemaError
+        A value breaks its column's rule, listing every broken rule.
+    """
 
     table: ClassVar[str] = "inquiries"
     inquiry_id: str

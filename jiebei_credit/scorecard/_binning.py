@@ -41,20 +41,22 @@ class Binning:
     ----------
     kind : {'numeric', 'categorical'}
         Feature type.
-    edges : tuple of float
+    edges : tuple of float, default ()
         Numeric: inner edges ``e_1 < … < e_{m}`` of the ``m + 1`` regular
         bins ``[-inf, e_1), [e_1, e_2), …, [e_m, inf)``.
-    groups : tuple of tuple
+    groups : tuple of tuple, default ()
         Categorical: the categories of each regular bin.
-    special_values : tuple
+    special_values : tuple, default ()
         Declared special values (binned apart, one bin each).
-    special_bins : tuple of int
+    special_bins : tuple of int, default ()
         Row of :attr:`table` for each special value; ``-1`` when the value
         did not occur in training (it is then treated as unseen).
-    has_missing : bool
+    has_missing : bool, default False
         Whether the last row is the missing bin.
-    goods, bads : tuple of float
-        Training weight of goods and bads per bin (table order).
+    goods : tuple of float
+        Training weight of goods per bin (table order).
+    bads : tuple of float
+        Training weight of bads per bin (table order).
     labels : tuple of str
         One label per bin (table order).
     smoothing : float, default 0.5
@@ -69,13 +71,13 @@ class Binning:
         otherwise neutral; ``'rare'`` puts a new category in the bin of the
         pooled rare categories (``rare_bin``) when there is one, and any
         other unseen value (missing, special) in the neutral slot.
+    trend : {'ascending', 'descending', 'peak', 'valley', 'none'}, default 'none'
+        WOE trend of the regular bins that the fit imposed.
+    name : str or None, default None
+        Feature name.
     rare_bin : int, default -1
         Categorical: row of :attr:`table` holding the categories pooled for
         being rarer than ``min_category_share`` at fit; ``-1`` if none.
-    trend : str
-        WOE trend of the regular bins that the fit imposed.
-    name : str or None
-        Feature name.
 
     Notes
     -----
@@ -187,6 +189,11 @@ class Binning:
 
         Slots: regular bins ``0 … m`` (``m`` inner edges), missing ``m + 1``,
         special value ``k`` at ``m + 2 + k``.
+
+        Returns
+        -------
+        numpy.ndarray of int64, shape (m + 2 + number of special values,)
+            The table row of each slot.
         """
         m = len(self.edges)
         missing = len(self.goods) - 1 if self.has_missing else -1
@@ -198,6 +205,17 @@ class Binning:
         ``missing`` tells a missing value from another unseen value (a new
         category or a special value absent in training). ``len(goods)`` is
         the neutral slot (WOE 0), one past the table.
+
+        Parameters
+        ----------
+        missing : bool
+            True for a missing value, False for a new category or a special
+            value absent in training.
+
+        Returns
+        -------
+        int
+            A row of :attr:`table`, or ``len(goods)`` for the neutral slot.
         """
         n = len(self.goods)
         if self.unseen == "worst":
@@ -231,7 +249,24 @@ class Binning:
         return idx, missing, s.to_numpy(dtype=object), index, label
 
     def unseen_mask(self, x: Any) -> npt.NDArray[np.bool_]:
-        """``True`` for each value of ``x`` that no training row had (bool array, shape (n,))."""
+        """``True`` for each value of ``x`` that no training row had (bool array, shape (n,)).
+
+        Parameters
+        ----------
+        x : array-like, shape (n,)
+            Values of the feature.
+
+        Returns
+        -------
+        numpy.ndarray of bool, shape (n,)
+            True where the value is a new category, or a missing or special
+            value absent in training.
+
+        Raises
+        ------
+        InvalidInputError
+            Infinite values, or values of a type the binning cannot read.
+        """
         return self._unseen_mask(x, "Binning.unseen_mask")
 
     def _unseen_mask(self, x: Any, func: str) -> npt.NDArray[np.bool_]:
@@ -283,7 +318,23 @@ class Binning:
         return np.asarray(idx, dtype=np.int64)
 
     def woe(self, x: Any) -> FloatArray:
-        """WOE of each value of ``x`` (float64, shape (n,)); see :meth:`bin_index` (neutral slot: 0)."""
+        """WOE of each value of ``x`` (float64, shape (n,)); see :meth:`bin_index` (neutral slot: 0).
+
+        Parameters
+        ----------
+        x : array-like, shape (n,)
+            Values of the feature.
+
+        Returns
+        -------
+        numpy.ndarray of float64, shape (n,)
+            The WOE of each value's bin; 0 for the neutral slot.
+
+        Raises
+        ------
+        InvalidInputError
+            Infinite values; values unseen in training when ``unseen='raise'``.
+        """
         return self._woe(x, "Binning.woe")
 
     def _woe(self, x: Any, func: str) -> FloatArray:
@@ -294,7 +345,13 @@ class Binning:
     # -------------------------------------------------------- persistence ---
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dict with ``schema`` and ``version``; see :meth:`from_dict`."""
+        """JSON-safe dict with ``schema`` and ``version``; see :meth:`from_dict`.
+
+        Returns
+        -------
+        dict of str to object
+            Every field, lists for tuples; :meth:`from_dict` rebuilds an equal binning.
+        """
         return {
             "schema": BINNING_SCHEMA,
             "version": BINNING_VERSION,
@@ -321,6 +378,16 @@ class Binning:
         Every field is checked (type, finiteness, range, allowed values) and
         so is their consistency (one count and label per bin, special bins
         numbered in order, categories in one group only).
+
+        Parameters
+        ----------
+        d : mapping
+            The output of :meth:`to_dict`, e.g. read back from JSON.
+
+        Returns
+        -------
+        Binning
+            A binning equal to the one that wrote ``d``.
 
         Raises
         ------

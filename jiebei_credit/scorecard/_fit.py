@@ -248,11 +248,36 @@ def optimal_binning(
 
     This is the reduce step of a distributed fit: build :class:`BinStats`
     per partition with shared ``edges``, add them, and call this once.
-    Parameters are those of :func:`bin_feature`.
+    The parameters are those of :func:`bin_feature`, with the same rules.
+
+    Parameters
+    ----------
+    stats : BinStats
+        Fine-bin counts, e.g. the sum of the partitions' ``BinStats``.
+    max_bins : int, default 6
+        Most regular bins (missing and special bins come on top).
+    min_bin_share : float in [0, 0.5], default 0.05
+        Least share of the total weight in each regular bin.
+    monotonic : {'auto', 'ascending', 'descending', 'peak', 'valley', 'none'}, default 'auto'
+        Trend of WOE over the regular bins (see :func:`bin_feature`).
+    min_bin_goods : float, default 1.0
+        Least good weight in each regular bin.
+    min_bin_bads : float, default 1.0
+        Least bad weight in each regular bin.
+    min_category_share : float in [0, 1], default 0.01
+        Categories with a smaller share of the total weight are pooled into
+        one fine bin before the merge.
+    smoothing : float > 0, default 0.5
+        Added to each bin's goods and bads in WOE and IV.
+    unseen : {'rare', 'missing', 'neutral', 'worst', 'raise'}, default 'rare'
+        What scoring does with values without a training bin (see
+        :class:`Binning`).
 
     Returns
     -------
     Binning
+        The fitted binning: the same as :func:`bin_feature` on the pooled
+        rows with the same fine edges.
 
     Raises
     ------
@@ -373,6 +398,7 @@ def bin_feature(
     Returns
     -------
     Binning
+        The fitted binning: bin table, WOE and IV, trend and edges or groups.
 
     Raises
     ------

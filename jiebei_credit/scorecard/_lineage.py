@@ -91,7 +91,13 @@ class LineageRecord:
     slope: float
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dict (``as_of`` as an ISO date string or None)."""
+        """JSON-safe dict (``as_of`` as an ISO date string or None).
+
+        Returns
+        -------
+        dict of str to object
+            Every field by name; :meth:`from_dict` rebuilds an equal record.
+        """
         return {"parent": self.parent, "method": self.method,
                 "as_of": None if self.as_of is None else self.as_of.isoformat(), "n": self.n,
                 "bad_rate": self.bad_rate, "mean_pd": self.mean_pd, "intercept": self.intercept,
@@ -99,7 +105,25 @@ class LineageRecord:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> LineageRecord:
-        """Rebuild a record from :meth:`to_dict` output, every field checked."""
+        """Rebuild a record from :meth:`to_dict` output, every field checked.
+
+        Parameters
+        ----------
+        d : mapping
+            Exactly the keys of :meth:`to_dict`.
+
+        Returns
+        -------
+        LineageRecord
+            A record equal to the one that wrote ``d``.
+
+        Raises
+        ------
+        InvalidInputError
+            ``d`` is not a mapping with exactly those keys, or a field breaks
+            its rule (``parent`` a fingerprint, ``n`` >= 1, rates in [0, 1],
+            ``slope`` > 0).
+        """
         return cls._from_dict(d, "LineageRecord.from_dict", "d")
 
     @classmethod

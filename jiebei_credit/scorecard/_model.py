@@ -79,10 +79,55 @@ class Scorecard(Params):
     ----------
     scaling : Scaling, default Scaling()
         Points scaling (600 at 50:1 good:bad, PDO 20 by default).
-    max_bins, min_bin_share, monotonic, special_values, categorical, numeric,
-    min_bin_goods, min_bin_bads, n_prebins, min_category_share, smoothing,
-    sample_size, seed
-        Binning parameters (see :class:`WOETransformer` and :func:`bin_feature`).
+    max_bins : int, default 6
+        Most regular bins per feature (missing and special bins come on top).
+    min_bin_share : float in [0, 0.5], default 0.05
+        Least share of the total weight (all rows) in each regular bin.
+    monotonic : {'auto', 'ascending', 'descending', 'peak', 'valley', 'none'}, default 'auto'
+        Trend of WOE over the regular bins of a numeric or ordinal feature
+        (see :func:`bin_feature`); categorical features take ``'auto'`` or
+        ``'ascending'`` (categories ordered by WOE) or ``'none'``.
+    special_values : list-like or mapping of str to list-like, default ()
+        Values binned apart, one bin each (e.g. ``(-999,)`` for "no record"):
+        a list, tuple, array or Index applies to every numeric column; a
+        mapping gives the special values of each named column.
+    categorical : list-like of str, optional
+        Columns forced to be categorical (a list, tuple, array or Index);
+        by default integer and float columns are numeric, all others
+        categorical.
+    numeric : list-like of str, optional
+        Columns forced to be numeric.
+    min_iv : float, default 0.0
+        Features with a smaller IV are dropped. The default keeps every
+        feature: on public credit data a 0.02 floor dropped features with
+        Wald p-values down to 1e-50 and cost up to 0.036 holdout AUC, while
+        the events-per-feature limit (``min_events_per_feature``) already
+        keeps small data from holding too many features.
+    max_correlation : float, default 0.7
+        Largest allowed absolute Pearson correlation between WOE columns.
+    max_vif : float or None, default None
+        If set, features are dropped (highest VIF first) until all VIFs are
+        at most this.
+    selection : {'none', 'forward', 'stepwise'}, default 'none'
+        Feature selection after the filters. Each step refits the model once
+        per candidate, so on large data prefer ``'none'`` or a sample.
+    criterion : {'pvalue', 'aic', 'bic', 'ks'}, default 'pvalue'
+        Entry (and, for stepwise, removal) criterion. A feature enters when
+        its Wald p-value is below ``p_enter``, when it lowers AIC
+        (``−2 llf + 2 p``) or BIC (``−2 llf + p ln n``, ``p`` parameters,
+        ``n`` the total weight), or when it raises the training KS of the
+        fitted log-odds by more than 0.001. Stepwise removal looks at the
+        feature of largest p-value: out when that exceeds ``p_remove``, or
+        when the model without it has lower or equal AIC/BIC, or a KS at
+        most 0.001 lower.
+    p_enter : float, default 0.05
+        The p-value threshold for entry (``criterion='pvalue'``).
+    p_remove : float, default 0.10
+        The p-value threshold for removal in stepwise selection
+        (``criterion='pvalue'``).
+    round_points : bool, default False
+        Round every bin's points to an integer (half away from zero); scores
+        are then integers.
     unseen : {'rare', 'missing', 'neutral', 'worst', 'raise'}, default 'rare'
         What scoring does with a value no training row had (a new category,
         or a missing or special value absent in training):
@@ -108,6 +153,25 @@ class Scorecard(Params):
         (:class:`~jiebei_credit.errors.DataWarning`) with the count of
         unseen values per column, :meth:`unseen_flags` gives the rows, and
         :meth:`explain` says "value not seen in development" for them.
+    min_bin_goods : float, default 1.0
+        Least good weight in each regular bin.
+    min_bin_bads : float, default 1.0
+        Least bad weight in each regular bin.
+    n_prebins : int, default 50
+        Quantile pre-bins of a numeric column before the optimal merge (see
+        :func:`quantile_edges`).
+    min_category_share : float in [0, 1], default 0.01
+        Categories with a smaller share of the total weight are pooled into
+        one fine bin before the merge (and ``unseen='rare'`` scores new
+        categories with them); see the high-cardinality guard in Notes.
+    smoothing : float > 0, default 0.5
+        Added to each bin's goods and bads in WOE and IV.
+    sample_size : int or None, default 100_000
+        Above this many regular values a column's pre-bin quantiles come from
+        a seeded sample of this size; ``None`` = exact quantiles.
+    seed : int, default 0
+        Seed of those samples and of the cross-validation folds of
+        ``penalty_strength='cv'``.
     ordinal : mapping of str to list-like, optional
         String columns to bin as ordinals, each with its levels in order
         (e.g. loan sub-grades): contiguous bins in level order, with the
@@ -119,34 +183,6 @@ class Scorecard(Params):
         Bins fixed by hand (see :class:`WOETransformer`): inner edges for a
         numeric column, disjoint groups of categories for a categorical
         one. :meth:`with_bins` refits a fitted card with new bins.
-    min_iv : float, default 0.0
-        Features with a smaller IV are dropped. The default keeps every
-        feature: on public credit data a 0.02 floor dropped features with
-        Wald p-values down to 1e-50 and cost up to 0.036 holdout AUC, while
-        the events-per-feature limit (``min_events_per_feature``) already
-        keeps small data from holding too many features.
-    max_correlation : float, default 0.7
-        Largest allowed absolute Pearson correlation between WOE columns.
-    max_vif : float or None, default None
-        If set, features are dropped (highest VIF first) until all VIFs are
-        at most this.
-    selection : {'none', 'forward', 'stepwise'}, default 'none'
-        Feature selection after the filters. Each step refits the model once
-        per candidate, so on large data prefer ``'none'`` or a sample.
-    criterion : {'pvalue', 'aic', 'bic', 'ks'}, default 'pvalue'
-        Entry (and, for stepwise, removal) criterion. A feature enters when
-        its Wald p-value is below ``p_enter``, when it lowers AIC
-        (``−2 llf + 2 p``) or BIC (``−2 llf + p ln n``, ``p`` parameters,
-        ``n`` the total weight), or when it raises the training KS of the
-        fitted log-odds by more than 0.001. Stepwise removal looks at the
-        feature of largest p-value: out when that exceeds ``p_remove``, or
-        when the model without it has lower or equal AIC/BIC, or a KS at
-        most 0.001 lower.
-    p_enter, p_remove : float, default 0.05 and 0.10
-        p-value thresholds for entry and removal.
-    round_points : bool, default False
-        Round every bin's points to an integer (half away from zero); scores
-        are then integers.
     min_events_per_feature : float, default 10.0
         Events-per-variable guard (Peduzzi et al., 1996): the model holds
         at most ``max(1, floor(E / min_events_per_feature))`` features, where
@@ -156,6 +192,18 @@ class Scorecard(Params):
         selection stop entering features at the limit. ``0`` turns the
         limit off. A final model below 10 events per feature warns with
         :class:`~jiebei_credit.errors.DataWarning` whatever this is.
+    penalty : {'none', 'l2'}, default 'none'
+        ``'l2'`` maximises ``llf(β) − (λ/2) Σ_{j≥1} βj²`` (the intercept is
+        not penalised), which shrinks the coefficients of an overfit card
+        (scikit-learn's ``LogisticRegression(C=1/λ)`` with frequency
+        weights). Selection runs on unpenalised fits; the sign check and
+        the final fit use the penalty. Standard errors and p-values of a
+        penalised fit are NaN.
+    penalty_strength : float > 0 or 'cv', default 'cv'
+        The ``λ`` of ``penalty='l2'`` (ignored otherwise). ``'cv'`` picks it
+        from a grid of 15 values by stratified 5-fold held-out
+        log-likelihood, folds drawn from ``seed``; the value used is
+        ``penalty_strength_``.
     feature_sources : mapping or list of FeatureSpec, optional
         Where the columns come from, for :meth:`data_sources` and
         :meth:`data_categories`: a mapping of column name to a
@@ -360,8 +408,12 @@ class Scorecard(Params):
         ----------
         bins : mapping of str to list-like
             Per column, inner edges or groups of categories (as ``user_bins``).
-        X, y, sample_weight
-            As in :meth:`fit`.
+        X : DataFrame or 2-D array, shape (n, k)
+            Training rows, as in :meth:`fit`.
+        y : array-like of {0, 1}, shape (n,)
+            Outcomes, 1 = bad, as in :meth:`fit`.
+        sample_weight : array-like of float, shape (n,), optional
+            Non-negative row weights, as in :meth:`fit`.
 
         Returns
         -------
@@ -634,24 +686,101 @@ class Scorecard(Params):
         return auc(y, pd_, higher="riskier", sample_weight=sample_weight)
 
     def predict_proba(self, X: Any) -> FloatArray:
-        """``[P(good), P(bad)]`` per row from the score (array of shape (n, 2))."""
+        """``[P(good), P(bad)]`` per row from the score (array of shape (n, 2)).
+
+        The score (rounded or not) is converted back to PD with ``scaling_``,
+        so points, score and probability always agree.
+
+        Parameters
+        ----------
+        X : DataFrame or 2-D array, shape (n, k)
+            Rows to score, with at least the model's features. Not modified.
+
+        Returns
+        -------
+        numpy.ndarray of float64, shape (n, 2)
+            Column 0 is P(good), column 1 P(bad); each row sums to 1.
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
+        SchemaError
+            A model feature is missing from ``X``.
+        InvalidInputError
+            Values unseen in training with ``unseen='raise'``; infinite values.
+        """
         total, _ = self._score_array("Scorecard.predict_proba", X)
         bad = np.asarray(self.scaling_.pd_from_score(total), dtype=np.float64)
         return np.column_stack([1.0 - bad, bad])
 
     def predict(self, X: Any) -> np.ndarray[Any, np.dtype[np.int64]]:
-        """1 (bad) where P(bad) > 0.5, else 0."""
+        """1 (bad) where P(bad) > 0.5, else 0.
+
+        Parameters
+        ----------
+        X : DataFrame or 2-D array, shape (n, k)
+            Rows to score, with at least the model's features. Not modified.
+
+        Returns
+        -------
+        numpy.ndarray of int64, shape (n,)
+            The predicted class per row.
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
+        SchemaError
+            A model feature is missing from ``X``.
+        InvalidInputError
+            Values unseen in training with ``unseen='raise'``; infinite values.
+        """
         return (self.predict_proba(X)[:, 1] > 0.5).astype(np.int64)
 
     def decision_function(self, X: Any) -> FloatArray:
-        """Log-odds of bad implied by the score (higher = riskier)."""
+        """The log-odds of bad implied by the score (higher = riskier).
+
+        Parameters
+        ----------
+        X : DataFrame or 2-D array, shape (n, k)
+            Rows to score, with at least the model's features. Not modified.
+
+        Returns
+        -------
+        numpy.ndarray of float64, shape (n,)
+            ``ln(P(bad) / P(good))`` per row, i.e. minus
+            ``scaling_.log_odds_from_score(score)`` (the scaling's odds are
+            good:bad by default).
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
+        SchemaError
+            A model feature is missing from ``X``.
+        InvalidInputError
+            Values unseen in training with ``unseen='raise'``; infinite values.
+        """
         total, _ = self._score_array("Scorecard.decision_function", X)
         return np.asarray(-self.scaling_.log_odds_from_score(total), dtype=np.float64)
 
     # ---------------------------------------------------------------- tables ---
 
     def table(self) -> pd.DataFrame:
-        """Per feature and bin: ``feature, bin, label, count, bad_rate, woe, points``."""
+        """Per feature and bin: ``feature, bin, label, count, bad_rate, woe, points``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per bin of each model feature, in model order and bin
+            table order.
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
+        """
         self._check_fitted("Scorecard.table")
         return card_table(self)
 
@@ -688,6 +817,16 @@ class Scorecard(Params):
 
         Only aggregates are stored (bin counts, coefficients), never rows.
         :meth:`from_dict` rebuilds a card that scores and explains identically.
+
+        Returns
+        -------
+        dict of str to object
+            JSON-safe (``json.dumps`` writes it without a custom encoder).
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
         """
         self._check_fitted("Scorecard.to_dict")
         return card_to_dict(self)
@@ -699,6 +838,16 @@ class Scorecard(Params):
         The rebuilt card has the parameters and the fitted ``scaling_`` and
         ``round_points_`` of the original, which differ if the original's
         parameters were changed with ``set_params`` after fitting.
+
+        Parameters
+        ----------
+        d : mapping
+            The output of :meth:`to_dict`, e.g. read back from JSON.
+
+        Returns
+        -------
+        Scorecard
+            A fitted card.
 
         Raises
         ------
@@ -844,6 +993,16 @@ class Scorecard(Params):
         What the card's decisions use, for a privacy notice (PIPL Art. 17
         and 24); set by ``feature_sources`` at fit and kept by ``to_dict``.
 
+        Returns
+        -------
+        tuple of str
+            Table names, sorted, each once.
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
+
         Examples
         --------
         >>> import numpy as np, pandas as pd
@@ -860,7 +1019,18 @@ class Scorecard(Params):
         return tables_of(self.feature_sources_)
 
     def data_categories(self) -> tuple[str, ...]:
-        """The data categories of the model features, sorted (``"unknown"`` for undescribed ones)."""
+        """The data categories of the model features, sorted (``"unknown"`` for undescribed ones).
+
+        Returns
+        -------
+        tuple of str
+            Category names (see :data:`jiebei_credit.records.DATA_CATEGORIES`), sorted, each once.
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
+        """
         self._check_fitted("Scorecard.data_categories")
         return categories_of(self.feature_sources_)
 
@@ -1035,9 +1205,35 @@ class Scorecard(Params):
     def explain(
         self, X: Any, top: int = 4, *, descriptions: Mapping[str, tuple[str, str]] | None = None
     ) -> pd.DataFrame:
-        """Reasons per row: the features that cost the most points.
+        """The reasons per row: the features that cost the most points.
 
-        See :func:`jiebei_credit.scorecard.explain` for the output columns.
+        See :func:`jiebei_credit.scorecard.explain`, which this calls with the card.
+
+        Parameters
+        ----------
+        X : DataFrame
+            Rows to explain, with the model's features.
+        top : int, default 4
+            Reasons per row (fewer when fewer features lost points).
+        descriptions : mapping of str to (English, Chinese), optional
+            Texts per feature, each a pair of strings; by default from
+            ``jiebei_credit.features.CATALOG``, else the column name.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per reason: ``row``, ``rank``, ``feature``, ``bin``,
+            ``points``, ``points_lost``, ``reason`` and ``reason_zh``.
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
+        InvalidInputError
+            ``top`` is not an integer >= 1; invalid ``descriptions``; values
+            unseen in training with ``unseen='raise'``.
+        SchemaError
+            A model feature is missing from ``X``.
         """
         from jiebei_credit.scorecard._explain import explain_rows
 

@@ -109,26 +109,90 @@ class Scaling:
         return self.base_score - self.factor * math.log(good_bad)
 
     def score_from_log_odds(self, log_odds: Any) -> Any:
-        """Score from ``ln(good:bad odds)`` (scalar or array; NaN stays NaN)."""
+        """Score from ``ln(good:bad odds)`` (scalar or array; NaN stays NaN).
+
+        Parameters
+        ----------
+        log_odds : float or array-like of float
+            Natural log of the good:bad odds.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            ``offset + factor · log_odds``, float64 of the input's shape (a 0-d array for a scalar).
+
+        Raises
+        ------
+        InvalidInputError
+            ``log_odds`` holds a non-number (a bool, a string, an object).
+        """
         lo = _reals("Scaling.score_from_log_odds", "log_odds", log_odds)
         with np.errstate(over="ignore"):
             return self.offset + self.factor * lo
 
     def log_odds_from_score(self, score: Any) -> Any:
-        """``ln(good:bad odds)`` from a score (scalar or array; NaN stays NaN)."""
+        """``ln(good:bad odds)`` from a score (scalar or array; NaN stays NaN).
+
+        Parameters
+        ----------
+        score : float or array-like of float
+            Scores (points).
+
+        Returns
+        -------
+        float or numpy.ndarray
+            ``(score − offset) / factor``, float64 of the input's shape.
+
+        Raises
+        ------
+        InvalidInputError
+            ``score`` holds a non-number (a bool, a string, an object).
+        """
         sc = _reals("Scaling.log_odds_from_score", "score", score)
         with np.errstate(over="ignore"):
             return (sc - self.offset) / self.factor
 
     def odds_from_score(self, score: Any) -> Any:
-        """Odds from a score (scalar or array), in this scaling's ``odds`` convention."""
+        """Convert a score (scalar or array) to odds, in this scaling's ``odds`` convention.
+
+        Parameters
+        ----------
+        score : float or array-like of float
+            Scores (points); NaN stays NaN.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            Good:bad odds (or bad:good when ``odds='bad:good'``), float64 of the input's shape.
+
+        Raises
+        ------
+        InvalidInputError
+            ``score`` holds a non-number (a bool, a string, an object).
+        """
         sc = _reals("Scaling.odds_from_score", "score", score)
         with np.errstate(over="ignore"):
             log_good_bad = (sc - self.offset) / self.factor
             return np.exp(log_good_bad) if self.odds == "good:bad" else np.exp(-log_good_bad)
 
     def score_from_odds(self, odds: Any) -> Any:
-        """Score from odds > 0 in this scaling's ``odds`` convention (scalar or array)."""
+        """Score from odds > 0 in this scaling's ``odds`` convention (scalar or array).
+
+        Parameters
+        ----------
+        odds : float or array-like of float
+            Odds in the ``odds`` convention, finite and > 0.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            The score, float64 of the input's shape.
+
+        Raises
+        ------
+        InvalidInputError
+            ``odds`` holds a non-number, or a value that is not finite and > 0.
+        """
         func = "Scaling.score_from_odds"
         o = _reals(func, "odds", odds)
         bad = ~(np.isfinite(o) & (o > 0))
@@ -144,6 +208,21 @@ class Scaling:
         ``PD = 1 / (1 + exp(L))`` with ``L`` the log good:bad odds, computed
         as the logistic function of ``−L`` so that very large or small
         scores give 0 or 1 without overflow.
+
+        Parameters
+        ----------
+        score : float or array-like of float
+            Scores (points).
+
+        Returns
+        -------
+        float or numpy.ndarray
+            PD in [0, 1], float64 of the input's shape.
+
+        Raises
+        ------
+        InvalidInputError
+            ``score`` holds a non-number (a bool, a string, an object).
         """
         sc = _reals("Scaling.pd_from_score", "score", score)
         with np.errstate(over="ignore"):
@@ -151,7 +230,23 @@ class Scaling:
         return special.expit(-log_good_bad)
 
     def score_from_pd(self, pd: Any) -> Any:
-        """Score from a probability of bad in (0, 1) (scalar or array)."""
+        """Score from a probability of bad in (0, 1) (scalar or array).
+
+        Parameters
+        ----------
+        pd : float or array-like of float
+            Probabilities of bad, strictly between 0 and 1.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            ``offset + factor · ln((1 − pd) / pd)``, float64 of the input's shape.
+
+        Raises
+        ------
+        InvalidInputError
+            ``pd`` holds a non-number or a value outside (0, 1).
+        """
         func = "Scaling.score_from_pd"
         p = _reals(func, "pd", pd)
         bad = ~((p > 0) & (p < 1))
@@ -163,6 +258,16 @@ class Scaling:
     @classmethod
     def from_dict(cls, d: object) -> Scaling:
         """Rebuild from :meth:`to_dict` output (the four fields, each checked).
+
+        Parameters
+        ----------
+        d : mapping
+            ``base_score``, ``base_odds``, ``pdo`` and ``odds``, as written by :meth:`to_dict`.
+
+        Returns
+        -------
+        Scaling
+            A scaling equal to the one that wrote ``d``.
 
         Raises
         ------
@@ -181,7 +286,13 @@ class Scaling:
         return cls(**{k: FIELD_RULES[k](d[k], "Scaling.from_dict", k) for k in FIELD_RULES})
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dict (``from_dict`` rebuilds an equal ``Scaling``)."""
+        """JSON-safe dict (``from_dict`` rebuilds an equal ``Scaling``).
+
+        Returns
+        -------
+        dict of str to object
+            ``base_score``, ``base_odds``, ``pdo`` and ``odds``.
+        """
         return {
             "base_score": self.base_score,
             "base_odds": self.base_odds,

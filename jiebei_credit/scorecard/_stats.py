@@ -143,10 +143,17 @@ class BinStats:
         edges : sequence of float, optional
             Numeric fine edges; by default :func:`quantile_edges` of ``x``.
             Pass the same edges to every partition of distributed data.
-        n_prebins, sample_size, seed
-            Passed to :func:`quantile_edges` when ``edges`` is None.
+        n_prebins : int, default 50
+            Number of quantile pre-bins, passed to :func:`quantile_edges` when
+            ``edges`` is None.
         special_values : list-like, default ()
             Values binned apart, one bin each (e.g. ``-999`` for "no record").
+        sample_size : int or None, default 100_000
+            Above this many regular values the quantiles come from a seeded
+            sample of this size (``None`` = exact); passed to
+            :func:`quantile_edges` when ``edges`` is None.
+        seed : int, default 0
+            Seed of that sample.
         sample_weight : array-like of float, shape (n,), optional
             Non-negative row weights; counts become weight sums. ``y`` and
             the weights are matched to a Series ``x`` by index label when
@@ -157,6 +164,7 @@ class BinStats:
         Returns
         -------
         BinStats
+            Good and bad weight per fine bin, special value and the missing bin.
 
         Raises
         ------
@@ -204,7 +212,18 @@ class BinStats:
         return categorical_stats(s, yv, w, specials, name)
 
     def merge(self, other: BinStats) -> BinStats:
-        """Statistics of the union of the two data sets (same as ``self + other``).
+        """Add the statistics of another data set: those of the union (same as ``self + other``).
+
+        Parameters
+        ----------
+        other : BinStats
+            Statistics with the same kind, fine edges and special values.
+
+        Returns
+        -------
+        BinStats
+            New statistics whose counts are the sums; categories are the union,
+            in sorted order. Neither operand changes.
 
         Raises
         ------
@@ -253,7 +272,13 @@ class BinStats:
         return self.merge(other)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dict with ``schema`` and ``version``; see :meth:`from_dict`."""
+        """JSON-safe dict with ``schema`` and ``version``; see :meth:`from_dict`.
+
+        Returns
+        -------
+        dict of str to object
+            Every field, lists for tuples; :meth:`from_dict` rebuilds equal statistics.
+        """
         return {
             "schema": STATS_SCHEMA,
             "version": STATS_VERSION,
@@ -273,6 +298,16 @@ class BinStats:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> BinStats:
         """Rebuild from :meth:`to_dict` output.
+
+        Parameters
+        ----------
+        d : mapping
+            The output of :meth:`to_dict`, e.g. read back from JSON.
+
+        Returns
+        -------
+        BinStats
+            Statistics equal to the ones that wrote ``d``.
 
         Raises
         ------

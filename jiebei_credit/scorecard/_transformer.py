@@ -153,9 +153,41 @@ class WOETransformer(Params):
 
     Parameters
     ----------
-    max_bins, min_bin_share, monotonic, min_bin_goods, min_bin_bads, n_prebins,
-    min_category_share, smoothing, unseen, sample_size, seed
-        As in :func:`bin_feature`, for every column.
+    max_bins : int, default 6
+        Most regular bins per column (missing and special bins come on top).
+    min_bin_share : float in [0, 0.5], default 0.05
+        Least share of the total weight (all rows) in each regular bin.
+    monotonic : {'auto', 'ascending', 'descending', 'peak', 'valley', 'none'}, default 'auto'
+        Trend of WOE over the regular bins, as in :func:`bin_feature`.
+    special_values : list-like or mapping of str to list-like, default ()
+        A list, tuple, array or Index applies to every numeric column; a
+        mapping gives the special values of each named column (numeric or
+        categorical).
+    min_bin_goods : float, default 1.0
+        Least good weight in each regular bin.
+    min_bin_bads : float, default 1.0
+        Least bad weight in each regular bin.
+    categorical : list-like of str, optional
+        Columns forced to be categorical (a list, tuple, array or Index); the
+        others follow their dtype (integer and float numeric, everything
+        else categorical).
+    numeric : list-like of str, optional
+        Columns forced to be numeric.
+    n_prebins : int, default 50
+        Quantile pre-bins of a numeric column (see :func:`quantile_edges`).
+    min_category_share : float in [0, 1], default 0.01
+        Categories with a smaller share of the total weight are pooled into
+        one fine bin before the merge.
+    smoothing : float > 0, default 0.5
+        Added to each bin's goods and bads in WOE and IV.
+    unseen : {'rare', 'missing', 'neutral', 'worst', 'raise'}, default 'rare'
+        What ``transform`` does with a value no training row had; see
+        :class:`Scorecard` for each choice.
+    sample_size : int or None, default 100_000
+        Above this many regular values the pre-bin quantiles come from a
+        seeded sample of this size; ``None`` = exact quantiles.
+    seed : int, default 0
+        Seed of that sample.
     ordinal : mapping of str to list-like, optional
         Columns to bin as ordinals, each with its levels in order (e.g. loan
         sub-grades ``{"grade": ["A1", "A2", …]}``): contiguous bins in that
@@ -169,23 +201,6 @@ class WOETransformer(Params):
         (a list of disjoint lists) for a categorical one. These columns are
         not merged; a bin without rows, or a category in no group, is
         refused at fit.
-    special_values : list-like or mapping of str to list-like, default ()
-        A list, tuple, array or Index applies to every numeric column; a
-        mapping gives the special values of each named column (numeric or
-        categorical).
-    categorical, numeric : list-like of str, optional
-        Columns forced to be categorical or numeric (a list, tuple, array or
-        Index); the others follow their dtype (integer and float numeric,
-        everything else categorical).
-
-    Notes
-    -----
-    Parameters are checked by ``fit`` (scikit-learn's protocol: ``__init__``
-    only stores them), each by the library's one rule for its kind:
-    integers refuse floats and bools and accept numpy integers, list-likes
-    accept lists, tuples, arrays and Index, seeds are checked even when no
-    sample is drawn. ``y`` and ``sample_weight`` given as Series are matched
-    to a DataFrame ``X`` by index label.
 
     Attributes
     ----------
@@ -195,6 +210,15 @@ class WOETransformer(Params):
         Column names seen in ``fit``.
     n_features_in_ : int
         Number of columns seen in ``fit``.
+
+    Notes
+    -----
+    Parameters are checked by ``fit`` (scikit-learn's protocol: ``__init__``
+    only stores them), each by the library's one rule for its kind:
+    integers refuse floats and bools and accept numpy integers, list-likes
+    accept lists, tuples, arrays and Index, seeds are checked even when no
+    sample is drawn. ``y`` and ``sample_weight`` given as Series are matched
+    to a DataFrame ``X`` by index label.
 
     Examples
     --------
@@ -261,6 +285,21 @@ class WOETransformer(Params):
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> WOETransformer:
         """Fit one binning per column of ``X`` against target ``y`` (1 = bad).
 
+        Parameters
+        ----------
+        X : DataFrame or array-like, shape (n, m)
+            Feature table; a 2-D array's columns are named ``x0``, ``x1``, ...
+        y : array-like of {0, 1}, shape (n,)
+            Target: 1 = bad, 0 = good (booleans too). A Series is matched to a
+            DataFrame ``X`` by index label.
+        sample_weight : array-like of float, shape (n,), optional
+            Non-negative row weights; every row weighs 1 when not given.
+
+        Returns
+        -------
+        WOETransformer
+            This transformer, fitted.
+
         Raises
         ------
         InvalidInputError
@@ -293,6 +332,17 @@ class WOETransformer(Params):
         """WOE of every fitted column (float64 DataFrame, index of ``X``).
 
         Columns of ``X`` that were not seen in ``fit`` are ignored.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like, shape (n, m)
+            Rows to transform, with every fitted column.
+
+        Returns
+        -------
+        DataFrame
+            float64, index of ``X``, one column per fitted column: the WOE of
+            each value's bin (unseen values per ``unseen``).
 
         Raises
         ------
@@ -343,11 +393,50 @@ class WOETransformer(Params):
         return unseen_flags(func, frame, list(binnings), binnings)
 
     def fit_transform(self, X: Any, y: Any, sample_weight: Any = None) -> pd.DataFrame:
-        """``fit(X, y, sample_weight).transform(X)``."""
+        """Fit, then transform the same rows: ``fit(X, y, sample_weight).transform(X)``.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like, shape (n, m)
+            Feature table; a 2-D array's columns are named ``x0``, ``x1``, ...
+        y : array-like of {0, 1}, shape (n,)
+            Target: 1 = bad, 0 = good (booleans too). A Series is matched to a
+            DataFrame ``X`` by index label.
+        sample_weight : array-like of float, shape (n,), optional
+            Non-negative row weights; every row weighs 1 when not given.
+
+        Returns
+        -------
+        DataFrame
+            float64, index of ``X``: the WOE of every column.
+        """
         return self.fit(X, y, sample_weight).transform(X)
 
     def bin_index(self, X: Any) -> pd.DataFrame:
-        """Row of each column's bin table for every value (int64 DataFrame)."""
+        """Row of each column's bin table for every value (int64 DataFrame).
+
+        Parameters
+        ----------
+        X : DataFrame or array-like, shape (n, m)
+            Rows to bin, with every fitted column.
+
+        Returns
+        -------
+        DataFrame
+            int64, index of ``X``, one column per fitted column: the row of
+            ``binnings_[column].table`` each value falls in (see
+            :meth:`Binning.bin_index` for unseen values).
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
+        SchemaError
+            A fitted column is missing from ``X``.
+        InvalidInputError
+            Values unseen in training when ``unseen='raise'``; values of a
+            type the column's binning cannot read.
+        """
         func = "WOETransformer.bin_index"
         binnings = self._fitted(func)
         frame = as_frame(func, X, n_features=self.n_features_in_)
@@ -357,7 +446,20 @@ class WOETransformer(Params):
         )
 
     def iv_summary(self) -> pd.DataFrame:
-        """One row per column: ``feature, kind, n_bins, iv, trend``, by IV descending."""
+        """One row per column: ``feature, kind, n_bins, iv, trend``, by IV descending.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``feature``, ``kind`` (numeric, categorical or ordinal),
+            ``n_bins`` (regular bins), ``iv`` and ``trend``; a fresh
+            0..k-1 index.
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
+        """
         binnings = self._fitted("WOETransformer.iv_summary")
         df = pd.DataFrame(
             {
@@ -371,7 +473,7 @@ class WOETransformer(Params):
         return df.sort_values("iv", ascending=False, kind="stable").reset_index(drop=True)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray[Any, Any]:
-        """Names of the output columns (the fitted columns).
+        """The names of the output columns (the fitted columns).
 
         Parameters
         ----------

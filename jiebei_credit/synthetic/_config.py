@@ -102,6 +102,11 @@ class SimulationConfig:
     def to_dict(self) -> dict[str, Any]:
         """The fields as a JSON-safe dict, with ``schema`` and ``version``.
 
+        Returns
+        -------
+        dict of str to object
+            ``schema``, ``version`` and every field by name.
+
         Examples
         --------
         >>> from jiebei_credit.synthetic import SimulationConfig
@@ -118,6 +123,16 @@ class SimulationConfig:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SimulationConfig:
         """Rebuild a config from :meth:`to_dict` output.
+
+        Parameters
+        ----------
+        data : mapping
+            The output of :meth:`to_dict`, e.g. read back from JSON.
+
+        Returns
+        -------
+        SimulationConfig
+            A config equal to the one that wrote ``data``.
 
         Raises
         ------

@@ -65,7 +65,7 @@ STREAMS: Final = ("borrowers", "regimes", "final", "book", "repayment", "flows",
 class Portfolio:
     """A simulated portfolio: records a lender would hold, and the ground truth.
 
-    Attributes
+    Parameters
     ----------
     records : RecordSet
         All seven tables, valid against :data:`jiebei_credit.records.SCHEMAS`,

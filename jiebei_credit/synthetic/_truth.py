@@ -39,6 +39,45 @@ class Truth:
 
     Attributes are read-only views built on request; the object cannot be
     changed. Positions follow ``records.borrowers`` (borrower ids in order).
+    :func:`simulate_portfolio` builds it; the constructor is not meant to be
+    called directly and checks nothing.
+
+    Parameters
+    ----------
+    ids : pandas.Index
+        Borrower ids, in the order of ``records.borrowers`` (``n`` of them).
+    latent : numpy.ndarray of float64, shape (n,)
+        Latent creditworthiness draw of each borrower, standard normal,
+        higher is riskier (``borrowers["latent_risk"]``).
+    risk : numpy.ndarray of float64, shape (n,)
+        Risk index: latent risk plus the segment's log-hazard shift
+        (``borrowers["risk_index"]``).
+    open_day : numpy.ndarray of int64, shape (n,)
+        Day number (days since 1970-01-01) on which each credit line opened.
+    stop_day : numpy.ndarray of int64, shape (n,)
+        Day number on which each borrower stopped paying; a sentinel beyond
+        any date for those who never stop.
+    default_day : numpy.ndarray of int64, shape (n,)
+        Day number of default (``stop_day + 90``), with the same sentinel.
+    states : numpy.ndarray of int8, shape (n, months + 1)
+        Regime of each borrower in each month of the grid (0 normal,
+        1 stressed, 2 distressed); columns past the simulated window are
+        dropped. The hazard of a month is ``base_hazard`` times the
+        regime's multiplier (1, 6, 40).
+    base_hazard : numpy.ndarray of float64, shape (n, months)
+        Daily stop hazard of each borrower and month before the regime's
+        multiplier is applied.
+    trans : numpy.ndarray of float64, shape (3, 3)
+        Monthly regime transition matrix (rows sum to 1).
+    grid : MonthGrid
+        The calendar months of the simulation.
+    start : int
+        Day number of the first simulated day.
+    end : int
+        Day number of the end of the simulation (exclusive).
+    intensity : float
+        ``SimulationConfig.default_intensity`` of the run, a multiplier of
+        the hazard.
 
     Notes
     -----
