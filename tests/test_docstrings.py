@@ -60,33 +60,6 @@ ENUM_FUNCTIONAL_API = frozenset({"names", "module", "qualname", "type", "start",
 # ``inspect.signature`` reports for it is ``Protocol.__init__``'s, not an interface.
 PROTOCOL_INIT = frozenset({"*args", "**kwargs"})
 
-# Objects of jiebei_credit.features whose docstrings are not yet fixed: the package is being
-# rewritten. Strict xfail: a fixed docstring fails here until its name is removed.
-PENDING_FEATURES = frozenset(
-    {
-        "jiebei_credit.features.PointInTimeFailure",
-        "jiebei_credit.features.PointInTimeReport",
-        "jiebei_credit.features.PointInTimeReport.failing_features",
-        "jiebei_credit.features.PointInTimeView",
-        "jiebei_credit.features.PointInTimeView.has",
-        "jiebei_credit.features.PointInTimeView.profile",
-        "jiebei_credit.features.Segments",
-        "jiebei_credit.features.Segments.top_share",
-        "jiebei_credit.features.Segments.count_distinct",
-        "jiebei_credit.features.Segments.count",
-        "jiebei_credit.features.Segments.sum",
-        "jiebei_credit.features.Segments.mean",
-        "jiebei_credit.features.Segments.min",
-        "jiebei_credit.features.Segments.max",
-        "jiebei_credit.features.Segments.last",
-        "jiebei_credit.features.Segments.days_since_last",
-        "jiebei_credit.features.Segments.trend",
-        "jiebei_credit.features.Segments.days_since_first",
-        "jiebei_credit.features.Segments.count_where",
-        "jiebei_credit.features.Segments.count_changes",
-    }
-)
-
 PACKAGE_ROOT = Path(importlib.import_module("jiebei_credit").__file__ or "").parent
 
 
@@ -154,19 +127,7 @@ def _relevant_errors(dotted: str) -> list[str]:
     return errors
 
 
-@pytest.mark.parametrize(
-    "dotted",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(strict=True, reason="features package under rewrite"),
-        )
-        if name in PENDING_FEATURES
-        else name
-        for name in OBJECTS
-    ],
-    ids=OBJECTS,
-)
+@pytest.mark.parametrize("dotted", OBJECTS, ids=OBJECTS)
 def test_docstring(dotted: str) -> None:
     errors = _relevant_errors(dotted)
     assert not errors, f"{dotted} fails numpydoc validation:\n" + "\n".join(errors)
@@ -182,20 +143,7 @@ def _doc_comment_of(name: str) -> str | None:
     return None
 
 
-@pytest.mark.parametrize(
-    ("module_name", "name"),
-    [
-        pytest.param(
-            m,
-            n,
-            marks=pytest.mark.xfail(strict=True, reason="features package under rewrite"),
-        )
-        if f"{m}.{n}" in PENDING_FEATURES
-        else (m, n)
-        for m, n in DATA
-    ],
-    ids=[f"{m}.{n}" for m, n in DATA],
-)
+@pytest.mark.parametrize(("module_name", "name"), DATA, ids=[f"{m}.{n}" for m, n in DATA])
 def test_data_has_doc_comment(module_name: str, name: str) -> None:
     comment = _doc_comment_of(name)
     assert comment, f"{module_name}.{name} has no '#:' comment above its assignment"

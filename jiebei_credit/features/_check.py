@@ -38,7 +38,21 @@ _MAX_DATES: Final = 5
 
 @dataclass(frozen=True, slots=True)
 class PointInTimeFailure:
-    """One feature failing one check: ``check`` (a name of :data:`CHECKS`), ``feature`` and what differed."""
+    """One feature failing one check: ``check`` (a name of :data:`CHECKS`), ``feature`` and what differed.
+
+    Built by :func:`check_point_in_time`; a plain frozen record with no checks
+    of its own.
+
+    Parameters
+    ----------
+    check : str
+        The check that failed, one of :data:`CHECKS` (e.g. ``"truncation"``).
+    feature : str
+        The output column that failed it.
+    detail : str
+        What differed: how many observations, and the first one's expected
+        and actual values.
+    """
 
     check: str
     feature: str
@@ -47,7 +61,21 @@ class PointInTimeFailure:
 
 @dataclass(frozen=True, slots=True)
 class PointInTimeReport:
-    """The result of :func:`check_point_in_time`: ``family``, the ``checks`` run and the ``failures``."""
+    """The result of :func:`check_point_in_time`: ``family``, the ``checks`` run and the ``failures``.
+
+    Built by :func:`check_point_in_time`; ``str(report)`` lists the failures
+    one per line.
+
+    Parameters
+    ----------
+    family : str
+        Name of the family checked.
+    checks : tuple of str
+        The checks run, in the order they ran (names of :data:`CHECKS`).
+    failures : tuple of PointInTimeFailure
+        One entry per ``(check, feature)`` that failed; empty when every
+        check passed.
+    """
 
     family: str
     checks: tuple[str, ...]
@@ -59,7 +87,14 @@ class PointInTimeReport:
         return not self.failures
 
     def failing_features(self) -> tuple[str, ...]:
-        """The features with at least one failure, in first-failure order."""
+        """The features with at least one failure, in first-failure order.
+
+        Returns
+        -------
+        tuple of str
+            Each failing feature once, in the order of its first failure;
+            empty when the report passed.
+        """
         return tuple(dict.fromkeys(f.feature for f in self.failures))
 
     def __str__(self) -> str:

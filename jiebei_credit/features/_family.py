@@ -183,6 +183,26 @@ class Segments:
     :meth:`PointInTimeView.events`). Every reduction reads only the
     observation's own segment ``[start, as_of)`` (or the window
     ``[as_of - w, as_of)``).
+
+    Not constructed directly: :meth:`PointInTimeView.events` builds and
+    memoises them, and :meth:`where` derives subsets.
+
+    Parameters
+    ----------
+    view : PointInTimeView
+        The view whose observations the segments belong to.
+    frame : pandas.DataFrame
+        The table's rows read by the reductions (without the later-event
+        columns of :data:`REVEALED`).
+    day : ndarray of int64
+        Knowledge day of each row of ``frame`` (days since 1970-01-01).
+    borrower : ndarray of int64
+        Borrower of each row of ``frame``, as its row position in the
+        ``borrowers`` table.
+    revealed : pandas.DataFrame, optional
+        The later-event columns (:data:`REVEALED`), row-aligned with
+        ``frame``; read only by :meth:`map_pairs`, masked per pair. By
+        default none.
     """
 
     __slots__ = (
@@ -453,7 +473,37 @@ class Segments:
         return self._per_observation(np.add, owner, share * share, np.nan)
 
     def top_share(self, column: str, by: str, window: int | None = None) -> FloatArray:
-        """Largest group's share of ``column``: ``max_g S_g / S`` (see :meth:`hhi`); NaN as there."""
+        """Largest group's share of ``column``: ``max_g S_g / S`` (see :meth:`hhi`); NaN as there.
+
+        Parameters
+        ----------
+        column : str
+            A numeric column, non-negative for shares to mean anything
+            (an amount).
+        by : str
+            The column whose values form the groups (a counterparty); rows
+            where it is missing take no part.
+        window : int, optional
+            Days before ``as_of``, 1 to 3650: only the rows known in
+            ``[as_of - window, as_of)``; by default every row before ``as_of``.
+
+        Returns
+        -------
+        ndarray of float64
+            In ``[1 / k, 1]`` for ``k`` groups; 1 is a single group. NaN
+            when the segment has no row with a group, or its total is not
+            positive.
+
+        Raises
+        ------
+        InvalidInputError
+            When a column is not a column of the table, ``column`` is not
+            numeric, or ``window`` is not an integer from 1 to 3650.
+
+        Notes
+        -----
+        ``top_share = max_g S_g / S`` with ``S_g`` and ``S`` as in :meth:`hhi`.
+        """
         owner, share = self._shares(column, by, window)
         return self._per_observation(np.fmax, owner, share, np.nan)
 
@@ -520,15 +570,74 @@ class Segments:
         return out
 
     def count(self, window: int | None = None) -> FloatArray:
-        """Number of rows before ``as_of`` (in the last ``window`` days)."""
+        """Number of rows before ``as_of`` (in the last ``window`` days).
+
+        Parameters
+        ----------
+        window : int, optional
+            Days before ``as_of``, 1 to 3650: only the rows known in
+            ``[as_of - window, as_of)``; by default every row before ``as_of``.
+
+        Returns
+        -------
+        ndarray of float64
+            Exact counts, 0 with no row (never NaN).
+
+        Raises
+        ------
+        InvalidInputError
+            When ``window`` is not an integer from 1 to 3650.
+        """
         return (self._hi - self._lo(window)).astype(np.float64)
 
     def sum(self, column: str, window: int | None = None) -> FloatArray:
-        """Sum of ``column`` over the rows before ``as_of`` (in the window); 0 with no row."""
+        """Sum of ``column`` over the rows before ``as_of`` (in the window); 0 with no row.
+
+        Parameters
+        ----------
+        column : str
+            A numeric column of the table.
+        window : int, optional
+            Days before ``as_of``, 1 to 3650: only the rows known in
+            ``[as_of - window, as_of)``; by default every row before ``as_of``.
+
+        Returns
+        -------
+        ndarray of float64
+            The sum over each segment, added in canonical order; 0 with no
+            row, NaN when a row of the segment has a missing value.
+
+        Raises
+        ------
+        InvalidInputError
+            When the column is not a numeric column of the table, or
+            ``window`` is not an integer from 1 to 3650.
+        """
         return range_reduce(np.add, self._column_padded(column), self._lo(window), self._hi, 0.0, padded=True)
 
     def mean(self, column: str, window: int | None = None) -> FloatArray:
-        """Mean of ``column`` (NaN with no row)."""
+        """Mean of ``column`` (NaN with no row).
+
+        Parameters
+        ----------
+        column : str
+            A numeric column of the table.
+        window : int, optional
+            Days before ``as_of``, 1 to 3650: only the rows known in
+            ``[as_of - window, as_of)``; by default every row before ``as_of``.
+
+        Returns
+        -------
+        ndarray of float64
+            :meth:`sum` over :meth:`count`; NaN with no row, or when a row of
+            the segment has a missing value.
+
+        Raises
+        ------
+        InvalidInputError
+            When the column is not a numeric column of the table, or
+            ``window`` is not an integer from 1 to 3650.
+        """
         n = self.count(window)
         s = self.sum(column, window)
         out = np.full(n.size, np.nan)
@@ -536,15 +645,74 @@ class Segments:
         return out
 
     def min(self, column: str, window: int | None = None) -> FloatArray:
-        """Smallest ``column`` value (NaN with no row)."""
+        """Smallest ``column`` value (NaN with no row).
+
+        Parameters
+        ----------
+        column : str
+            A numeric column of the table; missing values are skipped.
+        window : int, optional
+            Days before ``as_of``, 1 to 3650: only the rows known in
+            ``[as_of - window, as_of)``; by default every row before ``as_of``.
+
+        Returns
+        -------
+        ndarray of float64
+            The smallest non-missing value of each segment; NaN with no
+            row, or when every value of the segment is missing.
+
+        Raises
+        ------
+        InvalidInputError
+            When the column is not a numeric column of the table, or
+            ``window`` is not an integer from 1 to 3650.
+        """
         return range_reduce(np.fmin, self._column(column), self._lo(window), self._hi, np.nan)
 
     def max(self, column: str, window: int | None = None) -> FloatArray:
-        """Largest ``column`` value (NaN with no row)."""
+        """Largest ``column`` value (NaN with no row).
+
+        Parameters
+        ----------
+        column : str
+            A numeric column of the table; missing values are skipped.
+        window : int, optional
+            Days before ``as_of``, 1 to 3650: only the rows known in
+            ``[as_of - window, as_of)``; by default every row before ``as_of``.
+
+        Returns
+        -------
+        ndarray of float64
+            The largest non-missing value of each segment; NaN with no
+            row, or when every value of the segment is missing.
+
+        Raises
+        ------
+        InvalidInputError
+            When the column is not a numeric column of the table, or
+            ``window`` is not an integer from 1 to 3650.
+        """
         return range_reduce(np.fmax, self._column(column), self._lo(window), self._hi, np.nan)
 
     def last(self, column: str) -> FloatArray:
-        """``column`` of the latest row before ``as_of`` (canonical among same-day rows); NaN with none."""
+        """``column`` of the latest row before ``as_of`` (canonical among same-day rows); NaN with none.
+
+        Parameters
+        ----------
+        column : str
+            A numeric column of the table.
+
+        Returns
+        -------
+        ndarray of float64
+            One value per observation; NaN when the borrower has no row
+            before ``as_of``, or the latest row's value is missing.
+
+        Raises
+        ------
+        InvalidInputError
+            When the column is not a numeric column of the table.
+        """
         values = self._column(column)
         has = self._hi > self._start
         out = np.full(has.size, np.nan)
@@ -552,7 +720,15 @@ class Segments:
         return out
 
     def days_since_last(self) -> FloatArray:
-        """Days from the latest row's event day to ``as_of``; NaN with no row."""
+        """Count days from the latest row's event day to ``as_of``; NaN with no row.
+
+        Returns
+        -------
+        ndarray of float64
+            ``as_of`` minus the knowledge day of the borrower's latest row
+            before ``as_of``, in days (at least 1); NaN when there is no such
+            row.
+        """
         days = self._tl.days()
         has = self._hi > self._start
         out = np.full(has.size, np.nan)
@@ -560,9 +736,35 @@ class Segments:
         return out
 
     def trend(self, column: str, months: int) -> FloatArray:
-        """Least-squares slope of the 30-day block sums of ``column`` over the last ``months`` blocks.
+        """Fit the least-squares slope of the 30-day block sums of ``column`` over the last ``months`` blocks.
 
         Blocks are ``[as_of - 30(k+1), as_of - 30k)``, k = 0 (newest) … ``months - 1``.
+
+        Parameters
+        ----------
+        column : str
+            A numeric column of the table.
+        months : int
+            Number of 30-day blocks, 2 to 120.
+
+        Returns
+        -------
+        ndarray of float64
+            The slope in ``column`` units per 30-day block, positive when the
+            recent blocks are larger; 0 with no row, NaN when a row of the
+            blocks has a missing value.
+
+        Raises
+        ------
+        InvalidInputError
+            When the column is not a numeric column of the table, or
+            ``months`` is not an integer from 2 to 120.
+
+        Notes
+        -----
+        ``slope = Σ_k (B_k - B̄) x_k / Σ_k x_k²`` with ``B_k`` the sums of
+        :meth:`block_sums`, ``B̄`` their mean and ``x_k = (m - 1) / 2 - k``
+        the centred time of block ``k`` (block 0 newest, ``m = months``).
         """
         m = V.integer(months, func="PointInTimeView", name="months", low=2, high=120)
         blocks = self._block_sums(column, m)
@@ -631,7 +833,7 @@ class Segments:
         return out
 
     def days_since_first(self) -> FloatArray:
-        """Days from the borrower's first row's event day to ``as_of``; NaN with no row before ``as_of``.
+        """Count days from the borrower's first event day to ``as_of``; NaN with no row before ``as_of``.
 
         Returns
         -------
@@ -660,7 +862,7 @@ class Segments:
         return (cs[self._hi] - cs[self._lo(window)]).astype(np.float64)
 
     def count_where(self, column: str, values: object, window: int | None = None) -> FloatArray:
-        """Rows before ``as_of`` (in the last ``window`` days) whose ``column`` is one of ``values``.
+        """Count rows before ``as_of`` (in the last ``window`` days) whose ``column`` is one of ``values``.
 
         Parameters
         ----------
@@ -741,7 +943,7 @@ class Segments:
         return self._count_flags(flags, window)
 
     def count_changes(self, column: str, direction: str, window: int | None = None) -> FloatArray:
-        """Rows in the window whose ``column`` moved ``"up"`` or ``"down"`` from the borrower's previous row.
+        """Count rows in the window whose ``column`` moved ``"up"`` or ``"down"`` from the previous row.
 
         Parameters
         ----------
@@ -903,7 +1105,7 @@ class Segments:
         return out
 
     def block_sums(self, column: str, months: int) -> FloatArray:
-        """Sums of ``column`` over each of the last ``months`` 30-day blocks, newest first.
+        """Sum ``column`` over each of the last ``months`` 30-day blocks, newest first.
 
         Parameters
         ----------
@@ -1370,6 +1572,21 @@ class PointInTimeView:
     "Known" is the table's knowledge time: the event date for the built-in
     tables, the ``known_at`` column of a user table (see :meth:`events`).
 
+    Not constructed directly: :func:`extract` builds one per family and
+    passes it to the family's ``compute``.
+
+    Parameters
+    ----------
+    ctx : Context
+        The extraction's records, observations and shared memoised rows.
+    family : str
+        Name of the family the view serves (named in error messages).
+    tables : tuple of str
+        The tables the family declared: the only ones :meth:`events`,
+        :meth:`profile` and :meth:`has` accept.
+    windows : tuple of int
+        The windows requested from :func:`extract`.
+
     Attributes
     ----------
     as_of : ndarray of datetime64[D]
@@ -1403,6 +1620,21 @@ class PointInTimeView:
         A user family is extracted only when all its tables are available,
         so this is always true for its declared tables; a built-in family
         whose features read optional tables asks before reading them.
+
+        Parameters
+        ----------
+        table : str
+            A table the family declared.
+
+        Returns
+        -------
+        bool
+            True when the records hold ``table`` and ``sources=`` allows it.
+
+        Raises
+        ------
+        InvalidInputError
+            When the family did not declare ``table``.
         """
         self._check_table(table)
         return self._ctx.has(table)
@@ -1594,7 +1826,25 @@ class PointInTimeView:
         return ctx.memo(f"codes:{table}:{key}", build)
 
     def profile(self, column: str) -> np.ndarray:
-        """A column of the ``borrowers`` table, one value per observation (static attributes)."""
+        """A column of the ``borrowers`` table, one value per observation (static attributes).
+
+        Parameters
+        ----------
+        column : str
+            A column of the ``borrowers`` table, e.g. ``"business_type"``.
+
+        Returns
+        -------
+        ndarray
+            The value of each observation's borrower, in the caller's order,
+            with the column's dtype (missing values as the column holds them).
+
+        Raises
+        ------
+        InvalidInputError
+            When the family did not declare ``borrowers``, or ``column`` is
+            not a column of it.
+        """
         self._check_table("borrowers")
         frame = self._ctx.table("borrowers")
         if column not in frame.columns:

@@ -90,6 +90,27 @@ class Pairs:
     loan's in ``seq`` order), so every reduction below is a function of the
     observation's own rows only.
 
+    Not constructed directly: :meth:`Segments.map_pairs` builds one per chunk
+    and passes it to the family's function.
+
+    Parameters
+    ----------
+    columns : _Columns
+        The table's columns (and later-event columns), converted once per
+        :meth:`Segments.map_pairs` call, in the table's original row order.
+    order : ndarray of intp
+        Original row of each position of the segments' canonical (sorted)
+        order.
+    days : ndarray of int64
+        Knowledge day of each row in sorted order (days since 1970-01-01).
+    lo : ndarray of int64
+        First sorted position of each observation's rows (window start).
+    hi : ndarray of int64
+        One past the last sorted position of each observation's rows; an
+        observation with ``hi <= lo`` has no pair.
+    as_of : ndarray of int64
+        Each observation's ``as_of`` of the chunk (days since 1970-01-01).
+
     Attributes
     ----------
     owner : ndarray of int64
@@ -153,6 +174,17 @@ class Pairs:
     def column(self, name: str) -> FloatArray:
         """A numeric (or boolean) column of the table, one float64 per pair (NaN when missing).
 
+        Parameters
+        ----------
+        name : str
+            A numeric or boolean column of the table.
+
+        Returns
+        -------
+        ndarray of float64
+            The row's value of each pair, booleans as 0.0 / 1.0; NaN where
+            the value is missing.
+
         Raises
         ------
         InvalidInputError
@@ -166,6 +198,19 @@ class Pairs:
 
         A column of :data:`REVEALED` keeps its value only where it is before
         the pair's ``as_of``; elsewhere it is NaN, as it is not known yet.
+
+        Parameters
+        ----------
+        name : str
+            A date column of the table, or a later-event column such as
+            ``"paid_on"``.
+
+        Returns
+        -------
+        ndarray of float64
+            The row's date of each pair in days since 1970-01-01; NaN where
+            the date is missing or (later-event column) not before the pair's
+            ``as_of``.
 
         Raises
         ------
@@ -182,6 +227,16 @@ class Pairs:
 
         Codes only compare for equality: their values depend on the whole
         table, so use them to group or count distinct values, never as numbers.
+
+        Parameters
+        ----------
+        name : str
+            Any column of the table except a later-event column.
+
+        Returns
+        -------
+        ndarray of int64
+            The code of the row's value of each pair; -1 where it is missing.
 
         Raises
         ------
@@ -201,24 +256,101 @@ class Pairs:
         return arr
 
     def sum(self, values: npt.ArrayLike) -> FloatArray:
-        """Per observation: ``Σ_k values[k]`` over its pairs in pair order; 0 with none, NaN propagates."""
+        """Per observation: ``Σ_k values[k]`` over its pairs in pair order; 0 with none, NaN propagates.
+
+        Parameters
+        ----------
+        values : array-like of float or bool, shape (len(pairs),)
+            One real (or boolean) value per pair.
+
+        Returns
+        -------
+        ndarray of float64, shape (observations,)
+            The sum over each observation's pairs, added in pair order; 0 for
+            an observation without pairs, NaN when one of its values is NaN.
+
+        Raises
+        ------
+        InvalidInputError
+            When ``values`` is not a real or boolean array with one value per
+            pair.
+        """
         arr = self._per_pair(values, "values").astype(np.float64, copy=False)
         out = np.bincount(self.owner, weights=arr, minlength=self.observations)
         return out.astype(np.float64, copy=False)
 
     def count(self, flags: npt.ArrayLike) -> FloatArray:
-        """Per observation: the number of its pairs where ``flags`` is true (0 with none)."""
+        """Per observation: the number of its pairs where ``flags`` is true (0 with none).
+
+        Parameters
+        ----------
+        flags : array-like of bool, shape (len(pairs),)
+            One flag per pair; a non-zero number counts as true.
+
+        Returns
+        -------
+        ndarray of float64, shape (observations,)
+            Exact counts, 0 for an observation without pairs (never NaN).
+
+        Raises
+        ------
+        InvalidInputError
+            When ``flags`` is not a boolean or real array with one value per
+            pair.
+        """
         hits = np.flatnonzero(self._per_pair(flags, "flags"))  # pairs of an observation are contiguous
         found = np.searchsorted(hits, self._stop) - np.searchsorted(hits, self._start)
         out: FloatArray = found.astype(np.float64)
         return out
 
     def min(self, values: npt.ArrayLike, empty: float = np.nan) -> FloatArray:
-        """Per observation: the smallest non-missing value of its pairs; ``empty`` when there is none."""
+        """Per observation: the smallest non-missing value of its pairs; ``empty`` when there is none.
+
+        Parameters
+        ----------
+        values : array-like of float or bool, shape (len(pairs),)
+            One real (or boolean) value per pair; NaN values are skipped.
+        empty : float, default nan
+            The result for an observation with no pair or only NaN values
+            (a real number, infinities allowed).
+
+        Returns
+        -------
+        ndarray of float64, shape (observations,)
+            The smallest non-NaN value of each observation's pairs; ``empty``
+            (NaN by default: nothing to compare) where there is none.
+
+        Raises
+        ------
+        InvalidInputError
+            When ``values`` is not a real or boolean array with one value per
+            pair, or ``empty`` is not a real number.
+        """
         return self._extreme(np.fmin, values, empty)
 
     def max(self, values: npt.ArrayLike, empty: float = np.nan) -> FloatArray:
-        """Per observation: the largest non-missing value of its pairs; ``empty`` when there is none."""
+        """Per observation: the largest non-missing value of its pairs; ``empty`` when there is none.
+
+        Parameters
+        ----------
+        values : array-like of float or bool, shape (len(pairs),)
+            One real (or boolean) value per pair; NaN values are skipped.
+        empty : float, default nan
+            The result for an observation with no pair or only NaN values
+            (a real number, infinities allowed).
+
+        Returns
+        -------
+        ndarray of float64, shape (observations,)
+            The largest non-NaN value of each observation's pairs; ``empty``
+            (NaN by default: nothing to compare) where there is none.
+
+        Raises
+        ------
+        InvalidInputError
+            When ``values`` is not a real or boolean array with one value per
+            pair, or ``empty`` is not a real number.
+        """
         return self._extreme(np.fmax, values, empty)
 
     def _extreme(self, ufunc: np.ufunc, values: npt.ArrayLike, empty: float) -> FloatArray:
@@ -229,7 +361,28 @@ class Pairs:
         return out
 
     def count_distinct(self, codes: npt.ArrayLike, where: npt.ArrayLike | None = None) -> FloatArray:
-        """Per observation: the number of distinct non-negative ``codes`` among its pairs where ``where``."""
+        """Per observation: the number of distinct non-negative ``codes`` among its pairs where ``where``.
+
+        Parameters
+        ----------
+        codes : array-like of int, shape (len(pairs),)
+            One integer code per pair, e.g. from :meth:`codes`; negative codes
+            (missing values) are not counted.
+        where : array-like of bool, shape (len(pairs),), optional
+            Count only the pairs flagged here; by default every pair.
+
+        Returns
+        -------
+        ndarray of float64, shape (observations,)
+            Exact counts, 0 for an observation without such a pair (never
+            NaN).
+
+        Raises
+        ------
+        InvalidInputError
+            When ``codes`` is not an integer array with one value per pair, or
+            ``where`` is not a boolean or real array with one value per pair.
+        """
         c = self._per_pair(codes, "codes")
         if c.dtype.kind not in "iu":
             raise V.fail(_FUNC, "codes", "must be integers (e.g. from Pairs.codes)", str(c.dtype),
@@ -251,6 +404,23 @@ class Pairs:
         depends only on each observation's own rows. ``pairs.order(pairs.codes("loan_id"),
         pairs.column("seq"))`` lists each observation's instalments loan by loan, in
         instalment order.
+
+        Parameters
+        ----------
+        *keys : array-like of float, int or bool, shape (len(pairs),)
+            Sort keys, one value per pair each, most significant first; with
+            no key the result is the canonical order.
+
+        Returns
+        -------
+        ndarray of intp, shape (len(pairs),)
+            Pair positions: observation by observation (in chunk order), each
+            observation's pairs sorted by the keys, ties in canonical order.
+
+        Raises
+        ------
+        InvalidInputError
+            When a key is not a real or boolean array with one value per pair.
         """
         arrays = [self._per_pair(k, "keys") for k in keys]
         packed = _packed((self.owner, *arrays))

@@ -152,6 +152,21 @@ class StepSeries:
     :meth:`now`, :meth:`mean`, :meth:`max` and :meth:`min`. Not constructed
     directly.
 
+    Parameters
+    ----------
+    view : PointInTimeView
+        The view whose observations the series is read at; only series of
+        the same view combine.
+    points : Timeline
+        The change points, sorted by borrower then day: borrower code and
+        the first status day (days since 1970-01-01) of each step.
+    values : ndarray of float64
+        The value from each change point on, aligned with ``points``; NaN
+        where the series is undefined.
+    initial : float
+        The value before a borrower's first change point (0.0 for a running
+        sum, NaN for a running last value).
+
     Notes
     -----
     A series is stored as change points: borrower ``b`` takes value ``v_k``
@@ -501,6 +516,27 @@ class StepSeries:
 
     def min(self, window: int) -> FloatArray:
         """Smallest defined value over the status dates ``(as_of - window, as_of]``; as :meth:`max`.
+
+        Parameters
+        ----------
+        window : int
+            Days, 1 to 3650 (see :meth:`mean`).
+
+        Returns
+        -------
+        ndarray of float64
+            One value per observation; NaN when no day of the window has a
+            defined value.
+
+        Raises
+        ------
+        InvalidInputError
+            When ``window`` is not an integer from 1 to 3650.
+
+        Notes
+        -----
+        ``min_{t ∈ D} x(t)`` with ``D`` as in :meth:`mean`: the smallest
+        value of the steps in force on some day of the window.
 
         Examples
         --------
