@@ -81,26 +81,6 @@ def test_instalment_segments_match_their_definition(
             assert math.isclose(g, w, rel_tol=1e-12, abs_tol=1e-9), (key, name, g, w)
 
 
-@pytest.fixture(scope="module")
-def small() -> RecordSet:
-    return RecordSet.from_frames(
-        borrowers=pd.DataFrame({"borrower_id": ["b1"], "business_type": ["individual_business"],
-                                "industry": [None], "business_registered_on": ["2020-01-01"],
-                                "region": [None]}),
-        loans=pd.DataFrame({"loan_id": ["L1", "L2"], "borrower_id": ["b1", "b1"],
-                            "drawn_on": ["2024-01-10", "2024-05-15"], "principal": [300.0, 200.0],
-                            "term_months": [3, 2], "repayment_method": ["equal_principal"] * 2,
-                            "daily_rate": [0.0004] * 2, "purpose": ["business", "consumption"]}),
-        installments=pd.DataFrame({
-            "loan_id": ["L1", "L1", "L1", "L2", "L2"], "seq": [1, 2, 3, 1, 2],
-            "due_on": ["2024-02-10", "2024-03-10", "2024-04-10", "2024-06-15", "2024-07-15"],
-            "principal_due": [100.0, 100.0, 100.0, 100.0, 100.0],
-            "interest_due": [12.0, 8.0, 4.0, 8.0, 4.0],
-            "paid_on": ["2024-02-09", "2024-03-20", "2024-06-03", "2024-06-01", None],
-        }),
-    )
-
-
 def test_hand_worked_case(small: RecordSet) -> None:
     obs = pd.DataFrame({"borrower_id": ["b1"] * 3, "as_of": ["2024-03-20", "2024-06-01", "2024-06-02"]})
     x = extract(small, obs, families=[FAMILY])
