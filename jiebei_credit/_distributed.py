@@ -207,11 +207,11 @@ def feature_meta(frames: Mapping[str, object], kwargs: Mapping[str, Any], *, fun
     """The empty output of ``features.extract`` for these tables and keywords.
 
     Computed by the in-memory function itself on empty tables, so the
-    column list and dtypes can never drift from it. ``progress`` is refused:
-    a callback or bar per partition would run on the workers, so the
-    engine's own progress display is the one to use.
+    column list and dtypes can never drift from it. ``progress`` other than
+    None or False is refused: a callback or bar per partition would run on
+    the workers, so the engine's own progress display is the one to use.
     """
-    if "progress" in kwargs:
+    if kwargs.get("progress") not in (None, False):  # "off" is harmless: only feedback is refused
         raise V.fail(func, "progress", "is not taken per partition (it would run on the workers)",
                      f"progress={kwargs['progress']!r}",
                      "Use the engine's progress display: distributed.progress(...) or "

@@ -116,6 +116,10 @@ def test_extract_keeps_keywords_and_checks_them_early(book: Book) -> None:
     with pytest.raises(jc.errors.InvalidInputError,
                        match=r"jiebei_credit.dask.extract: progress is not taken per partition"):
         jcd.extract(_dask_tables(book), _dask_obs(book), progress=True)
+    # Progress switched off is no feedback at all, so it is accepted (a caller may forward it).
+    quiet = jcd.extract(_dask_tables(book), _dask_obs(book), families=["inquiries"], windows=(30,),
+                        progress=False)
+    assert list(quiet.columns) == list(out.columns)
 
 
 def test_missing_column_raises_schema_error_before_compute(book: Book) -> None:
