@@ -185,3 +185,57 @@ def test_any_text_is_shown_as_text(label):
     assert page.tags.count("tr") == 4 + 2  # four key/value rows, the header and one bin
     if label:  # an empty label is an empty cell, which the parser reports no text for
         assert page.text.count(label) >= 2  # the empty-bins row and the bin's row (other cells may match)
+
+
+@pytest.fixture(scope="module")
+def book() -> jc.records.RecordSet:
+    return jc.synthetic.simulate_portfolio(300, start="2023-01-01", end="2025-01-01", seed=3).records
+
+
+def test_vintage_table_repr_is_short_and_html_shows_the_shares(book):
+    v = jc.monitoring.vintage_table(book, as_of="2024-12-01")
+    assert repr(v) == (f"VintageTable(cohorts={len(v.shares)}, months_on_book={v.shares.shape[1]}, "
+                       "measure='count', min_dpd=30, as_of=2024-12-01)")
+    cells = _cells(parse(v._repr_html_()))
+    assert cells[:3] == ["VintageTable", "cohorts", str(len(v.shares))]
+    assert str(int(v.counts["loans"].sum())) in cells
+    shown = v.shares.head(20)  # the frame is cut after 20 rows, each observable share printed
+    for share in shown.to_numpy().ravel():
+        if not np.isnan(share):
+            assert f"{share:.6g}" in cells
+    assert str(shown.index[0]) in cells
+
+
+def test_roll_rates_repr_is_short_and_html_shows_the_last_matrix(book):
+    r = jc.monitoring.roll_rates(book, dates=pd.date_range("2024-01-01", "2024-06-01", freq="MS"))
+    assert repr(r) == ("RollRates(periods=5, buckets=('current', '1-30', '31-60', '61-90', '90+'), "
+                       "measure='count')")
+    cells = _cells(parse(r._repr_html_()))
+    assert "Rates from 2024-05-01 to 2024-06-01 (rows: bucket at the start)" in cells
+    for rate in r.matrix(-1).to_numpy().ravel():
+        if not np.isnan(rate):
+            assert f"{rate:.6g}" in cells
+
+
+def test_card_comparison_and_model_health_reprs(data):
+    X, y = data
+    champion = Scorecard().fit(X[["util"]], y)
+    challenger = Scorecard().fit(X, y)
+    comp = jc.monitoring.compare_cards(champion, challenger, X, y)
+    text = repr(comp)
+    assert len(text) < 200
+    assert text.startswith(f"CardComparison(n={len(X)}, on='points', score_psi=")
+    assert f"delong_p={comp.delong.p_value:.4g}" in text
+    cells = _cells(parse(comp._repr_html_()))
+    assert cells[:3] == ["CardComparison", "rows", str(len(X))]
+    assert f"{comp.delong.p_value:.6g}" in cells
+    assert f"{comp.to_frame().loc['auc', 'challenger']:.6g}" in cells
+
+    health = jc.monitoring.model_health(challenger, X.iloc[:1000], X.iloc[1000:], y.iloc[1000:])
+    fired = sum(v is True for v in health.rules["triggered"])
+    assert repr(health) == (f"ModelHealth(verdict={health.verdict!r}, complete={health.complete}, "
+                            f"auc={health.auc:.4g}, rules={len(health.rules)} ({fired} triggered))")
+    cells = _cells(parse(health._repr_html_()))
+    assert cells[:3] == ["ModelHealth", "verdict", health.verdict]
+    for rule in health.rules.index:
+        assert str(rule) in cells

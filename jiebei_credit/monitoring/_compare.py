@@ -106,6 +106,26 @@ class CardComparison:
     swap_sets: pd.DataFrame | None
     notes: tuple[str, ...]
 
+    def __repr__(self) -> str:
+        # the dataclass repr would print every table in full; this one stays on one line
+        p = "n/a" if self.delong is None else f"{self.delong.p_value:.4g}"
+        return (f"CardComparison(n={self.n}, on={self.on!r}, score_psi={self.score_psi.value:.4g} "
+                f"({self.score_psi.status}), delong_p={p}, "
+                f"swap_sets={'yes' if self.swap_sets is not None else 'no'})")
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the comparison's key figures, then both cards side by side."""
+        from jiebei_credit._html import render
+
+        rows: list[tuple[str, Any]] = [("rows", self.n), ("scale", self.on),
+                                       ("same scaling", self.same_scaling),
+                                       ("score PSI", self.score_psi.value),
+                                       ("score PSI status", self.score_psi.status)]
+        if self.delong is not None:
+            rows += [("AUC difference", self.delong.difference), ("DeLong p-value", self.delong.p_value)]
+        rows += [("note", note) for note in self.notes]
+        return render("CardComparison", rows, self.to_frame(), caption="Champion and challenger")
+
     def to_frame(self) -> pd.DataFrame:
         """Every figure of both cards side by side.
 

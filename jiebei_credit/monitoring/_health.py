@@ -81,6 +81,22 @@ class ModelHealth:
     development_auc: float | None
     notes: tuple[str, ...]
 
+    def __repr__(self) -> str:
+        # the dataclass repr would print the stability report and every table; this one stays short
+        fired = sum(v is True for v in self.rules["triggered"])  # None: the rule could not run
+        auc = "n/a" if self.auc is None else f"{self.auc:.4g}"
+        return (f"ModelHealth(verdict={self.verdict!r}, complete={self.complete}, auc={auc}, "
+                f"rules={len(self.rules)} ({fired} triggered))")
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the verdict, then every rule with its evidence."""
+        from jiebei_credit._html import render
+
+        rows: list[tuple[str, Any]] = [("verdict", self.verdict), ("complete", self.complete),
+                                       ("AUC", self.auc), ("development AUC", self.development_auc)]
+        rows += [("note", note) for note in self.notes]
+        return render("ModelHealth", rows, self.rules, caption="Rules")
+
     def to_frame(self) -> pd.DataFrame:
         """The rule table (a copy of :attr:`rules`).
 

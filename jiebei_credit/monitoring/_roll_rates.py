@@ -118,6 +118,21 @@ class RollRates:
     counts: pd.DataFrame
     balances: pd.DataFrame
 
+    def __repr__(self) -> str:
+        # the dataclass repr would print three tables in full; this one stays on one line
+        return (f"RollRates(periods={len(self.dates) - 1}, buckets={self.buckets!r}, "
+                f"measure={self.measure!r})")
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the dates and buckets, then the last period's matrix."""
+        from jiebei_credit._html import render
+
+        start, end = self.dates[-2], self.dates[-1]
+        rows = [("periods", len(self.dates) - 1), ("first date", self.dates[0].date()),
+                ("last date", end.date()), ("buckets", ", ".join(self.buckets)), ("measure", self.measure)]
+        return render("RollRates", rows, self.matrix(-1),
+                      caption=f"Rates from {start.date()} to {end.date()} (rows: bucket at the start)")
+
     @property
     def periods(self) -> tuple[tuple[pd.Timestamp, pd.Timestamp], ...]:
         """The ``(start, end)`` pairs of consecutive dates."""

@@ -63,6 +63,21 @@ class VintageTable:
     measure: Measure
     cohort: Cohort
 
+    def __repr__(self) -> str:
+        # the dataclass repr would print three tables in full; this one stays on one line
+        return (f"VintageTable(cohorts={len(self.shares)}, months_on_book={self.shares.shape[1]}, "
+                f"measure={self.measure!r}, min_dpd={self.min_dpd}, as_of={self.as_of.date()})")
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the settings, then the shares (cohorts by month on book)."""
+        from jiebei_credit._html import render
+
+        rows = [("cohorts", len(self.shares)), ("months on book", self.shares.shape[1]),
+                ("loans", int(self.counts["loans"].sum())), ("measure", self.measure),
+                ("min_dpd", self.min_dpd), ("cohort", self.cohort), ("as_of", self.as_of.date())]
+        return render("VintageTable", rows, self.shares,
+                      caption=f"Cumulative share {self.min_dpd}+ days past due (blank: not yet observable)")
+
     def to_frame(self) -> pd.DataFrame:
         """The observable cells in long form, one row per (cohort, month on book).
 
