@@ -665,12 +665,12 @@ def _series(x: object, *, func: str, name: str) -> dd.Series:
     return x
 
 
-def _reference(expected: dd.Series, *, sample_size: int, seed: int) -> tuple[Any, bool]:
-    """The reference values for quantile edges: all of ``expected`` if small, else a sample."""
-    n = int(expected.shape[0].compute())
+def _reference(sample: dd.Series, *, sample_size: int, seed: int) -> tuple[Any, bool]:
+    """The reference values for quantile edges: all of ``sample`` if small, else a sample."""
+    n = int(sample.shape[0].compute())
     if n <= sample_size:
-        return expected.compute(), True
-    return expected.sample(frac=sample_size / n, random_state=seed).compute(), False
+        return sample.compute(), True
+    return sample.sample(frac=sample_size / n, random_state=seed).compute(), False
 
 
 def _partition_counts(x: dd.Series, reference: Any, *, bins: int, edges: Any, binning: Any) -> list[Any]:
@@ -688,8 +688,8 @@ def _count_part(part: pd.Series, reference: Any, bins: int, edges: Any, binning:
 
 
 def psi(
-    expected: dd.Series,
-    actual: dd.Series,
+    reference: dd.Series,
+    current: dd.Series,
     *,
     bins: int = 10,
     edges: object = None,
@@ -704,7 +704,7 @@ def psi(
 
     Parameters
     ----------
-    expected, actual : dask.dataframe.Series
+    reference, current : dask.dataframe.Series
         Reference and current samples.
     bins : int, default 10
         For numeric input: number of bins, cut at quantiles of the reference
@@ -727,7 +727,7 @@ def psi(
         :func:`jiebei_credit.metrics.psi_status`.
     sample_size : int, default 1 000 000
         Quantile edges (numeric input without ``edges`` or ``binning``) come
-        from all of ``expected`` when it has at most this many rows (exact:
+        from all of ``reference`` when it has at most this many rows (exact:
         the in-memory result), else from a Bernoulli sample of about
         ``sample_size`` rows drawn with ``seed`` (approximate edges; the
         counts are still exact for those edges).
@@ -755,16 +755,16 @@ def psi(
     per-bin counts reach the client.
     """
     func = "jiebei_credit.dask.psi"
-    e = _series(expected, func=func, name="expected")
-    a = _series(actual, func=func, name="actual")
+    e = _series(reference, func=func, name="reference")
+    a = _series(current, func=func, name="current")
     if missing not in ("raise", "bin"):
         raise InvalidInputError(f"{func}: missing must be 'raise' or 'bin'; got {missing!r}")
     size = _int(sample_size, func=func, name="sample_size", low=1, high=10**9)
-    reference = None
+    edge_sample = None
     if edges is None and binning is None:
-        reference, _ = _reference(e, sample_size=size, seed=seed)
-    e_parts = _partition_counts(e, reference, bins=bins, edges=edges, binning=binning)
-    a_parts = _partition_counts(a, reference, bins=bins, edges=edges, binning=binning)
+        edge_sample, _ = _reference(e, sample_size=size, seed=seed)
+    e_parts = _partition_counts(e, edge_sample, bins=bins, edges=edges, binning=binning)
+    a_parts = _partition_counts(a, edge_sample, bins=bins, edges=edges, binning=binning)
     return _d.psi_from_merged_counts(
         _d.merge_counts(e_parts), _d.merge_counts(a_parts), smoothing=smoothing,
         thresholds=thresholds, missing=missing, func=func,

@@ -707,8 +707,8 @@ def _counts(df: DataFrame, column: str, reference: Any, *, bins: int, edges: Any
 
 
 def psi(
-    expected: DataFrame,
-    actual: DataFrame,
+    reference: DataFrame,
+    current: DataFrame,
     *,
     column: str,
     bins: int = 10,
@@ -724,7 +724,7 @@ def psi(
 
     Parameters
     ----------
-    expected, actual : pyspark.sql.DataFrame
+    reference, current : pyspark.sql.DataFrame
         Reference and current rows.
     column : str
         The variable.
@@ -748,8 +748,8 @@ def psi(
         Traffic-light cut-offs ``(amber, red)``, see
         :func:`jiebei_credit.metrics.psi_status`.
     sample_size : int, default 1 000 000
-        Quantile edges come from all of ``expected`` up to ``sample_size``
-        rows (exact), else from ``expected.sample(fraction, seed)``
+        Quantile edges come from all of ``reference`` up to ``sample_size``
+        rows (exact), else from ``reference.sample(fraction, seed)``
         (approximate edges, exact counts), as in :func:`jiebei_credit.dask.psi`.
     seed : int, default 0
         Seed of that sample.
@@ -766,17 +766,17 @@ def psi(
         As :func:`jiebei_credit.metrics.psi`, raised on the driver.
     """
     func = "jiebei_credit.spark.psi"
-    e = _column(expected, column, func=func, name="expected")
-    a = _column(actual, column, func=func, name="actual")
+    e = _column(reference, column, func=func, name="reference")
+    a = _column(current, column, func=func, name="current")
     if missing not in ("raise", "bin"):
         raise InvalidInputError(f"{func}: missing must be 'raise' or 'bin'; got {missing!r}")
-    reference = None
+    edge_sample = None
     if edges is None and binning is None:
         n = e.count()
         sample = e if n <= sample_size else e.sample(fraction=sample_size / n, seed=seed)
-        reference = sample.toPandas()[column]
+        edge_sample = sample.toPandas()[column]
     with library_errors():
-        e_counts = _counts(e, column, reference, bins=bins, edges=edges, binning=binning)
-        a_counts = _counts(a, column, reference, bins=bins, edges=edges, binning=binning)
+        e_counts = _counts(e, column, edge_sample, bins=bins, edges=edges, binning=binning)
+        a_counts = _counts(a, column, edge_sample, bins=bins, edges=edges, binning=binning)
     return _d.psi_from_merged_counts(e_counts, a_counts, smoothing=smoothing, thresholds=thresholds,
                                      missing=missing, func=func)
