@@ -19,7 +19,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Hashable, Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -36,7 +36,11 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from jiebei_credit import _distributed as _d
 from jiebei_credit import limits, metrics, monitoring, synthetic
+from jiebei_credit._types import DateLike, Vector
 from jiebei_credit.errors import InvalidInputError, Problem, SchemaError
+
+if TYPE_CHECKING:
+    from jiebei_credit.scorecard import Scorecard
 
 __all__ = [
     "assign",
@@ -70,8 +74,8 @@ def _int(value: object, *, func: str, name: str, low: int, high: int) -> int:
 def simulate_portfolio(
     n_borrowers: int,
     *,
-    start: Any,
-    end: Any,
+    start: DateLike,
+    end: DateLike,
     seed: int | np.random.SeedSequence,
     npartitions: int,
     config: synthetic.SimulationConfig | None = None,
@@ -410,7 +414,7 @@ def _check_dask_frame(X: object, *, func: str, name: str = "X") -> dd.DataFrame:
     return X
 
 
-def score(card: Any, X: dd.DataFrame) -> dd.Series:
+def score(card: Scorecard, X: dd.DataFrame) -> dd.Series:
     """Credit points per row: ``card.points`` on each partition.
 
     Parameters
@@ -436,7 +440,7 @@ def score(card: Any, X: dd.DataFrame) -> dd.Series:
     return X.map_partitions(_points, card, meta=meta)
 
 
-def predict_proba(card: Any, X: dd.DataFrame) -> da.Array:
+def predict_proba(card: Scorecard, X: dd.DataFrame) -> da.Array:
     """``[P(good), P(bad)]`` per row: ``card.predict_proba`` on each partition.
 
     Parameters
@@ -465,7 +469,7 @@ def predict_proba(card: Any, X: dd.DataFrame) -> da.Array:
     ], allow_unknown_chunksizes=True)
 
 
-def explain(card: Any, X: dd.DataFrame, top: int = 4, *,
+def explain(card: Scorecard, X: dd.DataFrame, top: int = 4, *,
             descriptions: Mapping[str, tuple[str, str]] | None = None) -> dd.DataFrame:
     """The reasons per row: ``card.explain`` on each partition (same columns and index).
 
@@ -561,8 +565,8 @@ class _DaskFit:
         return self._run(_d.partition_combinations, plan, binnings)
 
 
-def fit(estimator: Any, X: dd.DataFrame, y: dd.Series, *, sample_weight: dd.Series | None = None,
-        max_rows: int | None = None) -> Any:
+def fit(estimator: Scorecard, X: dd.DataFrame, y: dd.Series, *, sample_weight: dd.Series | None = None,
+        max_rows: int | None = None) -> Scorecard:
     """Fit a scorecard on Dask data; returns a fitted in-memory clone of ``estimator``.
 
     Parameters
@@ -692,7 +696,7 @@ def psi(
     current: dd.Series,
     *,
     bins: int = 10,
-    edges: object = None,
+    edges: Vector | None = None,
     binning: metrics.BinningLike | None = None,
     missing: str = "raise",
     smoothing: float = 0.5,
@@ -772,7 +776,7 @@ def psi(
 
 
 def stability_report(
-    card: Any,
+    card: Scorecard,
     X_reference: dd.DataFrame,
     X_current: dd.DataFrame,
     *,

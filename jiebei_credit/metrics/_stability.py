@@ -9,6 +9,7 @@ import pandas as pd
 
 from jiebei_credit._lights import Status, index_light, index_thresholds
 from jiebei_credit._psi import Missing, bin_samples, binning_parts, check_smoothing, psi_parts
+from jiebei_credit._types import Sample, Vector
 from jiebei_credit._validation import IntArray, as_frame, fail, integer, listlike, mapping
 from jiebei_credit.errors import Problem, SchemaError
 from jiebei_credit.metrics._binned import BinningLike
@@ -109,11 +110,11 @@ def psi_from_counts(
 
 
 def psi(
-    reference: object,
-    current: object,
+    reference: Sample,
+    current: Sample,
     *,
     bins: int = 10,
-    edges: object = None,
+    edges: Vector | None = None,
     binning: BinningLike | None = None,
     missing: Missing = "raise",
     smoothing: float = 0.5,

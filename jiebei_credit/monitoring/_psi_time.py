@@ -12,6 +12,7 @@ import pandas as pd
 from jiebei_credit._bands import quantile_edges
 from jiebei_credit._lights import Status, index_thresholds, worst
 from jiebei_credit._psi import MISSING_OPTIONS, Missing, bin_samples, check_smoothing, psi_parts
+from jiebei_credit._types import Dates, Sample, Vector
 from jiebei_credit._validation import choice, float_vector, integer, same_rows, vector
 from jiebei_credit._validation import dates as date_vector
 from jiebei_credit.metrics import PSI_THRESHOLDS, BinningLike, PSIResult, psi_status
@@ -107,13 +108,13 @@ def _plain_numbers(x: object, arr: npt.NDArray[np.generic]) -> bool:
 
 
 def psi_over_time(
-    reference: object,
-    current: object,
-    dates: object,
+    reference: Sample,
+    current: Sample,
+    dates: Dates,
     *,
     freq: Freq = "MS",
     bins: int = 10,
-    edges: object = None,
+    edges: Vector | None = None,
     binning: BinningLike | None = None,
     missing: Missing = "raise",
     smoothing: float = 0.5,
