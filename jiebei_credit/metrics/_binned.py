@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
-
-from jiebei_credit._types import Sample
 
 
 class BinningLike(Protocol):
@@ -25,7 +23,7 @@ class BinningLike(Protocol):
         """One label per bin, in bin order."""
         ...
 
-    def bin_index(self, x: Sample) -> npt.NDArray[np.int64]:
+    def bin_index(self, x: Any) -> npt.NDArray[np.int64]:
         """Row index into ``labels`` for every value of ``x``.
 
         Parameters
