@@ -151,6 +151,8 @@ def accepted(
                 pd.DataFrame)
     assert_type(limits.annualized_rate(when, y), float)
     assert_type(limits.assign(X, policy), pd.DataFrame)
+    assert_type(limits.assign(X, policy, scaling=scorecard.Scaling()), pd.DataFrame)
+    assert_type(scorecard.Scaling().pd_from_score(card.points(X)), Any)
     assert_type(monitoring.stability_report(card, X, X, y_reference=y, y_current=y),
                 monitoring.StabilityReport)
     assert_type(monitoring.model_health(card, X, X, y), monitoring.ModelHealth)
