@@ -37,12 +37,12 @@ def make_data(n: int, seed: int = 0) -> dict[str, np.ndarray]:
     return {"y": y, "points": points, "pd": pd_, "weight": weight, "current": current}
 
 
-def reference_psi(expected: np.ndarray, actual: np.ndarray, bins: int = 10) -> float:
+def reference_psi(reference: np.ndarray, current: np.ndarray, bins: int = 10) -> float:
     """The common pandas recipe: decile bins of the reference, shares, PSI."""
-    _, edges = pd.qcut(expected, bins, retbins=True, duplicates="drop")
+    _, edges = pd.qcut(reference, bins, retbins=True, duplicates="drop")
     edges[0], edges[-1] = -np.inf, np.inf
-    e = pd.Series(pd.cut(expected, edges)).value_counts(normalize=True, sort=False).to_numpy()
-    a = pd.Series(pd.cut(actual, edges)).value_counts(normalize=True, sort=False).to_numpy()
+    e = pd.Series(pd.cut(reference, edges)).value_counts(normalize=True, sort=False).to_numpy()
+    a = pd.Series(pd.cut(current, edges)).value_counts(normalize=True, sort=False).to_numpy()
     e, a = np.clip(e, 1e-6, None), np.clip(a, 1e-6, None)
     return float(np.sum((a - e) * np.log(a / e)))
 

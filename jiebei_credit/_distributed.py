@@ -287,8 +287,8 @@ def merge_counts(parts: Iterable[pd.Series]) -> pd.Series:
 
 
 def psi_from_merged_counts(
-    expected: pd.Series,
-    actual: pd.Series,
+    reference: pd.Series,
+    current: pd.Series,
     *,
     smoothing: float,
     thresholds: tuple[float, float],
@@ -297,24 +297,24 @@ def psi_from_merged_counts(
 ) -> metrics.PSIResult:
     """``metrics.psi`` of two merged count vectors, through the public function.
 
-    The bins are the union of both label lists (expected's order first, the
+    The bins are the union of both label lists (the reference's order first, the
     ``"missing"`` bin last). The samples handed to ``metrics.psi`` are the
     bin positions repeated by their counts, binned by :class:`CountBinning`,
     so ``metrics.psi`` sees exactly these counts and applies its own formula.
     """
-    labels = list(dict.fromkeys([*map(str, expected.index), *map(str, actual.index)]))
+    labels = list(dict.fromkeys([*map(str, reference.index), *map(str, current.index)]))
     if "missing" in labels:
         labels.remove("missing")
         labels.append("missing")
         if missing == "raise":
-            n_e = int(expected.get("missing", 0))
-            n_a = int(actual.get("missing", 0))
+            n_e = int(reference.get("missing", 0))
+            n_a = int(current.get("missing", 0))
             raise InvalidInputError(
-                f"{func}: the samples have missing (NaN) values ({n_e} in expected, {n_a} in actual); "
+                f"{func}: the samples have missing (NaN) values ({n_e} in reference, {n_a} in current); "
                 "drop them, or pass missing='bin' to count them in a 'missing' bin."
             )
-    e = expected.reindex(labels, fill_value=0).to_numpy(dtype=np.int64)
-    a = actual.reindex(labels, fill_value=0).to_numpy(dtype=np.int64)
+    e = reference.reindex(labels, fill_value=0).to_numpy(dtype=np.int64)
+    a = current.reindex(labels, fill_value=0).to_numpy(dtype=np.int64)
     positions = np.arange(len(labels), dtype=np.int64)
     return metrics.psi(
         np.repeat(positions, e), np.repeat(positions, a), binning=CountBinning(labels),

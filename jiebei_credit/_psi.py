@@ -188,15 +188,15 @@ def _binning_bins(
 
 
 def bin_samples(
-    expected: object,
-    actual: object,
+    reference: object,
+    current: object,
     *,
     bins: object,
     edges: object,
     binning: object,
     missing: object,
     func: str,
-    names: tuple[str, str] = ("expected", "actual"),
+    names: tuple[str, str] = ("reference", "current"),
     binning_name: str = "binning",
 ) -> tuple[IntArray, IntArray, list[str], str]:
     """Rows per bin of both samples, binned the same way, the bin labels, and how they were made.
@@ -208,12 +208,13 @@ def bin_samples(
         if edges is not None:
             raise fail(func, "edges", "must not be given with binning", "both",
                        "Pass either edges or binning, not both.")
-        e_idx, a_idx, labels = _binning_bins((expected, actual), binning, func=func, names=names,
+        e_idx, a_idx, labels = _binning_bins((reference, current), binning, func=func, names=names,
                                              binning_name=binning_name)
         return *_counts(e_idx, a_idx, len(labels)), labels, "binning"
-    e_raw, e_index = vector(expected, func=func, name=names[0])
-    a_raw, a_index = vector(actual, func=func, name=names[1])
-    kinds = {_kind(expected, e_raw, func=func, name=names[0]), _kind(actual, a_raw, func=func, name=names[1])}
+    e_raw, e_index = vector(reference, func=func, name=names[0])
+    a_raw, a_index = vector(current, func=func, name=names[1])
+    kinds = {_kind(reference, e_raw, func=func, name=names[0]),
+             _kind(current, a_raw, func=func, name=names[1])}
     if not kinds <= {"numeric", "empty"} or kinds == {"empty"}:
         if edges is not None:
             raise fail(func, "edges", "needs numeric samples", "categories",
@@ -221,8 +222,8 @@ def bin_samples(
         e_idx, a_idx, labels = _category_bins(e_raw, a_raw, (e_index, a_index), func=func, names=names,
                                               missing=how)
         return *_counts(e_idx, a_idx, len(labels)), labels, "category"
-    e, _ = float_vector(expected, func=func, name=names[0], allow_nan=True)
-    a, _ = float_vector(actual, func=func, name=names[1], allow_nan=True)
+    e, _ = float_vector(reference, func=func, name=names[0], allow_nan=True)
+    a, _ = float_vector(current, func=func, name=names[1], allow_nan=True)
     if how == "raise":
         for name, x, index in ((names[0], e, e_index), (names[1], a, a_index)):
             nan = np.isnan(x)
@@ -266,8 +267,8 @@ def _shares(count: FloatArray, smoothing: float) -> FloatArray:
 
 
 def psi_parts(
-    expected_count: IntArray,
-    actual_count: IntArray,
+    reference_count: IntArray,
+    current_count: IntArray,
     labels: list[str],
     *,
     smoothing: float,
@@ -277,8 +278,8 @@ def psi_parts(
 
     ``smoothing`` must already be checked.
     """
-    e = expected_count.astype(np.float64)
-    a = actual_count.astype(np.float64)
+    e = reference_count.astype(np.float64)
+    a = current_count.astype(np.float64)
     empty = (e == 0.0) | (a == 0.0)
     one_sided = (e == 0.0) != (a == 0.0)
     if smoothing == 0.0 and one_sided.any():
@@ -292,8 +293,8 @@ def psi_parts(
         contribution = np.where((es == 0.0) & (as_ == 0.0), 0.0, (as_ - es) * np.log(as_ / es))
     table = pd.DataFrame(
         {
-            "expected_count": expected_count.astype(np.int64),
-            "actual_count": actual_count.astype(np.int64),
+            "expected_count": reference_count.astype(np.int64),
+            "actual_count": current_count.astype(np.int64),
             "expected_share": e / e.sum(),
             "actual_share": a / a.sum(),
             "psi": contribution,

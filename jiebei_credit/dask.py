@@ -19,7 +19,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Hashable, Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -36,7 +36,11 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from jiebei_credit import _distributed as _d
 from jiebei_credit import limits, metrics, monitoring, synthetic
+from jiebei_credit._types import DateLike, Vector
 from jiebei_credit.errors import InvalidInputError, Problem, SchemaError
+
+if TYPE_CHECKING:
+    from jiebei_credit.scorecard import Scorecard
 
 __all__ = [
     "assign",
@@ -70,8 +74,8 @@ def _int(value: object, *, func: str, name: str, low: int, high: int) -> int:
 def simulate_portfolio(
     n_borrowers: int,
     *,
-    start: Any,
-    end: Any,
+    start: DateLike,
+    end: DateLike,
     seed: int | np.random.SeedSequence,
     npartitions: int,
     config: synthetic.SimulationConfig | None = None,
@@ -410,7 +414,7 @@ def _check_dask_frame(X: object, *, func: str, name: str = "X") -> dd.DataFrame:
     return X
 
 
-def score(card: Any, X: dd.DataFrame) -> dd.Series:
+def score(card: Scorecard, X: dd.DataFrame) -> dd.Series:
     """Credit points per row: ``card.points`` on each partition.
 
     Parameters
@@ -436,7 +440,7 @@ def score(card: Any, X: dd.DataFrame) -> dd.Series:
     return X.map_partitions(_points, card, meta=meta)
 
 
-def predict_proba(card: Any, X: dd.DataFrame) -> da.Array:
+def predict_proba(card: Scorecard, X: dd.DataFrame) -> da.Array:
     """``[P(good), P(bad)]`` per row: ``card.predict_proba`` on each partition.
 
     Parameters
@@ -465,7 +469,7 @@ def predict_proba(card: Any, X: dd.DataFrame) -> da.Array:
     ], allow_unknown_chunksizes=True)
 
 
-def explain(card: Any, X: dd.DataFrame, top: int = 4, *,
+def explain(card: Scorecard, X: dd.DataFrame, top: int = 4, *,
             descriptions: Mapping[str, tuple[str, str]] | None = None) -> dd.DataFrame:
     """The reasons per row: ``card.explain`` on each partition (same columns and index).
 
@@ -561,8 +565,8 @@ class _DaskFit:
         return self._run(_d.partition_combinations, plan, binnings)
 
 
-def fit(estimator: Any, X: dd.DataFrame, y: dd.Series, *, sample_weight: dd.Series | None = None,
-        max_rows: int | None = None) -> Any:
+def fit(estimator: Scorecard, X: dd.DataFrame, y: dd.Series, *, sample_weight: dd.Series | None = None,
+        max_rows: int | None = None) -> Scorecard:
     """Fit a scorecard on Dask data; returns a fitted in-memory clone of ``estimator``.
 
     Parameters
@@ -665,12 +669,12 @@ def _series(x: object, *, func: str, name: str) -> dd.Series:
     return x
 
 
-def _reference(expected: dd.Series, *, sample_size: int, seed: int) -> tuple[Any, bool]:
-    """The reference values for quantile edges: all of ``expected`` if small, else a sample."""
-    n = int(expected.shape[0].compute())
+def _reference(sample: dd.Series, *, sample_size: int, seed: int) -> tuple[Any, bool]:
+    """The reference values for quantile edges: all of ``sample`` if small, else a sample."""
+    n = int(sample.shape[0].compute())
     if n <= sample_size:
-        return expected.compute(), True
-    return expected.sample(frac=sample_size / n, random_state=seed).compute(), False
+        return sample.compute(), True
+    return sample.sample(frac=sample_size / n, random_state=seed).compute(), False
 
 
 def _partition_counts(x: dd.Series, reference: Any, *, bins: int, edges: Any, binning: Any) -> list[Any]:
@@ -688,11 +692,11 @@ def _count_part(part: pd.Series, reference: Any, bins: int, edges: Any, binning:
 
 
 def psi(
-    expected: dd.Series,
-    actual: dd.Series,
+    reference: dd.Series,
+    current: dd.Series,
     *,
     bins: int = 10,
-    edges: object = None,
+    edges: Vector | None = None,
     binning: metrics.BinningLike | None = None,
     missing: str = "raise",
     smoothing: float = 0.5,
@@ -704,7 +708,7 @@ def psi(
 
     Parameters
     ----------
-    expected, actual : dask.dataframe.Series
+    reference, current : dask.dataframe.Series
         Reference and current samples.
     bins : int, default 10
         For numeric input: number of bins, cut at quantiles of the reference
@@ -727,7 +731,7 @@ def psi(
         :func:`jiebei_credit.metrics.psi_status`.
     sample_size : int, default 1 000 000
         Quantile edges (numeric input without ``edges`` or ``binning``) come
-        from all of ``expected`` when it has at most this many rows (exact:
+        from all of ``reference`` when it has at most this many rows (exact:
         the in-memory result), else from a Bernoulli sample of about
         ``sample_size`` rows drawn with ``seed`` (approximate edges; the
         counts are still exact for those edges).
@@ -755,16 +759,16 @@ def psi(
     per-bin counts reach the client.
     """
     func = "jiebei_credit.dask.psi"
-    e = _series(expected, func=func, name="expected")
-    a = _series(actual, func=func, name="actual")
+    e = _series(reference, func=func, name="reference")
+    a = _series(current, func=func, name="current")
     if missing not in ("raise", "bin"):
         raise InvalidInputError(f"{func}: missing must be 'raise' or 'bin'; got {missing!r}")
     size = _int(sample_size, func=func, name="sample_size", low=1, high=10**9)
-    reference = None
+    edge_sample = None
     if edges is None and binning is None:
-        reference, _ = _reference(e, sample_size=size, seed=seed)
-    e_parts = _partition_counts(e, reference, bins=bins, edges=edges, binning=binning)
-    a_parts = _partition_counts(a, reference, bins=bins, edges=edges, binning=binning)
+        edge_sample, _ = _reference(e, sample_size=size, seed=seed)
+    e_parts = _partition_counts(e, edge_sample, bins=bins, edges=edges, binning=binning)
+    a_parts = _partition_counts(a, edge_sample, bins=bins, edges=edges, binning=binning)
     return _d.psi_from_merged_counts(
         _d.merge_counts(e_parts), _d.merge_counts(a_parts), smoothing=smoothing,
         thresholds=thresholds, missing=missing, func=func,
@@ -772,7 +776,7 @@ def psi(
 
 
 def stability_report(
-    card: Any,
+    card: Scorecard,
     X_reference: dd.DataFrame,
     X_current: dd.DataFrame,
     *,

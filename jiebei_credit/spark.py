@@ -37,6 +37,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from jiebei_credit import _distributed as _d
 from jiebei_credit import limits, metrics, scorecard
+from jiebei_credit._types import Vector
 from jiebei_credit.errors import InvalidInputError, JiebeiCreditError, Problem, SchemaError
 
 __all__ = [
@@ -386,7 +387,7 @@ def _rowwise(X: DataFrame, key: str, fn: Callable[[pd.DataFrame], pd.DataFrame],
     return X.mapInPandas(run, schema=schema)
 
 
-def score(card: Any, X: DataFrame, *, key: str, name: str = "score") -> DataFrame:
+def score(card: scorecard.Scorecard, X: DataFrame, *, key: str, name: str = "score") -> DataFrame:
     """``card.points`` per row: columns ``key`` and ``name`` (double).
 
     Parameters
@@ -419,7 +420,7 @@ def score(card: Any, X: DataFrame, *, key: str, name: str = "score") -> DataFram
     return _with_key_type(out, X, key)
 
 
-def explain(card: Any, X: DataFrame, *, key: str, top: int = 4,
+def explain(card: scorecard.Scorecard, X: DataFrame, *, key: str, top: int = 4,
             descriptions: Mapping[str, tuple[str, str]] | None = None) -> DataFrame:
     """``card.explain`` per row; its ``row`` column holds the ``key`` values.
 
@@ -449,7 +450,7 @@ def explain(card: Any, X: DataFrame, *, key: str, top: int = 4,
         ``card.explain``.
     """
     def fn(frame: pd.DataFrame) -> pd.DataFrame:
-        return card.explain(frame, top=top, descriptions=descriptions)  # type: ignore[no-any-return]
+        return card.explain(frame, top=top, descriptions=descriptions)
 
     out = _rowwise(X, key, fn, func="jiebei_credit.spark.explain")
     return _with_key_type(out, X, key, column="row")
@@ -599,8 +600,8 @@ class _SparkFit:
         return [table]
 
 
-def fit(estimator: Any, df: DataFrame, *, target: str, weight: str | None = None,
-        features: list[str] | None = None, max_rows: int | None = None) -> Any:
+def fit(estimator: scorecard.Scorecard, df: DataFrame, *, target: str, weight: str | None = None,
+        features: list[str] | None = None, max_rows: int | None = None) -> scorecard.Scorecard:
     """Fit a scorecard on a Spark DataFrame; returns a fitted in-memory clone of ``estimator``.
 
     Parameters
@@ -663,7 +664,9 @@ def fit(estimator: Any, df: DataFrame, *, target: str, weight: str | None = None
         raise InvalidInputError(f"{func}: features must not hold the target or weight column; got {clash}")
     plan = _d.plan_fit(func, estimator, _empty_pandas(df.select(*features)))
     limit = _d.max_rows_of(func, estimator, max_rows)
-    return _d.fit_scorecard(_SparkFit(df, features, target, weight), estimator, plan, max_rows=limit)
+    fitted: scorecard.Scorecard = _d.fit_scorecard(_SparkFit(df, features, target, weight), estimator, plan,
+                                                   max_rows=limit)
+    return fitted
 
 
 # ---- mergeable histograms -------------------------------------------------------------
@@ -707,12 +710,12 @@ def _counts(df: DataFrame, column: str, reference: Any, *, bins: int, edges: Any
 
 
 def psi(
-    expected: DataFrame,
-    actual: DataFrame,
+    reference: DataFrame,
+    current: DataFrame,
     *,
     column: str,
     bins: int = 10,
-    edges: object = None,
+    edges: Vector | None = None,
     binning: metrics.BinningLike | None = None,
     missing: str = "raise",
     smoothing: float = 0.5,
@@ -724,7 +727,7 @@ def psi(
 
     Parameters
     ----------
-    expected, actual : pyspark.sql.DataFrame
+    reference, current : pyspark.sql.DataFrame
         Reference and current rows.
     column : str
         The variable.
@@ -748,8 +751,8 @@ def psi(
         Traffic-light cut-offs ``(amber, red)``, see
         :func:`jiebei_credit.metrics.psi_status`.
     sample_size : int, default 1 000 000
-        Quantile edges come from all of ``expected`` up to ``sample_size``
-        rows (exact), else from ``expected.sample(fraction, seed)``
+        Quantile edges come from all of ``reference`` up to ``sample_size``
+        rows (exact), else from ``reference.sample(fraction, seed)``
         (approximate edges, exact counts), as in :func:`jiebei_credit.dask.psi`.
     seed : int, default 0
         Seed of that sample.
@@ -766,17 +769,17 @@ def psi(
         As :func:`jiebei_credit.metrics.psi`, raised on the driver.
     """
     func = "jiebei_credit.spark.psi"
-    e = _column(expected, column, func=func, name="expected")
-    a = _column(actual, column, func=func, name="actual")
+    e = _column(reference, column, func=func, name="reference")
+    a = _column(current, column, func=func, name="current")
     if missing not in ("raise", "bin"):
         raise InvalidInputError(f"{func}: missing must be 'raise' or 'bin'; got {missing!r}")
-    reference = None
+    edge_sample = None
     if edges is None and binning is None:
         n = e.count()
         sample = e if n <= sample_size else e.sample(fraction=sample_size / n, seed=seed)
-        reference = sample.toPandas()[column]
+        edge_sample = sample.toPandas()[column]
     with library_errors():
-        e_counts = _counts(e, column, reference, bins=bins, edges=edges, binning=binning)
-        a_counts = _counts(a, column, reference, bins=bins, edges=edges, binning=binning)
+        e_counts = _counts(e, column, edge_sample, bins=bins, edges=edges, binning=binning)
+        a_counts = _counts(a, column, edge_sample, bins=bins, edges=edges, binning=binning)
     return _d.psi_from_merged_counts(e_counts, a_counts, smoothing=smoothing, thresholds=thresholds,
                                      missing=missing, func=func)

@@ -179,7 +179,7 @@ def _altered(
 
 def check_point_in_time(
     family: FeatureFamily | str,
-    records: object,
+    records: RecordSet,
     observations: pd.DataFrame,
     *,
     windows: Iterable[int] = DEFAULT_WINDOWS,

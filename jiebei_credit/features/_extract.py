@@ -26,7 +26,7 @@ from jiebei_credit.features._observations import check_observations, check_recor
 from jiebei_credit.features._profile import profile_features
 from jiebei_credit.features._repayment import repayment_features
 from jiebei_credit.features._utilisation import utilisation_features
-from jiebei_credit.records import TABLE_NAMES
+from jiebei_credit.records import TABLE_NAMES, RecordSet
 
 __all__ = ["BUILTIN_FAMILIES", "FAMILY_SOURCES", "extract"]
 
@@ -146,7 +146,7 @@ def _family_output(fam: FeatureFamily, got: object, index: pd.Index, func: str) 
 
 
 def extract(
-    records: object,
+    records: RecordSet,
     observations: pd.DataFrame,
     *,
     windows: Iterable[int] = DEFAULT_WINDOWS,

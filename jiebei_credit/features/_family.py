@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit import _validation as V
+from jiebei_credit._types import Sample
 from jiebei_credit.features._catalog import FeatureSpec
 from jiebei_credit.features._context import Context
 from jiebei_credit.features._kernels import (
@@ -299,7 +300,7 @@ class Segments:
             self._padded[column] = padded
         return self._padded[column]
 
-    def where(self, column: str, values: object) -> Segments:
+    def where(self, column: str, values: Sample) -> Segments:
         """The same segments restricted to the rows whose ``column`` is one of ``values``.
 
         Every reduction of the result (sums, counts, last value, trend,
@@ -861,7 +862,7 @@ class Segments:
         np.cumsum(flags, out=cs[1:])
         return (cs[self._hi] - cs[self._lo(window)]).astype(np.float64)
 
-    def count_where(self, column: str, values: object, window: int | None = None) -> FloatArray:
+    def count_where(self, column: str, values: Sample, window: int | None = None) -> FloatArray:
         """Count rows before ``as_of`` (in the last ``window`` days) whose ``column`` is one of ``values``.
 
         Parameters
@@ -1386,7 +1387,7 @@ class Segments:
         # inside it are exactly its distinct days.
         return self._count_flags(first, window)
 
-    def where_not(self, column: str, values: object) -> Segments:
+    def where_not(self, column: str, values: Sample) -> Segments:
         """The same segments restricted to the rows whose ``column`` is not one of ``values``.
 
         The complement of :meth:`where`: ``where(column, values)`` and

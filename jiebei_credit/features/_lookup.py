@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from jiebei_credit import _validation as V
+from jiebei_credit._types import SupportsArray
 from jiebei_credit.features._catalog import CATALOG, MAX_WINDOW, FeatureSpec, catalog
 from jiebei_credit.features._family import FeatureFamily
 
@@ -15,7 +15,9 @@ __all__ = ["specs_for"]
 _WINDOWED = re.compile(r"^.+_([1-9][0-9]{0,3})d$")
 
 
-def specs_for(columns: Any, *, families: Iterable[FeatureFamily] = ()) -> dict[str, FeatureSpec]:
+def specs_for(
+    columns: Iterable[str] | SupportsArray, *, families: Iterable[FeatureFamily] = ()
+) -> dict[str, FeatureSpec]:
     """The :class:`FeatureSpec` of each column that is a catalog feature, at any window.
 
     Built-in features are looked up in :data:`CATALOG`, and a windowed name

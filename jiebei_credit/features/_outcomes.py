@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit import _validation as V
+from jiebei_credit._types import DateLike
 from jiebei_credit.features._context import Context
 from jiebei_credit.features._kernels import Timeline, range_reduce
 from jiebei_credit.features._observations import check_date, check_observations, check_records
+from jiebei_credit.records import RecordSet
 
 __all__ = ["MAX_DAYS", "outcomes"]
 
@@ -17,12 +19,12 @@ MAX_DAYS = int((V.DATE_MAX.normalize() - V.DATE_MIN).days)
 
 
 def outcomes(
-    records: object,
+    records: RecordSet,
     observations: pd.DataFrame,
     *,
     horizon_days: int = 365,
     min_dpd: int = 90,
-    observed_until: object,
+    observed_until: DateLike,
     date_format: str | None = None,
 ) -> pd.Series:
     """The bad flag of each observation: 1 bad, 0 good, NaN where the horizon is not observed.

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 
+from jiebei_credit._types import Dates, Vector
 from jiebei_credit._validation import (
     choice,
     date_format_param,
@@ -30,8 +30,8 @@ _GRID = 400
 
 
 def annualized_rate(
-    dates: Any,
-    amounts: npt.ArrayLike,
+    dates: Dates,
+    amounts: Vector,
     *,
     method: AnnualizedMethod = "irr",
     basis: int = 360,
@@ -163,7 +163,7 @@ def annualized_rate(
 
 
 def _flows(
-    dates: Any, amounts: npt.ArrayLike, *, period: Period, basis: int, date_format: str | None
+    dates: Any, amounts: Vector, *, period: Period, basis: int, date_format: str | None
 ) -> tuple[FloatArray, FloatArray]:
     """Times (periods from the drawdown, sorted) and amounts."""
     for name, value in (("dates", dates), ("amounts", amounts)):

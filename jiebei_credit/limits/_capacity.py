@@ -8,6 +8,7 @@ from typing import Literal, overload
 import numpy as np
 import numpy.typing as npt
 
+from jiebei_credit._types import IntegerOrVector, ScalarOrVector
 from jiebei_credit._validation import choice
 from jiebei_credit.limits import _engine
 from jiebei_credit.limits._checks import (
@@ -30,13 +31,13 @@ def payment(
 ) -> float: ...
 @overload
 def payment(
-    principal: npt.ArrayLike, annual_rate: npt.ArrayLike, term_months: npt.ArrayLike, *,
+    principal: ScalarOrVector, annual_rate: ScalarOrVector, term_months: IntegerOrVector, *,
     method: Method | npt.ArrayLike, which: Which = "largest",
 ) -> float | FloatArray: ...
 def payment(
-    principal: npt.ArrayLike,
-    annual_rate: npt.ArrayLike,
-    term_months: npt.ArrayLike,
+    principal: ScalarOrVector,
+    annual_rate: ScalarOrVector,
+    term_months: IntegerOrVector,
     *,
     method: Method | npt.ArrayLike,
     which: Which = "largest",
@@ -111,13 +112,13 @@ def max_principal(
 ) -> float: ...
 @overload
 def max_principal(
-    payment: npt.ArrayLike, annual_rate: npt.ArrayLike, term_months: npt.ArrayLike, *,
+    payment: ScalarOrVector, annual_rate: ScalarOrVector, term_months: IntegerOrVector, *,
     method: Method | npt.ArrayLike,
 ) -> float | FloatArray: ...
 def max_principal(
-    payment: npt.ArrayLike,
-    annual_rate: npt.ArrayLike,
-    term_months: npt.ArrayLike,
+    payment: ScalarOrVector,
+    annual_rate: ScalarOrVector,
+    term_months: IntegerOrVector,
     *,
     method: Method | npt.ArrayLike,
 ) -> float | FloatArray:

@@ -7,6 +7,7 @@ from typing import Final, overload
 import numpy as np
 import numpy.typing as npt
 
+from jiebei_credit._types import ScalarOrVector
 from jiebei_credit._validation import real_array
 from jiebei_credit.limits._checks import MAX_AMOUNT, FloatArray, IntArray, scalar_or_array
 
@@ -30,8 +31,8 @@ def fen(x_yuan: FloatArray) -> FloatArray:
 @overload
 def round_fen(amount: float) -> float: ...
 @overload
-def round_fen(amount: npt.ArrayLike) -> float | FloatArray: ...
-def round_fen(amount: npt.ArrayLike) -> float | FloatArray:
+def round_fen(amount: ScalarOrVector) -> float | FloatArray: ...
+def round_fen(amount: ScalarOrVector) -> float | FloatArray:
     """Round CNY amounts to the fen (0.01), half up.
 
     Parameters

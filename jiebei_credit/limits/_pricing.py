@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 import pandas as pd
 
+from jiebei_credit._types import DateLike
 from jiebei_credit._validation import choice, date, date_format_param, fail, real, single
 from jiebei_credit.errors import DataWarning
 from jiebei_credit.limits._checks import MAX_ANNUAL_RATE, RATE_FIX
@@ -67,7 +68,7 @@ def check_pricing(
     all_in_rate: float,
     *,
     regime: Regime,
-    contract_date: Any = None,
+    contract_date: DateLike | None = None,
     lpr: float | None = None,
     lpr_multiple: float = 4.0,
     ceiling: float = 0.24,

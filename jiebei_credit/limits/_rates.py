@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Final, overload
 
 import numpy as np
-import numpy.typing as npt
 
+from jiebei_credit._types import ScalarOrVector
 from jiebei_credit._validation import integer, real_array
 from jiebei_credit.limits._checks import (
     MAX_DAILY_RATE,
@@ -24,8 +24,8 @@ MAX_PERIODS_PER_YEAR: Final = 1_000_000
 @overload
 def annual_rate(daily_rate: float, *, basis: int = 360) -> float: ...
 @overload
-def annual_rate(daily_rate: npt.ArrayLike, *, basis: int = 360) -> float | FloatArray: ...
-def annual_rate(daily_rate: npt.ArrayLike, *, basis: int = 360) -> float | FloatArray:
+def annual_rate(daily_rate: ScalarOrVector, *, basis: int = 360) -> float | FloatArray: ...
+def annual_rate(daily_rate: ScalarOrVector, *, basis: int = 360) -> float | FloatArray:
     """Simple annual rate of a daily rate: ``daily_rate × basis``.
 
     Parameters
@@ -78,8 +78,8 @@ def annual_rate(daily_rate: npt.ArrayLike, *, basis: int = 360) -> float | Float
 @overload
 def daily_rate(annual_rate: float, *, basis: int = 360) -> float: ...
 @overload
-def daily_rate(annual_rate: npt.ArrayLike, *, basis: int = 360) -> float | FloatArray: ...
-def daily_rate(annual_rate: npt.ArrayLike, *, basis: int = 360) -> float | FloatArray:
+def daily_rate(annual_rate: ScalarOrVector, *, basis: int = 360) -> float | FloatArray: ...
+def daily_rate(annual_rate: ScalarOrVector, *, basis: int = 360) -> float | FloatArray:
     """Daily rate of a simple annual rate: ``annual_rate / basis``.
 
     Parameters
@@ -122,9 +122,9 @@ def daily_rate(annual_rate: npt.ArrayLike, *, basis: int = 360) -> float | Float
 def effective_rate(nominal_rate: float, *, periods_per_year: int = 12) -> float: ...
 @overload
 def effective_rate(
-    nominal_rate: npt.ArrayLike, *, periods_per_year: int = 12
+    nominal_rate: ScalarOrVector, *, periods_per_year: int = 12
 ) -> float | FloatArray: ...
-def effective_rate(nominal_rate: npt.ArrayLike, *, periods_per_year: int = 12) -> float | FloatArray:
+def effective_rate(nominal_rate: ScalarOrVector, *, periods_per_year: int = 12) -> float | FloatArray:
     """Effective annual rate of a nominal rate compounded ``periods_per_year`` times.
 
     Parameters
@@ -167,9 +167,9 @@ def effective_rate(nominal_rate: npt.ArrayLike, *, periods_per_year: int = 12) -
 def nominal_rate(effective_rate: float, *, periods_per_year: int = 12) -> float: ...
 @overload
 def nominal_rate(
-    effective_rate: npt.ArrayLike, *, periods_per_year: int = 12
+    effective_rate: ScalarOrVector, *, periods_per_year: int = 12
 ) -> float | FloatArray: ...
-def nominal_rate(effective_rate: npt.ArrayLike, *, periods_per_year: int = 12) -> float | FloatArray:
+def nominal_rate(effective_rate: ScalarOrVector, *, periods_per_year: int = 12) -> float | FloatArray:
     """Nominal annual rate that compounds to a given effective annual rate.
 
     Parameters

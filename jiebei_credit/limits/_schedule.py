@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jiebei_credit._types import DateLike, Dates, IntegerOrVector, ScalarOrVector
 from jiebei_credit._validation import DATE_MAX, fail, offending, single
 from jiebei_credit.limits import _engine
 from jiebei_credit.limits._checks import (
@@ -101,12 +102,12 @@ def check_last_due(
 
 
 def schedules(
-    principal: npt.ArrayLike,
-    annual_rate: npt.ArrayLike,
-    term_months: npt.ArrayLike,
+    principal: ScalarOrVector,
+    annual_rate: ScalarOrVector,
+    term_months: IntegerOrVector,
     *,
     method: Method | npt.ArrayLike,
-    start: Any,
+    start: DateLike | Dates,
     date_format: str | None = None,
 ) -> pd.DataFrame:
     """Repayment schedules of many loans at once, in one long frame.
@@ -240,7 +241,7 @@ def schedule(
     term_months: int,
     *,
     method: Method,
-    start: Any,
+    start: DateLike,
     date_format: str | None = None,
 ) -> pd.DataFrame:
     """Repayment schedule of one loan.

@@ -13,6 +13,7 @@ import pandas
 from scipy import special
 
 from jiebei_credit._bands import band_index, band_labels, quantile_edges
+from jiebei_credit._types import Sample, Vector
 from jiebei_credit._validation import (
     FloatArray,
     IntArray,
@@ -71,10 +72,10 @@ def _grade_totals(
 
 
 def calibration_table(
-    y: object,
-    pd: object,
+    y: Vector,
+    pd: Vector,
     *,
-    grades: object = 10,
+    grades: int | Sample = 10,
     level: float = 0.95,
 ) -> pandas.DataFrame:
     r"""Observed default rate against PD per grade, with binomial and Jeffreys tests.
@@ -185,10 +186,10 @@ class HosmerLemeshowResult:
 
 
 def hosmer_lemeshow(
-    y: object,
-    pd: object,
+    y: Vector,
+    pd: Vector,
     *,
-    grades: object = 10,
+    grades: int | Sample = 10,
     dof: int | None = None,
 ) -> HosmerLemeshowResult:
     r"""Hosmer–Lemeshow test of a PD model's calibration over all grades at once.
@@ -267,7 +268,7 @@ def hosmer_lemeshow(
     )
 
 
-def brier_score(y: object, pd: object, *, sample_weight: object = None) -> float:
+def brier_score(y: Vector, pd: Vector, *, sample_weight: Vector | None = None) -> float:
     r"""Brier score: mean squared difference between PD and outcome.
 
     Parameters

@@ -10,6 +10,7 @@ from scipy import special
 
 from jiebei_credit._normal import two_sided_p
 from jiebei_credit._ranking import Higher, check_higher, risk_of
+from jiebei_credit._types import Vector
 from jiebei_credit._validation import (
     BoolArray,
     FloatArray,
@@ -98,12 +99,12 @@ def _directions(higher: Any, *, func: str) -> tuple[Higher, Higher]:
 
 
 def delong_test(
-    y: object,
-    score_a: object,
-    score_b: object,
+    y: Vector,
+    score_a: Vector,
+    score_b: Vector,
     *,
     higher: Higher | tuple[Higher, Higher],
-    sample_weight: object = None,
+    sample_weight: Vector | None = None,
     level: float = 0.95,
 ) -> DeLongResult:
     r"""Paired DeLong test of the difference between the AUCs of two scores on the same rows.

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit._ranking import Higher, check_higher, risk_of
+from jiebei_credit._types import Vector
 from jiebei_credit._validation import BoolArray, FloatArray, both_classes, outcome_and_score
 
 
@@ -79,11 +80,11 @@ def _auc_weighted(risk: FloatArray, is_bad: BoolArray, weight: FloatArray) -> fl
 
 
 def auc(
-    y: object,
-    score: object,
+    y: Vector,
+    score: Vector,
     *,
     higher: Higher,
-    sample_weight: object = None,
+    sample_weight: Vector | None = None,
 ) -> float:
     r"""Area under the ROC curve: the probability that a bad outranks a good.
 
@@ -161,11 +162,11 @@ def auc_value(
 
 
 def gini(
-    y: object,
-    score: object,
+    y: Vector,
+    score: Vector,
     *,
     higher: Higher,
-    sample_weight: object = None,
+    sample_weight: Vector | None = None,
 ) -> float:
     r"""Gini coefficient (accuracy ratio): ``2 · AUC − 1``.
 
@@ -212,11 +213,11 @@ def gini(
 
 
 def ks(
-    y: object,
-    score: object,
+    y: Vector,
+    score: Vector,
     *,
     higher: Higher,
-    sample_weight: object = None,
+    sample_weight: Vector | None = None,
 ) -> float:
     r"""Kolmogorov–Smirnov statistic: the largest gap between the score CDFs of bads and goods.
 
@@ -285,11 +286,11 @@ def ks(
 
 
 def roc_curve(
-    y: object,
-    score: object,
+    y: Vector,
+    score: Vector,
     *,
     higher: Higher,
-    sample_weight: object = None,
+    sample_weight: Vector | None = None,
 ) -> pd.DataFrame:
     r"""ROC curve: share of bads and goods flagged at every distinct threshold.
 

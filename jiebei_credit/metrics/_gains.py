@@ -7,6 +7,7 @@ import pandas as pd
 
 from jiebei_credit._bands import band_index, band_labels, quantile_edges
 from jiebei_credit._ranking import Higher, check_higher
+from jiebei_credit._types import Vector
 from jiebei_credit._validation import FloatArray, both_classes, cut_points, integer, outcome_and_score
 
 
@@ -18,12 +19,12 @@ def score_edges(s: FloatArray, bins: object, edges: object, *, func: str) -> Flo
 
 
 def gains_table(
-    y: object,
-    score: object,
+    y: Vector,
+    score: Vector,
     *,
     higher: Higher,
     bins: int = 10,
-    edges: object = None,
+    edges: Vector | None = None,
 ) -> pd.DataFrame:
     r"""The gains table: per score band count, bads, bad rate, cumulative capture, lift and KS.
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas
 from scipy import special
 
+from jiebei_credit._types import Vector
 from jiebei_credit._validation import FloatArray, choice, fail, float_vector, offending, real
 
 Alternative = Literal["greater", "less"]
@@ -61,9 +62,9 @@ def _out(values: FloatArray, scalar: bool) -> float | FloatArray:
 
 
 def binomial_test(
-    defaults: object,
-    count: object,
-    pd: object,
+    defaults: int | Vector,
+    count: int | Vector,
+    pd: float | Vector,
     *,
     alternative: Alternative = "greater",
 ) -> float | FloatArray:
@@ -133,7 +134,7 @@ def binomial_test(
     return _out(np.asarray(values, dtype=np.float64), scalar)
 
 
-def jeffreys_test(defaults: object, count: object, pd: object) -> float | FloatArray:
+def jeffreys_test(defaults: int | Vector, count: int | Vector, pd: float | Vector) -> float | FloatArray:
     r"""The Jeffreys test of a grade's PD (ECB 2019): posterior probability that PD is not too low.
 
     Parameters

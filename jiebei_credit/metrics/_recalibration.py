@@ -11,6 +11,7 @@ import numpy as np
 from scipy import special
 
 from jiebei_credit._logistic import newton as _newton
+from jiebei_credit._types import Vector
 from jiebei_credit._validation import both_classes, fail, offending, outcome_and_score
 
 
@@ -51,7 +52,7 @@ class CalibrationSlopeResult:
 
 
 def calibration_slope(
-    y: object, pd: object, *, sample_weight: object = None
+    y: Vector, pd: Vector, *, sample_weight: Vector | None = None
 ) -> CalibrationSlopeResult:
     r"""Calibration intercept and slope of PDs: logistic recalibration of ``y`` on ``logit(pd)``.
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from jiebei_credit._lights import Status, index_light, index_thresholds
 from jiebei_credit._psi import Missing, bin_samples, binning_parts, check_smoothing, psi_parts
+from jiebei_credit._types import Sample, Vector
 from jiebei_credit._validation import IntArray, as_frame, fail, integer, listlike, mapping
 from jiebei_credit.errors import Problem, SchemaError
 from jiebei_credit.metrics._binned import BinningLike
@@ -93,8 +94,8 @@ def psi_status(value: float, *, thresholds: tuple[float, float] = PSI_THRESHOLDS
 
 
 def psi_from_counts(
-    expected_count: IntArray,
-    actual_count: IntArray,
+    reference_count: IntArray,
+    current_count: IntArray,
     labels: list[str],
     *,
     smoothing: float,
@@ -102,18 +103,18 @@ def psi_from_counts(
     func: str,
 ) -> PSIResult:
     """:class:`PSIResult` of two count vectors over the same bins (parameters already checked)."""
-    value, table, empty_bins = psi_parts(expected_count, actual_count, labels, smoothing=smoothing,
+    value, table, empty_bins = psi_parts(reference_count, current_count, labels, smoothing=smoothing,
                                          func=func)
     status = index_light(value, *thresholds, func=func)
     return PSIResult(value=value, status=status, table=table, empty_bins=empty_bins)
 
 
 def psi(
-    expected: object,
-    actual: object,
+    reference: Sample,
+    current: Sample,
     *,
     bins: int = 10,
-    edges: object = None,
+    edges: Vector | None = None,
     binning: BinningLike | None = None,
     missing: Missing = "raise",
     smoothing: float = 0.5,
@@ -123,12 +124,12 @@ def psi(
 
     Parameters
     ----------
-    expected : array-like of shape (n,)
+    reference : array-like of shape (n,)
         Reference sample (e.g. development scores).
-    actual : array-like of shape (m,)
+    current : array-like of shape (m,)
         Current sample of the same variable.
     bins : int, default 10
-        For numeric input: number of bins, cut at quantiles of ``expected``
+        For numeric input: number of bins, cut at quantiles of ``reference``
         (left-closed; ties can merge bins). Not used with ``edges`` or
         ``binning``.
     edges : array-like of float, optional
@@ -201,14 +202,14 @@ def psi(
     alpha = check_smoothing(smoothing, func=func)
     cut_offs = index_thresholds(thresholds, func=func)
     e_count, a_count, labels, _ = bin_samples(
-        expected, actual, bins=bins, edges=edges, binning=binning, missing=missing, func=func
+        reference, current, bins=bins, edges=edges, binning=binning, missing=missing, func=func
     )
     return psi_from_counts(e_count, a_count, labels, smoothing=alpha, thresholds=cut_offs, func=func)
 
 
 def csi(
-    expected: pd.DataFrame,
-    actual: pd.DataFrame,
+    X_reference: pd.DataFrame,
+    X_current: pd.DataFrame,
     *,
     features: Sequence[str] | None = None,
     binnings: Mapping[str, BinningLike] | None = None,
@@ -220,10 +221,10 @@ def csi(
 
     Parameters
     ----------
-    expected, actual : pandas.DataFrame
+    X_reference, X_current : pandas.DataFrame
         Reference and current feature tables (one row per observation).
     features : sequence of str, optional
-        Columns to check; default all columns of ``expected``.
+        Columns to check; default all columns of ``X_reference``.
     binnings : mapping of str to BinningLike, optional
         Fitted binnings by feature (e.g. a scorecard's ``binnings_``); a
         value of None means "no binning" for that feature. A
@@ -243,7 +244,7 @@ def csi(
         Indexed by ``feature``, with columns ``csi``, ``status``, ``bins``
         (number of bins), ``empty_bins`` (how many were empty in a sample and
         smoothed) and ``method`` (``"binning"``, ``"quantile"`` or
-        ``"category"``). Per-bin detail: ``psi(expected[f], actual[f], ...)``.
+        ``"category"``). Per-bin detail: ``psi(X_reference[f], X_current[f], ...)``.
 
     Raises
     ------
@@ -281,15 +282,15 @@ def csi(
     region    0.292625    red     3           1  category
     """
     func = "csi"
-    expected = as_frame(expected, func=func, name="expected")
-    actual = as_frame(actual, func=func, name="actual")
+    X_reference = as_frame(X_reference, func=func, name="X_reference")
+    X_current = as_frame(X_current, func=func, name="X_current")
     alpha = check_smoothing(smoothing, func=func)
     cut_offs = index_thresholds(thresholds, func=func)
     n_bins = integer(bins, func=func, name="bins", low=1)
     if features is None:
-        names: list[Hashable] = list(expected.columns)
+        names: list[Hashable] = list(X_reference.columns)
         if not names:
-            raise fail(func, "expected", "must have at least one feature column", "no columns")
+            raise fail(func, "X_reference", "must have at least one feature column", "no columns")
     else:
         names = list(listlike(features, func=func, name="features", min_size=1, unique=True))
         unhashable = [f for f in names if not isinstance(f, Hashable)]
@@ -301,7 +302,7 @@ def csi(
     absent = "missing feature column" if features is None else "missing column named in features"
     problems = [
         Problem(table=table, column=str(f), row=None, value=None, rule=rule)
-        for table, frame in (("expected", expected), ("actual", actual))
+        for table, frame in (("X_reference", X_reference), ("X_current", X_current))
         for f in names
         for rule in (
             [absent] if f not in frame.columns
@@ -317,8 +318,8 @@ def csi(
     rows = []
     for f in names:
         e_count, a_count, labels, method = bin_samples(
-            expected[f], actual[f], bins=n_bins, edges=None, binning=chosen.get(f),
-            missing="bin", func=func, names=(f"expected[{f!r}]", f"actual[{f!r}]"),
+            X_reference[f], X_current[f], bins=n_bins, edges=None, binning=chosen.get(f),
+            missing="bin", func=func, names=(f"X_reference[{f!r}]", f"X_current[{f!r}]"),
             binning_name=f"binnings[{f!r}]",
         )
         result = psi_from_counts(e_count, a_count, labels, smoothing=alpha, thresholds=cut_offs,

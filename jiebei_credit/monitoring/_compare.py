@@ -10,6 +10,7 @@ import pandas as pd
 
 from jiebei_credit._lights import index_thresholds
 from jiebei_credit._psi import check_smoothing
+from jiebei_credit._types import Vector
 from jiebei_credit._validation import (
     BoolArray,
     FloatArray,
@@ -33,6 +34,7 @@ from jiebei_credit.monitoring._cards import (
     scored,
     target,
 )
+from jiebei_credit.monitoring._report import PointsCard
 
 _FUNC = "compare_cards"
 On = Literal["points", "log_odds"]
@@ -324,10 +326,10 @@ def _swap_table(champ: tuple[Any, FloatArray], chall: tuple[Any, FloatArray], is
 
 
 def compare_cards(
-    champion: object,
-    challenger: object,
+    champion: PointsCard,
+    challenger: PointsCard,
     X: pd.DataFrame,
-    y: object = None,
+    y: Vector | None = None,
     *,
     policy: LimitPolicy | None = None,
     applicants: pd.DataFrame | None = None,

@@ -148,8 +148,8 @@ def _frame_problems(
 
 
 def early_warnings(
-    features_previous: pd.DataFrame,
-    features_now: pd.DataFrame,
+    X_reference: pd.DataFrame,
+    X_current: pd.DataFrame,
     *,
     rules: Sequence[WarningRule] = DEFAULT_RULES,
     missing_columns: MissingColumns = "raise",
@@ -158,10 +158,10 @@ def early_warnings(
 
     Parameters
     ----------
-    features_previous : pandas.DataFrame
+    X_reference : pandas.DataFrame
         Features at the previous review, **indexed by borrower** (one row per
         borrower, e.g. ``extract(...).set_index(observations["borrower_id"])``).
-    features_now : pandas.DataFrame
+    X_current : pandas.DataFrame
         Features now, indexed the same way. The output has its rows.
     rules : sequence of WarningRule, default DEFAULT_RULES
         Rules to evaluate; add your own with
@@ -173,11 +173,11 @@ def early_warnings(
     Returns
     -------
     pandas.DataFrame
-        Index of ``features_now``; one nullable ``boolean`` column per rule,
+        Index of ``X_current``; one nullable ``boolean`` column per rule,
         named by the rule, in rule order. ``True`` = the rule fires,
         ``<NA>`` = it cannot be evaluated (a missing value, a borrower absent
-        from ``features_previous``, a previous value of 0 for a relative
-        change, a skipped rule). Borrowers only in ``features_previous`` are
+        from ``X_reference``, a previous value of 0 for a relative
+        change, a skipped rule). Borrowers only in ``X_reference`` are
         not reported. Rows are matched by index label, never by position.
 
     Raises
@@ -235,7 +235,7 @@ def early_warnings(
     >>> bool(flags.loc["b1"].any())
     False
     """
-    for name, frame in (("features_previous", features_previous), ("features_now", features_now)):
+    for name, frame in (("X_reference", X_reference), ("X_current", X_current)):
         if not isinstance(frame, pd.DataFrame):
             raise fail(_FUNC, name, "must be a DataFrame indexed by borrower",
                        f"a {type(frame).__name__}")
@@ -249,18 +249,18 @@ def early_warnings(
         if rule.needs_previous:
             need_prev.setdefault(rule.column, []).append(rule.name)
     problems_prev, missing_prev, absent_prev = _frame_problems(
-        "features_previous", features_previous, need_prev
+        "X_reference", X_reference, need_prev
     )
-    problems_now, missing_now, absent_now = _frame_problems("features_now", features_now, need_now)
+    problems_now, missing_now, absent_now = _frame_problems("X_current", X_current, need_now)
     problems = problems_prev + problems_now
     if on_missing == "raise":
         problems = missing_prev + missing_now + problems
     if problems:
         raise SchemaError(problems, context=_FUNC)
 
-    index = features_now.index
+    index = X_current.index
     # align only the columns the rules read, never the whole feature table
-    previous = features_previous[[c for c in need_prev if c not in absent_prev]].reindex(index)
+    previous = X_reference[[c for c in need_prev if c not in absent_prev]].reindex(index)
     out: dict[str, pd.arrays.BooleanArray] = {}
     for rule in checked:
         skipped = rule.column in absent_now or (rule.needs_previous and rule.column in absent_prev)
@@ -269,7 +269,7 @@ def early_warnings(
                 np.zeros(len(index), dtype=bool), np.ones(len(index), dtype=bool)
             )
             continue
-        now = features_now[rule.column].to_numpy(dtype=np.float64, na_value=np.nan)
+        now = X_current[rule.column].to_numpy(dtype=np.float64, na_value=np.nan)
         if rule.needs_previous:
             prev = previous[rule.column].to_numpy(dtype=np.float64, na_value=np.nan)
         else:

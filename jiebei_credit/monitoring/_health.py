@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit._lights import index_thresholds
+from jiebei_credit._types import Vector
 from jiebei_credit._validation import as_frame, fail, integer, probability, real
 from jiebei_credit.metrics import PSI_THRESHOLDS, delong_test
 from jiebei_credit.monitoring._cards import calibration_row, scored, target
-from jiebei_credit.monitoring._report import StabilityReport, build_report
+from jiebei_credit.monitoring._report import HealthCard, StabilityReport, build_report
 
 _FUNC = "model_health"
 Verdict = Literal["keep", "recalibrate", "rebuild"]
@@ -150,10 +151,10 @@ def _rule(value: float, threshold: float, triggered: bool | None, action: Verdic
 
 
 def model_health(
-    card: object,
+    card: HealthCard,
     X_reference: pd.DataFrame,
     X_current: pd.DataFrame,
-    y_current: object = None,
+    y_current: Vector | None = None,
     *,
     development_auc: float | None = None,
     psi_thresholds: tuple[float, float] = PSI_THRESHOLDS,

@@ -12,6 +12,7 @@ import pandas as pd
 from jiebei_credit._bands import quantile_edges
 from jiebei_credit._lights import Status, index_thresholds, worst
 from jiebei_credit._psi import MISSING_OPTIONS, Missing, bin_samples, check_smoothing, psi_parts
+from jiebei_credit._types import Dates, Sample, Vector
 from jiebei_credit._validation import choice, float_vector, integer, same_rows, vector
 from jiebei_credit._validation import dates as date_vector
 from jiebei_credit.metrics import PSI_THRESHOLDS, BinningLike, PSIResult, psi_status
@@ -107,13 +108,13 @@ def _plain_numbers(x: object, arr: npt.NDArray[np.generic]) -> bool:
 
 
 def psi_over_time(
-    reference: object,
-    values: object,
-    dates: object,
+    reference: Sample,
+    current: Sample,
+    dates: Dates,
     *,
     freq: Freq = "MS",
     bins: int = 10,
-    edges: object = None,
+    edges: Vector | None = None,
     binning: BinningLike | None = None,
     missing: Missing = "raise",
     smoothing: float = 0.5,
@@ -125,11 +126,11 @@ def psi_over_time(
     ----------
     reference : array-like of shape (m,)
         Reference sample (e.g. the development scores), binned once.
-    values : array-like of shape (n,)
+    current : array-like of shape (n,)
         Current values of the same variable, one per row.
     dates : array-like of shape (n,)
         Date of each value, in any order (the rows need not be sorted);
-        missing dates (NaT) are refused. A Series must carry ``values``'s
+        missing dates (NaT) are refused. A Series must carry ``current``'s
         index.
     freq : {"MS", "QS", "YS", "W-MON"}, default "MS"
         Periods: calendar months, quarters, years or weeks from Monday,
@@ -166,7 +167,7 @@ def psi_over_time(
     InvalidInputError
         If a sample is empty or invalid as for
         :func:`jiebei_credit.metrics.psi`; ``dates`` has missing values,
-        values that are not dates, or does not match ``values`` in length or
+        values that are not dates, or does not match ``current`` in length or
         index; or a parameter has the wrong type or is out of range.
 
     Notes
@@ -174,7 +175,7 @@ def psi_over_time(
     Each period's PSI is :func:`jiebei_credit.metrics.psi` of the reference
     against that period's rows, with bins fixed by the reference alone (its
     quantiles, ``edges`` or ``binning``), so periods are comparable and each
-    value equals ``metrics.psi(reference, values[in_period], ...)``. The
+    value equals ``metrics.psi(reference, current[in_period], ...)``. The
     result does not depend on the order of the rows.
 
     References
@@ -203,13 +204,13 @@ def psi_over_time(
     alpha = check_smoothing(smoothing, func=_FUNC)
     cut_offs = index_thresholds(thresholds, func=_FUNC)
     n_bins = integer(bins, func=_FUNC, name="bins", low=1)
-    arr, v_index = vector(values, func=_FUNC, name="values")
+    arr, v_index = vector(current, func=_FUNC, name="current")
     vector(dates, func=_FUNC, name="dates")  # one-dimensional, not empty
     when = date_vector(dates, func=_FUNC, name="dates")
     d_index = dates.index if isinstance(dates, pd.Series) else None
-    same_rows(_FUNC, ("values", arr.size, v_index), ("dates", when.size, d_index))
+    same_rows(_FUNC, ("current", arr.size, v_index), ("dates", when.size, d_index))
     ref_arr, _ = vector(reference, func=_FUNC, name="reference")
-    numeric = _plain_numbers(reference, ref_arr) and _plain_numbers(values, arr)
+    numeric = _plain_numbers(reference, ref_arr) and _plain_numbers(current, arr)
     if binning is None and edges is None and numeric:
         # numeric samples: the reference's quantile cuts, computed once (as metrics.psi would each time)
         ref, _ = float_vector(reference, func=_FUNC, name="reference", allow_nan=True)
@@ -222,7 +223,7 @@ def psi_over_time(
     code = np.searchsorted(calendar, starts)
     order = np.argsort(code, kind="stable")
     bounds = np.searchsorted(code[order], np.arange(calendar.size + 1))
-    series = values if isinstance(values, pd.Series) else pd.Series(arr, copy=False)
+    series = current if isinstance(current, pd.Series) else pd.Series(arr, copy=False)
     rows: list[tuple[int, float, str, int]] = []
     results: list[PSIResult | None] = []
     for k in range(calendar.size):
@@ -234,7 +235,7 @@ def psi_over_time(
         part = series.iloc[np.sort(picked)]
         e_count, a_count, labels, _ = bin_samples(
             reference, part, bins=n_bins, edges=edges, binning=binning, missing=how, func=_FUNC,
-            names=("reference", "values"))
+            names=("reference", "current"))
         value, table, empty = psi_parts(e_count, a_count, labels, smoothing=alpha, func=_FUNC)
         status = psi_status(value, thresholds=cut_offs)
         results.append(PSIResult(value=value, status=status, table=table, empty_bins=empty))

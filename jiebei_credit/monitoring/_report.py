@@ -14,6 +14,7 @@ from jiebei_credit._bands import band_index, quantile_edges
 from jiebei_credit._lights import Status, alpha_levels, index_light, index_thresholds, p_value_lights, worst
 from jiebei_credit._normal import two_sided_p
 from jiebei_credit._psi import bin_samples, binning_parts, check_smoothing, psi_parts
+from jiebei_credit._types import Vector
 from jiebei_credit._validation import (
     FloatArray,
     IntArray,
@@ -64,6 +65,40 @@ class ScorecardLike(Protocol):
             Points on ``X``'s index.
         """
         ...
+
+
+class PointsCard(Protocol):
+    """What :func:`compare_cards` needs from a fitted card: points and their scaling.
+
+    :class:`jiebei_credit.scorecard.Scorecard` satisfies it once fitted.
+    """
+
+    @property
+    def scaling_(self) -> object:
+        """The :class:`~jiebei_credit.scorecard.Scaling` that turns points into PDs."""
+        ...
+
+    def points(self, X: pd.DataFrame) -> pd.Series[Any]:
+        """The points per row of ``X``, higher = lower risk.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame
+            Rows with at least the card's features.
+
+        Returns
+        -------
+        pandas.Series
+            Points on ``X``'s index.
+        """
+        ...
+
+
+class HealthCard(ScorecardLike, PointsCard, Protocol):
+    """What :func:`model_health` needs from a fitted card: features, binnings, points, scaling.
+
+    :class:`jiebei_credit.scorecard.Scorecard` satisfies it once fitted.
+    """
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -296,8 +331,8 @@ def stability_report(
     X_reference: pd.DataFrame,
     X_current: pd.DataFrame,
     *,
-    y_reference: object = None,
-    y_current: object = None,
+    y_reference: Vector | None = None,
+    y_current: Vector | None = None,
     bins: int = 10,
     smoothing: float = 0.5,
     psi_thresholds: tuple[float, float] = PSI_THRESHOLDS,

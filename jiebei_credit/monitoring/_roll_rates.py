@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
 
+from jiebei_credit._types import Dates, SupportsArray
 from jiebei_credit._validation import IntArray, choice, dates, fail, listlike, offending, show
 from jiebei_credit.monitoring._delinquency import day_numbers, loan_book
+from jiebei_credit.records import RecordSet
 
 __all__ = [
     "CLOSED",
@@ -214,10 +217,10 @@ def _normalise(weights: pd.DataFrame) -> pd.DataFrame:
 
 
 def roll_rates(
-    records: object,
+    records: RecordSet,
     *,
-    dates: object,
-    buckets: object = DEFAULT_BUCKETS,
+    dates: Dates,
+    buckets: Sequence[str] | SupportsArray = DEFAULT_BUCKETS,
     measure: Measure = "count",
 ) -> RollRates:
     """Roll rates: how accounts open at each date move between delinquency buckets by the next.

@@ -8,6 +8,7 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
+from jiebei_credit._types import DateLike
 from jiebei_credit._validation import FloatArray, IntArray, choice, date, integer
 from jiebei_credit.monitoring._delinquency import (
     NEVER,
@@ -16,6 +17,7 @@ from jiebei_credit.monitoring._delinquency import (
     month_end_day,
     month_numbers,
 )
+from jiebei_credit.records import RecordSet
 
 __all__ = ["COHORTS", "MEASURES", "Cohort", "Measure", "VintageTable", "vintage_table"]
 
@@ -106,9 +108,9 @@ class VintageTable:
 
 
 def vintage_table(
-    records: object,
+    records: RecordSet,
     *,
-    as_of: object,
+    as_of: DateLike,
     min_dpd: int = 30,
     measure: Measure = "count",
     cohort: Cohort = "month",

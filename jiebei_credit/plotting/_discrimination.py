@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from jiebei_credit._ranking import Higher, check_higher
+from jiebei_credit._types import Vector
 from jiebei_credit._validation import fail, integer, outcome_and_score
 from jiebei_credit.metrics import roc_curve
 from jiebei_credit.plotting._common import BAD, GOOD, REFERENCE, check_axes, drawable, target_axes
@@ -19,11 +20,11 @@ MAX_BINS = 10_000
 
 
 def plot_roc(
-    y: object,
-    score: object,
+    y: Vector,
+    score: Vector,
     *,
     higher: Higher,
-    sample_weight: object = None,
+    sample_weight: Vector | None = None,
     label: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
@@ -95,11 +96,11 @@ def plot_roc(
 
 
 def plot_ks(
-    y: object,
-    score: object,
+    y: Vector,
+    score: Vector,
     *,
     higher: Higher,
-    sample_weight: object = None,
+    sample_weight: Vector | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Plot the KS curves: share of bads and of goods flagged at each score cut-off.
@@ -164,8 +165,8 @@ def plot_ks(
 
 
 def plot_score_distribution(
-    y: object,
-    score: object,
+    y: Vector,
+    score: Vector,
     *,
     bins: int = 30,
     ax: Axes | None = None,

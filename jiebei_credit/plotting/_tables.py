@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 
@@ -22,14 +22,27 @@ from jiebei_credit.plotting._common import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.axes import Axes
+
+class BinningTable(Protocol):
+    """What :func:`plot_binning` needs from a fitted binning: its bin table.
+
+    :class:`jiebei_credit.scorecard.Binning` satisfies it.
+    """
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per bin with ``label``, ``count``, ``bad_rate`` and ``woe``."""
+        ...
+
 
 BinningLine = Literal["bad_rate", "woe"]
 #: Allowed values of ``line``.
 BINNING_LINES: tuple[BinningLine, ...] = ("bad_rate", "woe")
 
 
-def plot_binning(binning: object, *, line: BinningLine = "bad_rate", ax: Axes | None = None) -> Axes:
+def plot_binning(binning: BinningTable, *, line: BinningLine = "bad_rate", ax: Axes | None = None) -> Axes:
     """Plot a binning: bars of row counts per bin and a line of bad rate or WOE.
 
     The title is the binning's feature name (its ``name``; "Binning" when it
@@ -97,7 +110,7 @@ def plot_binning(binning: object, *, line: BinningLine = "bad_rate", ax: Axes | 
     return ax
 
 
-def plot_calibration(table: object, *, ax: Axes | None = None) -> Axes:
+def plot_calibration(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Plot observed default rate (with its Jeffreys interval) against PD per grade.
 
     Parameters

@@ -11,6 +11,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from jiebei_credit import _validation as V
+from jiebei_credit._types import Sample
 from jiebei_credit.errors import InvalidInputError
 from jiebei_credit.scorecard._checks import Unseen
 from jiebei_credit.scorecard._finebin import Category, as_float, as_series
@@ -248,7 +249,7 @@ class Binning:
         idx[missing] = len(self.goods) - 1 if self.has_missing else -1
         return idx, missing, s.to_numpy(dtype=object), index, label
 
-    def unseen_mask(self, x: Any) -> npt.NDArray[np.bool_]:
+    def unseen_mask(self, x: Sample) -> npt.NDArray[np.bool_]:
         """``True`` for each value of ``x`` that no training row had (bool array, shape (n,)).
 
         Parameters
@@ -273,7 +274,7 @@ class Binning:
         """:meth:`unseen_mask`, with errors naming ``func`` (the public function the user called)."""
         return np.asarray(self._raw_index(x, func)[0] < 0, dtype=bool)
 
-    def bin_index(self, x: Any) -> IntArray:
+    def bin_index(self, x: Sample) -> IntArray:
         """Row of :attr:`table` for each value of ``x``.
 
         Parameters
@@ -317,7 +318,7 @@ class Binning:
             idx[bad & ~missing] = self.unseen_row(False)
         return np.asarray(idx, dtype=np.int64)
 
-    def woe(self, x: Any) -> FloatArray:
+    def woe(self, x: Sample) -> FloatArray:
         """WOE of each value of ``x`` (float64, shape (n,)); see :meth:`bin_index` (neutral slot: 0).
 
         Parameters

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit import _validation as V
+from jiebei_credit._types import Matrix
 from jiebei_credit.scorecard._frames import as_frame, require_columns
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def _descriptions(func: str, descriptions: Any) -> dict[str, tuple[str, str]]:
 
 def explain(
     card: Scorecard,
-    X: Any,
+    X: Matrix,
     *,
     top: int = 4,
     descriptions: Mapping[str, tuple[str, str]] | None = None,

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from jiebei_credit import _validation as V
+from jiebei_credit._types import Sample, Vector
 from jiebei_credit.scorecard._binning import Binning
 from jiebei_credit.scorecard._checks import Kind, Monotonic, Unseen
 from jiebei_credit.scorecard._finebin import Category, category_key, sql_clashes
@@ -312,8 +313,8 @@ def optimal_binning(
 
 
 def bin_feature(
-    x: Any,
-    y: Any,
+    x: Sample,
+    y: Vector,
     *,
     max_bins: int = 6,
     min_bin_share: float = 0.05,
@@ -326,7 +327,7 @@ def bin_feature(
     min_category_share: float = 0.01,
     smoothing: float = 0.5,
     unseen: Unseen = "rare",
-    sample_weight: Any = None,
+    sample_weight: Vector | None = None,
     sample_size: int | None = 100_000,
     seed: int = 0,
     name: str | None = None,

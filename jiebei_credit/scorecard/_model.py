@@ -11,6 +11,7 @@ import pandas as pd
 
 from jiebei_credit import _validation as V
 from jiebei_credit._progress import Progress, check_progress
+from jiebei_credit._types import DateLike, Matrix, Vector
 from jiebei_credit._validation import FloatArray
 from jiebei_credit.errors import InvalidInputError, NotFittedError
 from jiebei_credit.scorecard._binning import Binning
@@ -396,7 +397,7 @@ class Scorecard(Params):
     # ------------------------------------------------------------------- fit ---
 
     def with_bins(
-        self, bins: Mapping[str, Sequence[Any]], X: Any, y: Any, sample_weight: Any = None
+        self, bins: Mapping[str, Sequence[Any]], X: Matrix, y: Vector, sample_weight: Vector | None = None
     ) -> Scorecard:
         """A new card with the given columns re-binned by hand, refitted on ``(X, y)``.
 
@@ -445,7 +446,9 @@ class Scorecard(Params):
         new.user_bins = {**(self.user_bins or {}), **bins}
         return new._fit(func, X, y, sample_weight, frozen)
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None, *, progress: Progress = None) -> Scorecard:
+    def fit(
+        self, X: Matrix, y: Vector, sample_weight: Vector | None = None, *, progress: Progress = None
+    ) -> Scorecard:
         """Bin, filter, select, fit and scale; see the class docstring.
 
         Parameters
@@ -588,7 +591,7 @@ class Scorecard(Params):
                         " / ".join(sorted(policies)))
         return total, frame.index
 
-    def unseen_flags(self, X: Any) -> pd.DataFrame:
+    def unseen_flags(self, X: Matrix) -> pd.DataFrame:
         """Which values of each row were not seen in development (per model feature).
 
         Parameters
@@ -626,7 +629,7 @@ class Scorecard(Params):
         require_columns(func, frame, list(self.features_))
         return unseen_flags(func, frame, self.features_, self.binnings_)
 
-    def points(self, X: Any) -> pd.Series:
+    def points(self, X: Matrix) -> pd.Series:
         """Credit points per row: the sum of the points of each feature's bin.
 
         Parameters
@@ -655,7 +658,7 @@ class Scorecard(Params):
         total, index = self._score_array("Scorecard.points", X)
         return pd.Series(total, index=index, name="score", dtype="float64")
 
-    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+    def score(self, X: Matrix, y: Vector, sample_weight: Vector | None = None) -> float:
         """Area under the ROC curve of the card's PD on ``(X, y)`` (scikit-learn's ``score``).
 
         scikit-learn's model selection (``cross_val_score``, ``GridSearchCV``)
@@ -685,7 +688,7 @@ class Scorecard(Params):
         pd_ = pd.Series(bad, index=index) if isinstance(X, pd.DataFrame) else bad
         return auc(y, pd_, higher="riskier", sample_weight=sample_weight)
 
-    def predict_proba(self, X: Any) -> FloatArray:
+    def predict_proba(self, X: Matrix) -> FloatArray:
         """``[P(good), P(bad)]`` per row from the score (array of shape (n, 2)).
 
         The score (rounded or not) is converted back to PD with ``scaling_``,
@@ -714,7 +717,7 @@ class Scorecard(Params):
         bad = np.asarray(self.scaling_.pd_from_score(total), dtype=np.float64)
         return np.column_stack([1.0 - bad, bad])
 
-    def predict(self, X: Any) -> np.ndarray[Any, np.dtype[np.int64]]:
+    def predict(self, X: Matrix) -> np.ndarray[Any, np.dtype[np.int64]]:
         """1 (bad) where P(bad) > 0.5, else 0.
 
         Parameters
@@ -738,7 +741,7 @@ class Scorecard(Params):
         """
         return (self.predict_proba(X)[:, 1] > 0.5).astype(np.int64)
 
-    def decision_function(self, X: Any) -> FloatArray:
+    def decision_function(self, X: Matrix) -> FloatArray:
         """The log-odds of bad implied by the score (higher = riskier).
 
         Parameters
@@ -891,7 +894,8 @@ class Scorecard(Params):
         return fingerprint(card_to_dict(self))
 
     def recalibrate(
-        self, X: Any, y: Any, *, method: str = "intercept", sample_weight: Any = None, as_of: Any = None
+        self, X: Matrix, y: Vector, *, method: str = "intercept", sample_weight: Vector | None = None,
+        as_of: DateLike | None = None,
     ) -> Scorecard:
         """A new card with the same bins, its PDs recalibrated on ``(X, y)``; this card is unchanged.
 
@@ -1101,9 +1105,9 @@ class Scorecard(Params):
     def report(
         self,
         X_dev: pd.DataFrame,
-        y_dev: Any,
+        y_dev: Vector,
         X_holdout: pd.DataFrame | None = None,
-        y_holdout: Any = None,
+        y_holdout: Vector | None = None,
         *,
         title: str | None = None,
         plots: bool = True,
@@ -1203,7 +1207,7 @@ class Scorecard(Params):
     # ------------------------------------------------------- explain and SQL ---
 
     def explain(
-        self, X: Any, top: int = 4, *, descriptions: Mapping[str, tuple[str, str]] | None = None
+        self, X: Matrix, top: int = 4, *, descriptions: Mapping[str, tuple[str, str]] | None = None
     ) -> pd.DataFrame:
         """The reasons per row: the features that cost the most points.
 
@@ -1239,7 +1243,7 @@ class Scorecard(Params):
 
         return explain_rows(self, X, top=top, descriptions=descriptions, func="Scorecard.explain")
 
-    def counterfactual(self, X: Any, *, target_score: float, actionable: Sequence[str]) -> pd.DataFrame:
+    def counterfactual(self, X: Matrix, *, target_score: float, actionable: Sequence[str]) -> pd.DataFrame:
         """Per row, the fewest changes of actionable features (by bin) that reach ``target_score``.
 
         The constructive half of a PIPL Art. 24 explanation: what would have

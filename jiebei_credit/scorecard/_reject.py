@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit import _validation as V
+from jiebei_credit._types import Vector
 from jiebei_credit.errors import NotFittedError, Problem, SchemaError
 from jiebei_credit.scorecard._frames import as_frame, require_columns
 from jiebei_credit.scorecard._model import Scorecard
@@ -30,11 +31,11 @@ _FUNC: Final = "reject_inference"
 def reject_inference(
     card: Scorecard,
     X_accepted: pd.DataFrame,
-    y_accepted: Any,
+    y_accepted: Vector,
     X_rejected: pd.DataFrame,
     *,
     method: RejectMethod = "fuzzy",
-    sample_weight: Any = None,
+    sample_weight: Vector | None = None,
     uplift: float = 1.0,
     reject_weight: float = 1.0,
     n_bands: int = 10,

@@ -11,6 +11,7 @@ import numpy as np
 from scipy import special
 
 from jiebei_credit import _validation as V
+from jiebei_credit._types import ScalarOrVector
 from jiebei_credit.scorecard._checks import OddsConvention
 
 __all__ = ["Scaling"]
@@ -108,7 +109,7 @@ class Scaling:
         good_bad = self.base_odds if self.odds == "good:bad" else 1.0 / self.base_odds
         return self.base_score - self.factor * math.log(good_bad)
 
-    def score_from_log_odds(self, log_odds: Any) -> Any:
+    def score_from_log_odds(self, log_odds: ScalarOrVector) -> Any:
         """Score from ``ln(good:bad odds)`` (scalar or array; NaN stays NaN).
 
         Parameters
@@ -130,7 +131,7 @@ class Scaling:
         with np.errstate(over="ignore"):
             return self.offset + self.factor * lo
 
-    def log_odds_from_score(self, score: Any) -> Any:
+    def log_odds_from_score(self, score: ScalarOrVector) -> Any:
         """``ln(good:bad odds)`` from a score (scalar or array; NaN stays NaN).
 
         Parameters
@@ -152,7 +153,7 @@ class Scaling:
         with np.errstate(over="ignore"):
             return (sc - self.offset) / self.factor
 
-    def odds_from_score(self, score: Any) -> Any:
+    def odds_from_score(self, score: ScalarOrVector) -> Any:
         """Convert a score (scalar or array) to odds, in this scaling's ``odds`` convention.
 
         Parameters
@@ -175,7 +176,7 @@ class Scaling:
             log_good_bad = (sc - self.offset) / self.factor
             return np.exp(log_good_bad) if self.odds == "good:bad" else np.exp(-log_good_bad)
 
-    def score_from_odds(self, odds: Any) -> Any:
+    def score_from_odds(self, odds: ScalarOrVector) -> Any:
         """Score from odds > 0 in this scaling's ``odds`` convention (scalar or array).
 
         Parameters
@@ -202,7 +203,7 @@ class Scaling:
         with np.errstate(over="ignore"):
             return self.offset + self.factor * log_good_bad
 
-    def pd_from_score(self, score: Any) -> Any:
+    def pd_from_score(self, score: ScalarOrVector) -> Any:
         """Probability of bad from a score (scalar or array; NaN stays NaN).
 
         ``PD = 1 / (1 + exp(L))`` with ``L`` the log good:bad odds, computed
@@ -229,7 +230,7 @@ class Scaling:
             log_good_bad = (sc - self.offset) / self.factor
         return special.expit(-log_good_bad)
 
-    def score_from_pd(self, pd: Any) -> Any:
+    def score_from_pd(self, pd: ScalarOrVector) -> Any:
         """Score from a probability of bad in (0, 1) (scalar or array).
 
         Parameters

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit import _validation as V
+from jiebei_credit._types import Sample, Vector
 from jiebei_credit.errors import InvalidInputError
 from jiebei_credit.scorecard._checks import Kind
 from jiebei_credit.scorecard._finebin import (
@@ -117,8 +118,8 @@ class BinStats:
     @classmethod
     def from_data(
         cls,
-        x: Any,
-        y: Any,
+        x: Sample,
+        y: Vector,
         *,
         kind: Kind = "auto",
         edges: Sequence[float] | None = None,
@@ -126,7 +127,7 @@ class BinStats:
         special_values: Sequence[Category] = (),
         sample_size: int | None = 100_000,
         seed: int = 0,
-        sample_weight: Any = None,
+        sample_weight: Vector | None = None,
         name: str | None = None,
     ) -> BinStats:
         """Count goods and bads per fine bin.

@@ -10,6 +10,7 @@ import pandas as pd
 
 from jiebei_credit import _validation as V
 from jiebei_credit._progress import Reporter
+from jiebei_credit._types import Matrix, Sample, Vector
 from jiebei_credit.errors import NotFittedError
 from jiebei_credit.scorecard._binning import Binning
 from jiebei_credit.scorecard._checks import Monotonic, Unseen
@@ -282,7 +283,7 @@ class WOETransformer(Params):
             input_tags=InputTags(allow_nan=True, string=True, categorical=True),
         )
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> WOETransformer:
+    def fit(self, X: Matrix, y: Vector, sample_weight: Vector | None = None) -> WOETransformer:
         """Fit one binning per column of ``X`` against target ``y`` (1 = bad).
 
         Parameters
@@ -328,7 +329,7 @@ class WOETransformer(Params):
             raise NotFittedError(f"{func}: this WOETransformer is not fitted yet; call fit(X, y) first.")
         return binnings
 
-    def transform(self, X: Any) -> pd.DataFrame:
+    def transform(self, X: Matrix) -> pd.DataFrame:
         """WOE of every fitted column (float64 DataFrame, index of ``X``).
 
         Columns of ``X`` that were not seen in ``fit`` are ignored.
@@ -364,7 +365,7 @@ class WOETransformer(Params):
                         owner="WOETransformer")
         return out
 
-    def unseen_flags(self, X: Any) -> pd.DataFrame:
+    def unseen_flags(self, X: Matrix) -> pd.DataFrame:
         """Which values of ``X`` no training row had, per fitted column.
 
         Parameters
@@ -392,7 +393,7 @@ class WOETransformer(Params):
         require_columns(func, frame, list(binnings))
         return unseen_flags(func, frame, list(binnings), binnings)
 
-    def fit_transform(self, X: Any, y: Any, sample_weight: Any = None) -> pd.DataFrame:
+    def fit_transform(self, X: Matrix, y: Vector, sample_weight: Vector | None = None) -> pd.DataFrame:
         """Fit, then transform the same rows: ``fit(X, y, sample_weight).transform(X)``.
 
         Parameters
@@ -412,7 +413,7 @@ class WOETransformer(Params):
         """
         return self.fit(X, y, sample_weight).transform(X)
 
-    def bin_index(self, X: Any) -> pd.DataFrame:
+    def bin_index(self, X: Matrix) -> pd.DataFrame:
         """Row of each column's bin table for every value (int64 DataFrame).
 
         Parameters
@@ -472,7 +473,7 @@ class WOETransformer(Params):
         )
         return df.sort_values("iv", ascending=False, kind="stable").reset_index(drop=True)
 
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray[Any, Any]:
+    def get_feature_names_out(self, input_features: Sample | None = None) -> np.ndarray[Any, Any]:
         """The names of the output columns (the fitted columns).
 
         Parameters

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit._progress import Progress, check_progress, reporter
+from jiebei_credit._types import DateLike
 from jiebei_credit._validation import DATE_MAX, DATE_MIN, fail
 from jiebei_credit.records import VAT_INVOICES, RecordSet
 from jiebei_credit.synthetic._borrowers import MAX_AGE_DAYS, draw_borrowers
@@ -122,8 +123,8 @@ def _day(ts: pd.Timestamp) -> int:
 def simulate_portfolio(
     n_borrowers: int,
     *,
-    start: Any,
-    end: Any,
+    start: DateLike,
+    end: DateLike,
     seed: int | np.random.Generator | np.random.SeedSequence,
     config: SimulationConfig | None = None,
     date_format: str | None = None,

@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas
 
+from jiebei_credit._types import DateLike
 from jiebei_credit._validation import date_format_param, dates, fail, frame_columns, integer, offending
 from jiebei_credit.synthetic._calendar import MonthGrid, as_day, day_to_datetime, days_to_datetime
 from jiebei_credit.synthetic._loans import NEVER
@@ -271,7 +272,9 @@ class Truth:
         )
         return np.where(stopped, known, p)
 
-    def pd(self, as_of: Any, *, horizon_days: int = 365, date_format: str | None = None) -> pandas.Series:
+    def pd(
+        self, as_of: DateLike, *, horizon_days: int = 365, date_format: str | None = None
+    ) -> pandas.Series:
         """True probability of default in ``(as_of, as_of + horizon_days]`` for every borrower.
 
         Parameters
@@ -354,7 +357,7 @@ class Truth:
         h = self._check(t, horizon_days, "pd_for", one=False)
         return pandas.Series(self._pd(pos, t, h), index=observations.index.copy(), name="pd")
 
-    def outcome(self, as_of: Any, *, horizon_days: int = 365, date_format: str | None = None
+    def outcome(self, as_of: DateLike, *, horizon_days: int = 365, date_format: str | None = None
                 ) -> pandas.Series:
         """Realised default flag in ``(as_of, as_of + horizon_days]`` per borrower.
 

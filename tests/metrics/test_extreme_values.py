@@ -90,5 +90,5 @@ def test_lists_inside_a_feature_list_are_refused() -> None:
 
 def test_a_feature_list_naming_absent_columns_says_so() -> None:
     frame = pd.DataFrame({"u": SCORE})
-    with pytest.raises(jc.errors.SchemaError, match=r"expected\.zz: missing column named in features"):
+    with pytest.raises(jc.errors.SchemaError, match=r"X_reference\.zz: missing column named in features"):
         jc.metrics.csi(frame, frame, features=["zz"])

@@ -320,7 +320,7 @@ def _csi_frames(args: dict[str, Any], param: str) -> list[Variant]:
         Variant("no rows", f.iloc[:0].copy(), REFUSE),
         # features=None reads the reference's columns: a column missing there is not a feature
         Variant("column missing", f.drop(columns="u"),
-                f.drop(columns="u") if param == "expected" else REFUSE),
+                f.drop(columns="u") if param == "X_reference" else REFUSE),
         Variant("column twice", pd.concat([f, f[["u"]]], axis=1), REFUSE),
         Variant("a Series", f["u"].copy(), REFUSE), Variant("a dict", {"u": u.tolist()}, REFUSE),
         Variant("None", None, REFUSE),
@@ -328,15 +328,15 @@ def _csi_frames(args: dict[str, Any], param: str) -> list[Variant]:
 
 
 def _csi_reference(a: dict[str, Any]) -> pd.DataFrame:
-    features = list(a["expected"].columns) if a["features"] is None else list(a["features"])
+    features = list(a["X_reference"].columns) if a["features"] is None else list(a["features"])
     binnings = a["binnings"] or {}
     rows = []
     for f in features:
         b = _Bins() if binnings.get(f) == "bins" else None
-        r = jc.metrics.psi(a["expected"][f], a["actual"][f], binning=b, bins=a["bins"], missing="bin",
+        r = jc.metrics.psi(a["X_reference"][f], a["X_current"][f], binning=b, bins=a["bins"], missing="bin",
                            smoothing=a["smoothing"], thresholds=a["thresholds"])
         method = "binning" if b is not None else (
-            "quantile" if pd.api.types.is_numeric_dtype(a["expected"][f].dtype) else "category")
+            "quantile" if pd.api.types.is_numeric_dtype(a["X_reference"][f].dtype) else "category")
         rows.append((r.value, r.status, len(r.table), len(r.empty_bins), method))
     return pd.DataFrame(rows, columns=["csi", "status", "bins", "empty_bins", "method"],
                         index=pd.Index(features, name="feature"))
@@ -493,11 +493,11 @@ SPECS: dict[str, Spec] = {
     ),
     "psi": Spec(
         fn=jc.metrics.psi,
-        base=lambda d: {"expected": d["score"], "actual": d["score_b"], "bins": 3, "edges": None,
+        base=lambda d: {"reference": d["score"], "current": d["score_b"], "bins": 3, "edges": None,
                         "binning": None, "missing": "raise", "smoothing": 0.5, "thresholds": (0.1, 0.25)},
         variants=lambda p, a: (
-            _psi_sample_variants(np.asarray(a[p], dtype=np.float64)) if p in ("expected", "actual")
-            else edge_variants(a["expected"]) if p == "edges"
+            _psi_sample_variants(np.asarray(a[p], dtype=np.float64)) if p in ("reference", "current")
+            else edge_variants(a["reference"]) if p == "edges"
             else _binning_variants() if p == "binning"
             else {"bins": integer_variants(3), "missing": MISSING, "smoothing": SMOOTHING,
                   "thresholds": THRESHOLDS}[p]),
@@ -506,12 +506,12 @@ SPECS: dict[str, Spec] = {
     ),
     "csi": Spec(
         fn=jc.metrics.csi,
-        base=lambda d: {"expected": pd.DataFrame({"u": d["score"], "c": np.where(d["y"] == 1, "a", "b")}),
-                        "actual": pd.DataFrame({"u": d["score_b"], "c": np.where(d["w"] > 1, "a", "c")}),
+        base=lambda d: {"X_reference": pd.DataFrame({"u": d["score"], "c": np.where(d["y"] == 1, "a", "b")}),
+                        "X_current": pd.DataFrame({"u": d["score_b"], "c": np.where(d["w"] > 1, "a", "c")}),
                         "features": None, "binnings": None, "bins": 3, "smoothing": 0.5,
                         "thresholds": (0.1, 0.25)},
         variants=lambda p, a: (
-            _csi_frames(a, p) if p in ("expected", "actual")
+            _csi_frames(a, p) if p in ("X_reference", "X_current")
             else [Variant("None", None, None), Variant("list", ["u"], ["u"]),
                   Variant("tuple", ("c", "u"), ("c", "u")),
                   Variant("Index", pd.Index(["u"]), ["u"]), Variant("array", np.array(["c"]), ["c"]),

@@ -127,7 +127,7 @@ def test_unseen_categories_get_their_own_bin() -> None:
 def test_missing_values_raise_or_get_a_bin() -> None:
     with pytest.raises(
         InvalidInputError,
-        match=r"psi: actual must not be missing \(NaN\); got 1 value \(nan\) at"
+        match=r"psi: current must not be missing \(NaN\); got 1 value \(nan\) at"
         r" position 1\. .*missing='bin'",
     ):
         jc.metrics.psi([1.0, 2.0], [1.0, np.nan])
@@ -204,20 +204,20 @@ def test_csi_missing_columns_raise_schema_error() -> None:
     cur = pd.DataFrame({"a": [1.0, 2.0]})
     with pytest.raises(
         SchemaError,
-        match=r"csi: 1 schema problem:\n  actual.b:"
+        match=r"csi: 1 schema problem:\n  X_current.b:"
         r" missing feature column",
     ):
         jc.metrics.csi(ref, cur)
     with pytest.raises(
         InvalidInputError,
-        match=r"csi: actual must be a pandas"
+        match=r"csi: X_current must be a pandas"
         r" DataFrame; got a list",
     ):
         jc.metrics.csi(ref, [1, 2])  # type: ignore[arg-type]
 
 
 def test_psi_rejects_bad_parameters() -> None:
-    with pytest.raises(InvalidInputError, match=r"psi: expected must not be empty; got 0 values\. Pass at"):
+    with pytest.raises(InvalidInputError, match=r"psi: reference must not be empty; got 0 values\. Pass at"):
         jc.metrics.psi([], [1.0])
     with pytest.raises(
         InvalidInputError,
@@ -231,7 +231,7 @@ def test_psi_rejects_bad_parameters() -> None:
         r" 'bin'; got 'drop'",
     ):
         jc.metrics.psi([1.0], [1.0], missing="drop")  # type: ignore[arg-type]
-    with pytest.raises(InvalidInputError, match=r"psi: actual must be finite; got 1 value \(inf\)"):
+    with pytest.raises(InvalidInputError, match=r"psi: current must be finite; got 1 value \(inf\)"):
         jc.metrics.psi([1.0], [np.inf])
     with pytest.raises(InvalidInputError, match=r"psi: edges must not be given with binning; .*Pass either"):
         jc.metrics.psi([1.0], [1.0], edges=[1], binning=FakeBinning((1.0,)))
@@ -247,7 +247,7 @@ def test_inconsistent_binning_is_reported() -> None:
     with pytest.raises(
         InvalidInputError,
         match=r"psi: binning must return bin numbers in 0\.\.2 \(one per label\) from bin_index; got 1 "
-        r"value \(99\) at position 0 for expected\.",
+        r"value \(99\) at position 0 for reference\.",
     ):
         jc.metrics.psi([1.0], [2.0], binning=Broken(edges=(1.0,)))
 
@@ -265,11 +265,11 @@ def test_inputs_not_mutated() -> None:
 def test_messages_name_series_rows_by_label() -> None:
     actual = pd.Series([1.0, np.nan, np.inf], index=["u1", "u2", "u3"])
     with pytest.raises(
-        InvalidInputError, match=r"psi: actual must be finite; got 1 value \(inf\) at row 'u3'"
+        InvalidInputError, match=r"psi: current must be finite; got 1 value \(inf\) at row 'u3'"
     ):
         jc.metrics.psi([1.0, 2.0], actual, missing="bin")
     with pytest.raises(
         InvalidInputError,
-        match=r"psi: actual must not be missing \(NaN\); got 1 value \(nan\) at row 'u2'",
+        match=r"psi: current must not be missing \(NaN\); got 1 value \(nan\) at row 'u2'",
     ):
         jc.metrics.psi([1.0, 2.0], actual.iloc[:2])

@@ -68,7 +68,8 @@ def test_csi_binning_without_labels_and_broken_binnings() -> None:
 
     with pytest.raises(
         InvalidInputError,
-        match=r"^csi: binnings\['u'\] must bin the sample; got binnings\['u'\]\.bin_index\(expected\['u'\]\) "
+        match=r"^csi: binnings\['u'\] must bin the sample; got "
+        r"binnings\['u'\]\.bin_index\(X_reference\['u'\]\) "
         r"raised KeyError: 'no such bin'\.$",
     ):
         jc.metrics.csi(REF, CUR, binnings={"u": Raises()})
@@ -85,7 +86,7 @@ def test_csi_binning_without_labels_and_broken_binnings() -> None:
 
 def test_csi_duplicated_columns_are_a_schema_error() -> None:
     twice = pd.concat([REF, REF[["u"]]], axis=1)
-    with pytest.raises(SchemaError, match=r"expected\.u: column appears more than once; keep one"):
+    with pytest.raises(SchemaError, match=r"X_reference\.u: column appears more than once; keep one"):
         jc.metrics.csi(twice, CUR, features=["u"])
 
 
@@ -100,7 +101,7 @@ def test_csi_duplicated_columns_are_a_schema_error() -> None:
 )
 def test_psi_refuses_non_numbers_that_are_not_categories(sample: Any, kind: str) -> None:
     # Regression: such samples were binned one value per category, silently.
-    with pytest.raises(InvalidInputError, match=rf"^psi: expected must hold numbers or categories; "
+    with pytest.raises(InvalidInputError, match=rf"^psi: reference must hold numbers or categories; "
         rf"got {kind}"):
         jc.metrics.psi(sample, sample)
 
@@ -118,14 +119,14 @@ def test_psi_reads_an_object_column_of_numbers_as_numbers() -> None:
 def test_psi_refuses_a_category_printed_like_the_missing_bin() -> None:
     with pytest.raises(
         InvalidInputError,
-        match=r"^psi: expected and actual must hold categories that print differently .*; got several "
+        match=r"^psi: reference and current must hold categories that print differently .*; got several "
         r"categories printed 'missing'",
     ):
         jc.metrics.psi(["missing", "a"], ["a", None], missing="bin")
 
 
 def test_psi_refuses_unhashable_categories() -> None:
-    with pytest.raises(InvalidInputError, match=r"^psi: actual must hold numbers or hashable "
+    with pytest.raises(InvalidInputError, match=r"^psi: current must hold numbers or hashable "
         r"categories; got 1 value"):
         jc.metrics.psi(np.array(["a", "b"], dtype=object), np.array(["a", ["b"]], dtype=object))
 
@@ -137,7 +138,7 @@ def test_psi_parameters_and_binning() -> None:
         jc.metrics.psi([1.0], [1.0], missing=True)  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match=r"^psi: edges must hold real numbers"):
         jc.metrics.psi([1.0], [1.0], edges=["a"])
-    with pytest.raises(InvalidInputError, match=r"^psi: expected must be a Series or a 1-D array; got None"):
+    with pytest.raises(InvalidInputError, match=r"^psi: reference must be a Series or a 1-D array; got None"):
         jc.metrics.psi(None, [1.0])
 
 

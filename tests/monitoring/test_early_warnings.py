@@ -131,16 +131,16 @@ def test_missing_columns_raise_naming_columns_and_rules() -> None:
     message = str(info.value)
     assert message.startswith("early_warnings: 2 schema problems:")
     assert (
-        "features_previous.util_now: missing column needed by rule(s) 'utilisation_jump', "
+        "X_reference.util_now: missing column needed by rule(s) 'utilisation_jump', "
         "'utilisation_high'; add it, drop those rules, or pass missing_columns='skip'" in message
     )
-    assert "features_now.util_now: missing column" in message
+    assert "X_current.util_now: missing column" in message
     # A level rule does not need the previous snapshot, so only the current one is checked.
     level = WarningRule(name="full", column="util_now", kind="level", comparison=">=", threshold=1)
     with pytest.raises(
         SchemaError,
         match=r"^early_warnings: 1 schema problem:\n "
-        r" features_now.util_now",
+        r" X_current.util_now",
     ):
         early_warnings(before, now, rules=[level])
     flags = early_warnings(before, now, rules=DEFAULT_RULES[:4], missing_columns="skip")
@@ -153,20 +153,20 @@ def test_schema_problems_in_the_snapshots() -> None:
     ok = pd.DataFrame({"dpd_now": [0]}, index=["b"])
     with pytest.raises(
         SchemaError,
-        match=r"features_previous row 'b': borrower"
+        match=r"X_reference row 'b': borrower"
         r" appears more than once",
     ):
         early_warnings(dup, ok, rules=DEFAULT_RULES[:1])
     text = pd.DataFrame({"dpd_now": ["0"]}, index=["b"])
     with pytest.raises(
         SchemaError,
-        match=r"features_now.dpd_now: must be numeric"
+        match=r"X_current.dpd_now: must be numeric"
         r" for the warning rules",
     ):
         early_warnings(ok, text, rules=DEFAULT_RULES[:1])
     with pytest.raises(
         InvalidInputError,
-        match=r"early_warnings: features_now must be a"
+        match=r"early_warnings: X_current must be a"
         r" DataFrame indexed by borrower",
     ):
         early_warnings(ok, [0], rules=DEFAULT_RULES[:1])  # type: ignore[arg-type]
@@ -327,7 +327,7 @@ def test_infinite_feature_values_are_refused() -> None:
     now = pd.DataFrame({"util_now": [np.inf, 0.3]}, index=["a", "b"])
     with pytest.raises(
         SchemaError,
-        match=r"features_now.util_now row 'a': value inf: 1 infinite value \(rows 'a'\); replace them "
+        match=r"X_current.util_now row 'a': value inf: 1 infinite value \(rows 'a'\); replace them "
         r"with NaN \(not evaluable\) or a finite cap",
     ):
         early_warnings(before, now, rules=DEFAULT_RULES[2:4])

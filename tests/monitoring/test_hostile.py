@@ -390,7 +390,7 @@ def rules_variants() -> list[Variant]:
 
 
 def warnings_variants(param: str, args: dict[str, Any]) -> list[Variant]:
-    if param in ("features_previous", "features_now"):
+    if param in ("X_reference", "X_current"):
         return snapshot_variants(args[param], param)
     if param == "rules":
         return rules_variants()
@@ -402,24 +402,24 @@ def agree_flags(result: Any, expected: pd.DataFrame) -> None:
 
 
 def run_warnings(snaps: tuple[pd.DataFrame, pd.DataFrame], param: str, variant: Variant) -> str:
-    args = {"features_previous": snaps[0], "features_now": snaps[1], "rules": RULES,
+    args = {"X_reference": snaps[0], "X_current": snaps[1], "rules": RULES,
             "missing_columns": "raise"}
     call = {**args, param: variant.value}
     plain = {**args, param: variant.plain}
     valid = variant.plain is not REFUSE
     return check(early_warnings, call, changed=(param,), valid=valid,
-                 reference=(lambda: slow_flags(plain["features_previous"], plain["features_now"],
+                 reference=(lambda: slow_flags(plain["X_reference"], plain["X_current"],
                                                plain["rules"], plain["missing_columns"])) if valid else None,
                  agree=agree_flags)
 
 
-WARNING_PARAMS = ["features_previous", "features_now", "rules", "missing_columns"]
+WARNING_PARAMS = ["X_reference", "X_current", "rules", "missing_columns"]
 
 
 @pytest.mark.parametrize("param", WARNING_PARAMS)
 def test_early_warnings_every_variant(param: str) -> None:
     snaps = make_snapshots(5, 9)
-    args = {"features_previous": snaps[0], "features_now": snaps[1]}
+    args = {"X_reference": snaps[0], "X_current": snaps[1]}
     outcomes = []
     for variant in warnings_variants(param, args):
         try:
@@ -434,7 +434,7 @@ def test_early_warnings_every_variant(param: str) -> None:
 def test_early_warnings_random(data: st.DataObject) -> None:
     snaps = make_snapshots(data.draw(st.integers(0, 2**32 - 1), label="seed"), data.draw(st.integers(1, 10)))
     param = data.draw(st.sampled_from(WARNING_PARAMS), label="argument")
-    args = {"features_previous": snaps[0], "features_now": snaps[1]}
+    args = {"X_reference": snaps[0], "X_current": snaps[1]}
     variant = data.draw(st.sampled_from(warnings_variants(param, args)), label="variant")
     run_warnings(snaps, param, variant)
 

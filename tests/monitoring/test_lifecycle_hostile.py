@@ -8,7 +8,7 @@ JiebeiCreditError naming the argument, without mutating an input, touching
 
 Covered: the outcomes ``y`` / ``y_current`` in every representation of
 tests/metrics/hostile_support.py (``None`` left out: it means "no
-outcomes"); ``reference`` and ``values`` of psi_over_time likewise, and its
+outcomes"); ``reference`` and ``current`` of psi_over_time likewise, and its
 ``dates`` as strings, datetimes, pyarrow timestamps, with NaT, numbers, a
 time-zone, another length or other labels; every scalar parameter with
 wrong types and out-of-range values; ``policy`` and ``applicants`` of the
@@ -208,7 +208,7 @@ def date_variants(d: np.ndarray) -> list[Variant]:
 
 def psi_base() -> dict[str, Any]:
     rng = np.random.default_rng(9)
-    return {"reference": rng.normal(size=200), "values": pd.Series(rng.normal(0.3, 1.0, 40)),
+    return {"reference": rng.normal(size=200), "current": pd.Series(rng.normal(0.3, 1.0, 40)),
             "dates": _days(40)}
 
 
@@ -241,7 +241,7 @@ def _as_psi_reads(variants: list[Variant], *, own_length: bool) -> list[Variant]
 _PSI = psi_base()
 PSI_VARIANTS: dict[str, list[Variant]] = {
     "reference": _as_psi_reads(vector_variants(_PSI["reference"], "real"), own_length=True),
-    "values": _as_psi_reads(vector_variants(_PSI["values"].to_numpy(), "real"), own_length=False),
+    "current": _as_psi_reads(vector_variants(_PSI["current"].to_numpy(), "real"), own_length=False),
     "dates": date_variants(_PSI["dates"]),
     "freq": _wrong_scalars(["MS", "QS", "YS", "W-MON"], ["M", "ME", "W", "D", ""]),
     "bins": integer_variants(4),
@@ -259,7 +259,7 @@ def run_psi(param: str, variant: Variant) -> str:
     if variant.plain is ANY:
         return check(psi_over_time, call, changed=(param,), valid=True, reference=None, agree=agree_psi)
     # a sample of another length than the dates is refused naming one of the two
-    changed = ("values", "dates") if param in ("values", "dates") else (param,)
+    changed = ("current", "dates") if param in ("current", "dates") else (param,)
     return check(psi_over_time, call, changed=changed, valid=valid,
                  reference=(lambda: psi_over_time(**plain)) if valid else None, agree=agree_psi)
 

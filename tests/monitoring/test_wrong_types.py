@@ -116,17 +116,17 @@ OK = pd.DataFrame({"dpd_now": [0.0, 3.0]}, index=["a", "b"])
          r"sequence of WarningRule")),
         ({"missing_columns": True}, InvalidInputError, (r"^early_warnings: missing_columns must be one of "
          r"'raise', 'skip'; got True")),
-        ({"features_now": OK.astype(complex)}, SchemaError, (r"features_now\.dpd_now: must be numeric "
+        ({"X_current": OK.astype(complex)}, SchemaError, (r"X_current\.dpd_now: must be numeric "
             r"for the "
          r"warning rules; got dtype complex128")),
-        ({"features_now": OK.astype("category")}, SchemaError, r"features_now\.dpd_now: must be numeric"),
-        ({"features_now": pd.concat([OK, OK], axis=1)}, SchemaError, (r"features_now\.dpd_now: column "
+        ({"X_current": OK.astype("category")}, SchemaError, r"X_current\.dpd_now: must be numeric"),
+        ({"X_current": pd.concat([OK, OK], axis=1)}, SchemaError, (r"X_current\.dpd_now: column "
             r"appears "
          r"more than once")),
     ],
 )
 def test_early_warnings_parameters(kwargs: dict[str, Any], error: type[Exception], pattern: str) -> None:
-    args = {"features_previous": OK, "features_now": OK, "rules": DEFAULT_RULES[:1], **kwargs}
+    args = {"X_reference": OK, "X_current": OK, "rules": DEFAULT_RULES[:1], **kwargs}
     with pytest.raises(error, match=pattern):
         early_warnings(**args)
 
