@@ -13,12 +13,13 @@ import itertools
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import assume, given
 from scipy.stats import chi2, chi2_contingency
 
 from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.scorecard import BinStats, bin_feature, optimal_binning
+from jiebei_credit.scorecard import BinStats, Scorecard, bin_feature, optimal_binning
 from tests.scorecard.test_optimal import _iv, _trend_ok
 from tests.strategies import fine_bin_counts
 
@@ -149,3 +150,15 @@ def test_auto_turn_is_monotone_or_an_accepted_turn(counts):
         assert gain > chi2.ppf(1 - ALPHA, df) - 1e-9
     else:
         assert chosen == mono
+
+
+def test_scorecard_with_auto_turn_keeps_the_peak_and_round_trips():
+    x, y = _rows(U_GOODS, U_BADS)
+    X = pd.DataFrame({"u": x})
+    card = Scorecard(monotonic="auto_turn", min_bin_share=0.0).fit(X, pd.Series(y))
+    # the card's binning is bin_feature's (same data, same parameters): the peak found above
+    assert card.binnings_["u"].trend == "peak"
+    assert card.binnings_["u"].edges == (2.0, 3.0, 5.0, 6.0)
+    again = Scorecard.from_dict(card.to_dict())
+    assert again.get_params()["monotonic"] == "auto_turn"
+    pd.testing.assert_series_equal(again.points(X), card.points(X))
