@@ -24,7 +24,6 @@ costs ``O(n**2)`` for ``n`` fine bins instead of ``O(n**3)``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -248,20 +247,28 @@ def optimal_partition(
     const = ((pf - qf) * np.log(pf / qf)).sum(axis=1)
     order = _order(r)
 
-    def solve(trend: str) -> Partition:
-        _, per_k = _forward(value, order, trend, n_k, 0)
-        total_iv = per_k + const
-        k_best = int(np.argmax(total_iv)) + 1  # first maximum: fewest bins on ties
+    def best_of(trends: tuple[str, ...]) -> Partition:
+        """The partition of highest IV among ``trends`` (the first on ties), traced back once."""
+        best: tuple[str, float, int] = (trends[0], -np.inf, 1)
+        for trend in trends:
+            _, per_k = _forward(value, order, trend, n_k, 0)
+            total_iv = per_k + const
+            k_best = int(np.argmax(total_iv)) + 1  # first maximum: fewest bins on ties
+            obj = float(total_iv[k_best - 1])
+            if obj > best[1]:
+                best = (trend, obj, k_best)
+        trend, obj, k_best = best
+        if not np.isfinite(obj):
+            return Partition(cuts=(), trend=trend, objective=obj)
         states, _ = _forward(value[k_best - 1 : k_best], order, trend, k_best, k_best - 1)
-        obj = float(total_iv[k_best - 1])
         return Partition(cuts=_backtrack(states, r, trend, n), trend=trend, objective=obj)
 
     if monotonic not in ("auto", "auto_turn"):
-        return solve(monotonic)
-    mono = _best(solve, MONOTONE)
+        return best_of((monotonic,))
+    mono = best_of(MONOTONE)
     if monotonic == "auto" or n_k < 3:  # a turn needs three bins
         return mono
-    turn = _best(solve, TURNS)
+    turn = best_of(TURNS)
     if turn.objective > mono.objective and turn_accepted(mono, turn, goods, bads, total_g, total_b):
         return turn
     return mono
@@ -273,16 +280,6 @@ MONOTONE = ("ascending", "descending")
 TURNS = ("peak", "valley")
 #: Significance level of the likelihood-ratio test that accepts a turn.
 TURN_ALPHA = 0.05
-
-
-def _best(solve: Callable[[str], Partition], trends: tuple[str, ...]) -> Partition:
-    """The partition of highest IV among ``trends`` (the first on ties)."""
-    best = Partition(cuts=(), trend=trends[0], objective=-np.inf)
-    for trend in trends:
-        part = solve(trend)
-        if part.objective > best.objective:
-            best = part
-    return best
 
 
 def deviance(
