@@ -16,6 +16,9 @@ Methods, each fitted on the training part and scored on the holdout part:
   ``min_iv=0.02``, to show what that filter cost;
 * ``ours unseen=worst``: the same with ``unseen="worst"`` (values not seen
   in training get the worst bin);
+* ``ours auto_turn``: the same with ``monotonic="auto_turn"`` (a peak or
+  valley trend where a likelihood-ratio test accepts it, next to the
+  default's ascending or descending), to show what turns gain and cost;
 * ``optbinning``: optbinning's ``Scorecard`` with a default
   ``BinningProcess`` over all columns (object columns categorical) and
   scikit-learn's ``LogisticRegression()``, as in optbinning's tutorial;
@@ -69,6 +72,7 @@ OURS: dict[str, dict[str, Any]] = {
     "ours": {},
     "ours min_iv=0.02": {"min_iv": 0.02},
     "ours unseen=worst": {"unseen": "worst"},
+    "ours auto_turn": {"monotonic": "auto_turn"},
 }
 PEERS = ("optbinning", "toad")
 METHODS = (*OURS, *PEERS)

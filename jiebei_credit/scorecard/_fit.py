@@ -160,12 +160,13 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str, order: Sequence[Catego
             ranks = np.argsort([pos[category_key(c)] for c in stats.categories], kind="stable")
             members = [[stats.categories[k]] for k in ranks]
             g, b = g[ranks], b[ranks]
-        elif monotonic not in ("auto", "ascending", "none"):
-            raise V.fail(func, "monotonic", f"must be 'auto', 'ascending' or 'none': a trend such as "
-                         f"{monotonic!r} does not apply to categorical {what} (its categories are ordered "
-                         "by WOE)", repr(monotonic))
+        elif monotonic not in ("auto", "auto_turn", "ascending", "none"):
+            raise V.fail(func, "monotonic", "must be 'auto', 'auto_turn', 'ascending' or 'none': a trend "
+                         f"such as {monotonic!r} does not apply to categorical {what} (its categories are "
+                         "ordered by WOE)", repr(monotonic))
     if stats.kind == "categorical" and order is None:
-        monotonic = "ascending" if monotonic == "auto" else monotonic
+        # categories are sorted by WOE, so their WOE ascends: no other trend to choose
+        monotonic = "ascending" if monotonic in ("auto", "auto_turn") else monotonic
         rare = (g + b) / total < p.min_category_share
         cats = stats.categories
         fine = [([c], gi, bi) for c, gi, bi, r in zip(cats, g, b, rare, strict=True) if not r]
@@ -259,7 +260,7 @@ def optimal_binning(
         Most regular bins (missing and special bins come on top).
     min_bin_share : float in [0, 0.5], default 0.05
         Least share of the total weight in each regular bin.
-    monotonic : {'auto', 'ascending', 'descending', 'peak', 'valley', 'none'}, default 'auto'
+    monotonic : {'auto', 'auto_turn', 'ascending', 'descending', 'peak', 'valley', 'none'}, default 'auto'
         Trend of WOE over the regular bins (see :func:`bin_feature`).
     min_bin_goods : float, default 1.0
         Least good weight in each regular bin.
@@ -349,14 +350,16 @@ def bin_feature(
         Most regular bins (missing and special bins come on top).
     min_bin_share : float in [0, 0.5], default 0.05
         Least share of the total weight (all rows) in each regular bin.
-    monotonic : {'auto', 'ascending', 'descending', 'peak', 'valley', 'none'}
+    monotonic : {'auto', 'auto_turn', 'ascending', 'descending', 'peak', 'valley', 'none'}
         Trend of WOE over the regular bins, in increasing order of ``x``:
         ``ascending`` = risk falls as ``x`` grows; ``peak`` = rises then
         falls; ``valley`` = falls then rises (monotone trends count as peak
         and valley too); ``auto`` = the better of ascending and descending
-        by IV; ``none`` = unconstrained. Trends are strict. Categorical
-        features take ``auto``/``ascending`` (categories are ordered by WOE)
-        or ``none``.
+        by IV; ``auto_turn`` = that, or the better of peak and valley when
+        it has the higher IV and a likelihood-ratio test accepts the turn
+        (Notes); ``none`` = unconstrained. Trends are strict. Categorical
+        features take ``auto``/``auto_turn``/``ascending`` (categories are
+        ordered by WOE) or ``none``.
     special_values : list-like, default ()
         Values binned apart, one bin each (e.g. ``(-999,)`` for "no record");
         a list, tuple, array or Index.
@@ -422,6 +425,18 @@ def bin_feature(
     (``O(n**2 log n)`` for ``n`` fine bins), then each step is a running
     maximum, ``O(max_bins**2 * n**2)`` elementary steps in all, independent
     of the number of rows.
+
+    ``monotonic='auto_turn'`` keeps a peak or valley binning (``k_t``
+    regular bins) over the best monotone one (``k_m`` bins) only when its
+    IV is higher and the likelihood-ratio statistic of the binned Bernoulli
+    models, ``G_t - G_m`` with ``G = 2 Σ o ln(o / e)`` over the good and bad
+    counts of the regular bins against one bin, exceeds the 95 % quantile of
+    chi-square with ``max(1, k_t - k_m + 1)`` degrees of freedom (one per
+    extra bin, one for the change of direction). A turn in noise is
+    rejected; a U-shaped risk on enough rows is kept. It is not the default:
+    on the real-data benchmark a univariate turn helped one set and lowered
+    the holdout AUC of the others (the turn often reflects another feature,
+    which the logistic model already holds).
 
     Examples
     --------

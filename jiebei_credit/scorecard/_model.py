@@ -84,10 +84,10 @@ class Scorecard(Params):
         Most regular bins per feature (missing and special bins come on top).
     min_bin_share : float in [0, 0.5], default 0.05
         Least share of the total weight (all rows) in each regular bin.
-    monotonic : {'auto', 'ascending', 'descending', 'peak', 'valley', 'none'}, default 'auto'
+    monotonic : {'auto', 'auto_turn', 'ascending', 'descending', 'peak', 'valley', 'none'}, default 'auto'
         Trend of WOE over the regular bins of a numeric or ordinal feature
-        (see :func:`bin_feature`); categorical features take ``'auto'`` or
-        ``'ascending'`` (categories ordered by WOE) or ``'none'``.
+        (see :func:`bin_feature`); categorical features take ``'auto'``,
+        ``'auto_turn'`` or ``'ascending'`` (categories ordered by WOE) or ``'none'``.
     special_values : list-like or mapping of str to list-like, default ()
         Values binned apart, one bin each (e.g. ``(-999,)`` for "no record"):
         a list, tuple, array or Index applies to every numeric column; a

@@ -213,6 +213,10 @@ def optimal_partition(
     special included), goods ``>= min_goods`` and bads ``>= min_bads``, and
     the WOE trend ``monotonic`` (strict). One bin holding every regular value
     is always allowed, so a solution always exists.
+
+    ``auto`` is the ascending or descending solution of higher IV (ascending
+    on ties). ``auto_turn`` is that, unless the peak or valley solution of
+    highest IV has a higher IV and passes :func:`turn_accepted`.
     """
     n = goods.size
     s = smoothing
@@ -243,14 +247,79 @@ def optimal_partition(
     const = ((pf - qf) * np.log(pf / qf)).sum(axis=1)
     order = _order(r)
 
-    candidates = ["ascending", "descending"] if monotonic == "auto" else [monotonic]
-    best = Partition(cuts=(), trend=candidates[0], objective=-np.inf)
-    for trend in candidates:
-        _, per_k = _forward(value, order, trend, n_k, 0)
-        total_iv = per_k + const
-        k_best = int(np.argmax(total_iv)) + 1  # first maximum: fewest bins on ties
-        obj = float(total_iv[k_best - 1])
-        if obj > best.objective:
-            states, _ = _forward(value[k_best - 1 : k_best], order, trend, k_best, k_best - 1)
-            best = Partition(cuts=_backtrack(states, r, trend, n), trend=trend, objective=obj)
-    return best
+    def best_of(trends: tuple[str, ...]) -> Partition:
+        """The partition of highest IV among ``trends`` (the first on ties), traced back once."""
+        best: tuple[str, float, int] = (trends[0], -np.inf, 1)
+        for trend in trends:
+            _, per_k = _forward(value, order, trend, n_k, 0)
+            total_iv = per_k + const
+            k_best = int(np.argmax(total_iv)) + 1  # first maximum: fewest bins on ties
+            obj = float(total_iv[k_best - 1])
+            if obj > best[1]:
+                best = (trend, obj, k_best)
+        trend, obj, k_best = best
+        if not np.isfinite(obj):
+            return Partition(cuts=(), trend=trend, objective=obj)
+        states, _ = _forward(value[k_best - 1 : k_best], order, trend, k_best, k_best - 1)
+        return Partition(cuts=_backtrack(states, r, trend, n), trend=trend, objective=obj)
+
+    if monotonic not in ("auto", "auto_turn"):
+        return best_of((monotonic,))
+    mono = best_of(MONOTONE)
+    if monotonic == "auto" or n_k < 3:  # a turn needs three bins
+        return mono
+    turn = best_of(TURNS)
+    if turn.objective > mono.objective and turn_accepted(mono, turn, goods, bads, total_g, total_b):
+        return turn
+    return mono
+
+
+#: ``monotonic='auto'`` and ``'auto_turn'``: the monotone trends, compared by IV (ties: the first).
+MONOTONE = ("ascending", "descending")
+#: ``monotonic='auto_turn'``: the trends with one turn, accepted only by :func:`turn_accepted`.
+TURNS = ("peak", "valley")
+#: Significance level of the likelihood-ratio test that accepts a turn.
+TURN_ALPHA = 0.05
+
+
+def deviance(
+    cuts: tuple[int, ...], goods: FloatArray, bads: FloatArray, total_g: float, total_b: float
+) -> float:
+    """Likelihood-ratio statistic of a partition against one bin: ``G = 2 Σ o ln(o / e)``.
+
+    Over the regular bins of ``cuts`` (goods and bads, no smoothing), with
+    expected counts ``e = n_i · G / N`` and ``n_i · B / N`` from the totals
+    of the whole table. The missing and special bins add the same terms to
+    every partition of the regular values, so they are left out.
+    """
+    bounds = np.array([0, *cuts, goods.size])
+    g = np.add.reduceat(goods, bounds[:-1]) if goods.size else goods
+    b = np.add.reduceat(bads, bounds[:-1]) if bads.size else bads
+    n = g + b
+    total = total_g + total_b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tg = np.where(g > 0, g * np.log(g * total / (n * total_g)), 0.0)
+        tb = np.where(b > 0, b * np.log(b * total / (n * total_b)), 0.0)
+    return float(2.0 * (tg.sum() + tb.sum()))
+
+
+def turn_accepted(
+    mono: Partition, turn: Partition, goods: FloatArray, bads: FloatArray, total_g: float, total_b: float
+) -> bool:
+    """Whether a peak or valley binning is kept over the best monotone one.
+
+    Likelihood-ratio test of the binned Bernoulli models: with ``k_m`` and
+    ``k_t`` regular bins and ``G`` the deviance of each against one bin
+    (:func:`deviance`), the turn is accepted when
+    ``G_turn − G_mono > chi2.ppf(1 − TURN_ALPHA, df)``,
+    ``df = max(1, k_t − k_m + 1)``: one parameter per extra bin, plus one for
+    the change of direction. A turn found in noise is thus rejected, while a
+    U-shaped risk on enough rows is kept.
+    """
+    from scipy.stats import chi2
+
+    gain = deviance(turn.cuts, goods, bads, total_g, total_b) - deviance(
+        mono.cuts, goods, bads, total_g, total_b
+    )
+    df = max(1, len(turn.cuts) - len(mono.cuts) + 1)
+    return bool(gain > chi2.ppf(1.0 - TURN_ALPHA, df))

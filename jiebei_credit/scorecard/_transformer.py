@@ -158,7 +158,7 @@ class WOETransformer(Params):
         Most regular bins per column (missing and special bins come on top).
     min_bin_share : float in [0, 0.5], default 0.05
         Least share of the total weight (all rows) in each regular bin.
-    monotonic : {'auto', 'ascending', 'descending', 'peak', 'valley', 'none'}, default 'auto'
+    monotonic : {'auto', 'auto_turn', 'ascending', 'descending', 'peak', 'valley', 'none'}, default 'auto'
         Trend of WOE over the regular bins, as in :func:`bin_feature`.
     special_values : list-like or mapping of str to list-like, default ()
         A list, tuple, array or Index applies to every numeric column; a
