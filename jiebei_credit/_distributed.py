@@ -262,14 +262,14 @@ def bin_counts(
 
     The bins come from ``reference`` (quantile cuts), from ``edges`` or from
     ``binning``, exactly as in ``metrics.psi(reference, values, ...)``:
-    the counts are that call's ``actual_count`` column. Missing values are
+    the counts are that call's ``current_count`` column. Missing values are
     always counted (in the ``"missing"`` bin); the caller applies its
     ``missing=`` rule on the merged counts.
     """
     if len(values) == 0:
         return pd.Series([], dtype=np.int64, index=pd.Index([], dtype=object, name="bin"))
     result = metrics.psi(reference, values, bins=bins, edges=edges, binning=binning, missing="bin")
-    return result.table["actual_count"].astype(np.int64)
+    return result.table["current_count"].astype(np.int64)
 
 
 def merge_counts(parts: Iterable[pd.Series]) -> pd.Series:

@@ -293,10 +293,10 @@ def psi_parts(
         contribution = np.where((es == 0.0) & (as_ == 0.0), 0.0, (as_ - es) * np.log(as_ / es))
     table = pd.DataFrame(
         {
-            "expected_count": reference_count.astype(np.int64),
-            "actual_count": current_count.astype(np.int64),
-            "expected_share": e / e.sum(),
-            "actual_share": a / a.sum(),
+            "reference_count": reference_count.astype(np.int64),
+            "current_count": current_count.astype(np.int64),
+            "reference_share": e / e.sum(),
+            "current_share": a / a.sum(),
             "psi": contribution,
             "empty": empty,
         },

@@ -751,7 +751,7 @@ def psi(
 
     Notes
     -----
-    Each partition's counts are the ``actual_count`` of
+    Each partition's counts are the ``current_count`` of
     ``metrics.psi(reference, partition, ...)`` (the bins of the reference,
     the edges or the binning). Counts are summed per bin label, and
     ``metrics.psi`` is applied to the sums; see that function for the

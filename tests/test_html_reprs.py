@@ -149,7 +149,7 @@ def test_psi_result_shows_value_status_and_bins():
     pairs = dict(zip(cells[1:9:2], cells[2:9:2], strict=True))
     assert pairs == {"PSI": f"{r.value:.6g}", "status": r.status, "bins": str(len(r.table)),
                      "empty bins": ", ".join(r.empty_bins) or "none"}
-    for share in r.table["expected_share"]:
+    for share in r.table["reference_share"]:
         assert f"{share:.6g}" in cells
 
 

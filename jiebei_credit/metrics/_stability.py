@@ -34,8 +34,8 @@ class PSIResult:
         only in results built elsewhere from a NaN value.
     table : pandas.DataFrame
         One row per bin (index ``bin``), none dropped, with columns
-        ``expected_count``, ``actual_count``, ``expected_share``,
-        ``actual_share`` (raw shares), ``psi`` (the bin's contribution, from
+        ``reference_count``, ``current_count``, ``reference_share``,
+        ``current_share`` (raw shares), ``psi`` (the bin's contribution, from
         the smoothed shares) and ``empty`` (True when the bin is empty in
         either sample, e.g. a category unseen in the reference).
     empty_bins : tuple of str
@@ -191,8 +191,8 @@ def psi(
     >>> r = jc.metrics.psi([1, 2, 3, 4], [1, 1, 2, 4], edges=[2, 3], smoothing=0)
     >>> round(r.value, 4), r.status
     (0.3466, 'red')
-    >>> r.table[["expected_count", "actual_count", "psi"]]
-               expected_count  actual_count       psi
+    >>> r.table[["reference_count", "current_count", "psi"]]
+               reference_count  current_count       psi
     bin
     [-inf, 2)               1             2  0.173287
     [2, 3)                  1             1  0.000000

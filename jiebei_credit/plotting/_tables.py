@@ -208,18 +208,18 @@ def plot_psi(result: PSIResult, *, ax: Axes | None = None) -> Axes:
         raise fail(func, "result", "must be a PSIResult (from jiebei_credit.metrics.psi)",
                    f"a {type(result).__name__}")
     status = check_status(result.status, func=func, name="result.status")
-    t = require_columns(result.table, ("expected_share", "actual_share", "empty"), func=func,
+    t = require_columns(result.table, ("reference_share", "current_share", "empty"), func=func,
                         what="result.table")
-    expected, actual = (numbers(t, c, func=func, what="result.table")
-                        for c in ("expected_share", "actual_share"))
+    reference, current = (numbers(t, c, func=func, what="result.table")
+                        for c in ("reference_share", "current_share"))
     check_axes(ax, func=func)
     if not isinstance(result.value, float | int) or isinstance(result.value, bool):
         raise fail(func, "result.value", "must be a number", repr(result.value)[:60])
     ax = target_axes(ax, func=func)
     x = np.arange(len(t))
     width = 0.4
-    ax.bar(x - width / 2, expected, width, color=REFERENCE, label="reference")
-    ax.bar(x + width / 2, actual, width, color=CURRENT, label="current")
+    ax.bar(x - width / 2, reference, width, color=REFERENCE, label="reference")
+    ax.bar(x + width / 2, current, width, color=CURRENT, label="current")
     names = [f"{b}*" if bool(empty) else str(b) for b, empty in zip(t.index, t["empty"], strict=True)]
     ax.set_xticks(x, names, rotation=30, ha="right")
     ax.set_ylabel("share of rows")

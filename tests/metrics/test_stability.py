@@ -41,8 +41,8 @@ def test_hand_computed_psi_without_smoothing() -> None:
     r = jc.metrics.psi([1, 2, 3, 4], [1, 1, 2, 4], edges=[2, 3], smoothing=0)
     assert r.value == pytest.approx(0.5 * np.log(2), abs=1e-15)
     assert r.status == "red"
-    assert r.table["expected_count"].tolist() == [1, 1, 2]
-    assert r.table["actual_count"].tolist() == [2, 1, 1]
+    assert r.table["reference_count"].tolist() == [1, 1, 2]
+    assert r.table["current_count"].tolist() == [2, 1, 1]
     assert r.table["psi"].sum() == pytest.approx(r.value)
     assert r.empty_bins == ()
 
@@ -52,12 +52,12 @@ def test_smoothed_psi_equals_symmetrised_kl_divergence_from_scipy() -> None:
     expected = rng.normal(0, 1, 5000)
     actual = rng.normal(0.3, 1.2, 3000)
     r = jc.metrics.psi(expected, actual, bins=10, smoothing=0.5)
-    e = r.table["expected_count"].to_numpy() + 0.5
-    a = r.table["actual_count"].to_numpy() + 0.5
+    e = r.table["reference_count"].to_numpy() + 0.5
+    a = r.table["current_count"].to_numpy() + 0.5
     p, q = e / e.sum(), a / a.sum()
     # PSI = Σ (q − p) ln(q/p) = KL(q‖p) + KL(p‖q); scipy.stats.entropy(q, p) is KL(q‖p).
     assert r.value == pytest.approx(stats.entropy(q, p) + stats.entropy(p, q), rel=1e-12)
-    assert r.table["expected_count"].sum() == 5000
+    assert r.table["reference_count"].sum() == 5000
     assert len(r.table) == 10
 
 
@@ -66,8 +66,8 @@ def test_psi_is_non_negative(expected: np.ndarray, actual: np.ndarray) -> None:
     r = jc.metrics.psi(expected, actual)
     assert r.value >= 0.0
     assert (r.table["psi"] >= 0.0).all()
-    assert r.table["expected_count"].sum() == expected.size
-    assert r.table["actual_count"].sum() == actual.size
+    assert r.table["reference_count"].sum() == expected.size
+    assert r.table["current_count"].sum() == actual.size
 
 
 @given(stability_samples, st.randoms(use_true_random=False))
@@ -118,8 +118,8 @@ def test_unseen_categories_get_their_own_bin() -> None:
     actual = pd.Series(["a", "b", "c", "c"], dtype="category")
     r = jc.metrics.psi(expected, actual)
     assert r.table.index.tolist() == ["a", "b", "c"]
-    assert r.table["expected_count"].tolist() == [2, 2, 0]
-    assert r.table["actual_count"].tolist() == [1, 1, 2]
+    assert r.table["reference_count"].tolist() == [2, 2, 0]
+    assert r.table["current_count"].tolist() == [1, 1, 2]
     assert r.empty_bins == ("c",)
     assert r.value > 0.25
 
@@ -133,8 +133,8 @@ def test_missing_values_raise_or_get_a_bin() -> None:
         jc.metrics.psi([1.0, 2.0], [1.0, np.nan])
     r = jc.metrics.psi([1.0, 2.0, 3.0, np.nan], [1.0, np.nan, np.nan, 3.0], bins=2, missing="bin")
     assert r.table.index[-1] == "missing"
-    assert r.table.loc["missing", "expected_count"] == 1
-    assert r.table.loc["missing", "actual_count"] == 2
+    assert r.table.loc["missing", "reference_count"] == 1
+    assert r.table.loc["missing", "current_count"] == 2
     cats = jc.metrics.psi(["a", None, "b"], ["a", "a", None], missing="bin")
     assert cats.table.loc["missing"].tolist()[:2] == [1, 1]
 
@@ -147,8 +147,8 @@ def test_psi_with_a_binning_uses_its_bins() -> None:
     # By hand with cuts 0.3, 0.7: expected 0.1, 0.2 | 0.5 | 0.9 | NaN; actual — | — | 0.8,
     # 0.9, 0.95 | NaN, NaN.
     assert r.table.index.tolist() == list(binning.labels)
-    assert r.table["expected_count"].tolist() == [2, 1, 1, 1]
-    assert r.table["actual_count"].tolist() == [0, 0, 3, 2]
+    assert r.table["reference_count"].tolist() == [2, 1, 1, 1]
+    assert r.table["current_count"].tolist() == [0, 0, 3, 2]
     assert r.empty_bins == binning.labels[:2]
 
 

@@ -147,7 +147,7 @@ def test_with_real_fitted_binnings() -> None:
     report = stability_report(card, X_ref, X_cur)
     for f, b in binnings.items():
         assert report.feature_psi[f].table.index.tolist() == list(b.labels)
-        assert report.feature_psi[f].table["expected_count"].sum() == len(X_ref)
+        assert report.feature_psi[f].table["reference_count"].sum() == len(X_ref)
         assert report.features.loc[f, "csi"] == pytest.approx(
             jc.metrics.psi(X_ref[f], X_cur[f], binning=b).value
         )

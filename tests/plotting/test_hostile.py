@@ -225,9 +225,9 @@ TABLE_CASES: list[tuple[str, Callable[..., Any], dict[str, Any], bool, tuple[str
     ("psi unknown status", plot_psi, {"result": _psi_result(status="blue")}, False, ("result.status",)),
     ("psi value a string", plot_psi, {"result": _psi_result(value="0.3")}, False, ("result.value",)),
     ("psi table without shares", plot_psi,
-     {"result": _psi_result(table=PSI.table.drop(columns="actual_share"))}, False, ("result.table",)),
+     {"result": _psi_result(table=PSI.table.drop(columns="current_share"))}, False, ("result.table",)),
     ("psi table with strings", plot_psi,
-     {"result": _psi_result(table=PSI.table.assign(expected_share="x"))}, False, ("result.table",)),
+     {"result": _psi_result(table=PSI.table.assign(reference_share="x"))}, False, ("result.table",)),
     ("psi not a result", plot_psi, {"result": {"value": 0.3}}, False, ("result",)),
     ("psi None", plot_psi, {"result": None}, False, ("result",)),
     ("calibration table", plot_calibration,
@@ -260,7 +260,7 @@ def test_table_plots(label: str, fn: Callable[..., Any], args: dict[str, Any], v
             r = args["result"]
             assert ax.get_title() == f"PSI = {r.value:.3f} ({r.status})"
             heights = [p.get_height() for p in ax.patches]
-            np.testing.assert_allclose(heights, np.r_[r.table["expected_share"], r.table["actual_share"]])
+            np.testing.assert_allclose(heights, np.r_[r.table["reference_share"], r.table["current_share"]])
         elif fn is plot_calibration:
             assert [t.get_text() for t in ax.get_xticklabels()] == [str(g) for g in args["table"].index]
         else:

@@ -145,8 +145,8 @@ def test_plot_psi_bars_are_the_shares() -> None:
     r = jc.metrics.psi([1.0, 1.5, 5.0], [5.0, 6.0, 7.0], edges=[2, 4])
     ax = plot_psi(r)
     heights = [p.get_height() for p in ax.patches]
-    np.testing.assert_allclose(heights[:3], r.table["expected_share"])
-    np.testing.assert_allclose(heights[3:], r.table["actual_share"])
+    np.testing.assert_allclose(heights[:3], r.table["reference_share"])
+    np.testing.assert_allclose(heights[3:], r.table["current_share"])
     assert [t.get_text() for t in ax.get_xticklabels()] == ["[-inf, 2)*", "[2, 4)*", "[4, inf)"]
     assert ax.get_title() == f"PSI = {r.value:.3f} ({r.status})"
 
