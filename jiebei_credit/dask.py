@@ -578,7 +578,7 @@ def fit(estimator: Any, X: dd.DataFrame, y: dd.Series, *, sample_weight: dd.Seri
         Frequency weights, partitioned like ``X``.
     max_rows : int, optional
         Up to this many rows, ``X``, ``y`` and the weights are collected and
-        the card is fitted in memory. Default: ``estimator.sample_size``
+        the card is fitted in memory. Default: ``estimator.binning.sample_size``
         (100 000), or 100 000 when that is None.
 
     Returns
@@ -606,8 +606,8 @@ def fit(estimator: Any, X: dd.DataFrame, y: dd.Series, *, sample_weight: dd.Seri
     y.compute())``, exactly. Above, no row is collected:
 
     1. rows, goods and bads per partition (the row checks), summed;
-    2. a Bernoulli sample of about ``sample_size`` rows of the numeric
-       columns (``default_rng([seed, partition])``): its quantiles are the
+    2. a Bernoulli sample of about ``binning.sample_size`` rows of the numeric
+       columns (``default_rng([binning.seed, partition])``): its quantiles are the
        fine edges (approximate: the in-memory fit takes them from a
        sample of the whole column);
     3. :class:`~jiebei_credit.scorecard.BinStats` per partition on those

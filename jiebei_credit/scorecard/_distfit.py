@@ -378,7 +378,7 @@ def fit_combinations(
             data[c.name] = np.full(rows.size, np.nan)
     rep = pd.DataFrame(data, index=pd.RangeIndex(rows.size))
     frozen = {n: binning_spec(b) for n, b in binnings.items()}
-    card = type(estimator)(**estimator.get_params())
+    card = type(estimator)(**estimator.get_params(deep=False))
     card._fit(plan.func, rep, y, w, frozen)
     if len(binnings) < len(plan.columns):  # state the real row count in the drop records of empty columns
         card.drops_ = tuple(
