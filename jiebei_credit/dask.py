@@ -633,8 +633,8 @@ def fit(estimator: Any, X: dd.DataFrame, y: dd.Series, *, sample_weight: dd.Seri
     >>> y = pd.Series((rng.random(3000) < 1 / (1 + np.exp(3 - 2 * X["util"]))).astype(int))
     >>> Xd, yd = dd.from_pandas(X, npartitions=3), dd.from_pandas(y, npartitions=3)
     >>> with dask.config.set(scheduler="sync"):
-    ...     card = jcd.fit(Scorecard(max_bins=4), Xd, yd)
-    >>> card.to_dict() == Scorecard(max_bins=4).fit(X, y).to_dict()
+    ...     card = jcd.fit(Scorecard(binning=BinningParams(max_bins=4)), Xd, yd)
+    >>> card.to_dict() == Scorecard(binning=BinningParams(max_bins=4)).fit(X, y).to_dict()
     True
     """
     func = "jiebei_credit.dask.fit"

@@ -118,7 +118,8 @@ def plan_fit(func: str, estimator: Any, meta: pd.DataFrame) -> FitPlan:
     """
     if not isinstance(estimator, Scorecard):
         raise V.fail(func, "estimator", "must be an unfitted jiebei_credit.scorecard.Scorecard",
-                     f"a {type(estimator).__name__}", "Pass e.g. Scorecard(max_bins=5).")
+                     f"a {type(estimator).__name__}",
+                     "Pass e.g. Scorecard(binning=BinningParams(max_bins=5)).")
     merge, rest = binning_params(func, estimator)
     steps = check_steps(
         func, min_iv=estimator.min_iv, max_correlation=estimator.max_correlation, max_vif=estimator.max_vif,

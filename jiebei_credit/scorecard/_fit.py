@@ -46,7 +46,8 @@ class MergeParams:
     user_bins: Mapping[str, tuple[Any, ...]] | None = None
 
 
-def merge_params(binning: BinningParams, user_bins: Mapping[str, tuple[Any, ...]] | None = None) -> MergeParams:
+def merge_params(binning: BinningParams, user_bins: Mapping[str, tuple[Any,
+                                                                       ...]] | None = None) -> MergeParams:
     """The merge constraints of a (checked) :class:`BinningParams`."""
     return MergeParams(max_bins=binning.max_bins, min_bin_share=binning.min_bin_share,
                        monotonic=binning.monotonic, min_bin_goods=binning.min_bin_goods,

@@ -593,7 +593,7 @@ class Scorecard(Params):
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"util": rng.random(2000)})
         >>> y = (rng.random(2000) < 0.1 + 0.3 * X["util"]).astype(int)
-        >>> card = Scorecard(max_bins=3).fit(X, y)
+        >>> card = Scorecard(binning=BinningParams(max_bins=3)).fit(X, y)
         >>> card.unseen_flags(pd.DataFrame({"util": [0.5, np.nan]}))["util"].tolist()
         [False, True]
         """
@@ -859,7 +859,7 @@ class Scorecard(Params):
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"util": rng.random(2000)})
         >>> y = (rng.random(2000) < 0.1 + 0.3 * X["util"]).astype(int)
-        >>> card = Scorecard(max_bins=3).fit(X, y)
+        >>> card = Scorecard(binning=BinningParams(max_bins=3)).fit(X, y)
         >>> fp = card.fingerprint()
         >>> len(fp), Scorecard.from_dict(card.to_dict()).fingerprint() == fp
         (64, True)
@@ -988,7 +988,8 @@ class Scorecard(Params):
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"inq_count_45d": rng.poisson(1.0, 3000), "mine": rng.random(3000)})
         >>> y = (rng.random(3000) < 0.05 + 0.05 * X["inq_count_45d"] + 0.1 * X["mine"]).astype(int)
-        >>> card = Scorecard(max_bins=3, feature_sources=specs_for(X.columns)).fit(X, y)
+        >>> card = Scorecard(binning=BinningParams(max_bins=3), feature_sources=specs_for(X.columns)).fit(X,
+        ...                                                                                               y)
         >>> card.data_sources(), card.data_categories()
         (('inquiries', 'unknown'), ('inquiries', 'unknown'))
         """
@@ -1168,7 +1169,7 @@ class Scorecard(Params):
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"util": rng.random(3000), "inq": rng.poisson(1.0, 3000)})
         >>> y = (rng.random(3000) < 1 / (1 + np.exp(3 - 2 * X["util"] - 0.5 * X["inq"]))).astype(int)
-        >>> card = Scorecard(max_bins=4).fit(X.iloc[:2000], y.iloc[:2000])
+        >>> card = Scorecard(binning=BinningParams(max_bins=4)).fit(X.iloc[:2000], y.iloc[:2000])
         >>> doc = card.report(X.iloc[:2000], y.iloc[:2000], X.iloc[2000:], y.iloc[2000:], plots=False)
         >>> doc.startswith("<!DOCTYPE html>"), 'id="stability"' in doc, "<script" in doc
         (True, True, False)
@@ -1338,7 +1339,7 @@ class Scorecard(Params):
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"util": rng.random(2000)})
         >>> y = (rng.random(2000) < 0.05 + 0.2 * X["util"]).astype(int)
-        >>> card = Scorecard(max_bins=3).fit(X, y)
+        >>> card = Scorecard(binning=BinningParams(max_bins=3)).fit(X, y)
         >>> print(card.to_sql("apps", dialect="spark").splitlines()[0][:40])
         SELECT 0E0 + (CASE WHEN `util` IS NULL O
         >>> con = sqlite3.connect(":memory:")

@@ -300,7 +300,8 @@ class Params(MetadataConsumer):
             for name in self._NESTED:
                 value = out[name]
                 if dataclasses.is_dataclass(value) and not isinstance(value, type):
-                    out.update({f"{name}__{f.name}": getattr(value, f.name) for f in dataclasses.fields(value)})
+                    out.update({f"{name}__{f.name}": getattr(value, f.name)
+                                for f in dataclasses.fields(value)})
         return out
 
     def set_params(self, **params: Any) -> Self:

@@ -208,8 +208,9 @@ class WOETransformer(Params):
     only stores them), each by the library's one rule for its kind:
     list-likes accept lists, tuples, arrays and Index; the fields of
     ``binning`` were checked when it was built (integers refuse floats and
-    bools, seeds are checked even when no sample is drawn). ``y`` and ``sample_weight`` given as Series are matched
-    to a DataFrame ``X`` by index label.
+    bools, seeds are checked even when no sample is drawn). ``y`` and
+    ``sample_weight`` given as Series are matched to a DataFrame ``X`` by
+    index label.
 
     Examples
     --------
@@ -336,8 +337,8 @@ class WOETransformer(Params):
         out = pd.DataFrame({c: b._woe(frame[c], func) for c, b in binnings.items()}, index=frame.index)
         policies = {b.unseen for b in binnings.values()}
         if policies != {"raise"}:
-            warn_unseen(func, unseen_flags(func, frame, list(binnings), binnings), " / ".join(sorted(policies)),
-                        owner="WOETransformer")
+            warn_unseen(func, unseen_flags(func, frame, list(binnings), binnings),
+                        " / ".join(sorted(policies)), owner="WOETransformer")
         return out
 
     def unseen_flags(self, X: Any) -> pd.DataFrame:

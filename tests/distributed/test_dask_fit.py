@@ -130,10 +130,12 @@ def test_sampled_pre_bins_are_no_worse_than_the_in_memory_sample(data: Any, on_c
     # sample_size 1 000 of ~3 000 rows: both fits take pre-bin quantiles from a sample. The
     # in-memory holdout AUC moves with the sample's seed (0.845 to 0.850 over seeds 0-5 here);
     # the distributed sample is another such sample, so its AUC must fall in that range.
-    card = jcd.fit(jc.scorecard.Scorecard(sample_size=1000), Xd, yd, max_rows=0)
+    card = jcd.fit(jc.scorecard.Scorecard(binning=jc.scorecard.BinningParams(sample_size=1000)), Xd, yd,
+                   max_rows=0)
     auc_dist = jc.metrics.auc(y_test, card.points(X_test), higher="safer")
-    seeds = [jc.metrics.auc(y_test, jc.scorecard.Scorecard(sample_size=1000, seed=s).fit(X_train, y_train)
-                            .points(X_test), higher="safer") for s in range(6)]
+    sampled = [jc.scorecard.BinningParams(sample_size=1000, seed=s) for s in range(6)]
+    seeds = [jc.metrics.auc(y_test, jc.scorecard.Scorecard(binning=p).fit(X_train, y_train).points(X_test),
+                            higher="safer") for p in sampled]
     assert min(seeds) - 0.001 <= auc_dist <= max(seeds) + 0.001, (auc_dist, seeds)
 
 
@@ -162,7 +164,7 @@ def test_bad_input_raises_the_library_errors(data: Any, on_cluster: None) -> Non
     with pytest.raises(jc.errors.InvalidInputError, match="estimator must be an unfitted"):
         jcd.fit(jc.scorecard.WOETransformer(), Xd, yd)
     with pytest.raises(jc.errors.InvalidInputError, match="max_bins must be"):
-        jcd.fit(jc.scorecard.Scorecard(max_bins=0), Xd, yd)
+        jcd.fit(jc.scorecard.Scorecard(binning=jc.scorecard.BinningParams(max_bins=0)), Xd, yd)
     with pytest.raises(jc.errors.InvalidInputError, match="max_rows must be an integer >= 0"):
         jcd.fit(est, Xd, yd, max_rows=-1)
 

@@ -87,7 +87,7 @@ def test_bad_input_raises_the_library_errors(rows: pd.DataFrame, sdf: Any, spark
     with pytest.raises(jc.errors.InvalidInputError, match="features must name columns of df"):
         jcs.fit(est, sdf, target="bad", features=["util_now", "nope"])
     with pytest.raises(jc.errors.InvalidInputError, match="max_bins must be"):
-        jcs.fit(jc.scorecard.Scorecard(max_bins=0), sdf, target="bad")
+        jcs.fit(jc.scorecard.Scorecard(binning=jc.scorecard.BinningParams(max_bins=0)), sdf, target="bad")
     one_class = spark.createDataFrame(rows.assign(bad=0)).repartition(2)
     with pytest.raises(jc.errors.InvalidInputError, match="y must hold both classes"):
         jcs.fit(est, one_class, target="bad", max_rows=0)

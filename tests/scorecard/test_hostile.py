@@ -42,7 +42,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jiebei_credit.errors import JiebeiCreditError, JiebeiCreditWarning
-from jiebei_credit.scorecard import Scaling, Scorecard, WOETransformer, bin_feature
+from jiebei_credit.scorecard import BinningParams, Scaling, Scorecard, WOETransformer, bin_feature
 
 pa = pytest.importorskip("pyarrow")
 
@@ -534,8 +534,10 @@ def test_scorecard_fit(variant, shuffle):
     assert _same_payload(Scorecard.from_dict(result.to_dict()).to_dict(), result.to_dict())
 
 
-CARD = Scorecard(max_bins=4, special_values={"u": [-1.0]}).fit(_frame(), pd.Series(Y, index=LABELS))
-WORST = Scorecard(max_bins=4, unseen="worst", round_points=True).fit(_frame(), pd.Series(Y, index=LABELS))
+CARD = Scorecard(
+    binning=BinningParams(max_bins=4), special_values={"u": [-1.0]}).fit(_frame(), pd.Series(Y, index=LABELS))
+WORST = Scorecard(binning=BinningParams(max_bins=4, unseen="worst"), round_points=True).fit(
+    _frame(), pd.Series(Y, index=LABELS))
 
 
 def _scoring_frames():

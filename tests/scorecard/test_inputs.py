@@ -14,6 +14,7 @@ import pytest
 
 from jiebei_credit.errors import DataWarning, InvalidInputError
 from jiebei_credit.scorecard import (
+    BinningParams,
     BinStats,
     Scaling,
     Scorecard,
@@ -86,15 +87,16 @@ def test_seed_is_checked_even_when_no_sample_is_drawn():
     X, y = _data(500)
     # repro: Scorecard(sample_size=50, seed=-1) raised numpy's ValueError, and a bad seed with
     # fewer rows than sample_size went unnoticed
-    for est in (Scorecard(sample_size=50, seed=-1), Scorecard(seed=-1), WOETransformer(seed=1.5)):
+    for est in (Scorecard(binning=BinningParams(sample_size=50, seed=-1)),
+                Scorecard(binning=BinningParams(seed=-1)), WOETransformer(binning=BinningParams(seed=1.5))):
         with pytest.raises(InvalidInputError, match=r"\.fit: seed must be a non-negative integer below "
                            r"2\*\*63"):
             est.fit(X, y)
     with pytest.raises(InvalidInputError, match=r"^bin_feature: seed must be a non-negative integer"):
-        bin_feature(X["a"], y, seed="7")  # categorical: no quantiles, still checked
+        bin_feature(X["a"], y, binning=BinningParams(seed="7"))  # categorical: no quantiles, still checked
     with pytest.raises(InvalidInputError, match=r"^Scorecard\.fit: sample_size must be None or an integer >= "
                        r"n_prebins \(50\); got 10\."):
-        Scorecard(sample_size=10).fit(X, y)
+        Scorecard(binning=BinningParams(sample_size=10)).fit(X, y)
 
 
 def test_round_points_must_be_a_bool():
@@ -264,7 +266,8 @@ def test_repr_works_for_array_parameters():
     assert repr(WOETransformer(special_values=np.array([-1.0]))) == (
         "WOETransformer(special_values=array([-1.]))"
     )
-    assert repr(Scorecard(categorical=pd.Index(["a"]), max_bins=4)).startswith("Scorecard(max_bins=4, "
+    assert repr(Scorecard(categorical=pd.Index(["a"]),
+                          binning=BinningParams(max_bins=4))).startswith("Scorecard(max_bins=4, "
         "categorical=")
     assert repr(Scorecard()) == "Scorecard()"
 
@@ -316,7 +319,7 @@ def test_large_coefficient_without_separation_gets_its_own_warning():
                       r"coefficient is "
                       r"large and unstable \('b': coefficient -51 \(standard error 3\.94\) on a WOE range of "
                       r"0\.00982\).* Nothing is separated\.") as record:
-        card = Scorecard(min_iv=0.0, min_bin_share=0.0).fit(df[["a", "b"]], df["y"])
+        card = Scorecard(min_iv=0.0, binning=BinningParams(min_bin_share=0.0)).fit(df[["a", "b"]], df["y"])
     assert [w.category for w in record] == [DataWarning]  # no "quasi-separation, check for leakage"
     assert card.features_ == ("a", "b")
     assert card.p_values_[2] < 1e-30

@@ -25,7 +25,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import check_set_output_transform, check_set_output_transform_pandas
 
 from jiebei_credit.errors import InvalidInputError, NotFittedError, SchemaError
-from jiebei_credit.scorecard import Scorecard, WOETransformer
+from jiebei_credit.scorecard import BinningParams, Scorecard, WOETransformer
 
 CV = StratifiedKFold(3)  # scikit-learn's default splitter for classifiers, unshuffled: same folds everywhere
 GRID = {"max_bins": [2, 6]}
@@ -53,7 +53,7 @@ def _manual_cv(max_bins: int, X, y, w, *, fit_weighted: bool, score_weighted: bo
     """Per-fold AUC of a card fitted on each training fold (the independent oracle)."""
     out = []
     for train, test in CV.split(X, y):
-        card = Scorecard(max_bins=max_bins).fit(
+        card = Scorecard(binning=BinningParams(max_bins=max_bins)).fit(
             X.iloc[train], y.iloc[train], sample_weight=w[train] if fit_weighted else None
         )
         out.append(roc_auc_score(y.iloc[test], card.predict_proba(X.iloc[test])[:, 1],
@@ -101,13 +101,15 @@ def test_pipeline_score_is_the_card_score():
 
 def test_column_transformer_set_output_pandas_accepts_the_transformer():
     X, y, _ = _data(1500)
-    ct = ColumnTransformer([("woe", WOETransformer(max_bins=4), ["util", "inq"]), ("keep", "passthrough",
+    ct = ColumnTransformer([("woe", WOETransformer(binning=BinningParams(max_bins=4)), ["util", "inq"]),
+                            ("keep", "passthrough",
                             ["region"])]).set_output(transform="pandas")
     out = ct.fit_transform(X, y)
     assert isinstance(out, pd.DataFrame)
     assert list(out.columns) == ["woe__util", "woe__inq", "keep__region"]
     # oracle: the transformer fitted alone on the same columns
-    alone = WOETransformer(max_bins=4).fit(X[["util", "inq"]], y).transform(X[["util", "inq"]])
+    alone = WOETransformer(
+        binning=BinningParams(max_bins=4)).fit(X[["util", "inq"]], y).transform(X[["util", "inq"]])
     np.testing.assert_array_equal(out[["woe__util", "woe__inq"]].to_numpy(), alone.to_numpy())
     pd.testing.assert_index_equal(out.index, X.index)
     assert list(ct.get_feature_names_out()) == list(out.columns)
@@ -115,7 +117,8 @@ def test_column_transformer_set_output_pandas_accepts_the_transformer():
 
 def test_pipeline_set_output_pandas_hands_named_woe_columns_on():
     X, y, _ = _data(1500)
-    pipe = make_pipeline(WOETransformer(max_bins=4), LogisticRegression()).set_output(transform="pandas")
+    pipe = make_pipeline(WOETransformer(binning=BinningParams(max_bins=4)),
+                         LogisticRegression()).set_output(transform="pandas")
     pipe.fit(X, y)
     assert list(pipe[-1].feature_names_in_) == ["util", "inq", "region"]
     assert pipe[0].set_output(transform="default") is pipe[0]
@@ -176,10 +179,11 @@ def test_weighted_grid_search_with_routing_matches_a_manual_weighted_loop():
 def test_cross_validate_routes_weights_to_fit_and_score():
     X, y, w = _data()
     with sklearn.config_context(enable_metadata_routing=True):
-        card = Scorecard(max_bins=6).set_fit_request(sample_weight=True).set_score_request(sample_weight=True)
+        card = (Scorecard(binning=BinningParams(max_bins=6)).set_fit_request(sample_weight=True)
+                .set_score_request(sample_weight=True))
         res = cross_validate(card, X, y, params={"sample_weight": w}, cv=CV)
-        fit_only = Scorecard(max_bins=6).set_fit_request(sample_weight=True).set_score_request(
-            sample_weight=False)
+        fit_only = (Scorecard(binning=BinningParams(max_bins=6)).set_fit_request(sample_weight=True)
+                    .set_score_request(sample_weight=False))
         res_fit_only = cross_validate(fit_only, X, y, params={"sample_weight": w}, cv=CV)
     np.testing.assert_allclose(res["test_score"],
                                _manual_cv(6, X, y, w, fit_weighted=True, score_weighted=True), rtol=1e-12)
@@ -190,12 +194,14 @@ def test_cross_validate_routes_weights_to_fit_and_score():
 def test_pipeline_routes_weights_to_the_transformer():
     X, y, w = _data(1500)
     with sklearn.config_context(enable_metadata_routing=True):
-        pipe = make_pipeline(WOETransformer(max_bins=4).set_fit_request(sample_weight=True),
-                             LogisticRegression().set_fit_request(sample_weight=True))
+        pipe = make_pipeline(
+            WOETransformer(binning=BinningParams(max_bins=4)).set_fit_request(sample_weight=True),
+            LogisticRegression().set_fit_request(sample_weight=True))
         pipe.fit(X, y, sample_weight=w)
     # oracle: the transformer fitted alone with the weights
-    assert pipe[0].binnings_ == WOETransformer(max_bins=4).fit(X, y, sample_weight=w).binnings_
-    assert pipe[0].binnings_ != WOETransformer(max_bins=4).fit(X, y).binnings_
+    assert pipe[0].binnings_ == WOETransformer(
+        binning=BinningParams(max_bins=4)).fit(X, y, sample_weight=w).binnings_
+    assert pipe[0].binnings_ != WOETransformer(binning=BinningParams(max_bins=4)).fit(X, y).binnings_
 
 
 def test_without_routing_weights_still_reach_fit():

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from jiebei_credit.errors import DataWarning, InvalidInputError
-from jiebei_credit.scorecard import Scorecard
+from jiebei_credit.scorecard import BinningParams, Scorecard
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -49,13 +49,13 @@ def _bin_points(card: Scorecard, f: str, value: object) -> float:
 @pytest.fixture(scope="module")
 def fitted() -> dict[str, Scorecard]:
     X, y = _data()
-    return {u: Scorecard(max_bins=4, min_category_share=0.05, unseen=u).fit(X, y)
+    return {u: Scorecard(binning=BinningParams(max_bins=4, min_category_share=0.05, unseen=u)).fit(X, y)
             for u in ("raise", "worst", "neutral", "missing", "rare")}
 
 
 def test_default_never_fails_and_uses_the_rare_bin(fitted):
     X, y = _data()
-    card = Scorecard(max_bins=4, min_category_share=0.05).fit(X, y)
+    card = Scorecard(binning=BinningParams(max_bins=4, min_category_share=0.05)).fit(X, y)
     assert card.unseen == "rare"
     b = card.binnings_["city"]
     # d, e, f, g are each below 5 % of the rows: pooled into one bin, recorded as rare_bin
@@ -77,7 +77,7 @@ def test_transformer_and_bin_feature_default_never_fail_either():
     from jiebei_credit.scorecard import WOETransformer, bin_feature
 
     X, y = _data()
-    woe = WOETransformer(max_bins=4, min_category_share=0.05).fit(X, y)
+    woe = WOETransformer(binning=BinningParams(max_bins=4, min_category_share=0.05)).fit(X, y)
     assert woe.unseen == "rare"
     with pytest.warns(DataWarning, match=r"^WOETransformer\.transform: values not seen in development were "
                       r"scored with unseen='rare' \('util': 1 row, 'city': 1 row\); "
@@ -88,7 +88,7 @@ def test_transformer_and_bin_feature_default_never_fail_either():
     # new category 'zz' -> the pooled rare bin's WOE; NaN util (no missing bin) -> neutral, WOE 0
     assert got.loc[12, "city"] == city.table["woe"].iloc[city.rare_bin]
     assert got.loc[11, "util"] == 0.0
-    b = bin_feature(X["city"], y, max_bins=4, min_category_share=0.05)
+    b = bin_feature(X["city"], y, binning=BinningParams(max_bins=4, min_category_share=0.05))
     assert b.unseen == "rare"
     assert b.woe(["zz"])[0] == b.table["woe"].iloc[b.rare_bin]
 
@@ -122,7 +122,7 @@ def test_each_policy_scores_as_documented(fitted):
 def test_missing_policy_uses_the_missing_bin_when_fitted():
     X, y = _data()
     X = X.assign(city=X["city"].where(np.arange(len(X)) % 10 > 0, None))  # 10 % missing at fit
-    card = Scorecard(max_bins=4, min_category_share=0.05, unseen="missing").fit(X, y)
+    card = Scorecard(binning=BinningParams(max_bins=4, min_category_share=0.05, unseen="missing")).fit(X, y)
     b = card.binnings_["city"]
     assert b.has_missing
     with pytest.warns(DataWarning, match=r"'city': 1 row"):
