@@ -74,11 +74,10 @@ def typed_cards_and_rows(draw: Any) -> tuple[Scorecard, pd.DataFrame] | None:
     y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
     params = {
         "round_points": draw(st.booleans()),
-        "unseen": draw(st.sampled_from(["raise", "worst", "neutral", "missing", "rare"])),
+        "binning": BinningParams(unseen=draw(st.sampled_from(["raise", "worst", "neutral", "missing", "rare"])),
+                                 max_bins=draw(st.integers(2, 5)), min_bin_share=0.02),
         "special_values": {NUM: [SPECIAL]},
-        "max_bins": draw(st.integers(2, 5)),
         "min_iv": 0.0,
-        "min_bin_share": 0.02,
         "categorical": [CAT],
     }
     X = pd.DataFrame({NUM: num, CAT: pd.Series(cat, dtype=object)})

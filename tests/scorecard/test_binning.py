@@ -271,28 +271,33 @@ def test_infinities_raise_with_rows():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"max_bins": 0}, r"^bin_feature: max_bins must be an integer >= 1; got 0\.$"),
-        ({"max_bins": 2.0}, r"^bin_feature: max_bins must be an integer >= 1; got 2\.0 \(float\)\.$"),
-        ({"max_bins": True}, r"^bin_feature: max_bins must be an integer >= 1; got True \(a bool\)\.$"),
-        ({"min_bin_share": 0.6}, (r"^bin_feature: min_bin_share must be a finite number in \[0, "
+        ({"max_bins": 0}, r"^BinningParams: max_bins must be an integer >= 1; got 0\.$"),
+        ({"max_bins": 2.0}, r"^BinningParams: max_bins must be an integer >= 1; got 2\.0 \(float\)\.$"),
+        ({"max_bins": True}, r"^BinningParams: max_bins must be an integer >= 1; got True \(a bool\)\.$"),
+        ({"min_bin_share": 0.6}, (r"^BinningParams: min_bin_share must be a finite number in \[0, "
             r"0\.5\]; got 0\.6")),
-        ({"monotonic": "up"}, r"^bin_feature: monotonic must be one of 'auto', 'ascending', .*; got 'up'\.$"),
-        ({"unseen": "zero"}, (r"^bin_feature: unseen must be one of 'raise', 'worst', 'neutral', "
+        ({"monotonic": "up"}, r"^BinningParams: monotonic must be one of 'auto', 'ascending', .*; got 'up'\.$"),
+        ({"unseen": "zero"}, (r"^BinningParams: unseen must be one of 'raise', 'worst', 'neutral', "
             r"'missing', 'rare'; got 'zero'\.$")),
-        ({"smoothing": 0}, (r"^bin_feature: smoothing must be a finite number in \(0, 1e\+12\]; got "
+        ({"smoothing": 0}, (r"^BinningParams: smoothing must be a finite number in \(0, 1e\+12\]; got "
             r"0\. A bin")),
         ({"special_values": (np.nan,)}, (r"^bin_feature: special_values\[0\] must be text, an "
             r"integer, a finite ")),
         ({"sample_weight": [1.0, -1.0, 1.0, 1.0]}, (r"^bin_feature: sample_weight must lie >= 0; got "
             r"1 value \(-1\.0\)")),
-        ({"seed": -1}, r"^bin_feature: seed must be a non-negative integer below 2\*\*63; got -1\."),
-        ({"n_prebins": np.float64(10)}, (r"^bin_feature: n_prebins must be an integer in \[2, "
+        ({"seed": -1}, r"^BinningParams: seed must be a non-negative integer below 2\*\*63; got -1\."),
+        ({"n_prebins": np.float64(10)}, (r"^BinningParams: n_prebins must be an integer in \[2, "
             r"1000\]; got (np\.float64\(10\.0\)|10\.0 \(float64\))")),
     ],
 )
 def test_parameter_errors(kwargs, message):
+    # the fields of BinningParams are checked once, when the record is built, naming the record
+    fields = {k: v for k, v in kwargs.items() if k in BinningParams.names()}
     with pytest.raises(InvalidInputError, match=message):
-        bin_feature([1.0, 2.0, 3.0, 4.0], [0, 1, 0, 1], **kwargs)
+        if fields:
+            bin_feature([1.0, 2.0, 3.0, 4.0], [0, 1, 0, 1], binning=BinningParams(**fields))
+        else:
+            bin_feature([1.0, 2.0, 3.0, 4.0], [0, 1, 0, 1], **kwargs)
 
 
 def test_stats_merge_needs_same_edges():
@@ -366,7 +371,7 @@ def test_default_is_50_quantile_prebins():
     edges = quantile_edges(x)
     assert len(edges) == 49
     np.testing.assert_array_equal(BinStats.from_data(x, y).edges, edges)
-    assert WOETransformer().n_prebins == Scorecard().n_prebins == 50
+    assert WOETransformer().binning.n_prebins == Scorecard().binning.n_prebins == 50
 
 
 def test_quantile_sample_is_seeded():

@@ -75,7 +75,7 @@ def test_sources_are_kept_by_to_dict(card):
     assert back.data_categories() == fitted.data_categories()
     assert back.to_dict() == d
     # a refit of the rebuilt card describes its columns the same way
-    refit = Scorecard(**back.get_params()).fit(frame, _target(frame))
+    refit = Scorecard(**back.get_params(deep=False)).fit(frame, _target(frame))
     assert refit.feature_sources_ == fitted.feature_sources_
 
 

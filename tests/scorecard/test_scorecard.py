@@ -235,8 +235,9 @@ def test_sklearn_clone_pipeline_and_grid_search():
     def auc(est, X_, y_):
         return roc_auc_score(y_, est.predict_proba(X_)[:, 1])
 
-    grid = GridSearchCV(Scorecard(), {"max_bins": [2, 5]}, scoring=auc, cv=3).fit(X, y)
-    assert grid.best_params_["max_bins"] in (2, 5)
+    grid = GridSearchCV(Scorecard(), {"binning__max_bins": [2, 5]}, scoring=auc, cv=3).fit(X, y)
+    assert grid.best_params_["binning__max_bins"] in (2, 5)
+    assert grid.best_estimator_.binning.max_bins == grid.best_params_["binning__max_bins"]
     # the search picked the max_bins with the best mean cross-validated AUC
     res = grid.cv_results_
     best = int(np.argmax(res["mean_test_score"]))
@@ -259,7 +260,7 @@ def test_errors():
         Scorecard(selection="all").fit(X, y)
     with pytest.raises(InvalidInputError, match=r"^Scorecard\.set_params: params must be parameters "
                        r"of Scorecard "
-                       r"\(scaling, max_bins, .*\); got unknown parameters 'pdo'\.$"):
+                       r"\(scaling, binning, .*\); got unknown parameters 'pdo'\.$"):
         Scorecard().set_params(pdo=3)
 
 

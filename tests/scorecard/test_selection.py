@@ -112,7 +112,7 @@ def test_stepwise_aic_removes_a_feature_made_redundant():
     b = rng.integers(0, 4, n).astype(float)
     X = pd.DataFrame({"s": a + b + 0.7 * rng.normal(size=n), "a": a, "b": b})
     y = pd.Series((rng.random(n) < 1 / (1 + np.exp(-(-3 + 0.6 * a + 0.6 * b)))).astype(int))
-    kw = {"max_correlation": 0.99, "max_bins": 6}
+    kw = {"max_correlation": 0.99, "binning": BinningParams(max_bins=6)}
     card = Scorecard(selection="stepwise", criterion="aic", **kw).fit(X, y)
     assert set(card.features_) == {"a", "b"}
     ((feature, step, reason),) = card.drops_

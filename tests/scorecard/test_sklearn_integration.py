@@ -28,7 +28,7 @@ from jiebei_credit.errors import InvalidInputError, NotFittedError, SchemaError
 from jiebei_credit.scorecard import BinningParams, Scorecard, WOETransformer
 
 CV = StratifiedKFold(3)  # scikit-learn's default splitter for classifiers, unshuffled: same folds everywhere
-GRID = {"max_bins": [2, 6]}
+GRID = {"binning__max_bins": [2, 6]}
 
 
 def _data(n: int = 3000, seed: int = 11) -> tuple[pd.DataFrame, pd.Series, np.ndarray]:
@@ -80,12 +80,12 @@ def test_grid_search_default_scoring_ranks_real_candidates():
     means = grid.cv_results_["mean_test_score"]
     assert np.isfinite(means).all()
     expected = [np.mean(_manual_cv(m, X, y, w, fit_weighted=False, score_weighted=False))
-                for m in GRID["max_bins"]]
+                for m in GRID["binning__max_bins"]]
     np.testing.assert_allclose(means, expected, rtol=1e-12)
     # the two candidates differ (two bins cannot follow the U shape), and the better one wins
     assert abs(means[0] - means[1]) > 0.01
-    assert grid.best_params_ == {"max_bins": GRID["max_bins"][int(np.argmax(expected))]}
-    assert grid.best_params_ == {"max_bins": 6}
+    assert grid.best_params_ == {"binning__max_bins": GRID["binning__max_bins"][int(np.argmax(expected))]}
+    assert grid.best_params_ == {"binning__max_bins": 6}
 
 
 def test_pipeline_score_is_the_card_score():
@@ -166,13 +166,13 @@ def test_weighted_grid_search_with_routing_matches_a_manual_weighted_loop():
         card = Scorecard().set_fit_request(sample_weight=True).set_score_request(sample_weight=True)
         grid = GridSearchCV(card, GRID, cv=CV).fit(X, y, sample_weight=w)
     expected = [np.mean(_manual_cv(m, X, y, w, fit_weighted=True, score_weighted=True))
-                for m in GRID["max_bins"]]
+                for m in GRID["binning__max_bins"]]
     np.testing.assert_allclose(grid.cv_results_["mean_test_score"], expected, rtol=1e-12)
-    assert grid.best_params_ == {"max_bins": GRID["max_bins"][int(np.argmax(expected))]}
+    assert grid.best_params_ == {"binning__max_bins": GRID["binning__max_bins"][int(np.argmax(expected))]}
     assert math.isclose(grid.best_score_, max(expected), rel_tol=1e-12)
     # the weights reached both fit and score: the unweighted loop gives other numbers
     unweighted = [np.mean(_manual_cv(m, X, y, w, fit_weighted=False, score_weighted=False))
-                  for m in GRID["max_bins"]]
+                  for m in GRID["binning__max_bins"]]
     assert not np.allclose(expected, unweighted, rtol=1e-6)
 
 
@@ -210,7 +210,7 @@ def test_without_routing_weights_still_reach_fit():
     # default scorer (Scorecard.score) accepts it, to score too (scikit-learn 1.9, tested version)
     grid = GridSearchCV(Scorecard(), GRID, cv=CV).fit(X, y, sample_weight=w)
     expected = [np.mean(_manual_cv(m, X, y, w, fit_weighted=True, score_weighted=True))
-                for m in GRID["max_bins"]]
+                for m in GRID["binning__max_bins"]]
     np.testing.assert_allclose(grid.cv_results_["mean_test_score"], expected, rtol=1e-12)
 
 

@@ -58,7 +58,8 @@ def test_clone_get_set_params_and_pipeline():
     c = clone(t)
     assert c.get_params() == t.get_params()
     assert c is not t
-    assert c.set_params(binning__max_bins=5).max_bins == 5
+    assert c.set_params(binning__max_bins=5).binning.max_bins == 5
+    assert t.binning.max_bins == 3  # the record is replaced, not changed: the original keeps its own
     with pytest.raises(InvalidInputError, match="unknown parameters 'bins'"):
         c.set_params(bins=3)
     pipe = make_pipeline(WOETransformer(binning=BinningParams(max_bins=4)), LogisticRegression()).fit(X, y)

@@ -56,7 +56,7 @@ def fitted() -> dict[str, Scorecard]:
 def test_default_never_fails_and_uses_the_rare_bin(fitted):
     X, y = _data()
     card = Scorecard(binning=BinningParams(max_bins=4, min_category_share=0.05)).fit(X, y)
-    assert card.unseen == "rare"
+    assert card.binning.unseen == "rare"
     b = card.binnings_["city"]
     # d, e, f, g are each below 5 % of the rows: pooled into one bin, recorded as rare_bin
     assert b.rare_bin >= 0
@@ -78,7 +78,7 @@ def test_transformer_and_bin_feature_default_never_fail_either():
 
     X, y = _data()
     woe = WOETransformer(binning=BinningParams(max_bins=4, min_category_share=0.05)).fit(X, y)
-    assert woe.unseen == "rare"
+    assert woe.binning.unseen == "rare"
     with pytest.warns(DataWarning, match=r"^WOETransformer\.transform: values not seen in development were "
                       r"scored with unseen='rare' \('util': 1 row, 'city': 1 row\); "
                       r"WOETransformer\.unseen_flags\(X\)"):
@@ -188,7 +188,7 @@ def test_policy_round_trips_through_to_dict(fitted):
         d = json.loads(json.dumps(card.to_dict()))
         assert d["version"] == 5
         back = Scorecard.from_dict(d)
-        assert back.unseen == card.unseen
+        assert back.binning.unseen == card.binning.unseen
         assert back.binnings_["city"].rare_bin == card.binnings_["city"].rare_bin
         assert back.to_dict() == card.to_dict()
 
@@ -198,7 +198,7 @@ def test_a_version_3_card_still_loads_and_keeps_its_policy():
     d = json.loads((FIXTURES / "card_v3.json").read_text())
     assert d["version"] == 3
     card = Scorecard.from_dict(d)
-    assert card.unseen == "raise"
+    assert card.binning.unseen == "raise"
     assert all(b.unseen == "raise" for b in card.binnings_.values())
     assert card.binnings_["city"].rare_bin == -1  # version 3 did not record the pooled bin
     # scores are the stored points of each value's bin (bins read off the stored labels)
