@@ -74,8 +74,9 @@ def typed_cards_and_rows(draw: Any) -> tuple[Scorecard, pd.DataFrame] | None:
     y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
     params = {
         "round_points": draw(st.booleans()),
-        "binning": BinningParams(unseen=draw(st.sampled_from(["raise", "worst", "neutral", "missing", "rare"])),
-                                 max_bins=draw(st.integers(2, 5)), min_bin_share=0.02),
+        "binning": BinningParams(
+            unseen=draw(st.sampled_from(["raise", "worst", "neutral", "missing", "rare"])),
+            max_bins=draw(st.integers(2, 5)), min_bin_share=0.02),
         "special_values": {NUM: [SPECIAL]},
         "min_iv": 0.0,
         "categorical": [CAT],

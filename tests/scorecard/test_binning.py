@@ -276,7 +276,8 @@ def test_infinities_raise_with_rows():
         ({"max_bins": True}, r"^BinningParams: max_bins must be an integer >= 1; got True \(a bool\)\.$"),
         ({"min_bin_share": 0.6}, (r"^BinningParams: min_bin_share must be a finite number in \[0, "
             r"0\.5\]; got 0\.6")),
-        ({"monotonic": "up"}, r"^BinningParams: monotonic must be one of 'auto', 'ascending', .*; got 'up'\.$"),
+        ({"monotonic": "up"}, (r"^BinningParams: monotonic must be one of 'auto', 'ascending', .*; "
+            r"got 'up'\.$")),
         ({"unseen": "zero"}, (r"^BinningParams: unseen must be one of 'raise', 'worst', 'neutral', "
             r"'missing', 'rare'; got 'zero'\.$")),
         ({"smoothing": 0}, (r"^BinningParams: smoothing must be a finite number in \(0, 1e\+12\]; got "
@@ -293,11 +294,14 @@ def test_infinities_raise_with_rows():
 def test_parameter_errors(kwargs, message):
     # the fields of BinningParams are checked once, when the record is built, naming the record
     fields = {k: v for k, v in kwargs.items() if k in BinningParams.names()}
-    with pytest.raises(InvalidInputError, match=message):
+
+    def call():
         if fields:
-            bin_feature([1.0, 2.0, 3.0, 4.0], [0, 1, 0, 1], binning=BinningParams(**fields))
-        else:
-            bin_feature([1.0, 2.0, 3.0, 4.0], [0, 1, 0, 1], **kwargs)
+            return bin_feature([1.0, 2.0, 3.0, 4.0], [0, 1, 0, 1], binning=BinningParams(**fields))
+        return bin_feature([1.0, 2.0, 3.0, 4.0], [0, 1, 0, 1], **kwargs)
+
+    with pytest.raises(InvalidInputError, match=message):
+        call()
 
 
 def test_stats_merge_needs_same_edges():

@@ -439,7 +439,8 @@ def test_bin_feature(variant):
     else:
         params[variant.slot] = variant.make()
     result, error = run(
-        lambda: bin_feature(args["x"], args["y"], sample_weight=args["sample_weight"], **_with_binning(params)),
+        lambda: bin_feature(args["x"], args["y"], sample_weight=args["sample_weight"],
+                            **_with_binning(params)),
         args, params
     )
     if judge(variant, "bin_feature", error):
@@ -533,7 +534,8 @@ def test_woe_transformer(variant, shuffle):
        shuffle=st.booleans())
 def test_scorecard_fit(variant, shuffle):
     X, y, w, params = _fit_inputs(variant, shuffle)
-    result, error = run(lambda: Scorecard(**_with_binning(params)).fit(X, y, sample_weight=w), X, y, w, params)
+    result, error = run(lambda: Scorecard(**_with_binning(params)).fit(X, y, sample_weight=w), X, y, w,
+                        params)
     if not judge(variant, "Scorecard.fit", error):
         return
     frame = _named(X)

@@ -96,8 +96,9 @@ def cards_and_rows(draw):
     X = pd.DataFrame({"num": num, "cat": pd.Series(cat, dtype=object)})
     params = {
         "round_points": draw(st.booleans()),
-        "binning": BinningParams(unseen=draw(st.sampled_from(["raise", "worst", "neutral", "missing", "rare"])),
-                                 max_bins=draw(st.integers(2, 5)), min_bin_share=0.02),
+        "binning": BinningParams(
+            unseen=draw(st.sampled_from(["raise", "worst", "neutral", "missing", "rare"])),
+            max_bins=draw(st.integers(2, 5)), min_bin_share=0.02),
         "special_values": {"num": [SPECIAL]},
         "min_iv": 0.0,
     }
