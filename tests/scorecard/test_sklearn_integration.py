@@ -89,7 +89,7 @@ def test_grid_search_default_scoring_ranks_real_candidates():
 
 
 def test_grid_search_over_whole_binning_records():
-    X, y, w = _data()
+    X, y, _ = _data()
     records = [BinningParams(max_bins=2), BinningParams(max_bins=6, monotonic="none")]
     grid = GridSearchCV(Scorecard(), {"binning": records}, cv=CV).fit(X, y)
     # oracle: the same folds fitted by hand, AUC by scikit-learn
@@ -122,13 +122,15 @@ def test_nested_binning_params_through_clone_pipeline_and_search():
     # each candidate of a nested search is a clone whose record has the searched field
     grid = GridSearchCV(Scorecard(), {"binning__max_bins": [3, 6]}, cv=CV, refit=False).fit(X, y)
     assert [c["binning__max_bins"] for c in grid.cv_results_["params"]] == [3, 6]
-    with pytest.raises(InvalidInputError, match=r"^Scorecard\.set_params: binning__bins must name a field "
-                       r"of BinningParams \(max_bins, .*\); got 1 unknown: 'bins'\.$"):
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.set_params: binning__bins must name a "
+                       r"field of BinningParams \(max_bins, .*\); got 1 unknown: 'bins'\.$"):
         Scorecard().set_params(binning__bins=3)
-    with pytest.raises(InvalidInputError, match=r"^Scorecard\.set_params: binning__max_bins needs binning to "
-                       r"be a BinningParams; got binning=None\. Set binning=BinningParams\(\.\.\.\) first\.$"):
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.set_params: binning__max_bins needs binning "
+                       r"to be a BinningParams; got binning=None\. Set binning=BinningParams\(\.\.\.\) "
+                       r"first\.$"):
         Scorecard(binning=None).set_params(binning__max_bins=3)
-    with pytest.raises(InvalidInputError, match=r"^BinningParams: max_bins must be an integer >= 1; got 0\.$"):
+    with pytest.raises(InvalidInputError, match=r"^BinningParams: max_bins must be an integer >= 1; "
+                       r"got 0\.$"):
         Scorecard().set_params(binning__max_bins=0)
 
 
