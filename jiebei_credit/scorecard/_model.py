@@ -232,7 +232,6 @@ class Scorecard(Params):
     value no training row had (a new category, or a missing or special
     value absent in training):
 
-
     - ``'rare'``: a new category joins the bin of the categories pooled
       for being rare at fit (rarer than ``min_category_share``) when
       there is one; any other unseen value is neutral;

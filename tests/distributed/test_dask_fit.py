@@ -74,7 +74,7 @@ def test_statistics_fit_equals_the_in_memory_fit_with_the_same_bins(
 ) -> None:
     X, y = data
     Xd, yd = dd.from_pandas(X, npartitions=4), dd.from_pandas(y, npartitions=4)
-    params = {"selection": selection, "sample_size": 1000, "max_bins": 5}
+    params = {"selection": selection, "binning": jc.scorecard.BinningParams(sample_size=1000, max_bins=5)}
     card = jcd.fit(jc.scorecard.Scorecard(**params), Xd, yd, max_rows=0)
     # Expected: Scorecard.fit on all rows with the distributed card's bins fixed by hand; the
     # likelihood depends only on the weighted bin combinations, so the estimates agree to rounding.
@@ -163,8 +163,9 @@ def test_bad_input_raises_the_library_errors(data: Any, on_cluster: None) -> Non
         jcd.fit(est, Xd, dd.from_pandas(y, npartitions=2))
     with pytest.raises(jc.errors.InvalidInputError, match="estimator must be an unfitted"):
         jcd.fit(jc.scorecard.WOETransformer(), Xd, yd)
-    with pytest.raises(jc.errors.InvalidInputError, match="max_bins must be"):
-        jcd.fit(jc.scorecard.Scorecard(binning=jc.scorecard.BinningParams(max_bins=0)), Xd, yd)
+    with pytest.raises(jc.errors.InvalidInputError, match=r"^jiebei_credit\.dask\.fit: binning must be a "
+                       r"BinningParams"):
+        jcd.fit(jc.scorecard.Scorecard(binning={"max_bins": 0}), Xd, yd)
     with pytest.raises(jc.errors.InvalidInputError, match="max_rows must be an integer >= 0"):
         jcd.fit(est, Xd, yd, max_rows=-1)
 
@@ -254,8 +255,8 @@ def test_statistics_fit_depends_on_the_rows_only_and_equals_the_fit_with_its_bin
 ) -> None:
     X, y, parts = book
     assume(0 < int(y.sum()) < len(y))
-    params = {"special_values": {"b": [-1.0]}, "max_bins": 4, "min_bin_share": 0.02,
-              "min_events_per_feature": 0.0}
+    params = {"special_values": {"b": [-1.0]}, "min_events_per_feature": 0.0,
+              "binning": jc.scorecard.BinningParams(max_bins=4, min_bin_share=0.02)}
     with dask.config.set(scheduler="sync"):
         one = jcd.fit(jc.scorecard.Scorecard(**params), dd.from_pandas(X, npartitions=1),
                       dd.from_pandas(y, npartitions=1), max_rows=0)
