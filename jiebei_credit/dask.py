@@ -627,7 +627,7 @@ def fit(estimator: Any, X: dd.DataFrame, y: dd.Series, *, sample_weight: dd.Seri
     --------
     >>> import numpy as np, pandas as pd, dask, dask.dataframe as dd
     >>> import jiebei_credit.dask as jcd
-    >>> from jiebei_credit.scorecard import Scorecard
+    >>> from jiebei_credit.scorecard import BinningParams, Scorecard
     >>> rng = np.random.default_rng(0)
     >>> X = pd.DataFrame({"util": rng.random(3000), "inq": rng.poisson(1.0, 3000)})
     >>> y = pd.Series((rng.random(3000) < 1 / (1 + np.exp(3 - 2 * X["util"]))).astype(int))

@@ -423,7 +423,7 @@ def compare_cards(
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from jiebei_credit.scorecard import Scorecard
+    >>> from jiebei_credit.scorecard import BinningParams, Scorecard
     >>> from jiebei_credit.monitoring import compare_cards
     >>> rng = np.random.default_rng(0)
     >>> X = pd.DataFrame({"util": rng.random(3000), "inq": rng.poisson(1.0, 3000).astype(float)})

@@ -263,7 +263,7 @@ def model_health(
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from jiebei_credit.scorecard import Scorecard
+    >>> from jiebei_credit.scorecard import BinningParams, Scorecard
     >>> from jiebei_credit.monitoring import model_health
     >>> rng = np.random.default_rng(0)
     >>> X = pd.DataFrame({"util": rng.random(4000)})

@@ -291,7 +291,7 @@ class Scorecard(Params):
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from jiebei_credit.scorecard import Scorecard
+    >>> from jiebei_credit.scorecard import BinningParams, Scorecard
     >>> rng = np.random.default_rng(0)
     >>> X = pd.DataFrame({"util": rng.random(3000), "inq": rng.poisson(1.0, 3000)})
     >>> y = (rng.random(3000) < 1 / (1 + np.exp(3 - 2 * X["util"] - 0.5 * X["inq"]))).astype(int)
@@ -404,7 +404,7 @@ class Scorecard(Params):
         Examples
         --------
         >>> import numpy as np, pandas as pd
-        >>> from jiebei_credit.scorecard import Scorecard
+        >>> from jiebei_credit.scorecard import BinningParams, Scorecard
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"util": rng.random(3000), "inq": rng.poisson(1.0, 3000)})
         >>> y = (rng.random(3000) < 1 / (1 + np.exp(3 - 2 * X["util"] - 0.5 * X["inq"]))).astype(int)
@@ -588,7 +588,7 @@ class Scorecard(Params):
         Examples
         --------
         >>> import numpy as np, pandas as pd
-        >>> from jiebei_credit.scorecard import Scorecard
+        >>> from jiebei_credit.scorecard import BinningParams, Scorecard
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"util": rng.random(2000)})
         >>> y = (rng.random(2000) < 0.1 + 0.3 * X["util"]).astype(int)
@@ -854,7 +854,7 @@ class Scorecard(Params):
         Examples
         --------
         >>> import numpy as np, pandas as pd
-        >>> from jiebei_credit.scorecard import Scorecard
+        >>> from jiebei_credit.scorecard import BinningParams, Scorecard
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"util": rng.random(2000)})
         >>> y = (rng.random(2000) < 0.1 + 0.3 * X["util"]).astype(int)
@@ -947,7 +947,7 @@ class Scorecard(Params):
         Examples
         --------
         >>> import numpy as np, pandas as pd
-        >>> from jiebei_credit.scorecard import Scorecard
+        >>> from jiebei_credit.scorecard import BinningParams, Scorecard
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"util": rng.random(4000)})
         >>> y = (rng.random(4000) < 0.05 + 0.2 * X["util"]).astype(int)
@@ -983,7 +983,7 @@ class Scorecard(Params):
         --------
         >>> import numpy as np, pandas as pd
         >>> from jiebei_credit.features import specs_for
-        >>> from jiebei_credit.scorecard import Scorecard
+        >>> from jiebei_credit.scorecard import BinningParams, Scorecard
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"inq_count_45d": rng.poisson(1.0, 3000), "mine": rng.random(3000)})
         >>> y = (rng.random(3000) < 0.05 + 0.05 * X["inq_count_45d"] + 0.1 * X["mine"]).astype(int)
@@ -1164,7 +1164,7 @@ class Scorecard(Params):
         Examples
         --------
         >>> import numpy as np, pandas as pd
-        >>> from jiebei_credit.scorecard import Scorecard
+        >>> from jiebei_credit.scorecard import BinningParams, Scorecard
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"util": rng.random(3000), "inq": rng.poisson(1.0, 3000)})
         >>> y = (rng.random(3000) < 1 / (1 + np.exp(3 - 2 * X["util"] - 0.5 * X["inq"]))).astype(int)
@@ -1269,7 +1269,7 @@ class Scorecard(Params):
         Examples
         --------
         >>> import numpy as np, pandas as pd
-        >>> from jiebei_credit.scorecard import Scorecard
+        >>> from jiebei_credit.scorecard import BinningParams, Scorecard
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"util": rng.random(3000), "inq": rng.poisson(1.0, 3000)})
         >>> y = (rng.random(3000) < 1 / (1 + np.exp(3 - 2 * X["util"] - 0.5 * X["inq"]))).astype(int)
@@ -1334,7 +1334,7 @@ class Scorecard(Params):
         --------
         >>> import sqlite3
         >>> import numpy as np, pandas as pd
-        >>> from jiebei_credit.scorecard import Scorecard
+        >>> from jiebei_credit.scorecard import BinningParams, Scorecard
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"util": rng.random(2000)})
         >>> y = (rng.random(2000) < 0.05 + 0.2 * X["util"]).astype(int)

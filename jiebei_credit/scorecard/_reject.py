@@ -167,7 +167,7 @@ def reject_inference(
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from jiebei_credit.scorecard import Scorecard, reject_inference
+    >>> from jiebei_credit.scorecard import BinningParams, Scorecard, reject_inference
     >>> rng = np.random.default_rng(0)
     >>> X = pd.DataFrame({"util": rng.random(4000)})
     >>> y = (rng.random(4000) < 0.05 + 0.3 * X["util"]).astype(int)
