@@ -48,7 +48,7 @@ import pandas as pd
 from scipy import stats
 
 import jiebei_credit as jc
-from jiebei_credit.scorecard import Scorecard
+from jiebei_credit.scorecard import BinningParams, Scorecard
 
 N_BORROWERS = 10_000
 SEEDS = (1, 2, 3)
@@ -56,7 +56,7 @@ START, END = "2022-01-01", "2025-01-01"
 TRAIN_AS_OF = (pd.Timestamp("2022-10-01"), pd.Timestamp("2023-01-01"), pd.Timestamp("2023-04-01"))
 TEST_AS_OF = pd.Timestamp("2023-10-01")
 HORIZON = 365
-CARD: dict[str, Any] = {"max_bins": 6, "min_iv": 0.02, "max_correlation": 0.7}
+CARD: dict[str, Any] = {"binning": BinningParams(max_bins=6), "min_iv": 0.02, "max_correlation": 0.7}
 DEFAULT_OUTPUT = os.path.join(os.path.dirname(__file__), "results", "invoices.txt")
 
 

@@ -61,7 +61,7 @@ import pandas as pd
 
 from benchmarks._realdata import DATASETS, SOURCES
 from jiebei_credit.metrics import auc
-from jiebei_credit.scorecard import Scorecard
+from jiebei_credit.scorecard import BinningParams, Scorecard
 
 #: Seeds of the five 70/30 splits.
 SEEDS = (0, 1, 2, 3, 4)
@@ -71,8 +71,8 @@ TRAIN_SHARE = 0.7
 OURS: dict[str, dict[str, Any]] = {
     "ours": {},
     "ours min_iv=0.02": {"min_iv": 0.02},
-    "ours unseen=worst": {"unseen": "worst"},
-    "ours auto_turn": {"monotonic": "auto_turn"},
+    "ours unseen=worst": {"binning": BinningParams(unseen="worst")},
+    "ours auto_turn": {"binning": BinningParams(monotonic="auto_turn")},
 }
 PEERS = ("optbinning", "toad")
 METHODS = (*OURS, *PEERS)

@@ -59,7 +59,7 @@ import pandas as pd
 from scipy import special
 
 import jiebei_credit as jc
-from jiebei_credit.scorecard import Scorecard, reject_inference
+from jiebei_credit.scorecard import BinningParams, Scorecard, reject_inference
 
 N_BORROWERS = 20_000
 SEEDS = (1, 2, 3, 4, 5)
@@ -71,7 +71,7 @@ FEATURES = [
     "inq_count_90d", "inq_days_since", "net_inflow_monthly_90d", "debt_service_coverage_90d",
     "business_age_months", "receipts_trend_180d", "limit_ratio_180d",
 ]
-CARD: dict[str, Any] = {"max_bins": 6}
+CARD: dict[str, Any] = {"binning": BinningParams(max_bins=6)}
 METHODS = ("accepts only", "fuzzy", "parcelling", "hard cutoff", "parcelling x2", "full (oracle)")
 POLICIES = ("MAR", "MNAR")
 DEFAULT_OUTPUT = os.path.join(os.path.dirname(__file__), "results", "reject_inference.txt")

@@ -50,7 +50,7 @@ from benchmarks._harness import best_cpu, best_time
 from benchmarks.bench_binning import make_data
 from jiebei_credit.features import extract, outcomes
 from jiebei_credit.metrics import auc
-from jiebei_credit.scorecard import Scorecard, WOETransformer
+from jiebei_credit.scorecard import BinningParams, Scorecard, WOETransformer
 from jiebei_credit.synthetic import simulate_portfolio
 
 #: Portfolio period and the monthly observation dates of the wide table (the quickstart's).
@@ -63,7 +63,7 @@ EXPLAIN_ROWS = 300_000
 #: The scorecard settings of examples/quickstart.py.
 QUICKSTART_CARD = {
     "round_points": True,
-    "unseen": "worst",
+    "binning": BinningParams(unseen="worst"),
     "max_correlation": 0.6,
     "selection": "stepwise",
     "criterion": "pvalue",
@@ -109,7 +109,7 @@ def fit_line(label: str, X: pd.DataFrame, y: object, params: dict[str, object], 
         w0, c0 = time.perf_counter(), time.process_time()
         card = Scorecard(**params).fit(X, y)  # type: ignore[arg-type]
         wall, cpu = min(wall, time.perf_counter() - w0), min(cpu, time.process_time() - c0)
-    binning = {k: v for k, v in params.items() if k in WOETransformer().get_params()}
+    binning = {k: v for k, v in params.items() if k in WOETransformer().get_params(deep=False)}
     bin_cpu = best_cpu(lambda: WOETransformer(**binning).fit(X, y), repeat=repeat)  # type: ignore[arg-type]
     print(
         f"{label:39s}: {wall:6.2f} s wall, {cpu:.2f} s CPU; {len(card.features_)} features in "

@@ -374,7 +374,7 @@ def nonempty_sample(empty: pd.DataFrame) -> pd.DataFrame:
 
 # ---- fitting a scorecard from partition statistics ------------------------------------
 
-#: Rows collected for an in-memory fit when the estimator's ``sample_size`` is None.
+#: Rows collected for an in-memory fit when the estimator's ``binning.sample_size`` is None.
 DEFAULT_MAX_ROWS: Final = 100_000
 
 
@@ -414,9 +414,9 @@ def plan_fit(func: str, estimator: Any, meta: pd.DataFrame) -> _distfit.FitPlan:
 
 
 def max_rows_of(func: str, estimator: Any, max_rows: Any) -> int:
-    """``max_rows``, by default the estimator's ``sample_size`` (or :data:`DEFAULT_MAX_ROWS`)."""
+    """``max_rows``, by default the estimator's ``binning.sample_size`` (or :data:`DEFAULT_MAX_ROWS`)."""
     if max_rows is None:
-        size = getattr(estimator, "sample_size", None)
+        size = getattr(getattr(estimator, "binning", None), "sample_size", None)
         return DEFAULT_MAX_ROWS if size is None else int(size)
     return V.integer(max_rows, func=func, name="max_rows", low=0,
                      fix="Pass the most rows to collect for an in-memory fit, e.g. max_rows=100_000.")
@@ -431,7 +431,7 @@ def fit_scorecard(engine: FitEngine, estimator: Any, plan: _distfit.FitPlan, *, 
     n, _, _ = _distfit.merge_totals(plan.func, engine.totals(plan))
     if n <= max_rows:
         X, y, w = engine.collect()
-        return type(estimator)(**estimator.get_params()).fit(X, y, w)
+        return type(estimator)(**estimator.get_params(deep=False)).fit(X, y, w)
     plan.check_statistics_path()
     target = plan.sample_size if plan.sample_size is not None else max_rows
     fraction = min(1.0, target / n)

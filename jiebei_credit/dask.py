@@ -582,7 +582,7 @@ def fit(estimator: Scorecard, X: dd.DataFrame, y: dd.Series, *, sample_weight: d
         Frequency weights, partitioned like ``X``.
     max_rows : int, optional
         Up to this many rows, ``X``, ``y`` and the weights are collected and
-        the card is fitted in memory. Default: ``estimator.sample_size``
+        the card is fitted in memory. Default: ``estimator.binning.sample_size``
         (100 000), or 100 000 when that is None.
 
     Returns
@@ -610,8 +610,8 @@ def fit(estimator: Scorecard, X: dd.DataFrame, y: dd.Series, *, sample_weight: d
     y.compute())``, exactly. Above, no row is collected:
 
     1. rows, goods and bads per partition (the row checks), summed;
-    2. a Bernoulli sample of about ``sample_size`` rows of the numeric
-       columns (``default_rng([seed, partition])``): its quantiles are the
+    2. a Bernoulli sample of about ``binning.sample_size`` rows of the numeric
+       columns (``default_rng([binning.seed, partition])``): its quantiles are the
        fine edges (approximate: the in-memory fit takes them from a
        sample of the whole column);
     3. :class:`~jiebei_credit.scorecard.BinStats` per partition on those
@@ -631,14 +631,14 @@ def fit(estimator: Scorecard, X: dd.DataFrame, y: dd.Series, *, sample_weight: d
     --------
     >>> import numpy as np, pandas as pd, dask, dask.dataframe as dd
     >>> import jiebei_credit.dask as jcd
-    >>> from jiebei_credit.scorecard import Scorecard
+    >>> from jiebei_credit.scorecard import BinningParams, Scorecard
     >>> rng = np.random.default_rng(0)
     >>> X = pd.DataFrame({"util": rng.random(3000), "inq": rng.poisson(1.0, 3000)})
     >>> y = pd.Series((rng.random(3000) < 1 / (1 + np.exp(3 - 2 * X["util"]))).astype(int))
     >>> Xd, yd = dd.from_pandas(X, npartitions=3), dd.from_pandas(y, npartitions=3)
     >>> with dask.config.set(scheduler="sync"):
-    ...     card = jcd.fit(Scorecard(max_bins=4), Xd, yd)
-    >>> card.to_dict() == Scorecard(max_bins=4).fit(X, y).to_dict()
+    ...     card = jcd.fit(Scorecard(binning=BinningParams(max_bins=4)), Xd, yd)
+    >>> card.to_dict() == Scorecard(binning=BinningParams(max_bins=4)).fit(X, y).to_dict()
     True
     """
     func = "jiebei_credit.dask.fit"

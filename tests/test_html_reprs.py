@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import jiebei_credit as jc
-from jiebei_credit.scorecard import Scorecard, WOETransformer, bin_feature
+from jiebei_credit.scorecard import BinningParams, Scorecard, WOETransformer, bin_feature
 
 HOSTILE = "<script>alert('x')</script>"
 
@@ -77,19 +77,20 @@ def data() -> tuple[pd.DataFrame, pd.Series]:
 
 
 def test_unfitted_estimators_show_their_parameters():
-    for est in (Scorecard(max_bins=3, special_values={HOSTILE: (-1,)}), WOETransformer(max_bins=3)):
+    for est in (Scorecard(binning=BinningParams(max_bins=3), special_values={HOSTILE: (-1,)}),
+                WOETransformer(binning=BinningParams(max_bins=3))):
         page = parse(est._repr_html_())
         cells = _cells(page)
         assert cells[0] == f"{type(est).__name__} (not fitted)"
         # one row per constructor parameter: name, then its repr
-        assert cells[1::2] == list(est.get_params())
-        assert cells[2::2] == [repr(v) for v in est.get_params().values()]
+        assert cells[1::2] == list(est.get_params(deep=False))
+        assert cells[2::2] == [repr(v) for v in est.get_params(deep=False).values()]
     assert "<script>" not in Scorecard(special_values={HOSTILE: (-1,)})._repr_html_()
 
 
 def test_fitted_scorecard_shows_its_fit_and_escapes_names(data):
     X, y = data
-    card = Scorecard(max_bins=4).fit(X, y)
+    card = Scorecard(binning=BinningParams(max_bins=4)).fit(X, y)
     html = card._repr_html_()
     page = parse(html)
     text = "".join(page.text)
@@ -112,7 +113,7 @@ def test_fitted_transformer_shows_the_iv_summary_and_cuts_long_tables():
     n = 1000
     X = pd.DataFrame({f"x{i:02d}": rng.random(n) for i in range(25)})
     y = (rng.random(n) < 0.1 + 0.3 * X["x00"]).astype(int)
-    t = WOETransformer(max_bins=3).fit(X, y)
+    t = WOETransformer(binning=BinningParams(max_bins=3)).fit(X, y)
     page = parse(t._repr_html_())
     cells = _cells(page)
     summary = t.iv_summary()
@@ -155,7 +156,7 @@ def test_psi_result_shows_value_status_and_bins():
 
 def test_stability_report_repr_is_short_and_html_lists_every_check(data):
     X, y = data
-    card = Scorecard(max_bins=4).fit(X, y)
+    card = Scorecard(binning=BinningParams(max_bins=4)).fit(X, y)
     ref, cur = slice(0, 1000), slice(1000, None)
     report = jc.monitoring.stability_report(card, X.iloc[ref], X.iloc[cur], y_reference=y.iloc[ref],
                                             y_current=y.iloc[cur])

@@ -23,6 +23,7 @@ PAGES = {
     "01_records.rst": 30,
     "02_synthetic.rst": 5,
     "03_features.rst": 35,
+    "04_binning.rst": 25,
     "06_limits.rst": 20,
     "07_validation.rst": 20,
 }

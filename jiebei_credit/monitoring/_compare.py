@@ -445,13 +445,13 @@ def compare_cards(
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from jiebei_credit.scorecard import Scorecard
+    >>> from jiebei_credit.scorecard import BinningParams, Scorecard
     >>> from jiebei_credit.monitoring import compare_cards
     >>> rng = np.random.default_rng(0)
     >>> X = pd.DataFrame({"util": rng.random(3000), "inq": rng.poisson(1.0, 3000).astype(float)})
     >>> y = (rng.random(3000) < 0.05 + 0.15 * X["util"] + 0.03 * X["inq"]).astype(int)
-    >>> champion = Scorecard(max_bins=3).fit(X[["util"]], y)
-    >>> challenger = Scorecard(max_bins=3).fit(X, y)
+    >>> champion = Scorecard(binning=BinningParams(max_bins=3)).fit(X[["util"]], y)
+    >>> challenger = Scorecard(binning=BinningParams(max_bins=3)).fit(X, y)
     >>> result = compare_cards(champion, challenger, X, y)
     >>> result.on, result.delong.difference > 0
     ('points', True)

@@ -280,12 +280,12 @@ def model_health(
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from jiebei_credit.scorecard import Scorecard
+    >>> from jiebei_credit.scorecard import BinningParams, Scorecard
     >>> from jiebei_credit.monitoring import model_health
     >>> rng = np.random.default_rng(0)
     >>> X = pd.DataFrame({"util": rng.random(4000)})
     >>> y = (rng.random(4000) < 0.05 + 0.2 * X["util"]).astype(int)
-    >>> card = Scorecard(max_bins=4).fit(X, y)
+    >>> card = Scorecard(binning=BinningParams(max_bins=4)).fit(X, y)
     >>> X_now = pd.DataFrame({"util": rng.random(3000) ** 0.7})  # utilisation has risen
     >>> y_now = (rng.random(3000) < 0.10 + 0.2 * X_now["util"]).astype(int)  # and so has risk
     >>> health = model_health(card, X, X_now, y_now, development_auc=card.score(X, y))

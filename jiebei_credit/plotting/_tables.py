@@ -78,7 +78,7 @@ def plot_binning(binning: BinningTable, *, line: BinningLine = "bad_rate", ax: A
     >>> x = rng.normal(size=1000)
     >>> y = (rng.random(1000) < 1 / (1 + np.exp(2 + x))).astype(int)
     >>> from jiebei_credit.plotting import plot_binning
-    >>> ax = plot_binning(jc.scorecard.bin_feature(x, y, max_bins=4))
+    >>> ax = plot_binning(jc.scorecard.bin_feature(x, y, binning=jc.scorecard.BinningParams(max_bins=4)))
     >>> len(ax.patches) == len(ax.get_xticklabels())
     True
     >>> import matplotlib.pyplot as plt; plt.close(ax.figure)

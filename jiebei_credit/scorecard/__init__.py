@@ -1,6 +1,8 @@
 """Binning, WOE and logistic scorecards.
 
-:func:`bin_feature` fits the IV-maximising binning of one feature;
+:func:`bin_feature` fits the IV-maximising binning of one feature under the
+parameters of a :class:`BinningParams` (which :class:`WOETransformer` and
+:class:`Scorecard` accept too);
 :class:`BinStats` holds the mergeable fine-bin statistics it is fitted from,
 so fits scale out (:func:`optimal_binning` is the reduce step);
 :class:`WOETransformer` bins many columns at once; :class:`Scorecard` fits a
@@ -8,6 +10,7 @@ logistic regression on WOE and scales it to points with :class:`Scaling`.
 """
 
 from jiebei_credit.scorecard._binning import Binning
+from jiebei_credit.scorecard._binparams import BinningParams
 from jiebei_credit.scorecard._explain import explain
 from jiebei_credit.scorecard._finebin import quantile_edges
 from jiebei_credit.scorecard._fit import bin_feature, optimal_binning
@@ -22,6 +25,7 @@ from jiebei_credit.scorecard._transformer import WOETransformer
 __all__ = [
     "BinStats",
     "Binning",
+    "BinningParams",
     "LineageRecord",
     "Scaling",
     "Scorecard",

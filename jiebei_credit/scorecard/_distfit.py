@@ -118,7 +118,8 @@ def plan_fit(func: str, estimator: Any, meta: pd.DataFrame) -> FitPlan:
     """
     if not isinstance(estimator, Scorecard):
         raise V.fail(func, "estimator", "must be an unfitted jiebei_credit.scorecard.Scorecard",
-                     f"a {type(estimator).__name__}", "Pass e.g. Scorecard(max_bins=5).")
+                     f"a {type(estimator).__name__}",
+                     "Pass e.g. Scorecard(binning=BinningParams(max_bins=5)).")
     merge, rest = binning_params(func, estimator)
     steps = check_steps(
         func, min_iv=estimator.min_iv, max_correlation=estimator.max_correlation, max_vif=estimator.max_vif,
@@ -378,7 +379,7 @@ def fit_combinations(
             data[c.name] = np.full(rows.size, np.nan)
     rep = pd.DataFrame(data, index=pd.RangeIndex(rows.size))
     frozen = {n: binning_spec(b) for n, b in binnings.items()}
-    card = type(estimator)(**estimator.get_params())
+    card = type(estimator)(**estimator.get_params(deep=False))
     card._fit(plan.func, rep, y, w, frozen)
     if len(binnings) < len(plan.columns):  # state the real row count in the drop records of empty columns
         card.drops_ = tuple(

@@ -12,7 +12,8 @@ import numpy as np
 from jiebei_credit import _validation as V
 from jiebei_credit._types import Sample, Vector
 from jiebei_credit.scorecard._binning import Binning
-from jiebei_credit.scorecard._checks import Kind, Monotonic, Unseen
+from jiebei_credit.scorecard._binparams import BinningParams
+from jiebei_credit.scorecard._checks import Kind, Unseen
 from jiebei_credit.scorecard._finebin import Category, category_key, sql_clashes
 from jiebei_credit.scorecard._frames import check_both_classes
 from jiebei_credit.scorecard._optimal import optimal_partition
@@ -21,6 +22,8 @@ from jiebei_credit.scorecard._stats import BinStats
 
 __all__ = ["bin_feature", "optimal_binning"]
 
+#: The default binning parameters (one shared, frozen record).
+DEFAULT_BINNING = BinningParams()
 #: Categories listed in a bin label before "+N more".
 LABEL_CATEGORIES = 5
 
@@ -44,23 +47,13 @@ class MergeParams:
     user_bins: Mapping[str, tuple[Any, ...]] | None = None
 
 
-def merge_params(
-    func: str,
-    *,
-    max_bins: Any,
-    min_bin_share: Any,
-    monotonic: Any,
-    min_bin_goods: Any,
-    min_bin_bads: Any,
-    min_category_share: Any,
-    smoothing: Any,
-    unseen: Any,
-) -> MergeParams:
-    """Check the merge parameters once; messages name ``func``."""
-    values = {"max_bins": max_bins, "min_bin_share": min_bin_share, "monotonic": monotonic,
-              "min_bin_goods": min_bin_goods, "min_bin_bads": min_bin_bads,
-              "min_category_share": min_category_share, "smoothing": smoothing, "unseen": unseen}
-    return MergeParams(**{k: RULES[k](v, func, k) for k, v in values.items()})
+def merge_params(binning: BinningParams, user_bins: Mapping[str, tuple[Any,
+                                                                       ...]] | None = None) -> MergeParams:
+    """The merge constraints of a (checked) :class:`BinningParams`."""
+    return MergeParams(max_bins=binning.max_bins, min_bin_share=binning.min_bin_share,
+                       monotonic=binning.monotonic, min_bin_goods=binning.min_bin_goods,
+                       min_bin_bads=binning.min_bin_bads, min_category_share=binning.min_category_share,
+                       smoothing=binning.smoothing, unseen=binning.unseen, user_bins=user_bins)
 
 
 def _fmt(v: float) -> str:
@@ -234,18 +227,7 @@ def fit_stats(stats: BinStats, p: MergeParams, func: str, order: Sequence[Catego
     )
 
 
-def optimal_binning(
-    stats: BinStats,
-    *,
-    max_bins: int = 6,
-    min_bin_share: float = 0.05,
-    monotonic: Monotonic = "auto",
-    min_bin_goods: float = 1.0,
-    min_bin_bads: float = 1.0,
-    min_category_share: float = 0.01,
-    smoothing: float = 0.5,
-    unseen: Unseen = "rare",
-) -> Binning:
+def optimal_binning(stats: BinStats, *, binning: BinningParams = DEFAULT_BINNING) -> Binning:
     """Merge the fine bins of ``stats`` into the IV-maximising binning.
 
     This is the reduce step of a distributed fit: build :class:`BinStats`
@@ -256,24 +238,10 @@ def optimal_binning(
     ----------
     stats : BinStats
         Fine-bin counts, e.g. the sum of the partitions' ``BinStats``.
-    max_bins : int, default 6
-        Most regular bins (missing and special bins come on top).
-    min_bin_share : float in [0, 0.5], default 0.05
-        Least share of the total weight in each regular bin.
-    monotonic : {'auto', 'auto_turn', 'ascending', 'descending', 'peak', 'valley', 'none'}, default 'auto'
-        Trend of WOE over the regular bins (see :func:`bin_feature`).
-    min_bin_goods : float, default 1.0
-        Least good weight in each regular bin.
-    min_bin_bads : float, default 1.0
-        Least bad weight in each regular bin.
-    min_category_share : float in [0, 1], default 0.01
-        Categories with a smaller share of the total weight are pooled into
-        one fine bin before the merge.
-    smoothing : float > 0, default 0.5
-        Added to each bin's goods and bads in WOE and IV.
-    unseen : {'rare', 'missing', 'neutral', 'worst', 'raise'}, default 'rare'
-        What scoring does with values without a training bin (see
-        :class:`Binning`).
+    binning : BinningParams, default BinningParams()
+        The merge constraints, WOE smoothing and unseen policy (the fields
+        ``n_prebins``, ``sample_size`` and ``seed`` make the fine edges,
+        which ``stats`` already holds, so they are not used here).
 
     Returns
     -------
@@ -288,28 +256,18 @@ def optimal_binning(
 
     Examples
     --------
-    >>> from jiebei_credit.scorecard import BinStats, optimal_binning
+    >>> from jiebei_credit.scorecard import BinningParams, BinStats, optimal_binning
     >>> x, y = [1, 2, 3, 4, 5, 6], [1, 1, 0, 1, 0, 0]
     >>> part1 = BinStats.from_data(x[:3], y[:3], edges=[2.0, 4.0])
     >>> part2 = BinStats.from_data(x[3:], y[3:], edges=[2.0, 4.0])
-    >>> optimal_binning(part1 + part2, min_bin_share=0.0).labels
+    >>> optimal_binning(part1 + part2, binning=BinningParams(min_bin_share=0.0)).labels
     ('[-inf, 4.0)', '[4.0, inf)')
     """
     func = "optimal_binning"
     if not isinstance(stats, BinStats):
         raise V.fail(func, "stats", "must be a BinStats", f"a {type(stats).__name__}",
                      "Build it with BinStats.from_data(x, y).")
-    params = merge_params(
-        func,
-        max_bins=max_bins,
-        min_bin_share=min_bin_share,
-        monotonic=monotonic,
-        min_bin_goods=min_bin_goods,
-        min_bin_bads=min_bin_bads,
-        min_category_share=min_category_share,
-        smoothing=smoothing,
-        unseen=unseen,
-    )
+    params = merge_params(RULES["binning"](binning, func, "binning"))
     return fit_stats(stats, params, func)
 
 
@@ -317,20 +275,10 @@ def bin_feature(
     x: Sample,
     y: Vector,
     *,
-    max_bins: int = 6,
-    min_bin_share: float = 0.05,
-    monotonic: Monotonic = "auto",
-    special_values: Sequence[Category] = (),
-    min_bin_goods: float = 1.0,
-    min_bin_bads: float = 1.0,
+    binning: BinningParams = DEFAULT_BINNING,
     kind: Kind = "auto",
-    n_prebins: int = 50,
-    min_category_share: float = 0.01,
-    smoothing: float = 0.5,
-    unseen: Unseen = "rare",
+    special_values: Sequence[Category] = (),
     sample_weight: Vector | None = None,
-    sample_size: int | None = 100_000,
-    seed: int = 0,
     name: str | None = None,
     user_bins: Sequence[Any] | None = None,
 ) -> Binning:
@@ -346,51 +294,20 @@ def bin_feature(
     y : array-like of {0, 1}, shape (n,)
         Target: 1 = bad, 0 = good (booleans too). Anything else raises. When
         ``x`` and ``y`` are both Series they are matched by index label.
-    max_bins : int, default 6
-        Most regular bins (missing and special bins come on top).
-    min_bin_share : float in [0, 0.5], default 0.05
-        Least share of the total weight (all rows) in each regular bin.
-    monotonic : {'auto', 'auto_turn', 'ascending', 'descending', 'peak', 'valley', 'none'}
-        Trend of WOE over the regular bins, in increasing order of ``x``:
-        ``ascending`` = risk falls as ``x`` grows; ``peak`` = rises then
-        falls; ``valley`` = falls then rises (monotone trends count as peak
-        and valley too); ``auto`` = the better of ascending and descending
-        by IV; ``auto_turn`` = that, or the better of peak and valley when
-        it has the higher IV and a likelihood-ratio test accepts the turn
-        (Notes); ``none`` = unconstrained. Trends are strict. Categorical
-        features take ``auto``/``auto_turn``/``ascending`` (categories are
-        ordered by WOE) or ``none``.
-    special_values : list-like, default ()
-        Values binned apart, one bin each (e.g. ``(-999,)`` for "no record");
-        a list, tuple, array or Index.
-    min_bin_goods, min_bin_bads : float, default 1
-        Least good and bad weight in each regular bin.
+    binning : BinningParams, default BinningParams()
+        The binning parameters: ``max_bins``, ``min_bin_share``,
+        ``monotonic``, ``min_bin_goods``, ``min_bin_bads``, ``n_prebins``,
+        ``min_category_share``, ``smoothing``, ``unseen``, ``sample_size``
+        and ``seed`` (see :class:`BinningParams`).
     kind : {'auto', 'numeric', 'categorical'}, default 'auto'
         ``auto``: integer and float dtypes (nullable too) are numeric; text,
         category, object and bool are categorical.
-    n_prebins : int, default 50
-        Numeric quantile pre-bins (see :func:`quantile_edges`).
-    min_category_share : float, default 0.01
-        Categories with a smaller share of the total weight are pooled into
-        one fine bin before the merge. A column left with more than 10
-        levels is grouped only if a chi-square test of independence of its
-        levels and the target rejects at 5 %; otherwise it is one bin.
-    smoothing : float > 0, default 0.5
-        Added to each bin's goods and bads in WOE and IV.
-    unseen : {'rare', 'missing', 'neutral', 'worst', 'raise'}, default 'rare'
-        Values without a training bin at transform time (new categories,
-        special or missing values absent in training); see :class:`Binning`
-        (``'raise'``, ``'worst'``, ``'neutral'``, ``'missing'``, ``'rare'``).
-        The default never fails a batch, as in :class:`Scorecard`, which
-        says why.
+    special_values : list-like, default ()
+        Values binned apart, one bin each (e.g. ``(-999,)`` for "no record");
+        a list, tuple, array or Index.
     sample_weight : array-like of float, shape (n,), optional
         Non-negative row weights (a Series is matched to a Series ``x`` by
         label).
-    sample_size : int or None, default 100_000
-        Above this many regular values the pre-bin quantiles come from a
-        seeded sample of this size; ``None`` = exact quantiles.
-    seed : int, default 0
-        Seed of that sample.
     name : str, optional
         Feature name, used in messages and kept on the result.
     user_bins : list-like, optional
@@ -407,9 +324,9 @@ def bin_feature(
     Raises
     ------
     InvalidInputError
-        Invalid parameters (integers refuse floats and bools, numbers refuse
-        bools, the seed is always checked; each message names the
-        parameter), target or weights; ``y`` or ``sample_weight`` with other
+        ``binning`` not a :class:`BinningParams` (its fields are checked when
+        it is built); invalid ``kind``, ``special_values``, ``user_bins``,
+        target or weights; ``y`` or ``sample_weight`` with other
         index labels than ``x``; values of an unsupported type or infinite;
         a target with one class only; a feature without regular values;
         categories SQL could not tell apart (``1`` next to ``'1'``).
@@ -441,28 +358,19 @@ def bin_feature(
     Examples
     --------
     >>> import numpy as np
-    >>> from jiebei_credit.scorecard import bin_feature
+    >>> from jiebei_credit.scorecard import BinningParams, bin_feature
     >>> rng = np.random.default_rng(0)
     >>> x = rng.normal(size=2000)
     >>> y = (rng.random(2000) < 1 / (1 + np.exp(2 + 1.5 * x))).astype(int)
-    >>> b = bin_feature(x, y, max_bins=4)
+    >>> b = bin_feature(x, y, binning=BinningParams(max_bins=4))
     >>> b.trend, len(b.labels)
     ('ascending', 4)
     >>> bool(np.all(np.diff(b.table["woe"]) > 0))
     True
     """
     func = "bin_feature"
-    params = merge_params(
-        func,
-        max_bins=max_bins,
-        min_bin_share=min_bin_share,
-        monotonic=monotonic,
-        min_bin_goods=min_bin_goods,
-        min_bin_bads=min_bin_bads,
-        min_category_share=min_category_share,
-        smoothing=smoothing,
-        unseen=unseen,
-    )
+    binning = RULES["binning"](binning, func, "binning")
+    params = merge_params(binning)
     key = name if name is not None else "x"
     spec = None if user_bins is None else (bin_specs(RULES["user_bins"]({key: user_bins}, func, "user_bins"))
                                            or {})[key]
@@ -471,10 +379,10 @@ def bin_feature(
         y,
         kind=kind,
         edges=spec[1] if spec is not None and spec[0] == "edges" else None,
-        n_prebins=n_prebins,
+        n_prebins=binning.n_prebins,
         special_values=special_values,
-        sample_size=sample_size,
-        seed=seed,
+        sample_size=binning.sample_size,
+        seed=binning.seed,
         sample_weight=sample_weight,
         name=name,
         func=func,

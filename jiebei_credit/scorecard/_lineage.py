@@ -204,7 +204,7 @@ def recalibrate(card: Scorecard, X: Any, y: Any, *, method: Any, sample_weight: 
             raise V.fail(func, "y", "must be ranked by the card in its own direction (a positive slope)",
                          f"a fitted slope of {float(b):.4g}: on this data higher scores are not safer",
                          "Rebuild the card; recalibration cannot repair its ranking.")
-    new = type(card)(**card.get_params())  # the parameters as they are (a catalog is not copied)
+    new = type(card)(**card.get_params(deep=False))  # the parameters as they are (a catalog is not copied)
     for key, value in vars(card).items():
         if key.endswith("_") and not key.startswith("_"):  # fitted attributes: copied
             setattr(new, key, copy.deepcopy(value))

@@ -15,9 +15,10 @@ from jiebei_credit._types import DateLike, Matrix, Vector
 from jiebei_credit._validation import FloatArray
 from jiebei_credit.errors import InvalidInputError, NotFittedError
 from jiebei_credit.scorecard._binning import Binning
-from jiebei_credit.scorecard._checks import Criterion, Monotonic, Penalty, Selection, Unseen
+from jiebei_credit.scorecard._binparams import BinningParams
+from jiebei_credit.scorecard._checks import Criterion, Penalty, Selection
 from jiebei_credit.scorecard._finebin import Category
-from jiebei_credit.scorecard._fit import binning_spec
+from jiebei_credit.scorecard._fit import DEFAULT_BINNING, binning_spec
 from jiebei_credit.scorecard._frames import as_frame, fit_data, require_columns
 from jiebei_credit.scorecard._lineage import LineageRecord, fingerprint, recalibrate
 from jiebei_credit.scorecard._params import RULES, Params, bin_specs
@@ -80,14 +81,17 @@ class Scorecard(Params):
     ----------
     scaling : Scaling, default Scaling()
         Points scaling (600 at 50:1 good:bad, PDO 20 by default).
-    max_bins : int, default 6
-        Most regular bins per feature (missing and special bins come on top).
-    min_bin_share : float in [0, 0.5], default 0.05
-        Least share of the total weight (all rows) in each regular bin.
-    monotonic : {'auto', 'auto_turn', 'ascending', 'descending', 'peak', 'valley', 'none'}, default 'auto'
-        Trend of WOE over the regular bins of a numeric or ordinal feature
-        (see :func:`bin_feature`); categorical features take ``'auto'``,
-        ``'auto_turn'`` or ``'ascending'`` (categories ordered by WOE) or ``'none'``.
+    binning : BinningParams, default BinningParams()
+        How each feature is binned: ``max_bins``, ``min_bin_share``,
+        ``monotonic`` (numeric and ordinal features take any trend of
+        :func:`bin_feature`, categorical ones ``'auto'``, ``'auto_turn'``,
+        ``'ascending'`` or ``'none'``), ``min_bin_goods``, ``min_bin_bads``, ``n_prebins``,
+        ``min_category_share`` (see the high-cardinality guard in Notes),
+        ``smoothing``, ``unseen`` (see Notes), ``sample_size`` and ``seed``
+        (which also draws the cross-validation folds of
+        ``penalty_strength='cv'``); see :class:`BinningParams`. One field is
+        set with ``set_params(binning__max_bins=4)``, which scikit-learn's
+        searches use (``{"binning__max_bins": [3, 6]}``).
     special_values : list-like or mapping of str to list-like, default ()
         Values binned apart, one bin each (e.g. ``(-999,)`` for "no record"):
         a list, tuple, array or Index applies to every numeric column; a
@@ -129,50 +133,6 @@ class Scorecard(Params):
     round_points : bool, default False
         Round every bin's points to an integer (half away from zero); scores
         are then integers.
-    unseen : {'rare', 'missing', 'neutral', 'worst', 'raise'}, default 'rare'
-        What scoring does with a value no training row had (a new category,
-        or a missing or special value absent in training):
-
-        - ``'rare'``: a new category joins the bin of the categories pooled
-          for being rare at fit (rarer than ``min_category_share``) when
-          there is one; any other unseen value is neutral;
-        - ``'missing'``: the feature's missing bin when one was fitted,
-          otherwise neutral;
-        - ``'neutral'``: WOE 0, the population average (the points of an
-          average applicant on that feature);
-        - ``'worst'``: the bin with the lowest WOE (most risky);
-        - ``'raise'``: refuse the batch (:class:`InvalidInputError`).
-
-        The default ``'rare'`` never fails a batch and moves a score least
-        where the card knows least: a category too new to have been seen is
-        by definition a rare one, so it is scored like the rare categories
-        the card was developed on; without such a bin, and for a missing
-        value in a column that had none in development, nothing is known,
-        so the feature contributes its average (WOE 0) instead of a
-        guess. ``'worst'`` is the conservative choice, but one missing value
-        can then move a PD from 0.24 to 0.70. Every scoring method warns
-        (:class:`~jiebei_credit.errors.DataWarning`) with the count of
-        unseen values per column, :meth:`unseen_flags` gives the rows, and
-        :meth:`explain` says "value not seen in development" for them.
-    min_bin_goods : float, default 1.0
-        Least good weight in each regular bin.
-    min_bin_bads : float, default 1.0
-        Least bad weight in each regular bin.
-    n_prebins : int, default 50
-        Quantile pre-bins of a numeric column before the optimal merge (see
-        :func:`quantile_edges`).
-    min_category_share : float in [0, 1], default 0.01
-        Categories with a smaller share of the total weight are pooled into
-        one fine bin before the merge (and ``unseen='rare'`` scores new
-        categories with them); see the high-cardinality guard in Notes.
-    smoothing : float > 0, default 0.5
-        Added to each bin's goods and bads in WOE and IV.
-    sample_size : int or None, default 100_000
-        Above this many regular values a column's pre-bin quantiles come from
-        a seeded sample of this size; ``None`` = exact quantiles.
-    seed : int, default 0
-        Seed of those samples and of the cross-validation folds of
-        ``penalty_strength='cv'``.
     ordinal : mapping of str to list-like, optional
         String columns to bin as ordinals, each with its levels in order
         (e.g. loan sub-grades): contiguous bins in level order, with the
@@ -269,6 +229,32 @@ class Scorecard(Params):
         score     = Σ_j points_j(bin of x_j)
                   = offset + factor · ln(good:bad odds)  (before rounding)
 
+    The unseen policy, ``binning.unseen``, says what scoring does with a
+    value no training row had (a new category, or a missing or special
+    value absent in training):
+
+    - ``'rare'``: a new category joins the bin of the categories pooled
+      for being rare at fit (rarer than ``min_category_share``) when
+      there is one; any other unseen value is neutral;
+    - ``'missing'``: the feature's missing bin when one was fitted,
+      otherwise neutral;
+    - ``'neutral'``: WOE 0, the population average (the points of an
+      average applicant on that feature);
+    - ``'worst'``: the bin with the lowest WOE (most risky);
+    - ``'raise'``: refuse the batch (:class:`InvalidInputError`).
+
+    The default ``'rare'`` never fails a batch and moves a score least
+    where the card knows least: a category too new to have been seen is
+    by definition a rare one, so it is scored like the rare categories
+    the card was developed on; without such a bin, and for a missing
+    value in a column that had none in development, nothing is known,
+    so the feature contributes its average (WOE 0) instead of a
+    guess. ``'worst'`` is the conservative choice, but one missing value
+    can then move a PD from 0.24 to 0.70. Every scoring method warns
+    (:class:`~jiebei_credit.errors.DataWarning`) with the count of
+    unseen values per column, :meth:`unseen_flags` gives the rows, and
+    :meth:`explain` says "value not seen in development" for them.
+
     High-cardinality guard: a categorical column with more than 10 levels
     (after pooling those rarer than ``min_category_share``) is grouped only
     if its levels are associated with the target, by a Pearson chi-square
@@ -306,11 +292,11 @@ class Scorecard(Params):
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from jiebei_credit.scorecard import Scorecard
+    >>> from jiebei_credit.scorecard import BinningParams, Scorecard
     >>> rng = np.random.default_rng(0)
     >>> X = pd.DataFrame({"util": rng.random(3000), "inq": rng.poisson(1.0, 3000)})
     >>> y = (rng.random(3000) < 1 / (1 + np.exp(3 - 2 * X["util"] - 0.5 * X["inq"]))).astype(int)
-    >>> card = Scorecard(max_bins=4, round_points=True).fit(X, y)
+    >>> card = Scorecard(binning=BinningParams(max_bins=4), round_points=True).fit(X, y)
     >>> card.features_
     ('util', 'inq')
     >>> s = card.points(X)
@@ -318,13 +304,21 @@ class Scorecard(Params):
     (True, (3000, 2))
     """
 
+    _NESTED = ("binning",)
+    #: The fitted attributes, declared once: ``to_dict`` stores each under its name without the
+    #: trailing underscore, ``from_dict`` restores it, scikit-learn's ``check_is_fitted`` reads them.
+    #: ``n_features_in_`` and ``classes_`` follow from them; ``penalty_strength_`` is set by ``fit``
+    #: only (a stored card does not keep it).
+    _FITTED = ("scaling_", "round_points_", "features_", "binnings_", "intercept_", "coef_",
+               "std_errors_", "p_values_", "vif_", "aic_", "log_likelihood_", "null_log_likelihood_",
+               "pseudo_r2_", "n_obs_", "drops_", "points_", "feature_names_in_", "feature_sources_",
+               "lineage_")
+
     def __init__(
         self,
         *,
         scaling: Scaling = DEFAULT_SCALING,
-        max_bins: int = 6,
-        min_bin_share: float = 0.05,
-        monotonic: Monotonic = "auto",
+        binning: BinningParams = DEFAULT_BINNING,
         special_values: Sequence[Category] | Mapping[str, Sequence[Category]] = (),
         categorical: Sequence[str] | None = None,
         numeric: Sequence[str] | None = None,
@@ -336,14 +330,6 @@ class Scorecard(Params):
         p_enter: float = 0.05,
         p_remove: float = 0.10,
         round_points: bool = False,
-        unseen: Unseen = "rare",
-        min_bin_goods: float = 1.0,
-        min_bin_bads: float = 1.0,
-        n_prebins: int = 50,
-        min_category_share: float = 0.01,
-        smoothing: float = 0.5,
-        sample_size: int | None = 100_000,
-        seed: int = 0,
         ordinal: Mapping[str, Sequence[Category]] | None = None,
         user_bins: Mapping[str, Sequence[Any]] | None = None,
         min_events_per_feature: float = 10.0,
@@ -352,9 +338,7 @@ class Scorecard(Params):
         feature_sources: Mapping[str, Any] | Iterable[Any] | None = None,
     ) -> None:
         self.scaling = scaling
-        self.max_bins = max_bins
-        self.min_bin_share = min_bin_share
-        self.monotonic = monotonic
+        self.binning = binning
         self.special_values = special_values
         self.categorical = categorical
         self.numeric = numeric
@@ -366,14 +350,6 @@ class Scorecard(Params):
         self.p_enter = p_enter
         self.p_remove = p_remove
         self.round_points = round_points
-        self.unseen = unseen
-        self.min_bin_goods = min_bin_goods
-        self.min_bin_bads = min_bin_bads
-        self.n_prebins = n_prebins
-        self.min_category_share = min_category_share
-        self.smoothing = smoothing
-        self.sample_size = sample_size
-        self.seed = seed
         self.ordinal = ordinal
         self.user_bins = user_bins
         self.min_events_per_feature = min_events_per_feature
@@ -429,11 +405,11 @@ class Scorecard(Params):
         Examples
         --------
         >>> import numpy as np, pandas as pd
-        >>> from jiebei_credit.scorecard import Scorecard
+        >>> from jiebei_credit.scorecard import BinningParams, Scorecard
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"util": rng.random(3000), "inq": rng.poisson(1.0, 3000)})
         >>> y = (rng.random(3000) < 1 / (1 + np.exp(3 - 2 * X["util"] - 0.5 * X["inq"]))).astype(int)
-        >>> card = Scorecard(max_bins=4).fit(X, y)
+        >>> card = Scorecard(binning=BinningParams(max_bins=4)).fit(X, y)
         >>> new = card.with_bins({"util": [0.25, 0.5, 0.75]}, X, y)
         >>> new.binnings_["util"].edges, new.binnings_["inq"].edges == card.binnings_["inq"].edges
         ((0.25, 0.5, 0.75), True)
@@ -442,7 +418,7 @@ class Scorecard(Params):
         self._check_fitted(func)
         given = bin_specs(RULES["user_bins"](bins, func, "bins")) or {}
         frozen = {c: binning_spec(b) for c, b in self.binnings_.items() if c not in given}
-        new = type(self)(**self.get_params())
+        new = type(self)(**self.get_params(deep=False))
         new.user_bins = {**(self.user_bins or {}), **bins}
         return new._fit(func, X, y, sample_weight, frozen)
 
@@ -615,11 +591,11 @@ class Scorecard(Params):
         Examples
         --------
         >>> import numpy as np, pandas as pd
-        >>> from jiebei_credit.scorecard import Scorecard
+        >>> from jiebei_credit.scorecard import BinningParams, Scorecard
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"util": rng.random(2000)})
         >>> y = (rng.random(2000) < 0.1 + 0.3 * X["util"]).astype(int)
-        >>> card = Scorecard(max_bins=3).fit(X, y)
+        >>> card = Scorecard(binning=BinningParams(max_bins=3)).fit(X, y)
         >>> card.unseen_flags(pd.DataFrame({"util": [0.5, np.nan]}))["util"].tolist()
         [False, True]
         """
@@ -881,11 +857,11 @@ class Scorecard(Params):
         Examples
         --------
         >>> import numpy as np, pandas as pd
-        >>> from jiebei_credit.scorecard import Scorecard
+        >>> from jiebei_credit.scorecard import BinningParams, Scorecard
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"util": rng.random(2000)})
         >>> y = (rng.random(2000) < 0.1 + 0.3 * X["util"]).astype(int)
-        >>> card = Scorecard(max_bins=3).fit(X, y)
+        >>> card = Scorecard(binning=BinningParams(max_bins=3)).fit(X, y)
         >>> fp = card.fingerprint()
         >>> len(fp), Scorecard.from_dict(card.to_dict()).fingerprint() == fp
         (64, True)
@@ -975,11 +951,11 @@ class Scorecard(Params):
         Examples
         --------
         >>> import numpy as np, pandas as pd
-        >>> from jiebei_credit.scorecard import Scorecard
+        >>> from jiebei_credit.scorecard import BinningParams, Scorecard
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"util": rng.random(4000)})
         >>> y = (rng.random(4000) < 0.05 + 0.2 * X["util"]).astype(int)
-        >>> card = Scorecard(max_bins=4).fit(X, y)
+        >>> card = Scorecard(binning=BinningParams(max_bins=4)).fit(X, y)
         >>> y_now = (rng.random(4000) < 0.10 + 0.3 * X["util"]).astype(int)   # defaults doubled
         >>> new = card.recalibrate(X, y_now, method="intercept", as_of="2025-06-30")
         >>> bool(np.isclose(new.predict_proba(X)[:, 1].mean(), y_now.mean()))
@@ -1011,11 +987,12 @@ class Scorecard(Params):
         --------
         >>> import numpy as np, pandas as pd
         >>> from jiebei_credit.features import specs_for
-        >>> from jiebei_credit.scorecard import Scorecard
+        >>> from jiebei_credit.scorecard import BinningParams, Scorecard
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"inq_count_45d": rng.poisson(1.0, 3000), "mine": rng.random(3000)})
         >>> y = (rng.random(3000) < 0.05 + 0.05 * X["inq_count_45d"] + 0.1 * X["mine"]).astype(int)
-        >>> card = Scorecard(max_bins=3, feature_sources=specs_for(X.columns)).fit(X, y)
+        >>> card = Scorecard(binning=BinningParams(max_bins=3), feature_sources=specs_for(X.columns)).fit(X,
+        ...                                                                                               y)
         >>> card.data_sources(), card.data_categories()
         (('inquiries', 'unknown'), ('inquiries', 'unknown'))
         """
@@ -1191,11 +1168,11 @@ class Scorecard(Params):
         Examples
         --------
         >>> import numpy as np, pandas as pd
-        >>> from jiebei_credit.scorecard import Scorecard
+        >>> from jiebei_credit.scorecard import BinningParams, Scorecard
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"util": rng.random(3000), "inq": rng.poisson(1.0, 3000)})
         >>> y = (rng.random(3000) < 1 / (1 + np.exp(3 - 2 * X["util"] - 0.5 * X["inq"]))).astype(int)
-        >>> card = Scorecard(max_bins=4).fit(X.iloc[:2000], y.iloc[:2000])
+        >>> card = Scorecard(binning=BinningParams(max_bins=4)).fit(X.iloc[:2000], y.iloc[:2000])
         >>> doc = card.report(X.iloc[:2000], y.iloc[:2000], X.iloc[2000:], y.iloc[2000:], plots=False)
         >>> doc.startswith("<!DOCTYPE html>"), 'id="stability"' in doc, "<script" in doc
         (True, True, False)
@@ -1296,11 +1273,11 @@ class Scorecard(Params):
         Examples
         --------
         >>> import numpy as np, pandas as pd
-        >>> from jiebei_credit.scorecard import Scorecard
+        >>> from jiebei_credit.scorecard import BinningParams, Scorecard
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"util": rng.random(3000), "inq": rng.poisson(1.0, 3000)})
         >>> y = (rng.random(3000) < 1 / (1 + np.exp(3 - 2 * X["util"] - 0.5 * X["inq"]))).astype(int)
-        >>> card = Scorecard(max_bins=4).fit(X, y)
+        >>> card = Scorecard(binning=BinningParams(max_bins=4)).fit(X, y)
         >>> cf = card.counterfactual(X.head(3), target_score=620, actionable=["util", "inq"])
         >>> list(cf.columns)
         ['row', 'feature', 'from_bin', 'to_bin', 'points_gained', 'text', 'text_zh']
@@ -1361,11 +1338,11 @@ class Scorecard(Params):
         --------
         >>> import sqlite3
         >>> import numpy as np, pandas as pd
-        >>> from jiebei_credit.scorecard import Scorecard
+        >>> from jiebei_credit.scorecard import BinningParams, Scorecard
         >>> rng = np.random.default_rng(0)
         >>> X = pd.DataFrame({"util": rng.random(2000)})
         >>> y = (rng.random(2000) < 0.05 + 0.2 * X["util"]).astype(int)
-        >>> card = Scorecard(max_bins=3).fit(X, y)
+        >>> card = Scorecard(binning=BinningParams(max_bins=3)).fit(X, y)
         >>> print(card.to_sql("apps", dialect="spark").splitlines()[0][:40])
         SELECT 0E0 + (CASE WHEN `util` IS NULL O
         >>> con = sqlite3.connect(":memory:")

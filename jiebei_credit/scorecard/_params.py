@@ -8,6 +8,7 @@ at fit time, by :func:`bin_feature` and friends, and when
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -173,6 +174,17 @@ def _scaling(value: Any, func: str, name: str) -> Any:
                  "base_odds=50, pdo=20).")
 
 
+def _binning(value: Any, func: str, name: str) -> Any:
+    from jiebei_credit.scorecard._binparams import BinningParams
+
+    if isinstance(value, BinningParams):
+        return value
+    raise V.fail(func, name, "must be a BinningParams", f"a {type(value).__name__} ({value!r})"
+                 if not isinstance(value, str | int | float | None) else repr(value),
+                 "Pass e.g. BinningParams(max_bins=4), or set one field with "
+                 "set_params(binning__max_bins=4).")
+
+
 def _penalty_strength(value: Any, func: str, name: str) -> float | str:
     if isinstance(value, str) and value == "cv":
         return value
@@ -206,6 +218,7 @@ RULES: dict[str, Rule] = {
     "seed": lambda v, func, name: V.seed(v, func=func, name=name),
     "name": optional_name,
     "scaling": _scaling,
+    "binning": _binning,
     "min_iv": _real(0.0, allow_inf=True),
     "max_correlation": _real(0.0, 1.0),
     "max_vif": _max_vif,
@@ -253,6 +266,10 @@ class Params(MetadataConsumer):
     """
 
     _PARAMS: ClassVar[tuple[str, ...]] = ()
+    #: Parameters holding a frozen record whose fields are nested parameters (``binning__max_bins``).
+    _NESTED: ClassVar[tuple[str, ...]] = ()
+    #: The attributes every fitted estimator has, declared once per estimator (``fit`` sets them).
+    _FITTED: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -264,27 +281,112 @@ class Params(MetadataConsumer):
         cls._PARAMS = tuple(p.name for p in params)
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters by name (``deep`` is accepted for scikit-learn)."""
-        return {name: getattr(self, name) for name in self._PARAMS}
+        """Constructor parameters by name, as scikit-learn reads them.
+
+        Parameters
+        ----------
+        deep : bool, default True
+            Also list the fields of a nested record as ``<param>__<field>``
+            (e.g. ``binning__max_bins``), as scikit-learn does for nested
+            estimators.
+
+        Returns
+        -------
+        dict of str to object
+            The parameters (and with ``deep`` the nested fields).
+        """
+        out = {name: getattr(self, name) for name in self._PARAMS}
+        if deep:
+            for name in self._NESTED:
+                value = out[name]
+                if dataclasses.is_dataclass(value) and not isinstance(value, type):
+                    out.update({f"{name}__{f.name}": getattr(value, f.name)
+                                for f in dataclasses.fields(value)})
+        return out
 
     def set_params(self, **params: Any) -> Self:
-        """Set constructor parameters; unknown names raise :class:`InvalidInputError`.
+        """Set constructor parameters, or fields of a nested record (``binning__max_bins=4``).
 
-        Values are checked by the next ``fit``, as scikit-learn expects.
+        A nested field replaces the record with :func:`dataclasses.replace`
+        (the record stays frozen, and checks the new value). Unknown names
+        raise :class:`InvalidInputError`, naming the nested parameter when a
+        field of a record is passed by its bare name. Other values are
+        checked by the next ``fit``, as scikit-learn expects.
+
+        Parameters
+        ----------
+        **params : object
+            New values by parameter name.
+
+        Returns
+        -------
+        self
+            The estimator, with the parameters set.
+
+        Raises
+        ------
+        InvalidInputError
+            An unknown parameter or field; a nested field of a parameter that
+            does not hold its record; a field value breaking its rule.
         """
-        unknown = sorted(set(params) - set(self._PARAMS))
+        func = f"{type(self).__name__}.set_params"
+        nested: dict[str, dict[str, Any]] = {}
+        flat: dict[str, Any] = {}
+        for key, value in params.items():
+            head, sep, field = key.partition("__")
+            if sep and head in self._NESTED:
+                nested.setdefault(head, {})[field] = value
+            else:
+                flat[key] = value
+        unknown = sorted(set(flat) - set(self._PARAMS))
+        for name in unknown:
+            owner = next((n for n in self._NESTED if name in self._record_fields(n)), None)
+            if owner is not None:
+                raise V.fail(func, name, f"is a field of {owner} (a {self._record_type(owner).__name__}), "
+                             f"set as {owner}__{name}", f"{name}={params[name]!r}",
+                             f"Pass {owner}__{name}={params[name]!r}, or "
+                             f"{owner}={self._record_type(owner).__name__}({name}={params[name]!r}).")
         if unknown:
-            raise V.fail(f"{type(self).__name__}.set_params", "params",
+            raise V.fail(func, "params",
                          f"must be parameters of {type(self).__name__} ({', '.join(self._PARAMS)})",
                          f"unknown parameters {V.show(unknown)}")
-        for name, value in params.items():
+        for name, value in flat.items():
             setattr(self, name, value)
+        for name, changes in nested.items():
+            record = getattr(self, name)
+            kind = self._record_type(name)
+            if not isinstance(record, kind):
+                raise V.fail(func, f"{name}__{next(iter(changes))}", f"needs {name} to be a {kind.__name__}",
+                             f"{name}={record!r}", f"Set {name}={kind.__name__}(...) first.")
+            allowed = self._record_fields(name)
+            bad = [k for k in changes if k not in allowed]
+            if bad:
+                raise V.fail(func, f"{name}__{bad[0]}", f"must name a field of {kind.__name__} "
+                             f"({', '.join(allowed)})", f"{len(bad)} unknown: {V.show(bad, len(bad))}")
+            setattr(self, name, dataclasses.replace(record, **changes))
         return self
+
+    def __sklearn_is_fitted__(self) -> bool:
+        """Whether every fitted attribute is set (scikit-learn's ``check_is_fitted`` protocol).
+
+        Returns
+        -------
+        bool
+            True after ``fit`` (or, for a scorecard, ``from_dict``).
+        """
+        return all(hasattr(self, name) for name in self._FITTED)
+
+    def _record_type(self, name: str) -> type[Any]:
+        """The record class of nested parameter ``name`` (the type of its default)."""
+        return type(inspect.signature(type(self).__init__).parameters[name].default)
+
+    def _record_fields(self, name: str) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(self._record_type(name)))
 
     def __repr__(self) -> str:
         # parameters equal to their default are left out; like scikit-learn, compare by repr,
         # which works for arrays and other values without a boolean ``==``
         default = type(self)()
-        changed = [f"{k}={v!r}" for k, v in self.get_params().items()
+        changed = [f"{k}={v!r}" for k, v in self.get_params(deep=False).items()
                    if repr(v) != repr(getattr(default, k))]
         return f"{type(self).__name__}({', '.join(changed)})"

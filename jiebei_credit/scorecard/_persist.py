@@ -12,7 +12,7 @@ model or dropped once). All problems are reported together.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
@@ -20,6 +20,7 @@ import numpy as np
 from jiebei_credit import _validation as V
 from jiebei_credit.errors import InvalidInputError
 from jiebei_credit.scorecard._binning import BINNING_SCHEMA, BINNING_VERSION, Binning, migrate_binning
+from jiebei_credit.scorecard._binparams import BinningParams
 from jiebei_credit.scorecard._checks import DropStep
 from jiebei_credit.scorecard._fit import bin_labels
 from jiebei_credit.scorecard._lineage import LineageRecord
@@ -42,12 +43,45 @@ CARD_VERSION = 5
 #: Version 3 had binnings of version 1 (no ``rare_bin``) and the two policies 'raise' and 'worst';
 #: version 4 had no ``feature_sources`` (parameter and fitted) and no ``lineage``.
 MIGRATED_VERSIONS = (3, 4)
-#: Top-level keys of a card payload besides ``schema`` and ``version``.
-CARD_KEYS = (
-    "params", "scaling", "round_points", "features", "binnings", "intercept", "coef",
-    "std_errors", "p_values", "vif", "aic", "log_likelihood", "null_log_likelihood",
-    "pseudo_r2", "n_obs", "drops", "points", "feature_names_in", "feature_sources", "lineage",
-)  # fmt: skip
+#: How a fitted attribute is written to JSON, where it is not stored as it is.
+ENCODE: dict[str, Callable[[Any], Any]] = {
+    "scaling_": lambda v: v.to_dict(),
+    "features_": list,
+    "binnings_": lambda v: {f: b.to_dict() for f, b in v.items()},
+    "coef_": lambda v: v.tolist(),
+    "std_errors_": lambda v: v.tolist(),
+    "p_values_": lambda v: v.tolist(),
+    "vif_": lambda v: v.tolist(),
+    "drops_": lambda v: [list(d) for d in v],
+    "points_": lambda v: {f: list(p) for f, p in v.items()},
+    "feature_names_in_": list,
+    "feature_sources_": sources_payload,
+    "lineage_": lambda v: [r.to_dict() for r in v],
+}
+
+
+def stored_key(attribute: str) -> str:
+    """The payload key of a fitted attribute: its name without the trailing underscore."""
+    return attribute[:-1]
+
+
+def card_keys(cls: type[Scorecard]) -> tuple[str, ...]:
+    """Top-level keys of a card payload besides ``schema`` and ``version``: params and the fitted ones."""
+    return ("params", *(stored_key(a) for a in cls._FITTED))
+
+
+def param_names(cls: type[Scorecard]) -> tuple[str, ...]:
+    """Keys of a payload's ``params``: the constructor's, with the fields of ``binning`` in its place.
+
+    The stored layout is flat (``params.max_bins``), as in every published
+    version, so older payloads load unchanged.
+    """
+    out: list[str] = []
+    for name in cls._PARAMS:
+        out.extend(BinningParams.names() if name == "binning" else (name,))
+    return tuple(out)
+
+
 #: Largest absolute points of a bin in a stored card; beyond it a score means nothing.
 MAX_POINTS = 1e9
 #: Relative tolerance of the consistency checks between stored and recomputed numbers.
@@ -65,39 +99,24 @@ def _plain(v: Any) -> Any:
 
 def card_to_dict(card: Scorecard) -> dict[str, Any]:
     """The fitted card as a JSON-safe dict; see :meth:`Scorecard.to_dict`."""
-    p = card.get_params()
+    func = "Scorecard.to_dict"
+    p = card.get_params(deep=False)
     p["scaling"] = card.scaling.to_dict() if isinstance(card.scaling, Scaling) else card.scaling
+    binning: BinningParams = RULES["binning"](p.pop("binning"), func, "binning")
+    p.update(binning.to_dict())
     for k in ("special_values", "categorical", "numeric", "ordinal"):
         p[k] = _plain(p[k])
-    bins = RULES["user_bins"](p["user_bins"], "Scorecard.to_dict", "user_bins")
+    bins = RULES["user_bins"](p["user_bins"], func, "user_bins")
     p["user_bins"] = None if bins is None else {
         c: [list(g) if isinstance(g, tuple) else g for g in v] for c, v in bins.items()}
-    sources = RULES["feature_sources"](p["feature_sources"], "Scorecard.to_dict", "feature_sources")
+    sources = RULES["feature_sources"](p["feature_sources"], func, "feature_sources")
     p["feature_sources"] = params_payload(sources, card.feature_names_in_)
-    return {
-        "schema": CARD_SCHEMA,
-        "version": CARD_VERSION,
-        "params": p,
-        "scaling": card.scaling_.to_dict(),
-        "round_points": card.round_points_,
-        "features": list(card.features_),
-        "binnings": {f: b.to_dict() for f, b in card.binnings_.items()},
-        "intercept": card.intercept_,
-        "coef": card.coef_.tolist(),
-        "std_errors": card.std_errors_.tolist(),
-        "p_values": card.p_values_.tolist(),
-        "vif": card.vif_.tolist(),
-        "aic": card.aic_,
-        "log_likelihood": card.log_likelihood_,
-        "null_log_likelihood": card.null_log_likelihood_,
-        "pseudo_r2": card.pseudo_r2_,
-        "n_obs": card.n_obs_,
-        "drops": [list(d) for d in card.drops_],
-        "points": {f: list(v) for f, v in card.points_.items()},
-        "feature_names_in": list(card.feature_names_in_),
-        "feature_sources": sources_payload(card.feature_sources_),
-        "lineage": [r.to_dict() for r in card.lineage_],
-    }
+    fitted = {stored_key(a): ENCODE.get(a, _same)(getattr(card, a)) for a in card._FITTED}
+    return {"schema": CARD_SCHEMA, "version": CARD_VERSION, "params": p, **fitted}
+
+
+def _same(v: T) -> T:
+    return v
 
 
 def _close(a: float, b: float) -> bool:
@@ -181,9 +200,9 @@ def migrate_card(cls: type[Scorecard], d: Any) -> Any:
     if isinstance(d.get("binnings"), Mapping):
         out["binnings"] = {k: migrate_binning(v) for k, v in d["binnings"].items()}
     if isinstance(d.get("params"), Mapping):
-        defaults = cls().get_params()
+        defaults = {**cls().get_params(deep=False), **BinningParams().to_dict()}
         params = dict(d["params"])
-        for name in cls._PARAMS:
+        for name in param_names(cls):
             if name not in params:
                 v = defaults[name]
                 params[name] = v.to_dict() if isinstance(v, Scaling) else v
@@ -200,12 +219,12 @@ def card_from_dict(cls: type[Scorecard], d: Mapping[str, Any]) -> Scorecard:
     """Rebuild a fitted card, every field checked first; see :meth:`Scorecard.from_dict`."""
     ck = Checker("Scorecard.from_dict", "Scorecard")
     d = migrate_card(cls, d)
-    body = ck.header(d, schema=CARD_SCHEMA, version=CARD_VERSION, keys=CARD_KEYS)
+    body = ck.header(d, schema=CARD_SCHEMA, version=CARD_VERSION, keys=card_keys(cls))
     if body is None:  # pragma: no cover - header() raises for the top level
         ck.raise_if_any()
         return cls()
     get = body.get
-    params = _params(ck, get("params"), cls._PARAMS) if "params" in body else None
+    params = _params(ck, get("params"), param_names(cls)) if "params" in body else None
     scaling = _scaling(ck, get("scaling"), "scaling") if "scaling" in body else None
     round_points = ck.flag(get("round_points"), "round_points") if "round_points" in body else None
     names = _names(ck, get("feature_names_in"), "feature_names_in") if "feature_names_in" in body else None
@@ -258,28 +277,23 @@ def card_from_dict(cls: type[Scorecard], d: Mapping[str, Any]) -> Scorecard:
     n_obs, round_points, vif = _known(n_obs), _known(round_points), _known(vif)
     _consistency(ck, names, features, binnings, drops, points, llf, llnull, aic, pseudo, n_obs, len(coef))
     ck.raise_if_any()
-    card = cls(**params)
-    card.binnings_ = binnings
-    card.features_ = tuple(features)
-    card.intercept_ = float(intercept)
-    card.coef_ = np.asarray(coef, dtype=np.float64)
-    card.std_errors_ = np.asarray(get("std_errors"), dtype=np.float64)
-    card.p_values_ = np.asarray(get("p_values"), dtype=np.float64)
-    card.vif_ = np.asarray(vif, dtype=np.float64)
-    card.aic_ = float(aic)
-    card.log_likelihood_ = float(llf)
-    card.null_log_likelihood_ = float(llnull)
-    card.pseudo_r2_ = float(pseudo) if pseudo is not None else math.nan
-    card.n_obs_ = float(n_obs)
-    card.drops_ = tuple(drops)
-    card.scaling_ = scaling
-    card.round_points_ = round_points
-    card.points_ = {f: tuple(points[f]) for f in features}
-    card.feature_names_in_ = np.asarray(names, dtype=object)
+    binning = BinningParams(**{name: params.pop(name) for name in BinningParams.names()})
+    card = cls(binning=binning, **params)
+    fitted = {
+        "scaling_": scaling, "round_points_": round_points, "features_": tuple(features),
+        "binnings_": binnings, "intercept_": float(intercept), "coef_": np.asarray(coef, dtype=np.float64),
+        "std_errors_": np.asarray(get("std_errors"), dtype=np.float64),
+        "p_values_": np.asarray(get("p_values"), dtype=np.float64), "vif_": np.asarray(vif, dtype=np.float64),
+        "aic_": float(aic), "log_likelihood_": float(llf), "null_log_likelihood_": float(llnull),
+        "pseudo_r2_": float(pseudo) if pseudo is not None else math.nan, "n_obs_": float(n_obs),
+        "drops_": tuple(drops), "points_": {f: tuple(points[f]) for f in features},
+        "feature_names_in_": np.asarray(names, dtype=object), "feature_sources_": resolve(features, sources),
+        "lineage_": tuple(lineage),
+    }  # fmt: skip
+    for attribute in cls._FITTED:
+        setattr(card, attribute, fitted[attribute])
     card.n_features_in_ = len(names)
     card.classes_ = np.array([0, 1])
-    card.feature_sources_ = resolve(features, sources)
-    card.lineage_ = tuple(lineage)
     _points_agree(ck, card)
     ck.raise_if_any()
     return card

@@ -168,19 +168,19 @@ def reject_inference(
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from jiebei_credit.scorecard import Scorecard, reject_inference
+    >>> from jiebei_credit.scorecard import BinningParams, Scorecard, reject_inference
     >>> rng = np.random.default_rng(0)
     >>> X = pd.DataFrame({"util": rng.random(4000)})
     >>> y = (rng.random(4000) < 0.05 + 0.3 * X["util"]).astype(int)
     >>> accepted = (X["util"] < 0.7).to_numpy()
-    >>> card = Scorecard(max_bins=4).fit(X[accepted], y[accepted])
+    >>> card = Scorecard(binning=BinningParams(max_bins=4)).fit(X[accepted], y[accepted])
     >>> Xa, ya, wa = reject_inference(card, X[accepted], y[accepted], X[~accepted])
     >>> n_acc, n_rej = int(accepted.sum()), int((~accepted).sum())
     >>> len(Xa) == n_acc + 2 * n_rej       # fuzzy: each reject as a bad and as a good
     True
     >>> bool(np.isclose(wa.sum(), len(X)))  # ... whose two weights sum to 1
     True
-    >>> new = Scorecard(max_bins=4).fit(Xa, ya, sample_weight=wa)
+    >>> new = Scorecard(binning=BinningParams(max_bins=4)).fit(Xa, ya, sample_weight=wa)
     """
     kind = V.choice(method, RejectMethod, func=_FUNC, name="method")
     _check_card(card)

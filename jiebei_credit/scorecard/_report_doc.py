@@ -185,7 +185,7 @@ _SELECTION_PARAMS = ("min_iv", "max_correlation", "max_vif", "selection", "crite
 
 
 def section_selection(card: Scorecard) -> str:
-    params = card.get_params()
+    params = card.get_params(deep=False)
     rows = [(name, repr(params[name])) for name in _SELECTION_PARAMS]
     out = key_values(rows)
     if card.drops_:
@@ -307,8 +307,8 @@ def section_lineage(card: Scorecard) -> str:
         out += _table(pd.DataFrame([dataclasses.asdict(r) for r in card.lineage_]))
     else:
         out += _p("The card has not been recalibrated since it was fitted.")
-    defaults = type(card)().get_params()
-    changed = params_rows(card.get_params(), defaults)
+    defaults = type(card)().get_params(deep=False)
+    changed = params_rows(card.get_params(deep=False), defaults)
     out += _heading(3, "Parameters that differ from the defaults", "非默认参数")
     return out + (key_values(changed) if changed else _p("Every parameter has its default value."))
 

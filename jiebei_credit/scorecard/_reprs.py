@@ -17,7 +17,7 @@ __all__: list[str] = []
 
 def params_html(est: Params) -> str:
     """An unfitted estimator: every constructor parameter and its value."""
-    rows = [(name, repr(value)) for name, value in est.get_params().items()]
+    rows = [(name, repr(value)) for name, value in est.get_params(deep=False).items()]
     return render(f"{type(est).__name__} (not fitted)", rows)
 
 

@@ -13,7 +13,7 @@ from jiebei_credit._progress import Reporter
 from jiebei_credit._types import Matrix, Sample, Vector
 from jiebei_credit.errors import NotFittedError
 from jiebei_credit.scorecard._binning import Binning
-from jiebei_credit.scorecard._checks import Monotonic, Unseen
+from jiebei_credit.scorecard._binparams import BinningParams
 from jiebei_credit.scorecard._finebin import (
     Category,
     as_float,
@@ -23,7 +23,14 @@ from jiebei_credit.scorecard._finebin import (
     fine_edges,
     py_scalar,
 )
-from jiebei_credit.scorecard._fit import MergeParams, fit_stats, fixed_binning, user_bins_of
+from jiebei_credit.scorecard._fit import (
+    DEFAULT_BINNING,
+    MergeParams,
+    fit_stats,
+    fixed_binning,
+    merge_params,
+    user_bins_of,
+)
 from jiebei_credit.scorecard._frames import as_frame, fit_data, named_columns_exist, require_columns
 from jiebei_credit.scorecard._params import Params, bin_specs, check_all
 from jiebei_credit.scorecard._reprs import transformer_html
@@ -36,19 +43,21 @@ __all__ = ["WOETransformer", "binning_params", "fit_binnings"]
 FloatArray = V.FloatArray
 
 #: Parameters of the binning step (WOETransformer's, and Scorecard's binning part).
-BINNING_PARAMS = ("max_bins", "min_bin_share", "monotonic", "special_values", "min_bin_goods",
-                  "min_bin_bads", "categorical", "numeric", "n_prebins", "min_category_share", "smoothing",
-                  "unseen", "sample_size", "seed", "ordinal", "user_bins")
-MERGE_PARAMS = ("max_bins", "min_bin_share", "monotonic", "min_bin_goods", "min_bin_bads",
-                "min_category_share", "smoothing", "unseen", "user_bins")
+BINNING_PARAMS = ("binning", "special_values", "categorical", "numeric", "ordinal", "user_bins")
 
 
 def binning_params(func: str, est: Any) -> tuple[MergeParams, dict[str, Any]]:
-    """The binning parameters of an estimator, checked: merge constraints and the rest."""
+    """The binning parameters of an estimator, checked: merge constraints and the rest.
+
+    The rest holds ``special_values``, ``categorical``, ``numeric``,
+    ``ordinal`` and the pre-bin fields of ``binning`` (``n_prebins``,
+    ``sample_size``, ``seed``).
+    """
     values = check_all(func, {k: getattr(est, k) for k in BINNING_PARAMS})
-    values["user_bins"] = bin_specs(values["user_bins"])
-    merge = MergeParams(**{k: values[k] for k in MERGE_PARAMS})
-    return merge, {k: v for k, v in values.items() if k not in MERGE_PARAMS}
+    binning: BinningParams = values.pop("binning")
+    merge = merge_params(binning, bin_specs(values.pop("user_bins")))
+    return merge, {**values, "n_prebins": binning.n_prebins, "sample_size": binning.sample_size,
+                   "seed": binning.seed}
 
 
 def apply_ordinal(
@@ -154,41 +163,23 @@ class WOETransformer(Params):
 
     Parameters
     ----------
-    max_bins : int, default 6
-        Most regular bins per column (missing and special bins come on top).
-    min_bin_share : float in [0, 0.5], default 0.05
-        Least share of the total weight (all rows) in each regular bin.
-    monotonic : {'auto', 'auto_turn', 'ascending', 'descending', 'peak', 'valley', 'none'}, default 'auto'
-        Trend of WOE over the regular bins, as in :func:`bin_feature`.
+    binning : BinningParams, default BinningParams()
+        How each column is binned: ``max_bins``, ``min_bin_share``,
+        ``monotonic``, ``min_bin_goods``, ``min_bin_bads``, ``n_prebins``,
+        ``min_category_share``, ``smoothing``, ``unseen`` (what
+        ``transform`` does with a value no training row had),
+        ``sample_size`` and ``seed`` (see :class:`BinningParams`). One field
+        is set with ``set_params(binning__max_bins=4)``.
     special_values : list-like or mapping of str to list-like, default ()
         A list, tuple, array or Index applies to every numeric column; a
         mapping gives the special values of each named column (numeric or
         categorical).
-    min_bin_goods : float, default 1.0
-        Least good weight in each regular bin.
-    min_bin_bads : float, default 1.0
-        Least bad weight in each regular bin.
     categorical : list-like of str, optional
         Columns forced to be categorical (a list, tuple, array or Index); the
         others follow their dtype (integer and float numeric, everything
         else categorical).
     numeric : list-like of str, optional
         Columns forced to be numeric.
-    n_prebins : int, default 50
-        Quantile pre-bins of a numeric column (see :func:`quantile_edges`).
-    min_category_share : float in [0, 1], default 0.01
-        Categories with a smaller share of the total weight are pooled into
-        one fine bin before the merge.
-    smoothing : float > 0, default 0.5
-        Added to each bin's goods and bads in WOE and IV.
-    unseen : {'rare', 'missing', 'neutral', 'worst', 'raise'}, default 'rare'
-        What ``transform`` does with a value no training row had; see
-        :class:`Scorecard` for each choice.
-    sample_size : int or None, default 100_000
-        Above this many regular values the pre-bin quantiles come from a
-        seeded sample of this size; ``None`` = exact quantiles.
-    seed : int, default 0
-        Seed of that sample.
     ordinal : mapping of str to list-like, optional
         Columns to bin as ordinals, each with its levels in order (e.g. loan
         sub-grades ``{"grade": ["A1", "A2", …]}``): contiguous bins in that
@@ -216,59 +207,44 @@ class WOETransformer(Params):
     -----
     Parameters are checked by ``fit`` (scikit-learn's protocol: ``__init__``
     only stores them), each by the library's one rule for its kind:
-    integers refuse floats and bools and accept numpy integers, list-likes
-    accept lists, tuples, arrays and Index, seeds are checked even when no
-    sample is drawn. ``y`` and ``sample_weight`` given as Series are matched
-    to a DataFrame ``X`` by index label.
+    list-likes accept lists, tuples, arrays and Index; the fields of
+    ``binning`` were checked when it was built (integers refuse floats and
+    bools, seeds are checked even when no sample is drawn). ``y`` and
+    ``sample_weight`` given as Series are matched to a DataFrame ``X`` by
+    index label.
 
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from jiebei_credit.scorecard import WOETransformer
+    >>> from jiebei_credit.scorecard import BinningParams, WOETransformer
     >>> rng = np.random.default_rng(0)
     >>> X = pd.DataFrame({"util": rng.random(1000), "region": rng.choice(["n", "s"], 1000)})
     >>> y = (rng.random(1000) < 0.1 + 0.3 * X["util"]).astype(int)
-    >>> t = WOETransformer(max_bins=3).fit(X, y)
+    >>> t = WOETransformer(binning=BinningParams(max_bins=3)).fit(X, y)
     >>> t.iv_summary()[["feature", "n_bins"]].to_dict("list")
     {'feature': ['util', 'region'], 'n_bins': [3, 2]}
     >>> t.transform(X).shape
     (1000, 2)
     """
 
+    _NESTED = ("binning",)
+    #: Attributes ``fit`` sets (and nothing else does): declared once, read by the fitted check.
+    _FITTED = ("binnings_", "feature_names_in_", "n_features_in_")
+
     def __init__(
         self,
         *,
-        max_bins: int = 6,
-        min_bin_share: float = 0.05,
-        monotonic: Monotonic = "auto",
+        binning: BinningParams = DEFAULT_BINNING,
         special_values: Sequence[Category] | Mapping[str, Sequence[Category]] = (),
-        min_bin_goods: float = 1.0,
-        min_bin_bads: float = 1.0,
         categorical: Sequence[str] | None = None,
         numeric: Sequence[str] | None = None,
-        n_prebins: int = 50,
-        min_category_share: float = 0.01,
-        smoothing: float = 0.5,
-        unseen: Unseen = "rare",
-        sample_size: int | None = 100_000,
-        seed: int = 0,
         ordinal: Mapping[str, Sequence[Category]] | None = None,
         user_bins: Mapping[str, Sequence[Any]] | None = None,
     ) -> None:
-        self.max_bins = max_bins
-        self.min_bin_share = min_bin_share
-        self.monotonic = monotonic
+        self.binning = binning
         self.special_values = special_values
-        self.min_bin_goods = min_bin_goods
-        self.min_bin_bads = min_bin_bads
         self.categorical = categorical
         self.numeric = numeric
-        self.n_prebins = n_prebins
-        self.min_category_share = min_category_share
-        self.smoothing = smoothing
-        self.unseen = unseen
-        self.sample_size = sample_size
-        self.seed = seed
         self.ordinal = ordinal
         self.user_bins = user_bins
 
@@ -324,9 +300,9 @@ class WOETransformer(Params):
         return self
 
     def _fitted(self, func: str) -> dict[str, Binning]:
-        binnings: dict[str, Binning] | None = getattr(self, "binnings_", None)
-        if binnings is None:
+        if not self.__sklearn_is_fitted__():
             raise NotFittedError(f"{func}: this WOETransformer is not fitted yet; call fit(X, y) first.")
+        binnings: dict[str, Binning] = self.binnings_
         return binnings
 
     def transform(self, X: Matrix) -> pd.DataFrame:
@@ -360,9 +336,10 @@ class WOETransformer(Params):
         frame = as_frame(func, X, n_features=self.n_features_in_)
         require_columns(func, frame, list(binnings))
         out = pd.DataFrame({c: b._woe(frame[c], func) for c, b in binnings.items()}, index=frame.index)
-        if self.unseen != "raise":
-            warn_unseen(func, unseen_flags(func, frame, list(binnings), binnings), self.unseen,
-                        owner="WOETransformer")
+        policies = {b.unseen for b in binnings.values()}
+        if policies != {"raise"}:
+            warn_unseen(func, unseen_flags(func, frame, list(binnings), binnings),
+                        " / ".join(sorted(policies)), owner="WOETransformer")
         return out
 
     def unseen_flags(self, X: Matrix) -> pd.DataFrame:

@@ -74,7 +74,7 @@ def test_statistics_fit_equals_the_in_memory_fit_with_the_same_bins(
 ) -> None:
     X, y = data
     Xd, yd = dd.from_pandas(X, npartitions=4), dd.from_pandas(y, npartitions=4)
-    params = {"selection": selection, "sample_size": 1000, "max_bins": 5}
+    params = {"selection": selection, "binning": jc.scorecard.BinningParams(sample_size=1000, max_bins=5)}
     card = jcd.fit(jc.scorecard.Scorecard(**params), Xd, yd, max_rows=0)
     # Expected: Scorecard.fit on all rows with the distributed card's bins fixed by hand; the
     # likelihood depends only on the weighted bin combinations, so the estimates agree to rounding.
@@ -130,10 +130,12 @@ def test_sampled_pre_bins_are_no_worse_than_the_in_memory_sample(data: Any, on_c
     # sample_size 1 000 of ~3 000 rows: both fits take pre-bin quantiles from a sample. The
     # in-memory holdout AUC moves with the sample's seed (0.845 to 0.850 over seeds 0-5 here);
     # the distributed sample is another such sample, so its AUC must fall in that range.
-    card = jcd.fit(jc.scorecard.Scorecard(sample_size=1000), Xd, yd, max_rows=0)
+    card = jcd.fit(jc.scorecard.Scorecard(binning=jc.scorecard.BinningParams(sample_size=1000)), Xd, yd,
+                   max_rows=0)
     auc_dist = jc.metrics.auc(y_test, card.points(X_test), higher="safer")
-    seeds = [jc.metrics.auc(y_test, jc.scorecard.Scorecard(sample_size=1000, seed=s).fit(X_train, y_train)
-                            .points(X_test), higher="safer") for s in range(6)]
+    sampled = [jc.scorecard.BinningParams(sample_size=1000, seed=s) for s in range(6)]
+    seeds = [jc.metrics.auc(y_test, jc.scorecard.Scorecard(binning=p).fit(X_train, y_train).points(X_test),
+                            higher="safer") for p in sampled]
     assert min(seeds) - 0.001 <= auc_dist <= max(seeds) + 0.001, (auc_dist, seeds)
 
 
@@ -161,8 +163,9 @@ def test_bad_input_raises_the_library_errors(data: Any, on_cluster: None) -> Non
         jcd.fit(est, Xd, dd.from_pandas(y, npartitions=2))
     with pytest.raises(jc.errors.InvalidInputError, match="estimator must be an unfitted"):
         jcd.fit(jc.scorecard.WOETransformer(), Xd, yd)
-    with pytest.raises(jc.errors.InvalidInputError, match="max_bins must be"):
-        jcd.fit(jc.scorecard.Scorecard(max_bins=0), Xd, yd)
+    with pytest.raises(jc.errors.InvalidInputError, match=r"^jiebei_credit\.dask\.fit: binning must be a "
+                       r"BinningParams"):
+        jcd.fit(jc.scorecard.Scorecard(binning={"max_bins": 0}), Xd, yd)
     with pytest.raises(jc.errors.InvalidInputError, match="max_rows must be an integer >= 0"):
         jcd.fit(est, Xd, yd, max_rows=-1)
 
@@ -252,8 +255,8 @@ def test_statistics_fit_depends_on_the_rows_only_and_equals_the_fit_with_its_bin
 ) -> None:
     X, y, parts = book
     assume(0 < int(y.sum()) < len(y))
-    params = {"special_values": {"b": [-1.0]}, "max_bins": 4, "min_bin_share": 0.02,
-              "min_events_per_feature": 0.0}
+    params = {"special_values": {"b": [-1.0]}, "min_events_per_feature": 0.0,
+              "binning": jc.scorecard.BinningParams(max_bins=4, min_bin_share=0.02)}
     with dask.config.set(scheduler="sync"):
         one = jcd.fit(jc.scorecard.Scorecard(**params), dd.from_pandas(X, npartitions=1),
                       dd.from_pandas(y, npartitions=1), max_rows=0)

@@ -54,7 +54,7 @@ def test_small_books_give_the_in_memory_card_exactly(rows: pd.DataFrame, sdf: An
 
 
 def test_statistics_fit_equals_the_in_memory_fit_with_the_same_bins(rows: pd.DataFrame, sdf: Any) -> None:
-    params = {"selection": "stepwise", "sample_size": 1000, "max_bins": 5}
+    params = {"selection": "stepwise", "binning": jc.scorecard.BinningParams(sample_size=1000, max_bins=5)}
     card = jcs.fit(jc.scorecard.Scorecard(**params), sdf, target="bad", max_rows=0)
     bins = {c: list(b.edges) if b.kind == "numeric" else [list(g) for g in b.groups]
             for c, b in card.binnings_.items()}
@@ -86,8 +86,9 @@ def test_bad_input_raises_the_library_errors(rows: pd.DataFrame, sdf: Any, spark
         jcs.fit(est, sdf, target="nope")
     with pytest.raises(jc.errors.InvalidInputError, match="features must name columns of df"):
         jcs.fit(est, sdf, target="bad", features=["util_now", "nope"])
-    with pytest.raises(jc.errors.InvalidInputError, match="max_bins must be"):
-        jcs.fit(jc.scorecard.Scorecard(max_bins=0), sdf, target="bad")
+    with pytest.raises(jc.errors.InvalidInputError, match=r"^jiebei_credit\.spark\.fit: binning must be a "
+                       r"BinningParams"):
+        jcs.fit(jc.scorecard.Scorecard(binning={"max_bins": 0}), sdf, target="bad")
     one_class = spark.createDataFrame(rows.assign(bad=0)).repartition(2)
     with pytest.raises(jc.errors.InvalidInputError, match="y must hold both classes"):
         jcs.fit(est, one_class, target="bad", max_rows=0)

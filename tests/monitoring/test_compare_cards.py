@@ -15,7 +15,7 @@ import jiebei_credit as jc
 from jiebei_credit.errors import InvalidInputError, NotFittedError, SchemaError
 from jiebei_credit.limits import LimitPolicy
 from jiebei_credit.monitoring import CardComparison, compare_cards
-from jiebei_credit.scorecard import Scaling, Scorecard
+from jiebei_credit.scorecard import BinningParams, Scaling, Scorecard
 
 POLICY = LimitPolicy(product_cap=50_000, income_multiple=3.0, pd_cutoff=0.20, refer_pd=0.12)
 DECISIONS = ("approve", "refer", "decline")
@@ -38,8 +38,8 @@ def _data(n: int, seed: int) -> tuple[pd.DataFrame, pd.Series]:
 @cache
 def setting() -> tuple[pd.DataFrame, pd.Series, Scorecard, Scorecard]:
     X, y = _data(3000, 7)
-    champion = Scorecard(max_bins=4).fit(X[["util"]], y)
-    challenger = Scorecard(max_bins=4).fit(X[["util", "inq"]], y)
+    champion = Scorecard(binning=BinningParams(max_bins=4)).fit(X[["util"]], y)
+    challenger = Scorecard(binning=BinningParams(max_bins=4)).fit(X[["util", "inq"]], y)
     return X, y, champion, challenger
 
 
@@ -162,7 +162,7 @@ def test_swap_set_without_outcomes_has_no_bad_rates_and_applicants_can_be_separa
 @cache
 def _tiny_card(seed: int) -> tuple[pd.DataFrame, pd.Series, Scorecard]:
     X, y = _data(400, seed)
-    return X, y, Scorecard(max_bins=3).fit(X[["util", "inq"]], y)
+    return X, y, Scorecard(binning=BinningParams(max_bins=3)).fit(X[["util", "inq"]], y)
 
 
 @given(seed=st.integers(0, 5), rows=st.integers(40, 400), with_policy=st.booleans())
@@ -186,7 +186,8 @@ def test_a_card_against_itself_shows_no_difference(seed: int, rows: int, with_po
 
 def test_different_scalings_are_never_compared_on_points_silently() -> None:
     X, y, champion, _ = setting()
-    other = Scorecard(max_bins=4, scaling=Scaling.r_scorecard()).fit(X[["util", "inq"]], y)
+    other = Scorecard(
+        binning=BinningParams(max_bins=4), scaling=Scaling.r_scorecard()).fit(X[["util", "inq"]], y)
     with pytest.raises(InvalidInputError, match=r"^compare_cards: on must be given when the cards' scalings "
                        r"differ .*got None with champion 600 at 50 good:bad, PDO 20 and challenger 600 at "
                        r"0\.0526316 bad:good, PDO 50\. Pass on='log_odds'"):
@@ -202,7 +203,7 @@ def test_different_scalings_are_never_compared_on_points_silently() -> None:
     lb = other.scaling_.log_odds_from_score(other.points(X).to_numpy())
     assert r.score_psi.value == pytest.approx(jc.metrics.psi(la, lb).value, rel=1e-12)
     # rank statistics do not depend on the scaling
-    same = Scorecard(max_bins=4).fit(X[["util", "inq"]], y)
+    same = Scorecard(binning=BinningParams(max_bins=4)).fit(X[["util", "inq"]], y)
     assert r.delong == compare_cards(champion, same, X, y).delong
     assert "scalings differ" in r.summary()
     assert "刻度不同" in r.summary_zh()
@@ -211,7 +212,8 @@ def test_different_scalings_are_never_compared_on_points_silently() -> None:
 def test_equivalent_scalings_count_as_the_same() -> None:
     X, y, champion, _ = setting()
     # 600 at 50:1 good:bad is 600 at 1:50 bad:good: same offset and factor
-    twin = Scorecard(max_bins=4, scaling=Scaling(base_odds=1 / 50, odds="bad:good")).fit(X[["util"]], y)
+    twin = Scorecard(binning=BinningParams(max_bins=4),
+                     scaling=Scaling(base_odds=1 / 50, odds="bad:good")).fit(X[["util"]], y)
     r = compare_cards(champion, twin, X, y)
     assert r.same_scaling
     assert r.on == "points"

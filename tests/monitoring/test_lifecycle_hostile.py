@@ -35,7 +35,7 @@ from jiebei_credit.monitoring import (
     model_health,
     psi_over_time,
 )
-from jiebei_credit.scorecard import Scorecard
+from jiebei_credit.scorecard import BinningParams, Scorecard
 from tests.metrics.hostile_support import (
     ANY,
     REFUSE,
@@ -58,7 +58,8 @@ def sample() -> tuple[pd.DataFrame, np.ndarray, Scorecard, Scorecard]:
                       "monthly_income": rng.uniform(3_000.0, 9_000.0, N),
                       "existing_debt_service": np.zeros(N), "existing_balance": np.zeros(N)})
     y = (rng.random(N) < 0.1 + 0.4 * X["util"].to_numpy()).astype(np.float64)
-    return X, y, Scorecard(max_bins=2).fit(X[["util"]], y), Scorecard(max_bins=2).fit(X[["util", "inq"]], y)
+    two = BinningParams(max_bins=2)
+    return X, y, Scorecard(binning=two).fit(X[["util"]], y), Scorecard(binning=two).fit(X[["util", "inq"]], y)
 
 
 def _same_frame(a: pd.DataFrame, b: pd.DataFrame) -> None:

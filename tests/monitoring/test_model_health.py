@@ -15,7 +15,7 @@ from sklearn.metrics import roc_auc_score
 import jiebei_credit as jc
 from jiebei_credit.errors import InvalidInputError, SchemaError
 from jiebei_credit.monitoring import ModelHealth, model_health
-from jiebei_credit.scorecard import Scorecard
+from jiebei_credit.scorecard import BinningParams, Scorecard
 
 RULES = ["score_psi_shift", "score_psi_major", "feature_csi", "calibration_in_the_large",
          "calibration_slope", "hosmer_lemeshow", "auc_drop"]
@@ -35,7 +35,7 @@ def development() -> tuple[pd.DataFrame, pd.Series, Scorecard]:
     rng = np.random.default_rng(3)
     X = _features(5000, rng)
     y = pd.Series((rng.random(5000) < _risk(X)).astype(int))
-    return X, y, Scorecard(max_bins=5).fit(X, y)
+    return X, y, Scorecard(binning=BinningParams(max_bins=5)).fit(X, y)
 
 
 def _current(seed: int, *, shift: float = 0.0, extra_risk: float = 0.0, noise: bool = False,

@@ -141,7 +141,8 @@ def test_with_real_fitted_binnings() -> None:
     X_ref, y_ref = _population(3000, util_shift=0.0, seed=5)
     X_cur, _ = _population(3000, util_shift=0.2, seed=6)
     binnings = {
-        f: jc.scorecard.bin_feature(X_ref[f], y_ref, max_bins=5) for f in ("util_now", "inq_count_30d")
+        f: jc.scorecard.bin_feature(X_ref[f], y_ref, binning=jc.scorecard.BinningParams(max_bins=5))
+        for f in ("util_now", "inq_count_30d")
     }
     card = FakeCard(binnings_=binnings)
     report = stability_report(card, X_ref, X_cur)

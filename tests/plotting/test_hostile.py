@@ -240,8 +240,9 @@ TABLE_CASES: list[tuple[str, Callable[..., Any], dict[str, Any], bool, tuple[str
      {"table": pd.DataFrame({c: ["x"] for c in ["default_rate", "pd_mean", "ci_lower", "ci_upper",
                                                  "jeffreys_p"]})}, False, ("table['default_rate']",)),
     ("calibration a list", plot_calibration, {"table": [1, 2]}, False, ("table",)),
-    ("binning ok", plot_binning, {"binning": jc.scorecard.bin_feature(np.arange(40.0), np.arange(40) % 2 == 0,
-                                                                      max_bins=2)}, True, ("binning",)),
+    ("binning ok", plot_binning, {"binning": jc.scorecard.bin_feature(
+        np.arange(40.0), np.arange(40) % 2 == 0, binning=jc.scorecard.BinningParams(max_bins=2))}, True,
+     ("binning",)),
     ("binning without table", plot_binning, {"binning": 5}, False, ("binning",)),
     ("binning table empty", plot_binning, {"binning": type("B", (), {
         "table": pd.DataFrame(columns=["label", "count", "bad_rate", "woe"])})()}, False, ("binning.table",)),

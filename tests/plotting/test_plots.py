@@ -101,7 +101,7 @@ def test_plot_binning_with_a_real_binning() -> None:
     x = rng.normal(size=2000)
     x[:40] = np.nan
     y = (rng.random(2000) < 1 / (1 + np.exp(2 + x))).astype(int)
-    binning = jc.scorecard.bin_feature(x, y, max_bins=5)
+    binning = jc.scorecard.bin_feature(x, y, binning=jc.scorecard.BinningParams(max_bins=5))
     table = binning.table
     ax = plot_binning(binning)
     np.testing.assert_allclose([p.get_height() for p in ax.patches], table["count"])
@@ -118,10 +118,12 @@ def test_plot_binning_titles_with_the_feature_name() -> None:
     rng = np.random.default_rng(1)
     X = pd.DataFrame({"util_90d": rng.random(1500), "inq": rng.poisson(1.0, 1500)})
     y = (rng.random(1500) < 0.05 + 0.3 * X["util_90d"]).astype(int)
-    named = jc.scorecard.bin_feature(X["util_90d"], y, max_bins=4, name="util_90d")
+    named = jc.scorecard.bin_feature(X["util_90d"], y, binning=jc.scorecard.BinningParams(max_bins=4),
+                                     name="util_90d")
     assert plot_binning(named).get_title() == f"util_90d (IV = {named.iv:.3f})"
     # the binnings a fitted transformer holds carry their column's name
-    fitted = jc.scorecard.WOETransformer(max_bins=3).fit(X, y).binnings_["inq"]
+    fitted = jc.scorecard.WOETransformer(
+        binning=jc.scorecard.BinningParams(max_bins=3)).fit(X, y).binnings_["inq"]
     assert plot_binning(fitted).get_title() == f"inq (IV = {fitted.iv:.3f})"
     plt.close("all")
 

@@ -24,7 +24,7 @@ import pandas as pd
 from hypothesis import strategies as st
 
 from jiebei_credit.errors import DataWarning, InvalidInputError, JiebeiCreditWarning
-from jiebei_credit.scorecard import Scorecard
+from jiebei_credit.scorecard import BinningParams, Scorecard
 
 SPECIAL = -99.0
 #: Feature names no plain SQL identifier could hold.
@@ -74,11 +74,11 @@ def typed_cards_and_rows(draw: Any) -> tuple[Scorecard, pd.DataFrame] | None:
     y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
     params = {
         "round_points": draw(st.booleans()),
-        "unseen": draw(st.sampled_from(["raise", "worst", "neutral", "missing", "rare"])),
+        "binning": BinningParams(
+            unseen=draw(st.sampled_from(["raise", "worst", "neutral", "missing", "rare"])),
+            max_bins=draw(st.integers(2, 5)), min_bin_share=0.02),
         "special_values": {NUM: [SPECIAL]},
-        "max_bins": draw(st.integers(2, 5)),
         "min_iv": 0.0,
-        "min_bin_share": 0.02,
         "categorical": [CAT],
     }
     X = pd.DataFrame({NUM: num, CAT: pd.Series(cat, dtype=object)})
@@ -183,4 +183,5 @@ def hostile_card(round_points: bool = False, unseen: str = "neutral") -> Scoreca
     logit = -1.0 + 2.0 * np.nan_to_num(num) + (cat == "中文")
     y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
     X = pd.DataFrame({NUM: num, CAT: cat})
-    return Scorecard(min_iv=0.0, max_bins=4, round_points=round_points, unseen=unseen).fit(X, y)
+    return Scorecard(min_iv=0.0, binning=BinningParams(max_bins=4, unseen=unseen),
+                     round_points=round_points).fit(X, y)

@@ -19,7 +19,7 @@ from hypothesis import assume, given
 from scipy.stats import chi2, chi2_contingency
 
 from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.scorecard import BinStats, Scorecard, bin_feature, optimal_binning
+from jiebei_credit.scorecard import BinningParams, BinStats, Scorecard, bin_feature, optimal_binning
 from tests.scorecard.test_optimal import _iv, _trend_ok
 from tests.strategies import fine_bin_counts
 
@@ -80,8 +80,8 @@ def _rows(goods, bads):
 
 def test_auto_turn_finds_the_u_shape():
     x, y = _rows(U_GOODS, U_BADS)
-    turned = bin_feature(x, y, monotonic="auto_turn", min_bin_share=0.0)
-    plain = bin_feature(x, y, min_bin_share=0.0)  # the default: monotone only
+    turned = bin_feature(x, y, binning=BinningParams(monotonic="auto_turn", min_bin_share=0.0))
+    plain = bin_feature(x, y, binning=BinningParams(min_bin_share=0.0))  # the default: monotone only
     # brute force over peak and valley partitions: values 3 and 4 have equal bad rates, so a
     # strict trend merges them; the rest stay apart -> bins {1}, {2}, {3, 4}, {5}, {6}
     bounds, iv = best_partition(U_GOODS, U_BADS, ("peak", "valley"))
@@ -110,12 +110,12 @@ def test_auto_turn_rejects_a_turn_in_noise():
     # than any monotone one, but its G gain is far below the 5 % quantile of chi-square
     goods, bads = [28.0, 30.0, 28.0], [12.0, 10.0, 12.0]
     stats = _stats(goods, bads)
-    peak = optimal_binning(stats, monotonic="peak", min_bin_share=0.0)
-    mono = optimal_binning(stats, monotonic="auto", min_bin_share=0.0)
+    peak = optimal_binning(stats, binning=BinningParams(monotonic="peak", min_bin_share=0.0))
+    mono = optimal_binning(stats, binning=BinningParams(monotonic="auto", min_bin_share=0.0))
     assert peak.iv > mono.iv
     gain = g_statistic(peak.goods, peak.bads) - g_statistic(mono.goods, mono.bads)
     assert gain < chi2.ppf(1 - ALPHA, max(1, len(peak.edges) - len(mono.edges) + 1))
-    turned = optimal_binning(stats, monotonic="auto_turn", min_bin_share=0.0)
+    turned = optimal_binning(stats, binning=BinningParams(monotonic="auto_turn", min_bin_share=0.0))
     assert turned == mono
 
 
@@ -123,19 +123,19 @@ def test_auto_turn_on_categories_is_ascending():
     # categories are ordered by WOE, so WOE ascends: the same binning as 'auto'
     x = np.array(["a"] * 50 + ["b"] * 50 + ["c"] * 50)
     y = np.r_[np.tile([0, 0, 0, 0, 1], 10), np.tile([0, 1], 25), np.tile([0, 0, 0, 0, 0, 0, 0, 0, 0, 1], 5)]
-    assert bin_feature(x, y, monotonic="auto_turn") == bin_feature(x, y)
+    assert bin_feature(x, y, binning=BinningParams(monotonic="auto_turn")) == bin_feature(x, y)
 
 
 def test_auto_turn_message_names_the_choices():
     with pytest.raises(InvalidInputError, match="auto_turn"):
-        bin_feature([1.0, 2.0], [0, 1], monotonic="auto_turns")
+        BinningParams(monotonic="auto_turns")
 
 
 @given(counts=fine_bin_counts(max_fine=8))
 def test_auto_turn_is_monotone_or_an_accepted_turn(counts):
     assume(counts["goods"].sum() > 0 and counts["bads"].sum() > 0)  # no fixed bins here
     stats = _stats(list(counts["goods"]), list(counts["bads"]))
-    b = {t: optimal_binning(stats, monotonic=t, min_bin_share=0.0)
+    b = {t: optimal_binning(stats, binning=BinningParams(monotonic=t, min_bin_share=0.0))
          for t in ("auto", "auto_turn", "ascending", "descending", "peak", "valley")}  # fmt: skip
     chosen, mono = b["auto_turn"], b["auto"]
     # the chosen trend's IV is at least each monotone candidate's
@@ -155,7 +155,7 @@ def test_auto_turn_is_monotone_or_an_accepted_turn(counts):
 def test_scorecard_with_auto_turn_keeps_the_peak_and_round_trips():
     x, y = _rows(U_GOODS, U_BADS)
     X = pd.DataFrame({"u": x})
-    card = Scorecard(monotonic="auto_turn", min_bin_share=0.0).fit(X, pd.Series(y))
+    card = Scorecard(binning=BinningParams(monotonic="auto_turn", min_bin_share=0.0)).fit(X, pd.Series(y))
     # the card's binning is bin_feature's (same data, same parameters): the peak found above
     assert card.binnings_["u"].trend == "peak"
     assert card.binnings_["u"].edges == (2.0, 3.0, 5.0, 6.0)

@@ -12,7 +12,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.scorecard import Binning, BinStats, bin_feature, optimal_binning, quantile_edges
+from jiebei_credit.scorecard import (
+    Binning,
+    BinningParams,
+    BinStats,
+    bin_feature,
+    optimal_binning,
+    quantile_edges,
+)
 from tests.strategies import binning_data
 
 
@@ -29,7 +36,7 @@ def _risky(n=4000, seed=0):
 @given(data=binning_data(), trend=st.sampled_from(["auto", "ascending", "descending", "peak"]))
 def test_table_invariants(data, trend):
     x, y = data
-    b = bin_feature(x, y, monotonic=trend, max_bins=5, min_bin_share=0.05)
+    b = bin_feature(x, y, binning=BinningParams(monotonic=trend, max_bins=5, min_bin_share=0.05))
     t = b.table
     assert list(t.columns) == ["label", "count", "goods", "bads", "bad_rate", "woe", "iv"]
     assert np.isfinite(t["woe"]).all()
@@ -125,7 +132,7 @@ def test_special_values_get_their_own_bins():
     x = x.copy()
     x[:50] = -999.0
     x[50:60] = -998.0
-    b = bin_feature(x, y, special_values=(-999, -998, -997), unseen="raise")
+    b = bin_feature(x, y, special_values=(-999, -998, -997), binning=BinningParams(unseen="raise"))
     labels = list(b.labels)
     assert labels[-2:] == ["special: -999", "special: -998"]
     assert b.special_bins[2] == -1  # never seen in training
@@ -148,7 +155,7 @@ def test_values_beyond_training_range_fall_in_edge_bins():
 def test_zero_bad_bin_has_large_finite_positive_woe():
     x = np.arange(200, dtype=float)
     y = (x < 40).astype(int)  # no bads above 40
-    b = bin_feature(x, y, min_bin_bads=0, max_bins=2)
+    b = bin_feature(x, y, binning=BinningParams(min_bin_bads=0, max_bins=2))
     t = b.table
     assert t["bads"].iloc[-1] == 0
     assert np.isfinite(t["woe"]).all()
@@ -163,7 +170,7 @@ def test_categorical_bins_ordered_by_woe_and_unseen_policy():
     cats = rng.choice(list("abcdef"), size=5000)
     risk = {"a": 0.02, "b": 0.05, "c": 0.1, "d": 0.2, "e": 0.3, "f": 0.4}
     y = (rng.random(5000) < pd.Series(cats).map(risk).to_numpy()).astype(int)
-    b = bin_feature(pd.Series(cats, dtype="category"), y, unseen="raise")
+    b = bin_feature(pd.Series(cats, dtype="category"), y, binning=BinningParams(unseen="raise"))
     assert b.kind == "categorical"
     assert (np.diff(b.table["woe"]) > 0).all()
     assert "a" in b.groups[-1]
@@ -176,16 +183,17 @@ def test_categorical_bins_ordered_by_woe_and_unseen_policy():
     default = bin_feature(pd.Series(cats, dtype="category"), y)
     assert default.rare_bin == -1
     assert default.woe(["a", "z"]).tolist() == [b.woe(["a"])[0], 0.0]
-    worst = bin_feature(cats, y, unseen="worst")
+    worst = bin_feature(cats, y, binning=BinningParams(unseen="worst"))
     assert worst.bin_index(["z"])[0] == int(np.argmin(worst.table["woe"]))
     with pytest.raises(InvalidInputError, match="does not apply to categorical"):
-        bin_feature(cats, y, monotonic="peak")
+        bin_feature(cats, y, binning=BinningParams(monotonic="peak"))
 
 
 def test_rare_categories_are_pooled():
     cats = np.array(["a"] * 500 + ["b"] * 480 + ["r1"] * 10 + ["r2"] * 10)
     y = np.array([0, 1] * 500)
-    b = bin_feature(cats, y, min_category_share=0.05, min_bin_share=0.0, monotonic="none")
+    b = bin_feature(
+        cats, y, binning=BinningParams(min_category_share=0.05, min_bin_share=0.0, monotonic="none"))
     assert any({"r1", "r2"} <= set(g) for g in b.groups)
 
 
@@ -204,7 +212,7 @@ def test_rare_categories_are_pooled():
 )
 def test_dtypes(values, kind):
     y = np.tile([0, 1, 0, 0, 1], 40)
-    b = bin_feature(values, y, min_bin_share=0.0)
+    b = bin_feature(values, y, binning=BinningParams(min_bin_share=0.0))
     assert b.kind == kind
     assert b.table["count"].sum() == 200
     np.testing.assert_array_equal(np.bincount(b.bin_index(values)), b.table["count"])
@@ -221,7 +229,8 @@ def test_constant_column_is_one_bin_with_zero_iv():
 
 
 def test_fewer_rows_than_bins():
-    b = bin_feature([1.0, 2.0, 3.0], [0, 1, 0], max_bins=6, min_bin_share=0.0, min_bin_goods=0)
+    b = bin_feature(
+        [1.0, 2.0, 3.0], [0, 1, 0], binning=BinningParams(max_bins=6, min_bin_share=0.0, min_bin_goods=0))
     assert 1 <= b.n_regular <= 3
 
 
@@ -262,28 +271,37 @@ def test_infinities_raise_with_rows():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"max_bins": 0}, r"^bin_feature: max_bins must be an integer >= 1; got 0\.$"),
-        ({"max_bins": 2.0}, r"^bin_feature: max_bins must be an integer >= 1; got 2\.0 \(float\)\.$"),
-        ({"max_bins": True}, r"^bin_feature: max_bins must be an integer >= 1; got True \(a bool\)\.$"),
-        ({"min_bin_share": 0.6}, (r"^bin_feature: min_bin_share must be a finite number in \[0, "
+        ({"max_bins": 0}, r"^BinningParams: max_bins must be an integer >= 1; got 0\.$"),
+        ({"max_bins": 2.0}, r"^BinningParams: max_bins must be an integer >= 1; got 2\.0 \(float\)\.$"),
+        ({"max_bins": True}, r"^BinningParams: max_bins must be an integer >= 1; got True \(a bool\)\.$"),
+        ({"min_bin_share": 0.6}, (r"^BinningParams: min_bin_share must be a finite number in \[0, "
             r"0\.5\]; got 0\.6")),
-        ({"monotonic": "up"}, r"^bin_feature: monotonic must be one of 'auto', 'ascending', .*; got 'up'\.$"),
-        ({"unseen": "zero"}, (r"^bin_feature: unseen must be one of 'raise', 'worst', 'neutral', "
+        ({"monotonic": "up"}, (r"^BinningParams: monotonic must be one of 'auto', 'ascending', .*; "
+            r"got 'up'\.$")),
+        ({"unseen": "zero"}, (r"^BinningParams: unseen must be one of 'raise', 'worst', 'neutral', "
             r"'missing', 'rare'; got 'zero'\.$")),
-        ({"smoothing": 0}, (r"^bin_feature: smoothing must be a finite number in \(0, 1e\+12\]; got "
+        ({"smoothing": 0}, (r"^BinningParams: smoothing must be a finite number in \(0, 1e\+12\]; got "
             r"0\. A bin")),
         ({"special_values": (np.nan,)}, (r"^bin_feature: special_values\[0\] must be text, an "
             r"integer, a finite ")),
         ({"sample_weight": [1.0, -1.0, 1.0, 1.0]}, (r"^bin_feature: sample_weight must lie >= 0; got "
             r"1 value \(-1\.0\)")),
-        ({"seed": -1}, r"^bin_feature: seed must be a non-negative integer below 2\*\*63; got -1\."),
-        ({"n_prebins": np.float64(10)}, (r"^bin_feature: n_prebins must be an integer in \[2, "
+        ({"seed": -1}, r"^BinningParams: seed must be a non-negative integer below 2\*\*63; got -1\."),
+        ({"n_prebins": np.float64(10)}, (r"^BinningParams: n_prebins must be an integer in \[2, "
             r"1000\]; got (np\.float64\(10\.0\)|10\.0 \(float64\))")),
     ],
 )
 def test_parameter_errors(kwargs, message):
+    # the fields of BinningParams are checked once, when the record is built, naming the record
+    fields = {k: v for k, v in kwargs.items() if k in BinningParams.names()}
+
+    def call():
+        if fields:
+            return bin_feature([1.0, 2.0, 3.0, 4.0], [0, 1, 0, 1], binning=BinningParams(**fields))
+        return bin_feature([1.0, 2.0, 3.0, 4.0], [0, 1, 0, 1], **kwargs)
+
     with pytest.raises(InvalidInputError, match=message):
-        bin_feature([1.0, 2.0, 3.0, 4.0], [0, 1, 0, 1], **kwargs)
+        call()
 
 
 def test_stats_merge_needs_same_edges():
@@ -357,7 +375,7 @@ def test_default_is_50_quantile_prebins():
     edges = quantile_edges(x)
     assert len(edges) == 49
     np.testing.assert_array_equal(BinStats.from_data(x, y).edges, edges)
-    assert WOETransformer().n_prebins == Scorecard().n_prebins == 50
+    assert WOETransformer().binning.n_prebins == Scorecard().binning.n_prebins == 50
 
 
 def test_quantile_sample_is_seeded():
@@ -438,6 +456,6 @@ def test_doubling_prebins_refines_the_edges_and_never_lowers_iv(data, k):
     coarse = quantile_edges(x, n_prebins=k)
     fine = quantile_edges(x, n_prebins=2 * k)
     assert set(coarse.tolist()) <= set(fine.tolist())
-    a = bin_feature(x, y, n_prebins=k, min_bin_share=0.0)
-    b = bin_feature(x, y, n_prebins=2 * k, min_bin_share=0.0)
+    a = bin_feature(x, y, binning=BinningParams(n_prebins=k, min_bin_share=0.0))
+    b = bin_feature(x, y, binning=BinningParams(n_prebins=2 * k, min_bin_share=0.0))
     assert b.iv >= a.iv - 1e-12

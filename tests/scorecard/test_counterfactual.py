@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.scorecard import Scorecard
+from jiebei_credit.scorecard import BinningParams, Scorecard
 
 
 def _card() -> tuple[Scorecard, pd.DataFrame]:
@@ -19,7 +19,7 @@ def _card() -> tuple[Scorecard, pd.DataFrame]:
                       "c": rng.integers(0, 5, n).astype(float), "marital_status": rng.integers(0, 2, n)})
     logit = -2.0 + 0.5 * X["a"] + 0.4 * X["b"] + 0.3 * X["c"] + 0.2 * X["marital_status"]
     y = pd.Series((rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int))
-    return Scorecard(max_bins=5).fit(X, y), X
+    return Scorecard(binning=BinningParams(max_bins=5)).fit(X, y), X
 
 
 CARD, X = _card()

@@ -17,7 +17,7 @@ import pytest
 import jiebei_credit as jc
 from jiebei_credit.errors import InvalidInputError, NotFittedError
 from jiebei_credit.features import CATALOG, FeatureFamily, FeatureSpec, catalog, extract, specs_for
-from jiebei_credit.scorecard import Scorecard
+from jiebei_credit.scorecard import BinningParams, Scorecard
 
 MODEL = ["zhima_latest", "receipts_monthly_mean_45d", "inq_count_45d", "util_now"]
 
@@ -44,7 +44,8 @@ def _target(X, seed=0):
 def card(portfolio):
     _, _, X = portfolio
     frame = X[MODEL].assign(vat_sales=np.random.default_rng(1).gamma(2.0, 1.0, len(X)))
-    return Scorecard(max_bins=3, feature_sources=specs_for(frame.columns)).fit(frame, _target(frame)), frame
+    card = Scorecard(binning=BinningParams(max_bins=3), feature_sources=specs_for(frame.columns))
+    return card.fit(frame, _target(frame)), frame
 
 
 def test_catalog_features_have_their_tables_and_categories(card):
@@ -74,7 +75,7 @@ def test_sources_are_kept_by_to_dict(card):
     assert back.data_categories() == fitted.data_categories()
     assert back.to_dict() == d
     # a refit of the rebuilt card describes its columns the same way
-    refit = Scorecard(**back.get_params()).fit(frame, _target(frame))
+    refit = Scorecard(**back.get_params(deep=False)).fit(frame, _target(frame))
     assert refit.feature_sources_ == fitted.feature_sources_
 
 
@@ -86,7 +87,8 @@ def test_recalibration_keeps_the_sources(card):
 
 def test_a_consent_limited_extraction_gives_every_column_the_card_needs(portfolio):
     records, obs, X = portfolio
-    card = Scorecard(max_bins=3, feature_sources=catalog((45,))).fit(X[MODEL], _target(X[MODEL]))
+    card = Scorecard(
+        binning=BinningParams(max_bins=3), feature_sources=catalog((45,))).fit(X[MODEL], _target(X[MODEL]))
     assert "unknown" not in card.data_sources()
     assert card.missing_sources(card.data_sources()) == ()
     limited = extract(records, obs, windows=(45,), sources=card.data_sources())
@@ -111,8 +113,10 @@ def test_user_family_specs_describe_their_columns(portfolio):
                         lambda view: {"inq_total": view.events("inquiries").count()})
     frame = extract(records, obs, windows=(45,), families=["zhima", fam])[["zhima_latest", "inq_total"]]
     y = _target(frame)
-    by_list = Scorecard(max_bins=3, feature_sources=[*CATALOG.values(), *fam.features]).fit(frame, y)
-    by_lookup = Scorecard(max_bins=3, feature_sources=specs_for(frame.columns, families=[fam])).fit(frame, y)
+    by_list = Scorecard(
+        binning=BinningParams(max_bins=3), feature_sources=[*CATALOG.values(), *fam.features]).fit(frame, y)
+    by_lookup = Scorecard(binning=BinningParams(max_bins=3),
+                          feature_sources=specs_for(frame.columns, families=[fam])).fit(frame, y)
     assert set(by_list.features_) == {"zhima_latest", "inq_total"}
     assert by_list.feature_sources_ == by_lookup.feature_sources_
     assert by_list.data_sources() == ("inquiries", "zhima_scores")
@@ -126,11 +130,12 @@ def test_the_caller_can_describe_a_user_column_by_hand():
     X = pd.DataFrame({"vat_sales": rng.random(2000)})
     y = (rng.random(2000) < 0.1 + 0.3 * X["vat_sales"]).astype(int)
     sources = {"vat_sales": {"tables": ["vat_invoices"], "category": "tax_records"}}
-    card = Scorecard(max_bins=3, feature_sources=sources).fit(X, y)
+    card = Scorecard(binning=BinningParams(max_bins=3), feature_sources=sources).fit(X, y)
     assert card.data_sources() == ("vat_invoices",)
     assert card.data_categories() == ("tax_records",)
     assert card.missing_sources(["vat_invoices", "loans"]) == ()
-    assert Scorecard(max_bins=3).fit(X, y).missing_sources(["vat_invoices"]) == ("unknown",)
+    card = Scorecard(binning=BinningParams(max_bins=3)).fit(X, y)
+    assert card.missing_sources(["vat_invoices"]) == ("unknown",)
 
 
 def test_specs_for_finds_any_window_and_leaves_unknown_columns_out():

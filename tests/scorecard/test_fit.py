@@ -18,7 +18,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from jiebei_credit.errors import ConvergenceWarning, InvalidInputError
-from jiebei_credit.scorecard import Scorecard
+from jiebei_credit.scorecard import BinningParams, Scorecard
 
 
 def _credit(n=6000, seed=0):
@@ -46,7 +46,7 @@ def test_estimates_equal_statsmodels_logit_on_rows():
     # the card fits on collapsed bin combinations; statsmodels fits the same WOE matrix row
     # by row: identical rows add identically to the likelihood, so all estimates agree
     X, y = _credit()
-    card = Scorecard(max_bins=5).fit(X, y)
+    card = Scorecard(binning=BinningParams(max_bins=5)).fit(X, y)
     assert len(card.features_) == 4
     ref = sm.Logit(y.to_numpy(), sm.add_constant(_woe(card, X))).fit(method="newton", tol=1e-12, disp=0)
     np.testing.assert_allclose([card.intercept_, *card.coef_], ref.params, rtol=1e-8, atol=1e-10)
@@ -62,7 +62,7 @@ def test_estimates_equal_statsmodels_logit_on_rows():
 def test_weighted_estimates_equal_statsmodels_glm_with_frequency_weights():
     X, y = _credit(4000, seed=1)
     w = np.random.default_rng(2).integers(1, 4, len(X)).astype(float)
-    card = Scorecard(max_bins=4).fit(X, y, sample_weight=w)
+    card = Scorecard(binning=BinningParams(max_bins=4)).fit(X, y, sample_weight=w)
     ref = sm.GLM(
         y.to_numpy(), sm.add_constant(_woe(card, X)), family=sm.families.Binomial(), freq_weights=w
     ).fit(tol=1e-12)
@@ -82,8 +82,9 @@ def test_integer_weights_equal_duplicated_rows():
     y = (rng.random(n) < 1 / (1 + np.exp(2 - 0.08 * X["a"] - 0.05 * X["b"]))).astype(int)
     w = rng.integers(1, 4, n)
     rows = np.repeat(np.arange(n), w)
-    weighted = Scorecard(max_bins=4).fit(X, y, sample_weight=w.astype(float))
-    dup = Scorecard(max_bins=4).fit(X.iloc[rows].reset_index(drop=True), y.iloc[rows].reset_index(drop=True))
+    weighted = Scorecard(binning=BinningParams(max_bins=4)).fit(X, y, sample_weight=w.astype(float))
+    dup = Scorecard(binning=BinningParams(max_bins=4)).fit(
+        X.iloc[rows].reset_index(drop=True), y.iloc[rows].reset_index(drop=True))
     assert weighted.binnings_ == dup.binnings_
     np.testing.assert_allclose(weighted.coef_, dup.coef_, rtol=1e-9)
     np.testing.assert_allclose(weighted.std_errors_, dup.std_errors_, rtol=1e-9)
@@ -109,7 +110,8 @@ def _fit_quietly(X, y, w=None):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            card = Scorecard(max_bins=4, min_iv=0.0, max_correlation=1.0).fit(X, y, sample_weight=w)
+            card = Scorecard(
+                binning=BinningParams(max_bins=4), min_iv=0.0, max_correlation=1.0).fit(X, y, sample_weight=w)
         except InvalidInputError:
             return None
     return None if caught else card
@@ -200,7 +202,8 @@ def test_forward_selection_follows_statsmodels_pvalues_and_aic():
     X, y = _credit(5000, seed=11)
     X = X.assign(noise=np.random.default_rng(12).normal(size=len(X)))
     for criterion in ("pvalue", "aic"):
-        card = Scorecard(max_bins=4, min_iv=0.0, selection="forward", criterion=criterion).fit(X, y)
+        card = Scorecard(binning=BinningParams(max_bins=4), min_iv=0.0, selection="forward",
+                         criterion=criterion).fit(X, y)
         candidates = [*card.features_, *(f for f, step, _ in card.drops_ if step == "forward")]
         woe = {f: card.binnings_[f].woe(X[f]) for f in candidates}
         chosen = _forward_reference(y.to_numpy(), woe, criterion)
@@ -246,7 +249,7 @@ def test_concurrent_fits_leave_warning_filters_alone_and_lose_no_warning():
     def fit():
         try:
             for _ in range(3):
-                Scorecard(max_bins=4).fit(X, y)
+                Scorecard(binning=BinningParams(max_bins=4)).fit(X, y)
         except BaseException as exc:  # reported below
             errors.append(exc)
 
@@ -281,7 +284,7 @@ def test_perfect_prediction_raises():
     y = (x < 100).astype(int)
     with pytest.raises(InvalidInputError, match=r"^Scorecard\.fit: X must not predict y perfectly; got the "
                        r"WOE of 'leak', which classifies every bad and every good correctly .* leakage"):
-        Scorecard(min_bin_goods=0, min_bin_bads=0).fit(X, y)
+        Scorecard(binning=BinningParams(min_bin_goods=0, min_bin_bads=0)).fit(X, y)
 
 
 def test_quasi_separation_warns():
@@ -293,7 +296,7 @@ def test_quasi_separation_warns():
     rows += [(a, b, 1) for (a, b), (_, bd) in cells.items() for _ in range(bd)]
     df = pd.DataFrame(rows, columns=["a", "b", "y"]).astype(float)
     with pytest.warns(ConvergenceWarning, match="quasi-separate the target") as record:
-        Scorecard(min_bin_share=0.0).fit(df[["a", "b"]], df["y"])
+        Scorecard(binning=BinningParams(min_bin_share=0.0)).fit(df[["a", "b"]], df["y"])
     # warnings statsmodels emits on the way (its ConvergenceWarning, numpy RuntimeWarnings;
     # which ones depends on its version) are translated, not passed on: only ours reaches
     # the caller, once
@@ -318,7 +321,7 @@ def test_every_drop_step_is_reported_with_its_reason():
         inq_echo=X["inq"] + rng.poisson(2.0, len(X)),  # correlated with inq, below 0.7
     )
     # min_iv is set: the default (0) keeps every feature, so the "iv" step would not show
-    card = Scorecard(max_vif=1.2, max_bins=5, min_iv=0.02).fit(X, y)
+    card = Scorecard(max_vif=1.2, binning=BinningParams(max_bins=5), min_iv=0.02).fit(X, y)
     steps = {f: s for f, s, _ in card.drops_}
     assert steps["noise"] == "iv"
     assert "correlation" in (steps.get("util_twin"), steps.get("util"))
@@ -365,7 +368,7 @@ def test_vif_equals_inverse_correlation_diagonal():
     # reference: VIF_j = 1 / (1 - R^2_j) from regressing WOE_j on the other WOE columns
     X, y = _credit(5000, seed=7)
     X = X.assign(inq2=X["inq"] + np.random.default_rng(8).poisson(1.0, len(X)))
-    card = Scorecard(max_bins=4, min_iv=0.0, max_correlation=0.95).fit(X, y)
+    card = Scorecard(binning=BinningParams(max_bins=4), min_iv=0.0, max_correlation=0.95).fit(X, y)
     W = _woe(card, X)
     for j in range(W.shape[1]):
         others = sm.add_constant(np.delete(W, j, axis=1))

@@ -14,6 +14,7 @@ import pytest
 
 from jiebei_credit.errors import DataWarning, InvalidInputError
 from jiebei_credit.scorecard import (
+    BinningParams,
     BinStats,
     Scaling,
     Scorecard,
@@ -44,23 +45,25 @@ def _data(n=3000, seed=0):
 @pytest.mark.parametrize(
     "call",
     [
-        lambda X, y, **kw: bin_feature(X["u"], y, **kw),
-        lambda X, y, **kw: WOETransformer(**kw).fit(X, y),
-        lambda X, y, **kw: Scorecard(**kw).fit(X, y),
-        lambda X, y, **kw: optimal_binning(BinStats.from_data(X["u"], y), **kw),
+        lambda X, y, **kw: bin_feature(X["u"], y, binning=BinningParams(**kw)),
+        lambda X, y, **kw: WOETransformer(binning=BinningParams(**kw)).fit(X, y),
+        lambda X, y, **kw: Scorecard(binning=BinningParams(**kw)).fit(X, y),
+        lambda X, y, **kw: optimal_binning(BinStats.from_data(X["u"], y), binning=BinningParams(**kw)),
     ],
     ids=["bin_feature", "WOETransformer.fit", "Scorecard.fit", "optimal_binning"],
 )
 def test_integers_refuse_floats_and_bools_and_accept_numpy_integers(call):
     X, y = _data()
-    # repro: bin_feature(max_bins=2.0) was refused while other subpackages took 30.0
-    with pytest.raises(InvalidInputError, match=r": max_bins must be an integer >= 1; got 2\.0 \(float\)\.$"):
+    # repro: bin_feature(max_bins=2.0) was refused while other subpackages took 30.0; the fields
+    # are now checked once, by BinningParams, whichever function the record is passed to
+    with pytest.raises(InvalidInputError, match=r"^BinningParams: max_bins must be an integer >= 1; got 2\.0 "
+                       r"\(float\)\.$"):
         call(X, y, max_bins=2.0)
-    with pytest.raises(InvalidInputError, match=r": max_bins must be an integer >= 1; got True \(a "
-                       r"bool\)\.$"):
+    with pytest.raises(InvalidInputError, match=r"^BinningParams: max_bins must be an integer >= 1; got "
+                       r"True \(a bool\)\.$"):
         call(X, y, max_bins=True)
-    with pytest.raises(InvalidInputError, match=r": min_bin_share must be a finite number in \[0, "
-                       r"0\.5\]; got "
+    with pytest.raises(InvalidInputError, match=r"^BinningParams: min_bin_share must be a finite number "
+                       r"in \[0, 0\.5\]; got "
                        r"True \(a bool\)\.$"):
         call(X, y, min_bin_share=True)
     # numpy integers are integers: the same result as the Python int
@@ -71,9 +74,9 @@ def test_integers_refuse_floats_and_bools_and_accept_numpy_integers(call):
 def test_every_integer_parameter_follows_the_rule():
     X, y = _data()
     for name, good in [("n_prebins", 20), ("sample_size", 500)]:
-        with pytest.raises(InvalidInputError, match=rf"^Scorecard\.fit: {name} must be an integer"):
-            Scorecard(**{name: float(good)}).fit(X, y)
-        Scorecard(**{name: np.int32(good)}).fit(X, y)
+        with pytest.raises(InvalidInputError, match=rf"^BinningParams: {name} must be an integer"):
+            Scorecard(binning=BinningParams(**{name: float(good)})).fit(X, y)
+        Scorecard(binning=BinningParams(**{name: np.int32(good)})).fit(X, y)
     with pytest.raises(InvalidInputError, match=r"^quantile_edges: n_prebins must be an integer in \[2, "
                        r"1000\]"):
         quantile_edges([1.0, 2.0], n_prebins=4.0)
@@ -83,18 +86,16 @@ def test_every_integer_parameter_follows_the_rule():
 
 
 def test_seed_is_checked_even_when_no_sample_is_drawn():
-    X, y = _data(500)
     # repro: Scorecard(sample_size=50, seed=-1) raised numpy's ValueError, and a bad seed with
     # fewer rows than sample_size went unnoticed
-    for est in (Scorecard(sample_size=50, seed=-1), Scorecard(seed=-1), WOETransformer(seed=1.5)):
-        with pytest.raises(InvalidInputError, match=r"\.fit: seed must be a non-negative integer below "
-                           r"2\*\*63"):
-            est.fit(X, y)
-    with pytest.raises(InvalidInputError, match=r"^bin_feature: seed must be a non-negative integer"):
-        bin_feature(X["a"], y, seed="7")  # categorical: no quantiles, still checked
-    with pytest.raises(InvalidInputError, match=r"^Scorecard\.fit: sample_size must be None or an integer >= "
+    # (the record checks its seed whatever it is used for: a categorical column draws no quantiles)
+    for fields in ({"sample_size": 50, "seed": -1}, {"seed": -1}, {"seed": 1.5}, {"seed": "7"}):
+        with pytest.raises(InvalidInputError, match=r"^BinningParams: seed must be a non-negative integer "
+                           r"below 2\*\*63"):
+            BinningParams(**fields)
+    with pytest.raises(InvalidInputError, match=r"^BinningParams: sample_size must be None or an integer >= "
                        r"n_prebins \(50\); got 10\."):
-        Scorecard(sample_size=10).fit(X, y)
+        BinningParams(sample_size=10)
 
 
 def test_round_points_must_be_a_bool():
@@ -264,8 +265,8 @@ def test_repr_works_for_array_parameters():
     assert repr(WOETransformer(special_values=np.array([-1.0]))) == (
         "WOETransformer(special_values=array([-1.]))"
     )
-    assert repr(Scorecard(categorical=pd.Index(["a"]), max_bins=4)).startswith("Scorecard(max_bins=4, "
-        "categorical=")
+    assert repr(Scorecard(categorical=pd.Index(["a"]), binning=BinningParams(max_bins=4))).startswith(
+        "Scorecard(binning=BinningParams(max_bins=4), categorical=")
     assert repr(Scorecard()) == "Scorecard()"
 
 
@@ -316,7 +317,7 @@ def test_large_coefficient_without_separation_gets_its_own_warning():
                       r"coefficient is "
                       r"large and unstable \('b': coefficient -51 \(standard error 3\.94\) on a WOE range of "
                       r"0\.00982\).* Nothing is separated\.") as record:
-        card = Scorecard(min_iv=0.0, min_bin_share=0.0).fit(df[["a", "b"]], df["y"])
+        card = Scorecard(min_iv=0.0, binning=BinningParams(min_bin_share=0.0)).fit(df[["a", "b"]], df["y"])
     assert [w.category for w in record] == [DataWarning]  # no "quasi-separation, check for leakage"
     assert card.features_ == ("a", "b")
     assert card.p_values_[2] < 1e-30

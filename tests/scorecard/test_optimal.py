@@ -15,7 +15,7 @@ import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from jiebei_credit.scorecard import BinStats, optimal_binning
+from jiebei_credit.scorecard import BinningParams, BinStats, optimal_binning
 from tests.strategies import fine_bin_counts
 
 TRENDS = ["auto", "ascending", "descending", "peak", "valley", "none"]
@@ -90,12 +90,8 @@ def _check_merge(counts, *, trend, max_bins, min_share, min_goods, min_bads):
     )
     binning = optimal_binning(
         stats,
-        max_bins=max_bins,
-        min_bin_share=min_share,
-        monotonic=trend,
-        min_bin_goods=min_goods,
-        min_bin_bads=min_bads,
-        min_category_share=0.0,
+        binning=BinningParams(max_bins=max_bins, min_bin_share=min_share, monotonic=trend,
+                              min_bin_goods=min_goods, min_bin_bads=min_bads, min_category_share=0.0),
     )
     expected = brute_force(
         goods, bads, fixed, max_bins=max_bins, min_share=min_share, min_goods=min_goods,
@@ -140,7 +136,7 @@ def test_auto_is_the_better_of_ascending_and_descending(counts):
         bads=tuple(counts["bads"]),
     )
     ivs = {
-        t: optimal_binning(stats, monotonic=t, min_bin_share=0.0).iv
+        t: optimal_binning(stats, binning=BinningParams(monotonic=t, min_bin_share=0.0)).iv
         for t in ("auto", "ascending", "descending", "peak", "none")
     }
     assert ivs["auto"] == max(ivs["ascending"], ivs["descending"])
@@ -153,7 +149,7 @@ def test_hand_computed_two_bin_table():
     # fine bins: x < 1 has 3 goods / 1 bad, x >= 1 has 1 good / 3 bads; s = 0.5, K = 2:
     # p = 3.5/5 = 0.7, q = 1.5/5 = 0.3 -> WOE = ln(7/3) = 0.847298, IV term = 0.4 * 0.847298
     stats = BinStats(kind="numeric", edges=(1.0,), goods=(3.0, 1.0), bads=(1.0, 3.0))
-    b = optimal_binning(stats, min_bin_share=0.0)
+    b = optimal_binning(stats, binning=BinningParams(min_bin_share=0.0))
     np.testing.assert_allclose(b.table["woe"], [math.log(7 / 3), -math.log(7 / 3)], rtol=1e-12)
     np.testing.assert_allclose(b.table["iv"], [0.4 * math.log(7 / 3)] * 2, rtol=1e-12)
     assert math.isclose(b.iv, 0.8 * math.log(7 / 3), rel_tol=1e-12)
@@ -187,7 +183,7 @@ def test_merge_with_ties_in_bad_rate():
     stats = BinStats(kind="numeric", edges=tuple(float(e) for e in range(1, 10)),
                      goods=tuple(goods), bads=tuple(bads))  # fmt: skip
     for trend in ("ascending", "descending", "peak", "valley", "none"):
-        b = optimal_binning(stats, monotonic=trend, min_bin_share=0.0, max_bins=4)
+        b = optimal_binning(stats, binning=BinningParams(monotonic=trend, min_bin_share=0.0, max_bins=4))
         expected = brute_force(goods, bads, [], max_bins=4, min_share=0.0, min_goods=1,
                                min_bads=1, trend=trend)  # fmt: skip
         assert math.isclose(b.iv, expected, rel_tol=1e-12, abs_tol=1e-15)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.scorecard import Scorecard
+from jiebei_credit.scorecard import BinningParams, Scorecard
 
 sklearn = pytest.importorskip("sklearn.linear_model")
 
@@ -28,7 +28,8 @@ def test_l2_matches_scikit_learn(lam):
     # with frequency weights: minimises sum w*logloss + ||beta||^2 / (2C), intercept unpenalised
     X, y = _data()
     w = np.random.default_rng(1).integers(1, 3, len(y)).astype(float)
-    card = Scorecard(penalty="l2", penalty_strength=lam, max_bins=4).fit(X, y, sample_weight=w)
+    card = Scorecard(
+        penalty="l2", penalty_strength=lam, binning=BinningParams(max_bins=4)).fit(X, y, sample_weight=w)
     woe = np.column_stack([card.binnings_[f].woe(X[f]) for f in card.features_])
     ref = sklearn.LogisticRegression(C=1 / lam, tol=1e-12, max_iter=10_000).fit(woe, y, sample_weight=w)
     np.testing.assert_allclose(card.coef_, ref.coef_[0], rtol=1e-5, atol=1e-7)
@@ -38,8 +39,8 @@ def test_l2_matches_scikit_learn(lam):
 
 def test_l2_shrinks_and_has_no_p_values():
     X, y = _data()
-    plain = Scorecard(max_bins=4).fit(X, y)
-    card = Scorecard(penalty="l2", penalty_strength=300.0, max_bins=4).fit(X, y)
+    plain = Scorecard(binning=BinningParams(max_bins=4)).fit(X, y)
+    card = Scorecard(penalty="l2", penalty_strength=300.0, binning=BinningParams(max_bins=4)).fit(X, y)
     assert card.features_ == plain.features_
     assert (np.abs(card.coef_) < np.abs(plain.coef_)).all()
     assert np.isnan(card.p_values_).all()
@@ -55,8 +56,8 @@ def test_l2_shrinks_and_has_no_p_values():
 
 def test_cv_is_deterministic_and_on_the_grid():
     X, y = _data(2000, seed=3)
-    a = Scorecard(penalty="l2", max_bins=4, seed=7).fit(X, y)
-    b = Scorecard(penalty="l2", max_bins=4, seed=7).fit(X, y)
+    a = Scorecard(penalty="l2", binning=BinningParams(max_bins=4, seed=7)).fit(X, y)
+    b = Scorecard(penalty="l2", binning=BinningParams(max_bins=4, seed=7)).fit(X, y)
     assert a.penalty_strength_ == b.penalty_strength_
     grid = np.logspace(-3, 4, 15)  # the documented grid
     assert np.isclose(grid, a.penalty_strength_, rtol=1e-12).any()
@@ -65,7 +66,7 @@ def test_cv_is_deterministic_and_on_the_grid():
 
 def test_penalty_none_ignores_the_strength():
     X, y = _data()
-    card = Scorecard(penalty_strength=5.0, max_bins=4).fit(X, y)
+    card = Scorecard(penalty_strength=5.0, binning=BinningParams(max_bins=4)).fit(X, y)
     assert card.penalty_strength_ == 0.0
     assert np.isfinite(card.p_values_).all()
 
@@ -81,6 +82,6 @@ def test_penalty_parameters_are_checked(name, value):
 
 def test_a_penalised_card_round_trips():
     X, y = _data()
-    card = Scorecard(penalty="l2", penalty_strength=10.0, max_bins=4).fit(X, y)
+    card = Scorecard(penalty="l2", penalty_strength=10.0, binning=BinningParams(max_bins=4)).fit(X, y)
     back = Scorecard.from_dict(card.to_dict())
     np.testing.assert_array_equal(back.points(X), card.points(X))

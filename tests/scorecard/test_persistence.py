@@ -26,7 +26,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.scorecard import Binning, BinStats, Scorecard, bin_feature
+from jiebei_credit.scorecard import Binning, BinningParams, BinStats, Scorecard, bin_feature
 
 
 def _cards():
@@ -47,9 +47,10 @@ def _cards():
     X["util_twin"] = X["util"] * 2.0  # dropped by the correlation filter
     # min_iv=0.02 (the default is 0) so the card records an IV drop
     specials = {"inq": (-1.0,), "region": ("south",)}
-    plain = Scorecard(max_bins=4, special_values=specials, min_iv=0.02).fit(X, y)
+    plain = Scorecard(binning=BinningParams(max_bins=4), special_values=specials, min_iv=0.02).fit(X, y)
     sources = {"util": {"tables": ["loans", "installments"], "category": "credit_history"}}
-    rounded = Scorecard(max_bins=3, round_points=True, unseen="worst", categorical=["inq"],
+    rounded = Scorecard(binning=BinningParams(max_bins=3, unseen="worst"), round_points=True,
+                        categorical=["inq"],
                         feature_sources=sources).fit(X, y)
     # a recalibrated card carries a lineage record (as_of None: every corruption of it is invalid)
     y_now = pd.Series((rng.random(n) < 1 / (1 + np.exp(-0.5 - 0.8 * logit))).astype(int))
@@ -309,7 +310,7 @@ def test_nested_headers_and_missing_keys_are_refused():
 def test_binning_and_stats_payloads_are_checked_field_by_field():
     x = X["util"]
     y = (x.fillna(0.5) > 0.7).astype(int)
-    b = bin_feature(x, y, max_bins=3)
+    b = bin_feature(x, y, binning=BinningParams(max_bins=3))
     d = b.to_dict()
     assert Binning.from_dict(d) == b
     bad = {**d, "goods": [math.nan, *d["goods"][1:]], "has_missing": "yes", "labels": [*d["labels"][:-1], 7]}

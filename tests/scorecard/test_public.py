@@ -12,6 +12,7 @@ def test_public_names():
     assert sorted(jc.scorecard.__all__) == [
         "BinStats",
         "Binning",
+        "BinningParams",
         "LineageRecord",
         "Scaling",
         "Scorecard",
@@ -38,5 +39,8 @@ def test_get_params_lists_every_constructor_parameter():
 
     for cls in (jc.scorecard.Scorecard, jc.scorecard.WOETransformer):
         names = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
-        assert list(cls().get_params()) == names
+        assert list(cls().get_params(deep=False)) == names
         assert tuple(names) == cls._PARAMS
+        # deep=True adds the fields of the nested BinningParams record, as scikit-learn names them
+        fields = [f"binning__{f}" for f in jc.scorecard.BinningParams.names()]
+        assert list(cls().get_params()) == [*names, *fields]

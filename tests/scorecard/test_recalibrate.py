@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 from jiebei_credit import metrics
 from jiebei_credit.errors import DataWarning, InvalidInputError, NotFittedError, SchemaError
-from jiebei_credit.scorecard import LineageRecord, Scorecard
+from jiebei_credit.scorecard import BinningParams, LineageRecord, Scorecard
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -53,7 +53,7 @@ def _data(n=6000, seed=0, shift=0.0, slope=1.0):
 
 
 X_DEV, Y_DEV = _data()
-CARD = Scorecard(max_bins=4).fit(X_DEV, Y_DEV)
+CARD = Scorecard(binning=BinningParams(max_bins=4)).fit(X_DEV, Y_DEV)
 # a year later: defaults up (shift 0.6) and the risk spread compressed (slope 0.7)
 X_NOW, Y_NOW = _data(5000, seed=1, shift=0.6, slope=0.7)
 
@@ -144,7 +144,7 @@ def test_the_original_card_and_the_inputs_are_untouched():
 @pytest.mark.parametrize("method", ["intercept", "logistic"])
 @pytest.mark.parametrize("round_points", [False, True])
 def test_sql_explain_and_to_dict_stay_exact(method, round_points):
-    card = Scorecard(max_bins=4, round_points=round_points).fit(X_DEV, Y_DEV)
+    card = Scorecard(binning=BinningParams(max_bins=4), round_points=round_points).fit(X_DEV, Y_DEV)
     new = card.recalibrate(X_NOW, Y_NOW, method=method)
     rows = X_NOW.head(300)
     pts = new.points(rows).to_numpy()
@@ -250,7 +250,7 @@ def test_fingerprint_is_the_same_in_another_process():
 
 
 def test_fingerprint_changes_with_the_card():
-    other = Scorecard(max_bins=3).fit(X_DEV, Y_DEV)
+    other = Scorecard(binning=BinningParams(max_bins=3)).fit(X_DEV, Y_DEV)
     assert other.fingerprint() != CARD.fingerprint()
 
 

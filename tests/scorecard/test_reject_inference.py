@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jiebei_credit.errors import DataWarning, InvalidInputError, NotFittedError, SchemaError
-from jiebei_credit.scorecard import Scorecard, reject_inference
+from jiebei_credit.scorecard import BinningParams, Scorecard, reject_inference
 
 RISKY, SAFE = 0.8, 0.2
 PD_RISKY, PD_SAFE = 40 / 100, 15 / 150  # observed bad rates = saturated-model MLE
@@ -31,7 +31,7 @@ def _accepted() -> tuple[pd.DataFrame, pd.Series]:
 
 
 XA, YA = _accepted()
-CARD = Scorecard(max_bins=2).fit(XA, YA)
+CARD = Scorecard(binning=BinningParams(max_bins=2)).fit(XA, YA)
 #: 5 risky rejects (one beyond every accepted value), then 4 safe ones
 XR = pd.DataFrame({"util": [RISKY, RISKY, 0.9, RISKY, RISKY, SAFE, SAFE, 0.1, SAFE]},
                   index=[f"r{i}" for i in range(9)])
@@ -192,7 +192,7 @@ def test_y_series_in_another_order_is_matched_by_label():
 
 def test_rejected_columns_in_another_order_follow_the_accepted_order():
     xa = XA.assign(other=1.0)
-    card = Scorecard(max_bins=2).fit(xa, YA)
+    card = Scorecard(binning=BinningParams(max_bins=2)).fit(xa, YA)
     xr = XR.assign(other=2.0)[["other", "util"]]
     X, _, _ = reject_inference(card, xa, YA, xr, method="hard_cutoff")
     assert list(X.columns) == ["util", "other"]
@@ -201,7 +201,7 @@ def test_rejected_columns_in_another_order_follow_the_accepted_order():
 
 def test_refit_on_the_result():
     X, y, w = reject_inference(CARD, XA, YA, XR, method="fuzzy")
-    new = Scorecard(max_bins=2).fit(X, y, sample_weight=w)
+    new = Scorecard(binning=BinningParams(max_bins=2)).fit(X, y, sample_weight=w)
     # fuzzy rejects add bads at each bin's own PD: the bin rates, hence the PDs, stay put
     np.testing.assert_allclose(new.predict_proba(pd.DataFrame({"util": [RISKY, SAFE]}))[:, 1],
                                [PD_RISKY, PD_SAFE], rtol=1e-6)

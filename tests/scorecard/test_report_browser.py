@@ -35,7 +35,7 @@ from pathlib import Path
 import pytest
 
 import jiebei_credit as jc
-from jiebei_credit.scorecard import Scorecard
+from jiebei_credit.scorecard import BinningParams, Scorecard
 from tests.scorecard.test_report import HEADINGS, SECTION_IDS, make_data
 
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -55,7 +55,8 @@ INJECTED = "<script>undefined_report_function();</script></body>"
 def demo_report(plots: bool = HAS_MPL) -> str:
     """A card on catalog-named features with a holdout: every section has content."""
     X, y = make_data(4000, 1)
-    card = Scorecard(max_bins=4, selection="stepwise", feature_sources=jc.features.specs_for(X.columns))
+    card = Scorecard(binning=BinningParams(max_bins=4), selection="stepwise",
+                     feature_sources=jc.features.specs_for(X.columns))
     card.fit(X.iloc[:2500], y.iloc[:2500])
     return card.report(X.iloc[:2500], y.iloc[:2500], X.iloc[2500:], y.iloc[2500:],
                        title="Small-business line: application card v1", plots=plots)

@@ -18,7 +18,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from jiebei_credit.errors import InvalidInputError, NotFittedError
-from jiebei_credit.scorecard import Scaling, Scorecard
+from jiebei_credit.scorecard import BinningParams, Scaling, Scorecard
 
 
 def _data(n=4000, seed=0):
@@ -44,7 +44,8 @@ def _data(n=4000, seed=0):
 def fitted():
     X, y = _data()
     # min_iv=0.02 (the default is 0): the tests read the IV filter's drop of "noise"
-    card = Scorecard(max_bins=5, special_values={"inq": (-1.0,)}, min_iv=0.02).fit(X, y)
+    card = Scorecard(
+        binning=BinningParams(max_bins=5), special_values={"inq": (-1.0,)}, min_iv=0.02).fit(X, y)
     return card, X, y
 
 
@@ -98,7 +99,7 @@ def test_score_matches_logistic_regression(fitted):
 
 def test_rounded_points_give_integer_scores():
     X, y = _data(2000, seed=1)
-    card = Scorecard(round_points=True, max_bins=4).fit(X, y)
+    card = Scorecard(round_points=True, binning=BinningParams(max_bins=4)).fit(X, y)
     s = card.points(X)
     assert (s == np.round(s)).all()
     assert all(float(p).is_integer() for pts in card.points_.values() for p in pts)
@@ -137,7 +138,7 @@ def test_sql_matches_python_exactly(round_points):
 
 def test_sql_unseen_category_gives_null():
     X, y = _data(1000)
-    card = Scorecard(unseen="raise").fit(X, y)
+    card = Scorecard(binning=BinningParams(unseen="raise")).fit(X, y)
     con = sqlite3.connect(":memory:")
     con.execute("CREATE TABLE features (util REAL, inq REAL, region TEXT)")
     con.execute("INSERT INTO features VALUES (0.5, 1.0, 'mars')")
@@ -154,7 +155,7 @@ def test_wrong_sign_feature_is_dropped_and_reported():
     b = a + rng.normal(0, 0.3, n)
     y = (rng.random(n) < 1 / (1 + np.exp(2 - 4 * a + 1.5 * b))).astype(int)
     X = pd.DataFrame({"a": a, "b": b})
-    card = Scorecard(max_correlation=1.0, max_bins=5).fit(X, y)
+    card = Scorecard(max_correlation=1.0, binning=BinningParams(max_bins=5)).fit(X, y)
     assert card.features_ == ("a",)
     assert (card.coef_ < 0).all()
     [(feature, step, reason)] = card.drops_
@@ -163,14 +164,14 @@ def test_wrong_sign_feature_is_dropped_and_reported():
     summ = card.summary().set_index("feature")
     assert summ.loc["b", "status"] == "dropped (sign)"
     # refit without b: the coefficients are those of a one-feature fit
-    alone = Scorecard(max_bins=5).fit(X[["a"]], y)
+    alone = Scorecard(binning=BinningParams(max_bins=5)).fit(X[["a"]], y)
     np.testing.assert_allclose(card.coef_, alone.coef_, rtol=1e-12)
 
 
 def test_correlation_filter_drops_one_of_two_identical_woe_columns():
     X, y = _data()
     X = X.assign(util_copy=X["util"] * 2 + 1)  # same bins, same WOE, same IV
-    card = Scorecard(max_bins=5).fit(X, y)
+    card = Scorecard(binning=BinningParams(max_bins=5)).fit(X, y)
     steps = {f: step for f, step, _ in card.drops_}
     assert "correlation" in {steps.get("util"), steps.get("util_copy")}
     # exactly one of the pair goes; the other stays in the model
@@ -226,7 +227,7 @@ def test_explain_top_reasons_are_the_largest_losses(fitted, top, seed):
 
 def test_sklearn_clone_pipeline_and_grid_search():
     X, y = _data(3000, seed=5)
-    card = Scorecard(max_bins=4)
+    card = Scorecard(binning=BinningParams(max_bins=4))
     assert clone(card).get_params() == card.get_params()
     pipe = make_pipeline(FunctionTransformer(lambda d: d.drop(columns="noise")), Scorecard()).fit(X, y)
     assert pipe.predict_proba(X).shape == (len(X), 2)
@@ -234,8 +235,9 @@ def test_sklearn_clone_pipeline_and_grid_search():
     def auc(est, X_, y_):
         return roc_auc_score(y_, est.predict_proba(X_)[:, 1])
 
-    grid = GridSearchCV(Scorecard(), {"max_bins": [2, 5]}, scoring=auc, cv=3).fit(X, y)
-    assert grid.best_params_["max_bins"] in (2, 5)
+    grid = GridSearchCV(Scorecard(), {"binning__max_bins": [2, 5]}, scoring=auc, cv=3).fit(X, y)
+    assert grid.best_params_["binning__max_bins"] in (2, 5)
+    assert grid.best_estimator_.binning.max_bins == grid.best_params_["binning__max_bins"]
     # the search picked the max_bins with the best mean cross-validated AUC
     res = grid.cv_results_
     best = int(np.argmax(res["mean_test_score"]))
@@ -258,7 +260,7 @@ def test_errors():
         Scorecard(selection="all").fit(X, y)
     with pytest.raises(InvalidInputError, match=r"^Scorecard\.set_params: params must be parameters "
                        r"of Scorecard "
-                       r"\(scaling, max_bins, .*\); got unknown parameters 'pdo'\.$"):
+                       r"\(scaling, binning, .*\); got unknown parameters 'pdo'\.$"):
         Scorecard().set_params(pdo=3)
 
 
@@ -281,7 +283,7 @@ def test_input_not_mutated(fitted):
 
 def test_set_params_after_fit_does_not_desync_points_score_and_probability():
     X, y = _data(3000, seed=7)
-    card = Scorecard(max_bins=4, round_points=True).fit(X, y)
+    card = Scorecard(binning=BinningParams(max_bins=4), round_points=True).fit(X, y)
     fitted_dict = card.to_dict()
     score = card.points(X)
     proba = card.predict_proba(X)

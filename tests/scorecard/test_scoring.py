@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import jiebei_credit as jc
 from jiebei_credit.errors import DataWarning, InvalidInputError
-from jiebei_credit.scorecard import Binning, Scaling, Scorecard
+from jiebei_credit.scorecard import Binning, BinningParams, Scaling, Scorecard
 
 
 def _table_sum(card, X):
@@ -54,7 +54,8 @@ def test_score_over_many_row_blocks_is_the_table_sum():
 def test_score_with_many_edges_uses_the_same_points():
     # up to 19 inner edges: the bin lookup switches from edge comparisons to the grid search
     X, y = _frame(50_000, 1)
-    card = Scorecard(max_bins=20, min_bin_share=0.0, monotonic="none", special_values={"b": (-1.0,)}).fit(
+    card = Scorecard(binning=BinningParams(max_bins=20, min_bin_share=0.0, monotonic="none"),
+                     special_values={"b": (-1.0,)}).fit(
         X, y
     )
     assert max(len(card.binnings_[f].edges) for f in card.features_ if f != "c") > 12
@@ -99,12 +100,12 @@ def test_unseen_missing_and_special_values_when_scoring():
     X = pd.DataFrame({"a": rng.normal(size=n), "b": rng.poisson(2.0, n).astype(float)})
     y = (rng.random(n) < 1 / (1 + np.exp(2 - X["a"] - 0.3 * X["b"]))).astype(int)
     new = pd.DataFrame({"a": [0.1, np.nan, 0.2], "b": [1.0, 2.0, -1.0]}, index=[10, 11, 12])
-    strict = Scorecard(special_values={"b": (-1.0,)}, unseen="raise").fit(X, y)
+    strict = Scorecard(special_values={"b": (-1.0,)}, binning=BinningParams(unseen="raise")).fit(X, y)
     with pytest.raises(InvalidInputError, match=r"^Scorecard\.points: column 'a' must hold only "
                        r"values seen in training "
                        r"\(unseen='raise'\); got unseen missing: 1 value \(nan\) at row 11\. Refit"):
         strict.points(new)
-    worst = Scorecard(special_values={"b": (-1.0,)}, unseen="worst").fit(X, y)
+    worst = Scorecard(special_values={"b": (-1.0,)}, binning=BinningParams(unseen="worst")).fit(X, y)
     with pytest.warns(DataWarning, match=r"unseen='worst' \('a': 1 row, 'b': 1 row\)"):
         got = worst.points(new)
     # unseen values take the points of the feature's lowest-WOE bin
@@ -176,7 +177,8 @@ def test_explain_uses_feature_catalog_texts():
 
 def test_round_trip_keeps_scores_and_reasons_for_a_full_card():
     X, y = _frame(5000, 6)
-    card = Scorecard(special_values={"b": (-1.0,)}, unseen="worst", round_points=True).fit(X, y)
+    card = Scorecard(special_values={"b": (-1.0,)}, binning=BinningParams(unseen="worst"),
+                     round_points=True).fit(X, y)
     back = Scorecard.from_dict(json.loads(json.dumps(card.to_dict())))
     new = X.iloc[:200].assign(c=["w", *X["c"].iloc[1:200]])  # an unseen category
     with pytest.warns(DataWarning, match="values not seen in development"):
@@ -222,7 +224,8 @@ def test_explain_matches_row_by_row_reference(seed):
     X, y = _frame(3000, 10 + seed)
     X["d"] = rng.integers(0, 6, len(X)).astype(float)
     card = Scorecard(
-        max_bins=int(rng.integers(3, 7)), min_iv=0.0, max_correlation=1.0, unseen="worst",
+        binning=BinningParams(max_bins=int(rng.integers(3, 7)),
+                              unseen="worst"), min_iv=0.0, max_correlation=1.0,
         special_values={"b": (-1.0,)}, round_points=bool(seed % 2),
     ).fit(X, y)  # fmt: skip
     rows = X.sample(150, random_state=seed).assign(c=lambda d: d["c"].where(d.index % 7 > 0, "new"))
@@ -239,8 +242,8 @@ def test_errors_name_the_public_function_called():
 
     X, y = _frame(2000, 21)
     X["b"] = X["b"].fillna(0.0)
-    card = Scorecard(min_iv=0.0, max_correlation=1.0, unseen="raise").fit(X, y)
-    woe = WOETransformer(unseen="raise").fit(X, y)
+    card = Scorecard(min_iv=0.0, max_correlation=1.0, binning=BinningParams(unseen="raise")).fit(X, y)
+    woe = WOETransformer(binning=BinningParams(unseen="raise")).fit(X, y)
     new_cat = X.iloc[:20].assign(c="new")
     new_nan = X.iloc[:20].assign(b=np.nan)  # numeric column without a missing bin
     inf = X.iloc[:20].assign(a=np.inf)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from jiebei_credit.errors import DataWarning, InvalidInputError
-from jiebei_credit.scorecard import Scorecard
+from jiebei_credit.scorecard import BinningParams, Scorecard
 
 
 def _wide(n: int, k: int, intercept: float, seed: int) -> tuple[pd.DataFrame, pd.Series]:
@@ -48,7 +48,7 @@ def test_events_per_feature_limit_keeps_the_highest_iv():
     bads = int(y.sum())
     limit = math.floor(bads / 10)  # Peduzzi et al. (1996): 10 events per variable
     assert 2 <= limit < 6
-    card = Scorecard(max_bins=3).fit(X, y)
+    card = Scorecard(binning=BinningParams(max_bins=3)).fit(X, y)
     assert len(card.features_) == limit
     iv = {f: card.binnings_[f].iv for f in X.columns}
     assert set(card.features_) == set(sorted(iv, key=lambda f: -iv[f])[:limit])
@@ -63,17 +63,18 @@ def test_limit_counts_weighted_events_of_the_rarer_outcome():
     X, y = _wide(1500, 6, -7.0, seed=1)
     bads = int(y.sum())
     # weight 2 on every row doubles the events: twice the features (capped by the 6 there are)
-    card = Scorecard(max_bins=3).fit(X, y, sample_weight=np.full(len(y), 2.0))
+    card = Scorecard(binning=BinningParams(max_bins=3)).fit(X, y, sample_weight=np.full(len(y), 2.0))
     assert len(card.features_) == min(6, math.floor(2 * bads / 10))
     # goods rarer than bads: the goods are the events
-    flipped = Scorecard(max_bins=3).fit(X, 1 - y)
+    flipped = Scorecard(binning=BinningParams(max_bins=3)).fit(X, 1 - y)
     assert len(flipped.features_) == math.floor(bads / 10)
 
 
 def test_forward_selection_stops_at_the_limit():
     X, y = _wide(1500, 6, -7.0, seed=1)
     limit = math.floor(int(y.sum()) / 10)
-    card = Scorecard(max_bins=3, selection="forward", p_enter=0.5, p_remove=0.5).fit(X, y)
+    card = Scorecard(
+        binning=BinningParams(max_bins=3), selection="forward", p_enter=0.5, p_remove=0.5).fit(X, y)
     assert len(card.features_) <= limit
     reasons = [r for _, step, r in card.drops_ if step == "forward"]
     assert any("events allow" in r for r in reasons)
@@ -83,7 +84,7 @@ def test_no_limit_warns_below_ten_events_per_feature():
     X, y = _wide(1500, 6, -7.0, seed=1)
     with pytest.warns(DataWarning, match=r"^Scorecard\.fit: the model has \d feature\(s\) for \d+ events .*"
                       r"below 10.*Peduzzi"):
-        card = Scorecard(max_bins=3, min_events_per_feature=0).fit(X, y)
+        card = Scorecard(binning=BinningParams(max_bins=3), min_events_per_feature=0).fit(X, y)
     assert len(card.features_) > math.floor(int(y.sum()) / 10)
 
 
@@ -91,7 +92,7 @@ def test_no_warning_at_ten_events_per_feature_or_more():
     X, y = _wide(4000, 3, -3.0, seed=2)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        card = Scorecard(max_bins=3).fit(X, y)
+        card = Scorecard(binning=BinningParams(max_bins=3)).fit(X, y)
     assert len(card.features_) == 3
 
 
@@ -111,7 +112,7 @@ def test_stepwise_aic_removes_a_feature_made_redundant():
     b = rng.integers(0, 4, n).astype(float)
     X = pd.DataFrame({"s": a + b + 0.7 * rng.normal(size=n), "a": a, "b": b})
     y = pd.Series((rng.random(n) < 1 / (1 + np.exp(-(-3 + 0.6 * a + 0.6 * b)))).astype(int))
-    kw = {"max_correlation": 0.99, "max_bins": 6}
+    kw = {"max_correlation": 0.99, "binning": BinningParams(max_bins=6)}
     card = Scorecard(selection="stepwise", criterion="aic", **kw).fit(X, y)
     assert set(card.features_) == {"a", "b"}
     ((feature, step, reason),) = card.drops_
@@ -173,9 +174,11 @@ def test_ks_criterion_enters_only_features_that_raise_ks():
 
 def test_ks_criterion_takes_an_informative_feature():
     X, y = _wide(4000, 3, -3.0, seed=2)
-    card = Scorecard(selection="stepwise", criterion="ks", max_bins=3).fit(X, y)
+    card = Scorecard(selection="stepwise", criterion="ks", binning=BinningParams(max_bins=3)).fit(X, y)
     assert len(card.features_) >= 2
     # the first feature to enter is the one whose own model has the highest KS (scipy's)
     yv = y.to_numpy()
-    single = {f: _ks(yv, Scorecard(max_bins=3).fit(X[[f]], y).decision_function(X[[f]])) for f in X.columns}
+    three = BinningParams(max_bins=3)
+    single = {f: _ks(yv, Scorecard(binning=three).fit(X[[f]], y).decision_function(X[[f]]))
+              for f in X.columns}
     assert card.features_[0] == max(single, key=lambda f: single[f])

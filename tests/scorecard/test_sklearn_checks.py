@@ -84,7 +84,8 @@ EXPECTED_SCORECARD = {
         r"^Estimator should raise a NotFittedError when calling `decision_function` before fit",
     ),
     "check_parameters_default_constructible": Expected(
-        "scaling defaults to a Scaling record (typed configuration, CONVENTIONS.md) rather than a scalar",
+        "scaling and binning default to Scaling and BinningParams records (typed configuration, "
+        "CONVENTIONS.md) rather than scalars; scaling comes first",
         AssertionError,
         r"^Parameter 'scaling' of estimator 'Scorecard' is of type Scaling which is not allowed",
     ),
@@ -141,6 +142,11 @@ EXPECTED_TRANSFORMER = dict.fromkeys(
         "check_fit2d_predict1d",
     ),
     _target("WOETransformer"),
+)
+EXPECTED_TRANSFORMER["check_parameters_default_constructible"] = Expected(
+    "binning defaults to a BinningParams record (typed configuration, CONVENTIONS.md) rather than a scalar",
+    AssertionError,
+    r"^Parameter 'binning' of estimator 'WOETransformer' is of type BinningParams which is not allowed",
 )
 EXPECTED_TRANSFORMER["check_sample_weights_pandas_series"] = _weights_series("WOETransformer")
 EXPECTED_TRANSFORMER["check_positive_only_tag_during_fit"] = Expected(

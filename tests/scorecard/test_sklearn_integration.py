@@ -25,10 +25,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import check_set_output_transform, check_set_output_transform_pandas
 
 from jiebei_credit.errors import InvalidInputError, NotFittedError, SchemaError
-from jiebei_credit.scorecard import Scorecard, WOETransformer
+from jiebei_credit.scorecard import BinningParams, Scorecard, WOETransformer
 
 CV = StratifiedKFold(3)  # scikit-learn's default splitter for classifiers, unshuffled: same folds everywhere
-GRID = {"max_bins": [2, 6]}
+GRID = {"binning__max_bins": [2, 6]}
 
 
 def _data(n: int = 3000, seed: int = 11) -> tuple[pd.DataFrame, pd.Series, np.ndarray]:
@@ -53,7 +53,7 @@ def _manual_cv(max_bins: int, X, y, w, *, fit_weighted: bool, score_weighted: bo
     """Per-fold AUC of a card fitted on each training fold (the independent oracle)."""
     out = []
     for train, test in CV.split(X, y):
-        card = Scorecard(max_bins=max_bins).fit(
+        card = Scorecard(binning=BinningParams(max_bins=max_bins)).fit(
             X.iloc[train], y.iloc[train], sample_weight=w[train] if fit_weighted else None
         )
         out.append(roc_auc_score(y.iloc[test], card.predict_proba(X.iloc[test])[:, 1],
@@ -80,12 +80,58 @@ def test_grid_search_default_scoring_ranks_real_candidates():
     means = grid.cv_results_["mean_test_score"]
     assert np.isfinite(means).all()
     expected = [np.mean(_manual_cv(m, X, y, w, fit_weighted=False, score_weighted=False))
-                for m in GRID["max_bins"]]
+                for m in GRID["binning__max_bins"]]
     np.testing.assert_allclose(means, expected, rtol=1e-12)
     # the two candidates differ (two bins cannot follow the U shape), and the better one wins
     assert abs(means[0] - means[1]) > 0.01
-    assert grid.best_params_ == {"max_bins": GRID["max_bins"][int(np.argmax(expected))]}
-    assert grid.best_params_ == {"max_bins": 6}
+    assert grid.best_params_ == {"binning__max_bins": GRID["binning__max_bins"][int(np.argmax(expected))]}
+    assert grid.best_params_ == {"binning__max_bins": 6}
+
+
+def test_grid_search_over_whole_binning_records():
+    X, y, _ = _data()
+    records = [BinningParams(max_bins=2), BinningParams(max_bins=6, monotonic="none")]
+    grid = GridSearchCV(Scorecard(), {"binning": records}, cv=CV).fit(X, y)
+    # oracle: the same folds fitted by hand, AUC by scikit-learn
+    expected = []
+    for p in records:
+        scores = []
+        for train, test in CV.split(X, y):
+            card = Scorecard(binning=p).fit(X.iloc[train], y.iloc[train])
+            scores.append(roc_auc_score(y.iloc[test], card.predict_proba(X.iloc[test])[:, 1]))
+        expected.append(np.mean(scores))
+    np.testing.assert_allclose(grid.cv_results_["mean_test_score"], expected, rtol=1e-12)
+    assert grid.best_params_ == {"binning": records[int(np.argmax(expected))]}
+    assert grid.best_estimator_.binning == records[int(np.argmax(expected))]
+
+
+def test_nested_binning_params_through_clone_pipeline_and_search():
+    X, y, _ = _data(1500)
+    card = Scorecard(binning=BinningParams(max_bins=3, unseen="worst"))
+    twin = clone(card)
+    assert twin.binning == card.binning
+    assert twin.get_params() == card.get_params()
+    assert twin.get_params()["binning__unseen"] == "worst"
+    # a pipeline routes step__binning__field to the step's record (replaced, never changed)
+    pipe = make_pipeline(WOETransformer(binning=BinningParams(max_bins=3)), LogisticRegression())
+    before = pipe[0].binning
+    pipe.set_params(woetransformer__binning__max_bins=5)
+    assert pipe[0].binning == BinningParams(max_bins=5)
+    assert before == BinningParams(max_bins=3)
+    assert pipe.get_params()["woetransformer__binning__max_bins"] == 5
+    # each candidate of a nested search is a clone whose record has the searched field
+    grid = GridSearchCV(Scorecard(), {"binning__max_bins": [3, 6]}, cv=CV, refit=False).fit(X, y)
+    assert [c["binning__max_bins"] for c in grid.cv_results_["params"]] == [3, 6]
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.set_params: binning__bins must name a "
+                       r"field of BinningParams \(max_bins, .*\); got 1 unknown: 'bins'\.$"):
+        Scorecard().set_params(binning__bins=3)
+    with pytest.raises(InvalidInputError, match=r"^Scorecard\.set_params: binning__max_bins needs binning "
+                       r"to be a BinningParams; got binning=None\. Set binning=BinningParams\(\.\.\.\) "
+                       r"first\.$"):
+        Scorecard(binning=None).set_params(binning__max_bins=3)
+    with pytest.raises(InvalidInputError, match=r"^BinningParams: max_bins must be an integer >= 1; "
+                       r"got 0\.$"):
+        Scorecard().set_params(binning__max_bins=0)
 
 
 def test_pipeline_score_is_the_card_score():
@@ -101,13 +147,15 @@ def test_pipeline_score_is_the_card_score():
 
 def test_column_transformer_set_output_pandas_accepts_the_transformer():
     X, y, _ = _data(1500)
-    ct = ColumnTransformer([("woe", WOETransformer(max_bins=4), ["util", "inq"]), ("keep", "passthrough",
+    ct = ColumnTransformer([("woe", WOETransformer(binning=BinningParams(max_bins=4)), ["util", "inq"]),
+                            ("keep", "passthrough",
                             ["region"])]).set_output(transform="pandas")
     out = ct.fit_transform(X, y)
     assert isinstance(out, pd.DataFrame)
     assert list(out.columns) == ["woe__util", "woe__inq", "keep__region"]
     # oracle: the transformer fitted alone on the same columns
-    alone = WOETransformer(max_bins=4).fit(X[["util", "inq"]], y).transform(X[["util", "inq"]])
+    alone = WOETransformer(
+        binning=BinningParams(max_bins=4)).fit(X[["util", "inq"]], y).transform(X[["util", "inq"]])
     np.testing.assert_array_equal(out[["woe__util", "woe__inq"]].to_numpy(), alone.to_numpy())
     pd.testing.assert_index_equal(out.index, X.index)
     assert list(ct.get_feature_names_out()) == list(out.columns)
@@ -115,7 +163,8 @@ def test_column_transformer_set_output_pandas_accepts_the_transformer():
 
 def test_pipeline_set_output_pandas_hands_named_woe_columns_on():
     X, y, _ = _data(1500)
-    pipe = make_pipeline(WOETransformer(max_bins=4), LogisticRegression()).set_output(transform="pandas")
+    pipe = make_pipeline(WOETransformer(binning=BinningParams(max_bins=4)),
+                         LogisticRegression()).set_output(transform="pandas")
     pipe.fit(X, y)
     assert list(pipe[-1].feature_names_in_) == ["util", "inq", "region"]
     assert pipe[0].set_output(transform="default") is pipe[0]
@@ -163,23 +212,24 @@ def test_weighted_grid_search_with_routing_matches_a_manual_weighted_loop():
         card = Scorecard().set_fit_request(sample_weight=True).set_score_request(sample_weight=True)
         grid = GridSearchCV(card, GRID, cv=CV).fit(X, y, sample_weight=w)
     expected = [np.mean(_manual_cv(m, X, y, w, fit_weighted=True, score_weighted=True))
-                for m in GRID["max_bins"]]
+                for m in GRID["binning__max_bins"]]
     np.testing.assert_allclose(grid.cv_results_["mean_test_score"], expected, rtol=1e-12)
-    assert grid.best_params_ == {"max_bins": GRID["max_bins"][int(np.argmax(expected))]}
+    assert grid.best_params_ == {"binning__max_bins": GRID["binning__max_bins"][int(np.argmax(expected))]}
     assert math.isclose(grid.best_score_, max(expected), rel_tol=1e-12)
     # the weights reached both fit and score: the unweighted loop gives other numbers
     unweighted = [np.mean(_manual_cv(m, X, y, w, fit_weighted=False, score_weighted=False))
-                  for m in GRID["max_bins"]]
+                  for m in GRID["binning__max_bins"]]
     assert not np.allclose(expected, unweighted, rtol=1e-6)
 
 
 def test_cross_validate_routes_weights_to_fit_and_score():
     X, y, w = _data()
     with sklearn.config_context(enable_metadata_routing=True):
-        card = Scorecard(max_bins=6).set_fit_request(sample_weight=True).set_score_request(sample_weight=True)
+        card = (Scorecard(binning=BinningParams(max_bins=6)).set_fit_request(sample_weight=True)
+                .set_score_request(sample_weight=True))
         res = cross_validate(card, X, y, params={"sample_weight": w}, cv=CV)
-        fit_only = Scorecard(max_bins=6).set_fit_request(sample_weight=True).set_score_request(
-            sample_weight=False)
+        fit_only = (Scorecard(binning=BinningParams(max_bins=6)).set_fit_request(sample_weight=True)
+                    .set_score_request(sample_weight=False))
         res_fit_only = cross_validate(fit_only, X, y, params={"sample_weight": w}, cv=CV)
     np.testing.assert_allclose(res["test_score"],
                                _manual_cv(6, X, y, w, fit_weighted=True, score_weighted=True), rtol=1e-12)
@@ -190,12 +240,14 @@ def test_cross_validate_routes_weights_to_fit_and_score():
 def test_pipeline_routes_weights_to_the_transformer():
     X, y, w = _data(1500)
     with sklearn.config_context(enable_metadata_routing=True):
-        pipe = make_pipeline(WOETransformer(max_bins=4).set_fit_request(sample_weight=True),
-                             LogisticRegression().set_fit_request(sample_weight=True))
+        pipe = make_pipeline(
+            WOETransformer(binning=BinningParams(max_bins=4)).set_fit_request(sample_weight=True),
+            LogisticRegression().set_fit_request(sample_weight=True))
         pipe.fit(X, y, sample_weight=w)
     # oracle: the transformer fitted alone with the weights
-    assert pipe[0].binnings_ == WOETransformer(max_bins=4).fit(X, y, sample_weight=w).binnings_
-    assert pipe[0].binnings_ != WOETransformer(max_bins=4).fit(X, y).binnings_
+    assert pipe[0].binnings_ == WOETransformer(
+        binning=BinningParams(max_bins=4)).fit(X, y, sample_weight=w).binnings_
+    assert pipe[0].binnings_ != WOETransformer(binning=BinningParams(max_bins=4)).fit(X, y).binnings_
 
 
 def test_without_routing_weights_still_reach_fit():
@@ -204,7 +256,7 @@ def test_without_routing_weights_still_reach_fit():
     # default scorer (Scorecard.score) accepts it, to score too (scikit-learn 1.9, tested version)
     grid = GridSearchCV(Scorecard(), GRID, cv=CV).fit(X, y, sample_weight=w)
     expected = [np.mean(_manual_cv(m, X, y, w, fit_weighted=True, score_weighted=True))
-                for m in GRID["max_bins"]]
+                for m in GRID["binning__max_bins"]]
     np.testing.assert_allclose(grid.cv_results_["mean_test_score"], expected, rtol=1e-12)
 
 

@@ -29,7 +29,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jiebei_credit.errors import DataWarning, InvalidInputError, JiebeiCreditWarning
-from jiebei_credit.scorecard import Scorecard, bin_feature
+from jiebei_credit.scorecard import BinningParams, Scorecard, bin_feature
 
 SPECIAL = -99.0
 CATEGORY = st.one_of(
@@ -96,11 +96,11 @@ def cards_and_rows(draw):
     X = pd.DataFrame({"num": num, "cat": pd.Series(cat, dtype=object)})
     params = {
         "round_points": draw(st.booleans()),
-        "unseen": draw(st.sampled_from(["raise", "worst", "neutral", "missing", "rare"])),
+        "binning": BinningParams(
+            unseen=draw(st.sampled_from(["raise", "worst", "neutral", "missing", "rare"])),
+            max_bins=draw(st.integers(2, 5)), min_bin_share=0.02),
         "special_values": {"num": [SPECIAL]},
-        "max_bins": draw(st.integers(2, 5)),
         "min_iv": 0.0,
-        "min_bin_share": 0.02,
     }
     m = draw(st.integers(10, 30))
     picks = rng.integers(0, n, m)

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 
 from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.scorecard import Scorecard
+from jiebei_credit.scorecard import BinningParams, Scorecard
 from tests.scorecard.sql_cases import (
     CAT,
     NUM,
@@ -113,7 +113,8 @@ def test_features_differing_only_in_case_are_refused():
     rng = np.random.default_rng(0)
     x = rng.normal(size=2000)
     y = (rng.random(2000) < 1 / (1 + np.exp(-x))).astype(int)
-    card = Scorecard(min_iv=0.0, max_bins=3).fit(pd.DataFrame({"x": x, "X": -x + rng.normal(size=2000)}), y)
+    frame = pd.DataFrame({"x": x, "X": -x + rng.normal(size=2000)})
+    card = Scorecard(min_iv=0.0, binning=BinningParams(max_bins=3)).fit(frame, y)
     assert set(card.features_) == {"x", "X"}
     for dialect in ("sqlite", "spark", "duckdb"):
         with pytest.raises(InvalidInputError, match=rf"^Scorecard\.to_sql: the model features must have "

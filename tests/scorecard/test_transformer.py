@@ -10,7 +10,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
 from jiebei_credit.errors import InvalidInputError, NotFittedError, SchemaError
-from jiebei_credit.scorecard import WOETransformer, bin_feature
+from jiebei_credit.scorecard import BinningParams, WOETransformer, bin_feature
 
 
 def _frame(n=3000, seed=0):
@@ -32,10 +32,11 @@ def _frame(n=3000, seed=0):
 
 def test_each_column_equals_bin_feature():
     X, y = _frame()
-    t = WOETransformer(max_bins=4, special_values={"dpd": (4,)}).fit(X, y)
+    t = WOETransformer(binning=BinningParams(max_bins=4), special_values={"dpd": (4,)}).fit(X, y)
     for col in X.columns:
         specials = (4,) if col == "dpd" else ()
-        assert t.binnings_[col] == bin_feature(X[col], y, max_bins=4, special_values=specials, name=col)
+        assert t.binnings_[col] == bin_feature(
+            X[col], y, binning=BinningParams(max_bins=4), special_values=specials, name=col)
     out = t.transform(X)
     assert list(out.columns) == list(X.columns)
     assert out.index.equals(X.index)
@@ -53,14 +54,15 @@ def test_iv_summary_sorted_and_kinds():
 
 def test_clone_get_set_params_and_pipeline():
     X, y = _frame()
-    t = WOETransformer(max_bins=3, categorical=["dpd"])
+    t = WOETransformer(binning=BinningParams(max_bins=3), categorical=["dpd"])
     c = clone(t)
     assert c.get_params() == t.get_params()
     assert c is not t
-    assert c.set_params(max_bins=5).max_bins == 5
+    assert c.set_params(binning__max_bins=5).binning.max_bins == 5
+    assert t.binning.max_bins == 3  # the record is replaced, not changed: the original keeps its own
     with pytest.raises(InvalidInputError, match="unknown parameters 'bins'"):
         c.set_params(bins=3)
-    pipe = make_pipeline(WOETransformer(max_bins=4), LogisticRegression()).fit(X, y)
+    pipe = make_pipeline(WOETransformer(binning=BinningParams(max_bins=4)), LogisticRegression()).fit(X, y)
     proba = pipe.predict_proba(X)[:, 1]
     assert proba.shape == (len(X),)
     # WOE is higher for lower risk, so LogisticRegression on WOE gets negative coefficients

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from jiebei_credit.errors import DataWarning, InvalidInputError
-from jiebei_credit.scorecard import Scorecard
+from jiebei_credit.scorecard import BinningParams, Scorecard
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -49,14 +49,14 @@ def _bin_points(card: Scorecard, f: str, value: object) -> float:
 @pytest.fixture(scope="module")
 def fitted() -> dict[str, Scorecard]:
     X, y = _data()
-    return {u: Scorecard(max_bins=4, min_category_share=0.05, unseen=u).fit(X, y)
+    return {u: Scorecard(binning=BinningParams(max_bins=4, min_category_share=0.05, unseen=u)).fit(X, y)
             for u in ("raise", "worst", "neutral", "missing", "rare")}
 
 
 def test_default_never_fails_and_uses_the_rare_bin(fitted):
     X, y = _data()
-    card = Scorecard(max_bins=4, min_category_share=0.05).fit(X, y)
-    assert card.unseen == "rare"
+    card = Scorecard(binning=BinningParams(max_bins=4, min_category_share=0.05)).fit(X, y)
+    assert card.binning.unseen == "rare"
     b = card.binnings_["city"]
     # d, e, f, g are each below 5 % of the rows: pooled into one bin, recorded as rare_bin
     assert b.rare_bin >= 0
@@ -77,8 +77,8 @@ def test_transformer_and_bin_feature_default_never_fail_either():
     from jiebei_credit.scorecard import WOETransformer, bin_feature
 
     X, y = _data()
-    woe = WOETransformer(max_bins=4, min_category_share=0.05).fit(X, y)
-    assert woe.unseen == "rare"
+    woe = WOETransformer(binning=BinningParams(max_bins=4, min_category_share=0.05)).fit(X, y)
+    assert woe.binning.unseen == "rare"
     with pytest.warns(DataWarning, match=r"^WOETransformer\.transform: values not seen in development were "
                       r"scored with unseen='rare' \('util': 1 row, 'city': 1 row\); "
                       r"WOETransformer\.unseen_flags\(X\)"):
@@ -88,7 +88,7 @@ def test_transformer_and_bin_feature_default_never_fail_either():
     # new category 'zz' -> the pooled rare bin's WOE; NaN util (no missing bin) -> neutral, WOE 0
     assert got.loc[12, "city"] == city.table["woe"].iloc[city.rare_bin]
     assert got.loc[11, "util"] == 0.0
-    b = bin_feature(X["city"], y, max_bins=4, min_category_share=0.05)
+    b = bin_feature(X["city"], y, binning=BinningParams(max_bins=4, min_category_share=0.05))
     assert b.unseen == "rare"
     assert b.woe(["zz"])[0] == b.table["woe"].iloc[b.rare_bin]
 
@@ -122,7 +122,7 @@ def test_each_policy_scores_as_documented(fitted):
 def test_missing_policy_uses_the_missing_bin_when_fitted():
     X, y = _data()
     X = X.assign(city=X["city"].where(np.arange(len(X)) % 10 > 0, None))  # 10 % missing at fit
-    card = Scorecard(max_bins=4, min_category_share=0.05, unseen="missing").fit(X, y)
+    card = Scorecard(binning=BinningParams(max_bins=4, min_category_share=0.05, unseen="missing")).fit(X, y)
     b = card.binnings_["city"]
     assert b.has_missing
     with pytest.warns(DataWarning, match=r"'city': 1 row"):
@@ -188,7 +188,7 @@ def test_policy_round_trips_through_to_dict(fitted):
         d = json.loads(json.dumps(card.to_dict()))
         assert d["version"] == 5
         back = Scorecard.from_dict(d)
-        assert back.unseen == card.unseen
+        assert back.binning.unseen == card.binning.unseen
         assert back.binnings_["city"].rare_bin == card.binnings_["city"].rare_bin
         assert back.to_dict() == card.to_dict()
 
@@ -198,7 +198,7 @@ def test_a_version_3_card_still_loads_and_keeps_its_policy():
     d = json.loads((FIXTURES / "card_v3.json").read_text())
     assert d["version"] == 3
     card = Scorecard.from_dict(d)
-    assert card.unseen == "raise"
+    assert card.binning.unseen == "raise"
     assert all(b.unseen == "raise" for b in card.binnings_.values())
     assert card.binnings_["city"].rare_bin == -1  # version 3 did not record the pooled bin
     # scores are the stored points of each value's bin (bins read off the stored labels)

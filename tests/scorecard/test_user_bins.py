@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.scorecard import Scorecard, WOETransformer
+from jiebei_credit.scorecard import BinningParams, Scorecard, WOETransformer
 
 BINS = {"util": [0.25, 0.5, 0.75], "city": [["a"], ["b", "c", "d"]]}
 
@@ -26,7 +26,7 @@ def _data(n: int = 3000, seed: int = 0) -> tuple[pd.DataFrame, pd.Series]:
 
 def test_user_bins_fix_the_bins_and_their_counts():
     X, y = _data()
-    card = Scorecard(max_bins=4, user_bins=BINS).fit(X, y)
+    card = Scorecard(binning=BinningParams(max_bins=4), user_bins=BINS).fit(X, y)
     util, city = card.binnings_["util"], card.binnings_["city"]
     assert util.edges == (0.25, 0.5, 0.75)
     assert city.groups == (("a",), ("b", "c", "d"))
@@ -38,13 +38,13 @@ def test_user_bins_fix_the_bins_and_their_counts():
 
 def test_with_bins_equals_a_fit_with_the_same_user_bins():
     X, y = _data()
-    card = Scorecard(max_bins=4).fit(X, y)
+    card = Scorecard(binning=BinningParams(max_bins=4)).fit(X, y)
     before = card.to_dict()
     new = card.with_bins(BINS, X, y)
     assert new is not card
     assert card.to_dict() == before  # the original card is untouched
     assert new.binnings_["inq"].edges == card.binnings_["inq"].edges  # other bins unchanged
-    direct = Scorecard(max_bins=4, user_bins=BINS).fit(X, y)
+    direct = Scorecard(binning=BinningParams(max_bins=4), user_bins=BINS).fit(X, y)
     # the other column's bins coincide (the same data gives the same optimal bins), so the cards do
     assert direct.binnings_["inq"] == new.binnings_["inq"]
     assert new.to_dict() == direct.to_dict()
@@ -52,7 +52,7 @@ def test_with_bins_equals_a_fit_with_the_same_user_bins():
 
 def test_with_bins_refits_only_on_the_data_supplied():
     X, y = _data()
-    card = Scorecard(max_bins=4).fit(X, y)
+    card = Scorecard(binning=BinningParams(max_bins=4)).fit(X, y)
     X2, y2 = _data(seed=1)
     new = card.with_bins({"util": [0.5]}, X2, y2)
     assert new.binnings_["inq"].edges == card.binnings_["inq"].edges
@@ -63,7 +63,7 @@ def test_with_bins_refits_only_on_the_data_supplied():
 
 def test_user_bins_round_trip_through_to_dict_and_sql():
     X, y = _data()
-    card = Scorecard(max_bins=4, user_bins=BINS).fit(X, y)
+    card = Scorecard(binning=BinningParams(max_bins=4), user_bins=BINS).fit(X, y)
     d = json.loads(json.dumps(card.to_dict()))
     assert d["params"]["user_bins"] == BINS
     back = Scorecard.from_dict(d)
@@ -109,7 +109,7 @@ def test_bin_feature_accepts_the_same_user_bins():
 
     X, y = _data()
     b = bin_feature(X["util"], y, user_bins=BINS["util"], name="util")
-    card = Scorecard(max_bins=4, user_bins=BINS).fit(X, y)
+    card = Scorecard(binning=BinningParams(max_bins=4), user_bins=BINS).fit(X, y)
     assert b.edges == card.binnings_["util"].edges
     assert b.goods == card.binnings_["util"].goods
     assert b.bads == card.binnings_["util"].bads
