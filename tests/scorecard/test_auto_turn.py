@@ -160,5 +160,5 @@ def test_scorecard_with_auto_turn_keeps_the_peak_and_round_trips():
     assert card.binnings_["u"].trend == "peak"
     assert card.binnings_["u"].edges == (2.0, 3.0, 5.0, 6.0)
     again = Scorecard.from_dict(card.to_dict())
-    assert again.get_params()["monotonic"] == "auto_turn"
+    assert again.get_params()["binning__monotonic"] == "auto_turn"
     pd.testing.assert_series_equal(again.points(X), card.points(X))

@@ -67,7 +67,7 @@ def test_fields_and_defaults_are_the_former_keyword_defaults():
         ({"min_bin_share": 0.6}, r"min_bin_share must be a finite number in \[0, 0\.5\]; got 0\.6"),
         ({"min_bin_share": True}, r"min_bin_share must be a finite number in \[0, 0\.5\]; got True"),
         ({"monotonic": "up"}, (r"monotonic must be one of 'auto', 'ascending', 'descending', 'peak', "
-                               r"'valley', 'none'; got 'up'\.$")),
+                               r"'valley', 'none', 'auto_turn'; got 'up'\.$")),
         ({"min_bin_goods": -1.0}, r"min_bin_goods must be a number >= 0; got -1\.0"),
         ({"min_bin_bads": math.nan}, r"min_bin_bads must be a number >= 0; got nan"),
         ({"n_prebins": 1}, r"n_prebins must be an integer in \[2, 1000\]; got 1\.$"),
