@@ -13,7 +13,7 @@ from jiebei_credit import _validation as V
 from jiebei_credit._types import Sample, Vector
 from jiebei_credit.scorecard._binning import Binning
 from jiebei_credit.scorecard._binparams import BinningParams
-from jiebei_credit.scorecard._checks import Kind, Unseen
+from jiebei_credit.scorecard._checks import Kind, Monotonic, Unseen
 from jiebei_credit.scorecard._finebin import Category, category_key, sql_clashes
 from jiebei_credit.scorecard._frames import check_both_classes
 from jiebei_credit.scorecard._optimal import optimal_partition
@@ -271,13 +271,29 @@ def optimal_binning(stats: BinStats, *, binning: BinningParams = DEFAULT_BINNING
     return fit_stats(stats, params, func)
 
 
+def binning_record(binning: BinningParams | None, func: str, **shorthands: Any) -> BinningParams:
+    """``binning``, or the record the shorthand keywords make when it is None (never both)."""
+    if binning is None:
+        return BinningParams(**shorthands)
+    binning = RULES["binning"](binning, func, "binning")
+    given = [k for k, v in shorthands.items() if v != getattr(DEFAULT_BINNING, k)]
+    if given:
+        raise V.fail(func, given[0], "must be left at its default when binning= is given",
+                     f"{given[0]}={shorthands[given[0]]!r} and binning={binning!r}",
+                     f"Set it inside the record: binning=BinningParams({given[0]}=...).")
+    return binning
+
+
 def bin_feature(
     x: Sample,
     y: Vector,
     *,
-    binning: BinningParams = DEFAULT_BINNING,
-    kind: Kind = "auto",
+    max_bins: int = DEFAULT_BINNING.max_bins,
+    min_bin_share: float = DEFAULT_BINNING.min_bin_share,
+    monotonic: Monotonic = DEFAULT_BINNING.monotonic,
     special_values: Sequence[Category] = (),
+    binning: BinningParams | None = None,
+    kind: Kind = "auto",
     sample_weight: Vector | None = None,
     name: str | None = None,
     user_bins: Sequence[Any] | None = None,
@@ -294,17 +310,28 @@ def bin_feature(
     y : array-like of {0, 1}, shape (n,)
         Target: 1 = bad, 0 = good (booleans too). Anything else raises. When
         ``x`` and ``y`` are both Series they are matched by index label.
-    binning : BinningParams, default BinningParams()
-        The binning parameters: ``max_bins``, ``min_bin_share``,
-        ``monotonic``, ``min_bin_goods``, ``min_bin_bads``, ``n_prebins``,
-        ``min_category_share``, ``smoothing``, ``unseen``, ``sample_size``
-        and ``seed`` (see :class:`BinningParams`).
-    kind : {'auto', 'numeric', 'categorical'}, default 'auto'
-        ``auto``: integer and float dtypes (nullable too) are numeric; text,
-        category, object and bool are categorical.
+    max_bins : int, default 6
+        Most regular bins (missing and special bins come on top).
+    min_bin_share : float in [0, 0.5], default 0.05
+        Least share of the total weight in each regular bin.
+    monotonic : {'auto', 'auto_turn', 'ascending', 'descending', 'peak', 'valley', 'none'}, default 'auto'
+        Trend of WOE over the regular bins (see :class:`BinningParams`).
+        These three are shorthands for the fields of ``binning`` of the same
+        names; pass them, or ``binning``, not both.
     special_values : list-like, default ()
         Values binned apart, one bin each (e.g. ``(-999,)`` for "no record");
         a list, tuple, array or Index.
+    binning : BinningParams, optional
+        Every binning parameter in one record: ``max_bins``,
+        ``min_bin_share``, ``monotonic``, ``min_bin_goods``,
+        ``min_bin_bads``, ``n_prebins``, ``min_category_share``,
+        ``smoothing``, ``unseen``, ``sample_size`` and ``seed`` (see
+        :class:`BinningParams`), as :class:`WOETransformer` and
+        :class:`Scorecard` take it. Default: ``BinningParams(max_bins=max_bins,
+        min_bin_share=min_bin_share, monotonic=monotonic)``.
+    kind : {'auto', 'numeric', 'categorical'}, default 'auto'
+        ``auto``: integer and float dtypes (nullable too) are numeric; text,
+        category, object and bool are categorical.
     sample_weight : array-like of float, shape (n,), optional
         Non-negative row weights (a Series is matched to a Series ``x`` by
         label).
@@ -369,7 +396,8 @@ def bin_feature(
     True
     """
     func = "bin_feature"
-    binning = RULES["binning"](binning, func, "binning")
+    binning = binning_record(binning, func, max_bins=max_bins, min_bin_share=min_bin_share,
+                             monotonic=monotonic)
     params = merge_params(binning)
     key = name if name is not None else "x"
     spec = None if user_bins is None else (bin_specs(RULES["user_bins"]({key: user_bins}, func, "user_bins"))

@@ -142,12 +142,15 @@ def test_every_entry_point_refuses_anything_but_the_record():
 
 
 def test_the_old_flat_keywords_are_gone():
-    # a pre-1.0 breaking change: the flat keywords are no parameters any more
+    # a pre-1.0 breaking change: the estimators take the record only (bin_feature keeps the three
+    # shorthands of the design contract, tested below)
     X, y = _data()
-    with pytest.raises(TypeError, match="max_bins"):
-        bin_feature(X["u"], y, max_bins=3)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="n_prebins"):
+        bin_feature(X["u"], y, n_prebins=3)  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="max_bins"):
         Scorecard(max_bins=3)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="max_bins"):
+        WOETransformer(max_bins=3)  # type: ignore[call-arg]
     # set_params, which scikit-learn calls, says where the field went
     with pytest.raises(InvalidInputError, match=r"^Scorecard\.set_params: max_bins is a field of binning "
                        r"\(a BinningParams\), set as binning__max_bins; got max_bins=4\. Pass "
@@ -197,6 +200,25 @@ def test_one_record_gives_the_same_binning_everywhere(p):
     assert optimal_binning(parts[0] + parts[1], binning=p) == ref
     if monotonic_ok:
         assert t.binnings_["c"] == bin_feature(X_PROP["c"], Y_PROP, binning=p, name="c")
+
+
+@given(p=binning_params())
+def test_bin_feature_shorthands_are_the_record(p):
+    # bin_feature(max_bins=, min_bin_share=, monotonic=) is the design contract's signature: the same
+    # binning as the record with those three fields and the other fields at their defaults
+    three = {"max_bins": p.max_bins, "min_bin_share": p.min_bin_share, "monotonic": p.monotonic}
+    assert bin_feature(X_PROP["u"], Y_PROP, **three) == bin_feature(X_PROP["u"], Y_PROP,
+                                                                     binning=BinningParams(**three))
+
+
+def test_bin_feature_refuses_a_shorthand_beside_the_record():
+    X, y = _data()
+    with pytest.raises(InvalidInputError, match=r"^bin_feature: monotonic must be left at its default when "
+                       r"binning= is given; got monotonic='peak' and binning=BinningParams\(max_bins=3\)\. "
+                       r"Set it inside the record: binning=BinningParams\(monotonic=\.\.\.\)\.$"):
+        bin_feature(X["u"], y, monotonic="peak", binning=BinningParams(max_bins=3))
+    with pytest.raises(InvalidInputError, match=r"^BinningParams: max_bins must be an integer >= 1; got 0"):
+        bin_feature(X["u"], y, max_bins=0)
 
 
 @given(p=binning_params(), q=binning_params())
