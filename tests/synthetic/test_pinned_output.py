@@ -29,7 +29,12 @@ PINNED = {
     "inquiries": "438b5aa6e176552e",
 }
 #: Default-mechanism counts of the same run, recorded with the checksums above.
-PINNED_DIAGNOSTICS = {"planned_stops": 17, "final_draws": 17, "final_draws_blocked": 0, "stops_without_debt": 0}
+PINNED_DIAGNOSTICS = {
+    "planned_stops": 17,
+    "final_draws": 17,
+    "final_draws_blocked": 0,
+    "stops_without_debt": 0,
+}
 
 
 def _digest(frame: pd.DataFrame) -> str:
