@@ -20,7 +20,7 @@ holds the values ``e_i <= x < e_{i+1}`` (with ``e_0 = -inf`` and
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -29,27 +29,49 @@ from jiebei_credit._validation import FloatArray, IntArray
 IndexArray = np.ndarray[Any, np.dtype[np.integer[Any]]]
 
 
-def quantile_edges(x: FloatArray, bins: int) -> FloatArray:
-    """Interior cut points splitting ``x`` into at most ``bins`` bands of about equal count.
+def quantile_cuts(
+    x: FloatArray, parts: int, *, rule: Literal["floor", "inverted_cdf"], presorted: bool = False
+) -> FloatArray:
+    """Interior cut points splitting ``x`` into at most ``parts`` intervals of about equal count.
 
-    The cut point for the quantile ``j / bins`` is the value at 0-based position
-    ``floor(n * j / bins)`` of the sorted sample, so the band below it holds at
-    most ``floor(n * j / bins)`` values. Repeated cut points are merged and a cut
-    at the minimum is dropped, so every band is non-empty on ``x`` itself, and
-    heavy ties give fewer than ``bins`` bands.
+    The cut for the quantile ``j / parts`` (``j = 1 … parts − 1``) is the value at
+    0-based position ``p_j`` of the sorted sample, so the interval below it holds
+    the ``p_j`` smallest values (fewer with ties):
+
+    * ``rule="floor"``: ``p_j = floor(n j / parts)`` (score bands);
+    * ``rule="inverted_cdf"``: ``p_j = ceil(n j / parts) − 1``, numpy's
+      ``inverted_cdf`` quantile (fine pre-bins).
+
+    Repeated cut points are merged and a cut at the minimum is dropped, so
+    every interval is non-empty on ``x`` itself, and heavy ties give fewer
+    than ``parts`` intervals. ``x`` holds no NaN; ``presorted=True`` says it
+    is sorted already (no partition is needed then).
     """
     n = x.size
-    if bins >= n:  # every position is a cut candidate; no need to build ``bins`` of them
+    if n == 0:
+        return np.empty(0, dtype=np.float64)
+    if rule == "floor" and parts >= n:  # every position is a cut; no need to build ``parts`` of them
         positions = np.arange(1, n, dtype=np.int64)
     else:
-        positions = np.unique((np.arange(1, bins, dtype=np.int64) * n) // bins)
-    positions = positions[(positions > 0) & (positions < n)]
+        j = np.arange(1, parts, dtype=np.int64)
+        positions = (j * n) // parts if rule == "floor" else (j * n + parts - 1) // parts - 1
+        positions = np.unique(positions)
+    positions = positions[(positions > 0) & (positions < n)]  # position 0 is the minimum: never a cut
     if positions.size == 0:
         return np.empty(0, dtype=np.float64)
-    values = np.partition(x, positions)[positions]
+    values = x[positions] if presorted else np.partition(x, positions)[positions]
     edges: FloatArray = np.unique(values)
-    kept: FloatArray = edges[edges > x.min()]
+    kept: FloatArray = edges[edges > (x[0] if presorted else x.min())]
     return kept
+
+
+def band_edges(x: FloatArray, bins: int) -> FloatArray:
+    """Score band cut points: :func:`quantile_cuts` of ``x`` with ``rule="floor"``.
+
+    The band below the cut for ``j / bins`` holds at most ``floor(n j / bins)``
+    values.
+    """
+    return quantile_cuts(x, bins, rule="floor")
 
 
 #: Most cut points for which :func:`interval_index` counts comparisons (one

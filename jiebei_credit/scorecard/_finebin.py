@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit import _validation as V
+from jiebei_credit._bands import quantile_cuts
 from jiebei_credit.scorecard._params import RULES
 
 FloatArray = V.FloatArray
@@ -276,11 +277,8 @@ def fine_edges(
         rng = np.random.default_rng(seed)
         regular = regular[rng.integers(0, regular.size, size=sample_size)]
     srt = np.sort(regular)
-    n = srt.size
-    # inverted_cdf quantile k/n_prebins: the ceil(k n / n_prebins)-th smallest value
-    pos = (np.arange(1, n_prebins) * n + n_prebins - 1) // n_prebins - 1
-    upper = np.unique(srt[pos])
-    upper = upper[upper > srt[0]]
+    # the inverted_cdf quantiles k / n_prebins: the ceil(k n / n_prebins)-th smallest values
+    upper = quantile_cuts(srt, n_prebins, rule="inverted_cdf", presorted=True)
     lower = srt[np.searchsorted(srt, upper, side="left") - 1]
     return np.array([short_edge(lo, hi) for lo, hi in zip(lower, upper, strict=True)], dtype=np.float64)
 
