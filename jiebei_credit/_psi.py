@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jiebei_credit._bands import band_counts, band_labels, quantile_edges
+from jiebei_credit._bands import band_counts, band_edges, band_labels
 from jiebei_credit._validation import (
     FloatArray,
     IntArray,
@@ -236,7 +236,7 @@ def bin_samples(
         n_bins = integer(bins, func=func, name="bins", low=1)
         e_nan = np.isnan(e)
         observed = e[~e_nan] if e_nan.any() else e
-        cuts = quantile_edges(observed, n_bins) if observed.size else np.empty(0)
+        cuts = band_edges(observed, n_bins) if observed.size else np.empty(0)
         method = "quantile"
     e_count, a_count, labels = _numeric_bins(e, a, cuts)
     return e_count, a_count, labels, method

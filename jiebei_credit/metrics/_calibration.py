@@ -12,7 +12,7 @@ import numpy as np
 import pandas
 from scipy import special
 
-from jiebei_credit._bands import band_index, band_labels, quantile_edges
+from jiebei_credit._bands import band_edges, band_index, band_labels
 from jiebei_credit._types import Sample, Vector
 from jiebei_credit._validation import (
     FloatArray,
@@ -36,7 +36,7 @@ def grade_codes(
     if not isinstance(grades, list | tuple | np.ndarray | pandas.Series | pandas.Index | pandas.Categorical):
         n_grades = integer(grades, func=func, name="grades", low=1,
                            fix="Pass a number of PD quantile grades, or one grade label per row.")
-        cuts = quantile_edges(pd, n_grades)
+        cuts = band_edges(pd, n_grades)
         codes = band_index(pd, cuts)
         used = np.unique(codes)
         labels = np.asarray(band_labels(cuts), dtype=object)[used]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jiebei_credit._bands import band_index, band_labels, quantile_edges
+from jiebei_credit._bands import band_edges, band_index, band_labels
 from jiebei_credit._ranking import Higher, check_higher
 from jiebei_credit._types import Vector
 from jiebei_credit._validation import FloatArray, both_classes, cut_points, integer, outcome_and_score
@@ -15,7 +15,7 @@ def score_edges(s: FloatArray, bins: object, edges: object, *, func: str) -> Flo
     """Interior cut points: the user's ``edges`` if given, else quantile cuts of ``s``."""
     if edges is not None:
         return cut_points(edges, func=func)
-    return quantile_edges(s, integer(bins, func=func, name="bins", low=1))
+    return band_edges(s, integer(bins, func=func, name="bins", low=1))
 
 
 def gains_table(

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jiebei_credit._bands import quantile_edges
+from jiebei_credit._bands import band_edges
 from jiebei_credit._lights import Status, index_thresholds, worst
 from jiebei_credit._psi import MISSING_OPTIONS, Missing, bin_samples, check_smoothing, psi_parts
 from jiebei_credit._types import Dates, Sample, Vector
@@ -215,7 +215,7 @@ def psi_over_time(
         # numeric samples: the reference's quantile cuts, computed once (as metrics.psi would each time)
         ref, _ = float_vector(reference, func=_FUNC, name="reference", allow_nan=True)
         observed = ref[~np.isnan(ref)]
-        cuts = quantile_edges(observed, n_bins) if observed.size else np.empty(0)
+        cuts = band_edges(observed, n_bins) if observed.size else np.empty(0)
         edges = cuts if cuts.size else None
         n_bins = 1
     starts = period_starts(when, period)

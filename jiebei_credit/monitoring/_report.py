@@ -10,7 +10,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from jiebei_credit._bands import band_index, quantile_edges
+from jiebei_credit._bands import band_edges, band_index
 from jiebei_credit._lights import Status, alpha_levels, index_light, index_thresholds, p_value_lights, worst
 from jiebei_credit._normal import two_sided_p
 from jiebei_credit._psi import bin_samples, binning_parts, check_smoothing, psi_parts
@@ -475,7 +475,7 @@ def build_report(
     s_ref = card_points(points, X_reference, "X_reference", func)
     s_cur = card_points(points, X_current, "X_current", func)
     # Score bands: reference quantiles, shared by the score PSI and the bad-rate table.
-    cuts = quantile_edges(s_ref, n_bins)
+    cuts = band_edges(s_ref, n_bins)
     e_count, a_count, labels, _ = bin_samples(
         s_ref, s_cur, bins=1, edges=cuts if cuts.size else None, binning=None, missing="raise",
         func=func, names=("card.points(X_reference)", "card.points(X_current)"),

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit import _validation as V
+from jiebei_credit._bands import quantile_cuts
 from jiebei_credit.scorecard._params import RULES
 
 FloatArray = V.FloatArray
@@ -276,11 +277,8 @@ def fine_edges(
         rng = np.random.default_rng(seed)
         regular = regular[rng.integers(0, regular.size, size=sample_size)]
     srt = np.sort(regular)
-    n = srt.size
-    # inverted_cdf quantile k/n_prebins: the ceil(k n / n_prebins)-th smallest value
-    pos = (np.arange(1, n_prebins) * n + n_prebins - 1) // n_prebins - 1
-    upper = np.unique(srt[pos])
-    upper = upper[upper > srt[0]]
+    # the inverted_cdf quantiles k / n_prebins: the ceil(k n / n_prebins)-th smallest values
+    upper = quantile_cuts(srt, n_prebins, rule="inverted_cdf", presorted=True)
     lower = srt[np.searchsorted(srt, upper, side="left") - 1]
     return np.array([short_edge(lo, hi) for lo, hi in zip(lower, upper, strict=True)], dtype=np.float64)
 
@@ -313,100 +311,3 @@ def short_edge(lo: float, hi: float) -> float:
             if lo < d <= hi:
                 return d
     return hi
-
-
-#: Cells of the lookup grid used by :func:`digitize`, tried in this order.
-GRID_CELLS = (4096, 65_536)
-#: Most edges one grid cell may hold before :func:`digitize` tries a finer grid.
-GRID_MAX_EDGES = 3
-#: Rows per block in :func:`digitize` (the block's temporaries stay in cache).
-DIGITIZE_BLOCK = 32_768
-
-
-def _grid(edges: FloatArray, cells: int) -> tuple[float, float, np.ndarray[Any, np.dtype[np.intp]]] | None:
-    """``(lo, scale, below)`` of a grid where each cell holds at most ``GRID_MAX_EDGES`` edges."""
-    lo, hi = float(edges[0]), float(edges[-1])
-    if not math.isfinite(hi - lo):  # a range beyond float64 (edges near ±1.8e308)
-        return None
-    scale = cells / (hi - lo)
-    if not (math.isfinite(scale) and scale > 0.0):
-        return None
-    edge_cells = _cells(edges, lo, scale, cells, np.empty(edges.size))
-    per_cell = np.bincount(edge_cells, minlength=cells + 2)
-    if per_cell.max() > GRID_MAX_EDGES:
-        return None
-    below = np.concatenate(([0], np.cumsum(per_cell)[:-1])).astype(np.intp)
-    return lo, scale, below
-
-
-def _cells(
-    v: FloatArray, lo: float, scale: float, cells: int, t: FloatArray
-) -> np.ndarray[Any, np.dtype[np.intp]]:
-    """Grid cell of each value (``t`` is scratch space of the same size)."""
-    np.subtract(v, lo, out=t)
-    t *= scale
-    np.floor(t, out=t)
-    t += 1.0
-    np.fmax(t, 0.0, out=t)  # fmax/fmin also turn NaN into the bound
-    np.fmin(t, cells + 1.0, out=t)
-    return t.astype(np.intp)
-
-
-def digitize(edges: FloatArray, x: FloatArray) -> np.ndarray[Any, np.dtype[np.intp]]:
-    """Number of ``edges`` ``<= x`` for each value; NaN gives ``len(edges) + 1``.
-
-    Same result as ``np.searchsorted(np.append(edges, np.nan), x,
-    side="right")``, but several times faster on large inputs: a uniform
-    grid over the edges' range narrows each value down to the few edges that
-    share its grid cell, which are then compared.
-
-    Notes
-    -----
-    With ``cell(v) = clip(floor((v − e_min) · M / (e_max − e_min)) + 1, 0,
-    M + 1)``, a monotone function evaluated by the same floating-point
-    operations for values and edges, every edge in a lower cell than ``x``
-    is ``< x`` and every edge in a higher cell is ``> x``; only edges in the
-    same cell need a comparison. The grid has ``M = 4096`` cells, or 65 536
-    when a coarse cell would hold more than ``GRID_MAX_EDGES`` edges; when
-    even the fine one would, a binary search is used instead. Rows are
-    processed in blocks so the temporaries stay in cache.
-    """
-    m = edges.size
-    grid = None
-    if m > 0 and edges[0] != edges[-1]:
-        for cells in GRID_CELLS:
-            if x.size >= 4 * cells:
-                grid = _grid(edges, cells)
-                if grid is not None:
-                    break
-    if grid is None:
-        return np.asarray(np.searchsorted(np.append(edges, np.nan), x, side="right"), dtype=np.intp)
-    lo, scale, below = grid
-    n_cells = below.size - 2
-    most = int(np.diff(np.append(below, m)).max())
-    padded = np.concatenate((edges, np.full(GRID_MAX_EDGES, np.inf)))
-    out = np.empty(x.size, dtype=np.intp)
-    size = min(DIGITIZE_BLOCK, x.size)
-    t = np.empty(size)
-    mask = np.empty(size, dtype=bool)
-    with np.errstate(over="ignore"):  # values far beyond the edges overflow to ±inf: still the end cells
-        _digitize_blocks(x, out, t, mask, lo, scale, below, n_cells, most, padded, m)
-    return out
-
-
-def _digitize_blocks(
-    x: FloatArray, out: np.ndarray[Any, np.dtype[np.intp]], t: FloatArray,
-    mask: np.ndarray[Any, np.dtype[np.bool_]], lo: float, scale: float,
-    below: np.ndarray[Any, np.dtype[np.intp]], n_cells: int, most: int, padded: FloatArray, m: int,
-) -> None:
-    """The blocked loop of :func:`digitize` (writes ``out``)."""
-    for a in range(0, x.size, DIGITIZE_BLOCK):
-        b = min(a + DIGITIZE_BLOCK, x.size)
-        xb, ob, tb, mb = x[a:b], out[a:b], t[: b - a], mask[: b - a]
-        base = below[_cells(xb, lo, scale, n_cells, tb)]
-        ob[...] = base
-        for k in range(most):
-            np.greater_equal(xb, padded[base + k], out=mb)
-            ob += mb
-        np.isnan(xb, out=mb)
-        ob[mb] = m + 1

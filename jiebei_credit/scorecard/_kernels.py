@@ -2,10 +2,10 @@
 
 A numeric binning with ``m`` inner edges maps a value to a *slot*: the
 regular bins are slots ``0 … m`` (``[-inf, e_1)`` is 0), missing values slot
-``m + 1`` and the ``k``-th special value slot ``m + 2 + k``. Binnings with
-few edges count comparisons (``slot = Σ_k [x >= e_k]``, NaN compares false
-everywhere so it starts at 0), in row blocks that stay in cache; many edges
-use :func:`~jiebei_credit.scorecard._finebin.digitize`.
+``m + 1`` and the ``k``-th special value slot ``m + 2 + k``. The regular and
+missing slots come from :func:`jiebei_credit._bands.interval_index`, the one
+kernel that maps values to intervals (counting comparisons for few edges, a
+lookup grid or binary search for many), in row blocks that stay in cache.
 """
 
 from __future__ import annotations
@@ -16,15 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from jiebei_credit._bands import BLOCK, interval_index
 from jiebei_credit._validation import FloatArray
-from jiebei_credit.scorecard._finebin import digitize
 
 __all__: list[str] = []
-
-#: Rows per block of the blocked loops (a block of float64 values fits in L2 cache).
-BLOCK = 32_768
-#: Most inner edges for which slots are computed by counting comparisons.
-COMPARE_MAX_EDGES = 12
 
 
 def slot_dtype(n_slots: int) -> type[np.integer[Any]]:
@@ -33,29 +28,13 @@ def slot_dtype(n_slots: int) -> type[np.integer[Any]]:
 
 
 def _block_slots(
-    xb: FloatArray,
-    edges: FloatArray,
-    specials: FloatArray,
-    has_nan: bool,
-    out: np.ndarray[Any, Any],
-    mask: np.ndarray[Any, np.dtype[np.bool_]],
+    xb: FloatArray, edges: FloatArray, specials: FloatArray, has_nan: bool, out: np.ndarray[Any, Any]
 ) -> None:
-    """Slots of one block of values into ``out`` (``mask`` is scratch space)."""
+    """Slots of one block of values into ``out``."""
     m = edges.size
-    if m == 0:
-        out[...] = 0
-    else:
-        np.greater_equal(xb, edges[0], out=mask)
-        out[...] = mask.view(np.int8)
-        for e in edges[1:]:
-            np.greater_equal(xb, e, out=mask)
-            out += mask.view(np.int8)
-    if has_nan:
-        np.isnan(xb, out=mask)
-        np.copyto(out, m + 1, where=mask)
+    interval_index(xb, edges, out, nan=m + 1, has_nan=has_nan)
     for k, v in enumerate(specials):
-        np.equal(xb, v, out=mask)
-        np.copyto(out, m + 2 + k, where=mask)
+        np.copyto(out, m + 2 + k, where=xb == v)
 
 
 def numeric_slots(x: FloatArray, edges: FloatArray, specials: FloatArray) -> np.ndarray[Any, Any]:
@@ -63,19 +42,8 @@ def numeric_slots(x: FloatArray, edges: FloatArray, specials: FloatArray) -> np.
 
     Returns the smallest integer dtype that holds every slot.
     """
-    m = edges.size
-    dtype = slot_dtype(m + 2 + specials.size)
-    has_nan = not bool(np.isfinite(x).all())
-    if m > COMPARE_MAX_EDGES:
-        out = digitize(edges, x).astype(dtype)  # NaN -> m + 1 already
-        for k, v in enumerate(specials):
-            out[x == v] = m + 2 + k
-        return out
-    out = np.empty(x.size, dtype=dtype)
-    mask = np.empty(min(BLOCK, x.size), dtype=bool)
-    for a in range(0, x.size, BLOCK):
-        b = min(a + BLOCK, x.size)
-        _block_slots(x[a:b], edges, specials, has_nan, out[a:b], mask[: b - a])
+    out = np.empty(x.size, dtype=slot_dtype(edges.size + 2 + specials.size))
+    _block_slots(x, edges, specials, not bool(np.isfinite(x).all()), out)
     return out
 
 
@@ -112,7 +80,6 @@ def add_points(terms: Sequence[NumericTerm | SlotTerm], n: int) -> FloatArray:
     width = max((t.edges.size + 2 + t.specials.size for t in terms if isinstance(t, NumericTerm)), default=1)
     size = min(BLOCK, n)
     code = np.empty(size, dtype=slot_dtype(width))
-    mask = np.empty(size, dtype=bool)
     pts = np.empty(size, dtype=np.float64)
     for a in range(0, n, BLOCK):
         b = min(a + BLOCK, n)
@@ -121,10 +88,8 @@ def add_points(terms: Sequence[NumericTerm | SlotTerm], n: int) -> FloatArray:
         for t in terms:
             if isinstance(t, SlotTerm):
                 np.take(t.points, t.slots[a:b], out=pts[:k])
-            elif t.edges.size > COMPARE_MAX_EDGES:
-                np.take(t.points, numeric_slots(t.values[a:b], t.edges, t.specials), out=pts[:k])
             else:
-                _block_slots(t.values[a:b], t.edges, t.specials, t.has_nan, code[:k], mask[:k])
+                _block_slots(t.values[a:b], t.edges, t.specials, t.has_nan, code[:k])
                 np.take(t.points, code[:k], out=pts[:k])
             acc += pts[:k]
     return total

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit import _validation as V
+from jiebei_credit._bands import interval_index
 from jiebei_credit._types import Sample, Vector
 from jiebei_credit.errors import InvalidInputError
 from jiebei_credit.scorecard._checks import Kind
@@ -21,7 +22,6 @@ from jiebei_credit.scorecard._finebin import (
     category_key,
     check_specials,
     detect_kind,
-    digitize,
     fine_edges,
     py_scalar,
 )
@@ -348,7 +348,7 @@ def numeric_stats(
 ) -> BinStats:
     """Fine-bin statistics of validated numeric values (NaN = missing)."""
     m = edges.size
-    idx = digitize(edges, xv)  # missing values land in slot m + 1
+    idx = interval_index(xv, edges, np.empty(xv.size, dtype=np.intp), nan=m + 1)  # missing: slot m + 1
     for k, sv in enumerate(specials):
         idx[xv == sv] = m + 2 + k
     goods, bads = _counts(idx, y, w, m + 2 + len(specials))

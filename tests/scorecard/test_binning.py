@@ -390,9 +390,10 @@ def test_quantile_sample_is_seeded():
     st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=40, unique=True),
 )
 def test_bin_index_matches_searchsorted_on_large_inputs(values, edges):
-    # up to COMPARE_MAX_EDGES (12) edges the slots come from counting comparisons, above it
-    # from _finebin.digitize (20 000 rows: its 4096-cell grid when the edges spread out,
-    # else binary search; test_digitize_grid_paths_match_searchsorted forces each grid);
+    # up to COMPARE_MAX_EDGES (32) edges the slots come from counting comparisons, above it
+    # from the lookup grid of _bands.interval_index (20 000 rows: its 4096-cell grid when
+    # the edges spread out, else binary search; test_digitize_grid_paths_match_searchsorted
+    # forces each grid);
     # the reference is np.searchsorted
     edges_arr = np.sort(np.asarray(edges))
     b = Binning(
@@ -412,9 +413,9 @@ def test_bin_index_matches_searchsorted_on_large_inputs(values, edges):
 @pytest.mark.parametrize("clustered", [False, True])
 def test_digitize_grid_paths_match_searchsorted(clustered):
     # spread edges fit the coarse grid (4096 cells, needs >= 16 384 rows); clustered lognormal
-    # quantiles put more than GRID_MAX_EDGES edges in a coarse cell, so digitize needs the
-    # fine grid (65 536 cells, >= 262 144 rows)
-    from jiebei_credit.scorecard._finebin import GRID_CELLS, _grid, digitize
+    # quantiles put more than GRID_MAX_EDGES edges in a coarse cell, so interval_index needs
+    # the fine grid (65 536 cells, >= 262 144 rows)
+    from jiebei_credit._bands import GRID_CELLS, _grid, interval_index
 
     rng = np.random.default_rng(11)
     if clustered:
@@ -434,8 +435,9 @@ def test_digitize_grid_paths_match_searchsorted(clustered):
     x[4::73] = edges[-1] + 1.0
     expected = np.searchsorted(edges, x, side="right")
     expected[np.isnan(x)] = edges.size + 1
-    np.testing.assert_array_equal(digitize(edges, x), expected)
-    # through bin_index (more than COMPARE_MAX_EDGES edges: digitize is used)
+    got = interval_index(x, edges, np.empty(x.size, dtype=np.intp), nan=edges.size + 1)
+    np.testing.assert_array_equal(got, expected)
+    # through bin_index (more than COMPARE_MAX_EDGES edges: the grid is used)
     n_bins = edges.size + 2
     b = Binning(
         kind="numeric",
