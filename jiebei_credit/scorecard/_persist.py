@@ -27,7 +27,7 @@ from jiebei_credit.scorecard._lineage import LineageRecord
 from jiebei_credit.scorecard._params import RULES
 from jiebei_credit.scorecard._payload import Checker, check_binning
 from jiebei_credit.scorecard._report import card_points
-from jiebei_credit.scorecard._scaling import FIELD_RULES, Scaling
+from jiebei_credit.scorecard._scaling import FIELD_RULES, Scaling, scaling_fields
 from jiebei_credit.scorecard._sources import params_payload, resolve, sources_payload
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ CARD_VERSION = 5
 MIGRATED_VERSIONS = (3, 4)
 #: How a fitted attribute is written to JSON, where it is not stored as it is.
 ENCODE: dict[str, Callable[[Any], Any]] = {
-    "scaling_": lambda v: v.to_dict(),
+    "scaling_": scaling_fields,  # the card's header covers it: the fields alone
     "features_": list,
     "binnings_": lambda v: {f: b.to_dict() for f, b in v.items()},
     "coef_": lambda v: v.tolist(),
@@ -101,7 +101,7 @@ def card_to_dict(card: Scorecard) -> dict[str, Any]:
     """The fitted card as a JSON-safe dict; see :meth:`Scorecard.to_dict`."""
     func = "Scorecard.to_dict"
     p = card.get_params(deep=False)
-    p["scaling"] = card.scaling.to_dict() if isinstance(card.scaling, Scaling) else card.scaling
+    p["scaling"] = scaling_fields(card.scaling) if isinstance(card.scaling, Scaling) else card.scaling
     binning: BinningParams = RULES["binning"](p.pop("binning"), func, "binning")
     p.update(binning.to_dict())
     for k in ("special_values", "categorical", "numeric", "ordinal"):
@@ -205,7 +205,7 @@ def migrate_card(cls: type[Scorecard], d: Any) -> Any:
         for name in param_names(cls):
             if name not in params:
                 v = defaults[name]
-                params[name] = v.to_dict() if isinstance(v, Scaling) else v
+                params[name] = scaling_fields(v) if isinstance(v, Scaling) else v
         out["params"] = params
     features = d.get("features")
     if "feature_sources" not in d and isinstance(features, list) and all(isinstance(f, str)

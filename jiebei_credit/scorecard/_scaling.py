@@ -24,6 +24,24 @@ FIELD_RULES: dict[str, Any] = {
     "odds": lambda v, func, name: V.choice(v, OddsConvention, func=func, name=name),
 }
 
+#: The ``schema`` of :meth:`Scaling.to_dict` payloads, as the other payloads carry theirs.
+SCALING_SCHEMA = "jiebei_credit.scorecard.Scaling"
+#: Version 1 added the header; release 0.1.0 wrote the four fields alone (read as version 0).
+SCALING_VERSION = 1
+
+
+def scaling_fields(scaling: Scaling) -> dict[str, Any]:
+    """The four fields alone: the form a card payload embeds (its own header covers them)."""
+    return {"base_score": scaling.base_score, "base_odds": scaling.base_odds, "pdo": scaling.pdo,
+            "odds": scaling.odds}
+
+
+def migrate_scaling(d: Any) -> Any:
+    """A release-0.1.0 payload (the four fields, no header) as version 1; anything else unchanged."""
+    if isinstance(d, Mapping) and set(d) == set(FIELD_RULES):
+        return {"schema": SCALING_SCHEMA, "version": SCALING_VERSION, **d}
+    return d
+
 
 def _reals(func: str, name: str, x: Any) -> Any:
     """``x`` (a number or an array of any shape) as float64; non-numbers are refused, NaN kept."""
@@ -258,12 +276,17 @@ class Scaling:
 
     @classmethod
     def from_dict(cls, d: object) -> Scaling:
-        """Rebuild from :meth:`to_dict` output (the four fields, each checked).
+        """Rebuild from :meth:`to_dict` output (the header and the four fields, each checked).
+
+        Every published format loads: the four fields without a header, as
+        release 0.1.0 wrote them, are read as version 1.
 
         Parameters
         ----------
         d : mapping
-            ``base_score``, ``base_odds``, ``pdo`` and ``odds``, as written by :meth:`to_dict`.
+            ``schema`` (``"jiebei_credit.scorecard.Scaling"``), ``version``
+            (1), ``base_score``, ``base_odds``, ``pdo`` and ``odds``, as
+            written by :meth:`to_dict`.
 
         Returns
         -------
@@ -273,30 +296,50 @@ class Scaling:
         Raises
         ------
         InvalidInputError
-            ``d`` is not a mapping with exactly the four keys, or a field
-            breaks its rule.
+            ``d`` is not a mapping with exactly these keys, has another
+            schema or an unsupported version, or a field breaks its rule.
+
+        Examples
+        --------
+        >>> from jiebei_credit.scorecard import Scaling
+        >>> Scaling.from_dict(Scaling(pdo=40).to_dict()) == Scaling(pdo=40)
+        True
+        >>> Scaling.from_dict({"base_score": 600, "base_odds": 50, "pdo": 20, "odds": "good:bad"})
+        Scaling(base_score=600.0, base_odds=50.0, pdo=20.0, odds='good:bad')
         """
-        keys = set(FIELD_RULES)
+        func = "Scaling.from_dict"
+        d = migrate_scaling(d)
+        keys = {"schema", "version", *FIELD_RULES}
         if not isinstance(d, Mapping) or set(d) != keys:
             if isinstance(d, Mapping):
                 got = f"keys {V.show(sorted(map(str, d)))}"
             else:
                 got = f"a {type(d).__name__}"
-            raise V.fail("Scaling.from_dict", "d", "must be a mapping with the keys base_score, base_odds, "
+            raise V.fail(func, "d", "must be a mapping with the keys schema, version, base_score, base_odds, "
                          "pdo and odds", got, "Pass the output of Scaling.to_dict().")
-        return cls(**{k: FIELD_RULES[k](d[k], "Scaling.from_dict", k) for k in FIELD_RULES})
+        if d["schema"] != SCALING_SCHEMA:
+            raise V.fail(func, "d['schema']", f"must be {SCALING_SCHEMA!r}", repr(d["schema"])[:80],
+                         "Pass the output of Scaling.to_dict().")
+        if isinstance(d["version"], bool) or d["version"] != SCALING_VERSION:
+            raise V.fail(func, "d['version']", f"must be {SCALING_VERSION} (or absent, as release 0.1.0 "
+                         "wrote it)", repr(d["version"])[:80],
+                         "The payload was written by a newer release; upgrade jiebei_credit.")
+        return cls(**{k: FIELD_RULES[k](d[k], func, k) for k in FIELD_RULES})
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dict (``from_dict`` rebuilds an equal ``Scaling``).
+        """JSON-safe dict with a schema and version header (``from_dict`` rebuilds an equal ``Scaling``).
 
         Returns
         -------
         dict of str to object
-            ``base_score``, ``base_odds``, ``pdo`` and ``odds``.
+            ``schema``, ``version``, then ``base_score``, ``base_odds``,
+            ``pdo`` and ``odds``.
+
+        Examples
+        --------
+        >>> from jiebei_credit.scorecard import Scaling
+        >>> Scaling().to_dict()  # doctest: +NORMALIZE_WHITESPACE
+        {'schema': 'jiebei_credit.scorecard.Scaling', 'version': 1, 'base_score': 600.0,
+         'base_odds': 50.0, 'pdo': 20.0, 'odds': 'good:bad'}
         """
-        return {
-            "base_score": self.base_score,
-            "base_odds": self.base_odds,
-            "pdo": self.pdo,
-            "odds": self.odds,
-        }
+        return {"schema": SCALING_SCHEMA, "version": SCALING_VERSION, **scaling_fields(self)}

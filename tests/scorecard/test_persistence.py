@@ -26,7 +26,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from jiebei_credit.errors import InvalidInputError
-from jiebei_credit.scorecard import Binning, BinningParams, BinStats, Scorecard, bin_feature
+from jiebei_credit.scorecard import Binning, BinningParams, BinStats, Scaling, Scorecard, bin_feature
 
 
 def _cards():
@@ -335,3 +335,38 @@ def test_binning_and_stats_payloads_are_checked_field_by_field():
         BinStats.from_dict({**d, "bads": d["bads"][:2]})
     with pytest.raises(InvalidInputError, match=r"  - missing_goods must be a finite number >= 0; got -1\.0"):
         BinStats.from_dict({**d, "missing_goods": -1.0})
+
+
+# ----------------------------------------------------------- Scaling payloads ---
+
+#: Scaling.to_dict() of release 0.1.0 (frozen: the four fields, no header), for base 620, odds 30, PDO 40
+SCALING_V0 = {"base_score": 620.0, "base_odds": 30.0, "pdo": 40.0, "odds": "good:bad"}
+
+
+def test_scaling_payload_has_the_header_of_the_other_payloads():
+    d = Scaling(base_score=620, base_odds=30, pdo=40).to_dict()
+    assert d == {"schema": "jiebei_credit.scorecard.Scaling", "version": 1, **SCALING_V0}
+    assert Scaling.from_dict(json.loads(json.dumps(d))) == Scaling(base_score=620, base_odds=30, pdo=40)
+
+
+def test_scaling_payload_of_release_0_1_0_still_loads():
+    assert Scaling.from_dict(dict(SCALING_V0)) == Scaling(base_score=620, base_odds=30, pdo=40)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"schema": "jiebei_credit.scorecard.Binning"},
+         (r"^Scaling\.from_dict: d\['schema'\] must be 'jiebei_credit\.scorecard\.Scaling'; got "
+         r"'jiebei_credit\.scorecard\.Binning'\.")),
+        ({"version": 2}, (r"^Scaling\.from_dict: d\['version'\] must be 1 \(or absent, as release 0\.1\.0 "
+                         r"wrote it\); got 2\. The payload was written by a newer release")),
+        ({"version": True}, r"d\['version'\] must be 1"),
+        ({"extra": 1}, (r"^Scaling\.from_dict: d must be a mapping with the keys schema, version, "
+                       r"base_score, base_odds, pdo and odds; got keys")),
+        ({"pdo": -1.0}, r"^Scaling\.from_dict: pdo must be"),
+    ],
+)
+def test_scaling_payload_problems_are_named(change, message):
+    with pytest.raises(InvalidInputError, match=message):
+        Scaling.from_dict({**Scaling().to_dict(), **change})
