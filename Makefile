@@ -32,7 +32,8 @@ test: $(PY)
 	fi
 	$(PY) -m ruff check .
 	$(PY) -m mypy --strict jiebei_credit
-	$(PY) -m pytest
+	@# line coverage of the package, reported and held above fail_under ([tool.coverage.report])
+	$(PY) -m pytest -n auto --maxprocesses 4 --dist loadgroup --cov --cov-report=term:skip-covered
 	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
 
 # The inner loop: no slow tests, few Hypothesis examples, stop at the first failure.

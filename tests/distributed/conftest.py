@@ -110,3 +110,15 @@ def book() -> Book:
     features = ["util_now", "dpd_max_180d", "zhima_latest", "inq_count_90d", "net_inflow_monthly_90d"]
     card = jc.scorecard.Scorecard(min_iv=0.0).fit(X.loc[keep, features], y[keep])
     return Book(tables=tables, records=rs, observations=obs, X=X, y=y, card=card)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, run every engine test on one worker (``--dist loadgroup``).
+
+    ``make test`` spreads the suite over the machine's cores; grouping keeps the
+    promise of this module: one Dask cluster and one Spark session per run.
+    """
+    here = os.path.dirname(os.path.abspath(__file__))
+    for item in items:
+        if os.path.abspath(str(item.path)).startswith(here + os.sep):
+            item.add_marker(pytest.mark.xdist_group("engines"))
