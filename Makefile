@@ -36,10 +36,11 @@ test: $(PY)
 	$(PY) -m pytest -n auto --maxprocesses 4 --dist loadgroup --cov --cov-report=term:skip-covered
 	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
 
-# The inner loop: no slow tests, few Hypothesis examples, stop at the first failure.
+# The inner loop (under 2 minutes on 2 cores): no slow tests (engines, the README and demo
+# scripts, long reference checks), few Hypothesis examples, stop at the first failure.
 test-fast: $(PY)
 	$(PY) -m pip install --quiet -e ".[test]"
-	HYPOTHESIS_PROFILE=fast $(PY) -m pytest -q -x -m "not slow" -p no:cacheprovider
+	HYPOTHESIS_PROFILE=fast $(PY) -m pytest -q -x -m "not slow" -p no:cacheprovider -n auto --maxprocesses 4
 
 # Random Hypothesis seeds and many more examples; record what it finds as @example.
 test-explore: $(PY)

@@ -20,6 +20,7 @@ def _load() -> ModuleType:
     return module
 
 
+@pytest.mark.slow  # make demo's script end to end: ~9 s
 def test_quickstart_prints_every_stage() -> None:
     lines: list[str] = []
     figures = _load().run(n_borrowers=800, seed=3, out=lines.append)

@@ -7,6 +7,8 @@ import io
 import re
 from pathlib import Path
 
+import pytest
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
@@ -19,6 +21,7 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert commands == ["make demo", "make test"]
 
 
+@pytest.mark.slow  # the whole tour on 1 000 borrowers: ~20 s
 def test_five_minute_tour_runs() -> None:
     text = README.read_text(encoding="utf-8")
     tour = text[text.index("## The five-minute tour") :]
@@ -35,6 +38,7 @@ def test_five_minute_tour_runs() -> None:
     assert "decision" in printed
 
 
+@pytest.mark.slow  # 500 borrowers x 18 months, 145 features, a stepwise-free fit
 def test_a_taste_runs_and_gives_a_sane_card() -> None:
     # issue 17 item 7: the taste ran into NameError, and on ~500 borrowers x 145 features the
     # defaults gave 27 features, |coef| up to 5.8e9 and PDs of exactly 0 or 1

@@ -113,12 +113,15 @@ def book() -> Book:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist, run every engine test on one worker (``--dist loadgroup``).
+    """Mark the engine tests ``slow`` and, under pytest-xdist, run them on one worker.
 
-    ``make test`` spreads the suite over the machine's cores; grouping keeps the
-    promise of this module: one Dask cluster and one Spark session per run.
+    They start a JVM and a cluster (about a minute before the first test), so
+    ``make test-fast`` leaves them out. ``make test`` spreads the suite over
+    the machine's cores with ``--dist loadgroup``; the group keeps the promise
+    of this module: one Dask cluster and one Spark session per run.
     """
     here = os.path.dirname(os.path.abspath(__file__))
     for item in items:
         if os.path.abspath(str(item.path)).startswith(here + os.sep):
+            item.add_marker(pytest.mark.slow)
             item.add_marker(pytest.mark.xdist_group("engines"))

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
@@ -168,6 +169,7 @@ DATE_FORMS = (
 ID_FORMS = ("object", "string", "arrow", "arrow-large", "category")
 
 
+@pytest.mark.slow  # over 5 s even with the fast Hypothesis profile
 @settings(max_examples=20)
 @given(
     feature_cases(max_observations=4),
@@ -338,6 +340,7 @@ def hostile_observations(draw: st.DrawFn) -> tuple[Case, Any, str, Any]:
     return case, target, "observations", None
 
 
+@pytest.mark.slow  # over 5 s even with the fast Hypothesis profile
 @settings(max_examples=100)
 @given(hostile_observations(), st.sampled_from(["extract", "outcomes"]))
 def test_hostile_observations_are_refused_by_name(

@@ -222,6 +222,7 @@ def invoice_cases(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataF
     return _inv(rows), tx, obs
 
 
+@pytest.mark.slow  # over 5 s even with the fast Hypothesis profile
 @settings(max_examples=40)
 @given(case=invoice_cases())
 def test_features_equal_a_row_by_row_reference(case: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> None:

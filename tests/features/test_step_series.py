@@ -179,6 +179,7 @@ def test_a_one_day_window_is_the_value_on_as_of_to_the_bit(
     pd.testing.assert_series_equal(x["a"], x["b"], check_names=False, check_exact=True)
 
 
+@pytest.mark.slow  # over 5 s even with the fast Hypothesis profile
 @settings(max_examples=15)
 @given(case=feature_cases(max_observations=4))
 def test_a_family_of_step_series_passes_the_point_in_time_checker(

@@ -355,6 +355,7 @@ def listed_cases(col: Column) -> list[tuple[Any, Any]]:
     return _id_cases(col)
 
 
+@pytest.mark.slow  # over 5 s even with the fast Hypothesis profile
 def test_every_listed_hostile_value_in_every_column() -> None:
     # Exhaustive over the hand-listed values: validate and from_row give the same verdict and value.
     checked = 0
