@@ -8,6 +8,7 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
+from scipy import special
 
 from jiebei_credit import _validation as V
 from jiebei_credit._types import Sample, Vector
@@ -100,8 +101,6 @@ def _associated(fine: Sequence[tuple[Any, Any, Any]]) -> bool:
     ``chi2 = Σ_i (o_i − e_i)² / e_i`` over the 2K good/bad cells, ``K − 1``
     degrees of freedom.
     """
-    from scipy.stats import chi2
-
     g = np.array([float(f[1]) for f in fine])
     b = np.array([float(f[2]) for f in fine])
     n = g + b
@@ -109,7 +108,8 @@ def _associated(fine: Sequence[tuple[Any, Any, Any]]) -> bool:
     eg, eb = n * g.sum() / total, n * b.sum() / total
     ok = (eg > 0) & (eb > 0)
     stat = float((((g - eg) ** 2)[ok] / eg[ok]).sum() + (((b - eb) ** 2)[ok] / eb[ok]).sum())
-    return bool(chi2.sf(stat, len(fine) - 1) < HIGH_CARDINALITY_ALPHA)
+    # chi-square survival function; scipy.special, since importing scipy.stats sets warning filters
+    return bool(special.chdtrc(len(fine) - 1, stat) < HIGH_CARDINALITY_ALPHA)
 
 
 def fit_stats(stats: BinStats, p: MergeParams, func: str, order: Sequence[Category] | None = None) -> Binning:
