@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -92,6 +94,43 @@ def test_hanley_mcneil_rating_example() -> None:
     yw = np.r_[np.ones(5), np.zeros(5)]
     w = jc.metrics.delong_test(yw, grid, np.zeros(10), higher="riskier", sample_weight=counts)
     assert (w.auc_a, w.se, w.z) == pytest.approx((r.auc_a, r.se, r.z), rel=1e-12)
+
+
+ASAH = Path(__file__).parent / "data" / "asah.csv"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "z", "p_value", "ci_lower", "ci_upper"),
+    [
+        # pROC 1.19.0.1, tests/testthat/test-roc.test.R, "roc.test statistic and p are as expected
+        # with defaults": t1 = roc.test(r.wfns, r.s100b), t2 = (r.wfns, r.ndka), t3 = (r.ndka, r.s100b).
+        ("wfns", "s100b", 2.20898359144091, 0.0271757822291882, 0.0104061769564846, 0.174214419249478),
+        ("wfns", "ndka", 2.79777591868904, 0.00514557970691098, 0.0634011709339876, 0.3600405634833566),
+        ("ndka", "s100b", -1.39077002573558, 0.164295175223054, -0.2876917446341914, 0.0488706064228094),
+    ],
+)
+def test_subarachnoid_haemorrhage_example(
+    a: str, b: str, z: float, p_value: float, ci_lower: float, ci_upper: float
+) -> None:
+    # The worked example of Robin et al. (2011), "pROC: an open-source package for R and S+ to
+    # analyze and compare ROC curves", BMC Bioinformatics 12:77: 113 patients after aneurysmal
+    # subarachnoid haemorrhage (Turck et al. 2010, Intensive Care Med 36:107-115), 41 with a poor
+    # outcome; the WFNS grade (1-5, heavily tied) and two serum markers, S100B and NDKA, each
+    # higher for a poor outcome. tests/metrics/data/asah.csv holds those columns of the data set
+    # as pROC ships it. The expected figures are pROC's paired DeLong test (its default
+    # method and 95 % level) as its own test suite records them; its AUCs are 0.823678861788618
+    # (WFNS), 0.731368563685637 (S100B) and 0.611957994579946 (NDKA), helper-roc-expected.R.
+    data = pd.read_csv(ASAH)
+    y = (data["outcome"] == "Poor").to_numpy(dtype=float)
+    r = jc.metrics.delong_test(y, data[a].to_numpy(float), data[b].to_numpy(float), higher="riskier")
+    aucs = {"wfns": 0.823678861788618, "s100b": 0.731368563685637, "ndka": 0.611957994579946}
+    assert (r.auc_a, r.auc_b) == pytest.approx((aucs[a], aucs[b]), rel=1e-12)
+    got = (r.z, r.p_value, r.ci_lower, r.ci_upper)
+    assert got == pytest.approx((z, p_value, ci_lower, ci_upper), rel=1e-10)
+    assert r.level == 0.95
+    # and the slow term-by-term reference agrees on real, tied data
+    slow = slow_delong(y, data[a].to_numpy(float), data[b].to_numpy(float))
+    assert r.se == pytest.approx(slow["se"], rel=1e-12)
 
 
 def test_whole_number_weights_equal_repeated_rows() -> None:
