@@ -190,7 +190,7 @@ def delong_test(
     When ``se`` is 0 (e.g. two scores that rank the rows identically),
     ``z`` is 0 and the p-value 1 if the AUCs are equal.
 
-    **Checked against the literature.** On the worked example of Robin et
+    **Checked against the literature.** On the case-study data of Robin et
     al. (2011) [3]_, 113 patients after a subarachnoid haemorrhage, the
     WFNS grade (AUC 0.824) against the S100B marker (AUC 0.731) gives
     :math:`z = 2.209`, :math:`p = 0.0272` and the 95 % interval

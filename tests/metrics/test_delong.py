@@ -112,7 +112,7 @@ ASAH = Path(__file__).parent / "data" / "asah.csv"
 def test_subarachnoid_haemorrhage_example(
     a: str, b: str, z: float, p_value: float, ci_lower: float, ci_upper: float
 ) -> None:
-    # The worked example of Robin et al. (2011), "pROC: an open-source package for R and S+ to
+    # The case-study data of Robin et al. (2011), "pROC: an open-source package for R and S+ to
     # analyze and compare ROC curves", BMC Bioinformatics 12:77: 113 patients after aneurysmal
     # subarachnoid haemorrhage (Turck et al. 2010, Intensive Care Med 36:107-115), 41 with a poor
     # outcome; the WFNS grade (1-5, heavily tied) and two serum markers, S100B and NDKA, each
