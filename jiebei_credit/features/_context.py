@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
+from jiebei_credit._keys import positions
 from jiebei_credit.features._kernels import FloatArray, IntArray, Timeline, day_numbers
 from jiebei_credit.features._observations import Observations
 from jiebei_credit.records import RecordSet
@@ -99,9 +100,8 @@ class Context:
         """Row position in ``borrowers`` of each row's ``borrower_id``."""
 
         def build() -> IntArray:
-            known = pd.Index(self.records._shared("borrowers")["borrower_id"])  # type: ignore[index]
-            codes: IntArray = known.get_indexer(self.table(name)["borrower_id"]).astype(np.int64)
-            return codes
+            known = self.records._shared("borrowers")["borrower_id"]  # type: ignore[index]
+            return positions(known, self.table(name)["borrower_id"])
 
         return self.memo(f"codes:{name}", build)
 
@@ -128,7 +128,7 @@ class Context:
         def build() -> InstallmentView:
             lv = self.loans()
             inst = self.table("installments")
-            loan_row = pd.Index(self.table("loans")["loan_id"]).get_indexer(inst["loan_id"])
+            loan_row = positions(self.table("loans")["loan_id"], inst["loan_id"])
             loan_pos = lv.rank[loan_row]
             seq = inst["seq"].to_numpy(dtype=np.int64)
             order = np.lexsort((seq, loan_pos))

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit import _validation as V
+from jiebei_credit._keys import positions
 from jiebei_credit._types import Sample
 from jiebei_credit.features._catalog import FeatureSpec
 from jiebei_credit.features._context import Context
@@ -1804,7 +1805,7 @@ class PointInTimeView:
         """Knowledge day and borrower code of each row of ``table`` (original row order)."""
         if table == "installments":
             loans = self._ctx.loans()
-            row = pd.Index(self._ctx.table("loans")["loan_id"]).get_indexer(frame["loan_id"])
+            row = positions(self._ctx.table("loans")["loan_id"], frame["loan_id"])
             return loans.drawn[row], loans.borrower[row]
         schema = self._ctx.records.schema(table)
         known = EVENT_DATE[table] if not user else schema.known_at
@@ -1820,9 +1821,8 @@ class PointInTimeView:
         ctx = self._ctx
 
         def build() -> IntArray:
-            known = pd.Index(ctx.records._shared("borrowers")["borrower_id"])  # type: ignore[index]
-            codes: IntArray = known.get_indexer(ctx.table(table)[key]).astype(np.int64)
-            return codes
+            known = ctx.records._shared("borrowers")["borrower_id"]  # type: ignore[index]
+            return positions(known, ctx.table(table)[key])
 
         return ctx.memo(f"codes:{table}:{key}", build)
 

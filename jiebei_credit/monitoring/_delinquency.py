@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from jiebei_credit._keys import positions
 from jiebei_credit._validation import BoolArray, FloatArray, IntArray, fail
 from jiebei_credit.records import RecordSet
 
@@ -150,7 +151,7 @@ def loan_book(records: object, *, func: str, before: pd.Timestamp | None = None)
                    "Pass loans= and installments= to RecordSet.from_frames.")
     drawn = day_numbers(loans["drawn_on"].to_numpy(dtype="datetime64[ns]"))
     principal = loans["principal"].to_numpy(dtype=np.float64)
-    code = np.asarray(pd.Index(loans["loan_id"]).get_indexer(inst["loan_id"]), dtype=np.int64)
+    code = positions(loans["loan_id"], inst["loan_id"])
     due = day_numbers(inst["due_on"].to_numpy(dtype="datetime64[ns]"))
     paid = day_numbers(inst["paid_on"].to_numpy(dtype="datetime64[ns]"))
     principal_due = inst["principal_due"].to_numpy(dtype=np.float64)

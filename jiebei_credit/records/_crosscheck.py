@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit import _validation as V
+from jiebei_credit._keys import positions
 from jiebei_credit.errors import Problem
 from jiebei_credit.records._schema import ForeignKey, TableSchema
 from jiebei_credit.records._tables import SCHEMAS
@@ -84,7 +85,7 @@ def _foreign_keys(
 def _installments(loans: pd.DataFrame, inst: pd.DataFrame) -> list[Problem]:
     """Schedules against their loans; assumes foreign keys already hold."""
     problems: list[Problem] = []
-    code = pd.Index(loans["loan_id"]).get_indexer(inst["loan_id"])
+    code = positions(loans["loan_id"], inst["loan_id"])
     seq = inst["seq"].to_numpy(dtype=np.int64)
     due = inst["due_on"].to_numpy()
     paid = inst["paid_on"].to_numpy()
