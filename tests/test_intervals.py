@@ -12,7 +12,7 @@ index, for every input the public functions can pass and more (``±inf``).
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from jiebei_credit._bands import COMPARE_MAX_EDGES, interval_index
@@ -56,14 +56,17 @@ def reference(x: np.ndarray, edges: np.ndarray, nan: int) -> np.ndarray:
     dtype=st.sampled_from([np.int8, np.int16, np.int64, np.intp]),
     nan_choice=st.sampled_from(["zero", "last", "after_last", "minus_one"]),
 )
+@example(edges=[np.finfo(np.float64).max], values=[0.0], rows=1, dtype=np.int8, nan_choice="zero")
 def test_interval_index_matches_searchsorted(edges, values, rows, dtype, nan_choice):
     e = np.sort(np.asarray(edges, dtype=np.float64))
     m = e.size
     if np.iinfo(dtype).max < m + 1:
         dtype = np.int16
     nan = {"zero": 0, "last": m, "after_last": m + 1, "minus_one": -1}[nan_choice]
-    # values, the cut points themselves (ties) and their neighbours on both sides
-    pool = np.concatenate([values, e, np.nextafter(e, np.inf), np.nextafter(e, -np.inf)])
+    # values, the cut points themselves (ties) and their neighbours on both sides (the
+    # neighbour of the largest float is inf, which numpy flags as an overflow)
+    with np.errstate(over="ignore"):
+        pool = np.concatenate([values, e, np.nextafter(e, np.inf), np.nextafter(e, -np.inf)])
     x = np.resize(pool, rows)
     before = x.copy()
     out = np.full(rows, 99, dtype=dtype)
