@@ -7,8 +7,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 __all__ = ["positions"]
+
+#: A column of identifiers: a Series, an Index or a pandas array.
+Keys = pd.Series | pd.Index | ExtensionArray
 
 
 def _arrow_strings(values: Any) -> bool:
@@ -17,7 +21,7 @@ def _arrow_strings(values: Any) -> bool:
     return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
 
 
-def positions(keys: pd.Series | pd.Index, values: pd.Series | pd.Index) -> npt.NDArray[np.int64]:
+def positions(keys: Keys, values: Keys) -> npt.NDArray[np.int64]:
     """Position in ``keys`` (unique) of each of ``values``; -1 where absent or missing.
 
     The same integers as ``pd.Index(keys).get_indexer(values)``. When both
@@ -33,10 +37,10 @@ def positions(keys: pd.Series | pd.Index, values: pd.Series | pd.Index) -> npt.N
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        key_set = pa.array(keys.array)
+        key_set = pa.array(getattr(keys, "array", keys))
         if isinstance(key_set, pa.ChunkedArray):
             key_set = key_set.combine_chunks()
         # pandas stores both as large_string, so no cast is needed
-        found = pc.index_in(pa.array(values.array), value_set=key_set)
+        found = pc.index_in(pa.array(getattr(values, "array", values)), value_set=key_set)
         return np.asarray(pc.fill_null(found, -1).to_numpy(), dtype=np.int64)
-    return np.asarray(pd.Index(keys).get_indexer(values), dtype=np.int64)
+    return np.asarray(pd.Index(keys).get_indexer(pd.Index(values)), dtype=np.int64)

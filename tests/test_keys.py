@@ -35,6 +35,8 @@ def test_positions_equal_get_indexer(
     got = positions(k, v)
     assert got.dtype == np.int64
     np.testing.assert_array_equal(got, want)
+    # bare pandas arrays (what the id parser returns) give the same
+    np.testing.assert_array_equal(positions(k.array, v.array), want)
 
 
 def test_the_arrow_path_is_taken_and_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,6 +55,7 @@ def test_the_arrow_path_is_taken_and_agrees(monkeypatch: pytest.MonkeyPatch) -> 
         m.setattr(pd.Index, "get_indexer", refuse)
         np.testing.assert_array_equal(positions(keys, values), expected)
         np.testing.assert_array_equal(positions(pd.Index(keys), pd.Index(values)), expected)
+        np.testing.assert_array_equal(positions(keys, values.array), expected)
     # ArrowDtype columns take pandas' path, and agree
     np.testing.assert_array_equal(positions(wide, values), expected)
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit import _validation as V
+from jiebei_credit._keys import positions
 from jiebei_credit.features._kernels import IntArray, day_numbers
 from jiebei_credit.records import RecordSet
 
@@ -90,8 +91,7 @@ def check_observations(
                      V.offending(dup, np.asarray(index, dtype=object), index),
                      "Make it unique, e.g. observations.reset_index(drop=True).")
     ids = V.ids(frame["borrower_id"], func=func, name="observations.borrower_id")
-    known = pd.Index(records._shared("borrowers")["borrower_id"])  # type: ignore[index]
-    code = known.get_indexer(ids)
+    code = positions(records._shared("borrowers")["borrower_id"], ids)  # type: ignore[index]
     unknown = code < 0
     if unknown.any():
         raise V.fail(func, "observations.borrower_id", "must be borrowers of records.borrowers",

@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas
 
+from jiebei_credit._keys import positions
 from jiebei_credit._types import DateLike
 from jiebei_credit._validation import date_format_param, dates, fail, frame_columns, integer, offending
 from jiebei_credit.synthetic._calendar import MonthGrid, as_day, day_to_datetime, days_to_datetime
@@ -238,12 +239,12 @@ class Truth:
 
     # ---- probabilities and outcomes ----------------------------------------
     def _positions(self, borrower_ids: Any, func: str) -> IntArray:
-        pos = self._ids.get_indexer(pandas.Index(pandas.array(borrower_ids, dtype="string")))
+        pos = positions(self._ids, pandas.Index(pandas.array(borrower_ids, dtype="string")))
         if (pos < 0).any():
             raise fail(f"Truth.{func}", "column 'borrower_id'", "must hold ids of this portfolio",
                        "unknown ids: " + offending(pos < 0, np.asarray(borrower_ids, dtype=object)),
                        "Use ids from portfolio.records.borrowers.")
-        return pos.astype(np.int64)
+        return pos
 
     def _check(self, days: IntArray, horizon_days: Any, func: str, *, one: bool = True) -> int:
         h = integer(horizon_days, func=f"Truth.{func}", name="horizon_days", low=1, high=MAX_HORIZON_DAYS)
