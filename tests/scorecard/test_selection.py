@@ -103,23 +103,31 @@ def test_min_events_per_feature_is_checked(bad):
         Scorecard(min_events_per_feature=bad).fit(X, y)
 
 
-def test_stepwise_aic_removes_a_feature_made_redundant():
-    # s = a + b + noise enters first (highest IV); once a and b (exactly binned integers) are
-    # in, s adds nothing but noise and the removal step drops it by AIC.
+#: Settings of the redundant-feature cards: the correlated s, a and b all pass the filter.
+REDUNDANT_KW = {"max_correlation": 0.99, "binning": BinningParams(max_bins=6)}
+
+
+def _redundant_sum() -> tuple[pd.DataFrame, pd.Series]:
+    """s = a + b + noise, which enters first (highest IV); a and b are exactly binned integers."""
     rng = np.random.default_rng(1)
     n = 20_000
     a = rng.integers(0, 4, n).astype(float)
     b = rng.integers(0, 4, n).astype(float)
     X = pd.DataFrame({"s": a + b + 0.7 * rng.normal(size=n), "a": a, "b": b})
     y = pd.Series((rng.random(n) < 1 / (1 + np.exp(-(-3 + 0.6 * a + 0.6 * b)))).astype(int))
-    kw = {"max_correlation": 0.99, "binning": BinningParams(max_bins=6)}
-    card = Scorecard(selection="stepwise", criterion="aic", **kw).fit(X, y)
+    return X, y
+
+
+def test_stepwise_aic_removes_a_feature_made_redundant():
+    # once a and b are in, s adds nothing but noise and the removal step drops it by AIC
+    X, y = _redundant_sum()
+    card = Scorecard(selection="stepwise", criterion="aic", **REDUNDANT_KW).fit(X, y)
     assert set(card.features_) == {"a", "b"}
     ((feature, step, reason),) = card.drops_
     assert (feature, step) == ("s", "stepwise")
     assert "without it <" in reason
     # the rule itself: the model with s has the higher AIC (an independent full fit)
-    full = Scorecard(**kw).fit(X, y)
+    full = Scorecard(**REDUNDANT_KW).fit(X, y)
     assert set(full.features_) == {"s", "a", "b"}
     assert card.aic_ < full.aic_
 
@@ -173,23 +181,17 @@ def test_ks_criterion_enters_only_features_that_raise_ks():
 
 
 def test_stepwise_ks_removes_a_feature_made_redundant():
-    # The setting of the AIC test above: s = a + b + noise enters first; once a and b are in,
-    # dropping s costs the training KS less than the documented 0.001, so the removal step
-    # drops it, and the reason gives both KS values (checked with scipy on independent fits).
-    rng = np.random.default_rng(1)
-    n = 20_000
-    a = rng.integers(0, 4, n).astype(float)
-    b = rng.integers(0, 4, n).astype(float)
-    X = pd.DataFrame({"s": a + b + 0.7 * rng.normal(size=n), "a": a, "b": b})
-    y = pd.Series((rng.random(n) < 1 / (1 + np.exp(-(-3 + 0.6 * a + 0.6 * b)))).astype(int))
-    kw = {"max_correlation": 0.99, "binning": BinningParams(max_bins=6)}
-    card = Scorecard(selection="stepwise", criterion="ks", **kw).fit(X, y)
+    # The setting of the AIC test above: once a and b are in, dropping s costs the training
+    # KS less than the documented 0.001, so the removal step drops it, and the reason gives
+    # both KS values (checked with scipy on independent fits).
+    X, y = _redundant_sum()
+    card = Scorecard(selection="stepwise", criterion="ks", **REDUNDANT_KW).fit(X, y)
     assert set(card.features_) == {"a", "b"}
     ((feature, step, reason),) = card.drops_
     assert (feature, step) == ("s", "stepwise")
     yv = y.to_numpy()
-    with_s = _ks(yv, Scorecard(**kw).fit(X, y).decision_function(X))
-    without_s = _ks(yv, Scorecard(**kw).fit(X[["a", "b"]], y).decision_function(X[["a", "b"]]))
+    with_s = _ks(yv, Scorecard(**REDUNDANT_KW).fit(X, y).decision_function(X))
+    without_s = _ks(yv, Scorecard(**REDUNDANT_KW).fit(X[["a", "b"]], y).decision_function(X[["a", "b"]]))
     assert without_s >= with_s - 0.001
     assert reason == f"KS {without_s:.4f} without it >= {with_s:.4f} with it - 0.001"
 
