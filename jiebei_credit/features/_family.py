@@ -176,6 +176,11 @@ class FeatureFamily:
         return tuple(s.name for s in self.features)
 
 
+def _is_text(dtype: Any) -> bool:
+    """Whether a column of ``dtype`` holds text (object or string storage): slow to hash."""
+    return bool(pd.api.types.is_string_dtype(dtype)) and not isinstance(dtype, pd.CategoricalDtype)
+
+
 class Segments:
     """One table's rows per observation: the borrower's rows known before ``as_of``, in canonical order.
 
@@ -220,13 +225,29 @@ class Segments:
         borrower: IntArray,
         revealed: pd.DataFrame | None = None,
     ) -> None:
-        def content(rows: np.ndarray) -> tuple[IntArray]:
-            # Hashed only for the rows sharing their (borrower, day) with another row: the others
-            # need no tie-break. A row's hash depends on its own values alone.
-            h: IntArray = pd.util.hash_pandas_object(frame.iloc[rows], index=False).to_numpy().view(np.int64)
-            return (h,)
+        # Same-day rows of a borrower in the order of a hash of their content: first of the
+        # columns that hash fast (numbers, dates, categories), then, for the rows still tied
+        # (rarely any: that needs the same timestamp and amount), of the text columns. A row's
+        # hashes depend on its own values alone.
+        text = [c for c in frame.columns if _is_text(frame[c].dtype)]
+        fast = [c for c in frame.columns if c not in text]
 
-        self._setup(view, frame, Timeline.build(borrower, day, ties=content))
+        def hashes(columns: list[str]) -> Callable[[np.ndarray], tuple[IntArray]] | None:
+            if not columns:
+                return None
+
+            def content(rows: np.ndarray) -> tuple[IntArray]:
+                part = frame[columns].iloc[rows]
+                h: IntArray = pd.util.hash_pandas_object(part, index=False).to_numpy().view(np.int64)
+                return (h,)
+
+            return content
+
+        first, then = hashes(fast), hashes(text)
+        if first is None:
+            first, then = then, None
+        ties = () if first is None else first
+        self._setup(view, frame, Timeline.build(borrower, day, ties=ties, then=then))
         # Later-event columns (REVEALED), row-aligned with ``frame``: out of every reduction and of
         # the canonical order, read only by map_pairs, masked per pair.
         self._revealed = frame.iloc[:, :0] if revealed is None else revealed

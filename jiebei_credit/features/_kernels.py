@@ -46,6 +46,8 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+#: Tie keys computed for some original rows only: rows -> keys aligned with them.
+TieKeys = Callable[[npt.NDArray[np.intp]], Sequence[npt.ArrayLike]]
 
 #: Day number standing for "never" (an instalment not paid yet): later than any real date.
 NEVER: Final = 2**40
@@ -125,7 +127,8 @@ class Timeline:
         days: IntArray,
         *,
         presorted: bool = False,
-        ties: Sequence[npt.ArrayLike] | Callable[[npt.NDArray[np.intp]], Sequence[npt.ArrayLike]] = (),
+        ties: Sequence[npt.ArrayLike] | TieKeys = (),
+        then: TieKeys | None = None,
     ) -> Timeline:
         """Sort events of non-negative integer ``groups`` by group, then day, then ``ties``.
 
@@ -136,8 +139,13 @@ class Timeline:
         an array of original rows returning their keys: it is called once,
         with only the rows that share their ``(group, day)`` with another row,
         so a costly key (a hash of the row content) is computed for those
-        alone. ``presorted=True`` declares the events already in that order
-        (no sort).
+        alone. ``then`` is a further such function, called once with only
+        the rows still tied after ``ties`` (equal group, day and every
+        ``ties`` key): the order is the lexicographic order of
+        ``(group, day, *ties, *then)`` either way, and a key that is costly
+        to compute (a hash of text columns) is left to the few rows that
+        need it. ``presorted=True`` declares the events already in that
+        order (no sort); keys found already sorted are not sorted again.
         """
         groups = np.asarray(groups, dtype=np.int64)
         days = np.asarray(days, dtype=np.int64)
@@ -152,19 +160,33 @@ class Timeline:
         key = groups * span + (days - day0)
         if presorted:
             return cls(order=np.arange(key.size, dtype=np.intp), key=key, day0=day0, span=span)
-        order = np.argsort(key, kind="stable")
-        if (callable(ties) or len(ties)) and key.size > 1:
-            # Only rows sharing a (group, day) key with another row need the tie keys.
-            sorted_key = key[order]
-            dup = sorted_key[1:] == sorted_key[:-1]
-            if dup.any():
-                in_run = np.zeros(key.size, dtype=bool)
-                in_run[1:] |= dup
-                in_run[:-1] |= dup
-                pos = np.flatnonzero(in_run)
-                rows = order[pos]
-                keys = ties(rows) if callable(ties) else [np.asarray(t)[rows] for t in ties]
-                order[pos] = rows[_sort_runs(sorted_key[pos], [np.asarray(t) for t in keys])]
+        if key.size < 2 or bool(np.all(key[1:] >= key[:-1])):
+            order: npt.NDArray[np.intp] = np.arange(key.size, dtype=np.intp)  # already in key order
+        else:
+            order = np.argsort(key, kind="stable")
+        stages = ([ties] if callable(ties) or len(ties) else []) + ([then] if then is not None else [])
+        pos = np.arange(key.size, dtype=np.intp)
+        run = key[order]
+        for stage in stages:
+            # Only rows tied with another row on every key so far need the next keys.
+            same = run[1:] == run[:-1]
+            if not same.any():
+                break
+            tied = np.zeros(run.size, dtype=bool)
+            tied[1:] |= same
+            tied[:-1] |= same
+            pos, run = pos[tied], run[tied]
+            rows = order[pos]
+            given = stage(rows) if callable(stage) else [np.asarray(t)[rows] for t in stage]
+            keys = [np.asarray(t) for t in given]
+            perm = _sort_runs(run, keys)
+            order[pos] = rows[perm]
+            # Runs keep their place (``run`` is non-decreasing); split them where a key changes.
+            same = run[1:] == run[:-1]
+            for k in keys:
+                same &= _equal_neighbours(k[perm])
+            run = np.zeros(run.size, dtype=np.int64)
+            np.cumsum(~same, out=run[1:])
         return cls(order=order, key=key[order], day0=day0, span=span)
 
     def __len__(self) -> int:
@@ -203,6 +225,14 @@ class Timeline:
     def take(self, values: npt.ArrayLike) -> npt.NDArray[Any]:
         """``values`` (one per original row) in sorted order."""
         return np.asarray(values)[self.order]
+
+
+def _equal_neighbours(values: npt.NDArray[Any]) -> BoolArray:
+    """``values[i + 1] == values[i]`` for each i, NaN equal to NaN (a key, not a measurement)."""
+    out: BoolArray = values[1:] == values[:-1]
+    if values.dtype.kind in "fc":
+        out |= np.isnan(values[1:]) & np.isnan(values[:-1])
+    return out
 
 
 def _sort_runs(run_key: IntArray, keys: Sequence[npt.NDArray[Any]]) -> npt.NDArray[np.intp]:
