@@ -392,6 +392,8 @@ def seed(value: Any, *, func: str, name: str = "seed", generator: bool = False) 
     """A seed: an integer in ``[0, 2**63)``, or (with ``generator``) a ``numpy.random.Generator``."""
     if generator and isinstance(value, np.random.Generator):
         return value
+    if isinstance(value, np.ndarray) and value.ndim == 0:  # a 0-d array is its one value, as for integer()
+        value = value[()]
     if _is_int(value) and 0 <= int(value) < 2**63:
         return int(value)
     what = "a non-negative integer" + (" or a numpy.random.Generator" if generator else "")

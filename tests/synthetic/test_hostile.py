@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import jiebei_credit as jc
@@ -111,6 +111,9 @@ def _seed_ok(v: Any) -> Any:
 
 
 @given(simulation_args())
+# A 0-d array seed is its one value, as for every integer parameter (was refused).
+@example(({"n_borrowers": 1, "start": "2000-01-01", "end": "2000-03-31", "seed": np.array(0), "config": None},
+          "seed"))
 def test_simulate_portfolio(drawn: tuple[dict[str, Any], str]) -> None:
     args, _ = drawn
 
