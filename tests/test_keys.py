@@ -1,4 +1,4 @@
-"""positions: the key lookup of the record tables, against pandas' get_indexer."""
+"""positions against pandas' get_indexer; order_by against numpy's lexsort."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jiebei_credit._keys import positions
+from jiebei_credit._keys import order_by, positions
 
 pa = pytest.importorskip("pyarrow")
 
@@ -67,3 +67,45 @@ def test_inputs_are_not_modified() -> None:
     positions(keys, values)
     pd.testing.assert_series_equal(keys, before[0])
     pd.testing.assert_series_equal(values, before[1])
+
+
+_int64 = st.integers(-(2**63), 2**63 - 1)
+
+
+@given(
+    rows=st.lists(
+        st.one_of(
+            st.tuples(st.integers(-3, 3), st.integers(-3, 3), st.integers(0, 1)),  # many ties
+            st.tuples(_int64, _int64, st.integers(0, 1)),  # spans too wide to pack: lexsort
+        ),
+        max_size=40,
+    ),
+    dtype=st.sampled_from(["int64", "int32", "uint16", "uint64", "float64", "bool"]),
+    fraction=st.booleans(),
+)
+def test_order_by_is_lexsort(rows: list[tuple[int, int, int]], dtype: str, fraction: bool) -> None:
+    def column(j: int) -> np.ndarray:
+        values = [r[j] for r in rows]
+        if dtype == "bool":
+            return np.array([v % 2 == 1 for v in values], dtype=bool)
+        if dtype == "float64":
+            return np.array(values, dtype=np.float64) + (0.5 if fraction and j == 1 else 0.0)
+        info = np.iinfo(dtype)
+        return np.array([min(max(v, info.min), info.max) for v in values], dtype=dtype)
+
+    major, minor, last = column(0), column(1), column(2)
+    np.testing.assert_array_equal(order_by(major, minor, last), np.lexsort((last, minor, major)))
+    np.testing.assert_array_equal(order_by(minor), np.argsort(minor, kind="stable"))
+
+
+def test_order_by_packs_keys_that_fit_and_refuses_other_input() -> None:
+    # Wide but packable: 2**31 major values by 2**31 minor values.
+    major = np.array([2**31 - 1, 0, 2**31 - 1, 0], dtype=np.int64)
+    minor = np.array([0, -(2**31), -(2**31), 0], dtype=np.int64)
+    np.testing.assert_array_equal(order_by(major, minor), [1, 3, 2, 0])
+    with pytest.raises(TypeError, match="real or boolean"):
+        order_by(np.array(["a"]), np.array([1]))
+    with pytest.raises(TypeError, match="one length"):
+        order_by(np.array([1, 2]), np.array([1]))
+    with pytest.raises(TypeError, match="one or more"):
+        order_by()

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from jiebei_credit._keys import positions
+from jiebei_credit._keys import order_by, positions
 from jiebei_credit.features._kernels import FloatArray, IntArray, Timeline, day_numbers
 from jiebei_credit.features._observations import Observations
 from jiebei_credit.records import RecordSet
@@ -131,7 +131,7 @@ class Context:
             loan_row = positions(self.table("loans")["loan_id"], inst["loan_id"])
             loan_pos = lv.rank[loan_row]
             seq = inst["seq"].to_numpy(dtype=np.int64)
-            order = np.lexsort((seq, loan_pos))
+            order = order_by(loan_pos, seq)
             loan_sorted = loan_pos[order]
             rows = lv.timeline.order[loan_sorted]
             borrower = lv.borrower[rows]

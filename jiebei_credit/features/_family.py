@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit import _validation as V
-from jiebei_credit._keys import positions
+from jiebei_credit._keys import order_by, positions
 from jiebei_credit._types import Sample
 from jiebei_credit.features._catalog import FeatureSpec
 from jiebei_credit.features._context import Context
@@ -176,6 +176,27 @@ class FeatureFamily:
         return tuple(s.name for s in self.features)
 
 
+def value_ranks(values: pd.Series) -> IntArray:
+    """Code of each value, ranked by value (equal values, equal codes); -1 where missing.
+
+    The same ranking as ``pd.factorize(values, sort=True)``, but only the
+    distinct values are sorted, not every row: the codes of a subset of
+    rows keep their order, so they group and order the subset as its own
+    factorisation would.
+    """
+    codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+    try:
+        by_value = np.asarray(uniques.argsort(), dtype=np.int64)
+    except TypeError:  # values of mixed types in an object column: pandas' safe sort
+        sorted_codes, _ = pd.factorize(values, sort=True, use_na_sentinel=True)
+        return np.asarray(sorted_codes, dtype=np.int64)
+    rank = np.empty(by_value.size + 1, dtype=np.int64)
+    rank[by_value] = np.arange(by_value.size, dtype=np.int64)
+    rank[-1] = -1  # the missing code
+    out: IntArray = rank[codes]
+    return out
+
+
 def _is_text(dtype: Any) -> bool:
     """Whether a column of ``dtype`` holds text (object or string storage): slow to hash."""
     return bool(pd.api.types.is_string_dtype(dtype)) and not isinstance(dtype, pd.CategoricalDtype)
@@ -213,8 +234,8 @@ class Segments:
     """
 
     __slots__ = (
-        "_codes", "_frame", "_grouped", "_hi", "_lows", "_padded", "_revealed", "_start", "_subsets", "_tl",
-        "_view",
+        "_codes", "_frame", "_grouped", "_hi", "_lows", "_padded", "_ranks", "_revealed", "_start",
+        "_subsets", "_tl", "_view",
     )
 
     def __init__(
@@ -263,6 +284,7 @@ class Segments:
         self._subsets: dict[tuple[str, tuple[str, ...], bool], Segments] = {}
         self._padded: dict[str, FloatArray] = {}
         self._codes: dict[str, IntArray] = {}
+        self._ranks: dict[str, IntArray] = {}  # per column of the frame, shared with the subsets
         self._grouped: tuple[tuple[str, int | None], tuple[IntArray, IntArray, IntArray]] | None = None
 
     def _restricted(self, keep: np.ndarray[Any, np.dtype[np.bool_]]) -> Segments:
@@ -272,6 +294,7 @@ class Segments:
         out = Segments.__new__(Segments)
         out._setup(self._view, self._frame, sub)
         out._revealed = self._revealed  # the parent's rows: the same frame and later-event columns
+        out._ranks = self._ranks
         return out
 
     def _lo(self, window: int | None) -> IntArray:
@@ -405,8 +428,9 @@ class Segments:
         """Code of each row's ``by`` value in sorted order, ranked by value; -1 where missing (memoised)."""
         self._any_column(by)
         if by not in self._codes:
-            codes, _ = pd.factorize(self._frame[by].take(self._tl.order), sort=True, use_na_sentinel=True)
-            self._codes[by] = np.asarray(codes, dtype=np.int64)
+            if by not in self._ranks:
+                self._ranks[by] = value_ranks(self._frame[by])
+            self._codes[by] = self._ranks[by][self._tl.order]
         return self._codes[by]
 
     def _grouping(self, by: str, window: int | None) -> tuple[IntArray, IntArray, IntArray]:
@@ -426,7 +450,7 @@ class Segments:
         g = group[item]
         named = g >= 0  # rows without a group value take no part
         owner, item, g = owner[named], item[named], g[named]
-        order = np.lexsort((g, owner))  # stable: rows of a group stay in canonical order
+        order = order_by(owner, g)  # stable: rows of a group stay in canonical order
         owner, item, g = owner[order], item[order], g[order]
         first = np.ones(owner.size, dtype=bool)
         first[1:] = (owner[1:] != owner[:-1]) | (g[1:] != g[:-1])

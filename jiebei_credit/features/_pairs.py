@@ -18,6 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from jiebei_credit import _validation as V
+from jiebei_credit._keys import order_by
 from jiebei_credit.features._kernels import (
     NEVER,
     FloatArray,
@@ -391,7 +392,7 @@ class Pairs:
         if where is not None:
             keep &= self._per_pair(where, "where").astype(bool, copy=False)
         owner, g = self.owner[keep], c[keep].astype(np.int64)
-        order = np.lexsort((g, owner))
+        order = order_by(owner, g)
         owner, g = owner[order], g[order]
         first = np.ones(owner.size, dtype=bool)
         first[1:] = (owner[1:] != owner[:-1]) | (g[1:] != g[:-1])
@@ -423,34 +424,7 @@ class Pairs:
             When a key is not a real or boolean array with one value per pair.
         """
         arrays = [self._per_pair(k, "keys") for k in keys]
-        packed = _packed((self.owner, *arrays))
-        if packed is not None:  # one int64 key: a single stable sort, the same permutation
-            fast: npt.NDArray[np.intp] = np.argsort(packed, kind="stable")
-            return fast
-        out: npt.NDArray[np.intp] = np.lexsort((*reversed(arrays), self.owner))
-        return out
-
-
-def _packed(keys: tuple[npt.NDArray[Any], ...]) -> IntArray | None:
-    """The keys (most significant first) packed into one int64 with the same order, or None.
-
-    Possible when every key holds whole numbers (no NaN) and the product of
-    their ranges stays below 2**62.
-    """
-    out = np.zeros(keys[0].size, dtype=np.int64)
-    if out.size == 0:
-        return out
-    total = 1
-    for k in keys:
-        if k.dtype.kind == "f" and not (np.isfinite(k).all() and (k == np.round(k)).all()):
-            return None
-        low, high = int(k.min()), int(k.max())
-        span = high - low + 1
-        total *= span
-        if total >= 2**62:
-            return None
-        out = out * span + (k.astype(np.int64) - low)
-    return out
+        return order_by(self.owner, *arrays)
 
 
 def _is_nan(x: object) -> bool:

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from jiebei_credit._keys import positions
+from jiebei_credit._keys import order_by, positions
 from jiebei_credit._validation import BoolArray, FloatArray, IntArray, fail
 from jiebei_credit.records import RecordSet
 
@@ -164,6 +164,6 @@ def loan_book(records: object, *, func: str, before: pd.Timestamp | None = None)
         due, paid, principal_due = due[keep], paid[keep], principal_due[keep]
         paid = np.where(paid < cut, paid, NEVER)
         drawn, principal = drawn[keep_loan], principal[keep_loan]
-    order = np.lexsort((due, code))
+    order = order_by(code, due)
     return LoanBook(drawn=drawn, principal=principal, code=code[order], due=due[order],
                     paid=paid[order], principal_due=principal_due[order])

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from jiebei_credit import _validation as V
-from jiebei_credit._keys import positions
+from jiebei_credit._keys import order_by, positions
 from jiebei_credit.errors import Problem
 from jiebei_credit.records._schema import ForeignKey, TableSchema
 from jiebei_credit.records._tables import SCHEMAS
@@ -89,7 +89,7 @@ def _installments(loans: pd.DataFrame, inst: pd.DataFrame) -> list[Problem]:
     seq = inst["seq"].to_numpy(dtype=np.int64)
     due = inst["due_on"].to_numpy()
     paid = inst["paid_on"].to_numpy()
-    order = np.lexsort((seq, code))
+    order = order_by(code, seq)
     c, s, d = code[order], seq[order], due[order]
     first = np.ones(len(c), dtype=bool)
     first[1:] = c[1:] != c[:-1]
