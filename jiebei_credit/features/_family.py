@@ -234,8 +234,8 @@ class Segments:
     """
 
     __slots__ = (
-        "_codes", "_frame", "_grouped", "_hi", "_lows", "_padded", "_ranks", "_revealed", "_start",
-        "_subsets", "_tl", "_view",
+        "_codes", "_frame", "_grouped", "_hi", "_lows", "_padded", "_revealed", "_start", "_subsets", "_tl",
+        "_view",
     )
 
     def __init__(
@@ -284,7 +284,6 @@ class Segments:
         self._subsets: dict[tuple[str, tuple[str, ...], bool], Segments] = {}
         self._padded: dict[str, FloatArray] = {}
         self._codes: dict[str, IntArray] = {}
-        self._ranks: dict[str, IntArray] = {}  # per column of the frame, shared with the subsets
         self._grouped: tuple[tuple[str, int | None], tuple[IntArray, IntArray, IntArray]] | None = None
 
     def _restricted(self, keep: np.ndarray[Any, np.dtype[np.bool_]]) -> Segments:
@@ -294,7 +293,6 @@ class Segments:
         out = Segments.__new__(Segments)
         out._setup(self._view, self._frame, sub)
         out._revealed = self._revealed  # the parent's rows: the same frame and later-event columns
-        out._ranks = self._ranks
         return out
 
     def _lo(self, window: int | None) -> IntArray:
@@ -428,9 +426,7 @@ class Segments:
         """Code of each row's ``by`` value in sorted order, ranked by value; -1 where missing (memoised)."""
         self._any_column(by)
         if by not in self._codes:
-            if by not in self._ranks:
-                self._ranks[by] = value_ranks(self._frame[by])
-            self._codes[by] = self._ranks[by][self._tl.order]
+            self._codes[by] = value_ranks(self._frame[by].take(self._tl.order))
         return self._codes[by]
 
     def _grouping(self, by: str, window: int | None) -> tuple[IntArray, IntArray, IntArray]:
