@@ -772,10 +772,9 @@ class Segments:
             before ``as_of``, in days (at least 1); NaN when there is no such
             row.
         """
-        days = self._tl.days()
         has = self._hi > self._start
         out = np.full(has.size, np.nan)
-        out[has] = (self._view._obs.day[has] - days[self._hi[has] - 1]).astype(np.float64)
+        out[has] = (self._view._obs.day[has] - self._tl.day_at(self._hi[has] - 1)).astype(np.float64)
         return out
 
     def trend(self, column: str, months: int) -> FloatArray:
@@ -892,10 +891,9 @@ class Segments:
         --------
         See :meth:`last_before` for how a family calls the view.
         """
-        days = self._tl.days()
         has = self._hi > self._start
         out = np.full(has.size, np.nan)
-        out[has] = (self._view._obs.day[has] - days[self._start[has]]).astype(np.float64)
+        out[has] = (self._view._obs.day[has] - self._tl.day_at(self._start[has])).astype(np.float64)
         return out
 
     def _count_flags(self, flags: np.ndarray[Any, np.dtype[np.bool_]], window: int | None) -> FloatArray:

@@ -217,6 +217,11 @@ class Timeline:
         out: IntArray = self.key % self.span + self.day0
         return out
 
+    def day_at(self, positions: IntArray) -> IntArray:
+        """Day numbers of the events at sorted ``positions`` (``days()[positions]`` without the rest)."""
+        out: IntArray = self.key[positions] % self.span + self.day0
+        return out
+
     def groups(self) -> IntArray:
         """Groups of the events in sorted order."""
         out: IntArray = self.key // self.span

@@ -74,3 +74,16 @@ def test_without_ties_the_sort_is_stable(rows: list[tuple[int, int, float, int]]
     expected = np.lexsort((np.arange(g.size), d, g))  # by group, day, then input position
     np.testing.assert_array_equal(tl.order, expected)
     np.testing.assert_array_equal(tl.key, (g * tl.span + (d - tl.day0))[expected])
+
+
+@given(rows=_rows, data=st.data())
+def test_day_at_reads_the_days_of_some_positions(
+    rows: list[tuple[int, int, float, int]], data: st.DataObject
+) -> None:
+    g = np.array([r[0] for r in rows], dtype=np.int64)
+    d = np.array([r[1] - 5 for r in rows], dtype=np.int64)  # days before 1970 too
+    tl = Timeline.build(g, d)
+    some = st.lists(st.integers(0, max(len(rows) - 1, 0)), max_size=10 if rows else 0)
+    pos = np.array(data.draw(some), dtype=np.int64)
+    np.testing.assert_array_equal(tl.day_at(pos), tl.days()[pos])
+    np.testing.assert_array_equal(tl.days(), d[tl.order])
