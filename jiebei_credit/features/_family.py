@@ -312,7 +312,8 @@ class Segments:
     def _restricted(self, keep: np.ndarray[Any, np.dtype[np.bool_]]) -> Segments:
         """The segments of the rows flagged in ``keep`` (in sorted order), keeping the canonical order."""
         tl = self._tl
-        sub = Timeline(order=tl.order[keep], key=tl.key[keep], day0=tl.day0, span=tl.span)
+        rows = np.flatnonzero(keep)  # one pass over the flags, then two takes: 3x a mask index each
+        sub = Timeline(order=tl.order.take(rows), key=tl.key.take(rows), day0=tl.day0, span=tl.span)
         out = Segments.__new__(Segments)
         out._setup(self._view, self._frame, sub)
         out._revealed = self._revealed  # the parent's rows: the same frame and later-event columns
@@ -467,10 +468,10 @@ class Segments:
         group = self._group_codes(by)
         owner, item = expand(self._lo(window), self._hi)
         g = group[item]
-        named = g >= 0  # rows without a group value take no part
-        owner, item, g = owner[named], item[named], g[named]
+        named = np.flatnonzero(g >= 0)  # rows without a group value take no part
+        owner, item, g = owner.take(named), item.take(named), g.take(named)
         order = order_by(owner, g)  # stable: rows of a group stay in canonical order
-        owner, item, g = owner[order], item[order], g[order]
+        owner, item, g = owner.take(order), item.take(order), g.take(order)
         first = np.ones(owner.size, dtype=bool)
         first[1:] = (owner[1:] != owner[:-1]) | (g[1:] != g[:-1])
         grouped = (owner, item, np.flatnonzero(first))
