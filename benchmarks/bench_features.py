@@ -12,8 +12,10 @@ cost of touching every row of the two big tables once by key. (Without
 group, which measures string building, not a pass over the data.)
 
 Reported: table sizes, the floor, the best time of ``extract`` (all 145
-features) and its ratio to the floor (target <= 15) in wall-clock and CPU
-seconds, one run per family, ``outcomes``, and the ``tracemalloc`` peak of
+features) and its ratio to the floor (target <= 15) in wall-clock seconds,
+with the user CPU ratio beside it and system CPU apart, once with numpy's
+default huge-page advice and once without it (``NUMPY_MADVISE_HUGEPAGE=0``),
+then one run per family, ``outcomes``, and the ``tracemalloc`` peak of
 ``extract`` against the deep memory size of the input tables (target <= 3x).
 Floor and extract runs alternate so that load from other processes affects
 both; the load average is printed before and after.
@@ -26,7 +28,9 @@ import gc
 import os
 import time
 from collections.abc import Callable
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from benchmarks._harness import best_time, frame_bytes, max_rss_bytes, mib, peak_bytes
@@ -43,12 +47,53 @@ def floor(tx: pd.DataFrame, inst: pd.DataFrame) -> int:
     return len(a) + len(b)
 
 
-def wall_and_cpu(fn: Callable[[], object]) -> tuple[float, float, object]:
-    """Wall-clock and CPU seconds of one run, and its result."""
+def wall_and_cpu(fn: Callable[[], object]) -> tuple[float, float, float, object]:
+    """Wall-clock, user CPU and system CPU seconds of one run, and its result.
+
+    System time (the kernel handing fresh pages to large arrays) is shown
+    apart: on a virtual machine it swings by seconds between identical
+    runs, while user CPU is steady.
+    """
     gc.collect()
-    w0, c0 = time.perf_counter(), time.process_time()
+    w0, t0 = time.perf_counter(), os.times()
     result = fn()
-    return time.perf_counter() - w0, time.process_time() - c0, result
+    t1 = os.times()
+    return time.perf_counter() - w0, t1.user - t0.user, t1.system - t0.system, result
+
+
+def _thp() -> str:
+    """The kernel's transparent huge page settings (Linux), or why they are unknown."""
+    base = "/sys/kernel/mm/transparent_hugepage"
+    try:
+        with open(f"{base}/enabled") as f1, open(f"{base}/defrag") as f2:
+            return f"enabled {f1.read().strip()}, defrag {f2.read().strip()}"
+    except OSError:
+        return "unknown (not Linux, or not readable)"
+
+
+def _floor_and_extract(rs: Any, obs: pd.DataFrame, repeat: int, label: str) -> pd.DataFrame:
+    """Alternate floor and extract ``repeat`` times; print the least wall, user and system seconds of each."""
+    tx, inst = rs["transactions"], rs["installments"]
+    inf = float("inf")
+    floor_best, all_best = (inf, inf, inf), (inf, inf, inf)  # (wall, user, system), each the least seen
+    x = pd.DataFrame()
+    # Floor and extract alternate, so a burst of load elsewhere hits both.
+    for _ in range(repeat):
+        w, u, sy, _ = wall_and_cpu(lambda: floor(tx, inst))
+        floor_best = (min(floor_best[0], w), min(floor_best[1], u), min(floor_best[2], sy))
+        w, u, sy, out = wall_and_cpu(lambda: extract(rs, obs))
+        all_best = (min(all_best[0], w), min(all_best[1], u), min(all_best[2], sy))
+        assert isinstance(out, pd.DataFrame)
+        x = out
+    fw, fu, fs = floor_best
+    aw, au, as_ = all_best
+    print(f"[{label}]")
+    print(f"floor (two groupby sums):      {fw:7.2f} s wall {fu:7.2f} s user {fs:6.2f} s system")
+    print(
+        f"extract, {x.shape[1]} features:      {aw:7.2f} s wall {au:7.2f} s user {as_:6.2f} s system   "
+        f"ratio to floor {aw / fw:5.2f} wall (target <= 15), {au / fu:5.2f} user CPU"
+    )
+    return x
 
 
 def main(argv: list[str]) -> None:
@@ -68,23 +113,20 @@ def main(argv: list[str]) -> None:
     print(f"input tables in memory: {mib(input_bytes)}")
     obs = pd.DataFrame({"borrower_id": rs["borrowers"]["borrower_id"], "as_of": AS_OF})
 
-    tx, inst = rs["transactions"], rs["installments"]
     print(f"load average before: {os.getloadavg()[0]:.1f} (2 cores; other work inflates wall times)")
-    # Floor and extract alternate, so a burst of load elsewhere hits both; the best run of each counts.
-    floor_wall = floor_cpu = all_wall = all_cpu = float("inf")
-    x = pd.DataFrame()
-    for _ in range(args.repeat):
-        w, c, _ = wall_and_cpu(lambda: floor(tx, inst))
-        floor_wall, floor_cpu = min(floor_wall, w), min(floor_cpu, c)
-        w, c, out = wall_and_cpu(lambda: extract(rs, obs))
-        all_wall, all_cpu = min(all_wall, w), min(all_cpu, c)
-        assert isinstance(out, pd.DataFrame)
-        x = out
-    print(f"floor (two groupby sums):      {floor_wall:7.2f} s wall {floor_cpu:7.2f} s CPU")
-    print(
-        f"extract, {x.shape[1]} features:      {all_wall:7.2f} s wall {all_cpu:7.2f} s CPU   "
-        f"ratio to floor {all_wall / floor_wall:5.2f} wall, {all_cpu / floor_cpu:5.2f} CPU (target <= 15)"
-    )
+    print(f"transparent huge pages: {_thp()}")
+    _floor_and_extract(rs, obs, args.repeat, "numpy default")
+    toggle = getattr(getattr(np, "_core", None), "multiarray", None)
+    set_hugepage = getattr(toggle, "_set_madvise_hugepage", None)
+    if set_hugepage is not None:
+        # numpy advises the kernel to back large arrays with huge pages; with THP "defrag" at
+        # "madvise" the kernel may compact memory on the fault, which can stall for seconds.
+        # NUMPY_MADVISE_HUGEPAGE=0 in the environment has the same effect as this switch.
+        previous = set_hugepage(False)
+        try:
+            _floor_and_extract(rs, obs, args.repeat, "NUMPY_MADVISE_HUGEPAGE=0")
+        finally:
+            set_hugepage(previous)
     for family in (f for f in FAMILIES if all(t in rs for t in FAMILY_SOURCES[f])):
         t_fam, xf = best_time(lambda f=family: extract(rs, obs, families=[f]), repeat=1)
         print(f"  {family:<12} {xf.shape[1]:3d} features {t_fam:7.2f} s")
