@@ -1,4 +1,4 @@
-"""Key lookups and orders: the row of a table's key column that each identifier names; sorts by two keys."""
+"""Key lookups and orders: the row of a key column that each identifier names; stable sorts by keys."""
 
 from __future__ import annotations
 
