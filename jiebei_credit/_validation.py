@@ -213,6 +213,11 @@ def offending(
 # ---------------------------------------------------------------- scalars ---
 
 
+def _item(value: Any) -> Any:
+    """A 0-d numpy array as its one value (``np.array(3)`` is 3); anything else unchanged."""
+    return value[()] if isinstance(value, np.ndarray) and value.ndim == 0 else value
+
+
 def _is_int(value: Any) -> bool:
     # numpy.timedelta64 subclasses numpy.signedinteger: a duration is not a number here
     return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_ | np.timedelta64)
@@ -277,8 +282,7 @@ def integer(
     """
     rule = "must be an integer" + (" " + _bounds_text(low, high, False, False) if (low, high) != (None, None)
                                    else "")
-    if isinstance(value, np.ndarray) and value.ndim == 0:  # a 0-d array is its one value
-        value = value[()]
+    value = _item(value)
     if not _is_int(value) or _outside(int(value), low, high, False, False):
         raise fail(func, name, rule, _what(value), fix)
     return int(value)
@@ -313,8 +317,7 @@ def real(
     finite = "a number" if allow_inf else "a finite number"
     bounds = _bounds_text(low, high, low_open, high_open)
     rule = f"must be {finite}" + (f" {bounds}" if bounds else "")
-    if isinstance(value, np.ndarray) and value.ndim == 0:  # a 0-d array is its one value
-        value = value[()]
+    value = _item(value)
     if not _is_real(value):
         raise fail(func, name, rule, _what(value), fix)
     v = _to_float(value)
@@ -392,8 +395,7 @@ def seed(value: Any, *, func: str, name: str = "seed", generator: bool = False) 
     """A seed: an integer in ``[0, 2**63)``, or (with ``generator``) a ``numpy.random.Generator``."""
     if generator and isinstance(value, np.random.Generator):
         return value
-    if isinstance(value, np.ndarray) and value.ndim == 0:  # a 0-d array is its one value, as for integer()
-        value = value[()]
+    value = _item(value)
     if _is_int(value) and 0 <= int(value) < 2**63:
         return int(value)
     what = "a non-negative integer" + (" or a numpy.random.Generator" if generator else "")
@@ -1158,8 +1160,7 @@ def real_array(
     jiebei_credit.errors.InvalidInputError: f: rate must hold real numbers; got 1 value (True) at \
 position 1. Convert the values to numbers first.
     """
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value[()]
+    value = _item(value)
     if not _is_listlike_input(value):
         v = real(value, func=func, name=name, low=low, high=high, low_open=low_open, high_open=high_open,
                  fix=fix)
@@ -1204,8 +1205,7 @@ def integer_array(
     jiebei_credit.errors.InvalidInputError: f: term_months must hold integers; got floats (dtype \
 float64): 2 values (3.0, 6.0) at positions 0, 1. Pass whole numbers as integers, e.g. 12 rather than 12.0.
     """
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value[()]
+    value = _item(value)
     if not _is_listlike_input(value):
         return np.asarray(integer(value, func=func, name=name, low=low, high=high, fix=fix),
                           dtype=np.int64), True
@@ -1371,8 +1371,7 @@ def single(value: Any, *, func: str, name: str, fix: str = "") -> Any:
     jiebei_credit.errors.InvalidInputError: schedule: principal must be a single value; got a list of \
 1. Use schedules(...) for many loans.
     """
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        return value[()]
+    value = _item(value)
     if _is_listlike_input(value):
         size = f" of {len(value)}" if hasattr(value, "__len__") else ""
         raise fail(func, name, "must be a single value", f"a {type(value).__name__}{size}", fix)
