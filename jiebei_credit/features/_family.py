@@ -207,16 +207,12 @@ def matches(values: pd.Series, wanted: list[Any]) -> np.ndarray[Any, np.dtype[np
     value, as in pandas.
     """
     if isinstance(values.dtype, pd.CategoricalDtype):
-        try:
-            found = np.asarray(values.cat.categories.get_indexer(pd.Index(wanted)), dtype=np.int64)
-        except (TypeError, ValueError):  # pragma: no cover - values pandas' isin alone can compare
-            found = None
-        if found is not None:
-            table = np.zeros(len(values.cat.categories) + 1, dtype=bool)
-            table[found[found >= 0]] = True
-            table[-1] = any(np.ndim(w) == 0 and bool(pd.isna(w)) for w in wanted)  # code -1: missing
-            out: np.ndarray[Any, np.dtype[np.bool_]] = table[values.cat.codes.to_numpy()]
-            return out
+        found = np.asarray(values.cat.categories.get_indexer(pd.Index(wanted)), dtype=np.int64)
+        table = np.zeros(len(values.cat.categories) + 1, dtype=bool)
+        table[found[found >= 0]] = True
+        table[-1] = any(np.ndim(w) == 0 and bool(pd.isna(w)) for w in wanted)  # code -1: missing
+        out: np.ndarray[Any, np.dtype[np.bool_]] = table[values.cat.codes.to_numpy()]
+        return out
     return values.isin(wanted).to_numpy(dtype=bool)
 
 
@@ -276,10 +272,7 @@ class Segments:
         text = [c for c in frame.columns if _is_text(frame[c].dtype)]
         fast = [c for c in frame.columns if c not in text]
 
-        def hashes(columns: list[str]) -> Callable[[np.ndarray], tuple[IntArray]] | None:
-            if not columns:
-                return None
-
+        def hashes(columns: list[str]) -> Callable[[np.ndarray], tuple[IntArray]]:
             def content(rows: np.ndarray) -> tuple[IntArray]:
                 part = frame[columns].iloc[rows]
                 h: IntArray = pd.util.hash_pandas_object(part, index=False).to_numpy().view(np.int64)
@@ -287,10 +280,9 @@ class Segments:
 
             return content
 
-        first, then = hashes(fast), hashes(text)
-        if first is None:
-            first, then = then, None
-        ties = () if first is None else first
+        stages = [hashes(columns) for columns in (fast, text) if columns]
+        ties = stages[0] if stages else ()
+        then = stages[1] if len(stages) > 1 else None
         self._setup(view, frame, Timeline.build(borrower, day, ties=ties, then=then))
         # Later-event columns (REVEALED), row-aligned with ``frame``: out of every reduction and of
         # the canonical order, read only by map_pairs, masked per pair.

@@ -25,6 +25,8 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from jiebei_credit._keys import order_by
+
 __all__ = [
     "BLOCK_DAYS",
     "MONTH_DAYS",
@@ -165,8 +167,9 @@ class Timeline:
         else:
             order = np.argsort(key, kind="stable")
         stages = ([ties] if callable(ties) or len(ties) else []) + ([then] if then is not None else [])
+        sorted_key = key[order]  # tie keys only reorder rows of equal key: this stays the sorted key
         pos = np.arange(key.size, dtype=np.intp)
-        run = key[order]
+        run = sorted_key
         for stage in stages:
             # Only rows tied with another row on every key so far need the next keys.
             same = run[1:] == run[:-1]
@@ -187,7 +190,7 @@ class Timeline:
                 same &= _equal_neighbours(k[perm])
             run = np.zeros(run.size, dtype=np.int64)
             np.cumsum(~same, out=run[1:])
-        return cls(order=order, key=key[order], day0=day0, span=span)
+        return cls(order=order, key=sorted_key, day0=day0, span=span)
 
     def __len__(self) -> int:
         return int(self.key.size)
@@ -243,21 +246,19 @@ def _equal_neighbours(values: npt.NDArray[Any]) -> BoolArray:
 def _sort_runs(run_key: IntArray, keys: Sequence[npt.NDArray[Any]]) -> npt.NDArray[np.intp]:
     """``np.lexsort((*reversed(keys), run_key))`` for a non-decreasing ``run_key``, the same permutation.
 
-    With one tie key (a row hash), its stable rank and the run number pack
-    into one int64 sorted stably: two single-key sorts instead of lexsort's
-    slower two-key merge.
+    With one tie key (a row hash, spanning all of int64), the runs are
+    numbered and the key replaced by its stable rank, both below ``n``, so
+    :func:`~jiebei_credit._keys.order_by` can pack them into one int64.
     """
-    n = run_key.size
-    if len(keys) != 1 or n >= 2**31:
+    if len(keys) != 1:
         out: npt.NDArray[np.intp] = np.lexsort((*reversed(keys), run_key))
         return out
+    n = run_key.size
     run = np.zeros(n, dtype=np.int64)
     np.cumsum(run_key[1:] != run_key[:-1], out=run[1:])
     rank = np.empty(n, dtype=np.int64)
     rank[np.argsort(keys[0], kind="stable")] = np.arange(n, dtype=np.int64)
-    packed: npt.NDArray[np.intp] = np.argsort(run * n + rank, kind="stable")
-    return packed
-
+    return order_by(run, rank)
 
 def range_reduce(
     ufunc: np.ufunc,
