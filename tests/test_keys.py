@@ -102,6 +102,8 @@ def test_order_by_packs_keys_that_fit_and_refuses_other_input() -> None:
     # Wide but packable: 2**31 major values by 2**31 minor values.
     major = np.array([2**31 - 1, 0, 2**31 - 1, 0], dtype=np.int64)
     minor = np.array([0, -(2**31), -(2**31), 0], dtype=np.int64)
+    # By hand: major 0 holds rows 1 (minor -2**31) and 3 (minor 0); major 2**31 - 1 holds rows 2
+    # (minor -2**31) and 0 (minor 0).
     np.testing.assert_array_equal(order_by(major, minor), [1, 3, 2, 0])
     with pytest.raises(TypeError, match="real or boolean"):
         order_by(np.array(["a"]), np.array([1]))
