@@ -391,7 +391,7 @@ class FitEngine(Protocol):
         """:func:`_distfit.partition_sample` of every partition."""
 
     def stats(self, plan: _distfit.FitPlan, edges: Mapping[str, Sequence[float]]) -> list[
-            dict[str, scorecard.BinStats]]:
+            dict[str, tuple[scorecard.BinStats, ...]]]:
         """:func:`_distfit.partition_stats` of every partition."""
 
     def combinations(self, plan: _distfit.FitPlan, binnings: Mapping[str, scorecard.Binning]) -> list[

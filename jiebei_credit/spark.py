@@ -576,11 +576,11 @@ class _SparkFit:
 
         def part(frame: pd.DataFrame, i: int) -> pd.DataFrame:
             stats = _d.partition_stats(plan, edges, *xyw(frame))
-            text = json.dumps({k: v.to_dict() for k, v in stats.items()})
+            text = json.dumps({k: [s.to_dict() for s in v] for k, v in stats.items()})
             return pd.DataFrame({"part": [i], "stats": np.array([text], dtype=object)})
 
         rows = self._map(part, schema)
-        return [{k: scorecard.BinStats.from_dict(v) for k, v in json.loads(text).items()}
+        return [{k: tuple(scorecard.BinStats.from_dict(s) for s in v) for k, v in json.loads(text).items()}
                 for text in rows["stats"]]
 
     def combinations(self, plan: Any, binnings: Mapping[str, Any]) -> list[pd.DataFrame]:

@@ -28,7 +28,8 @@ class BinningParams:
         Most regular bins per feature (missing and special bins come on top).
     min_bin_share : float in [0, 0.5], default 0.05
         Least share of the total weight (all rows) in each regular bin.
-    monotonic : {'auto', 'auto_turn', 'ascending', 'descending', 'peak', 'valley', 'none'}, default 'auto'
+    monotonic : {'auto', 'auto_turn', 'ascending', 'descending', 'peak', 'valley', 'none', 'cv'}, \
+default 'auto'
         Trend of WOE over the regular bins, in increasing order of the
         feature: ``ascending`` = risk falls as the feature grows; ``peak`` =
         rises then falls; ``valley`` = falls then rises (monotone trends
@@ -36,9 +37,17 @@ class BinningParams:
         and descending by IV; ``auto_turn`` = that, or the better of peak
         and valley when it has the higher IV and a likelihood-ratio test
         accepts the turn (see :func:`bin_feature`); ``none`` =
-        unconstrained. Trends are strict. Categorical features take
-        ``auto``/``auto_turn``/``ascending`` (categories are ordered by WOE)
-        or ``none``.
+        unconstrained; ``cv`` = the shape of each numeric feature chosen by
+        cross-validation among ``auto_turn`` and finer bins (``cv_max_bins``,
+        ``cv_min_bin_share``; see :func:`bin_feature`), ``auto_turn`` for
+        the others. Trends are strict. Categorical features take
+        ``auto``/``auto_turn``/``ascending`` (categories are ordered by WOE),
+        ``none`` or ``cv``.
+    cv_max_bins : int >= 1, default 20
+        ``monotonic='cv'``: most regular bins of the finer shapes.
+    cv_min_bin_share : float in [0, 0.5], default 0.005
+        ``monotonic='cv'``: least share of the total weight in each regular
+        bin of the finer shapes.
     min_bin_goods : float >= 0, default 1.0
         Least good weight in each regular bin.
     min_bin_bads : float >= 0, default 1.0
@@ -114,6 +123,8 @@ class BinningParams:
     max_bins: int = 6
     min_bin_share: float = 0.05
     monotonic: Monotonic = "auto"
+    cv_max_bins: int = 20
+    cv_min_bin_share: float = 0.005
     min_bin_goods: float = 1.0
     min_bin_bads: float = 1.0
     n_prebins: int = 50

@@ -13,7 +13,7 @@ from typing import Literal
 __all__ = ["Criterion", "DropStep", "Kind", "Monotonic", "OddsConvention", "Penalty", "Selection", "Trend",
            "Unseen"]
 
-Monotonic = Literal["auto", "ascending", "descending", "peak", "valley", "none", "auto_turn"]
+Monotonic = Literal["auto", "ascending", "descending", "peak", "valley", "none", "auto_turn", "cv"]
 Unseen = Literal["raise", "worst", "neutral", "missing", "rare"]
 Kind = Literal["auto", "numeric", "categorical"]
 Selection = Literal["none", "forward", "stepwise"]

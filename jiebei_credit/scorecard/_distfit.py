@@ -7,9 +7,11 @@ nothing here knows about an engine. The steps, each a full read of the data:
 1. :func:`partition_totals`: rows, goods and bads (and the row checks);
 2. :func:`partition_sample`: a seeded Bernoulli sample of the numeric
    columns, whose quantiles (:func:`sample_edges`) are the fine edges;
-3. :func:`partition_stats`: :class:`BinStats` per column on those edges,
-   added with :func:`merge_stats` and merged by :func:`fit_binnings_from_stats`
-   (the in-memory merge, :func:`optimal_binning`'s code path);
+3. :func:`partition_stats`: :class:`BinStats` per column on those edges
+   (per cross-validation fold where ``monotonic='cv'`` chooses the bins,
+   the folds dealt within each partition), added with :func:`merge_stats`
+   and merged by :func:`fit_binnings_from_stats` (the in-memory merge,
+   :func:`optimal_binning`'s code path);
 4. :func:`partition_combinations`: goods and bads per distinct combination
    of bins, added with :func:`merge_combinations`.
 
@@ -25,6 +27,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import reduce
+from operator import add
 from typing import Any
 
 import numpy as np
@@ -32,6 +36,7 @@ import pandas as pd
 
 from jiebei_credit import _validation as V
 from jiebei_credit.scorecard._binning import Binning
+from jiebei_credit.scorecard._cvbins import CV_FOLDS, cv_binning, deal_folds
 from jiebei_credit.scorecard._finebin import (
     Category,
     as_float,
@@ -50,7 +55,7 @@ from jiebei_credit.scorecard._frames import (
 )
 from jiebei_credit.scorecard._model import Scorecard
 from jiebei_credit.scorecard._pipeline import check_steps
-from jiebei_credit.scorecard._stats import BinStats, categorical_stats, numeric_stats
+from jiebei_credit.scorecard._stats import BinStats, categorical_stats, numeric_fold_stats, numeric_stats
 from jiebei_credit.scorecard._transformer import binning_params
 
 __all__ = [
@@ -234,28 +239,38 @@ def sample_edges(plan: FitPlan, sample: pd.DataFrame) -> dict[str, tuple[float, 
 
 def partition_stats(
     plan: FitPlan, edges: Mapping[str, Sequence[float]], X: Any, y: Any, w: Any
-) -> dict[str, BinStats]:
-    """:class:`BinStats` of every column of one partition, on the shared fine ``edges``."""
+) -> dict[str, tuple[BinStats, ...]]:
+    """:class:`BinStats` of every column of one partition, on the shared fine ``edges``.
+
+    One statistics per cross-validation fold for the numeric columns whose
+    bins ``monotonic='cv'`` chooses (the partition's rows dealt to folds by
+    :func:`deal_folds`, per class), otherwise one for all rows.
+    """
     frame, yv, wv = _part(plan, X, y, w)
-    out: dict[str, BinStats] = {}
+    folds = deal_folds(yv, plan.seed) if plan.merge.monotonic == "cv" else None
+    out: dict[str, tuple[BinStats, ...]] = {}
     for c in plan.columns:
         label = f"column {c.name!r}"
         if c.kind == "numeric":
             xv, _ = as_float(plan.func, frame[c.name], label)
-            out[c.name] = numeric_stats(xv, yv, wv, np.asarray(edges[c.name], dtype=np.float64), c.specials,
-                                        c.name)
+            cuts = np.asarray(edges[c.name], dtype=np.float64)
+            if folds is not None and c.fixed is None:
+                out[c.name] = numeric_fold_stats(xv, yv, wv, cuts, c.specials, c.name, folds, CV_FOLDS)
+            else:
+                out[c.name] = (numeric_stats(xv, yv, wv, cuts, c.specials, c.name),)
         else:
-            out[c.name] = categorical_stats(as_series(plan.func, frame[c.name], label), yv, wv, c.specials,
-                                            c.name)
+            out[c.name] = (categorical_stats(as_series(plan.func, frame[c.name], label), yv, wv, c.specials,
+                                             c.name),)
     return out
 
 
-def merge_stats(parts: Iterable[Mapping[str, BinStats]]) -> dict[str, BinStats]:
-    """Column by column sum of :func:`partition_stats` results."""
-    out: dict[str, BinStats] = {}
+def merge_stats(parts: Iterable[Mapping[str, Sequence[BinStats]]]) -> dict[str, tuple[BinStats, ...]]:
+    """Column by column (and fold by fold) sum of :func:`partition_stats` results."""
+    out: dict[str, tuple[BinStats, ...]] = {}
     for part in parts:
         for name, stats in part.items():
-            out[name] = stats if name not in out else out[name] + stats
+            out[name] = tuple(stats) if name not in out else tuple(
+                a + b for a, b in zip(out[name], stats, strict=True))
     return out
 
 
@@ -264,15 +279,23 @@ def _empty(stats: BinStats) -> bool:
     return not (sum(stats.goods) + sum(stats.bads) + sum(stats.special_goods) + sum(stats.special_bads)) > 0
 
 
-def fit_binnings_from_stats(plan: FitPlan, stats: Mapping[str, BinStats]) -> dict[str, Binning]:
-    """The binning of every non-empty column, merged exactly as :meth:`Scorecard.fit` merges its fine bins."""
+def fit_binnings_from_stats(plan: FitPlan, stats: Mapping[str, Sequence[BinStats]]) -> dict[str, Binning]:
+    """The binning of every non-empty column, merged exactly as :meth:`Scorecard.fit` merges its fine bins.
+
+    ``stats`` holds each column's statistics per fold (:func:`merge_stats`).
+    """
     out: dict[str, Binning] = {}
     for c in plan.columns:
-        s = stats[c.name]
+        folds = stats[c.name]
+        s = reduce(add, folds)
         if _empty(s):
             continue
-        out[c.name] = (fit_stats(s, plan.merge, plan.func, None) if c.fixed is None
-                       else fixed_binning(s, plan.merge, plan.func, c.fixed))
+        if c.fixed is not None:
+            out[c.name] = fixed_binning(s, plan.merge, plan.func, c.fixed)
+        elif len(folds) > 1:
+            out[c.name] = cv_binning(folds, plan.merge, plan.func)
+        else:
+            out[c.name] = fit_stats(s, plan.merge, plan.func, None)
     return out
 
 

@@ -200,6 +200,8 @@ RULES: dict[str, Rule] = {
     "max_bins": _integer(1),
     "min_bin_share": _real(0.0, 0.5),
     "monotonic": _choice(Monotonic),
+    "cv_max_bins": _integer(1),
+    "cv_min_bin_share": _real(0.0, 0.5),
     "special_values": special_values_rule,
     "min_bin_goods": _real(0.0, allow_inf=True),
     "min_bin_bads": _real(0.0, allow_inf=True),

@@ -14,6 +14,7 @@ from jiebei_credit._progress import reporter
 from jiebei_credit._validation import FloatArray
 from jiebei_credit.scorecard._binning import Binning
 from jiebei_credit.scorecard._checks import Criterion, Selection
+from jiebei_credit.scorecard._cvbins import CV_FOLDS, deal_folds
 from jiebei_credit.scorecard._design import build_design
 from jiebei_credit.scorecard._finebin import Category
 from jiebei_credit.scorecard._fit import MergeParams
@@ -59,8 +60,6 @@ class Steps:
 
 #: Penalty strengths λ tried by cross-validation (scikit-learn's ``C = 1/λ``).
 CV_GRID = tuple(float(v) for v in np.logspace(-3, 4, 15))
-#: Folds of the cross-validation of the penalty strength.
-CV_FOLDS = 5
 
 
 def cv_strength(
@@ -69,15 +68,10 @@ def cv_strength(
 ) -> float:
     """The λ of :data:`CV_GRID` with the largest held-out log-likelihood (stratified K-fold).
 
-    Rows are dealt to :data:`CV_FOLDS` folds per class by a permutation
-    from ``numpy.random.default_rng(seed)``; the bins stay those of the full
-    data. Ties go to the larger λ.
+    Rows are dealt to :data:`CV_FOLDS` folds by :func:`deal_folds` (the
+    folds of ``monotonic='cv'``); the bins stay those of the full data. Ties go to the larger λ.
     """
-    rng = np.random.default_rng(seed)
-    fold = np.empty(y.size, dtype=np.int64)
-    for cls in (0.0, 1.0):
-        rows = rng.permutation(np.flatnonzero(y == cls))
-        fold[rows] = np.arange(rows.size) % CV_FOLDS
+    fold = deal_folds(y, seed)
     weights = np.ones(y.size) if w is None else w
     score = np.zeros(len(CV_GRID))
     for k in range(CV_FOLDS):

@@ -8,10 +8,11 @@ from itertools import pairwise
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from jiebei_credit import _validation as V
-from jiebei_credit._bands import interval_index
+from jiebei_credit._bands import IndexArray, interval_index
 from jiebei_credit._types import Sample, Vector
 from jiebei_credit.errors import InvalidInputError
 from jiebei_credit.scorecard._checks import Kind
@@ -347,10 +348,46 @@ def numeric_stats(
     name: str | None,
 ) -> BinStats:
     """Fine-bin statistics of validated numeric values (NaN = missing)."""
+    return _slot_stats(_numeric_slots(xv, edges, specials), y, w, edges, specials, name)
+
+
+def numeric_fold_stats(
+    xv: FloatArray,
+    y: FloatArray,
+    w: FloatArray | None,
+    edges: FloatArray,
+    specials: tuple[Category, ...],
+    name: str | None,
+    fold: npt.NDArray[np.intp],
+    n_folds: int,
+) -> tuple[BinStats, ...]:
+    """:func:`numeric_stats` of the rows of each fold (``fold`` in ``0 … n_folds - 1``), in fold order."""
+    idx = _numeric_slots(xv, edges, specials)
+    out = []
+    for k in range(n_folds):
+        rows = np.flatnonzero(fold == k)
+        out.append(_slot_stats(idx[rows], y[rows], None if w is None else w[rows], edges, specials, name))
+    return tuple(out)
+
+
+def _numeric_slots(xv: FloatArray, edges: FloatArray, specials: tuple[Category, ...]) -> IndexArray:
+    """Slot of each value: fine bin ``0 … m``, missing ``m + 1``, special value ``k`` at ``m + 2 + k``."""
     m = edges.size
-    idx = interval_index(xv, edges, np.empty(xv.size, dtype=np.intp), nan=m + 1)  # missing: slot m + 1
+    idx = interval_index(xv, edges, np.empty(xv.size, dtype=np.intp), nan=m + 1)
     for k, sv in enumerate(specials):
         idx[xv == sv] = m + 2 + k
+    return idx
+
+
+def _slot_stats(
+    idx: IndexArray,
+    y: FloatArray,
+    w: FloatArray | None,
+    edges: FloatArray,
+    specials: tuple[Category, ...],
+    name: str | None,
+) -> BinStats:
+    m = edges.size
     goods, bads = _counts(idx, y, w, m + 2 + len(specials))
     return BinStats(
         kind="numeric",

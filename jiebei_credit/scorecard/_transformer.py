@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Self
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from jiebei_credit import _validation as V
@@ -14,6 +15,7 @@ from jiebei_credit._types import Matrix, Sample, Vector
 from jiebei_credit.errors import NotFittedError
 from jiebei_credit.scorecard._binning import Binning
 from jiebei_credit.scorecard._binparams import BinningParams
+from jiebei_credit.scorecard._cvbins import CV_FOLDS, cv_binning, deal_folds
 from jiebei_credit.scorecard._finebin import (
     Category,
     as_float,
@@ -36,7 +38,7 @@ from jiebei_credit.scorecard._params import Params, bin_specs, check_all
 from jiebei_credit.scorecard._reprs import transformer_html
 from jiebei_credit.scorecard._scoring import unseen_flags, warn_unseen
 from jiebei_credit.scorecard._sklearn import OutputKind, set_output_config
-from jiebei_credit.scorecard._stats import categorical_stats, numeric_stats
+from jiebei_credit.scorecard._stats import categorical_stats, numeric_fold_stats, numeric_stats
 
 __all__ = ["WOETransformer", "binning_params", "fit_binnings"]
 
@@ -120,6 +122,7 @@ def fit_binnings(
         named.append(("user_bins", tuple(params.user_bins)))
     named_columns_exist(func, X, named)
     out: dict[str, Binning] = {}
+    folds: npt.NDArray[np.intp] | None = None  # cross-validation folds of monotonic='cv', dealt once
     for col in X.columns:
         x = X[col]
         label = f"column {col!r}"
@@ -142,13 +145,17 @@ def fit_binnings(
             else:
                 edges = fine_edges(xv, n_prebins=n_prebins, specials=specials, sample_size=sample_size,
                                    seed=seed)
-            stats = numeric_stats(xv, y, w, edges, specials, col)
+            if spec is None and params.monotonic == "cv":
+                folds = deal_folds(y, seed) if folds is None else folds
+                out[col] = cv_binning(numeric_fold_stats(xv, y, w, edges, specials, col, folds, CV_FOLDS),
+                                      params, func)
+            else:
+                stats = numeric_stats(xv, y, w, edges, specials, col)
         else:
             stats = categorical_stats(as_series(func, x, label), y, w, specials, col)
-        if spec is None:
-            out[col] = fit_stats(stats, params, func, order)
-        else:
-            out[col] = fixed_binning(stats, params, func, spec)
+        if col not in out:  # not chosen by cross-validation above
+            out[col] = fit_stats(stats, params, func, order) if spec is None else fixed_binning(
+                stats, params, func, spec)
         if report is not None:
             report.advance(str(col))
     return out

@@ -29,8 +29,8 @@ from jiebei_credit.scorecard import (
     quantile_edges,
 )
 
-FIELDS = ("max_bins", "min_bin_share", "monotonic", "min_bin_goods", "min_bin_bads", "n_prebins",
-          "min_category_share", "smoothing", "unseen", "sample_size", "seed")
+FIELDS = ("max_bins", "min_bin_share", "monotonic", "cv_max_bins", "cv_min_bin_share", "min_bin_goods",
+          "min_bin_bads", "n_prebins", "min_category_share", "smoothing", "unseen", "sample_size", "seed")
 
 
 def _data(n: int = 600, seed: int = 3) -> tuple[pd.DataFrame, pd.Series]:
@@ -49,11 +49,12 @@ def _data(n: int = 600, seed: int = 3) -> tuple[pd.DataFrame, pd.Series]:
 
 
 def test_fields_and_defaults_are_the_former_keyword_defaults():
-    # the defaults of the flat keywords of bin_feature, WOETransformer and Scorecard before
-    # BinningParams (version 0.x signatures): unchanged
+    # the defaults of the flat keywords of bin_feature and WOETransformer before BinningParams
+    # (version 0.x signatures): unchanged; the two cv_ fields came with monotonic='cv'
     p = BinningParams()
     assert BinningParams.names() == FIELDS
-    assert p.to_dict() == {"max_bins": 6, "min_bin_share": 0.05, "monotonic": "auto", "min_bin_goods": 1.0,
+    assert p.to_dict() == {"max_bins": 6, "min_bin_share": 0.05, "monotonic": "auto", "cv_max_bins": 20,
+                           "cv_min_bin_share": 0.005, "min_bin_goods": 1.0,
                            "min_bin_bads": 1.0, "n_prebins": 50, "min_category_share": 0.01,
                            "smoothing": 0.5, "unseen": "rare", "sample_size": 100_000, "seed": 0}
     assert WOETransformer().binning == Scorecard().binning == p
@@ -67,7 +68,9 @@ def test_fields_and_defaults_are_the_former_keyword_defaults():
         ({"min_bin_share": 0.6}, r"min_bin_share must be a finite number in \[0, 0\.5\]; got 0\.6"),
         ({"min_bin_share": True}, r"min_bin_share must be a finite number in \[0, 0\.5\]; got True"),
         ({"monotonic": "up"}, (r"monotonic must be one of 'auto', 'ascending', 'descending', 'peak', "
-                               r"'valley', 'none', 'auto_turn'; got 'up'\.$")),
+                               r"'valley', 'none', 'auto_turn', 'cv'; got 'up'\.$")),
+        ({"cv_max_bins": 0}, r"cv_max_bins must be an integer >= 1; got 0\.$"),
+        ({"cv_min_bin_share": 0.7}, r"cv_min_bin_share must be a finite number in \[0, 0\.5\]; got 0\.7"),
         ({"min_bin_goods": -1.0}, r"min_bin_goods must be a number >= 0; got -1\.0"),
         ({"min_bin_bads": math.nan}, r"min_bin_bads must be a number >= 0; got nan"),
         ({"n_prebins": 1}, r"n_prebins must be an integer in \[2, 1000\]; got 1\.$"),
