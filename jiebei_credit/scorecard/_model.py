@@ -211,7 +211,9 @@ class Scorecard(Params):
         Empty columns come first (step ``empty``); their entry in
         ``binnings_`` is a stand-in with one bin holding every row.
     penalty_strength_ : float
-        The λ of the final fit (0 with ``penalty='none'``).
+        The λ of the final fit (0 with ``penalty='none'``; NaN for a card
+        saved before version 6 with ``penalty_strength='cv'``, whose λ was
+        not stored).
     feature_sources_ : dict of str to (tables, category)
         Per model feature, the tables it reads and its data category, from
         ``feature_sources`` at fit time (``("unknown",), "unknown"`` for a
@@ -307,12 +309,11 @@ class Scorecard(Params):
     _NESTED = ("binning",)
     #: The fitted attributes, declared once: ``to_dict`` stores each under its name without the
     #: trailing underscore, ``from_dict`` restores it, scikit-learn's ``check_is_fitted`` reads them.
-    #: ``n_features_in_`` and ``classes_`` follow from them; ``penalty_strength_`` is set by ``fit``
-    #: only (a stored card does not keep it).
+    #: ``n_features_in_`` and ``classes_`` follow from them.
     _FITTED = ("scaling_", "round_points_", "features_", "binnings_", "intercept_", "coef_",
                "std_errors_", "p_values_", "vif_", "aic_", "log_likelihood_", "null_log_likelihood_",
                "pseudo_r2_", "n_obs_", "drops_", "points_", "feature_names_in_", "feature_sources_",
-               "lineage_")
+               "lineage_", "penalty_strength_")
 
     def __init__(
         self,

@@ -144,9 +144,9 @@ class Checker:
         return None if any(x is None for x in out) else [float(x) for x in out if x is not None]
 
     def nan_or_real(self, v: Any, path: str, **kw: Any) -> float | None:
-        """A real, or NaN (an estimate the fit could not produce)."""
-        if isinstance(v, float) and math.isnan(v):
-            return v
+        """A real, or NaN or None (an estimate the fit could not produce), read as NaN."""
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return math.nan
         return self.real(v, path, **kw)
 
     def integer(self, v: Any, path: str, **kw: Any) -> int | None:

@@ -38,20 +38,33 @@ __all__: list[str] = []
 T = TypeVar("T")
 
 CARD_SCHEMA = "jiebei_credit.scorecard.Scorecard"
-CARD_VERSION = 5
+CARD_VERSION = 6
 #: Earlier card versions :meth:`Scorecard.from_dict` still reads (migrated forward).
 #: Version 3 had binnings of version 1 (no ``rare_bin``) and the two policies 'raise' and 'worst';
-#: version 4 had no ``feature_sources`` (parameter and fitted) and no ``lineage``.
-MIGRATED_VERSIONS = (3, 4)
+#: version 4 had no ``feature_sources`` (parameter and fitted) and no ``lineage``; version 5 had no
+#: ``cv_max_bins``, ``cv_min_bin_share`` and the fitted ``penalty_strength`` and wrote undefined
+#: estimates as NaN.
+MIGRATED_VERSIONS = (3, 4, 5)
+#: Parameters a card saved before version 6 lacks take these values, its defaults then (an unpenalised
+#: fit), rather than the current defaults: the stored parameters must describe the stored fit.
+LEGACY_DEFAULTS: dict[str, Any] = {"penalty": "none", "penalty_strength": "cv"}
+
+
+def _nulls(v: Any) -> list[float | None]:
+    """An array as a JSON list, an undefined estimate (NaN) as null: strict JSON, and equal to itself."""
+    return [None if math.isnan(x) else x for x in v.tolist()]
+
+
 #: How a fitted attribute is written to JSON, where it is not stored as it is.
 ENCODE: dict[str, Callable[[Any], Any]] = {
     "scaling_": scaling_fields,  # the card's header covers it: the fields alone
     "features_": list,
     "binnings_": lambda v: {f: b.to_dict() for f, b in v.items()},
     "coef_": lambda v: v.tolist(),
-    "std_errors_": lambda v: v.tolist(),
-    "p_values_": lambda v: v.tolist(),
-    "vif_": lambda v: v.tolist(),
+    "std_errors_": _nulls,
+    "p_values_": _nulls,
+    "vif_": _nulls,
+    "penalty_strength_": lambda v: None if math.isnan(v) else v,
     "drops_": lambda v: [list(d) for d in v],
     "points_": lambda v: {f: list(p) for f, p in v.items()},
     "feature_names_in_": list,
@@ -190,7 +203,14 @@ def migrate_card(cls: type[Scorecard], d: Any) -> Any:
     (``'raise'`` or ``'worst'``); parameters added since take their defaults.
     Version 5 added the sources of the model features (an older card's are
     ``"unknown"``: it was never told them) and the recalibration lineage
-    (empty: older cards could not be recalibrated).
+    (empty: older cards could not be recalibrated). Version 6 added the
+    binning fields ``cv_max_bins`` and ``cv_min_bin_share`` (their defaults:
+    an older card could not use them) and the λ of the fit,
+    ``penalty_strength`` (0 unpenalised, the parameter when it was a
+    number, null when cross-validation chose it), and writes undefined
+    standard errors, p-values and VIFs as null; NaN still reads. A parameter missing
+    from an older card takes its default of that time
+    (:data:`LEGACY_DEFAULTS`), so the parameters describe the stored fit.
     """
     if not isinstance(d, Mapping) or d.get("schema") != CARD_SCHEMA:
         return d
@@ -200,7 +220,7 @@ def migrate_card(cls: type[Scorecard], d: Any) -> Any:
     if isinstance(d.get("binnings"), Mapping):
         out["binnings"] = {k: migrate_binning(v) for k, v in d["binnings"].items()}
     if isinstance(d.get("params"), Mapping):
-        defaults = {**cls().get_params(deep=False), **BinningParams().to_dict()}
+        defaults = {**cls().get_params(deep=False), **BinningParams().to_dict(), **LEGACY_DEFAULTS}
         params = dict(d["params"])
         for name in param_names(cls):
             if name not in params:
@@ -212,6 +232,11 @@ def migrate_card(cls: type[Scorecard], d: Any) -> Any:
                                                                            for f in features):
         out["feature_sources"] = sources_payload(resolve(features, None))
     out.setdefault("lineage", [])
+    if "penalty_strength" not in d and isinstance(out.get("params"), Mapping):
+        # the λ of the stored fit: 0 unpenalised, the number given, unknown when cross-validated
+        penalty, strength = out["params"].get("penalty"), out["params"].get("penalty_strength")
+        out["penalty_strength"] = (0.0 if penalty == "none" else None if isinstance(strength, str)
+                                   else strength)
     return out
 
 
@@ -254,6 +279,8 @@ def card_from_dict(cls: type[Scorecard], d: Mapping[str, Any]) -> Scorecard:
               if "null_log_likelihood" in body else None)
     aic = ck.real(get("aic"), "aic") if "aic" in body else None
     pseudo = ck.nan_or_real(get("pseudo_r2"), "pseudo_r2", high=1.0) if "pseudo_r2" in body else None
+    ridge = (ck.nan_or_real(get("penalty_strength"), "penalty_strength", low=0.0)
+             if "penalty_strength" in body else None)
     n_obs = ck.real(get("n_obs"), "n_obs", low=0.0, low_open=True) if "n_obs" in body else None
     drops = _drops(ck, get("drops")) if "drops" in body else None
     points = _points(ck, get("points"), bool(round_points)) if "points" in body else None
@@ -288,7 +315,7 @@ def card_from_dict(cls: type[Scorecard], d: Mapping[str, Any]) -> Scorecard:
         "pseudo_r2_": float(pseudo) if pseudo is not None else math.nan, "n_obs_": float(n_obs),
         "drops_": tuple(drops), "points_": {f: tuple(points[f]) for f in features},
         "feature_names_in_": np.asarray(names, dtype=object), "feature_sources_": resolve(features, sources),
-        "lineage_": tuple(lineage),
+        "lineage_": tuple(lineage), "penalty_strength_": float(ridge) if ridge is not None else math.nan,
     }  # fmt: skip
     for attribute in cls._FITTED:
         setattr(card, attribute, fitted[attribute])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -92,10 +93,11 @@ def card_summary(card: Scorecard) -> pd.DataFrame:
         "null_log_likelihood": card.null_log_likelihood_,
         "n_obs": card.n_obs_,
     }
-    ridge = float(getattr(card, "penalty_strength_", 0.0))
-    if ridge > 0:
+    ridge = float(card.penalty_strength_)
+    if ridge != 0.0:  # penalised (NaN too: a card saved without its lambda)
         out.attrs["penalty_strength"] = ridge
-        out.attrs["note"] = (f"L2-penalised fit (lambda {ridge:.4g}): standard errors and p-values are NaN, "
+        shown = "not stored" if math.isnan(ridge) else f"{ridge:.4g}"
+        out.attrs["note"] = (f"L2-penalised fit (lambda {shown}): standard errors and p-values are NaN, "
                              "because Wald statistics do not hold for shrunken estimates; the log-likelihood "
                              "and AIC are unpenalised, at the penalised estimate")
     return out

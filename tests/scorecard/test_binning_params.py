@@ -255,7 +255,7 @@ def test_the_payload_keeps_its_flat_params_and_rebuilds_the_record():
     p = BinningParams(max_bins=4, unseen="neutral", sample_size=None)
     card = Scorecard(binning=p).fit(X, y)
     d = json.loads(json.dumps(card.to_dict()))
-    assert d["version"] == 5
+    assert d["version"] == 6
     assert "binning" not in d["params"]
     assert {k: d["params"][k] for k in FIELDS} == p.to_dict()
     back = Scorecard.from_dict(d)
@@ -279,12 +279,11 @@ def test_fitted_attributes_are_the_same_after_fit_and_after_from_dict():
     def fitted(est):
         return {k for k in vars(est) if k.endswith("_") and not k.startswith("_")}
 
-    # every fitted attribute is stored, except the penalty strength of the fit (not in the payload)
-    assert fitted(card) - fitted(back) == {"penalty_strength_"}
-    assert fitted(back) <= fitted(card)
+    # every fitted attribute is stored (the penalty strength of the fit too, since version 6)
+    assert fitted(back) == fitted(card)
     # to_dict stores each under its name without the underscore (n_features_in_ and classes_ follow)
     stored = set(card.to_dict()) - {"schema", "version", "params"}
-    assert {f"{k}_" for k in stored} == fitted(card) - {"penalty_strength_", "n_features_in_", "classes_"}
+    assert {f"{k}_" for k in stored} == fitted(card) - {"n_features_in_", "classes_"}
     t = WOETransformer()
     with pytest.raises(SklearnNotFitted):
         check_is_fitted(t)

@@ -146,7 +146,7 @@ def _corruptions(path, value):
         return ["false", 1, None]
     if isinstance(value, int | float):
         out: list = ["1", True, [1.0], {"a": 1}]
-        if not re.match(r"(std_errors|p_values|vif|pseudo_r2)", path):
+        if not re.match(r"(std_errors|p_values|vif|pseudo_r2|penalty_strength$)", path):  # NaN: unknown
             out.append(math.nan)
         if path.startswith("points["):
             out.append(1e308)

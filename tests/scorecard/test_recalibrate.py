@@ -53,7 +53,8 @@ def _data(n=6000, seed=0, shift=0.0, slope=1.0):
 
 
 X_DEV, Y_DEV = _data()
-CARD = Scorecard(binning=BinningParams(max_bins=4)).fit(X_DEV, Y_DEV)
+# unpenalised: the tests below use that the development fit is the maximum-likelihood one
+CARD = Scorecard(binning=BinningParams(max_bins=4), penalty="none").fit(X_DEV, Y_DEV)
 # a year later: defaults up (shift 0.6) and the risk spread compressed (slope 0.7)
 X_NOW, Y_NOW = _data(5000, seed=1, shift=0.6, slope=0.7)
 
@@ -372,31 +373,72 @@ def test_a_tampered_lineage_is_refused_by_from_dict():
 # -------------------------------------------------------------- version 4 ---
 
 
-def test_a_version_4_card_still_loads_and_scores_identically():
-    # frozen output of Scorecard.to_dict() of the release before lineage and sources (version 4),
-    # with the points and PDs that release gave on six rows (special, missing, rare, unseen values)
-    d = json.loads((FIXTURES / "card_v4.json").read_text())
-    ref = json.loads((FIXTURES / "card_v4_scores.json").read_text())
-    assert d["version"] == 4
+def _frozen_card(version):
+    """A frozen payload of that version, the card it loads to (checked to score as that release did), and
+    the six rows it was scored on."""
+    d = json.loads((FIXTURES / f"card_v{version}.json").read_text())
+    ref = json.loads((FIXTURES / f"card_v{version}_scores.json").read_text())
+    assert d["version"] == version
     card = Scorecard.from_dict(d)
     rows = pd.DataFrame(ref["rows"]).astype({"util": "float64"})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)  # 'zz' is an unseen city, scored by the policy
         assert card.points(rows).tolist() == ref["points"]
         assert card.predict_proba(rows)[:, 1].tolist() == ref["pd"]
+    return d, card, rows
+
+
+def test_a_version_4_card_still_loads_and_scores_identically():
+    # frozen output of Scorecard.to_dict() of the release before lineage and sources (version 4),
+    # with the points and PDs that release gave on six rows (special, missing, rare, unseen values)
+    d, card, rows = _frozen_card(4)
     assert card.lineage_ == ()
     assert card.data_sources() == ("unknown",)  # a version-4 card was never told its sources
     assert card.data_categories() == ("unknown",)
     again = card.to_dict()
-    assert again["version"] == 5
+    assert again["version"] == 6
     assert again["lineage"] == []
     assert Scorecard.from_dict(again).to_dict() == again
     # everything a version-4 payload held is kept as it was
     assert {k: v for k, v in again.items() if k in d and k not in ("version", "params")} == {
         k: v for k, v in d.items() if k not in ("version", "params")}
-    assert again["params"] == {**d["params"], "feature_sources": None}
+    # parameters added since take their defaults (cv_*: unused without monotonic='cv')
+    assert again["params"] == {**d["params"], "feature_sources": None, "cv_max_bins": 20,
+                               "cv_min_bin_share": 0.005}
     # and it can be recalibrated like any card
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
         new = card.recalibrate(rows, [1, 0, 1, 0, 0, 1], method="intercept")
     assert new.lineage_[0].parent == card.fingerprint()
+
+
+def test_a_version_5_card_still_loads_and_scores_identically():
+    # frozen output of Scorecard.to_dict() of the release before the cv_ binning fields (version 5):
+    # an L2-penalised card (its standard errors and p-values written as NaN) with sources and one
+    # recalibration, and the points and PDs that release gave on six rows
+    d, card, _ = _frozen_card(5)
+    assert all(math.isnan(v) for v in d["p_values"])
+    assert np.isnan(card.p_values_).all()
+    assert np.isnan(card.std_errors_).all()
+    assert len(card.lineage_) == 1
+    assert card.data_sources() == ("inquiries", "merchants", "repayments")
+    again = card.to_dict()
+    assert again["version"] == 6
+    # undefined estimates are now null (strict JSON), so a payload equals itself after a round trip
+    assert again["p_values"] == [None] * len(d["p_values"])
+    assert Scorecard.from_dict(json.loads(json.dumps(again))).to_dict() == again
+    assert again["params"] == {**d["params"], "cv_max_bins": 20, "cv_min_bin_share": 0.005}
+    assert again["lineage"] == d["lineage"]
+    assert again["binnings"] == d["binnings"]
+    assert card.fingerprint() == Scorecard.from_dict(again).fingerprint()
+
+
+def test_a_card_saved_before_the_penalty_existed_keeps_an_unpenalised_fit_in_its_params():
+    # a version-3 payload has no penalty parameters: they take the defaults of that time
+    # (unpenalised), not today's, so the parameters still describe the stored fit
+    d = json.loads((FIXTURES / "card_v3.json").read_text())
+    assert "penalty" not in d["params"]
+    assert "penalty_strength" not in d["params"]
+    card = Scorecard.from_dict(d)
+    assert (card.penalty, card.penalty_strength) == ("none", "cv")
+    assert card.binning.monotonic == d["params"]["monotonic"]

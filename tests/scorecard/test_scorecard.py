@@ -328,7 +328,7 @@ def test_from_dict_rejects_bad_payloads_with_library_errors(fitted):
     card, _X, _y = fitted
     d = json.loads(json.dumps(card.to_dict()))
     with pytest.raises(
-        InvalidInputError, match=r"^Scorecard\.from_dict: d must have schema .* version 5; got "
+        InvalidInputError, match=r"^Scorecard\.from_dict: d must have schema .* version 6; got "
             r"schema .* version 2\. "
     ):
         Scorecard.from_dict({**d, "version": 2})

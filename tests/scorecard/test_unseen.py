@@ -186,7 +186,7 @@ def test_sql_applies_the_same_policy(fitted, policy):
 def test_policy_round_trips_through_to_dict(fitted):
     for card in fitted.values():
         d = json.loads(json.dumps(card.to_dict()))
-        assert d["version"] == 5
+        assert d["version"] == 6
         back = Scorecard.from_dict(d)
         assert back.binning.unseen == card.binning.unseen
         assert back.binnings_["city"].rare_bin == card.binnings_["city"].rare_bin
@@ -210,5 +210,5 @@ def test_a_version_3_card_still_loads_and_keeps_its_policy():
     with pytest.raises(InvalidInputError, match="unseen='raise'"):
         card.points(X.assign(city="new"))
     again = card.to_dict()
-    assert again["version"] == 5
+    assert again["version"] == 6
     assert Scorecard.from_dict(again).to_dict() == again
