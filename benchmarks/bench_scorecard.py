@@ -67,6 +67,7 @@ QUICKSTART_CARD = {
     "max_correlation": 0.6,
     "selection": "stepwise",
     "criterion": "pvalue",
+    "penalty": "none",
 }
 
 

@@ -25,6 +25,8 @@ __all__ = ["bin_feature", "optimal_binning"]
 
 #: The default binning parameters (one shared, frozen record).
 DEFAULT_BINNING = BinningParams()
+#: The default binning of :class:`Scorecard`: each numeric feature's shape chosen by cross-validation.
+CARD_BINNING = BinningParams(monotonic="cv")
 #: Categories listed in a bin label before "+N more".
 LABEL_CATEGORIES = 5
 
@@ -392,7 +394,8 @@ default 'auto'
     extra bin, one for the change of direction). A turn in noise is
     rejected; a U-shaped risk on enough rows is kept.
 
-    ``monotonic='cv'`` (numeric features) chooses among three shapes: ``auto_turn`` within ``max_bins`` and
+    ``monotonic='cv'`` (numeric features; the default of :class:`Scorecard`)
+    chooses among three shapes: ``auto_turn`` within ``max_bins`` and
     ``min_bin_share``, then ``auto_turn`` and then ``none`` within
     ``cv_max_bins`` and ``cv_min_bin_share``. Each is scored by the
     held-out log-likelihood of the one-feature WOE model, ``logit P(bad) =

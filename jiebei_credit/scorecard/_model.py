@@ -18,7 +18,7 @@ from jiebei_credit.scorecard._binning import Binning
 from jiebei_credit.scorecard._binparams import BinningParams
 from jiebei_credit.scorecard._checks import Criterion, Penalty, Selection
 from jiebei_credit.scorecard._finebin import Category
-from jiebei_credit.scorecard._fit import DEFAULT_BINNING, binning_spec
+from jiebei_credit.scorecard._fit import CARD_BINNING, binning_spec
 from jiebei_credit.scorecard._frames import as_frame, fit_data, require_columns
 from jiebei_credit.scorecard._lineage import LineageRecord, fingerprint, recalibrate
 from jiebei_credit.scorecard._params import RULES, Params, bin_specs
@@ -59,9 +59,10 @@ class Scorecard(Params):
     lower-IV feature of each pair whose WOE correlation exceeds
     ``max_correlation`` (then, optionally, features with VIF above
     ``max_vif``), keeps at most one feature per ``min_events_per_feature``
-    events, selects features (``selection``), fits an unpenalised
-    logistic regression by Newton–Raphson, drops features whose coefficient
-    has the wrong sign and refits, and scales to points.
+    events, selects features (``selection``), fits a logistic regression
+    with a light ridge penalty (``penalty``) by Newton–Raphson, drops
+    features whose coefficient has the wrong sign and refits, and scales to
+    points.
 
     The fit runs on the distinct combinations of bins rather than on the
     rows, each with its bad and good weight. Identical rows contribute
@@ -81,11 +82,13 @@ class Scorecard(Params):
     ----------
     scaling : Scaling, default Scaling()
         Points scaling (600 at 50:1 good:bad, PDO 20 by default).
-    binning : BinningParams, default BinningParams()
+    binning : BinningParams, default BinningParams(monotonic='cv')
         How each feature is binned: ``max_bins``, ``min_bin_share``,
         ``monotonic`` (numeric and ordinal features take any trend of
         :func:`bin_feature`, categorical ones ``'auto'``, ``'auto_turn'``,
-        ``'ascending'`` or ``'none'``), ``min_bin_goods``, ``min_bin_bads``, ``n_prebins``,
+        ``'ascending'``, ``'none'`` or ``'cv'``; the default ``'cv'`` chooses
+        each numeric feature's shape by cross-validation, see Notes),
+        ``cv_max_bins``, ``cv_min_bin_share``, ``min_bin_goods``, ``min_bin_bads``, ``n_prebins``,
         ``min_category_share`` (see the high-cardinality guard in Notes),
         ``smoothing``, ``unseen`` (see Notes), ``sample_size`` and ``seed``
         (which also draws the cross-validation folds of
@@ -153,18 +156,22 @@ class Scorecard(Params):
         selection stop entering features at the limit. ``0`` turns the
         limit off. A final model below 10 events per feature warns with
         :class:`~jiebei_credit.errors.DataWarning` whatever this is.
-    penalty : {'none', 'l2'}, default 'none'
+    penalty : {'none', 'l2'}, default 'l2'
         ``'l2'`` maximises ``llf(β) − (λ/2) Σ_{j≥1} βj²`` (the intercept is
         not penalised), which shrinks the coefficients of an overfit card
         (scikit-learn's ``LogisticRegression(C=1/λ)`` with frequency
         weights). Selection runs on unpenalised fits; the sign check and
         the final fit use the penalty. Standard errors and p-values of a
-        penalised fit are NaN.
-    penalty_strength : float > 0 or 'cv', default 'cv'
-        The ``λ`` of ``penalty='l2'`` (ignored otherwise). ``'cv'`` picks it
+        penalised fit are NaN: pass ``'none'`` for the unpenalised maximum
+        likelihood fit with its Wald p-values.
+    penalty_strength : float > 0 or 'cv', default 1.0
+        The ``λ`` of ``penalty='l2'`` (ignored otherwise). The default 1 is
+        scikit-learn's ``C = 1``: against a log-likelihood summed over rows,
+        it shrinks a card fitted on hundreds of rows and leaves one fitted
+        on hundreds of thousands all but unpenalised. ``'cv'`` picks it
         from a grid of 15 values by stratified 5-fold held-out
-        log-likelihood, folds drawn from ``seed``; the value used is
-        ``penalty_strength_``.
+        log-likelihood, folds drawn from ``seed`` (in memory only); the
+        value used is ``penalty_strength_``.
     feature_sources : mapping or list of FeatureSpec, optional
         Where the columns come from, for :meth:`data_sources` and
         :meth:`data_categories`: a mapping of column name to a
@@ -230,6 +237,26 @@ class Scorecard(Params):
         points_jk = offset / m − factor · (β0 / m + βj · w_jk)
         score     = Σ_j points_j(bin of x_j)
                   = offset + factor · ln(good:bad odds)  (before rounding)
+
+    The defaults were chosen on public real credit data (``python -m
+    benchmarks.bench_realdata``: five sets, 30 stratified 70/30 splits,
+    next to optbinning and toad). Two choices carry them:
+
+    - ``monotonic='cv'``: each numeric feature starts from ``auto_turn``
+      bins (a peak or valley where a likelihood-ratio test accepts it) and
+      moves to finer bins (``cv_max_bins``, ``cv_min_bin_share``), with a
+      trend and then without one, only when the held-out log-likelihood of
+      the one-feature WOE model over 5 folds gains more than one standard
+      error (the one-standard-error rule). Small data keep few monotone
+      bins; a large book gets the fine, free bins its size supports.
+      Categorical features take ``auto_turn``.
+    - ``penalty='l2'`` at ``penalty_strength=1.0``: a light ridge, strong
+      only where events per feature are few.
+
+    Without either, the card lost 0.002–0.003 holdout AUC to the best
+    peer on the set the choice was missing for; with both it matched or
+    beat the best peer on the mean over every set. The price of the
+    penalty is the p-values (NaN); ``penalty='none'`` gives them back.
 
     The unseen policy, ``binning.unseen``, says what scoring does with a
     value no training row had (a new category, or a missing or special
@@ -319,7 +346,7 @@ class Scorecard(Params):
         self,
         *,
         scaling: Scaling = DEFAULT_SCALING,
-        binning: BinningParams = DEFAULT_BINNING,
+        binning: BinningParams = CARD_BINNING,
         special_values: Sequence[Category] | Mapping[str, Sequence[Category]] = (),
         categorical: Sequence[str] | None = None,
         numeric: Sequence[str] | None = None,
@@ -334,8 +361,8 @@ class Scorecard(Params):
         ordinal: Mapping[str, Sequence[Category]] | None = None,
         user_bins: Mapping[str, Sequence[Any]] | None = None,
         min_events_per_feature: float = 10.0,
-        penalty: Penalty = "none",
-        penalty_strength: float | str = "cv",
+        penalty: Penalty = "l2",
+        penalty_strength: float | str = 1.0,
         feature_sources: Mapping[str, Any] | Iterable[Any] | None = None,
     ) -> None:
         self.scaling = scaling

@@ -222,7 +222,7 @@ def test_settings_that_need_rows_are_refused_only_on_the_statistics_path(
     with pytest.raises(jc.errors.InvalidInputError, match="ordinal must be None for a fit from partition"):
         jcd.fit(jc.scorecard.Scorecard(ordinal=ordinal), Xd, yd, max_rows=0)
     with pytest.raises(jc.errors.InvalidInputError, match="penalty_strength must be a number"):
-        jcd.fit(jc.scorecard.Scorecard(penalty="l2"), Xd, yd, max_rows=0)
+        jcd.fit(jc.scorecard.Scorecard(penalty="l2", penalty_strength="cv"), Xd, yd, max_rows=0)
 
 
 # ---- properties ---------------------------------------------------------------------

@@ -117,7 +117,7 @@ def test_every_entry_point_makes_the_same_choice():
     X = pd.DataFrame({"u": x, "city": np.random.default_rng(1).choice(list("abc"), x.size)})
     one = bin_feature(X["u"], y, binning=CV, name="u")
     assert WOETransformer(binning=CV).fit(X, y).binnings_["u"] == one
-    card = Scorecard(binning=CV).fit(X, y)
+    card = Scorecard().fit(X, y)  # the default binning is monotonic='cv'
     assert card.binnings_["u"] == one
     # a categorical feature takes the first shape, auto_turn
     assert card.binnings_["city"] == bin_feature(X["city"], y, binning=_shapes(CV)[0], name="city")

@@ -46,7 +46,7 @@ def test_estimates_equal_statsmodels_logit_on_rows():
     # the card fits on collapsed bin combinations; statsmodels fits the same WOE matrix row
     # by row: identical rows add identically to the likelihood, so all estimates agree
     X, y = _credit()
-    card = Scorecard(binning=BinningParams(max_bins=5)).fit(X, y)
+    card = Scorecard(binning=BinningParams(max_bins=5), penalty="none").fit(X, y)
     assert len(card.features_) == 4
     ref = sm.Logit(y.to_numpy(), sm.add_constant(_woe(card, X))).fit(method="newton", tol=1e-12, disp=0)
     np.testing.assert_allclose([card.intercept_, *card.coef_], ref.params, rtol=1e-8, atol=1e-10)
@@ -62,7 +62,7 @@ def test_estimates_equal_statsmodels_logit_on_rows():
 def test_weighted_estimates_equal_statsmodels_glm_with_frequency_weights():
     X, y = _credit(4000, seed=1)
     w = np.random.default_rng(2).integers(1, 4, len(X)).astype(float)
-    card = Scorecard(binning=BinningParams(max_bins=4)).fit(X, y, sample_weight=w)
+    card = Scorecard(binning=BinningParams(max_bins=4), penalty="none").fit(X, y, sample_weight=w)
     ref = sm.GLM(
         y.to_numpy(), sm.add_constant(_woe(card, X)), family=sm.families.Binomial(), freq_weights=w
     ).fit(tol=1e-12)
@@ -111,7 +111,8 @@ def _fit_quietly(X, y, w=None):
         warnings.simplefilter("always")
         try:
             card = Scorecard(
-                binning=BinningParams(max_bins=4), min_iv=0.0, max_correlation=1.0).fit(X, y, sample_weight=w)
+                binning=BinningParams(max_bins=4), min_iv=0.0, max_correlation=1.0, penalty="none",
+            ).fit(X, y, sample_weight=w)
         except InvalidInputError:
             return None
     return None if caught else card
@@ -296,7 +297,7 @@ def test_quasi_separation_warns():
     rows += [(a, b, 1) for (a, b), (_, bd) in cells.items() for _ in range(bd)]
     df = pd.DataFrame(rows, columns=["a", "b", "y"]).astype(float)
     with pytest.warns(ConvergenceWarning, match="quasi-separate the target") as record:
-        Scorecard(binning=BinningParams(min_bin_share=0.0)).fit(df[["a", "b"]], df["y"])
+        Scorecard(binning=BinningParams(min_bin_share=0.0), penalty="none").fit(df[["a", "b"]], df["y"])
     # warnings statsmodels emits on the way (its ConvergenceWarning, numpy RuntimeWarnings;
     # which ones depends on its version) are translated, not passed on: only ours reaches
     # the caller, once
@@ -321,7 +322,8 @@ def test_every_drop_step_is_reported_with_its_reason():
         inq_echo=X["inq"] + rng.poisson(2.0, len(X)),  # correlated with inq, below 0.7
     )
     # min_iv is set: the default (0) keeps every feature, so the "iv" step would not show
-    card = Scorecard(max_vif=1.2, binning=BinningParams(max_bins=5), min_iv=0.02).fit(X, y)
+    # unpenalised, so the summary has standard errors and p-values to show
+    card = Scorecard(max_vif=1.2, binning=BinningParams(max_bins=5), min_iv=0.02, penalty="none").fit(X, y)
     steps = {f: s for f, s, _ in card.drops_}
     assert steps["noise"] == "iv"
     assert "correlation" in (steps.get("util_twin"), steps.get("util"))

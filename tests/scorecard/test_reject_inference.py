@@ -31,7 +31,8 @@ def _accepted() -> tuple[pd.DataFrame, pd.Series]:
 
 
 XA, YA = _accepted()
-CARD = Scorecard(binning=BinningParams(max_bins=2)).fit(XA, YA)
+# unpenalised, so the card is saturated: its PD per bin is the bin's bad rate
+CARD = Scorecard(binning=BinningParams(max_bins=2), penalty="none").fit(XA, YA)
 #: 5 risky rejects (one beyond every accepted value), then 4 safe ones
 XR = pd.DataFrame({"util": [RISKY, RISKY, 0.9, RISKY, RISKY, SAFE, SAFE, 0.1, SAFE]},
                   index=[f"r{i}" for i in range(9)])
@@ -201,7 +202,7 @@ def test_rejected_columns_in_another_order_follow_the_accepted_order():
 
 def test_refit_on_the_result():
     X, y, w = reject_inference(CARD, XA, YA, XR, method="fuzzy")
-    new = Scorecard(binning=BinningParams(max_bins=2)).fit(X, y, sample_weight=w)
+    new = Scorecard(binning=BinningParams(max_bins=2), penalty="none").fit(X, y, sample_weight=w)
     # fuzzy rejects add bads at each bin's own PD: the bin rates, hence the PDs, stay put
     np.testing.assert_allclose(new.predict_proba(pd.DataFrame({"util": [RISKY, SAFE]}))[:, 1],
                                [PD_RISKY, PD_SAFE], rtol=1e-6)

@@ -9,6 +9,7 @@ leaves scikit-learn's global configuration changed.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -31,6 +32,11 @@ CV = StratifiedKFold(3)  # scikit-learn's default splitter for classifiers, unsh
 GRID = {"binning__max_bins": [2, 6]}
 
 
+def _binning(max_bins, monotonic="cv"):
+    """The scorecard's default binning with ``max_bins`` and ``monotonic`` set, as ``set_params`` does."""
+    return dataclasses.replace(Scorecard().binning, max_bins=max_bins, monotonic=monotonic)
+
+
 def _data(n: int = 3000, seed: int = 11) -> tuple[pd.DataFrame, pd.Series, np.ndarray]:
     rng = np.random.default_rng(seed)
     X = pd.DataFrame(
@@ -41,7 +47,8 @@ def _data(n: int = 3000, seed: int = 11) -> tuple[pd.DataFrame, pd.Series, np.nd
         }
     )
     risk = X["region"].map({"east": 0.0, "west": 0.4, "north": 0.8, "south": 1.2})
-    # a U-shaped effect of util: two bins cannot follow it, six can, so the grid's candidates differ
+    # a U-shaped effect of util: two monotone bins cannot follow it, six can, so the candidates of
+    # GRID differ under monotonic='auto' (the default 'cv' may take finer bins whatever max_bins is)
     logit = -2.5 + 3.0 * (X["util"] - 0.5) ** 2 * 4 + 0.4 * X["inq"] + risk
     y = pd.Series((rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int))
     # weights that change the fit: rows in the west count four times
@@ -49,11 +56,12 @@ def _data(n: int = 3000, seed: int = 11) -> tuple[pd.DataFrame, pd.Series, np.nd
     return X, y, w
 
 
-def _manual_cv(max_bins: int, X, y, w, *, fit_weighted: bool, score_weighted: bool) -> list[float]:
+def _manual_cv(max_bins: int, X, y, w, *, fit_weighted: bool, score_weighted: bool,
+               monotonic: str = "cv") -> list[float]:
     """Per-fold AUC of a card fitted on each training fold (the independent oracle)."""
     out = []
     for train, test in CV.split(X, y):
-        card = Scorecard(binning=BinningParams(max_bins=max_bins)).fit(
+        card = Scorecard(binning=_binning(max_bins, monotonic)).fit(
             X.iloc[train], y.iloc[train], sample_weight=w[train] if fit_weighted else None
         )
         out.append(roc_auc_score(y.iloc[test], card.predict_proba(X.iloc[test])[:, 1],
@@ -76,16 +84,17 @@ def test_cross_val_score_default_scoring_is_the_auc_of_each_fold():
 
 def test_grid_search_default_scoring_ranks_real_candidates():
     X, y, w = _data()
-    grid = GridSearchCV(Scorecard(), GRID, cv=CV).fit(X, y)
+    grid = GridSearchCV(Scorecard(), {**GRID, "binning__monotonic": ["auto"]}, cv=CV).fit(X, y)
     means = grid.cv_results_["mean_test_score"]
     assert np.isfinite(means).all()
-    expected = [np.mean(_manual_cv(m, X, y, w, fit_weighted=False, score_weighted=False))
+    expected = [np.mean(_manual_cv(m, X, y, w, fit_weighted=False, score_weighted=False, monotonic="auto"))
                 for m in GRID["binning__max_bins"]]
     np.testing.assert_allclose(means, expected, rtol=1e-12)
     # the two candidates differ (two bins cannot follow the U shape), and the better one wins
     assert abs(means[0] - means[1]) > 0.01
-    assert grid.best_params_ == {"binning__max_bins": GRID["binning__max_bins"][int(np.argmax(expected))]}
-    assert grid.best_params_ == {"binning__max_bins": 6}
+    best = GRID["binning__max_bins"][int(np.argmax(expected))]
+    assert grid.best_params_ == {"binning__max_bins": best, "binning__monotonic": "auto"}
+    assert best == 6
 
 
 def test_grid_search_over_whole_binning_records():
@@ -225,10 +234,10 @@ def test_weighted_grid_search_with_routing_matches_a_manual_weighted_loop():
 def test_cross_validate_routes_weights_to_fit_and_score():
     X, y, w = _data()
     with sklearn.config_context(enable_metadata_routing=True):
-        card = (Scorecard(binning=BinningParams(max_bins=6)).set_fit_request(sample_weight=True)
+        card = (Scorecard(binning=_binning(6)).set_fit_request(sample_weight=True)
                 .set_score_request(sample_weight=True))
         res = cross_validate(card, X, y, params={"sample_weight": w}, cv=CV)
-        fit_only = (Scorecard(binning=BinningParams(max_bins=6)).set_fit_request(sample_weight=True)
+        fit_only = (Scorecard(binning=_binning(6)).set_fit_request(sample_weight=True)
                     .set_score_request(sample_weight=False))
         res_fit_only = cross_validate(fit_only, X, y, params={"sample_weight": w}, cv=CV)
     np.testing.assert_allclose(res["test_score"],
