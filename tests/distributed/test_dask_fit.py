@@ -104,9 +104,12 @@ def test_statistics_fit_with_exact_pre_bins_is_the_in_memory_card(data: Any, on_
     X, y = data
     Xd, yd = dd.from_pandas(X, npartitions=3), dd.from_pandas(y, npartitions=3)
     # With fewer rows than sample_size every row is in the sample: the pre-bin edges are the
-    # in-memory quantiles, so the bins are the in-memory bins and the coefficients agree.
-    card = jcd.fit(jc.scorecard.Scorecard(), Xd, yd, max_rows=0)
-    want = jc.scorecard.Scorecard().fit(X, y)
+    # in-memory quantiles, so the bins are the in-memory bins and the coefficients agree. (The
+    # default monotonic='cv' deals its folds within each partition, so its choice may differ
+    # with several partitions; one partition is checked in the property test below.)
+    turn = jc.scorecard.BinningParams(monotonic="auto_turn")
+    card = jcd.fit(jc.scorecard.Scorecard(binning=turn), Xd, yd, max_rows=0)
+    want = jc.scorecard.Scorecard(binning=turn).fit(X, y)
     for c in want.binnings_:
         assert card.binnings_[c].labels == want.binnings_[c].labels, c
     np.testing.assert_allclose(card.coef_, want.coef_, rtol=0, atol=1e-8)
@@ -272,3 +275,10 @@ def test_statistics_fit_depends_on_the_rows_only_and_equals_the_fit_with_its_bin
     # and with exact pre-bins the bins are those of the in-memory fit
     mem = jc.scorecard.Scorecard(**params).fit(X, y)
     assert {c: b.labels for c, b in one.binnings_.items()} == {c: b.labels for c, b in mem.binnings_.items()}
+    # bins chosen by cross-validation: one partition in the row order of X (sort=False; folds are
+    # dealt by position) deals the in-memory folds, so it makes the in-memory choice
+    cv = {**params, "binning": jc.scorecard.BinningParams(max_bins=4, min_bin_share=0.02, monotonic="cv")}
+    with dask.config.set(scheduler="sync"):
+        one_cv = jcd.fit(jc.scorecard.Scorecard(**cv), dd.from_pandas(X, npartitions=1, sort=False),
+                         dd.from_pandas(y, npartitions=1, sort=False), max_rows=0)
+    assert one_cv.binnings_ == jc.scorecard.Scorecard(**cv).fit(X, y).binnings_

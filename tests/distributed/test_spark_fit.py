@@ -66,6 +66,19 @@ def test_statistics_fit_equals_the_in_memory_fit_with_the_same_bins(rows: pd.Dat
     assert abs(card.intercept_ - same.intercept_) < 1e-8
 
 
+def test_bins_chosen_by_cross_validation_from_one_partition_are_the_in_memory_bins(
+    rows: pd.DataFrame, spark: Any
+) -> None:
+    # monotonic='cv' deals its folds within each partition, by row order: one partition (its
+    # fold statistics sent back as JSON) makes the choice of the in-memory fit on the same rows
+    one = spark.createDataFrame(rows).coalesce(1)
+    params = {"binning": jc.scorecard.BinningParams(monotonic="cv")}  # fewer rows than sample_size
+    card = jcs.fit(jc.scorecard.Scorecard(**params), one, target="bad", max_rows=0)
+    back = one.toPandas()
+    want = jc.scorecard.Scorecard(**params).fit(back.drop(columns="bad"), back["bad"])
+    assert card.binnings_ == want.binnings_
+
+
 def test_weights_and_feature_selection(rows: pd.DataFrame, spark: Any) -> None:
     w = np.where(np.arange(len(rows)) % 3 == 0, 2.0, 1.0)
     df = spark.createDataFrame(rows.assign(w=w)).repartition(2)
