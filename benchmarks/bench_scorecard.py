@@ -110,7 +110,9 @@ def fit_line(label: str, X: pd.DataFrame, y: object, params: dict[str, object], 
         w0, c0 = time.perf_counter(), time.process_time()
         card = Scorecard(**params).fit(X, y)  # type: ignore[arg-type]
         wall, cpu = min(wall, time.perf_counter() - w0), min(cpu, time.process_time() - c0)
-    binning = {k: v for k, v in params.items() if k in WOETransformer().get_params(deep=False)}
+    # the card's own binning parameters (its defaults too: they are not WOETransformer's)
+    shared = WOETransformer().get_params(deep=False)
+    binning = {k: v for k, v in card.get_params(deep=False).items() if k in shared}
     bin_cpu = best_cpu(lambda: WOETransformer(**binning).fit(X, y), repeat=repeat)  # type: ignore[arg-type]
     print(
         f"{label:39s}: {wall:6.2f} s wall, {cpu:.2f} s CPU; {len(card.features_)} features in "
