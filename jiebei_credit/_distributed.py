@@ -433,7 +433,9 @@ def fit_scorecard(engine: FitEngine, estimator: Any, plan: _distfit.FitPlan, *, 
         X, y, w = engine.collect()
         return type(estimator)(**estimator.get_params(deep=False)).fit(X, y, w)
     plan.check_statistics_path()
-    target = plan.sample_size if plan.sample_size is not None else max_rows
+    # sample_size=None asks for exact quantiles, which need every row: sample as many rows as the
+    # default max_rows would collect (max_rows=0 used to leave every numeric column one bin)
+    target = plan.sample_size if plan.sample_size is not None else DEFAULT_MAX_ROWS
     fraction = min(1.0, target / n)
     parts = [p for p in engine.sample(plan, fraction) if len(p)]
     sample = pd.concat(parts) if parts else pd.DataFrame({c: pd.Series([], dtype=np.float64)

@@ -610,14 +610,19 @@ def fit(estimator: Scorecard, X: dd.DataFrame, y: dd.Series, *, sample_weight: d
     y.compute())``, exactly. Above, no row is collected:
 
     1. rows, goods and bads per partition (the row checks), summed;
-    2. a Bernoulli sample of about ``binning.sample_size`` rows of the numeric
-       columns (``default_rng([binning.seed, partition])``): its quantiles are the
+    2. a Bernoulli sample of about ``binning.sample_size`` rows (100 000
+       when that is None) of the numeric columns
+       (``default_rng([binning.seed, partition])``): its quantiles are the
        fine edges (approximate: the in-memory fit takes them from a
        sample of the whole column);
     3. :class:`~jiebei_credit.scorecard.BinStats` per partition on those
-       edges, added, and merged into bins exactly as in memory;
+       edges (per cross-validation fold for ``monotonic='cv'``, the folds
+       dealt within each partition), added, and merged into bins exactly
+       as in memory;
     4. goods and bads per distinct combination of bins per partition,
-       added (a few thousand rows at most in practice).
+       added: a few thousand rows for coarse bins, but up to one per row
+       when many features have many fine bins (``monotonic='cv'`` on a
+       large book), all of them collected on the client.
 
     The card is then fitted on one row per combination and class, weighted
     by its count, with the bins frozen. WOE, IV, the correlation and VIF

@@ -637,8 +637,11 @@ def fit(estimator: scorecard.Scorecard, df: DataFrame, *, target: str, weight: s
     The same passes as :func:`jiebei_credit.dask.fit`, each a
     ``mapInPandas`` over the partitions (the sample is seeded by the
     partition id, so it depends on the partitioning): rows per partition,
-    a sample for the fine edges, fine-bin statistics, and counts of bin
-    combinations. Only those small results reach the driver.
+    a sample for the fine edges, fine-bin statistics (per cross-validation
+    fold for ``monotonic='cv'``), and counts of bin combinations. Only those
+    results reach the driver; the combinations are a few thousand rows for
+    coarse bins, but up to one per row when many features have many fine
+    bins.
     """
     func = "jiebei_credit.spark.fit"
     if not isinstance(df, DataFrame):

@@ -282,3 +282,18 @@ def test_statistics_fit_depends_on_the_rows_only_and_equals_the_fit_with_its_bin
         one_cv = jcd.fit(jc.scorecard.Scorecard(**cv), dd.from_pandas(X, npartitions=1, sort=False),
                          dd.from_pandas(y, npartitions=1, sort=False), max_rows=0)
     assert one_cv.binnings_ == jc.scorecard.Scorecard(**cv).fit(X, y).binnings_
+
+
+def test_exact_quantiles_requested_on_the_statistics_path_still_sample_rows(
+    data: Any, on_cluster: None
+) -> None:
+    # sample_size=None (exact quantiles) with max_rows=0 sampled 0 rows: every numeric column was
+    # one bin. It now samples up to 100 000 rows, here every row, so the bins are the in-memory ones.
+    X, y = data
+    Xd, yd = dd.from_pandas(X, npartitions=3), dd.from_pandas(y, npartitions=3)
+    exact = jc.scorecard.BinningParams(sample_size=None)
+    card = jcd.fit(jc.scorecard.Scorecard(binning=exact), Xd, yd, max_rows=0)
+    want = jc.scorecard.Scorecard(binning=exact).fit(X, y)
+    assert {c: b.labels for c, b in card.binnings_.items()} == {
+        c: b.labels for c, b in want.binnings_.items()}
+    assert any(len(b.labels) > 2 for b in card.binnings_.values() if b.kind == "numeric")
