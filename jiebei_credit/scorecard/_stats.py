@@ -348,7 +348,9 @@ def numeric_stats(
     name: str | None,
 ) -> BinStats:
     """Fine-bin statistics of validated numeric values (NaN = missing)."""
-    return _slot_stats(_numeric_slots(xv, edges, specials), y, w, edges, specials, name)
+    idx = _numeric_slots(xv, edges, specials)
+    goods, bads = _counts(idx, y, w, edges.size + 2 + len(specials))
+    return _slot_stats(goods, bads, edges, specials, name)
 
 
 def numeric_fold_stats(
@@ -361,13 +363,15 @@ def numeric_fold_stats(
     fold: npt.NDArray[np.intp],
     n_folds: int,
 ) -> tuple[BinStats, ...]:
-    """:func:`numeric_stats` of the rows of each fold (``fold`` in ``0 … n_folds - 1``), in fold order."""
-    idx = _numeric_slots(xv, edges, specials)
-    out = []
-    for k in range(n_folds):
-        rows = np.flatnonzero(fold == k)
-        out.append(_slot_stats(idx[rows], y[rows], None if w is None else w[rows], edges, specials, name))
-    return tuple(out)
+    """:func:`numeric_stats` of the rows of each fold (``fold`` in ``0 … n_folds - 1``), in fold order.
+
+    One counting pass over the rows, keyed by slot and fold (each cell adds its rows in row order,
+    as a pass over the fold's rows alone would).
+    """
+    size = edges.size + 2 + len(specials)
+    idx = _numeric_slots(xv, edges, specials) * n_folds + fold
+    goods, bads = (c.reshape(size, n_folds) for c in _counts(idx, y, w, size * n_folds))
+    return tuple(_slot_stats(goods[:, k], bads[:, k], edges, specials, name) for k in range(n_folds))
 
 
 def _numeric_slots(xv: FloatArray, edges: FloatArray, specials: tuple[Category, ...]) -> IndexArray:
@@ -380,15 +384,10 @@ def _numeric_slots(xv: FloatArray, edges: FloatArray, specials: tuple[Category, 
 
 
 def _slot_stats(
-    idx: IndexArray,
-    y: FloatArray,
-    w: FloatArray | None,
-    edges: FloatArray,
-    specials: tuple[Category, ...],
-    name: str | None,
+    goods: FloatArray, bads: FloatArray, edges: FloatArray, specials: tuple[Category, ...], name: str | None,
 ) -> BinStats:
+    """The :class:`BinStats` of good and bad weights per slot (the slots of :func:`_numeric_slots`)."""
     m = edges.size
-    goods, bads = _counts(idx, y, w, m + 2 + len(specials))
     return BinStats(
         kind="numeric",
         edges=tuple(float(e) for e in edges),

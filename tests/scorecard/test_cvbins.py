@@ -158,3 +158,23 @@ def test_the_cv_fields_shape_the_fine_candidates():
     assert len(coarse.edges) + 1 <= 3
     with pytest.raises(InvalidInputError, match=r"cv_max_bins must be an integer >= 1"):
         BinningParams(monotonic="cv", cv_max_bins=0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(1, 400), seed=st.integers(0, 10_000), weighted=st.booleans())
+def test_fold_statistics_are_the_statistics_of_each_fold_s_rows(n, seed, weighted):
+    # oracle: numeric_stats of the rows of each fold alone (weighted sums in row order in both)
+    from jiebei_credit.scorecard._stats import numeric_fold_stats, numeric_stats
+
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n).round(1)
+    x[rng.random(n) < 0.1] = np.nan
+    x[rng.random(n) < 0.1] = -9.0  # a special value
+    y = (rng.random(n) < 0.3).astype(np.float64)
+    w = rng.random(n) * 3 if weighted else None
+    edges, specials = np.array([-0.5, 0.0, 0.7]), (-9.0,)
+    fold = deal_folds(y, seed)
+    got = numeric_fold_stats(x, y, w, edges, specials, "x", fold, CV_FOLDS)
+    rows = [fold == k for k in range(CV_FOLDS)]
+    want = tuple(numeric_stats(x[r], y[r], None if w is None else w[r], edges, specials, "x") for r in rows)
+    assert got == want
