@@ -403,7 +403,8 @@ default 'auto'
     WOE fitted on the other folds, on the same fine edges); a shape replaces
     the one before only when the paired per-row gain exceeds one standard
     error of its sum (the one-standard-error rule). A categorical feature
-    takes ``auto_turn``.
+    takes ``auto_turn``. The folds follow the row order: the same values
+    in another order may give another shape.
 
     Examples
     --------
