@@ -69,11 +69,13 @@ default 'auto'
         :class:`Binning` and :class:`Scorecard` for each choice.
     sample_size : int >= 2 or None, default 100_000
         Above this many regular values the pre-bin quantiles come from a
-        seeded sample of this size; ``None`` = exact quantiles. At least
+        seeded sample of this size, drawn from the sorted values (so it does
+        not depend on the row order); ``None`` = exact quantiles. At least
         ``n_prebins``.
     seed : int in [0, 2**63), default 0
-        Seed of that sample (and, in :class:`Scorecard`, of the
-        cross-validation folds of ``penalty_strength='cv'``).
+        Seed of that sample and of the cross-validation folds (of
+        ``monotonic='cv'`` and, in :class:`Scorecard`, of
+        ``penalty_strength='cv'``).
 
     Raises
     ------

@@ -25,35 +25,19 @@ from functools import reduce
 from operator import add
 
 import numpy as np
-import numpy.typing as npt
 
 from jiebei_credit import _validation as V
 from jiebei_credit.scorecard._binning import Binning
 from jiebei_credit.scorecard._fit import MergeParams, fit_stats
+from jiebei_credit.scorecard._folds import CV_FOLDS, deal_folds
 from jiebei_credit.scorecard._stats import BinStats
 
 FloatArray = V.FloatArray
 
 __all__ = ["CV_FOLDS", "ONE_SE", "cv_binning", "deal_folds", "shapes"]
 
-#: Folds of every cross-validation of a fit (bin shapes, penalty strength).
-CV_FOLDS = 5
 #: Standard errors of the paired held-out log-likelihood difference a finer shape must gain by.
 ONE_SE = 1.0
-
-
-def deal_folds(y: FloatArray, seed: int) -> npt.NDArray[np.intp]:
-    """The fold of each row: per class, a ``numpy.random.default_rng(seed)`` permutation dealt in turn.
-
-    Stratified: each fold holds a fifth of the goods and of the bads (to one
-    row). The folds depend on the target, the row order and ``seed`` only.
-    """
-    rng = np.random.default_rng(seed)
-    fold = np.empty(y.size, dtype=np.intp)
-    for cls in (0.0, 1.0):
-        rows = rng.permutation(np.flatnonzero(y == cls))
-        fold[rows] = np.arange(rows.size) % CV_FOLDS
-    return fold
 
 
 def shapes(p: MergeParams) -> tuple[MergeParams, MergeParams, MergeParams]:

@@ -36,7 +36,7 @@ import pandas as pd
 
 from jiebei_credit import _validation as V
 from jiebei_credit.scorecard._binning import Binning
-from jiebei_credit.scorecard._cvbins import CV_FOLDS, cv_binning, deal_folds
+from jiebei_credit.scorecard._cvbins import cv_binning
 from jiebei_credit.scorecard._finebin import (
     Category,
     as_float,
@@ -244,18 +244,17 @@ def partition_stats(
 
     One statistics per cross-validation fold for the numeric columns whose
     bins ``monotonic='cv'`` chooses (the partition's rows dealt to folds by
-    :func:`deal_folds`, per class), otherwise one for all rows.
+    content, per class: :func:`numeric_fold_stats`), otherwise one for all rows.
     """
     frame, yv, wv = _part(plan, X, y, w)
-    folds = deal_folds(yv, plan.seed) if plan.merge.monotonic == "cv" else None
     out: dict[str, tuple[BinStats, ...]] = {}
     for c in plan.columns:
         label = f"column {c.name!r}"
         if c.kind == "numeric":
             xv, _ = as_float(plan.func, frame[c.name], label)
             cuts = np.asarray(edges[c.name], dtype=np.float64)
-            if folds is not None and c.fixed is None:
-                out[c.name] = numeric_fold_stats(xv, yv, wv, cuts, c.specials, c.name, folds, CV_FOLDS)
+            if plan.merge.monotonic == "cv" and c.fixed is None:
+                out[c.name] = numeric_fold_stats(xv, yv, wv, cuts, c.specials, c.name, plan.seed)
             else:
                 out[c.name] = (numeric_stats(xv, yv, wv, cuts, c.specials, c.name),)
         else:

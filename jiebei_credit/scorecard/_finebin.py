@@ -273,10 +273,11 @@ def fine_edges(
         regular = regular[~np.isin(regular, np.asarray(specials, dtype=np.float64))]
     if regular.size == 0:
         return np.empty(0, dtype=np.float64)
-    if sample_size is not None and regular.size > sample_size:
-        rng = np.random.default_rng(seed)
-        regular = regular[rng.integers(0, regular.size, size=sample_size)]
     srt = np.sort(regular)
+    if sample_size is not None and srt.size > sample_size:
+        # drawn from the sorted values, so the sample does not depend on the row order
+        rng = np.random.default_rng(seed)
+        srt = np.sort(srt[rng.integers(0, srt.size, size=sample_size)])
     # the inverted_cdf quantiles k / n_prebins: the ceil(k n / n_prebins)-th smallest values
     upper = quantile_cuts(srt, n_prebins, rule="inverted_cdf", presorted=True)
     lower = srt[np.searchsorted(srt, upper, side="left") - 1]

@@ -403,8 +403,9 @@ default 'auto'
     WOE fitted on the other folds, on the same fine edges); a shape replaces
     the one before only when the paired per-row gain exceeds one standard
     error of its sum (the one-standard-error rule). A categorical feature
-    takes ``auto_turn``. The folds follow the row order: the same values
-    in another order may give another shape.
+    takes ``auto_turn``. The folds are dealt by each row's fine bin, target
+    and weight, not its position, so the same rows in any order give the
+    same bins.
 
     Examples
     --------
@@ -443,7 +444,7 @@ default 'auto'
         return fixed_binning(stats, params, func, spec)
     if params.monotonic == "cv" and stats.kind == "numeric":
         # imported here: the cross-validation module fits each fold with fit_stats, from this module
-        from jiebei_credit.scorecard._cvbins import CV_FOLDS, cv_binning, deal_folds
+        from jiebei_credit.scorecard._cvbins import cv_binning
         from jiebei_credit.scorecard._finebin import as_float
         from jiebei_credit.scorecard._frames import one_column
         from jiebei_credit.scorecard._stats import numeric_fold_stats
@@ -452,7 +453,7 @@ default 'auto'
         xv, _ = as_float(func, x, label)
         yv, w = one_column(func, x, y, sample_weight, label)
         folds = numeric_fold_stats(xv, yv, w, np.asarray(stats.edges, dtype=np.float64), stats.special_values,
-                                   stats.name, deal_folds(yv, binning.seed), CV_FOLDS)
+                                   stats.name, binning.seed)
         return cv_binning(folds, params, func)
     return fit_stats(stats, params, func)
 

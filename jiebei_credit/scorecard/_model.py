@@ -249,11 +249,11 @@ class Scorecard(Params):
       the one-feature WOE model over 5 folds gains more than one standard
       error (the one-standard-error rule). Small data keep few monotone
       bins; a large book gets the fine, free bins its size supports.
-      Categorical features take ``auto_turn``. The folds are dealt by row
-      position, so the same rows in another order can give a feature
-      another shape (as the pre-bin sample above ``sample_size`` rows
-      already could): sort the rows by a key, e.g. borrower and date, for
-      a card that any extract of the same data reproduces.
+      Categorical features take ``auto_turn``. The folds are dealt by each
+      row's content (the feature's fine bin, the target and the weight), not
+      its position, and the pre-bin sample above ``sample_size`` rows is
+      drawn from the sorted values: the same rows in any order give the
+      same card.
     - ``penalty='l2'`` at ``penalty_strength=1.0``: a light ridge, strong
       only where events per feature are few.
 

@@ -14,10 +14,10 @@ from jiebei_credit._progress import reporter
 from jiebei_credit._validation import FloatArray
 from jiebei_credit.scorecard._binning import Binning
 from jiebei_credit.scorecard._checks import Criterion, Selection
-from jiebei_credit.scorecard._cvbins import CV_FOLDS, deal_folds
 from jiebei_credit.scorecard._design import build_design
 from jiebei_credit.scorecard._finebin import Category
 from jiebei_credit.scorecard._fit import MergeParams
+from jiebei_credit.scorecard._folds import CV_FOLDS, deal_folds
 from jiebei_credit.scorecard._logit import LogitFit
 from jiebei_credit.scorecard._params import check_all
 from jiebei_credit.scorecard._select import (
@@ -68,10 +68,12 @@ def cv_strength(
 ) -> float:
     """The λ of :data:`CV_GRID` with the largest held-out log-likelihood (stratified K-fold).
 
-    Rows are dealt to :data:`CV_FOLDS` folds by :func:`deal_folds` (the
-    folds of ``monotonic='cv'``); the bins stay those of the full data. Ties go to the larger λ.
+    Rows are dealt to :data:`CV_FOLDS` folds by :func:`deal_folds`, their
+    content being their bins of ``features``, target and weight (rows in the
+    same bins are interchangeable here), so the choice does not depend on
+    the row order; the bins stay those of the full data. Ties go to the larger λ.
     """
-    fold = deal_folds(y, seed)
+    fold = deal_folds([binnings[f].bin_index(frame[f]) for f in features], y, w, seed)
     weights = np.ones(y.size) if w is None else w
     score = np.zeros(len(CV_GRID))
     for k in range(CV_FOLDS):

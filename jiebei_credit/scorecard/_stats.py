@@ -26,6 +26,7 @@ from jiebei_credit.scorecard._finebin import (
     fine_edges,
     py_scalar,
 )
+from jiebei_credit.scorecard._folds import CV_FOLDS, deal_folds
 from jiebei_credit.scorecard._frames import one_column
 from jiebei_credit.scorecard._params import RULES
 from jiebei_credit.scorecard._payload import Checker, check_stats
@@ -353,6 +354,14 @@ def numeric_stats(
     return _slot_stats(goods, bads, edges, specials, name)
 
 
+def numeric_folds(
+    xv: FloatArray, y: FloatArray, w: FloatArray | None, edges: FloatArray, specials: tuple[Category, ...],
+    seed: int,
+) -> npt.NDArray[np.intp]:
+    """The cross-validation fold of each row: :func:`deal_folds` by fine slot (with target and weight)."""
+    return deal_folds([_numeric_slots(xv, edges, specials)], y, w, seed)
+
+
 def numeric_fold_stats(
     xv: FloatArray,
     y: FloatArray,
@@ -360,18 +369,21 @@ def numeric_fold_stats(
     edges: FloatArray,
     specials: tuple[Category, ...],
     name: str | None,
-    fold: npt.NDArray[np.intp],
-    n_folds: int,
+    seed: int,
 ) -> tuple[BinStats, ...]:
-    """:func:`numeric_stats` of the rows of each fold (``fold`` in ``0 … n_folds - 1``), in fold order.
+    """:func:`numeric_stats` of the rows of each fold of :func:`numeric_folds`, in fold order.
 
-    One counting pass over the rows, keyed by slot and fold (each cell adds its rows in row order,
+    Rows in the same fine slot, of the same class and weight, are
+    interchangeable in these statistics, so they depend on the multiset of
+    rows and ``seed`` only, not on the row order. One counting pass over
+    the rows, keyed by slot and fold (each cell adds its rows in row order,
     as a pass over the fold's rows alone would).
     """
     size = edges.size + 2 + len(specials)
-    idx = _numeric_slots(xv, edges, specials) * n_folds + fold
-    goods, bads = (c.reshape(size, n_folds) for c in _counts(idx, y, w, size * n_folds))
-    return tuple(_slot_stats(goods[:, k], bads[:, k], edges, specials, name) for k in range(n_folds))
+    slots = _numeric_slots(xv, edges, specials)
+    idx = slots * CV_FOLDS + deal_folds([slots], y, w, seed)
+    goods, bads = (c.reshape(size, CV_FOLDS) for c in _counts(idx, y, w, size * CV_FOLDS))
+    return tuple(_slot_stats(goods[:, k], bads[:, k], edges, specials, name) for k in range(CV_FOLDS))
 
 
 def _numeric_slots(xv: FloatArray, edges: FloatArray, specials: tuple[Category, ...]) -> IndexArray:

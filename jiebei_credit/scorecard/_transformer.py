@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Self
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from jiebei_credit import _validation as V
@@ -15,7 +14,7 @@ from jiebei_credit._types import Matrix, Sample, Vector
 from jiebei_credit.errors import NotFittedError
 from jiebei_credit.scorecard._binning import Binning
 from jiebei_credit.scorecard._binparams import BinningParams
-from jiebei_credit.scorecard._cvbins import CV_FOLDS, cv_binning, deal_folds
+from jiebei_credit.scorecard._cvbins import cv_binning
 from jiebei_credit.scorecard._finebin import (
     Category,
     as_float,
@@ -122,7 +121,6 @@ def fit_binnings(
         named.append(("user_bins", tuple(params.user_bins)))
     named_columns_exist(func, X, named)
     out: dict[str, Binning] = {}
-    folds: npt.NDArray[np.intp] | None = None  # cross-validation folds of monotonic='cv', dealt once
     for col in X.columns:
         x = X[col]
         label = f"column {col!r}"
@@ -146,9 +144,7 @@ def fit_binnings(
                 edges = fine_edges(xv, n_prebins=n_prebins, specials=specials, sample_size=sample_size,
                                    seed=seed)
             if spec is None and params.monotonic == "cv":
-                folds = deal_folds(y, seed) if folds is None else folds
-                out[col] = cv_binning(numeric_fold_stats(xv, y, w, edges, specials, col, folds, CV_FOLDS),
-                                      params, func)
+                out[col] = cv_binning(numeric_fold_stats(xv, y, w, edges, specials, col, seed), params, func)
             else:
                 stats = numeric_stats(xv, y, w, edges, specials, col)
         else:

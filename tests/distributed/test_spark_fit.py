@@ -69,7 +69,7 @@ def test_statistics_fit_equals_the_in_memory_fit_with_the_same_bins(rows: pd.Dat
 def test_bins_chosen_by_cross_validation_from_one_partition_are_the_in_memory_bins(
     rows: pd.DataFrame, spark: Any
 ) -> None:
-    # monotonic='cv' deals its folds within each partition, by row order: one partition (its
+    # monotonic='cv' deals its folds within each partition, by row content: one partition (its
     # fold statistics sent back as JSON) makes the choice of the in-memory fit on the same rows
     one = spark.createDataFrame(rows).coalesce(1)
     params = {"binning": jc.scorecard.BinningParams(monotonic="cv")}  # fewer rows than sample_size

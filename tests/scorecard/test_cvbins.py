@@ -9,6 +9,7 @@ the paired per-row differences exceeds one standard error of that sum (``sqrt(n)
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 
 import numpy as np
@@ -26,7 +27,8 @@ from jiebei_credit.scorecard import (
     bin_feature,
     optimal_binning,
 )
-from jiebei_credit.scorecard._cvbins import CV_FOLDS, deal_folds
+from jiebei_credit.scorecard._folds import CV_FOLDS, deal_folds
+from jiebei_credit.scorecard._stats import numeric_folds
 
 CV = BinningParams(monotonic="cv")
 
@@ -40,7 +42,7 @@ def _shapes(p: BinningParams) -> list[BinningParams]:
 def _oracle(x: np.ndarray, y: np.ndarray, p: BinningParams):
     """The cross-validated choice, row by row (see the module docstring)."""
     edges = BinStats.from_data(x, y).edges  # the fine edges of all rows, as the fit takes them
-    fold = deal_folds(y.astype(np.float64), p.seed)
+    fold = numeric_folds(x.astype(np.float64), y.astype(np.float64), None, np.asarray(edges), (), p.seed)
     shapes = _shapes(p)
 
     def held_out(shape):
@@ -133,12 +135,49 @@ def test_too_few_bads_for_the_folds_falls_back_to_the_first_shape():
 
 def test_folds_are_stratified_and_seeded():
     y = np.array([1.0] * 23 + [0.0] * 77)
-    fold = deal_folds(y, 7)
+    x = np.arange(100.0) % 7  # repeated values
+    fold = deal_folds([x], y, None, 7)
     for k in range(CV_FOLDS):  # each class dealt in turn: 23 bads and 77 goods over five folds
         assert y[fold == k].sum() in (4, 5)
         assert (1 - y[fold == k]).sum() in (15, 16)
-    np.testing.assert_array_equal(fold, deal_folds(y, 7))
-    assert not np.array_equal(fold, deal_folds(y, 8))
+    np.testing.assert_array_equal(fold, deal_folds([x], y, None, 7))
+    assert not np.array_equal(fold, deal_folds([x], y, None, 8))
+
+
+def _content(columns, y, w, fold):
+    """The multiset of (row content, fold)."""
+    w = np.ones(y.size) if w is None else w
+    return collections.Counter(zip(*(np.where(np.isnan(c), -np.inf, c) for c in columns), y, w, fold,
+                                   strict=True))
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 300), seed=st.integers(0, 10_000), weighted=st.booleans(), n_cols=st.integers(0, 2))
+def test_the_folds_of_a_row_follow_its_content_not_its_position(n, seed, weighted, n_cols):
+    # any order of the same rows puts the same rows (by content) in each fold
+    rng = np.random.default_rng(seed)
+    columns = [rng.integers(0, 4, n).astype(np.float64) for _ in range(n_cols)]  # many equal rows
+    for c in columns:
+        c[rng.random(n) < 0.2] = np.nan
+    y = (rng.random(n) < 0.3).astype(np.float64)
+    w = rng.integers(1, 3, n).astype(np.float64) if weighted else None
+    perm = rng.permutation(n)
+    fold = deal_folds(columns, y, w, seed)
+    moved = deal_folds([c[perm] for c in columns], y[perm], None if w is None else w[perm], seed)
+    assert _content(columns, y, w, fold) == _content([c[perm] for c in columns], y[perm],
+                                                     None if w is None else w[perm], moved)
+
+
+def test_copies_of_a_row_take_independent_folds():
+    # 300 values, 10 goods each. Ten independent places among the 3000 goods give a group
+    # hypergeometric fold counts, variance 10 * 1/5 * 4/5 * 2990/2999 = 1.595 each; the five
+    # counts sum to 10, so their sample variance has mean 5 * 1.595 / 4 = 1.99. Copies spread
+    # evenly give 0 (counts 2, 2, 2, 2, 2); copies kept together give 20 (10, 0, 0, 0, 0).
+    x = np.repeat(np.arange(300.0), 10)
+    y = np.zeros(x.size)
+    fold = deal_folds([x], y, None, 3)
+    counts = np.stack([np.bincount(fold[x == v], minlength=CV_FOLDS) for v in range(300)])
+    assert 1.5 < counts.var(axis=1, ddof=1).mean() < 2.5
 
 
 def test_a_fit_from_statistics_alone_refuses_cv_for_a_numeric_feature():
@@ -173,8 +212,38 @@ def test_fold_statistics_are_the_statistics_of_each_fold_s_rows(n, seed, weighte
     y = (rng.random(n) < 0.3).astype(np.float64)
     w = rng.random(n) * 3 if weighted else None
     edges, specials = np.array([-0.5, 0.0, 0.7]), (-9.0,)
-    fold = deal_folds(y, seed)
-    got = numeric_fold_stats(x, y, w, edges, specials, "x", fold, CV_FOLDS)
+    fold = numeric_folds(x, y, w, edges, specials, seed)
+    got = numeric_fold_stats(x, y, w, edges, specials, "x", seed)
     rows = [fold == k for k in range(CV_FOLDS)]
     want = tuple(numeric_stats(x[r], y[r], None if w is None else w[r], edges, specials, "x") for r in rows)
     assert got == want
+
+
+@pytest.mark.parametrize(("n", "seed", "weighted"), [(6000, 0, False), (1500, 0, False), (1500, 1, True)])
+def test_the_default_fit_does_not_depend_on_the_row_order(n, seed, weighted):
+    # Rows dealt to folds by position made these fits depend on the order: at 6000 rows the
+    # shuffled rows got other bins, at 1500 another cross-validated penalty strength.
+    x, y = _data(n, seed, "spike")
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({"s": x, "u": _data(n, seed + 50, "u")[0], "city": rng.choice(list("abc"), n)})
+    w = rng.integers(1, 4, n).astype(np.float64) if weighted else None  # integer sums: exact in any order
+    perm = rng.permutation(n)
+    card = Scorecard(penalty_strength="cv").fit(X, y, sample_weight=w)
+    moved = Scorecard(penalty_strength="cv").fit(X.iloc[perm], y[perm], None if w is None else w[perm])
+    assert moved.binnings_ == card.binnings_
+    assert moved.penalty_strength_ == card.penalty_strength_
+    np.testing.assert_array_equal(moved.coef_, card.coef_)
+    np.testing.assert_array_equal(moved.predict_proba(X), card.predict_proba(X))
+
+
+def test_the_pre_bin_sample_does_not_depend_on_the_row_order():
+    # above sample_size the quantiles come from a sample, drawn from the sorted values
+    rng = np.random.default_rng(8)
+    x = rng.lognormal(size=5000)
+    y = (rng.random(5000) < 0.2).astype(np.int64)
+    p = BinningParams(n_prebins=20, sample_size=300)
+    perm = rng.permutation(5000)
+    got = bin_feature(x, y, binning=p)
+    assert bin_feature(x[perm], y[perm], binning=p) == got
+    # a sample: other edges than all the values give
+    assert got.edges != bin_feature(x, y, binning=dataclasses.replace(p, sample_size=None)).edges
