@@ -259,8 +259,8 @@ class Scorecard(Params):
 
     Without either, the card was 0.002–0.003 holdout AUC behind the best
     peer on the set the choice was missing for; with both it was ahead on
-    three sets and level on two (German +0.0012, Taiwan cards −0.0001, with
-    standard errors 0.0015 and 0.0007). The price of the penalty is the
+    three sets and level on two (German +0.0013, Taiwan cards −0.0001, with
+    standard errors 0.0014 and 0.0007). The price of the penalty is the
     p-values (NaN); ``penalty='none'`` gives them back.
 
     The unseen policy, ``binning.unseen``, says what scoring does with a
