@@ -1,4 +1,4 @@
-"""Cross-validation folds, and a numeric feature's bins chosen by them (``monotonic='cv'``).
+"""A numeric feature's bins chosen by cross-validation (``monotonic='cv'``).
 
 The shapes, from the least to the most flexible:
 
@@ -7,7 +7,8 @@ The shapes, from the least to the most flexible:
 3. no trend (``none``) within ``cv_max_bins`` and ``cv_min_bin_share``.
 
 Each shape is scored by the held-out log-likelihood of the one-feature WOE
-model, ``logit P(bad) = ln(B/G) − WOE``, over :data:`CV_FOLDS` folds: the
+model, ``logit P(bad) = ln(B/G) − WOE``, over the folds of
+:mod:`jiebei_credit.scorecard._folds` (dealt by row content): the
 bins and their WOE are fitted on the other folds' statistics. Starting
 from the first, the choice moves to the next shape only when it gains more
 than :data:`ONE_SE` standard errors of the paired per-row difference
@@ -29,12 +30,11 @@ import numpy as np
 from jiebei_credit import _validation as V
 from jiebei_credit.scorecard._binning import Binning
 from jiebei_credit.scorecard._fit import MergeParams, fit_stats
-from jiebei_credit.scorecard._folds import CV_FOLDS, deal_folds
 from jiebei_credit.scorecard._stats import BinStats
 
 FloatArray = V.FloatArray
 
-__all__ = ["CV_FOLDS", "ONE_SE", "cv_binning", "deal_folds", "shapes"]
+__all__ = ["ONE_SE", "cv_binning", "shapes"]
 
 #: Standard errors of the paired held-out log-likelihood difference a finer shape must gain by.
 ONE_SE = 1.0

@@ -427,6 +427,7 @@ default 'auto'
     key = name if name is not None else "x"
     spec = None if user_bins is None else (bin_specs(RULES["user_bins"]({key: user_bins}, func, "user_bins"))
                                            or {})[key]
+    cv = spec is None and params.monotonic == "cv"
     stats = BinStats._from_data(
         x,
         y,
@@ -439,23 +440,16 @@ default 'auto'
         sample_weight=sample_weight,
         name=name,
         func=func,
+        folds=cv,
     )
     if spec is not None:
-        return fixed_binning(stats, params, func, spec)
-    if params.monotonic == "cv" and stats.kind == "numeric":
+        return fixed_binning(stats[0], params, func, spec)
+    if len(stats) > 1:  # a numeric feature under monotonic='cv': its statistics per fold
         # imported here: the cross-validation module fits each fold with fit_stats, from this module
         from jiebei_credit.scorecard._cvbins import cv_binning
-        from jiebei_credit.scorecard._finebin import as_float
-        from jiebei_credit.scorecard._frames import one_column
-        from jiebei_credit.scorecard._stats import numeric_fold_stats
 
-        label = "x" if name is None else f"column {name!r}"
-        xv, _ = as_float(func, x, label)
-        yv, w = one_column(func, x, y, sample_weight, label)
-        folds = numeric_fold_stats(xv, yv, w, np.asarray(stats.edges, dtype=np.float64), stats.special_values,
-                                   stats.name, binning.seed)
-        return cv_binning(folds, params, func)
-    return fit_stats(stats, params, func)
+        return cv_binning(stats, params, func)
+    return fit_stats(stats[0], params, func)
 
 
 def fixed_binning(stats: BinStats, p: MergeParams, func: str, spec: tuple[Any, ...]) -> Binning:

@@ -177,13 +177,18 @@ class BinStats:
         """
         return cls._from_data(x, y, kind=kind, edges=edges, n_prebins=n_prebins,
                               special_values=special_values, sample_size=sample_size, seed=seed,
-                              sample_weight=sample_weight, name=name, func="BinStats.from_data")
+                              sample_weight=sample_weight, name=name, func="BinStats.from_data",
+                              folds=False)[0]
 
     @classmethod
     def _from_data(cls, x: Any, y: Any, *, kind: Kind, edges: Sequence[float] | None, n_prebins: int,
                    special_values: Sequence[Category], sample_size: int | None, seed: int,
-                   sample_weight: Any, name: str | None, func: str) -> BinStats:
-        """:meth:`from_data`, with errors naming ``func`` (the public function the user called)."""
+                   sample_weight: Any, name: str | None, func: str, folds: bool) -> tuple[BinStats, ...]:
+        """:meth:`from_data`, with errors naming ``func`` (the public function the user called).
+
+        One statistics, or with ``folds`` and a numeric feature, one per
+        cross-validation fold (:func:`numeric_fold_stats`, dealt with ``seed``).
+        """
         kind = RULES["kind"](kind, func, "kind")
         name = RULES["name"](name, func, "name")
         n_prebins = RULES["n_prebins"](n_prebins, func, "n_prebins")
@@ -207,12 +212,14 @@ class BinStats:
                 if np.any(np.diff(fine) <= 0):
                     raise V.fail(func, "edges", "must be strictly increasing",
                                  V.show(fine.tolist(), fine.size))
-            return numeric_stats(xv, yv, w, fine, specials, name)
+            if folds:
+                return numeric_fold_stats(xv, yv, w, fine, specials, name, seed)
+            return (numeric_stats(xv, yv, w, fine, specials, name),)
         if edges is not None:
             raise V.fail(func, "edges", "must be None for a categorical feature", V.show(list(edges)))
         s = as_series(func, x, label)
         yv, w = one_column(func, x, y, sample_weight, label)
-        return categorical_stats(s, yv, w, specials, name)
+        return (categorical_stats(s, yv, w, specials, name),)
 
     def merge(self, other: BinStats) -> BinStats:
         """Add the statistics of another data set: those of the union (same as ``self + other``).
@@ -357,9 +364,10 @@ def numeric_stats(
 def numeric_folds(
     xv: FloatArray, y: FloatArray, w: FloatArray | None, edges: FloatArray, specials: tuple[Category, ...],
     seed: int,
-) -> npt.NDArray[np.intp]:
-    """The cross-validation fold of each row: :func:`deal_folds` by fine slot (with target and weight)."""
-    return deal_folds([_numeric_slots(xv, edges, specials)], y, w, seed)
+) -> tuple[IndexArray, npt.NDArray[np.intp]]:
+    """The fine slot and the cross-validation fold of each row (:func:`deal_folds` by slot, class, weight)."""
+    slots = _numeric_slots(xv, edges, specials)
+    return slots, deal_folds([slots], y, w, seed)
 
 
 def numeric_fold_stats(
@@ -380,8 +388,8 @@ def numeric_fold_stats(
     as a pass over the fold's rows alone would).
     """
     size = edges.size + 2 + len(specials)
-    slots = _numeric_slots(xv, edges, specials)
-    idx = slots * CV_FOLDS + deal_folds([slots], y, w, seed)
+    slots, fold = numeric_folds(xv, y, w, edges, specials, seed)
+    idx = slots * CV_FOLDS + fold
     goods, bads = (c.reshape(size, CV_FOLDS) for c in _counts(idx, y, w, size * CV_FOLDS))
     return tuple(_slot_stats(goods[:, k], bads[:, k], edges, specials, name) for k in range(CV_FOLDS))
 

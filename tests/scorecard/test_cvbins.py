@@ -42,7 +42,7 @@ def _shapes(p: BinningParams) -> list[BinningParams]:
 def _oracle(x: np.ndarray, y: np.ndarray, p: BinningParams):
     """The cross-validated choice, row by row (see the module docstring)."""
     edges = BinStats.from_data(x, y).edges  # the fine edges of all rows, as the fit takes them
-    fold = numeric_folds(x.astype(np.float64), y.astype(np.float64), None, np.asarray(edges), (), p.seed)
+    _, fold = numeric_folds(x.astype(np.float64), y.astype(np.float64), None, np.asarray(edges), (), p.seed)
     shapes = _shapes(p)
 
     def held_out(shape):
@@ -212,7 +212,7 @@ def test_fold_statistics_are_the_statistics_of_each_fold_s_rows(n, seed, weighte
     y = (rng.random(n) < 0.3).astype(np.float64)
     w = rng.random(n) * 3 if weighted else None
     edges, specials = np.array([-0.5, 0.0, 0.7]), (-9.0,)
-    fold = numeric_folds(x, y, w, edges, specials, seed)
+    _, fold = numeric_folds(x, y, w, edges, specials, seed)
     got = numeric_fold_stats(x, y, w, edges, specials, "x", seed)
     rows = [fold == k for k in range(CV_FOLDS)]
     want = tuple(numeric_stats(x[r], y[r], None if w is None else w[r], edges, specials, "x") for r in rows)
